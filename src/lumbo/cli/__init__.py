@@ -1,0 +1,70 @@
+"""The ``lumbo`` command line: thin commands over the service functions.
+
+Each command module exposes ``register(app)``; errors become exit codes only here, at the edge:
+0 ok, 2 bad input / unknown id, 3 referral required, 70 internal knowledge-base fault.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+
+import typer
+
+from lumbo.cli._common import EXIT_INPUT, console_err, exit_code_for
+
+# One line per command module. Keep the order: it is the order of `lumbo --help`.
+COMMAND_MODULES: tuple[str, ...] = (
+    "lumbo.cli.assess",
+    "lumbo.cli.techniques",
+)
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(
+        name="lumbo",
+        help="Restore lower-back mobility with precision: assess, plan, guide, measure.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    for name in COMMAND_MODULES:
+        import_module(name).register(app)
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point. Returns (and exits with) the process exit code."""
+    from lumbo.domain.errors import LumboError
+
+    app = build_app()
+    try:
+        app(args=argv, prog_name="lumbo", standalone_mode=False)
+    except LumboError as err:
+        code = exit_code_for(err)
+        console_err.print(f"[bold red]error:[/] {err}", markup=True, highlight=False)
+        if argv is None:
+            sys.exit(code)
+        return code
+    except typer.Abort:
+        console_err.print("aborted")
+        if argv is None:
+            sys.exit(130)
+        return 130
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_INPUT)
+        if argv is None:
+            sys.exit(code)
+        return code
+    except Exception as err:  # click's usage errors arrive here in non-standalone mode
+        from click.exceptions import ClickException
+
+        if isinstance(err, ClickException):
+            err.show(file=sys.stderr)
+            if argv is None:
+                sys.exit(EXIT_INPUT)
+            return EXIT_INPUT
+        raise
+    if argv is None:
+        sys.exit(0)
+    return 0

@@ -1,0 +1,1 @@
+"""The pure core of lumbo: models and rules. Imports nothing from store, web, vision or jobs."""

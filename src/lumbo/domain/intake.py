@@ -1,0 +1,412 @@
+"""The intake: everything lumbo knows about a person before it assesses them.
+
+Units are in the field names. Every section except ``person.age``, ``preferences`` and ``red_flags`` may
+be absent, and absent means "not assessed": lumbo never guesses a value it was not given. Unknown fields
+are rejected, so a misspelt field cannot silently become "not assessed".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from lumbo.domain.errors import MISSING, InvalidInput, Problem
+
+SCHEMA_VERSION = 1
+
+SEGMENTS: tuple[str, ...] = ("L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1")
+Segment = Literal["L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"]
+Side = Literal["left", "right"]
+
+
+class Sex(StrEnum):
+    male = "male"
+    female = "female"
+    other = "other"
+
+
+class Equipment(StrEnum):
+    mat = "mat"
+    band = "band"
+    foam_roller = "foam_roller"
+    ball = "ball"
+    chair = "chair"
+    wall = "wall"
+    strap = "strap"
+    bench = "bench"
+    step = "step"
+    towel = "towel"
+
+
+class Condition(StrEnum):
+    spondylolisthesis = "spondylolisthesis"
+    osteoporosis = "osteoporosis"
+    pregnancy = "pregnancy"
+    lumbar_fusion = "lumbar_fusion"
+    spinal_stenosis = "spinal_stenosis"
+    disc_herniation = "disc_herniation"
+    inflammatory_arthritis = "inflammatory_arthritis"
+    hypermobility_syndrome = "hypermobility_syndrome"
+    hip_replacement = "hip_replacement"
+    recent_spinal_surgery = "recent_spinal_surgery"
+
+
+class Distribution(StrEnum):
+    back_only = "back_only"
+    buttock = "buttock"
+    thigh = "thigh"
+    below_knee = "below_knee"
+
+
+class Bothersomeness(StrEnum):
+    not_at_all = "not_at_all"
+    slightly = "slightly"
+    moderately = "moderately"
+    very_much = "very_much"
+    extremely = "extremely"
+
+
+class MeasurementMethod(StrEnum):
+    dual_inclinometer = "dual_inclinometer"
+    single_inclinometer = "single_inclinometer"
+    goniometer = "goniometer"
+    tape = "tape"
+    visual_estimate = "visual_estimate"
+    video = "video"
+
+
+class Mobility(StrEnum):
+    hypo = "hypo"
+    normal = "normal"
+    hyper = "hyper"
+
+
+class TestResult(StrEnum):
+    positive = "positive"
+    negative = "negative"
+
+
+class Direction(StrEnum):
+    extension = "extension"
+    flexion = "flexion"
+    lateral = "lateral"
+    none = "none"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+Pain = Annotated[int, Field(strict=True, ge=0, le=10)]
+
+
+class Person(_Model):
+    id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")] | None = None
+    age: Annotated[int, Field(ge=10, le=110, description="years")]
+    sex: Sex | None = None
+    height_cm: Annotated[float, Field(ge=100, le=250)] | None = None
+    weight_kg: Annotated[float, Field(ge=25, le=300)] | None = None
+    occupation: Annotated[str, Field(max_length=120)] | None = None
+    sitting_hours_per_day: Annotated[float, Field(ge=0, le=24)] | None = None
+
+
+class Preferences(_Model):
+    minutes_per_session: Annotated[int, Field(ge=10, le=90)]
+    sessions_per_week: Annotated[int, Field(ge=1, le=7)]
+    equipment: tuple[Equipment, ...] = ()
+    start_date: date | None = None
+
+    @field_validator("equipment")
+    @classmethod
+    def _unique_equipment(cls, v: tuple[Equipment, ...]) -> tuple[Equipment, ...]:
+        return tuple(sorted(set(v), key=lambda e: e.value))
+
+
+class History(_Model):
+    symptom_duration_days: Annotated[int, Field(ge=0, le=36500)] | None = None
+    episodes_last_year: Annotated[int, Field(ge=0, le=365)] | None = None
+    conditions: tuple[Condition, ...] = ()
+    clinician_clearance: bool = False
+
+
+RED_FLAG_FIELDS: tuple[str, ...] = (
+    "saddle_anaesthesia",
+    "bladder_or_bowel_dysfunction",
+    "progressive_neurological_deficit",
+    "history_of_cancer",
+    "unexplained_weight_loss",
+    "fever_or_chills",
+    "recent_bacterial_infection",
+    "iv_drug_use",
+    "immunosuppression",
+    "major_trauma",
+    "minor_trauma_with_osteoporosis",
+    "prolonged_corticosteroids",
+    "severe_night_pain",
+    "pain_worse_lying_down",
+)
+
+
+class RedFlags(_Model):
+    """Each flag is true, false, or absent (= not screened, which is reported as a caution)."""
+
+    saddle_anaesthesia: bool | None = None
+    bladder_or_bowel_dysfunction: bool | None = None
+    progressive_neurological_deficit: bool | None = None
+    history_of_cancer: bool | None = None
+    unexplained_weight_loss: bool | None = None
+    fever_or_chills: bool | None = None
+    recent_bacterial_infection: bool | None = None
+    iv_drug_use: bool | None = None
+    immunosuppression: bool | None = None
+    major_trauma: bool | None = None
+    minor_trauma_with_osteoporosis: bool | None = None
+    prolonged_corticosteroids: bool | None = None
+    severe_night_pain: bool | None = None
+    pain_worse_lying_down: bool | None = None
+
+
+class Symptoms(_Model):
+    pain_now: Pain | None = None
+    pain_best: Pain | None = None
+    pain_worst: Pain | None = None
+    distribution: Distribution | None = None
+    numbness_or_tingling: bool | None = None
+    bilateral_leg_symptoms: bool | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Symptoms:
+        if self.pain_best is not None and self.pain_worst is not None:
+            if self.pain_best > self.pain_worst:
+                raise ValueError("pain_best must not exceed pain_worst")
+        return self
+
+
+class PsfsItem(_Model):
+    activity: Annotated[str, Field(min_length=1, max_length=200)]
+    score: Annotated[int, Field(strict=True, ge=0, le=10)]
+
+
+OdiSection = Annotated[int, Field(strict=True, ge=0, le=5)] | None
+Bit = Literal[0, 1]
+FabqItem = Annotated[int, Field(strict=True, ge=0, le=6)]
+PromisItem = Annotated[int, Field(strict=True, ge=1, le=5)]
+
+PROMIS_4A: tuple[str, ...] = ("PAININ9", "PAININ22", "PAININ31", "PAININ34")
+PROMIS_6A: tuple[str, ...] = (*PROMIS_4A, "PAININ12", "PAININ36")
+PROMIS_8A: tuple[str, ...] = (*PROMIS_6A, "PAININ3", "PAININ13")
+
+
+def _exact_items(v: dict[str, int], expected: tuple[str, ...]) -> dict[str, int]:
+    missing = [c for c in expected if c not in v]
+    extra = [c for c in v if c not in expected]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(missing))
+        if extra:
+            parts.append("unexpected " + ", ".join(extra))
+        raise ValueError("items must be exactly " + ", ".join(expected) + " (" + "; ".join(parts) + ")")
+    return v
+
+
+class Questionnaires(_Model):
+    odi: Annotated[tuple[OdiSection, ...], Field(min_length=10, max_length=10)] | None = None
+    rmdq: Annotated[tuple[bool, ...], Field(min_length=24, max_length=24)] | None = None
+    start_back: (
+        tuple[Bit, Bit, Bit, Bit, Bit, Bit, Bit, Bit, Bothersomeness] | None
+    ) = None
+    fabq: Annotated[tuple[FabqItem, ...], Field(min_length=16, max_length=16)] | None = None
+    promis_pi_4a: dict[str, PromisItem] | None = None
+    promis_pi_6a: dict[str, PromisItem] | None = None
+    promis_pi_8a: dict[str, PromisItem] | None = None
+    psfs: Annotated[tuple[PsfsItem, ...], Field(min_length=1, max_length=5)] | None = None
+
+    @field_validator("promis_pi_4a")
+    @classmethod
+    def _items_4a(cls, v: dict[str, int] | None) -> dict[str, int] | None:
+        return None if v is None else _exact_items(v, PROMIS_4A)
+
+    @field_validator("promis_pi_6a")
+    @classmethod
+    def _items_6a(cls, v: dict[str, int] | None) -> dict[str, int] | None:
+        return None if v is None else _exact_items(v, PROMIS_6A)
+
+    @field_validator("promis_pi_8a")
+    @classmethod
+    def _items_8a(cls, v: dict[str, int] | None) -> dict[str, int] | None:
+        return None if v is None else _exact_items(v, PROMIS_8A)
+
+
+class SideBool(_Model):
+    left: bool | None = None
+    right: bool | None = None
+
+
+class SideTest(_Model):
+    left: TestResult | None = None
+    right: TestResult | None = None
+
+
+class Measurements(_Model):
+    method: MeasurementMethod | None = None
+    lumbar_flexion_deg: Annotated[float, Field(ge=0, le=120)] | None = None
+    lumbar_extension_deg: Annotated[float, Field(ge=0, le=60)] | None = None
+    lateral_flexion_left_deg: Annotated[float, Field(ge=0, le=60)] | None = None
+    lateral_flexion_right_deg: Annotated[float, Field(ge=0, le=60)] | None = None
+    rotation_left_deg: Annotated[float, Field(ge=0, le=90)] | None = None
+    rotation_right_deg: Annotated[float, Field(ge=0, le=90)] | None = None
+    modified_schober_cm: Annotated[float, Field(ge=0, le=15)] | None = None
+    slr_left_deg: Annotated[float, Field(ge=0, le=130)] | None = None
+    slr_right_deg: Annotated[float, Field(ge=0, le=130)] | None = None
+    slr_reproduces_leg_symptoms: SideBool | None = None
+    slump: SideTest | None = None
+    ake_left_deg: Annotated[float, Field(ge=0, le=90)] | None = None
+    ake_right_deg: Annotated[float, Field(ge=0, le=90)] | None = None
+    thomas_hip_left_deg: Annotated[float, Field(ge=-45, le=60)] | None = None
+    thomas_hip_right_deg: Annotated[float, Field(ge=-45, le=60)] | None = None
+    thomas_knee_left_deg: Annotated[float, Field(ge=0, le=160)] | None = None
+    thomas_knee_right_deg: Annotated[float, Field(ge=0, le=160)] | None = None
+    hip_internal_rotation_left_deg: Annotated[float, Field(ge=0, le=90)] | None = None
+    hip_internal_rotation_right_deg: Annotated[float, Field(ge=0, le=90)] | None = None
+    prone_instability_test: TestResult | None = None
+    aberrant_movement: bool | None = None
+    segmental_mobility: dict[Segment, Mobility] | None = None
+    segmental_pain: dict[Segment, bool] | None = None
+    beighton: Annotated[int, Field(strict=True, ge=0, le=9)] | None = None
+    directional_preference: Direction | None = None
+
+
+class Intake(_Model):
+    """A complete intake document (schema version 1)."""
+
+    schema_version: Literal[1] = 1
+    person: Person
+    preferences: Preferences
+    history: History = History()
+    red_flags: RedFlags
+    symptoms: Symptoms = Symptoms()
+    questionnaires: Questionnaires = Questionnaires()
+    measurements: Measurements = Measurements()
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        else:
+            # pydantic adds the type tag for unions and wrappers; they mean nothing to a user.
+            if item in {"int", "float", "bool", "str", "tuple[...]", "constrained-int", "none"}:
+                continue
+            if item.startswith(("function-", "literal[", "is-instance")):
+                continue
+            if item == "[key]":
+                continue
+            parts.append(("." if parts else "") + item)
+    return "".join(parts) or "(document)"
+
+
+def problems_from(err: ValidationError) -> list[Problem]:
+    """Turn pydantic's errors into lumbo's :class:`Problem` list, one per field, in document order."""
+    seen: dict[str, Problem] = {}
+    for e in err.errors(include_url=False):
+        path = _loc(tuple(e["loc"]))
+        msg = e["msg"].removeprefix("Value error, ")
+        ctx = e.get("ctx") or {}
+        if e["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling; units belong in the name)"
+        elif e["type"] == "missing":
+            msg = "required field is missing"
+        elif "expected" in ctx:
+            msg = f"must be one of {ctx['expected']}"
+        elif e["type"] in {"greater_than_equal", "less_than_equal"}:
+            msg = _range_message(path, msg)
+        elif e["type"] in {"int_type", "int_parsing", "int_from_float"}:
+            msg = _range_message(path, "must be a whole number").replace("must be", "must be a whole number")
+        elif e["type"] in {"float_type", "float_parsing"}:
+            msg = _range_message(path, "must be a number").replace("must be", "must be a number")
+        elif e["type"] in {"bool_type", "bool_parsing"}:
+            msg = "must be true or false"
+        value = MISSING if e["type"] == "missing" else e.get("input")
+        if path in seen:
+            continue
+        seen[path] = Problem(path=path, message=msg, value=value)
+    # A failing item also makes pydantic report the list as too short: keep only the item's error.
+    return [
+        p
+        for path, p in seen.items()
+        if not (p.message.startswith("Tuple should have") and any(k.startswith(path + "[") for k in seen))
+    ]
+
+
+def _range_message(path: str, fallback: str) -> str:
+    generic = re.sub(r"\[\d+\]", "[]", path)
+    lo_hi = _ranges().get(generic) or _ranges().get(generic.rsplit(".", 1)[0] + ".*")
+    if lo_hi is None:
+        return fallback
+    lo, hi = lo_hi
+    return f"must be between {lo:g} and {hi:g}"
+
+
+@cache
+def _ranges() -> dict[str, tuple[float, float]]:
+    """Every numeric range of the intake, read from its JSON Schema (one source of truth)."""
+    schema = Intake.model_json_schema()
+    defs = schema.get("$defs", {})
+    ranges: dict[str, tuple[float, float]] = {}
+
+    def walk(node: dict[str, Any], path: str) -> None:
+        if "$ref" in node:
+            node = defs[node["$ref"].rsplit("/", 1)[-1]]
+        if "minimum" in node and "maximum" in node:
+            ranges[path] = (float(node["minimum"]), float(node["maximum"]))
+        for alt in node.get("anyOf", []):
+            walk(alt, path)
+        for name, sub in node.get("properties", {}).items():
+            walk(sub, f"{path}.{name}" if path else name)
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], path + "[]")
+        for sub in node.get("prefixItems", []):
+            walk(sub, path + "[]")
+        if isinstance(node.get("additionalProperties"), dict):
+            walk(node["additionalProperties"], path + ".*")
+
+    walk(schema, "")
+    return ranges
+
+
+def parse_intake(data: Any) -> Intake:
+    """Validate a decoded JSON document as an :class:`Intake`; raise :class:`InvalidInput` on faults."""
+    if not isinstance(data, dict):
+        raise InvalidInput([Problem("(document)", "must be a JSON object", type(data).__name__)], "intake")
+    try:
+        return Intake.model_validate(data)
+    except ValidationError as err:
+        raise InvalidInput(problems_from(err), "intake") from None
+
+
+def parse_intake_json(text: str | bytes) -> Intake:
+    """Parse and validate intake JSON text."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InvalidInput(
+            [Problem("(document)", f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}")],
+            "intake",
+        ) from None
+    return parse_intake(data)
+
+
+def intake_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the intake document."""
+    schema = Intake.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "lumbo intake (schema_version 1)"
+    return schema
