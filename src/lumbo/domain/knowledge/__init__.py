@@ -13,7 +13,7 @@ from lumbo.domain.errors import KnowledgeBaseError
 from lumbo.domain.intake import problems_from
 from lumbo.domain.knowledge.model import Role, Technique
 
-__all__ = ["Library", "library", "load_toml"]
+__all__ = ["Library", "library", "load_toml", "techniques_from"]
 
 
 def load_toml(name: str) -> dict[str, Any]:
@@ -38,7 +38,9 @@ class Library:
         for t in ordered:
             for ref in (*t.progressions, *t.regressions):
                 if ref not in self._by_id:
-                    raise KnowledgeBaseError(f"technique {t.id}: unknown progression/regression {ref!r}")
+                    raise KnowledgeBaseError(
+                        f"technique {t.id}: unknown progression/regression {ref!r}"
+                    )
                 if ref == t.id:
                     raise KnowledgeBaseError(f"technique {t.id}: refers to itself")
 
@@ -64,6 +66,29 @@ class Library:
         return tuple(t for t in self._by_id.values() if t.role is role)
 
 
+def techniques_from(name: str, data: dict[str, Any]) -> list[Technique]:
+    """Validate the ``[[technique]]`` tables of one parsed TOML file.
+
+    Any fault raises :class:`KnowledgeBaseError` naming the file and the technique id
+    (or its index when the entry has no id).
+    """
+    unknown = sorted(set(data) - {"technique"})
+    if unknown:
+        raise KnowledgeBaseError(f"{name}: unknown top-level key(s) {', '.join(unknown)}")
+    entries = data.get("technique", [])
+    if not isinstance(entries, list):
+        raise KnowledgeBaseError(f"{name}: 'technique' must be an array of tables ([[technique]])")
+    techniques: list[Technique] = []
+    for i, raw in enumerate(entries):
+        where = str(raw.get("id", f"#{i}")) if isinstance(raw, dict) else f"#{i}"
+        try:
+            techniques.append(Technique.model_validate(raw))
+        except ValidationError as err:
+            details = "; ".join(str(p) for p in problems_from(err))
+            raise KnowledgeBaseError(f"{name} {where}: {details}") from err
+    return techniques
+
+
 @cache
 def library() -> Library:
     """The shipped technique library (loaded once, validated, cross-checked)."""
@@ -72,12 +97,6 @@ def library() -> Library:
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".toml"):
             continue
-        data = load_toml(f"techniques/{entry.name}")
-        for i, raw in enumerate(data.get("technique", [])):
-            try:
-                techniques.append(Technique.model_validate(raw))
-            except ValidationError as err:
-                where = raw.get("id", f"#{i}") if isinstance(raw, dict) else f"#{i}"
-                details = "; ".join(str(p) for p in problems_from(err))
-                raise KnowledgeBaseError(f"techniques/{entry.name} {where}: {details}") from err
+        name = f"techniques/{entry.name}"
+        techniques.extend(techniques_from(name, load_toml(name)))
     return Library(techniques)
