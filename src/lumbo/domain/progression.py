@@ -1,0 +1,267 @@
+"""Phases, dose progression and block timing (``knowledge/phases.toml``, ``progression.toml``).
+
+A dose is a technique's template moved by an integer *level* (0 = the template). The step rules are
+data; this module only interprets them. Everything here is pure and cached.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+from lumbo.domain.errors import KnowledgeBaseError
+from lumbo.domain.knowledge import load_toml
+from lumbo.domain.knowledge.model import DoseTemplate, Load, NeuralTension, Role
+from lumbo.domain.protocol_model import Dose
+from lumbo.domain.safety import MAX_STRETCH_INTENSITY
+
+_INT_FIELDS = ("sets", "reps", "hold_s", "work_s", "breaths")
+
+
+@dataclass(frozen=True, slots=True)
+class StepRule:
+    field: str
+    operation: str
+    step: float
+    min: int
+    max: int
+    source: str | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    number: int
+    key: str
+    name: str
+    first_week: int
+    last_week: int
+    intent: str
+    emphasis: tuple[Role, ...]
+    required_roles: tuple[Role, ...]
+    neural_tension: frozenset[NeuralTension]
+    load: frozenset[Load]
+    intensity_cap: int
+    max_variants: int
+
+    @property
+    def weeks(self) -> range:
+        return range(self.first_week, self.last_week + 1)
+
+    def rank(self, role: Role) -> int:
+        return self.emphasis.index(role) if role in self.emphasis else len(self.emphasis)
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    transition_s: int
+    rep_s: int
+    breath_s: int
+    contract_relax_transition_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    green_sessions: int
+    red_sessions_for_review: int
+    review_window: int
+    tingling_sessions_for_referral_signs: int
+
+
+@dataclass(frozen=True, slots=True)
+class PainModel:
+    green_max: int
+    acceptable_max: int
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    phases: tuple[Phase, ...]
+    reassessment_weeks: tuple[int, ...]
+    coverage_by_week: int
+    max_blocks_per_session: int
+    timing: Timing
+    rules: dict[str, tuple[StepRule, ...]]
+    gate: Gate
+    pain: PainModel
+
+    def phase_of(self, week: int) -> Phase:
+        for p in self.phases:
+            if p.first_week <= week <= p.last_week:
+                return p
+        raise KnowledgeBaseError(f"phases.toml: no phase covers week {week}")
+
+
+def _phase(number: int, raw: dict[str, Any]) -> Phase:
+    first, last = (int(w) for w in raw["weeks"])
+    cap = int(raw["intensity_cap"])
+    if cap > MAX_STRETCH_INTENSITY:
+        raise KnowledgeBaseError(
+            f"phases.toml {raw['key']}: intensity_cap above the overstretch guard"
+        )
+    return Phase(
+        number=number,
+        key=str(raw["key"]),
+        name=str(raw["name"]),
+        first_week=first,
+        last_week=last,
+        intent=str(raw["intent"]),
+        emphasis=tuple(Role(r) for r in raw["emphasis"]),
+        required_roles=tuple(Role(r) for r in raw["required_roles"]),
+        neural_tension=frozenset(NeuralTension(n) for n in raw["neural_tension"]),
+        load=frozenset(Load(x) for x in raw["load"]),
+        intensity_cap=cap,
+        max_variants=int(raw["max_variants"]),
+    )
+
+
+def _rule(raw: dict[str, Any]) -> StepRule:
+    if raw["operation"] not in {"add", "multiply"} or raw["field"] not in _INT_FIELDS:
+        raise KnowledgeBaseError(f"progression.toml: bad rule {raw!r}")
+    return StepRule(
+        field=str(raw["field"]),
+        operation=str(raw["operation"]),
+        step=float(raw["step"]),
+        min=int(raw["min"]),
+        max=int(raw["max"]),
+        source=raw.get("source"),
+        note=raw.get("note"),
+    )
+
+
+@cache
+def config() -> Config:
+    """The phase and progression data, validated once."""
+    try:
+        ph = load_toml("phases.toml")
+        pr = load_toml("progression.toml")
+        phases = tuple(_phase(i + 1, raw) for i, raw in enumerate(ph["phase"]))
+        weeks = [w for p in phases for w in p.weeks]
+        if weeks != list(range(1, 13)):
+            raise KnowledgeBaseError(
+                "phases.toml: phases must cover weeks 1-12 in order, once each"
+            )
+        t = ph["timing"]
+        g = pr["gate"]
+        return Config(
+            phases=phases,
+            reassessment_weeks=tuple(int(w) for w in ph["reassessment_weeks"]),
+            coverage_by_week=int(ph["coverage_by_week"]),
+            max_blocks_per_session=int(ph["max_blocks_per_session"]),
+            timing=Timing(
+                transition_s=int(t["transition_s"]),
+                rep_s=int(t["rep_s"]),
+                breath_s=int(t["breath_s"]),
+                contract_relax_transition_s=int(t["contract_relax_transition_s"]),
+            ),
+            rules={
+                kind: tuple(_rule(r) for r in body.get("rules", []))
+                for kind, body in sorted(pr["kind"].items())
+            },
+            gate=Gate(
+                green_sessions=int(g["green_sessions"]),
+                red_sessions_for_review=int(g["red_sessions_for_review"]),
+                review_window=int(g["review_window"]),
+                tingling_sessions_for_referral_signs=int(g["tingling_sessions_for_referral_signs"]),
+            ),
+            pain=PainModel(
+                green_max=int(pr["pain"]["green_max"]),
+                acceptable_max=int(pr["pain"]["acceptable_max"]),
+                source=str(pr["pain"]["source"]),
+            ),
+        )
+    except (KeyError, TypeError, ValueError) as err:
+        raise KnowledgeBaseError(f"phases.toml/progression.toml: {err!r}") from err
+
+
+def _up(values: dict[str, Any], rules: tuple[StepRule, ...]) -> bool:
+    for r in rules:
+        v = values.get(r.field)
+        if v is None or v >= r.max:
+            continue
+        new = v + int(r.step) if r.operation == "add" else max(v + 1, round(v * r.step))
+        values[r.field] = min(new, r.max)
+        return True
+    return False
+
+
+def _down(values: dict[str, Any], rules: tuple[StepRule, ...]) -> bool:
+    for r in reversed(rules):
+        v = values.get(r.field)
+        if v is None or v <= r.min:
+            continue
+        new = v - int(r.step) if r.operation == "add" else min(v - 1, round(v / r.step))
+        values[r.field] = max(new, r.min)
+        return True
+    return False
+
+
+@lru_cache(maxsize=8192)
+def dose_at(template: DoseTemplate, level: int, intensity_cap: int = MAX_STRETCH_INTENSITY) -> Dose:
+    """The template moved ``level`` steps (negative: regressed), intensity capped by the phase."""
+    values = template.model_dump()
+    rules = config().rules.get(template.kind, ())
+    move = _up if level > 0 else _down
+    for _ in range(abs(level)):
+        if not move(values, rules):
+            break
+    target = values["intensity_target"]
+    if target is not None:
+        values["intensity_target"] = min(target, intensity_cap, MAX_STRETCH_INTENSITY)
+    return Dose(**values)
+
+
+@lru_cache(maxsize=4096)
+def max_level(template: DoseTemplate) -> int:
+    """How many upward steps the template can take before every rule is at its bound."""
+    values = template.model_dump()
+    rules = config().rules.get(template.kind, ())
+    n = 0
+    while _up(values, rules):
+        n += 1
+    return n
+
+
+@lru_cache(maxsize=4096)
+def min_level(template: DoseTemplate) -> int:
+    """The lowest level (<= 0) the template can be regressed to by the rules."""
+    values = template.model_dump()
+    rules = config().rules.get(template.kind, ())
+    n = 0
+    while _down(values, rules):
+        n -= 1
+    return n
+
+
+def seconds(dose: Dose) -> int:
+    """Estimated time of one block with this dose, including getting into position."""
+    t = config().timing
+    sides = 2 if dose.per_side else 1
+    per_set: float
+    if dose.kind == "hold":
+        per_set = (dose.hold_s or 0) + dose.rest_s
+    elif dose.kind == "reps":
+        per_set = (dose.reps or 0) * (t.rep_s + (dose.hold_s or 0)) + dose.rest_s
+    elif dose.kind == "contract_relax":
+        per_set = (
+            (dose.contract_s or 0)
+            + (dose.hold_s or 0)
+            + t.contract_relax_transition_s
+            + dose.rest_s
+        )
+    elif dose.kind == "timed":
+        per_set = (dose.work_s or 0) + dose.rest_s
+    elif dose.kind == "breaths":
+        per_set = (dose.breaths or 0) * t.breath_s + dose.rest_s
+        sides = 1
+    else:
+        return t.transition_s + math.ceil((dose.minutes or 0) * 60)
+    return t.transition_s + math.ceil(per_set * dose.sets * sides)
+
+
+def tenths(dose: Dose) -> int:
+    """Estimated block time in tenths of a minute, rounded up (so budgets stay honest)."""
+    return -(-seconds(dose) // 6)
