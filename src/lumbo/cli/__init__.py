@@ -16,6 +16,7 @@ from lumbo.cli._common import EXIT_INPUT, console_err, exit_code_for
 # One line per command module. Keep the order: it is the order of `lumbo --help`.
 COMMAND_MODULES: tuple[str, ...] = (
     "lumbo.cli.assess",
+    "lumbo.cli.demo",
     "lumbo.cli.techniques",
 )
 

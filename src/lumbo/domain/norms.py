@@ -19,6 +19,7 @@ NORM_MEASURES: tuple[str, ...] = (
 @dataclass(frozen=True, slots=True)
 class Source:
     key: str
+    short: str
     citation: str
     verified: bool
 
@@ -38,7 +39,12 @@ def sources() -> dict[str, Source]:
     """Every cited source, by key (``knowledge/sources.toml``)."""
     raw = load_toml("sources.toml")
     return {
-        key: Source(key=key, citation=str(v["citation"]), verified=bool(v.get("verified", True)))
+        key: Source(
+            key=key,
+            short=str(v.get("short", key)),
+            citation=str(v["citation"]),
+            verified=bool(v.get("verified", True)),
+        )
         for key, v in raw.items()
     }
 
@@ -78,7 +84,7 @@ def expected(measure: str, age: int) -> Expected:
         method = f"{v0:g} deg at every age"
     else:
         method = (
-            f"linear by age between {v0:g} deg at {a0:g} y and {v1:g} deg at {a1:g} y "
-            "(approximation of the published age curves)"
+            f"linear by age between {v0:g} deg at {a0:g} y and {v1:g} deg at {a1:g} y, "
+            "an approximation of the published age curves"
         )
     return Expected(measure=measure, value_deg=round(value, 1), source=src, method=method)

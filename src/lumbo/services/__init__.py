@@ -1,0 +1,1 @@
+"""Service functions shared by every entry point (CLI, web, jobs)."""
