@@ -1,0 +1,108 @@
+"""Engine, sessions and migrations, each built by a function from :class:`StoreSettings`.
+
+SQLite connections get WAL journaling, enforced foreign keys and a busy timeout. pysqlite's own
+transaction handling is switched off and every transaction starts with ``BEGIN IMMEDIATE`` (the
+SQLAlchemy-documented recipe), so a unit of work that reads then writes holds the write lock
+from the start and SQLite gives real, serializable transactions, DDL included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from lumbo.store.settings import StoreSettings
+from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
+
+PG_MIGRATION_LOCK = 0x6C756D626F  # "lumbo": serializes concurrent migrations on PostgreSQL
+
+
+def create_engine_for(settings: StoreSettings) -> Engine:
+    """Build (but do not connect) the engine that ``settings`` describe."""
+    url = settings.url
+    if not settings.is_sqlite:
+        return create_engine(url, echo=settings.echo_sql, pool_pre_ping=True)
+    in_memory = url.database in (None, "", ":memory:")
+    kwargs: dict[str, Any] = {"echo": settings.echo_sql}
+    if in_memory:
+        kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        Path(str(url.database)).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+    _tune_sqlite(engine, settings.sqlite_busy_timeout_ms, wal=not in_memory)
+    return engine
+
+
+def _tune_sqlite(engine: Engine, busy_timeout_ms: int, *, wal: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see module doc)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            if wal:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+def migrations_path() -> str:
+    return str(resources.files("lumbo.store").joinpath("migrations"))
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    """Apply every Alembic migration not yet applied (a no-op when the store is current)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", migrations_path())
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_MIGRATION_LOCK})")
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    """A migrated store: its engine and a factory of units of work over it."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def uow(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.sessions)
+
+    @property
+    def uow_factory(self) -> Callable[[], SqlAlchemyUnitOfWork]:
+        return self.uow
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(settings: StoreSettings, *, migrate: bool = True) -> Store:
+    """Engine + migrations + sessions: the one place the store is wired."""
+    engine = create_engine_for(settings)
+    if migrate:
+        upgrade_to_head(engine)
+    return Store(engine=engine, sessions=session_factory(engine))

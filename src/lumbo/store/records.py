@@ -1,0 +1,108 @@
+"""What the repositories store and return: frozen records wrapping the domain's contract models.
+
+Services and the in-memory fake speak in these records, never in ORM rows, so a fake and the real
+store are interchangeable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from lumbo.domain.assessment_model import Assessment
+from lumbo.domain.intake import Intake
+from lumbo.domain.protocol_model import Adjustment, CheckIn, Plan, SessionLog
+from lumbo.store.tables import new_id, utcnow
+
+IntakeKind = Literal["baseline", "reassessment"]
+
+
+class _UTC:
+    """Records keep ``created_at`` in UTC; a naive timestamp is a programming error."""
+
+    __slots__ = ()
+
+    created_at: datetime
+
+    def __post_init__(self) -> None:
+        if self.created_at.tzinfo is None:
+            raise ValueError("created_at must be timezone-aware")
+        object.__setattr__(self, "created_at", self.created_at.astimezone(UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord(_UTC):
+    external_ref: str | None = None
+    owner_id: str | None = None
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeRecord(_UTC):
+    person_id: str
+    kind: IntakeKind
+    intake: Intake
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentRecord(_UTC):
+    person_id: str
+    intake_id: str
+    assessment: Assessment
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanVersion(_UTC):
+    """One stored version of a person's plan; ``plan.version`` equals ``version``."""
+
+    person_id: str
+    version: int
+    plan: Plan
+    reason: str
+    assessment_id: str | None = None
+    adjustment: Adjustment | None = None
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSessionLog(_UTC):
+    person_id: str
+    log: SessionLog
+    plan_version: int | None
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCheckIn(_UTC):
+    person_id: str
+    checkin: CheckIn
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class ReassessmentRecord(_UTC):
+    person_id: str
+    intake_id: str
+    assessment_id: str
+    week: int | None = None
+    outcomes: dict[str, Any] | None = None
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class VideoMeasurementRecord(_UTC):
+    person_id: str
+    movement: str
+    result: dict[str, Any]
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)

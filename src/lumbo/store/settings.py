@@ -1,0 +1,70 @@
+"""Typed store settings, read from the environment only when asked.
+
+``LUMBO_DATABASE_URL`` selects the database. Unset, lumbo uses an embedded SQLite file in the user's
+data directory. ``postgresql+psycopg://user@host:5432/db`` selects PostgreSQL (install the
+``postgres`` extra). Any other scheme is rejected as bad input that names the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from lumbo.domain.errors import InvalidInput, Problem
+
+ENV_DATABASE_URL = "LUMBO_DATABASE_URL"
+ALLOWED_DRIVERS: tuple[str, ...] = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
+
+
+def default_database_url() -> str:
+    """``sqlite:///<user data dir>/lumbo.db`` (the directory is created when the engine is)."""
+    return f"sqlite:///{Path(user_data_dir('lumbo', appauthor=False)) / 'lumbo.db'}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSettings:
+    """Where the store lives and how SQLite connections are tuned."""
+
+    database_url: str
+    sqlite_busy_timeout_ms: int = 10_000
+    echo_sql: bool = False
+
+    @property
+    def url(self) -> URL:
+        return parse_database_url(self.database_url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> StoreSettings:
+        env = os.environ if environ is None else environ
+        raw = env.get(ENV_DATABASE_URL, "").strip()
+        settings = cls(database_url=raw or default_database_url())
+        settings.url  # noqa: B018 - validate now, so a bad variable fails before any work
+        return settings
+
+
+def parse_database_url(raw: str) -> URL:
+    """Check a database URL; bad values raise :class:`InvalidInput` naming the variable."""
+    allowed = ", ".join(f"{d}://..." for d in ALLOWED_DRIVERS)
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise InvalidInput(
+            [Problem(ENV_DATABASE_URL, f"must be a database URL, one of {allowed}", raw)],
+            "settings",
+        ) from None
+    if url.drivername not in ALLOWED_DRIVERS:
+        raise InvalidInput(
+            [Problem(ENV_DATABASE_URL, f"unsupported driver; allowed: {allowed}", url.drivername)],
+            "settings",
+        )
+    return url

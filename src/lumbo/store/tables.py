@@ -1,0 +1,203 @@
+"""SQLAlchemy 2 typed declarative tables.
+
+Designed for the later multi-user web service as well as the embedded CLI: ids are UUID strings,
+every timestamp is timezone-aware UTC, documents (intakes, assessments, plans, logs, results) are
+JSON columns (JSONB on PostgreSQL), plans are versioned per person, and client-generated ids make
+session logs and check-ins idempotent. The schema itself is created by the Alembic migrations in
+``migrations/versions``; these classes must stay in step with them (a test compares the two).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JsonDoc = JSON().with_variant(JSONB(), "postgresql")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always returned timezone-aware (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _id() -> Mapped[str]:
+    return mapped_column(String(36), primary_key=True, default=new_id)
+
+
+def _person_fk() -> Mapped[str]:
+    return mapped_column(String(36), ForeignKey("persons.id", ondelete="CASCADE"), nullable=False)
+
+
+def _created() -> Mapped[datetime]:
+    return mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class PersonRow(Base):
+    __tablename__ = "persons"
+
+    id: Mapped[str] = _id()
+    owner_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    external_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = _created()
+
+
+class IntakeRow(Base):
+    __tablename__ = "intakes"
+    __table_args__ = (Index("ix_intakes_person_created", "person_id", "created_at"),)
+
+    id: Mapped[str] = _id()
+    person_id: Mapped[str] = _person_fk()
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)  # baseline | reassessment
+    document: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
+    created_at: Mapped[datetime] = _created()
+
+
+class AssessmentRow(Base):
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_person_created", "person_id", "created_at"),)
+
+    id: Mapped[str] = _id()
+    person_id: Mapped[str] = _person_fk()
+    intake_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("intakes.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    referral_required: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    urgency: Mapped[str] = mapped_column(String(16), nullable=False)
+    document: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
+    created_at: Mapped[datetime] = _created()
+
+
+class PlanVersionRow(Base):
+    __tablename__ = "plan_versions"
+    __table_args__ = (UniqueConstraint("person_id", "version"),)
+
+    id: Mapped[str] = _id()
+    person_id: Mapped[str] = _person_fk()
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    assessment_id: Mapped[str | None] = mapped_column(
+        String(36), ForeignKey("assessments.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    document: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
+    adjustment: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc)
+    created_at: Mapped[datetime] = _created()
+
+
+class SessionLogRow(Base):
+    __tablename__ = "session_logs"
+    __table_args__ = (
+        UniqueConstraint("person_id", "session_id"),
+        Index("ix_session_logs_person_performed", "person_id", "performed_on"),
+    )
+
+    id: Mapped[str] = _id()
+    person_id: Mapped[str] = _person_fk()
+    session_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    plan_version: Mapped[int | None] = mapped_column(Integer)
+    week: Mapped[int] = mapped_column(Integer, nullable=False)
+    session_index: Mapped[int] = mapped_column(Integer, nullable=False)
+    performed_on: Mapped[date] = mapped_column(Date, nullable=False)
+    document: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
+    created_at: Mapped[datetime] = _created()
+
+
+class CheckInRow(Base):
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("person_id", "checkin_id"),
+        Index("ix_checkins_person_on", "person_id", "on_date"),
+    )
+
+    id: Mapped[str] = _id()
+    person_id: Mapped[str] = _person_fk()
+    checkin_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    on_date: Mapped[date] = mapped_column(Date, nullable=False)
+    session_id: Mapped[str | None] = mapped_column(String(64))
+    pain: Mapped[int] = mapped_column(Integer, nullable=False)
+    stiffness: Mapped[int] = mapped_column(Integer, nullable=False)
+    document: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
+    created_at: Mapped[datetime] = _created()
+
+
+class ReassessmentRow(Base):
+    __tablename__ = "reassessments"
+    __table_args__ = (Index("ix_reassessments_person_created", "person_id", "created_at"),)
+
+    id: Mapped[str] = _id()
+    person_id: Mapped[str] = _person_fk()
+    intake_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("intakes.id", ondelete="CASCADE"), nullable=False
+    )
+    assessment_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False
+    )
+    week: Mapped[int | None] = mapped_column(Integer)
+    outcomes: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc)
+    created_at: Mapped[datetime] = _created()
+
+
+class VideoMeasurementRow(Base):
+    """Append-only: results of ``lumbo measure --record``; rows are never updated or deleted."""
+
+    __tablename__ = "video_measurements"
+    __table_args__ = (Index("ix_video_measurements_person_created", "person_id", "created_at"),)
+
+    id: Mapped[str] = _id()
+    person_id: Mapped[str] = _person_fk()
+    movement: Mapped[str] = mapped_column(String(64), nullable=False)
+    result: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
+    created_at: Mapped[datetime] = _created()
