@@ -1,0 +1,159 @@
+"""Streaming video decode with constant memory, whatever the video length.
+
+Frames are decoded by OpenCV on a background thread into a small bounded queue (OpenCV releases
+the GIL while decoding, so decode overlaps pose inference). Skipped frames (``stride`` > 1) are
+only ``grab()``-ed, never converted. At most ``QUEUE_FRAMES`` frames are alive at any time.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from lumbo.domain.errors import InvalidInput, Problem
+
+UInt8Array = npt.NDArray[np.uint8]
+
+QUEUE_FRAMES = 4
+MIN_DURATION_S = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class VideoInfo:
+    path: str
+    fps: float
+    frame_count: int
+    """As reported by the container; may be approximate. The pipeline counts frames itself."""
+    width: int
+    height: int
+
+    @property
+    def duration_s(self) -> float:
+        return self.frame_count / self.fps if self.fps > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    index: int
+    t_s: float
+    rgb: UInt8Array
+
+
+def _bad(message: str, value: object) -> InvalidInput:
+    return InvalidInput([Problem("video", message, value)], "video")
+
+
+def probe(path: Path) -> VideoInfo:
+    """Open ``path`` and read its header; a missing, unreadable or too-short video is bad input."""
+    import cv2
+
+    if not path.exists():
+        raise _bad("file not found", str(path))
+    if not path.is_file():
+        raise _bad("not a file", str(path))
+    cap = cv2.VideoCapture(str(path))
+    try:
+        if not cap.isOpened():
+            raise _bad("cannot open the file as a video (unreadable or corrupt)", str(path))
+        ok, first = cap.read()
+        if not ok or first is None:
+            raise _bad("the video has no decodable frame (corrupt or empty)", str(path))
+        fps = float(cap.get(cv2.CAP_PROP_FPS))
+        count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+        h, w = first.shape[:2]
+    finally:
+        cap.release()
+    if not math.isfinite(fps) or fps <= 1.0 or fps > 1000.0:
+        raise _bad("the video reports no usable frame rate (need 1-1000 frames/s)", fps)
+    info = VideoInfo(str(path), fps, max(count, 1), int(w), int(h))
+    if count > 0 and info.duration_s < MIN_DURATION_S:
+        raise _bad(
+            f"video too short: {info.duration_s:.2f} s, need at least {MIN_DURATION_S:.0f} s",
+            str(path),
+        )
+    return info
+
+
+_END = object()
+
+
+def _reader(path: str, stride: int, out: queue.Queue[Any], stop: threading.Event) -> None:
+    import cv2
+
+    cap = cv2.VideoCapture(path)
+    fps = float(cap.get(cv2.CAP_PROP_FPS)) or 30.0
+    index = 0
+    try:
+        while not stop.is_set():
+            if not cap.grab():
+                break
+            if index % stride == 0:
+                ok, bgr = cap.retrieve()
+                if not ok or bgr is None:
+                    break
+                rgb: UInt8Array = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
+                item = Frame(index, index / fps, rgb)
+                while not stop.is_set():
+                    try:
+                        out.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+            index += 1
+    except Exception as err:  # surfaced to the consumer, never swallowed
+        out.put(err)
+    finally:
+        cap.release()
+        # Total decoded frames rides along with the end marker.
+        while True:
+            try:
+                out.put((_END, index), timeout=0.1)
+                break
+            except queue.Full:
+                if stop.is_set():
+                    break
+
+
+class FrameStream:
+    """Iterate analysed frames; ``decoded`` is the number of frames read once iteration ends."""
+
+    def __init__(self, path: Path, stride: int = 1) -> None:
+        if stride < 1:
+            raise _bad("stride must be >= 1", stride)
+        self.path = path
+        self.stride = stride
+        self.decoded = 0
+
+    def __iter__(self) -> Iterator[Frame]:
+        q: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_FRAMES)
+        stop = threading.Event()
+        worker = threading.Thread(
+            target=_reader, args=(str(self.path), self.stride, q, stop), daemon=True
+        )
+        worker.start()
+        try:
+            while True:
+                item = q.get()
+                if isinstance(item, Frame):
+                    yield item
+                elif isinstance(item, Exception):
+                    raise _bad(f"decoding failed: {item}", str(self.path))
+                else:
+                    self.decoded = int(item[1])
+                    return
+        finally:
+            stop.set()
+            worker.join(timeout=5.0)
+
+
+def mean_luma(rgb: UInt8Array) -> float:
+    """Mean brightness (0-255) of a subsampled frame (cheap: every 8th pixel)."""
+    return float(np.mean(rgb[::8, ::8]))

@@ -1,0 +1,102 @@
+"""What a video can honestly put into the intake's ``measurements``, with an uncertainty.
+
+A camera sees the trunk as a line from the hip midpoint to the shoulder midpoint; it does not see the
+lumbar spine. The intake's ``lumbar_flexion_deg``, ``lumbar_extension_deg`` and
+``lateral_flexion_*_deg`` are lumbar (T12/L1 to sacrum, dual-inclinometer) values, so the video fills
+them with a *model estimate*:
+
+    lumbar ~= LUMBAR_SHARE x (trunk-on-thigh or trunk-on-pelvis excursion from the neutral stance)
+
+``LUMBAR_SHARE = 0.5 +/- 0.2`` is lumbo's engineering assumption, not a measured constant: the
+lumbar part of trunk motion varies between people and with age, sex, pain and speed (review:
+Vazirian, Van Dillen & Bazrgari, Int Musculoskelet Med 38(2), 2016). The +/- 0.2 band is carried into
+the stated uncertainty, which is why lumbar estimates from video are wide (often +/- 15-25 deg).
+
+``rotation_*_deg`` is filled with trunk-on-pelvis (thoracolumbar) axial rotation from the model's
+monocular depth, with a stated model uncertainty of +/- 15 deg.
+
+Every uncertainty is a half-width in degrees combining, in quadrature: the share band, the pose
+jitter (SD of raw minus filtered angle), the view error of a camera that is not exactly
+perpendicular to the movement plane (``VIEW_ERROR_DEG``), and the camera-level error when
+``--camera-tilt`` was not given (``LEVEL_ERROR_DEG``, affecting absolute angles only).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from lumbo.vision.angles import ROTATION_MODEL_UNCERTAINTY_DEG
+
+LUMBAR_SHARE = 0.5
+LUMBAR_SHARE_BAND = 0.2
+VIEW_ERROR_DEG = 5.0
+LEVEL_ERROR_DEG = 3.0
+
+#: Intake limits (see ``lumbo.domain.intake.Measurements``).
+FIELD_LIMITS = {
+    "lumbar_flexion_deg": 120.0,
+    "lumbar_extension_deg": 60.0,
+    "lateral_flexion_left_deg": 60.0,
+    "lateral_flexion_right_deg": 60.0,
+    "rotation_left_deg": 90.0,
+    "rotation_right_deg": 90.0,
+}
+
+
+def absolute_uncertainty(noise_sd: float, tilt_given: bool) -> float:
+    """Half-width (deg) of an absolute angle against the vertical."""
+    level = 1.0 if tilt_given else LEVEL_ERROR_DEG
+    return math.sqrt((2.0 * noise_sd) ** 2 + VIEW_ERROR_DEG**2 + level**2)
+
+
+def lumbar_estimate(excursion_deg: float, noise_sd: float) -> tuple[float, float]:
+    """(estimate, uncertainty half-width) of a lumbar angle from a trunk excursion."""
+    x = max(0.0, excursion_deg)
+    est = LUMBAR_SHARE * x
+    meas = LUMBAR_SHARE * math.sqrt((2.0 * noise_sd) ** 2 + VIEW_ERROR_DEG**2)
+    return est, math.sqrt((LUMBAR_SHARE_BAND * x) ** 2 + meas**2)
+
+
+def rotation_estimate(excursion_deg: float, noise_sd: float) -> tuple[float, float]:
+    x = max(0.0, excursion_deg)
+    return x, math.sqrt(ROTATION_MODEL_UNCERTAINTY_DEG**2 + (2.0 * noise_sd) ** 2)
+
+
+BASIS = {
+    "lumbar_flexion_deg": "0.5 x trunk-on-thigh flexion from neutral (side view); "
+    "lumbar share assumed 0.5 +/- 0.2",
+    "lumbar_extension_deg": "0.5 x trunk-on-thigh extension from neutral (side view); "
+    "lumbar share assumed 0.5 +/- 0.2",
+    "lateral_flexion_left_deg": "0.5 x trunk-on-pelvis lateral flexion from neutral (front view); "
+    "lumbar share assumed 0.5 +/- 0.2",
+    "lateral_flexion_right_deg": "0.5 x trunk-on-pelvis lateral flexion from neutral (front view); "
+    "lumbar share assumed 0.5 +/- 0.2",
+    "rotation_left_deg": "trunk-on-pelvis (thoracolumbar) axial rotation from monocular depth",
+    "rotation_right_deg": "trunk-on-pelvis (thoracolumbar) axial rotation from monocular depth",
+}
+
+
+def intake_measurements(
+    values: dict[str, tuple[float, float]], warnings: list[str]
+) -> dict[str, Any]:
+    """Build the ``measurements`` block: intake fields (validated against the intake model),
+    their uncertainties and the basis of each estimate. Values outside the intake's range are
+    clamped with a warning."""
+    from lumbo.domain.intake import Measurements
+
+    fields: dict[str, Any] = {"method": "video"}
+    unc: dict[str, float] = {}
+    for name, (value, u) in values.items():
+        limit = FIELD_LIMITS[name]
+        if value > limit:
+            warnings.append(f"{name}: estimate {value:.0f} deg exceeds the intake's {limit:.0f}")
+            value = limit
+        fields[name] = round(value, 1)
+        unc[name] = round(u, 1)
+    Measurements.model_validate(fields)
+    return {
+        "fields": fields,
+        "uncertainty_deg": unc,
+        "basis": {name: BASIS[name] for name in values},
+    }

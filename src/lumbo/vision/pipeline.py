@@ -1,0 +1,376 @@
+"""``measure_video``: decode -> pose -> person selection -> angles -> conditioning -> quality.
+
+Memory is constant in the video's length apart from the per-frame landmarks (33 x 4 floats, about
+1 KB per analysed frame): frames are streamed and dropped as soon as the pose model has seen them.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lumbo.domain.errors import InvalidInput, Problem
+from lumbo.vision import estimates as est
+from lumbo.vision.angles import ROTATION_MODEL_UNCERTAINTY_DEG
+from lumbo.vision.decode import Frame, FrameStream, mean_luma, probe
+from lumbo.vision.landmarks import N_LANDMARKS, FloatArray
+from lumbo.vision.movement import analyse_reps, baseline
+from lumbo.vision.pose import PoseEstimator
+from lumbo.vision.quality import compensations, quality_summary
+from lumbo.vision.result import MeasurementResult
+from lumbo.vision.series import build_series, shoulder_to_torso_ratio
+from lumbo.vision.signal import DEFAULT_MIN_CONFIDENCE
+from lumbo.vision.tracking import Tracker, select_subject
+
+MOVEMENTS = ("trunk-flexion", "trunk-extension", "lateral-flexion", "rotation")
+VIEWS = ("side", "front")
+REQUIRED_VIEW = {
+    "trunk-flexion": "side",
+    "trunk-extension": "side",
+    "lateral-flexion": "front",
+    "rotation": "front",
+}
+#: ``--stride auto`` analyses about this many frames per second.
+AUTO_TARGET_HZ = 10.0
+MAX_STRIDE = 30
+MAX_TILT_DEG = 45.0
+MIN_ANALYSED_FRAMES = 8
+DARK_LUMA = 40.0
+MIN_PERSON_FRACTION = 0.6
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureOptions:
+    movement: str
+    view: str
+    camera_tilt_deg: float | None = None
+    stride: int | str = 1
+    """A positive integer or ``"auto"``."""
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+
+    def validate(self) -> None:
+        problems: list[Problem] = []
+        if self.movement not in MOVEMENTS:
+            problems.append(
+                Problem("movement", f"must be one of {', '.join(MOVEMENTS)}", self.movement)
+            )
+        if self.view not in VIEWS:
+            problems.append(Problem("view", "must be side or front", self.view))
+        elif self.movement in REQUIRED_VIEW and REQUIRED_VIEW[self.movement] != self.view:
+            problems.append(
+                Problem(
+                    "view",
+                    f"{self.movement} must be filmed from the {REQUIRED_VIEW[self.movement]}",
+                    self.view,
+                )
+            )
+        tilt = self.camera_tilt_deg
+        if tilt is not None and not (math.isfinite(tilt) and abs(tilt) <= MAX_TILT_DEG):
+            problems.append(
+                Problem(
+                    "camera_tilt",
+                    f"must be between -{MAX_TILT_DEG:.0f} and {MAX_TILT_DEG:.0f}",
+                    tilt,
+                )
+            )
+        if self.stride != "auto" and not (
+            isinstance(self.stride, int) and 1 <= self.stride <= MAX_STRIDE
+        ):
+            problems.append(
+                Problem("stride", f"must be auto or an integer 1-{MAX_STRIDE}", self.stride)
+            )
+        if problems:
+            raise InvalidInput(problems, "video measurement options")
+
+    def resolve_stride(self, fps: float) -> int:
+        if self.stride == "auto":
+            return max(1, min(MAX_STRIDE, round(fps / AUTO_TARGET_HZ)))
+        return int(self.stride)
+
+
+@dataclass(slots=True)
+class PoseTrace:
+    """What the pose loop saw: per analysed frame index, time, landmarks and track id."""
+
+    frame_index: list[int]
+    t: list[float]
+    points: list[FloatArray | None]
+    luma: list[float]
+    tracker: Tracker
+    decoded: int
+    pose_seconds: float
+
+
+def run_pose(
+    frames: Iterable[Frame],
+    estimator: PoseEstimator,
+    progress: Progress | None = None,
+    total: int = 0,
+) -> PoseTrace:
+    """Run the estimator over streamed frames, keeping only landmarks (frames are dropped)."""
+    trace = PoseTrace([], [], [], [], Tracker(), 0, 0.0)
+    for k, frame in enumerate(frames):
+        t0 = time.perf_counter()
+        pose = estimator.estimate(frame.rgb)
+        trace.pose_seconds += time.perf_counter() - t0
+        trace.frame_index.append(frame.index)
+        trace.t.append(frame.t_s)
+        trace.luma.append(mean_luma(frame.rgb))
+        trace.points.append(None if pose is None else pose.points)
+        if pose is not None:
+            trace.tracker.update(k, frame.t_s, pose)
+        if progress is not None:
+            progress(frame.index + 1, total)
+    trace.decoded = trace.frame_index[-1] + 1 if trace.frame_index else 0
+    return trace
+
+
+def _bad(message: str, value: object) -> InvalidInput:
+    return InvalidInput([Problem("video", message, value)], "video")
+
+
+def measure_video(
+    path: Path,
+    options: MeasureOptions,
+    estimator: PoseEstimator | None = None,
+    progress: Progress | None = None,
+) -> MeasurementResult:
+    """Measure one movement in the video at ``path`` (see ``docs/vision.md``)."""
+    options.validate()
+    info = probe(path)
+    stride = options.resolve_stride(info.fps)
+    own = estimator is None
+    if estimator is None:
+        from lumbo.vision.pose import MediaPipePoseEstimator
+
+        estimator = MediaPipePoseEstimator()
+    stream = FrameStream(path, stride)
+    started = time.perf_counter()
+    try:
+        trace = run_pose(stream, estimator, progress, info.frame_count)
+    finally:
+        if own:
+            estimator.close()
+    trace.decoded = max(trace.decoded, stream.decoded)
+    return analyse_trace(
+        trace,
+        options,
+        fps=info.fps,
+        stride=stride,
+        video=str(path),
+        wall=time.perf_counter() - started,
+    )
+
+
+def analyse_trace(
+    trace: PoseTrace,
+    options: MeasureOptions,
+    *,
+    fps: float,
+    stride: int,
+    video: str = "<frames>",
+    wall: float = 0.0,
+) -> MeasurementResult:
+    """Everything after the pose model: selection, angles, conditioning, reps, quality."""
+    options.validate()
+    n = len(trace.frame_index)
+    if trace.decoded < fps * 1.0 or n < MIN_ANALYSED_FRAMES:
+        raise _bad(
+            f"video too short: {trace.decoded} frame(s) at {fps:.1f} frames/s; need at least 1 s",
+            video,
+        )
+    warnings: list[str] = []
+    selection = select_subject(trace.tracker.tracks)
+    luma = float(np.median(trace.luma))
+    if selection.subject is None:
+        if luma < DARK_LUMA:
+            raise _bad(f"video too dark to find a person (mean brightness {luma:.0f}/255)", video)
+        raise _bad("no person found in the video", video)
+    warnings.extend(selection.warnings)
+    if luma < DARK_LUMA:
+        warnings.append(
+            f"the video is dark (mean brightness {luma:.0f}/255); landmarks are less reliable"
+        )
+
+    points = np.full((n, N_LANDMARKS, 4), np.nan)
+    for k in selection.subject.positions:
+        pts = trace.points[k]
+        if pts is not None:
+            points[k] = pts
+    seen = int(np.isfinite(points[:, 0, 0]).sum())
+    if seen < MIN_ANALYSED_FRAMES:
+        raise _bad(
+            f"the person was found in only {seen} analysed frame(s); need {MIN_ANALYSED_FRAMES}",
+            video,
+        )
+    if seen < MIN_PERSON_FRACTION * n:
+        warnings.append(f"the person was measured in only {seen} of {n} analysed frames")
+
+    fs = fps / stride
+    t = np.asarray(trace.t, dtype=np.float64)
+    tilt = options.camera_tilt_deg or 0.0
+    series = build_series(t, points, options.view, fs, tilt, options.min_confidence)
+    ratio = shoulder_to_torso_ratio(points)
+    if options.view == "side" and ratio > 0.45:
+        warnings.append(
+            f"the person does not look side-on (shoulder width {ratio:.2f} x torso length); "
+            "sagittal angles are foreshortened: film from the side"
+        )
+    if options.view == "front" and ratio < 0.4:
+        warnings.append(
+            f"the person does not face the camera (shoulder width {ratio:.2f} x torso length); "
+            "frontal angles are unreliable: film from the front"
+        )
+
+    main, sign, two_sided = {
+        "trunk-flexion": ("trunk_inclination", 1.0, False),
+        "trunk-extension": ("trunk_inclination", -1.0, False),
+        "lateral-flexion": ("lateral_inclination", 1.0, True),
+        "rotation": ("axial_rotation", 1.0, True),
+    }[options.movement]
+    clean_main = series.series[main]
+    y = sign * clean_main.filtered
+    valid = np.isfinite(y)
+    if valid.sum() < MIN_ANALYSED_FRAMES:
+        raise _bad("too few frames with confident trunk landmarks to measure", video)
+    missing = n - int(valid.sum())
+    if missing:
+        warnings.append(
+            f"{missing} of {n} analysed frame(s) have no trunk angle (person not seen, low landmark "
+            f"confidence or gaps longer than 0.25 s); they are reported as null, never invented"
+        )
+    base = baseline(t, y)
+    reps = analyse_reps(t, y, base, fs, two_sided)
+    if not reps:
+        warnings.append(
+            "no complete repetition detected (movement smaller than 8 deg from the start)"
+        )
+    peak_i = int(np.nanargmax(y))
+    summary: dict[str, Any] = {
+        "angle": main if sign > 0 else "trunk_extension",
+        "peak_deg": round(float(np.nanmax(y)), 1),
+        "min_deg": round(float(np.nanmin(y)), 1),
+        "range_deg": round(float(np.nanmax(y) - np.nanmin(y)), 1),
+        "baseline_deg": round(base, 1),
+        "peak_at_s": round(float(t[peak_i]), 2),
+        "uncertainty_deg": round(
+            est.absolute_uncertainty(clean_main.noise_sd_deg, options.camera_tilt_deg is not None),
+            1,
+        ),
+    }
+    left_right: tuple[float, float] | None = None
+    fields: dict[str, tuple[float, float]] = {}
+    if two_sided:
+        left, right = max(0.0, float(np.nanmax(y))), max(0.0, -float(np.nanmin(y)))
+        summary["peak_left_deg"], summary["peak_right_deg"] = round(left, 1), round(right, 1)
+        summary["peak_deg"] = round(max(left, right), 1)
+        rel = y - base
+        left_right = (max(0.0, float(np.nanmax(rel))), max(0.0, -float(np.nanmin(rel))))
+        summary["excursion_left_deg"], summary["excursion_right_deg"] = (
+            round(v, 1) for v in left_right
+        )
+    components: dict[str, Any] = {}
+    for name, cs in series.series.items():
+        if name == "torso_length" or not math.isfinite(cs.filtered[peak_i]):
+            continue
+        components[f"{name}_deg"] = round(float(cs.filtered[peak_i]), 1)
+        components[f"{name}_change_deg"] = round(
+            float(cs.filtered[peak_i]) - baseline(t, cs.filtered), 1
+        )
+    summary["at_peak"] = components
+
+    if options.movement in ("trunk-flexion", "trunk-extension"):
+        hip = series.filtered("hip_flexion")
+        hip_noise = series.series["hip_flexion"].noise_sd_deg
+        hb = baseline(t, hip)
+        if np.isfinite(hip).sum() >= MIN_ANALYSED_FRAMES and math.isfinite(hb):
+            if options.movement == "trunk-flexion":
+                fields["lumbar_flexion_deg"] = est.lumbar_estimate(
+                    float(np.nanmax(hip)) - hb, hip_noise
+                )
+            else:
+                fields["lumbar_extension_deg"] = est.lumbar_estimate(
+                    hb - float(np.nanmin(hip)), hip_noise
+                )
+            summary["hip_contribution"] = {
+                "trunk_inclination_change_deg": round(float(y[peak_i]) - base, 1),
+                "trunk_on_thigh_change_deg": components.get("hip_flexion_change_deg"),
+                "thigh_inclination_change_deg": components.get("thigh_inclination_change_deg"),
+                "note": "trunk inclination = thigh inclination + trunk-on-thigh (hip + lumbar) angle; "
+                "a camera cannot separate pelvic rotation on the femur from lumbar flexion",
+            }
+        else:
+            warnings.append(
+                "the legs were not seen well enough to separate hip from trunk motion; "
+                "no lumbar estimate"
+            )
+    elif options.movement == "lateral-flexion":
+        lat = series.filtered("lateral_flexion")
+        lb = baseline(t, lat)
+        noise = series.series["lateral_flexion"].noise_sd_deg
+        fields["lateral_flexion_left_deg"] = est.lumbar_estimate(float(np.nanmax(lat)) - lb, noise)
+        fields["lateral_flexion_right_deg"] = est.lumbar_estimate(lb - float(np.nanmin(lat)), noise)
+    else:
+        noise = clean_main.noise_sd_deg
+        fields["rotation_left_deg"] = est.rotation_estimate(float(np.nanmax(y)) - base, noise)
+        fields["rotation_right_deg"] = est.rotation_estimate(base - float(np.nanmin(y)), noise)
+        warnings.append(
+            "rotation is estimated from the pose model's monocular depth: uncertainty about "
+            f"+/- {ROTATION_MODEL_UNCERTAINTY_DEG:.0f} deg"
+        )
+    if options.camera_tilt_deg is None:
+        warnings.append(
+            "angles are against the image vertical: if the camera was not level, give its roll "
+            "with --camera-tilt (ranges of motion from the neutral stance are unaffected)"
+        )
+    measurements = est.intake_measurements(fields, warnings)
+    quality = quality_summary(t, y, fs, reps, left_right)
+    comps = compensations(options.movement, series, reps, peak_i)
+    processing = {
+        "pose_model": "MediaPipe BlazePose full (mediapipe 0.10.14)",
+        "analysed_rate_hz": round(fs, 3),
+        "lowpass": {
+            "type": "Butterworth order 2, forward-backward (zero lag)",
+            "cutoff_hz": round(clean_main.cutoff_hz, 2),
+            "reference": "Winter, Biomechanics and Motor Control of Human Movement, 4th ed. (2009)",
+        },
+        "min_landmark_confidence": options.min_confidence,
+        "gated": clean_main.gated,
+        "outliers_rejected": clean_main.outliers,
+        "interpolated": clean_main.interpolated,
+        "orientation": series.orientation,
+        "leg": series.leg,
+        "pose_seconds": round(trace.pose_seconds, 3),
+        "wall_seconds": round(wall, 3),
+    }
+    return MeasurementResult(
+        movement=options.movement,
+        view=options.view,
+        video=video,
+        fps=fps,
+        frames=trace.decoded,
+        frames_analysed=n,
+        frames_with_person=seen,
+        stride=stride,
+        camera_tilt_deg=tilt,
+        frame_index=np.asarray(trace.frame_index, dtype=np.int64),
+        points=points,
+        series=series,
+        main=main,
+        main_sign=sign,
+        summary=summary,
+        reps=reps,
+        quality=quality,
+        compensations=comps,
+        warnings=warnings,
+        measurements=measurements,
+        processing=processing,
+    )

@@ -1,0 +1,133 @@
+"""Pose estimation behind a small protocol: the MediaPipe BlazePose adapter and a fake for tests.
+
+The adapter uses ``mediapipe==0.10.14``'s ``solutions.pose`` graph with ``model_complexity=1``
+(BlazePose *full*), whose ``.tflite`` files ship inside the wheel: nothing is downloaded at run
+time. MediaPipe's own landmark smoothing is switched off (it lags); lumbo filters afterwards with a
+zero-lag filter (see :mod:`lumbo.vision.signal`). ``mediapipe`` is imported lazily so the rest of
+lumbo works without the ``vision`` extra.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from lumbo.vision.landmarks import N_LANDMARKS, Pose
+
+UInt8Array = npt.NDArray[np.uint8]
+
+
+class PoseEstimator(Protocol):
+    """Finds one person's landmarks in an RGB frame, frame after frame (it may track)."""
+
+    def estimate(self, frame_rgb: UInt8Array) -> Pose | None:
+        """Landmarks in pixels of ``frame_rgb``, or ``None`` if nobody was found."""
+        ...
+
+    def reset(self) -> None:
+        """Forget any tracking state (the next frame is searched from scratch)."""
+        ...
+
+    def close(self) -> None:
+        """Release resources."""
+        ...
+
+
+class VisionUnavailable(ImportError):
+    """The optional ``vision`` extra (mediapipe, OpenCV, SciPy) is not installed."""
+
+
+INSTALL_HINT = "pip install 'lumbo[vision]'"
+
+
+def require_vision() -> None:
+    """Raise :class:`VisionUnavailable` unless mediapipe, cv2 and scipy can be imported."""
+    missing = []
+    for name in ("mediapipe", "cv2", "scipy"):
+        try:
+            __import__(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        raise VisionUnavailable(
+            f"video measurement needs {', '.join(missing)}; install it with: {INSTALL_HINT}"
+        )
+
+
+class MediaPipePoseEstimator:
+    """BlazePose (full) through ``mediapipe.solutions.pose``; tracks between frames."""
+
+    def __init__(
+        self,
+        *,
+        min_detection_confidence: float = 0.5,
+        min_tracking_confidence: float = 0.5,
+        static_image_mode: bool = False,
+    ) -> None:
+        os.environ.setdefault("GLOG_minloglevel", "2")
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import mediapipe as mp
+        self._mp: Any = mp
+        self._kwargs: dict[str, Any] = {
+            "static_image_mode": static_image_mode,
+            "model_complexity": 1,
+            "smooth_landmarks": False,
+            "enable_segmentation": False,
+            "min_detection_confidence": min_detection_confidence,
+            "min_tracking_confidence": min_tracking_confidence,
+        }
+        self._graph: Any = self._mp.solutions.pose.Pose(**self._kwargs)
+
+    def estimate(self, frame_rgb: UInt8Array) -> Pose | None:
+        h, w = frame_rgb.shape[:2]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = self._graph.process(frame_rgb)
+        if result.pose_landmarks is None:
+            return None
+        pts = np.empty((N_LANDMARKS, 4), dtype=np.float64)
+        for i, lm in enumerate(result.pose_landmarks.landmark):
+            pts[i] = (lm.x * w, lm.y * h, lm.z * w, lm.visibility)
+        if not np.all(np.isfinite(pts)):
+            return None
+        return Pose(pts)
+
+    def reset(self) -> None:
+        self._graph.close()
+        self._graph = self._mp.solutions.pose.Pose(**self._kwargs)
+
+    def close(self) -> None:
+        self._graph.close()
+
+
+class FakePoseEstimator:
+    """Test double: returns scripted poses, one per call, in order (``None`` = nobody found).
+
+    Give either a sequence (calls beyond its end return ``None``) or a function of the call index.
+    """
+
+    def __init__(self, script: Sequence[Pose | None] | Callable[[int], Pose | None]) -> None:
+        self._script = script
+        self.calls = 0
+        self.resets = 0
+        self.closed = False
+
+    def estimate(self, frame_rgb: UInt8Array) -> Pose | None:
+        i = self.calls
+        self.calls += 1
+        if callable(self._script):
+            return self._script(i)
+        return self._script[i] if i < len(self._script) else None
+
+    def reset(self) -> None:
+        self.resets += 1
+
+    def close(self) -> None:
+        self.closed = True

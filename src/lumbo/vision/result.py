@@ -1,0 +1,109 @@
+"""The result of measuring one video, and its JSON and per-frame CSV forms."""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from lumbo.vision.landmarks import FloatArray
+from lumbo.vision.movement import RepStats
+from lumbo.vision.series import AngleSeries
+
+
+def _num(x: float, nd: int = 2) -> float | None:
+    return round(float(x), nd) if math.isfinite(float(x)) else None
+
+
+@dataclass(frozen=True, slots=True)
+class MeasurementResult:
+    movement: str
+    view: str
+    video: str
+    fps: float
+    frames: int
+    """Frames decoded from the video."""
+    frames_analysed: int
+    frames_with_person: int
+    """Analysed frames in which the measured person (the subject) was found."""
+    stride: int
+    camera_tilt_deg: float
+    frame_index: npt.NDArray[np.int64]
+    points: FloatArray
+    """(analysed frames, 33, 4) subject landmarks in pixels; NaN where not seen."""
+    series: AngleSeries
+    main: str
+    """Name of the main series (in ``series.series``) for this movement."""
+    main_sign: float
+    """The reported main angle is ``main_sign x`` that series (extension is reported positive)."""
+    summary: dict[str, Any]
+    reps: list[RepStats]
+    quality: dict[str, Any]
+    compensations: list[dict[str, Any]]
+    warnings: list[str]
+    measurements: dict[str, Any]
+    processing: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def t(self) -> FloatArray:
+        return self.series.t
+
+    def main_angle(self) -> FloatArray:
+        """The filtered main angle per analysed frame (NaN = not measured)."""
+        return np.asarray(self.main_sign * self.series.filtered(self.main), dtype=np.float64)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "video": self.video,
+            "movement": self.movement,
+            "view": self.view,
+            "frames": self.frames,
+            "frames_analysed": self.frames_analysed,
+            "frames_with_person": self.frames_with_person,
+            "fps": round(self.fps, 3),
+            "stride": self.stride,
+            "camera_tilt_deg": self.camera_tilt_deg,
+            "summary": self.summary,
+            "reps": [r.to_json() for r in self.reps],
+            "quality": self.quality,
+            "compensations": self.compensations,
+            "warnings": self.warnings,
+            "measurements": self.measurements,
+            "processing": self.processing,
+        }
+
+    def per_frame_rows(self) -> list[dict[str, Any]]:
+        """One row per analysed frame: frame, t_s, every angle (filtered; raw for the main one),
+        and the trunk landmark confidence. Missing values are empty cells."""
+        names = list(self.series.series)
+        rows: list[dict[str, Any]] = []
+        main_raw = self.main_sign * self.series.series[self.main].raw
+        main = self.main_angle()
+        for i, frame in enumerate(self.frame_index):
+            row: dict[str, Any] = {
+                "frame": int(frame),
+                "t_s": _num(self.series.t[i], 4),
+                "person": bool(np.isfinite(self.points[i, 0, 0])),
+                "main_deg": _num(main[i]),
+                "main_raw_deg": _num(main_raw[i]),
+            }
+            for name in names:
+                unit = "px" if name == "torso_length" else "deg"
+                row[f"{name}_{unit}"] = _num(self.series.series[name].filtered[i])
+            row["landmark_confidence"] = _num(self.series.confidence[i], 3)
+            rows.append(row)
+        return rows
+
+    def write_csv(self, path: Path) -> None:
+        rows = self.per_frame_rows()
+        fields = list(rows[0]) if rows else ["frame", "t_s"]
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=fields)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: "" if v is None else v for k, v in row.items()})
