@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lumbo.cli.assess",
     "lumbo.cli.demo",
     "lumbo.cli.techniques",
+    "lumbo.cli.measure",
 )
 
 

@@ -1,0 +1,156 @@
+"""`lumbo measure VIDEO`: trunk range of motion and movement quality from a recorded video.
+
+Everything heavy (OpenCV, MediaPipe, SciPy) is imported inside the command, so `lumbo --help` and
+the other commands work without the ``vision`` extra.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from lumbo.cli._common import console, console_err, print_json
+from lumbo.domain.errors import InvalidInput, Problem
+
+
+class Movement(StrEnum):
+    trunk_flexion = "trunk-flexion"
+    trunk_extension = "trunk-extension"
+    lateral_flexion = "lateral-flexion"
+    rotation = "rotation"
+
+
+class View(StrEnum):
+    side = "side"
+    front = "front"
+
+
+def _parse_stride(text: str) -> int | str:
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidInput(
+            [Problem("stride", "must be auto or a positive integer", text)],
+            "video measurement options",
+        ) from None
+
+
+def _check_output(path: Path | None, what: str, suffixes: tuple[str, ...]) -> None:
+    if path is None:
+        return
+    if path.suffix.lower() not in suffixes:
+        raise InvalidInput(
+            [Problem(what, f"file name must end with {' or '.join(suffixes)}", str(path))], "output"
+        )
+    if not path.parent.exists():
+        raise InvalidInput([Problem(what, "directory does not exist", str(path.parent))], "output")
+
+
+def measure_cmd(
+    video: Annotated[Path, typer.Argument(help="video file (mp4, mov, avi, ...)")],
+    movement: Annotated[Movement, typer.Option("--movement", help="which movement was recorded")],
+    view: Annotated[View, typer.Option("--view", help="camera view: side (sagittal) or front")],
+    camera_tilt: Annotated[
+        float | None,
+        typer.Option(
+            "--camera-tilt", help="camera roll in degrees, + = rolled clockwise (seen from behind)"
+        ),
+    ] = None,
+    stride: Annotated[
+        str, typer.Option("--stride", help="analyse every Nth frame, or auto (~10/s)")
+    ] = "1",
+    annotate: Annotated[
+        Path | None, typer.Option("--annotate", help="write an annotated .mp4")
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="write the angle-over-time .png")
+    ] = None,
+    per_frame: Annotated[
+        Path | None, typer.Option("--per-frame", help="write one CSV row per analysed frame")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the JSON result")] = False,
+) -> None:
+    """Measure trunk range of motion and movement quality from a video (needs lumbo[vision])."""
+    from lumbo.vision.pose import VisionUnavailable, require_vision
+
+    try:
+        require_vision()
+    except VisionUnavailable as err:
+        raise InvalidInput([Problem("vision", str(err))], "setup") from None
+    from lumbo.vision.pipeline import MeasureOptions, measure_video
+
+    options = MeasureOptions(
+        movement=movement.value,
+        view=view.value,
+        camera_tilt_deg=camera_tilt,
+        stride=_parse_stride(stride),
+    )
+    options.validate()
+    _check_output(annotate, "annotate", (".mp4",))
+    _check_output(plot, "plot", (".png",))
+    _check_output(per_frame, "per_frame", (".csv",))
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("[bold]measuring[/]"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} frames"),
+        TimeRemainingColumn(),
+        console=console_err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("pose", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        result = measure_video(video, options, progress=progress)
+        if annotate is not None:
+            from lumbo.vision.render import annotate_video
+
+            bar.update(task, description="annotating")
+            annotate_video(result, video, annotate)
+    if plot is not None:
+        from lumbo.vision.render import save_plot
+
+        save_plot(result, plot)
+    if per_frame is not None:
+        result.write_csv(per_frame)
+    data = result.to_json()
+    if as_json:
+        print_json(data)
+    else:
+        _print_human(data)
+
+
+def _print_human(data: dict[str, Any]) -> None:
+    s = data["summary"]
+    console.print(
+        f"[bold]{data['movement']}[/] ({data['view']} view): {data['frames_with_person']}/"
+        f"{data['frames_analysed']} analysed frames with the person, {data['fps']:.1f} frames/s"
+    )
+    line = f"peak {s['peak_deg']} deg, min {s['min_deg']} deg, range {s['range_deg']} deg (+/- {s['uncertainty_deg']})"
+    if "peak_left_deg" in s:
+        line += f"; left {s['peak_left_deg']} deg, right {s['peak_right_deg']} deg"
+    console.print(line)
+    console.print(f"reps: {len(data['reps'])}")
+    m = data["measurements"]
+    for name, value in m["fields"].items():
+        if name != "method":
+            console.print(
+                f"  {name} = {value} +/- {m['uncertainty_deg'][name]} ({m['basis'][name]})"
+            )
+    for comp in data["compensations"]:
+        console.print(f"[yellow]compensation[/] {comp['code']}: {comp['message']}")
+    for warning in data["warnings"]:
+        console.print(f"[yellow]warning:[/] {warning}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("measure")(measure_cmd)
