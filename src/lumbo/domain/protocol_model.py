@@ -101,6 +101,10 @@ class Plan(_M):
     )
     notes: tuple[str, ...] = ()
     referral_reasons: tuple[str, ...] = ()
+    minutes_per_session: int | None = Field(
+        default=None, description="the time budget of a session"
+    )
+    sessions_per_week: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

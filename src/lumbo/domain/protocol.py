@@ -1,0 +1,332 @@
+"""The protocol engine: ``build_plan(intake, assessment) -> Plan``, pure and deterministic.
+
+12 weeks in the phases of ``knowledge/phases.toml``; each phase has a few session *variants* chosen by
+:mod:`lumbo.domain.protocol_select` (coverage of the findings by severity within the time budget,
+every release paired with a later stabilize block sharing a region); the sessions of a week cycle
+through the variants. Doses move up one progression level per week at most (``progression.toml``),
+and a session whose progressed doses would exceed the budget gives back levels until it fits.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import cast
+
+from lumbo.domain.assessment_model import SEVERITY_RANK, Assessment, Finding
+from lumbo.domain.intake import Intake
+from lumbo.domain.knowledge import Library
+from lumbo.domain.knowledge import library as shipped_library
+from lumbo.domain.knowledge.model import FindingCode, NeuralTension, Role
+from lumbo.domain.progression import Phase, config, max_level
+from lumbo.domain.protocol_model import STAGES, Block, Excluded, Plan, Session, Stage, Week
+from lumbo.domain.protocol_select import (
+    Context,
+    Draft,
+    Index,
+    allowed_in_phase,
+    draft_session,
+    finding_key,
+    index,
+    matches,
+)
+from lumbo.domain.safety import Person, exclusions
+
+__all__ = ["SlotSpec", "build_plan", "fit_session", "person_of"]
+
+_ROLE_WORDS: dict[Role, str] = {
+    Role.warmup: "warm-up to prepare the back for movement",
+    Role.breath: "slow breathing to calm guarding",
+    Role.release: "release of a restricted area, followed in this session by active stabilization",
+    Role.neural: "gentle nerve mobilization",
+    Role.mobilize: "active mobility through the restricted range",
+    Role.stabilize: "active stabilization to control the range",
+    Role.integrate: "integrates the new range into whole-body movement",
+    Role.education: "understanding pain and movement",
+}
+
+
+def person_of(intake: Intake, assessment: Assessment) -> Person:
+    return Person(
+        conditions=frozenset(c.value for c in intake.history.conditions),
+        findings=frozenset(f.code for f in assessment.findings),
+        equipment=frozenset(e.value for e in intake.preferences.equipment),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SlotSpec:
+    """One block of a session before it becomes a :class:`Block`: technique, stage, level, partner."""
+
+    tid: str
+    stage: int
+    level: int
+    partner: str | None
+
+
+def _why(idx: Index, spec: SlotSpec, codes: tuple[str, ...], severity: dict[str, str]) -> str:
+    t = idx.infos[spec.tid].t
+    parts = []
+    if codes:
+        parts.append(
+            "addresses "
+            + ", ".join(f"{c.lower().replace('_', ' ')} ({severity[c]})" for c in codes)
+        )
+    if spec.stage == 5 and t.role is Role.breath:
+        parts.append("slow breathing to settle at the end of the session")
+    else:
+        parts.append(_ROLE_WORDS[t.role])
+    if spec.partner is not None:
+        parts.append(
+            f"paired with {idx.infos[spec.partner].t.name} (release is never left unstable)"
+        )
+    parts.append(t.rationale.strip().split(". ")[0].rstrip("."))
+    text = "; ".join(parts) + "."
+    return text[0].upper() + text[1:]
+
+
+def fit_session(
+    idx: Index,
+    specs: list[SlotSpec],
+    budget_tenths: int,
+    cap: int,
+    person_codes: frozenset[str],
+    severity: dict[str, str],
+    session_index: int,
+    cache: dict[tuple[object, ...], Block] | None = None,
+) -> Session:
+    """Turn specs into a session that fits the budget: the longest progressed block gives back a
+    level until the total fits (level-0 doses were chosen to fit)."""
+    levels = [s.level for s in specs]
+    sizes = [idx.dose(s.tid, lv, cap)[1] for s, lv in zip(specs, levels, strict=True)]
+    while sum(sizes) > budget_tenths:
+        movable = [i for i, lv in enumerate(levels) if lv > 0]
+        if not movable:
+            break
+        i = max(movable, key=lambda k: (sizes[k], -k))
+        levels[i] -= 1
+        sizes[i] = idx.dose(specs[i].tid, levels[i], cap)[1]
+    position = {s.tid: i for i, s in enumerate(specs)}
+    blocks = []
+    for spec, level, size in zip(specs, levels, sizes, strict=True):
+        pairs_with = position.get(spec.partner) if spec.partner else None
+        key = (spec.tid, spec.stage, level, cap, pairs_with, spec.partner)
+        block = cache.get(key) if cache is not None else None
+        if block is None:
+            t = idx.infos[spec.tid].t
+            codes = tuple(sorted(idx.infos[spec.tid].addresses & person_codes))
+            block = Block(
+                technique=t.id,
+                role=t.role,
+                regions=tuple(r.value for r in t.regions),
+                dose=idx.dose(t.id, level, cap)[0],
+                addresses=cast(tuple[FindingCode, ...], codes),
+                pairs_with=pairs_with,
+                estimated_minutes=size / 10,
+                why=_why(idx, SlotSpec(spec.tid, spec.stage, level, spec.partner), codes, severity),
+                stage=cast(Stage, STAGES[spec.stage]),
+                level=level,
+            )
+            if cache is not None:
+                cache[key] = block
+        blocks.append(block)
+    return Session(index=session_index, estimated_minutes=sum(sizes) / 10, blocks=tuple(blocks))
+
+
+def _variants(ctx: Context, budget: int, cover: dict[str, int], slots: int) -> list[Draft]:
+    """Session variants for one phase: as many as needed to reach every reachable finding."""
+    reachable = {
+        finding_key(f)
+        for f in ctx.findings
+        if any(
+            tid in ctx.allowed_set and matches(ctx.idx.infos[tid].t, f)
+            for tid in ctx.idx.by_code.get(f.code, ())
+        )
+    }
+    seen: set[str] = set()
+    variants: list[Draft] = []
+    while len(variants) < min(ctx.phase.max_variants, slots):
+        before = dict(cover)
+        draft = draft_session(ctx, budget, cover)
+        new = {k for k in cover if cover[k] > before.get(k, 0)} - seen
+        if variants and not new:
+            for k, v in before.items():
+                cover[k] = v
+            break
+        variants.append(draft)
+        seen |= new
+        if reachable <= seen:
+            break
+    return variants
+
+
+def _not_covered_note(
+    f: Finding, idx: Index, excluded: dict[str, tuple[str, ...]], first: int | None, minutes: int
+) -> str:
+    key = finding_key(f)
+    ids = [tid for tid in idx.by_code.get(f.code, ()) if matches(idx.infos[tid].t, f)]
+    when = "not addressed" if first is None else f"first addressed in week {first}"
+    if not ids:
+        return f"{key}: {when}: no technique in the library addresses it."
+    live = [tid for tid in ids if tid not in excluded]
+    if not live:
+        detail = "; ".join(f"{tid} ({', '.join(excluded[tid])})" for tid in ids)
+        return f"{key}: {when}: every technique that addresses it is excluded: {detail}."
+    return (
+        f"{key}: {when}: the techniques that address it ({', '.join(live)}) are not allowed in the "
+        f"early phases, need a stabilize partner that is not available, or did not fit the "
+        f"{minutes}-minute session alongside more severe findings."
+    )
+
+
+def build_plan(intake: Intake, assessment: Assessment, library: Library | None = None) -> Plan:
+    """The 12-week plan for this person (``status="referral_required"`` and no weeks on referral)."""
+    prefs = intake.preferences
+    if assessment.referral.required:
+        return Plan(
+            status="referral_required",
+            person_id=intake.person.id,
+            start_date=prefs.start_date,
+            referral_reasons=assessment.referral.reasons,
+            notes=(f"No plan: referral required ({assessment.referral.urgency}).",),
+            minutes_per_session=prefs.minutes_per_session,
+            sessions_per_week=prefs.sessions_per_week,
+        )
+    cfg = config()
+    idx = index(library if library is not None else shipped_library())
+    person = person_of(intake, assessment)
+    excluded = exclusions((i.t for i in idx.infos.values()), person)
+    findings = tuple(
+        sorted(assessment.findings, key=lambda f: (-SEVERITY_RANK[f.severity], finding_key(f)))
+    )
+    severity: dict[str, str] = {}
+    for f in findings:  # most severe first: the first seen wins
+        severity.setdefault(f.code, f.severity.value)
+    budget = prefs.minutes_per_session * 10
+    per_week = prefs.sessions_per_week
+    cover: dict[str, int] = {}
+    slider_done = False
+    plan_weeks: list[tuple[int, Phase, list[Draft]]] = []
+    for phase in cfg.phases:
+        allowed = allowed_in_phase(idx, set(excluded), person, phase, slider_done)
+        ctx = Context(idx, person, phase, allowed, findings, cfg.max_blocks_per_session)
+        variants = _variants(ctx, budget, cover, len(phase.weeks) * per_week)
+        for w in phase.weeks:
+            base = (w - phase.first_week) * per_week
+            plan_weeks.append(
+                (w, phase, [variants[(base + s) % len(variants)] for s in range(per_week)])
+            )
+        slider_done = slider_done or any(
+            idx.infos[p.tid].t.neural_tension is NeuralTension.slider
+            for d in variants
+            for p in d.picks
+        )
+    weeks, coverage = _weeks(idx, plan_weeks, person, severity, budget, findings)
+    notes = _notes(idx, findings, coverage, excluded, person, prefs.minutes_per_session)
+    return Plan(
+        status="ok",
+        person_id=intake.person.id,
+        start_date=prefs.start_date,
+        weeks=tuple(weeks),
+        reassessment_weeks=cfg.reassessment_weeks,
+        excluded=tuple(Excluded(technique=tid, reasons=r) for tid, r in excluded.items()),
+        coverage=coverage,
+        notes=notes,
+        minutes_per_session=prefs.minutes_per_session,
+        sessions_per_week=per_week,
+    )
+
+
+def planned_level(prior_weeks: int, prior_sessions: int, template_max: int) -> int:
+    """One step per week at most, and only after ``gate.green_sessions`` sessions per step."""
+    return min(prior_weeks, prior_sessions // config().gate.green_sessions, template_max)
+
+
+def _weeks(
+    idx: Index,
+    plan_weeks: list[tuple[int, Phase, list[Draft]]],
+    person: Person,
+    severity: dict[str, str],
+    budget: int,
+    findings: tuple[Finding, ...],
+) -> tuple[list[Week], dict[str, int | None]]:
+    cfg = config()
+    prior_weeks: Counter[str] = Counter()
+    prior_sessions: Counter[str] = Counter()
+    cache: dict[tuple[object, ...], Block] = {}
+    first_week: dict[str, int | None] = {finding_key(f): None for f in findings}
+    weeks = []
+    for w, phase, drafts in plan_weeks:
+        sessions = []
+        this_week: Counter[str] = Counter()
+        fitted: dict[int, Session] = {}
+        for s, draft in enumerate(drafts, start=1):
+            done = fitted.get(id(draft))
+            if done is None:
+                specs = [
+                    SlotSpec(
+                        p.tid,
+                        p.stage,
+                        planned_level(
+                            prior_weeks[p.tid],
+                            prior_sessions[p.tid],
+                            max_level(idx.infos[p.tid].t.dose),
+                        ),
+                        p.partner,
+                    )
+                    for p in draft.picks
+                ]
+                cap = phase.intensity_cap
+                done = fit_session(idx, specs, budget, cap, person.findings, severity, s, cache)
+                fitted[id(draft)] = done
+                for k in draft.covers:
+                    if first_week[k] is None:
+                        first_week[k] = w
+            sessions.append(done if done.index == s else done.model_copy(update={"index": s}))
+            this_week.update(p.tid for p in draft.picks)
+        for tid, n in this_week.items():
+            prior_weeks[tid] += 1
+            prior_sessions[tid] += n
+        weeks.append(
+            Week(
+                week=w,
+                phase=phase.key,
+                phase_name=phase.name,
+                reassessment=w in cfg.reassessment_weeks,
+                sessions=tuple(sessions),
+            )
+        )
+    return weeks, dict(sorted(first_week.items()))
+
+
+def _notes(
+    idx: Index,
+    findings: tuple[Finding, ...],
+    coverage: dict[str, int | None],
+    excluded: dict[str, tuple[str, ...]],
+    person: Person,
+    minutes: int,
+) -> tuple[str, ...]:
+    by_week = config().coverage_by_week
+    notes = []
+    done: set[str] = set()
+    for f in findings:
+        k = finding_key(f)
+        first = coverage[k]
+        if k in done or (first is not None and first <= by_week):
+            continue
+        done.add(k)
+        notes.append(_not_covered_note(f, idx, excluded, first, minutes))
+    if person.neural_sensitive:
+        tensioners = sorted(
+            tid
+            for tid, i in idx.infos.items()
+            if i.t.neural_tension is NeuralTension.tensioner and tid not in excluded
+        )
+        if tensioners:
+            notes.append(
+                "Neural mechanosensitivity: sliders come before tensioners; tensioners ("
+                + ", ".join(tensioners)
+                + ") are never used in phase 1 and only after a slider has been done."
+            )
+    return tuple(notes)

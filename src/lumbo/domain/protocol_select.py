@@ -1,0 +1,287 @@
+"""Technique selection for one session of a phase: coverage by severity within the time budget.
+
+A per-library :class:`Index` is computed once (cached by library identity). :func:`draft_session`
+greedily picks techniques for one session *variant* of a phase: an opener, the findings in order of
+(times already covered, severity), each release with a stabilize partner sharing a region, the roles
+every session of the phase needs, a cool-down, then fills leftover time. All ties break on ids.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+
+from lumbo.domain.assessment_model import SEVERITY_RANK, Finding
+from lumbo.domain.knowledge import Library
+from lumbo.domain.knowledge.model import EvidenceLevel, NeuralTension, Role, Technique
+from lumbo.domain.progression import Phase, dose_at, tenths
+from lumbo.domain.protocol_model import Dose
+from lumbo.domain.safety import Person
+
+STAGE_OF_ROLE: dict[Role, int] = {
+    Role.warmup: 0,
+    Role.breath: 0,
+    Role.release: 1,
+    Role.neural: 1,
+    Role.mobilize: 2,
+    Role.stabilize: 3,
+    Role.integrate: 4,
+    Role.education: 5,
+}
+COOLDOWN = 5
+_EVIDENCE_RANK = {level: i for i, level in enumerate(EvidenceLevel)}
+_TENSION_RANK = {NeuralTension.none: 0, NeuralTension.slider: 1, NeuralTension.tensioner: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Info:
+    t: Technique
+    regions: frozenset[str]
+    addresses: frozenset[str]
+    base_tenths: int
+    evidence_rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    infos: dict[str, Info]
+    by_code: dict[str, tuple[str, ...]]
+    by_role: dict[Role, tuple[str, ...]]
+    doses: dict[tuple[str, int, int], tuple[Dose, int]] = field(default_factory=dict)
+
+    def dose(self, tid: str, level: int, cap: int) -> tuple[Dose, int]:
+        """The dose of technique ``tid`` at ``level`` under intensity ``cap``, and its tenths."""
+        key = (tid, level, cap)
+        hit = self.doses.get(key)
+        if hit is None:
+            d = dose_at(self.infos[tid].t.dose, level, cap)
+            hit = self.doses[key] = (d, tenths(d))
+        return hit
+
+
+_CACHE: weakref.WeakKeyDictionary[Library, Index] = weakref.WeakKeyDictionary()
+
+
+def index(lib: Library) -> Index:
+    """The per-library lookup tables, computed once per library object."""
+    cached = _CACHE.get(lib)
+    if cached is not None:
+        return cached
+    infos: dict[str, Info] = {}
+    by_code: dict[str, list[str]] = {}
+    by_role: dict[Role, list[str]] = {}
+    for t in lib.techniques:  # already in id order
+        infos[t.id] = Info(
+            t=t,
+            regions=frozenset(r.value for r in t.regions),
+            addresses=frozenset(t.addresses),
+            base_tenths=tenths(dose_at(t.dose, 0)),
+            evidence_rank=_EVIDENCE_RANK[t.evidence.level],
+        )
+        for code in sorted(set(t.addresses)):
+            by_code.setdefault(code, []).append(t.id)
+        by_role.setdefault(t.role, []).append(t.id)
+    built = Index(
+        infos=infos,
+        by_code={k: tuple(v) for k, v in sorted(by_code.items())},
+        by_role={k: tuple(v) for k, v in by_role.items()},
+    )
+    _CACHE[lib] = built
+    return built
+
+
+def finding_key(f: Finding) -> str:
+    return ":".join(part for part in (f.code, f.side, f.segment, f.direction) if part)
+
+
+def matches(t: Technique, f: Finding) -> bool:
+    """Does technique ``t`` address finding ``f`` (code, and segment/direction when they matter)?"""
+    if f.code not in t.addresses:
+        return False
+    if f.segment and t.segments and f.segment not in t.segments:
+        return False
+    return not (
+        f.code == "DIRECTIONAL_PREFERENCE"
+        and f.direction
+        and f.direction != "none"
+        and f.direction not in {d.value for d in t.directions}
+    )
+
+
+@dataclass(slots=True)
+class Pick:
+    tid: str
+    stage: int
+    partner: str | None = None
+
+
+@dataclass(slots=True)
+class Draft:
+    budget: int
+    picks: list[Pick] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)
+    spent: int = 0
+    covers: frozenset[str] = frozenset()
+
+    def has_role(self, role: Role, idx: Index) -> bool:
+        return any(idx.infos[p.tid].t.role is role for p in self.picks)
+
+
+@dataclass(slots=True)
+class Context:
+    """Everything fixed for one phase of one person's plan."""
+
+    idx: Index
+    person: Person
+    phase: Phase
+    allowed: tuple[str, ...]  # technique ids allowed in this phase, id order
+    findings: tuple[Finding, ...]  # severity order
+    max_blocks: int
+    used_in_phase: set[str] = field(default_factory=set)
+    allowed_set: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.allowed_set = frozenset(self.allowed)
+
+    def rank(self, tid: str) -> tuple[int, int, int, int, int, str]:
+        info = self.idx.infos[tid]
+        return (
+            tid in self.used_in_phase,
+            self.phase.rank(info.t.role),
+            -len(info.addresses & self.person.findings),
+            info.evidence_rank,
+            info.base_tenths,
+            tid,
+        )
+
+
+def allowed_in_phase(
+    idx: Index, excluded: set[str], person: Person, phase: Phase, slider_done: bool
+) -> tuple[str, ...]:
+    """Ids of techniques not excluded and allowed by the phase rules (and neural sequencing)."""
+    out = []
+    for tid, info in idx.infos.items():
+        t = info.t
+        if (
+            tid in excluded
+            or t.load not in phase.load
+            or t.neural_tension not in phase.neural_tension
+        ):
+            continue
+        if (
+            t.neural_tension is NeuralTension.tensioner
+            and person.neural_sensitive
+            and not slider_done
+        ):
+            continue
+        out.append(tid)
+    return tuple(out)
+
+
+def _partner(ctx: Context, draft: Draft, release: Info) -> tuple[str | None, int]:
+    """A stabilize block sharing a region with ``release``: one already picked (free) or a new one."""
+    for p in draft.picks:
+        info = ctx.idx.infos[p.tid]
+        if info.t.role is Role.stabilize and info.regions & release.regions:
+            return p.tid, 0
+    options = [
+        tid
+        for tid in ctx.allowed
+        if tid not in draft.used
+        and ctx.idx.infos[tid].t.role is Role.stabilize
+        and ctx.idx.infos[tid].regions & release.regions
+    ]
+    if not options:
+        return None, 0
+    best = min(options, key=ctx.rank)
+    return best, ctx.idx.infos[best].base_tenths
+
+
+def try_add(ctx: Context, draft: Draft, tid: str, stage: int | None = None) -> bool:
+    """Add ``tid`` (and a stabilize partner when it is a release) if it fits the budget."""
+    if tid in draft.used or len(draft.picks) >= ctx.max_blocks:
+        return False
+    info = ctx.idx.infos[tid]
+    cost = info.base_tenths
+    partner: str | None = None
+    if info.t.role is Role.release:
+        partner, extra = _partner(ctx, draft, info)
+        if partner is None:
+            return False
+        cost += extra
+        if extra and len(draft.picks) + 2 > ctx.max_blocks:
+            return False
+    if draft.spent + cost > draft.budget:
+        return False
+    if partner is not None and partner not in draft.used:
+        draft.picks.append(Pick(partner, STAGE_OF_ROLE[Role.stabilize]))
+        draft.used.add(partner)
+    draft.picks.append(Pick(tid, STAGE_OF_ROLE[info.t.role] if stage is None else stage, partner))
+    draft.used.add(tid)
+    draft.spent += cost
+    return True
+
+
+def _candidates(ctx: Context, f: Finding) -> list[str]:
+    ids = [
+        tid
+        for tid in ctx.idx.by_code.get(f.code, ())
+        if tid in ctx.allowed_set and matches(ctx.idx.infos[tid].t, f)
+    ]
+    return sorted(ids, key=ctx.rank)
+
+
+def _role_pool(ctx: Context, role: Role) -> list[str]:
+    ids = [tid for tid in ctx.idx.by_role.get(role, ()) if tid in ctx.allowed_set]
+    return sorted(ids, key=ctx.rank)
+
+
+def draft_session(ctx: Context, budget_tenths: int, cover: dict[str, int]) -> Draft:
+    """Pick the techniques of one session variant. ``cover`` counts how often each finding key was
+    addressed by earlier variants; it is updated in place."""
+    draft = Draft(budget=budget_tenths)
+    # 1. Opener: a warm-up (or, lacking one, a breathing block).
+    for tid in _role_pool(ctx, Role.warmup) or _role_pool(ctx, Role.breath):
+        if try_add(ctx, draft, tid, stage=0):
+            break
+    # 2. Findings, least covered first, then most severe.
+    order = sorted(
+        ctx.findings,
+        key=lambda f: (cover.get(finding_key(f), 0), -SEVERITY_RANK[f.severity], finding_key(f)),
+    )
+    for f in order:
+        if any(matches(ctx.idx.infos[p.tid].t, f) for p in draft.picks):
+            continue
+        for tid in _candidates(ctx, f):
+            if try_add(ctx, draft, tid):
+                break
+    # 3. Roles every session of the phase includes (stabilization above all).
+    for role in ctx.phase.required_roles:
+        if not draft.has_role(role, ctx.idx):
+            for tid in _role_pool(ctx, role):
+                if try_add(ctx, draft, tid):
+                    break
+    # 4. Cool-down: a breathing block to settle.
+    for tid in _role_pool(ctx, Role.breath):
+        if try_add(ctx, draft, tid, stage=COOLDOWN):
+            break
+    # 5. Fill the remaining time with more work on the findings, most severe first.
+    progress = True
+    while progress:
+        progress = False
+        for f in sorted(ctx.findings, key=lambda f: (-SEVERITY_RANK[f.severity], finding_key(f))):
+            for tid in _candidates(ctx, f):
+                if try_add(ctx, draft, tid):
+                    progress = True
+                    break
+    covered = {
+        finding_key(f)
+        for f in ctx.findings
+        if any(matches(ctx.idx.infos[p.tid].t, f) for p in draft.picks)
+    }
+    for k in covered:
+        cover[k] = cover.get(k, 0) + 1
+    draft.covers = frozenset(covered)
+    ctx.used_in_phase.update(draft.used)
+    draft.picks.sort(key=lambda p: (p.stage, _TENSION_RANK[ctx.idx.infos[p.tid].t.neural_tension]))
+    return draft

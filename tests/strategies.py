@@ -1,0 +1,398 @@
+"""Reusable builders and hypothesis strategies: techniques, libraries, intakes, assessments.
+
+- :func:`tech` builds one valid :class:`Technique` with sensible defaults (override any field).
+- :func:`sample_library` is a small hand-made library exercising every safety rule.
+- :data:`techniques` / :func:`libraries` generate random valid techniques and libraries.
+- :func:`intake_docs` generates valid intake documents (dicts), :func:`intakes` parsed ones.
+- :func:`assessments` generates hand-built assessments (findings without the assessment engine).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from lumbo.domain.assessment_model import (
+    Assessment,
+    Classification,
+    Finding,
+    Referral,
+    Severity,
+)
+from lumbo.domain.intake import RED_FLAG_FIELDS, SEGMENTS, Condition, Equipment, Intake
+from lumbo.domain.knowledge import Library
+from lumbo.domain.knowledge.model import (
+    FINDING_CODES,
+    Load,
+    Mode,
+    MoveDirection,
+    NeuralTension,
+    Position,
+    Region,
+    Role,
+    Technique,
+)
+
+_DOSES: dict[str, dict[str, Any]] = {
+    "hold": {"kind": "hold", "sets": 2, "hold_s": 20, "rest_s": 10, "intensity_target": 5},
+    "reps": {"kind": "reps", "sets": 2, "reps": 8},
+    "contract_relax": {
+        "kind": "contract_relax",
+        "sets": 2,
+        "contract_s": 3,
+        "contract_effort_pct": 20,
+        "hold_s": 20,
+        "intensity_target": 5,
+    },
+    "timed": {"kind": "timed", "sets": 1, "work_s": 60},
+    "breaths": {"kind": "breaths", "sets": 1, "breaths": 6},
+    "education": {"kind": "education", "minutes": 3},
+}
+
+
+def tech(tid: str, role: str, **over: Any) -> Technique:
+    """A valid technique with defaults; ``dose`` may be a kind name or a full dose dict."""
+    dose = over.pop("dose", "reps")
+    data: dict[str, Any] = {
+        "id": tid,
+        "name": tid.replace("-", " ").title(),
+        "role": role,
+        "summary": f"Test technique {tid} for unit tests.",
+        "rationale": "Chosen for tests. It has a second sentence.",
+        "steps": ["start", "finish"],
+        "cues": ["breathe"],
+        "directions": ["neutral"],
+        "end_range": False,
+        "load": "none",
+        "neural_tension": "none",
+        "mode": "active",
+        "positions": ["supine"],
+        "equipment": [],
+        "regions": ["lumbar"],
+        "addresses": [],
+        "dose": _DOSES[dose] if isinstance(dose, str) else dose,
+        "evidence": {"level": "expert_consensus", "source": "test source"},
+    }
+    data.update(over)
+    return Technique.model_validate(data)
+
+
+def sample_library() -> Library:
+    """A small library that exercises the roles, the pairing and every safety rule."""
+    return Library(
+        [
+            tech("pelvic-tilt", "warmup", directions=["flexion", "extension"], dose="reps"),
+            tech("belly-breathing", "breath", dose="breaths", addresses=["ELEVATED_FEAR_AVOIDANCE"]),
+            tech("crocodile-breathing", "breath", positions=["prone"], dose="breaths"),
+            tech(
+                "hamstring-strap-stretch",
+                "release",
+                directions=["flexion"],
+                end_range=True,
+                mode="passive",
+                equipment=["strap"],
+                regions=["hamstring", "hip"],
+                addresses=["HAMSTRING_LENGTH_RESTRICTION"],
+                dose="hold",
+            ),
+            tech(
+                "hamstring-pnf",
+                "release",
+                directions=["flexion"],
+                end_range=True,
+                regions=["hamstring"],
+                addresses=["HAMSTRING_LENGTH_RESTRICTION"],
+                dose="contract_relax",
+            ),
+            tech(
+                "kneeling-hip-flexor-stretch",
+                "release",
+                directions=["extension"],
+                end_range=True,
+                positions=["kneeling"],
+                regions=["hip_flexor", "hip", "pelvis"],
+                addresses=["HIP_FLEXOR_RESTRICTION", "RECTUS_FEMORIS_RESTRICTION"],
+                dose={**_DOSES["hold"], "per_side": True},
+            ),
+            tech(
+                "prone-press-up",
+                "mobilize",
+                directions=["extension"],
+                end_range=True,
+                positions=["prone"],
+                addresses=["LUMBAR_EXTENSION_HYPOMOBILITY", "DIRECTIONAL_PREFERENCE"],
+            ),
+            tech(
+                "knees-to-chest",
+                "release",
+                directions=["flexion"],
+                end_range=True,
+                mode="passive",
+                regions=["lumbar"],
+                addresses=["LUMBAR_FLEXION_HYPOMOBILITY", "SEGMENTAL_HYPOMOBILITY"],
+                dose="hold",
+            ),
+            tech(
+                "supine-rotation-stretch",
+                "release",
+                directions=["rotation"],
+                end_range=True,
+                mode="passive",
+                regions=["lumbar", "thoracolumbar"],
+                addresses=["ROTATION_RESTRICTION", "ROTATION_ASYMMETRY"],
+                dose={**_DOSES["hold"], "per_side": True},
+            ),
+            tech(
+                "side-bend-reach",
+                "mobilize",
+                directions=["lateral"],
+                positions=["standing"],
+                addresses=["LATERAL_FLEXION_RESTRICTION"],
+            ),
+            tech(
+                "quadruped-rock",
+                "mobilize",
+                directions=["flexion", "extension"],
+                positions=["quadruped"],
+                addresses=["SEGMENTAL_HYPOMOBILITY", "LUMBAR_FLEXION_HYPOMOBILITY"],
+            ),
+            tech(
+                "sciatic-slider",
+                "neural",
+                neural_tension="slider",
+                positions=["seated"],
+                regions=["sciatic_nerve"],
+                addresses=["NEURAL_MECHANOSENSITIVITY", "RADICULAR_SYMPTOMS"],
+                progressions=["sciatic-tensioner"],
+            ),
+            tech(
+                "sciatic-tensioner",
+                "neural",
+                neural_tension="tensioner",
+                positions=["seated"],
+                regions=["sciatic_nerve"],
+                addresses=["NEURAL_MECHANOSENSITIVITY"],
+                regressions=["sciatic-slider"],
+            ),
+            tech(
+                "dead-bug",
+                "stabilize",
+                regions=["lumbar", "abdominal", "hip"],
+                addresses=["MOTOR_CONTROL_DEFICIT", "SEGMENTAL_HYPERMOBILITY"],
+                progressions=["pallof-press"],
+            ),
+            tech(
+                "bird-dog",
+                "stabilize",
+                positions=["quadruped"],
+                regions=["lumbar", "gluteal", "hamstring"],
+                addresses=["MOTOR_CONTROL_DEFICIT", "GENERALIZED_HYPERMOBILITY"],
+                regressions=["dead-bug"],
+            ),
+            tech(
+                "glute-bridge",
+                "stabilize",
+                regions=["hip", "gluteal", "hip_flexor", "pelvis"],
+                addresses=["MOTOR_CONTROL_DEFICIT"],
+            ),
+            tech(
+                "pallof-press",
+                "stabilize",
+                load="resisted",
+                positions=["standing"],
+                equipment=["band"],
+                regions=["lumbar", "abdominal"],
+                addresses=["ROTATION_ASYMMETRY", "MOTOR_CONTROL_DEFICIT"],
+            ),
+            tech(
+                "hip-hinge",
+                "integrate",
+                directions=["flexion"],
+                positions=["standing"],
+                regions=["hip", "hamstring", "lumbar"],
+                addresses=["HAMSTRING_LENGTH_RESTRICTION", "MOTOR_CONTROL_DEFICIT"],
+            ),
+            tech(
+                "loaded-good-morning",
+                "integrate",
+                directions=["flexion"],
+                end_range=True,
+                load="resisted",
+                positions=["standing"],
+                equipment=["band"],
+                regions=["hamstring", "lumbar"],
+                contraindications=["spinal_stenosis"],
+            ),
+            tech(
+                "pain-education",
+                "education",
+                positions=["seated"],
+                regions=["whole_body"],
+                dose="education",
+                addresses=["ELEVATED_FEAR_AVOIDANCE", "HIGH_PSYCHOSOCIAL_RISK"],
+            ),
+        ]
+    )
+
+
+# --- random techniques and libraries ------------------------------------------------------------
+
+_ROLES = [r.value for r in Role]
+_DIRS = [d.value for d in MoveDirection]
+_POS = [p.value for p in Position]
+_EQUIP = [e.value for e in Equipment]
+_REGIONS = [r.value for r in Region]
+_CONDITIONS = [c.value for c in Condition]
+
+
+def _subset(values: list[str], min_size: int = 0, max_size: int = 3) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(values), min_size=min_size, max_size=max_size, unique=True).map(
+        sorted
+    )
+
+
+@st.composite
+def doses(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from(sorted(_DOSES)))
+    dose = dict(_DOSES[kind])
+    dose["sets"] = draw(st.integers(1, 4))
+    if "hold_s" in dose:
+        dose["hold_s"] = draw(st.integers(5, 60))
+    if "reps" in dose:
+        dose["reps"] = draw(st.integers(3, 15))
+    if "work_s" in dose:
+        dose["work_s"] = draw(st.integers(20, 120))
+    if kind in {"hold", "contract_relax"}:
+        dose["intensity_target"] = draw(st.integers(0, 7))
+    dose["per_side"] = draw(st.booleans()) if kind not in {"breaths", "education"} else False
+    return dose
+
+
+@st.composite
+def techniques(draw: st.DrawFn, tid: str) -> Technique:
+    return tech(
+        tid,
+        draw(st.sampled_from(_ROLES)),
+        directions=draw(_subset(_DIRS, 1, 2)),
+        end_range=draw(st.booleans()),
+        load=draw(st.sampled_from([x.value for x in Load])),
+        neural_tension=draw(st.sampled_from([x.value for x in NeuralTension])),
+        mode=draw(st.sampled_from([x.value for x in Mode])),
+        positions=draw(_subset(_POS, 1, 2)),
+        equipment=draw(_subset(_EQUIP, 0, 1)),
+        regions=draw(_subset(_REGIONS, 1, 3)),
+        addresses=draw(_subset(list(FINDING_CODES), 0, 3)),
+        contraindications=draw(_subset(_CONDITIONS + list(FINDING_CODES), 0, 1)),
+        dose=draw(doses()),
+    )
+
+
+@st.composite
+def libraries(draw: st.DrawFn, min_size: int = 8, max_size: int = 30) -> Library:
+    """A random valid library; the sample library's techniques are mixed in half of the time."""
+    n = draw(st.integers(min_size, max_size))
+    items = [draw(techniques(f"t{i:02d}")) for i in range(n)]
+    if draw(st.booleans()):
+        items += list(sample_library().techniques)
+    return Library(items)
+
+
+# --- intakes and assessments ---------------------------------------------------------------------
+
+
+@st.composite
+def intake_docs(draw: st.DrawFn, measurements: bool = True) -> dict[str, Any]:
+    """A valid intake document without red flags (so a plan is always built)."""
+    doc: dict[str, Any] = {
+        "schema_version": 1,
+        "person": {"id": "p-gen", "age": draw(st.integers(18, 90))},
+        "preferences": {
+            "minutes_per_session": draw(st.integers(10, 90)),
+            "sessions_per_week": draw(st.integers(1, 7)),
+            "equipment": draw(_subset(_EQUIP, 0, len(_EQUIP))),
+        },
+        "history": {"conditions": draw(_subset(_CONDITIONS, 0, 3))},
+        "red_flags": {name: False for name in RED_FLAG_FIELDS},
+    }
+    if measurements:
+        m: dict[str, Any] = {"method": "dual_inclinometer"}
+        for name, hi in (
+            ("lumbar_flexion_deg", 90),
+            ("lumbar_extension_deg", 40),
+            ("lateral_flexion_left_deg", 35),
+            ("lateral_flexion_right_deg", 35),
+            ("rotation_left_deg", 60),
+            ("rotation_right_deg", 60),
+            ("slr_left_deg", 110),
+            ("slr_right_deg", 110),
+            ("ake_left_deg", 60),
+            ("ake_right_deg", 60),
+            ("thomas_hip_left_deg", 30),
+            ("thomas_hip_right_deg", 30),
+        ):
+            if draw(st.booleans()):
+                m[name] = draw(st.integers(0, hi))
+        if draw(st.booleans()):
+            m["segmental_mobility"] = {
+                s: draw(st.sampled_from(["hypo", "normal", "hyper"])) for s in SEGMENTS
+            }
+        if draw(st.booleans()):
+            m["beighton"] = draw(st.integers(0, 9))
+        if draw(st.booleans()):
+            m["aberrant_movement"] = draw(st.booleans())
+            m["prone_instability_test"] = draw(st.sampled_from(["positive", "negative"]))
+        if draw(st.booleans()):
+            m["slump"] = {"left": draw(st.sampled_from(["positive", "negative"])), "right": "negative"}
+        if draw(st.booleans()):
+            m["directional_preference"] = draw(
+                st.sampled_from(["extension", "flexion", "lateral", "none"])
+            )
+        doc["measurements"] = m
+    return doc
+
+
+def intakes(measurements: bool = True) -> st.SearchStrategy[Intake]:
+    return intake_docs(measurements).map(Intake.model_validate)
+
+
+@st.composite
+def findings(draw: st.DrawFn) -> Finding:
+    code = draw(st.sampled_from(list(FINDING_CODES)))
+    segment = draw(st.sampled_from([None, *SEGMENTS])) if code.startswith("SEGMENTAL") else None
+    direction = (
+        draw(st.sampled_from(["extension", "flexion", "lateral"]))
+        if code == "DIRECTIONAL_PREFERENCE"
+        else None
+    )
+    return Finding(
+        code=code,
+        side=draw(st.sampled_from([None, "left", "right", "both"])),
+        segment=segment,
+        direction=direction,
+        severity=draw(st.sampled_from(list(Severity))),
+        region="lumbar",
+        evidence=("generated",),
+    )
+
+
+def assessment_with(found: list[Finding] | tuple[Finding, ...], age: int = 40) -> Assessment:
+    return Assessment(
+        person_id=None,
+        age=age,
+        referral=Referral(required=False, urgency="none"),
+        scores={},
+        findings=tuple(found),
+        rules={},
+        classification=Classification(
+            approach="movement_control",
+            approach_reasons=(),
+            tbc=None,
+            tbc_reasons=(),
+            psychosocial_risk=None,
+        ),
+    )
+
+
+def assessments() -> st.SearchStrategy[Assessment]:
+    return st.lists(findings(), min_size=0, max_size=10).map(assessment_with)
