@@ -56,7 +56,11 @@ def test_sagittal_rom_bands(
 ) -> None:
     doc = with_changes(
         example_intake,
-        {"person.age": 16, f"measurements.{field}": value, "measurements.modified_schober_cm": DELETE},
+        {
+            "person.age": 16,
+            f"measurements.{field}": value,
+            "measurements.modified_schober_cm": DELETE,
+        },
     )
     found = findings_of(assess_doc(doc), code)
     assert [f.severity.value for f in found] == ([severity] if severity else [])
@@ -74,7 +78,9 @@ def test_norm_depends_on_age(example_intake: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(("schober", "found"), [(5.0, False), (4.9, True)])
-def test_modified_schober_alone(example_intake: dict[str, Any], schober: float, found: bool) -> None:
+def test_modified_schober_alone(
+    example_intake: dict[str, Any], schober: float, found: bool
+) -> None:
     doc = with_changes(
         example_intake,
         {"measurements.lumbar_flexion_deg": DELETE, "measurements.modified_schober_cm": schober},
@@ -97,7 +103,8 @@ def test_rotation_asymmetry(
     example_intake: dict[str, Any], left: float, right: float, asym_side: str | None
 ) -> None:
     doc = with_changes(
-        example_intake, {"measurements.rotation_left_deg": left, "measurements.rotation_right_deg": right}
+        example_intake,
+        {"measurements.rotation_left_deg": left, "measurements.rotation_right_deg": right},
     )
     found = findings_of(assess_doc(doc), "ROTATION_ASYMMETRY")
     assert [f.side for f in found] == ([asym_side] if asym_side else [])
@@ -129,7 +136,12 @@ def test_hamstring_cutoffs_by_sex(
 
 @pytest.mark.parametrize(
     ("hip", "knee", "hip_found", "rf_found"),
-    [(0.0, 67.0, False, False), (0.5, 66.9, True, True), (-5.0, 40.0, False, True), (20.0, 90.0, True, False)],
+    [
+        (0.0, 67.0, False, False),
+        (0.5, 66.9, True, True),
+        (-5.0, 40.0, False, True),
+        (20.0, 90.0, True, False),
+    ],
 )
 def test_thomas_test(
     example_intake: dict[str, Any], hip: float, knee: float, hip_found: bool, rf_found: bool
@@ -152,10 +164,20 @@ def test_thomas_test(
 
 @pytest.mark.parametrize(
     ("age", "beighton", "found"),
-    [(30, 4, False), (30, 5, True), (55, 3, False), (55, 4, True), (14, 5, False), (14, 6, True),
-     (50, 4, False)],
+    [
+        (30, 4, False),
+        (30, 5, True),
+        (55, 3, False),
+        (55, 4, True),
+        (11, 5, False),
+        (12, 5, True),
+        (11, 6, True),
+        (50, 4, False),
+    ],
 )
-def test_beighton_cutoffs_by_age(example_intake: dict[str, Any], age: int, beighton: int, found: bool) -> None:
+def test_beighton_cutoffs_by_age(
+    example_intake: dict[str, Any], age: int, beighton: int, found: bool
+) -> None:
     doc = with_changes(example_intake, {"person.age": age, "measurements.beighton": beighton})
     assert bool(findings_of(assess_doc(doc), "GENERALIZED_HYPERMOBILITY")) is found
 
@@ -168,7 +190,9 @@ def test_hypermobility_syndrome_condition(example_intake: dict[str, Any]) -> Non
 @pytest.mark.parametrize(
     ("w", "severity"), [(18, None), (19, "mild"), (29, "mild"), (30, "severe")]
 )
-def test_fear_avoidance_work_subscale(example_intake: dict[str, Any], w: int, severity: str | None) -> None:
+def test_fear_avoidance_work_subscale(
+    example_intake: dict[str, Any], w: int, severity: str | None
+) -> None:
     # items 6,7,9,10,11,12,15 carry the work subscale: put w on them, the rest at 0
     fabq = [0] * 16
     remaining = w
@@ -182,9 +206,14 @@ def test_fear_avoidance_work_subscale(example_intake: dict[str, Any], w: int, se
 
 @pytest.mark.parametrize(
     ("items", "found"),
-    [([1, 1, 1, 1, 1, 1, 1, 0, "moderately"], False), ([0, 0, 0, 0, 1, 1, 1, 0, "very_much"], True)],
+    [
+        ([1, 1, 1, 1, 1, 1, 1, 0, "moderately"], False),
+        ([0, 0, 0, 0, 1, 1, 1, 0, "very_much"], True),
+    ],
 )
-def test_high_psychosocial_risk(example_intake: dict[str, Any], items: list[Any], found: bool) -> None:
+def test_high_psychosocial_risk(
+    example_intake: dict[str, Any], items: list[Any], found: bool
+) -> None:
     doc = with_changes(example_intake, {"questionnaires.start_back": items})
     assert bool(findings_of(assess_doc(doc), "HIGH_PSYCHOSOCIAL_RISK")) is found
 
@@ -218,7 +247,12 @@ def test_neural_mechanosensitivity(
 
 @pytest.mark.parametrize(
     ("distribution", "tingling", "found"),
-    [("back_only", False, False), ("thigh", False, False), ("below_knee", False, True), ("buttock", True, True)],
+    [
+        ("back_only", False, False),
+        ("thigh", False, False),
+        ("below_knee", False, True),
+        ("buttock", True, True),
+    ],
 )
 def test_radicular_symptoms(
     example_intake: dict[str, Any], distribution: str, tingling: bool, found: bool
@@ -238,7 +272,16 @@ def test_directional_preference(example_intake: dict[str, Any], direction: str) 
 
 
 def test_every_evidence_string_names_a_source(example_intake: dict[str, Any]) -> None:
-    sources = ("Troke", "Schober", "Hicks", "Vigotsky", "Yildirim", "Flynn", "George", "lumbo policy")
+    sources = (
+        "Troke",
+        "Schober",
+        "Hicks",
+        "Vigotsky",
+        "Yildirim",
+        "Flynn",
+        "George",
+        "lumbo policy",
+    )
     for f in assess_doc(example_intake).findings:
         assert f.evidence
         assert any(any(s in e for s in sources) for e in f.evidence), f

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lumbo.domain.intake import Bothersomeness as B
+from lumbo.domain.intake import Bothersomeness as B  # noqa: N817
 from lumbo.domain.intake import PsfsItem, Symptoms
 from lumbo.domain.scoring import (
     score_fabq,
@@ -52,8 +52,16 @@ def test_odi_more_than_one_missing_gives_no_score(missing: int) -> None:
 
 @pytest.mark.parametrize(
     ("percent", "band"),
-    [(20.0, "minimal"), (20.1, "moderate"), (40.0, "moderate"), (40.1, "severe"), (60.0, "severe"),
-     (60.1, "crippled"), (80.0, "crippled"), (80.1, "bed-bound or exaggerating")],
+    [
+        (20.0, "minimal"),
+        (20.1, "moderate"),
+        (40.0, "moderate"),
+        (40.1, "severe"),
+        (60.0, "severe"),
+        (60.1, "crippled"),
+        (80.0, "crippled"),
+        (80.1, "bed-bound or exaggerating"),
+    ],
 )
 def test_odi_band_edges(percent: float, band: str) -> None:
     assert odi_band(percent) == band
@@ -136,11 +144,16 @@ _8A = (*_6A, "PAININ3", "PAININ13")
         ("6a", 2, 12, None, None),  # no citable 6a table: raw only
     ],
 )
-def test_promis_pi(form: str, answer: int, raw: int, t: float | None, verified: bool | None) -> None:
+def test_promis_pi(
+    form: str, answer: int, raw: int, t: float | None, verified: bool | None
+) -> None:
     items = {"4a": _4A, "6a": _6A, "8a": _8A}[form]
     answers = dict.fromkeys(items, answer)
-    s = score_promis_pi(answers if form == "4a" else None, answers if form == "6a" else None,
-                        answers if form == "8a" else None)
+    s = score_promis_pi(
+        answers if form == "4a" else None,
+        answers if form == "6a" else None,
+        answers if form == "8a" else None,
+    )
     assert s is not None
     assert (s.form, s.raw, s.t_score, s.t_score_verified) == (form, raw, t, verified)
     if t is None or not verified:
@@ -169,7 +182,13 @@ def test_psfs(scores: list[int], mean: float) -> None:
 
 @pytest.mark.parametrize(
     ("now", "best", "worst", "mean"),
-    [(3, 1, 6, 3.3), (0, 0, 0, 0.0), (10, 10, 10, 10.0), (5, None, 8, None), (None, None, None, None)],
+    [
+        (3, 1, 6, 3.3),
+        (0, 0, 0, 0.0),
+        (10, 10, 10, 10.0),
+        (5, None, 8, None),
+        (None, None, None, None),
+    ],
 )
 def test_nprs(now: int | None, best: int | None, worst: int | None, mean: float | None) -> None:
     s = score_nprs(Symptoms(pain_now=now, pain_best=best, pain_worst=worst))

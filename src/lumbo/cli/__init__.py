@@ -36,37 +36,25 @@ def build_app() -> typer.Typer:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console-script entry point. Returns (and exits with) the process exit code."""
+    """Console-script entry point.
+
+    With ``argv`` given (tests, embedding) it returns the exit code; without, it exits the process.
+    Usage errors (unknown option, bad choice) exit 2 through Typer; lumbo's own errors are mapped here.
+    """
     from lumbo.domain.errors import LumboError
 
     app = build_app()
     try:
-        app(args=argv, prog_name="lumbo", standalone_mode=False)
+        app(args=argv, prog_name="lumbo")
+        code = 0
     except LumboError as err:
         code = exit_code_for(err)
-        console_err.print(f"[bold red]error:[/] {err}", markup=True, highlight=False)
-        if argv is None:
-            sys.exit(code)
-        return code
-    except typer.Abort:
-        console_err.print("aborted")
-        if argv is None:
-            sys.exit(130)
-        return 130
+        console_err.print(f"error: {err}", markup=False, highlight=False)
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_INPUT)
-        if argv is None:
-            sys.exit(code)
-        return code
-    except Exception as err:  # click's usage errors arrive here in non-standalone mode
-        from click.exceptions import ClickException
-
-        if isinstance(err, ClickException):
-            err.show(file=sys.stderr)
-            if argv is None:
-                sys.exit(EXIT_INPUT)
-            return EXIT_INPUT
-        raise
+    except KeyboardInterrupt:
+        console_err.print("interrupted")
+        code = 130
     if argv is None:
-        sys.exit(0)
-    return 0
+        sys.exit(code)
+    return code

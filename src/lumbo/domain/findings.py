@@ -57,7 +57,9 @@ def _sagittal(intake: Intake, _: dict[str, Any]) -> list[Finding]:
     severity: Severity | None = None
     percent: float | None = None
     if m.lumbar_flexion_deg is not None:
-        percent, text = _rom_evidence("lumbar flexion", m.lumbar_flexion_deg, "lumbar_flexion_deg", age)
+        percent, text = _rom_evidence(
+            "lumbar flexion", m.lumbar_flexion_deg, "lumbar_flexion_deg", age
+        )
         severity = _rom_severity(percent)
         if severity is not None:
             evidence.append(text + method)
@@ -161,12 +163,22 @@ def _paired(
             if asym_code is not None:
                 out.append(
                     Finding(
-                        code=asym_code, side=lesser, severity=severity, region="lumbar", evidence=evidence
+                        code=asym_code,
+                        side=lesser,
+                        severity=severity,
+                        region="lumbar",
+                        evidence=evidence,
                     )
                 )
             elif lesser not in flagged:
                 out.append(
-                    Finding(code=code, side=lesser, severity=Severity.mild, region="lumbar", evidence=evidence)
+                    Finding(
+                        code=code,
+                        side=lesser,
+                        severity=Severity.mild,
+                        region="lumbar",
+                        evidence=evidence,
+                    )
                 )
     return out
 
@@ -239,9 +251,7 @@ def _beyond(amount: float) -> Severity:
     return Severity.mild
 
 
-def _per_side(
-    code: Any, region: str, items: dict[SideName, tuple[Severity, str]]
-) -> list[Finding]:
+def _per_side(code: Any, region: str, items: dict[SideName, tuple[Severity, str]]) -> list[Finding]:
     if not items:
         return []
     if len(items) == 2:
@@ -273,7 +283,10 @@ def _muscle_length(intake: Intake, _: dict[str, Any]) -> list[Finding]:
         limit, basis = float(ake["female_above"]), f"women, {ake.cite}, {ake['note']}"
     else:
         t90 = threshold("ake_90_90")
-        limit, basis = float(t90["above"]), f"90-90 test, {t90.cite}; sex-specific cut-offs need sex"
+        limit, basis = (
+            float(t90["above"]),
+            f"90-90 test, {t90.cite}; sex-specific cut-offs need sex",
+        )
     hams: dict[SideName, tuple[Severity, str]] = {}
     for side, value in (("left", m.ake_left_deg), ("right", m.ake_right_deg)):
         if value is not None and value > limit:
@@ -313,19 +326,22 @@ def _neural(intake: Intake, _: dict[str, Any]) -> list[Finding]:
     s = intake.symptoms
     out: list[Finding] = []
     sides: dict[SideName, tuple[Severity, str]] = {}
+    side: SideName
     for side in ("left", "right"):
         texts: list[str] = []
         slump = getattr(m.slump, side) if m.slump else None
         if slump is not None and slump.value == "positive":
             texts.append(f"slump test {side} positive")
-        slr_sym = getattr(m.slr_reproduces_leg_symptoms, side) if m.slr_reproduces_leg_symptoms else None
+        slr_sym = (
+            getattr(m.slr_reproduces_leg_symptoms, side) if m.slr_reproduces_leg_symptoms else None
+        )
         if slr_sym:
             slr = getattr(m, f"slr_{side}_deg")
             at = f" at {_fmt(slr)} deg" if slr is not None else ""
             texts.append(f"straight-leg raise {side} reproduces leg symptoms{at}")
         if texts:
             severity = Severity.moderate if len(texts) == 2 else Severity.mild
-            sides[side] = (  # type: ignore[index]
+            sides[side] = (
                 severity,
                 "; ".join(texts)
                 + " (neural provocation; Fritz 2007 nerve-root signs; Coppieters & Butler 2008)",
@@ -340,14 +356,15 @@ def _neural(intake: Intake, _: dict[str, Any]) -> list[Finding]:
     if s.bilateral_leg_symptoms:
         radicular.append("bilateral leg symptoms")
     if radicular:
-        severity = Severity.severe if s.bilateral_leg_symptoms else (
-            Severity.moderate if len(radicular) > 1 else Severity.mild
+        severity = (
+            Severity.severe
+            if s.bilateral_leg_symptoms
+            else (Severity.moderate if len(radicular) > 1 else Severity.mild)
         )
-        side: Literal["both"] | None = "both" if s.bilateral_leg_symptoms else None
         out.append(
             Finding(
                 code="RADICULAR_SYMPTOMS",
-                side=side,
+                side="both" if s.bilateral_leg_symptoms else None,
                 severity=severity,
                 region="sciatic_nerve",
                 evidence=tuple(radicular),
@@ -368,7 +385,12 @@ def _motor_control(intake: Intake, _: dict[str, Any]) -> list[Finding]:
         return []
     severity = Severity.moderate if len(evidence) == 2 else Severity.mild
     return [
-        Finding(code="MOTOR_CONTROL_DEFICIT", severity=severity, region="lumbar", evidence=tuple(evidence))
+        Finding(
+            code="MOTOR_CONTROL_DEFICIT",
+            severity=severity,
+            region="lumbar",
+            evidence=tuple(evidence),
+        )
     ]
 
 
@@ -376,7 +398,7 @@ def _hypermobility(intake: Intake, _: dict[str, Any]) -> list[Finding]:
     t = threshold("beighton")
     age = intake.person.age
     if age < t["child_age_below"]:
-        cutoff, group = t["child_min"], f"under {t['child_age_below']}"
+        cutoff, group = t["child_min"], f"before puberty (under {t['child_age_below']}: {t['note']})"
     elif age > 50:
         cutoff, group = t["over_50_min"], "over 50"
     else:
@@ -392,7 +414,10 @@ def _hypermobility(intake: Intake, _: dict[str, Any]) -> list[Finding]:
     severity = Severity.moderate if score is not None and score >= 7 else Severity.mild
     return [
         Finding(
-            code="GENERALIZED_HYPERMOBILITY", side="both", severity=severity, region="whole_body",
+            code="GENERALIZED_HYPERMOBILITY",
+            side="both",
+            severity=severity,
+            region="whole_body",
             evidence=tuple(evidence),
         )
     ]
@@ -407,7 +432,9 @@ def _psychosocial(intake: Intake, scores: dict[str, Any]) -> list[Finding]:
         if w > high["above"]:
             out.append(
                 Finding(
-                    code="ELEVATED_FEAR_AVOIDANCE", severity=Severity.severe, region="whole_body",
+                    code="ELEVATED_FEAR_AVOIDANCE",
+                    severity=Severity.severe,
+                    region="whole_body",
                     evidence=(
                         f"FABQ work subscale {w}/42 is above {high['above']}, linked to worse 6-month "
                         f"outcome ({high.cite})",
@@ -417,7 +444,9 @@ def _psychosocial(intake: Intake, scores: dict[str, Any]) -> list[Finding]:
         elif w >= flynn["below"]:
             out.append(
                 Finding(
-                    code="ELEVATED_FEAR_AVOIDANCE", severity=Severity.mild, region="whole_body",
+                    code="ELEVATED_FEAR_AVOIDANCE",
+                    severity=Severity.mild,
+                    region="whole_body",
                     evidence=(
                         f"FABQ work subscale {w}/42 is at or above {flynn['below']} (the {flynn.cite} "
                         f"prediction-rule cut-off) but not above {high['above']} ({high.cite})",
@@ -429,7 +458,9 @@ def _psychosocial(intake: Intake, scores: dict[str, Any]) -> list[Finding]:
         t = threshold("start_back")
         out.append(
             Finding(
-                code="HIGH_PSYCHOSOCIAL_RISK", severity=Severity.severe, region="whole_body",
+                code="HIGH_PSYCHOSOCIAL_RISK",
+                severity=Severity.severe,
+                region="whole_body",
                 evidence=(
                     f"STarT Back psychosocial subscale {sb['psychosocial']}/5 is at least "
                     f"{t['high_psychosocial_min']}: high risk ({t.cite})",
@@ -445,7 +476,10 @@ def _directional(intake: Intake, _: dict[str, Any]) -> list[Finding]:
         return []
     return [
         Finding(
-            code="DIRECTIONAL_PREFERENCE", direction=dp.value, severity=Severity.mild, region="lumbar",
+            code="DIRECTIONAL_PREFERENCE",
+            direction=dp.value,
+            severity=Severity.mild,
+            region="lumbar",
             evidence=(
                 f"repeated {dp.value} movement gives immediate, lasting improvement (directional "
                 "preference; Long 2004: matched exercise beat opposite or non-directional exercise)",
@@ -470,4 +504,6 @@ RULES: tuple[Rule, ...] = (
 def find(intake: Intake, scores: dict[str, Any]) -> tuple[Finding, ...]:
     """Every finding the intake supports, most severe first, then in vocabulary order."""
     found = [f for rule in RULES for f in rule(intake, scores)]
-    return tuple(sorted(found, key=lambda f: -_RANK[f.severity]))  # stable: rule order within a rank
+    return tuple(
+        sorted(found, key=lambda f: -_RANK[f.severity])
+    )  # stable: rule order within a rank

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -107,7 +107,9 @@ Pain = Annotated[int, Field(strict=True, ge=0, le=10)]
 
 
 class Person(_Model):
-    id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")] | None = None
+    id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")] | None = (
+        None
+    )
     age: Annotated[int, Field(ge=10, le=110, description="years")]
     sex: Sex | None = None
     height_cm: Annotated[float, Field(ge=100, le=250)] | None = None
@@ -182,9 +184,9 @@ class Symptoms(_Model):
 
     @model_validator(mode="after")
     def _ordered(self) -> Symptoms:
-        if self.pain_best is not None and self.pain_worst is not None:
-            if self.pain_best > self.pain_worst:
-                raise ValueError("pain_best must not exceed pain_worst")
+        best, worst = self.pain_best, self.pain_worst
+        if best is not None and worst is not None and best > worst:
+            raise ValueError("pain_best must not exceed pain_worst")
         return self
 
 
@@ -212,16 +214,16 @@ def _exact_items(v: dict[str, int], expected: tuple[str, ...]) -> dict[str, int]
             parts.append("missing " + ", ".join(missing))
         if extra:
             parts.append("unexpected " + ", ".join(extra))
-        raise ValueError("items must be exactly " + ", ".join(expected) + " (" + "; ".join(parts) + ")")
+        raise ValueError(
+            "items must be exactly " + ", ".join(expected) + " (" + "; ".join(parts) + ")"
+        )
     return v
 
 
 class Questionnaires(_Model):
     odi: Annotated[tuple[OdiSection, ...], Field(min_length=10, max_length=10)] | None = None
     rmdq: Annotated[tuple[bool, ...], Field(min_length=24, max_length=24)] | None = None
-    start_back: (
-        tuple[Bit, Bit, Bit, Bit, Bit, Bit, Bit, Bit, Bothersomeness] | None
-    ) = None
+    start_back: tuple[Bit, Bit, Bit, Bit, Bit, Bit, Bit, Bit, Bothersomeness] | None = None
     fabq: Annotated[tuple[FabqItem, ...], Field(min_length=16, max_length=16)] | None = None
     promis_pi_4a: dict[str, PromisItem] | None = None
     promis_pi_6a: dict[str, PromisItem] | None = None
@@ -329,7 +331,9 @@ def problems_from(err: ValidationError) -> list[Problem]:
         elif e["type"] in {"greater_than_equal", "less_than_equal"}:
             msg = _range_message(path, msg)
         elif e["type"] in {"int_type", "int_parsing", "int_from_float"}:
-            msg = _range_message(path, "must be a whole number").replace("must be", "must be a whole number")
+            msg = _range_message(path, "must be a whole number").replace(
+                "must be", "must be a whole number"
+            )
         elif e["type"] in {"float_type", "float_parsing"}:
             msg = _range_message(path, "must be a number").replace("must be", "must be a number")
         elif e["type"] in {"bool_type", "bool_parsing"}:
@@ -342,7 +346,10 @@ def problems_from(err: ValidationError) -> list[Problem]:
     return [
         p
         for path, p in seen.items()
-        if not (p.message.startswith("Tuple should have") and any(k.startswith(path + "[") for k in seen))
+        if not (
+            p.message.startswith("Tuple should have")
+            and any(k.startswith(path + "[") for k in seen)
+        )
     ]
 
 
@@ -385,9 +392,12 @@ def _ranges() -> dict[str, tuple[float, float]]:
 def parse_intake(data: Any) -> Intake:
     """Validate a decoded JSON document as an :class:`Intake`; raise :class:`InvalidInput` on faults."""
     if not isinstance(data, dict):
-        raise InvalidInput([Problem("(document)", "must be a JSON object", type(data).__name__)], "intake")
+        raise InvalidInput(
+            [Problem("(document)", "must be a JSON object", type(data).__name__)], "intake"
+        )
     try:
-        return Intake.model_validate(data)
+        # Strict JSON-mode validation: "48" is not a number and "no" is not false in a clinical record.
+        return Intake.model_validate_json(json.dumps(data, default=str), strict=True)
     except ValidationError as err:
         raise InvalidInput(problems_from(err), "intake") from None
 
@@ -398,7 +408,12 @@ def parse_intake_json(text: str | bytes) -> Intake:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise InvalidInput(
-            [Problem("(document)", f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}")],
+            [
+                Problem(
+                    "(document)",
+                    f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}",
+                )
+            ],
             "intake",
         ) from None
     return parse_intake(data)

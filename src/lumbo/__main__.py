@@ -1,0 +1,5 @@
+"""``python -m lumbo`` runs the command line."""
+
+from lumbo.cli import main
+
+main()
