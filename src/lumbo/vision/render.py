@@ -39,7 +39,7 @@ def annotate_video(result: MeasurementResult, video: Path, out: Path) -> int:
     if not cap.isOpened():
         raise InvalidInput([Problem("video", "cannot reopen the video", str(video))], "video")
     w, h = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
-    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), result.fps, (w, h))
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"mp4v"), result.fps, (w, h))
     if not writer.isOpened():
         cap.release()
         raise InvalidInput([Problem("annotate", "cannot write the video", str(out))], "output")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from lumbo.vision import angles as ang
 from lumbo.vision.landmarks import (
@@ -53,6 +54,18 @@ def _weakest(points: FloatArray, idx: tuple[int, ...]) -> FloatArray:
     return np.asarray(np.min(points[:, list(idx), 3], axis=1), dtype=np.float64)
 
 
+#: Minimum apparent hip width / torso length for the hip line's direction to mean anything.
+MIN_HIP_WIDTH_RATIO = 0.2
+
+
+def _frontal_ok(points: FloatArray) -> npt.NDArray[np.bool_]:
+    hips = np.hypot(*(points[:, LEFT_HIP, :2] - points[:, RIGHT_HIP, :2]).T)
+    torso = ang.torso_length_px(points)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ok = hips >= MIN_HIP_WIDTH_RATIO * torso
+    return np.asarray(ok & np.isfinite(hips), dtype=np.bool_)
+
+
 def better_leg(points: FloatArray) -> str:
     """The side whose hip-knee-ankle chain has the higher median visibility."""
     left = _weakest(points, (LEFT_HIP, LEFT_KNEE, LEFT_ANKLE))
@@ -95,17 +108,23 @@ def build_series(
         raw["knee_flexion"] = (ang.knee_flexion(points, leg), leg_conf)
     else:
         orient = ang.frontal_sign(subject) if len(subject) else 1.0
+        # Line-based frontal angles are undefined when the hip or shoulder line is foreshortened
+        # to a few pixels (the person turned side-on): gate those frames out.
+        frontal_conf = np.where(_frontal_ok(points), trunk_conf, 0.0)
         raw["lateral_inclination"] = (
             ang.lateral_inclination(points, orient, camera_tilt_deg),
             trunk_conf,
         )
         raw["pelvic_obliquity"] = (
             ang.pelvic_obliquity(points, orient, camera_tilt_deg),
-            trunk_conf,
+            frontal_conf,
         )
-        raw["lateral_flexion"] = (ang.lateral_flexion(points, orient, camera_tilt_deg), trunk_conf)
-        raw["axial_rotation"] = (ang.axial_rotation(points, orient), trunk_conf)
-        raw["pelvis_rotation"] = (ang.pelvis_rotation(points, orient), trunk_conf)
+        raw["lateral_flexion"] = (
+            ang.lateral_flexion(points, orient, camera_tilt_deg),
+            frontal_conf,
+        )
+        raw["axial_rotation"] = (ang.axial_rotation(points, orient), frontal_conf)
+        raw["pelvis_rotation"] = (ang.pelvis_rotation(points, orient), frontal_conf)
         raw["knee_flexion"] = (ang.knee_flexion(points, leg), leg_conf)
         raw["torso_length"] = (ang.torso_length_px(points), trunk_conf)
     conditioned = {

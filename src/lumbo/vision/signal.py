@@ -51,12 +51,29 @@ def gate(values: FloatArray, confidence: FloatArray, min_confidence: float) -> F
     return out
 
 
+def circular_mean_deg(values: FloatArray) -> float:
+    """Circular mean (deg) of the finite values; NaN if there are none."""
+    x = np.asarray(values, dtype=np.float64)
+    x = x[np.isfinite(x)]
+    if not len(x):
+        return math.nan
+    r = np.radians(x)
+    return float(np.degrees(np.arctan2(np.mean(np.sin(r)), np.mean(np.cos(r)))))
+
+
 def unwrap_deg(values: FloatArray) -> FloatArray:
-    """Remove 360-degree jumps between consecutive *valid* samples (a 179 -> -179 step is +2)."""
+    """Express angles continuously around the series' circular mean: each value is moved by a
+    multiple of 360 to lie within 180 degrees of it, so 179 and -179 (or 90 and 271 = -89) are
+    never 360 apart. Unlike sample-to-sample unwrapping, a single wrong sample (a left/right label
+    swap, a junk detection) cannot shift everything after it by 360; it stays an outlier for the
+    Hampel filter. Excursions of more than 180 degrees from the mean posture are not physiological
+    for the movements measured here."""
     out = np.asarray(values, dtype=np.float64).copy()
+    ref = circular_mean_deg(out)
+    if math.isnan(ref):
+        return out
     ok = np.isfinite(out)
-    if ok.sum() > 1:
-        out[ok] = np.degrees(np.unwrap(np.radians(out[ok])))
+    out[ok] = ref + (np.mod(out[ok] - ref + 180.0, 360.0) - 180.0)
     return out
 
 
