@@ -201,7 +201,7 @@ def analyse_trace(
         )
 
     points = np.full((n, N_LANDMARKS, 4), np.nan)
-    for k in selection.subject.positions:
+    for k in selection.positions:
         pts = trace.points[k]
         if pts is not None:
             points[k] = pts

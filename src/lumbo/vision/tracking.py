@@ -28,6 +28,10 @@ MAX_SCALE_RATIO = 1.6
 AMBIGUOUS_SCORE_RATIO = 0.35
 #: ... and so does another track followed for at least this long (a second person, not a glitch).
 AMBIGUOUS_DURATION_S = 1.0
+#: A later track that starts within this long and this many torso lengths of where the subject's
+#: track ended (with a similar size) is the subject again: the tracks are joined.
+REJOIN_MAX_GAP_S = 3.0
+REJOIN_TORSOS = 1.0
 
 
 @dataclass(slots=True)
@@ -37,6 +41,8 @@ class Track:
     """Indices (into the analysed-frame sequence) assigned to this track."""
     times: list[float] = field(default_factory=list)
     score: float = 0.0
+    first_hip: tuple[float, float] = (0.0, 0.0)
+    first_torso: float = 0.0
     last_hip: tuple[float, float] = (0.0, 0.0)
     last_torso: float = 0.0
     last_t: float = 0.0
@@ -73,7 +79,7 @@ class Tracker:
         if cur is not None and self._continues(cur, t_s, hip, torso):
             track = cur
         else:
-            track = Track(id=len(self.tracks))
+            track = Track(id=len(self.tracks), first_hip=hip, first_torso=torso)
             self.tracks.append(track)
             self._current = track
         track.positions.append(position)
@@ -99,29 +105,78 @@ class Tracker:
 @dataclass(frozen=True, slots=True)
 class Selection:
     subject: Track | None
+    """The most prominent track (the seed of the subject's group)."""
+    joined: tuple[Track, ...]
+    """Other tracks recognised as the same person (re-found where the subject was)."""
     others: tuple[Track, ...]
     warnings: tuple[str, ...]
 
+    @property
+    def positions(self) -> list[int]:
+        """Analysed-frame indices attributed to the subject."""
+        if self.subject is None:
+            return []
+        return sorted(p for tr in (self.subject, *self.joined) for p in tr.positions)
+
+
+def _rejoins(before: Track, after: Track) -> bool:
+    gap = after.start_s - before.end_s
+    if gap < 0 or gap > REJOIN_MAX_GAP_S or before.last_torso <= 0:
+        return False
+    ratio = after.first_torso / before.last_torso
+    if ratio > MAX_SCALE_RATIO or ratio < 1.0 / MAX_SCALE_RATIO:
+        return False
+    dx = after.first_hip[0] - before.last_hip[0]
+    dy = after.first_hip[1] - before.last_hip[1]
+    return float(np.hypot(dx, dy)) <= REJOIN_TORSOS * before.last_torso
+
+
+def _group(seed: Track, tracks: list[Track]) -> list[Track]:
+    """The seed plus every track that continues it (or that it continues), transitively."""
+    group = [seed]
+    changed = True
+    while changed:
+        changed = False
+        for tr in tracks:
+            if tr in group:
+                continue
+            prev = [g for g in group if g.end_s <= tr.start_s]
+            nxt = [g for g in group if g.start_s >= tr.end_s]
+            if (prev and _rejoins(max(prev, key=lambda g: g.end_s), tr)) or (
+                nxt and _rejoins(tr, min(nxt, key=lambda g: g.start_s))
+            ):
+                group.append(tr)
+                changed = True
+    return group
+
 
 def select_subject(tracks: list[Track]) -> Selection:
-    """Pick the assessed person's track and explain, in warnings, what was excluded and why."""
+    """Pick the assessed person and explain, in warnings, what was excluded and why.
+
+    The seed is the track with the largest size-weighted person-time; tracks that re-find a person
+    where the seed's person was (same place, same size, within a few seconds) are joined to it.
+    """
     if not tracks:
-        return Selection(None, (), ())
-    ranked = sorted(tracks, key=lambda tr: tr.score, reverse=True)
-    subject, others = ranked[0], tuple(ranked[1:])
+        return Selection(None, (), (), ())
+    seed = max(tracks, key=lambda tr: tr.score)
+    group = _group(seed, tracks)
+    joined = tuple(tr for tr in group if tr is not seed)
+    others = tuple(tr for tr in tracks if tr not in group)
+    score = sum(tr.score for tr in group)
+    start, end = min(tr.start_s for tr in group), max(tr.end_s for tr in group)
     warnings: list[str] = []
     rivals = [
         tr
         for tr in others
-        if tr.score >= AMBIGUOUS_SCORE_RATIO * subject.score
+        if tr.score >= AMBIGUOUS_SCORE_RATIO * score
         or tr.end_s - tr.start_s >= AMBIGUOUS_DURATION_S
     ]
     if rivals:
         spans = ", ".join(f"{tr.start_s:.1f}-{tr.end_s:.1f} s" for tr in rivals)
         warnings.append(
             "person selection is ambiguous: "
-            f"{len(tracks)} separate people or tracks were seen; measured the most prominent one "
-            f"({subject.start_s:.1f}-{subject.end_s:.1f} s) and excluded others ({spans}). "
+            f"{len(others) + 1} people (or pose-model tracks) were seen; measured the most "
+            f"prominent one ({start:.1f}-{end:.1f} s) and excluded the others ({spans}). "
             "Record the person alone in the frame for a reliable measurement."
         )
     elif others:
@@ -130,4 +185,4 @@ def select_subject(tracks: list[Track]) -> Selection:
             f"excluded {n} frame(s) in which the pose model followed someone else or lost "
             f"the person ({len(others)} short track(s))"
         )
-    return Selection(subject, others, tuple(warnings))
+    return Selection(seed, joined, others, tuple(warnings))

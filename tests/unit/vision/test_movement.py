@@ -1,0 +1,164 @@
+"""Reps, holds, tempo, velocity, SPARC smoothness and symmetry on synthetic angle series."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lumbo.vision import movement as mv
+
+FS = 30.0
+
+
+def bends(
+    n_reps: int, amplitude: float, hold_s: float = 0.0, rest_s: float = 1.0, move_s: float = 1.5
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rest, then n reps of: smooth rise (half cosine), hold, smooth return, rest."""
+    parts: list[np.ndarray] = [np.zeros(int(rest_s * FS))]
+    rise = amplitude * (1 - np.cos(np.linspace(0, np.pi, int(move_s * FS)))) / 2
+    for _ in range(n_reps):
+        parts += [
+            rise,
+            np.full(int(hold_s * FS), amplitude),
+            rise[::-1],
+            np.zeros(int(rest_s * FS)),
+        ]
+    y = np.concatenate(parts)
+    return np.arange(len(y)) / FS, y
+
+
+@pytest.mark.parametrize(("n", "amp"), [(1, 60.0), (3, 45.0), (5, 20.0), (2, 100.0)])
+def test_rep_count_and_peaks(n: int, amp: float) -> None:
+    t, y = bends(n, amp)
+    reps = mv.analyse_reps(t, y, 0.0, FS, two_sided=False)
+    assert len(reps) == n
+    for r in reps:
+        assert r.complete
+        assert r.peak_deg == pytest.approx(amp, abs=1e-6)
+        assert r.start_s < r.peak_s < r.end_s
+
+
+@pytest.mark.parametrize("amp", [0.0, 3.0, 7.9])
+def test_small_movements_count_no_reps(amp: float) -> None:
+    t, y = bends(2, amp)
+    assert mv.analyse_reps(t, y, 0.0, FS, two_sided=False) == []
+
+
+@pytest.mark.parametrize("hold", [0.0, 1.0, 2.5])
+def test_hold_seconds(hold: float) -> None:
+    t, y = bends(1, 50.0, hold_s=hold)
+    (rep,) = mv.analyse_reps(t, y, 0.0, FS, two_sided=False)
+    # The hold band (3 deg) adds the top of the cosine ramps: about 0.16 s each side at 50 deg/1.5 s.
+    band_time = 2 * (1.5 / np.pi) * np.arccos(1 - 2 * 3.0 / 50.0)
+    assert rep.hold_s == pytest.approx(hold + band_time, abs=2.5 / FS)
+
+
+def test_tempo_of_a_rep() -> None:
+    t, y = bends(1, 40.0, hold_s=1.0, move_s=2.0)
+    (rep,) = mv.analyse_reps(t, y, 0.0, FS, two_sided=False)
+    # Rep spans 20% -> peak -> 20%: ascent ~ (1 - acos(0.6)/pi) * 2 s + part of the hold.
+    assert rep.descent_s + rep.ascent_s == pytest.approx(rep.end_s - rep.start_s)
+    assert rep.end_s - rep.start_s == pytest.approx(
+        2 * 2.0 * (1 - math.acos(0.6) / math.pi) + 1.0, abs=0.1
+    )
+
+
+def test_two_sided_reps_are_labelled() -> None:
+    t, y = bends(2, 30.0)
+    two = np.concatenate([y, -0.8 * y])
+    tt = np.arange(len(two)) / FS
+    reps = mv.analyse_reps(tt, two, 0.0, FS, two_sided=True)
+    assert [r.side for r in reps] == ["left", "left", "right", "right"]
+    assert reps[0].peak_deg == pytest.approx(30.0)
+    assert reps[-1].peak_deg == pytest.approx(24.0)
+
+
+def test_incomplete_rep_is_flagged() -> None:
+    t, y = bends(1, 50.0)
+    cut = int(np.argmax(y)) + 3
+    (rep,) = mv.analyse_reps(t[:cut], y[:cut], 0.0, FS, two_sided=False)
+    assert not rep.complete
+
+
+def test_reps_skip_missing_samples_without_inventing_values() -> None:
+    t, y = bends(3, 40.0)
+    y = y.copy()
+    y[5:15] = np.nan  # in the rest before the first rep
+    reps = mv.analyse_reps(t, y, 0.0, FS, two_sided=False)
+    assert len(reps) == 3
+
+
+def test_velocity_of_a_ramp() -> None:
+    t = np.arange(0, 2, 1 / FS)
+    v = mv.angular_velocity(t, 25.0 * t)
+    np.testing.assert_allclose(v, 25.0)
+
+
+def test_baseline_is_the_median_of_the_first_half_second() -> None:
+    t = np.arange(0, 3, 1 / FS)
+    y = np.where(t < 0.5, 4.0, 50.0)
+    y[0] = np.nan
+    assert mv.baseline(t, y) == pytest.approx(4.0)
+
+
+def min_jerk(n: int) -> np.ndarray:
+    tau = np.linspace(0, 1, n)
+    return 30 * tau**2 - 60 * tau**3 + 30 * tau**4  # speed of a minimum-jerk movement
+
+
+@pytest.mark.parametrize(("n", "fs"), [(100, 100.0), (200, 100.0), (60, 30.0), (300, 60.0)])
+def test_sparc_is_dimensionless(n: int, fs: float) -> None:
+    # Same shape at any duration and sample rate: same smoothness.
+    reference = mv.sparc(min_jerk(200), 100.0)
+    assert -2.0 < reference < -1.0
+    assert mv.sparc(min_jerk(n), fs) == pytest.approx(reference, abs=0.05)
+
+
+def test_sparc_two_submovements_are_less_smooth_than_one() -> None:
+    one = min_jerk(200)
+    two = np.concatenate([min_jerk(100), min_jerk(100)])
+    assert mv.sparc(two, 100.0) < mv.sparc(one, 100.0) - 0.3
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    amp=st.floats(0.2, 0.5),
+    freq=st.floats(4.0, 8.0),
+    scale=st.floats(0.1, 100.0),
+)
+def test_sparc_ranks_tremor_as_less_smooth_and_ignores_amplitude(
+    amp: float, freq: float, scale: float
+) -> None:
+    fs = 100.0
+    smooth = min_jerk(200)
+    t = np.arange(200) / fs
+    shaky = np.abs(smooth * (1 + amp * np.sin(2 * np.pi * freq * t)))
+    assert mv.sparc(shaky, fs) < mv.sparc(smooth, fs)
+    assert mv.sparc(scale * smooth, fs) == pytest.approx(mv.sparc(smooth, fs))
+
+
+@pytest.mark.parametrize("speed", [[], [1.0, 2.0], [0.0] * 20, [1.0, np.nan, 2.0, 3.0, 1.0]])
+def test_sparc_undefined_is_nan_not_a_number(speed: list[float]) -> None:
+    assert math.isnan(mv.sparc(np.array(speed), FS))
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        (20.0, 20.0, 0.0),
+        (30.0, 10.0, 100.0),
+        (18.0, 21.0, 3 / 19.5 * 100),
+        (0.0, 0.0, None),
+        (math.nan, 3.0, None),
+    ],
+)
+def test_symmetry_index(left: float, right: float, expected: float | None) -> None:
+    got = mv.symmetry_index(left, right)
+    if expected is None:
+        assert got is None
+    else:
+        assert got == pytest.approx(expected)
