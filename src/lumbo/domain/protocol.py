@@ -234,6 +234,7 @@ def build_plan(intake: Intake, assessment: Assessment, library: Library | None =
         notes=notes,
         minutes_per_session=prefs.minutes_per_session,
         sessions_per_week=per_week,
+        severity=dict(sorted(severity.items())),
     )
 
 

@@ -105,6 +105,10 @@ class Plan(_M):
         default=None, description="the time budget of a session"
     )
     sessions_per_week: int | None = None
+    severity: dict[str, str] = Field(
+        default_factory=dict,
+        description="finding code -> its most severe severity in the assessment",
+    )
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -151,6 +155,13 @@ class Decision(_M):
     action: Literal["progress", "hold", "regress", "swap"]
     replacement: str | None = None
     reason: str
+    level: int | None = Field(
+        default=None,
+        description="progression level the next sessions use (of the replacement, after a swap)",
+    )
+    response: Literal["green", "yellow", "red"] | None = Field(
+        default=None, description="the latest logged response (pain-monitoring model)"
+    )
 
 
 class Alert(_M):

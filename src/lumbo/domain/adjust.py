@@ -1,0 +1,355 @@
+"""Adjustment: how the person responded decides progress / hold / regress per technique. Pure.
+
+Each logged block is judged with the pain-monitoring model (Silbernagel 2007; thresholds in
+``progression.toml``): *red* (regress) when pain during or after exceeds 5/10, when the next-morning
+check-in is worse than before the session (not settled), or when the overstretch guard fires
+(stretch intensity above 7/10, sharp or shooting pain, new numbness or tingling); *yellow* (hold)
+for pain 4-5/10, unfinished sets or a missing next-morning check-in; *green* otherwise. A run of
+``gate.green_sessions`` green sessions progresses the dose one level, or swaps in the technique's
+declared progression once the dose is at the top of its rules. Repeated red sessions raise a
+clinician-review alert; new numbness or tingling in several sessions raises a referral-signs alert.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from lumbo.domain.adjust_apply import apply_adjustment
+from lumbo.domain.errors import InvalidInput, Problem
+from lumbo.domain.knowledge import Library
+from lumbo.domain.knowledge import library as shipped_library
+from lumbo.domain.knowledge.model import Technique
+from lumbo.domain.progression import config, max_level, min_level
+from lumbo.domain.protocol_model import (
+    Adjustment,
+    Alert,
+    Block,
+    BlockLog,
+    CheckIn,
+    Decision,
+    Plan,
+    SessionLog,
+)
+from lumbo.domain.protocol_select import index
+
+__all__ = ["Judged", "adjust", "apply_adjustment", "judge"]
+
+Color = Literal["green", "yellow", "red"]
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """One logged block, judged."""
+
+    technique: str
+    order: tuple[str, int, int, str]
+    color: Color
+    reasons: tuple[str, ...]
+    level: int
+    tingling: bool
+
+
+def judge(
+    log: BlockLog, planned: Block, next_morning: CheckIn | None, before: CheckIn | None
+) -> tuple[Color, tuple[str, ...]]:
+    """Judge one logged block with the pain-monitoring model and the overstretch guard."""
+    pain = config().pain
+    red: list[str] = []
+    yellow: list[str] = []
+    if log.intensity is not None and log.intensity > 7:
+        red.append(f"overstretch guard: stretch intensity {log.intensity}/10 is above 7/10")
+    if log.sharp_pain:
+        red.append("overstretch guard: sharp or shooting pain")
+    if log.new_numbness_or_tingling:
+        red.append("overstretch guard: new numbness or tingling")
+    for label, value in (("during", log.pain_during), ("after", log.pain_after)):
+        if value > pain.acceptable_max:
+            red.append(f"pain {value}/10 {label} exercise is above {pain.acceptable_max}/10")
+        elif value > pain.green_max:
+            yellow.append(f"pain {value}/10 {label} exercise is acceptable but not yet easy")
+    if next_morning is None:
+        yellow.append("no next-morning check-in: cannot confirm that pain settled")
+    elif before is not None:
+        if next_morning.pain > before.pain:
+            red.append(
+                f"not settled by next morning: pain {next_morning.pain}/10, "
+                f"{before.pain}/10 before the session"
+            )
+    elif next_morning.pain > pain.acceptable_max:
+        red.append(f"next-morning pain {next_morning.pain}/10 is above {pain.acceptable_max}/10")
+    elif next_morning.pain > pain.green_max:
+        yellow.append(
+            f"next-morning pain {next_morning.pain}/10 with no earlier check-in to compare with"
+        )
+    if log.completed_sets < planned.dose.sets:
+        yellow.append(f"completed {log.completed_sets} of {planned.dose.sets} sets")
+    if red:
+        return "red", tuple(red)
+    if yellow:
+        return "yellow", tuple(yellow)
+    return "green", (
+        f"pain at most {pain.green_max}/10 during and after, settled by next morning, "
+        "all sets done",
+    )
+
+
+def _validate(plan: Plan, logs: list[SessionLog]) -> None:
+    problems = []
+    if plan.status != "ok":
+        problems.append(
+            Problem("plan.status", "no plan to adjust (referral required)", plan.status)
+        )
+    for i, log in enumerate(logs):
+        if plan.status != "ok":
+            break
+        if log.week > len(plan.weeks):
+            problems.append(Problem(f"logs[{i}].week", "no such week in the plan", log.week))
+            continue
+        sessions = plan.weeks[log.week - 1].sessions
+        if log.session_index > len(sessions):
+            problems.append(
+                Problem(
+                    f"logs[{i}].session_index",
+                    f"must be between 1 and {len(sessions)}",
+                    log.session_index,
+                )
+            )
+            continue
+        planned = {b.technique for b in sessions[log.session_index - 1].blocks}
+        for j, b in enumerate(log.blocks):
+            if b.technique not in planned:
+                problems.append(
+                    Problem(
+                        f"logs[{i}].blocks[{j}].technique",
+                        f"not in week {log.week} session {log.session_index} of the plan",
+                        b.technique,
+                    )
+                )
+    if problems:
+        raise InvalidInput(problems, "session logs")
+
+
+def _checkins(log: SessionLog, checkins: list[CheckIn]) -> tuple[CheckIn | None, CheckIn | None]:
+    """The next-morning check-in of a session, and the latest check-in before it (the baseline)."""
+    linked = [c for c in checkins if c.session_id == log.session_id]
+    day_after = log.performed_on + timedelta(days=1)
+    after = (
+        linked[0]
+        if linked
+        else next((c for c in checkins if c.session_id is None and c.on == day_after), None)
+    )
+    earlier = [c for c in checkins if c.on <= log.performed_on and c is not after]
+    before = earlier[-1] if earlier else None
+    return after, before
+
+
+def _judge_all(plan: Plan, logs: list[SessionLog], checkins: list[CheckIn]) -> list[Judged]:
+    out = []
+    for log in logs:
+        after, before = _checkins(log, checkins)
+        session = plan.weeks[log.week - 1].sessions[log.session_index - 1]
+        by_tid = {b.technique: b for b in session.blocks}
+        order = (log.performed_on.isoformat(), log.week, log.session_index, log.session_id)
+        for b in log.blocks:
+            planned = by_tid[b.technique]
+            color, reasons = judge(b, planned, after, before)
+            out.append(
+                Judged(
+                    b.technique, order, color, reasons, planned.level, b.new_numbness_or_tingling
+                )
+            )
+    return sorted(out, key=lambda j: (j.order, j.technique))
+
+
+def _weeks_with(plan: Plan, tid: str, from_week: int) -> list[tuple[int, Block, tuple[Block, ...]]]:
+    return [
+        (w.week, b, s.blocks)
+        for w in plan.weeks
+        if w.week >= from_week
+        for s in w.sessions
+        for b in s.blocks
+        if b.technique == tid
+    ]
+
+
+def _replacement(
+    plan: Plan, lib: Library, t: Technique, options: tuple[str, ...], from_week: int
+) -> str | None:
+    """The first declared progression/regression that is safe and keeps the plan's rules."""
+    if from_week > len(plan.weeks):
+        return None
+    excluded = {e.technique for e in plan.excluded}
+    idx = index(lib)
+    uses = _weeks_with(plan, t.id, from_week)
+    for rid in options:
+        if rid in excluded or rid not in lib:
+            continue
+        r = lib.get(rid)
+        if r.role is not t.role:
+            continue
+        regions = {x.value for x in r.regions}
+        fits = True
+        for week, block, blocks in uses:
+            phase = config().phase_of(week)
+            partners = [
+                blocks[k]
+                for k, other in enumerate(blocks)
+                if other.pairs_with is not None and blocks[other.pairs_with] is block
+            ]
+            if block.pairs_with is not None:
+                partners.append(blocks[block.pairs_with])
+            if (
+                r.load not in phase.load
+                or r.neural_tension not in phase.neural_tension
+                or any(o.technique == rid for o in blocks)
+                or any(not regions & set(p.regions) for p in partners)
+                or idx.dose(rid, 0, phase.intensity_cap)[1] > round(block.estimated_minutes * 10)
+            ):
+                fits = False
+                break
+        if fits:
+            return rid
+    return None
+
+
+def _decide(plan: Plan, lib: Library, tid: str, history: list[Judged], from_week: int) -> Decision:
+    t = lib.get(tid)
+    last = history[-1]
+    run = 0
+    for j in reversed(history):
+        if j.color != "green":
+            break
+        run += 1
+    gate = config().gate.green_sessions
+    why = "; ".join(last.reasons)
+    if last.color == "red":
+        if last.level > min_level(t.dose):
+            return Decision(
+                technique=tid,
+                action="regress",
+                level=last.level - 1,
+                response="red",
+                reason=f"regress one dose step: {why}",
+            )
+        rid = _replacement(plan, lib, t, t.regressions, from_week)
+        if rid is not None:
+            return Decision(
+                technique=tid,
+                action="swap",
+                replacement=rid,
+                level=0,
+                response="red",
+                reason=f"regress to the easier {rid} (dose already at its lowest): {why}",
+            )
+        return Decision(
+            technique=tid,
+            action="regress",
+            level=last.level,
+            response="red",
+            reason=f"keep the lowest dose (no easier variant available): {why}",
+        )
+    if last.color == "yellow":
+        return Decision(
+            technique=tid,
+            action="hold",
+            level=last.level,
+            response="yellow",
+            reason=f"hold the dose: {why}",
+        )
+    if run < gate:
+        return Decision(
+            technique=tid,
+            action="hold",
+            level=last.level,
+            response="green",
+            reason=f"hold: {run} of {gate} green sessions in a row needed before progressing",
+        )
+    if last.level < max_level(t.dose):
+        return Decision(
+            technique=tid,
+            action="progress",
+            level=last.level + 1,
+            response="green",
+            reason=f"progress one dose step: {run} green sessions in a row ({why})",
+        )
+    rid = _replacement(plan, lib, t, t.progressions, from_week)
+    if rid is not None:
+        return Decision(
+            technique=tid,
+            action="swap",
+            replacement=rid,
+            level=0,
+            response="green",
+            reason=f"swap in the declared progression {rid}: {run} green sessions at the top dose",
+        )
+    return Decision(
+        technique=tid,
+        action="hold",
+        level=last.level,
+        response="green",
+        reason="hold: already at the top of its progression and no safe harder variant fits",
+    )
+
+
+def _alerts(judged: list[Judged]) -> tuple[Alert, ...]:
+    gate = config().gate
+    sessions: dict[tuple[str, int, int, str], list[Judged]] = {}
+    for j in judged:
+        sessions.setdefault(j.order, []).append(j)
+    recent = sorted(sessions)[-gate.review_window :]
+    red = [k for k in recent if any(j.color == "red" for j in sessions[k])]
+    alerts = []
+    if len(red) >= gate.red_sessions_for_review:
+        alerts.append(
+            Alert(
+                kind="clinician_review",
+                reason=(
+                    f"red responses in {len(red)} of the last {len(recent)} sessions "
+                    f"(weeks {', '.join(str(k[1]) for k in red)}): a clinician should review the plan"
+                ),
+            )
+        )
+    tingling = [k for k in sorted(sessions) if any(j.tingling for j in sessions[k])]
+    if len(tingling) >= gate.tingling_sessions_for_referral_signs:
+        alerts.append(
+            Alert(
+                kind="referral_signs",
+                reason=(
+                    f"new numbness or tingling in {len(tingling)} sessions: "
+                    "see a clinician before continuing"
+                ),
+            )
+        )
+    return tuple(alerts)
+
+
+def adjust(
+    plan: Plan,
+    logs: list[SessionLog] | tuple[SessionLog, ...],
+    checkins: list[CheckIn] | tuple[CheckIn, ...] = (),
+    library: Library | None = None,
+) -> Adjustment:
+    """Decide, per logged technique, whether its next sessions progress, hold, regress or swap."""
+    lib = library if library is not None else shipped_library()
+    unique: dict[str, SessionLog] = {}
+    for log in sorted(logs, key=lambda s: (s.performed_on, s.week, s.session_index, s.session_id)):
+        unique.setdefault(log.session_id, log)  # a retried upload never counts twice
+    ordered = list(unique.values())
+    _validate(plan, ordered)
+    cks = sorted(checkins, key=lambda c: (c.on, c.checkin_id))
+    judged = _judge_all(plan, ordered, cks)
+    from_week = max((log.week for log in ordered), default=0) + 1
+    by_tid: dict[str, list[Judged]] = {}
+    for j in judged:
+        by_tid.setdefault(j.technique, []).append(j)
+    decisions = tuple(
+        _decide(plan, lib, tid, history, from_week) for tid, history in sorted(by_tid.items())
+    )
+    return Adjustment(
+        decisions=decisions,
+        alerts=_alerts(judged),
+        plan_version=plan.version,
+        from_week=from_week if ordered and from_week <= len(plan.weeks) else None,
+    )

@@ -1,0 +1,298 @@
+"""Outcomes at reassessment: change against baseline, against the age norm and against the MCIDs. Pure.
+
+Range of motion: change in degrees and in % of baseline, and — only when baseline was short of the
+age-expected value by at least :data:`MIN_DEFICIT_DEG` — the % of that deficit restored ("restored 68%
+of lost extension"), never dividing by a deficit near zero. PROMs: change against the minimal
+clinically important differences of clinical-reference.md section 2, each with its source key, and
+responder status. Adherence: planned sessions done, and planned sets done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from lumbo.domain.assessment_model import Assessment
+from lumbo.domain.intake import Intake
+from lumbo.domain.norms import expected, source
+from lumbo.domain.protocol_model import Plan, SessionLog
+
+__all__ = ["MCIDS", "MIN_DEFICIT_DEG", "Outcomes", "outcomes"]
+
+MIN_DEFICIT_DEG = 2.0
+"""Below this shortfall from the age norm there is "no deficit" to restore (lumbo policy)."""
+
+Responder = Literal["responder", "no_important_change", "worse", "not_measured"]
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RomChange(_M):
+    measure: str
+    baseline_deg: float | None
+    now_deg: float | None
+    change_deg: float | None
+    change_pct: float | None
+    expected_deg: float | None
+    expected_source: str | None
+    deficit_deg: float | None
+    deficit_restored_pct: float | None
+    statement: str
+
+
+class PromChange(_M):
+    measure: str
+    baseline: float | None
+    now: float | None
+    change: float | None
+    better: Literal["lower", "higher"]
+    mcid: float
+    mcid_source: str
+    relative_mcid_pct: float | None
+    responder: Responder
+    recovered: bool | None
+    statement: str
+
+
+class Adherence(_M):
+    through_week: int
+    planned_sessions: int
+    completed_sessions: int
+    percent: float | None
+    planned_sets: int
+    completed_sets: int
+    sets_percent: float | None
+
+
+class Outcomes(_M):
+    person_id: str | None
+    rom: tuple[RomChange, ...]
+    proms: tuple[PromChange, ...]
+    adherence: Adherence
+    notes: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+@dataclass(frozen=True, slots=True)
+class Mcid:
+    measure: str
+    score: str
+    key: str
+    better: Literal["lower", "higher"]
+    mcid: float
+    source: str
+    relative_pct: float | None  # "a 30% improvement from baseline also counts" (Ostelo 2008)
+    recovered_at: float | None  # Kamper 2010: RMDQ <= 2, NRS = 0
+    label: str
+
+
+MCIDS: tuple[Mcid, ...] = (
+    Mcid("odi_percent", "odi", "percent", "lower", 10.0, "ostelo2008", 30.0, None, "ODI"),
+    Mcid("rmdq", "rmdq", "score", "lower", 5.0, "ostelo2008", 30.0, 2.0, "RMDQ"),
+    Mcid("nprs_now", "nprs", "now", "lower", 2.0, "ostelo2008", 30.0, 0.0, "pain (NPRS)"),
+    Mcid("psfs_mean", "psfs", "mean", "higher", 1.4, "maughan2010", None, None, "PSFS"),
+    Mcid(
+        "promis_pi_t",
+        "promis_pi",
+        "t_score",
+        "lower",
+        3.5,
+        "amtmann2016",
+        None,
+        None,
+        "PROMIS pain interference",
+    ),
+)
+"""MCIDs of clinical-reference.md section 2. PROMIS PI uses the low end of 3.5-5.5 (Amtmann 2016)."""
+
+ROM_MEASURES: tuple[tuple[str, str | None, str], ...] = (
+    ("lumbar_flexion_deg", "lumbar_flexion_deg", "flexion"),
+    ("lumbar_extension_deg", "lumbar_extension_deg", "extension"),
+    ("lateral_flexion_left_deg", "lateral_flexion_deg", "left side-bending"),
+    ("lateral_flexion_right_deg", "lateral_flexion_deg", "right side-bending"),
+    ("rotation_left_deg", "rotation_deg", "left rotation"),
+    ("rotation_right_deg", "rotation_deg", "right rotation"),
+    ("slr_left_deg", None, "left straight-leg raise"),
+    ("slr_right_deg", None, "right straight-leg raise"),
+)
+
+
+def _r(x: float, nd: int = 1) -> float:
+    return round(x + 0.0, nd)
+
+
+def _rom(
+    measure: str, norm: str | None, label: str, base: Intake, now: Intake, age: int
+) -> RomChange:
+    b = getattr(base.measurements, measure)
+    n = getattr(now.measurements, measure)
+    exp = expected(norm, age) if norm else None
+    e = exp.value_deg if exp else None
+    cite = None
+    if exp is not None:
+        cite = exp.source.key + ("" if exp.source.verified else " (secondary source, unverified)")
+    empty: dict[str, Any] = {
+        "measure": measure,
+        "baseline_deg": b,
+        "now_deg": n,
+        "change_deg": None,
+        "change_pct": None,
+        "expected_deg": e,
+        "expected_source": cite,
+        "deficit_deg": None,
+        "deficit_restored_pct": None,
+    }
+    if b is None or n is None:
+        missing = "baseline" if b is None else "follow-up"
+        return RomChange(**empty, statement=f"{label}: not measured at {missing}")
+    change = _r(n - b)
+    pct = _r(change / b * 100) if b >= 1.0 else None
+    deficit = _r(e - b) if e is not None and e - b >= MIN_DEFICIT_DEG else None
+    restored = _r(change / deficit * 100, 0) if deficit is not None else None
+    moved = f"{b:g} -> {n:g} deg ({change:+g} deg)"
+    if e is None:
+        text = f"{label}: {moved}; no age norm to compare with"
+    elif deficit is None:
+        text = f"{label}: no deficit at baseline ({b:g} deg, age-expected {e:g} deg); {moved}"
+    elif restored is not None and restored >= 100:
+        text = f"{label}: restored all of the lost range: {moved}, age-expected {e:g} deg"
+    elif change > 0:
+        text = (
+            f"{label}: restored {restored:g}% of the lost range ({moved}; age-expected {e:g} deg)"
+        )
+    else:
+        text = f"{label}: no gain yet ({moved}; age-expected {e:g} deg)"
+    return RomChange(
+        **{
+            **empty,
+            "change_deg": change,
+            "change_pct": pct,
+            "deficit_deg": deficit,
+            "deficit_restored_pct": restored,
+        },
+        statement=text,
+    )
+
+
+def _score(a: Assessment, name: str, key: str) -> float | None:
+    entry = a.scores.get(name)
+    if not isinstance(entry, dict):
+        return None
+    value = entry.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _prom(m: Mcid, base: Assessment, now: Assessment) -> PromChange:
+    b, n = _score(base, m.score, m.key), _score(now, m.score, m.key)
+    src = source(m.source).key
+    common: dict[str, Any] = {
+        "measure": m.measure,
+        "baseline": b,
+        "now": n,
+        "better": m.better,
+        "mcid": m.mcid,
+        "mcid_source": src,
+        "relative_mcid_pct": m.relative_pct,
+    }
+    if b is None or n is None:
+        return PromChange(
+            **common,
+            change=None,
+            responder="not_measured",
+            recovered=None,
+            statement=f"{m.label}: not measured at {'baseline' if b is None else 'follow-up'}",
+        )
+    change = _r(n - b, 2)
+    gain = -change if m.better == "lower" else change
+    relative = gain / b * 100 if m.relative_pct is not None and b > 0 else None
+    status: Responder
+    if gain >= m.mcid or (relative is not None and relative >= (m.relative_pct or 0)):
+        status = "responder"
+    elif gain <= -m.mcid:
+        status = "worse"
+    else:
+        status = "no_important_change"
+    recovered = None if m.recovered_at is None else n <= m.recovered_at
+    words = {
+        "responder": "a clinically important improvement",
+        "worse": "a clinically important worsening",
+        "no_important_change": "less than the minimal important difference",
+    }[status]
+    rel = f" or {m.relative_pct:g}%" if m.relative_pct is not None else ""
+    return PromChange(
+        **common,
+        change=change,
+        responder=status,
+        recovered=recovered,
+        statement=f"{m.label}: {b:g} -> {n:g} ({change:+g}): {words} (MCID {m.mcid:g}{rel}, {src})",
+    )
+
+
+def _adherence(plan: Plan, logs: list[SessionLog], through_week: int | None) -> Adherence:
+    unique: dict[tuple[int, int], SessionLog] = {}
+    for log in sorted(logs, key=lambda s: (s.week, s.session_index, s.performed_on, s.session_id)):
+        unique.setdefault((log.week, log.session_index), log)
+    last = through_week if through_week is not None else max((w for w, _ in unique), default=0)
+    weeks = [w for w in plan.weeks if w.week <= last]
+    planned = sum(len(w.sessions) for w in weeks)
+    done = {k: v for k, v in unique.items() if k[0] <= last}
+    planned_sets = completed_sets = 0
+    for w in weeks:
+        for s in w.sessions:
+            found = done.get((w.week, s.index))
+            got = {b.technique: b.completed_sets for b in found.blocks} if found else {}
+            for b in s.blocks:
+                planned_sets += b.dose.sets
+                completed_sets += min(got.get(b.technique, 0), b.dose.sets)
+    return Adherence(
+        through_week=last,
+        planned_sessions=planned,
+        completed_sessions=len(done),
+        percent=_r(len(done) / planned * 100) if planned else None,
+        planned_sets=planned_sets,
+        completed_sets=completed_sets,
+        sets_percent=_r(completed_sets / planned_sets * 100) if planned_sets else None,
+    )
+
+
+def outcomes(
+    baseline_intake: Intake,
+    baseline_assessment: Assessment,
+    followup_intake: Intake,
+    followup_assessment: Assessment,
+    logs: list[SessionLog] | tuple[SessionLog, ...],
+    plan: Plan,
+    *,
+    through_week: int | None = None,
+) -> Outcomes:
+    """Reassessment against baseline. Adherence counts weeks 1..``through_week`` (default: the
+    last logged week). Age norms use the baseline age, so the target does not move."""
+    age = baseline_intake.person.age
+    rom = tuple(
+        _rom(measure, norm, label, baseline_intake, followup_intake, age)
+        for measure, norm, label in ROM_MEASURES
+    )
+    notes = []
+    m0, m1 = baseline_intake.measurements.method, followup_intake.measurements.method
+    if m0 is not None and m1 is not None and m0 != m1:
+        notes.append(
+            f"Range of motion was measured with {m0.value} at baseline and {m1.value} at follow-up: "
+            "compare with caution."
+        )
+    notes.append(
+        "Percentages of the deficit restored use the age-expected value as the target; "
+        f"below a {MIN_DEFICIT_DEG:g} deg shortfall there is no deficit to restore."
+    )
+    return Outcomes(
+        person_id=baseline_intake.person.id,
+        rom=rom,
+        proms=tuple(_prom(m, baseline_assessment, followup_assessment) for m in MCIDS),
+        adherence=_adherence(plan, list(logs), through_week),
+        notes=tuple(notes),
+    )
