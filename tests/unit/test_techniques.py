@@ -332,3 +332,97 @@ def test_no_seed_statistics_and_no_frenzel_technique(t: Technique) -> None:
         assert "frenzel" not in text.lower()
     note = (t.evidence.note or "").lower()
     assert "frenzel" not in note or "no established" in note
+
+
+# --- a broken data file is a KnowledgeBaseError naming the file and the technique ---
+
+GOOD_ENTRY = """
+[[technique]]
+id = "test-entry"
+name = "Test entry"
+role = "stabilize"
+summary = "A technique used only by the loader tests."
+rationale = "Exists to check the validation path."
+steps = ["Do one thing.", "Do another thing.", "Rest."]
+cues = ["Breathe."]
+directions = ["neutral"]
+end_range = false
+load = "none"
+neural_tension = "none"
+mode = "isometric"
+positions = ["supine"]
+regions = ["lumbar"]
+dose = { kind = "hold", hold_s = 30, intensity_target = INTENSITY }
+evidence = { level = "technique_description", source = "loader test", note = "test" }
+"""
+
+
+def _parse(text: str) -> list[Technique]:
+    import tomllib
+
+    from lumbo.domain.knowledge import techniques_from
+
+    return techniques_from("techniques/broken.toml", tomllib.loads(text))
+
+
+def test_a_valid_entry_passes_the_validation_path() -> None:
+    assert [t.id for t in _parse(GOOD_ENTRY.replace("INTENSITY", "6"))] == ["test-entry"]
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        (GOOD_ENTRY.replace("INTENSITY", "9"), "intensity_target"),
+        (GOOD_ENTRY.replace("INTENSITY", "6").replace('"neutral"', '"sideways"'), "directions"),
+        (
+            GOOD_ENTRY.replace("INTENSITY", "6").replace(
+                'kind = "hold", hold_s = 30', 'kind = "hold"'
+            ),
+            "hold_s",
+        ),
+        (GOOD_ENTRY.replace("INTENSITY", "6") + 'mystery = "x"\n', "mystery"),
+    ],
+)
+def test_a_broken_entry_names_the_file_the_technique_and_the_field(text: str, field: str) -> None:
+    from lumbo.domain.errors import KnowledgeBaseError
+
+    with pytest.raises(KnowledgeBaseError) as err:
+        _parse(text)
+    message = str(err.value)
+    assert "techniques/broken.toml" in message
+    assert "test-entry" in message
+    assert field in message
+
+
+def test_a_misspelt_table_name_is_an_error_not_a_silently_empty_file() -> None:
+    from lumbo.domain.errors import KnowledgeBaseError
+
+    with pytest.raises(KnowledgeBaseError, match=r"broken\.toml.*techniqe"):
+        _parse(GOOD_ENTRY.replace("INTENSITY", "6").replace("[[technique]]", "[[techniqe]]"))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"progressions": ("no-such-technique",)}, "unknown progression/regression"),
+        ({"regressions": ("test-entry",)}, "refers to itself"),
+    ],
+)
+def test_the_library_rejects_dangling_or_self_references(
+    change: dict[str, object], message: str
+) -> None:
+    from lumbo.domain.errors import KnowledgeBaseError
+    from lumbo.domain.knowledge import Library
+
+    entry = _parse(GOOD_ENTRY.replace("INTENSITY", "6"))[0].model_copy(update=change)
+    with pytest.raises(KnowledgeBaseError, match=message):
+        Library([entry])
+
+
+def test_the_library_rejects_duplicate_ids() -> None:
+    from lumbo.domain.errors import KnowledgeBaseError
+    from lumbo.domain.knowledge import Library
+
+    entry = _parse(GOOD_ENTRY.replace("INTENSITY", "6"))[0]
+    with pytest.raises(KnowledgeBaseError, match="duplicate technique ids: test-entry"):
+        Library([entry, entry])
