@@ -7,6 +7,7 @@ data; this module only interprets them. Everything here is pure and cached.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -236,15 +237,32 @@ def min_level(template: DoseTemplate) -> int:
     return n
 
 
+_SECONDS = re.compile(r"(\d+)(?:\s*-\s*(\d+))?\s*s\b")
+
+
+@lru_cache(maxsize=256)
+def tempo_seconds(tempo: str | None) -> int | None:
+    """Seconds of one repetition (or breath) from a tempo text such as "about 3 s each way",
+    "about 4 s in, 6-8 s out" (ranges count their upper end); None when it names no seconds."""
+    if not tempo:
+        return None
+    total = sum(int(hi or lo) for lo, hi in _SECONDS.findall(tempo))
+    if total and "each way" in tempo:
+        total *= 2
+    return total or None
+
+
 def seconds(dose: Dose) -> int:
     """Estimated time of one block with this dose, including getting into position."""
     t = config().timing
     sides = 2 if dose.per_side else 1
     per_set: float
+    paced = tempo_seconds(dose.tempo)
     if dose.kind == "hold":
         per_set = (dose.hold_s or 0) + dose.rest_s
     elif dose.kind == "reps":
-        per_set = (dose.reps or 0) * (t.rep_s + (dose.hold_s or 0)) + dose.rest_s
+        rep = max(t.rep_s, paced or 0)
+        per_set = (dose.reps or 0) * (rep + (dose.hold_s or 0)) + dose.rest_s
     elif dose.kind == "contract_relax":
         per_set = (
             (dose.contract_s or 0)
@@ -255,7 +273,7 @@ def seconds(dose: Dose) -> int:
     elif dose.kind == "timed":
         per_set = (dose.work_s or 0) + dose.rest_s
     elif dose.kind == "breaths":
-        per_set = (dose.breaths or 0) * t.breath_s + dose.rest_s
+        per_set = (dose.breaths or 0) * max(t.breath_s, paced or 0) + dose.rest_s
         sides = 1
     else:
         return t.transition_s + math.ceil((dose.minutes or 0) * 60)
