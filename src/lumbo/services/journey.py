@@ -1,0 +1,291 @@
+"""A person's journey: the service API that the CLI and the web app both call.
+
+Every write is one unit of work (one transaction); nothing is written when the input is invalid.
+
+* :func:`init_person` validates, assesses and stores a new person, their baseline intake and
+  assessment, and plan version 1. When a referral is required the person, intake and assessment are
+  stored all the same (the screening is part of the record) but no plan is: the result says
+  ``referral_required`` and :func:`current_plan` raises :class:`ReferralRequired` until a later
+  :func:`reassess` (for instance with ``history.clinician_clearance``) no longer requires one.
+* :func:`today` is the next session due on a date; :func:`record_session` /
+  :func:`record_checkin` store what was done and re-run the adjustment rules (``recording.py``).
+* :func:`reassess` stores a follow-up intake and assessment with the outcomes against baseline; an
+  existing plan is kept (with its adjustments), a missing one is built when no referral remains.
+* :func:`progress` gathers adherence, range of motion and questionnaires (``progress.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from lumbo.domain.assessment import assess
+from lumbo.domain.assessment_model import Assessment
+from lumbo.domain.errors import Conflict, InvalidInput, Problem
+from lumbo.domain.intake import Intake, parse_intake_json
+from lumbo.domain.outcomes import outcomes
+from lumbo.domain.protocol import build_plan
+from lumbo.domain.protocol_model import Plan, Session
+from lumbo.services._shared import active_plan, need_person, resolve, week_on
+from lumbo.services.parsing import load_json
+from lumbo.services.progress import Progress, progress
+from lumbo.services.recording import Recorded, record_checkin, record_session
+from lumbo.store.records import (
+    AssessmentRecord,
+    IntakeKind,
+    IntakeRecord,
+    PersonRecord,
+    PlanVersion,
+    ReassessmentRecord,
+    VideoMeasurementRecord,
+)
+from lumbo.store.repository import JourneyRepository
+from lumbo.store.unit_of_work import AbstractUnitOfWork
+
+__all__ = [
+    "Enrolled",
+    "Progress",
+    "Reassessed",
+    "Recorded",
+    "Today",
+    "current_plan",
+    "find_person",
+    "init_person",
+    "progress",
+    "reassess",
+    "record_checkin",
+    "record_session",
+    "record_video_measurement",
+    "today",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolled:
+    person: PersonRecord
+    intake: Intake
+    assessment: Assessment
+    plan: PlanVersion | None  # None when a referral is required
+
+    @property
+    def referral_required(self) -> bool:
+        return self.assessment.referral.required
+
+
+def init_person(
+    uow: AbstractUnitOfWork, intake_json: str | bytes, *, owner_id: str | None = None
+) -> Enrolled:
+    """Enrol a person from their intake. A second person with the same intake ``person.id`` (for
+    the same owner) is a :class:`Conflict`: reassess the existing one instead."""
+    intake = parse_intake_json(intake_json)
+    assessment = assess(intake)
+    plan = None if assessment.referral.required else build_plan(intake, assessment)
+    if plan is not None and plan.status != "ok":
+        plan = None
+    person = PersonRecord(external_ref=intake.person.id, owner_id=owner_id)
+    with uow:
+        repo = uow.journeys
+        if intake.person.id is not None:
+            same = [p for p in repo.find_persons(intake.person.id) if p.owner_id == owner_id]
+            if same:
+                raise Conflict(
+                    f"person {intake.person.id!r} is already enrolled (id {same[-1].id}); "
+                    "use `lumbo reassess` for a new intake"
+                )
+        repo.add_person(person)
+        _, assessment_rec = _add_assessed(repo, person.id, "baseline", intake, assessment)
+        stored = None
+        if plan is not None:
+            stored = _add_first_plan(repo, person.id, plan, assessment_rec)
+        uow.commit()
+    return Enrolled(person=person, intake=intake, assessment=assessment, plan=stored)
+
+
+def find_person(uow: AbstractUnitOfWork, ref: str | None = None) -> PersonRecord:
+    """The person ``ref`` names (store id or intake ``person.id``); default: the most recent."""
+    with uow:
+        return resolve(uow.journeys, ref)
+
+
+def current_plan(uow: AbstractUnitOfWork, person_id: str) -> PlanVersion:
+    with uow:
+        return active_plan(uow.journeys, person_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Today:
+    person_id: str
+    plan_version: int
+    on: date
+    start_date: date
+    week: int
+    phase: str
+    session: Session | None  # the next session due this week; None once the week is done
+    done_this_week: int
+    sessions_this_week: int
+    reassessment_due: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "person_id": self.person_id,
+            "plan_version": self.plan_version,
+            "on": self.on.isoformat(),
+            "start_date": self.start_date.isoformat(),
+            "week": self.week,
+            "phase": self.phase,
+            "session": None if self.session is None else self.session.model_dump(mode="json"),
+            "done_this_week": self.done_this_week,
+            "sessions_this_week": self.sessions_this_week,
+            "reassessment_due": self.reassessment_due,
+        }
+
+
+def today(uow: AbstractUnitOfWork, person_id: str, on: date) -> Today:
+    """The session due on ``on``: the first session of that plan week not yet logged."""
+    with uow:
+        repo = uow.journeys
+        person = need_person(repo, person_id)
+        plan = active_plan(repo, person_id)
+        week_no = week_on(plan, person.created_at.date(), on)
+        week = next(w for w in plan.plan.weeks if w.week == week_no)
+        done = {s.log.session_index for s in repo.session_logs(person_id) if s.log.week == week_no}
+        due = next((s for s in week.sessions if s.index not in done), None)
+        reassessed = {r.week for r in repo.reassessments(person_id)}
+    return Today(
+        person_id=person_id,
+        plan_version=plan.version,
+        on=on,
+        start_date=plan.plan.start_date or person.created_at.date(),
+        week=week_no,
+        phase=week.phase_name or week.phase,
+        session=due,
+        done_this_week=len(done),
+        sessions_this_week=len(week.sessions),
+        reassessment_due=week.reassessment and week_no not in reassessed,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Reassessed:
+    person_id: str
+    week: int | None
+    assessment: Assessment
+    outcomes: dict[str, Any] | None  # the domain's outcomes against baseline (JSON form)
+    plan: PlanVersion | None
+    plan_created: bool
+
+    @property
+    def referral_required(self) -> bool:
+        return self.assessment.referral.required
+
+
+def reassess(
+    uow: AbstractUnitOfWork, person_id: str, intake_json: str | bytes, *, on: date
+) -> Reassessed:
+    followup = parse_intake_json(intake_json)
+    followup_assessment = assess(followup)
+    with uow:
+        repo = uow.journeys
+        person = need_person(repo, person_id)
+        if followup.person.id not in (None, person.external_ref) and person.external_ref:
+            problem = Problem(
+                "person.id", f"must be {person.external_ref!r} (the person reassessed)"
+            )
+            raise InvalidInput([problem], "intake")
+        baseline_intake, baseline = _baseline(repo, person_id)
+        plan = repo.latest_plan(person_id)
+        intake_rec, assessment_rec = _add_assessed(
+            repo, person_id, "reassessment", followup, followup_assessment
+        )
+        created = False
+        if plan is None and not followup_assessment.referral.required:
+            built = build_plan(followup, followup_assessment)
+            if built.status == "ok":
+                plan = _add_first_plan(repo, person_id, built, assessment_rec)
+                created = True
+        week = None if plan is None else week_on(plan, person.created_at.date(), on)
+        result: dict[str, Any] | None = None
+        if plan is not None:
+            logs = [s.log for s in repo.session_logs(person_id)]
+            computed = outcomes(
+                baseline_intake.intake,
+                baseline.assessment,
+                followup,
+                followup_assessment,
+                logs,
+                plan.plan,
+                through_week=week,
+            )
+            result = computed.to_json()
+        repo.add_reassessment(
+            ReassessmentRecord(
+                person_id=person_id,
+                intake_id=intake_rec.id,
+                assessment_id=assessment_rec.id,
+                week=week,
+                outcomes=result,
+            )
+        )
+        uow.commit()
+    return Reassessed(person_id, week, followup_assessment, result, plan, created)
+
+
+def record_video_measurement(
+    uow: AbstractUnitOfWork, person_id: str, movement: str, result_json: str | bytes
+) -> VideoMeasurementRecord:
+    """Append one video measurement (``lumbo measure --record``); measurements are never changed."""
+    result = load_json(result_json, "measurement")
+    problems = []
+    if not (1 <= len(movement) <= 64):
+        problems.append(Problem("movement", "must be 1 to 64 characters", movement))
+    if not isinstance(result, dict):
+        problems.append(Problem("(document)", "must be a JSON object", type(result).__name__))
+    if problems:
+        raise InvalidInput(problems, "measurement")
+    record = VideoMeasurementRecord(person_id=person_id, movement=movement, result=result)
+    with uow:
+        need_person(uow.journeys, person_id)
+        uow.journeys.add_video_measurement(record)
+        uow.commit()
+    return record
+
+
+def _add_assessed(
+    repo: JourneyRepository,
+    person_id: str,
+    kind: IntakeKind,
+    intake: Intake,
+    assessment: Assessment,
+) -> tuple[IntakeRecord, AssessmentRecord]:
+    intake_rec = IntakeRecord(
+        person_id=person_id,
+        kind="baseline" if kind == "baseline" else "reassessment",
+        intake=intake,
+    )
+    assessment_rec = AssessmentRecord(
+        person_id=person_id, intake_id=intake_rec.id, assessment=assessment
+    )
+    repo.add_intake(intake_rec)
+    repo.add_assessment(assessment_rec)
+    return intake_rec, assessment_rec
+
+
+def _add_first_plan(
+    repo: JourneyRepository, person_id: str, plan: Plan, assessment: AssessmentRecord
+) -> PlanVersion:
+    stored = PlanVersion(
+        person_id=person_id,
+        version=1,
+        plan=plan.model_copy(update={"version": 1, "person_id": person_id}),
+        reason="initial plan from the assessment",
+        assessment_id=assessment.id,
+    )
+    repo.add_plan_version(stored)
+    return stored
+
+
+def _baseline(repo: JourneyRepository, person_id: str) -> tuple[IntakeRecord, AssessmentRecord]:
+    intake = next(i for i in repo.intakes(person_id) if i.kind == "baseline")
+    assessment = next(a for a in repo.assessments(person_id) if a.intake_id == intake.id)
+    return intake, assessment

@@ -1,0 +1,102 @@
+"""Progress of one person: adherence by week, range of motion against the age norm, questionnaires
+against their MCIDs, the plan's versions, sessions and check-ins.
+
+The figures come from :func:`lumbo.domain.outcomes.outcomes` over the baseline and the latest
+intake (before any reassessment, both are the baseline: no change). Adherence counts every plan
+week that has begun by ``on`` (week 1 before the start date).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from lumbo.domain.outcomes import outcomes
+from lumbo.domain.protocol_model import Plan
+from lumbo.services._shared import need_person, week_on
+from lumbo.store.unit_of_work import AbstractUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    data: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return self.data
+
+
+def progress(uow: AbstractUnitOfWork, person_id: str, on: date) -> Progress:
+    with uow:
+        repo = uow.journeys
+        person = need_person(repo, person_id)
+        intakes = repo.intakes(person_id)
+        assessments = {a.intake_id: a.assessment for a in repo.assessments(person_id)}
+        plan = repo.latest_plan(person_id)
+        logs = repo.session_logs(person_id)
+        checkins = repo.checkins(person_id)
+        reassessments = repo.reassessments(person_id)
+        versions = repo.plan_versions(person_id)
+    baseline = next(i for i in intakes if i.kind == "baseline")
+    latest = intakes[-1]
+    week = None if plan is None else week_on(plan, person.created_at.date(), on)
+    result = outcomes(
+        baseline.intake,
+        assessments[baseline.id],
+        latest.intake,
+        assessments[latest.id],
+        [s.log for s in logs],
+        plan.plan if plan is not None else Plan(status="referral_required"),
+        through_week=week or 0,
+    ).to_json()
+    done = {(s.log.week, s.log.session_index) for s in logs}
+    by_week = [
+        {
+            "week": w.week,
+            "planned": len(w.sessions),
+            "completed": len({s.index for s in w.sessions if (w.week, s.index) in done}),
+        }
+        for w in (plan.plan.weeks if plan is not None else ())
+        if week is not None and w.week <= week
+    ]
+    data: dict[str, Any] = {
+        "person_id": person.id,
+        "external_ref": person.external_ref,
+        "on": on.isoformat(),
+        "week": week,
+        "reassessed": latest.kind == "reassessment",
+        "plan_version": None if plan is None else plan.version,
+        "plan_versions": [
+            {"version": v.version, "reason": v.reason, "created_at": v.created_at.isoformat()}
+            for v in versions
+        ],
+        "adherence": {**result["adherence"], "by_week": by_week},
+        "rom": result["rom"],
+        "proms": result["proms"],
+        "notes": result["notes"],
+        "sessions": [_session_summary(s.log.model_dump(mode="json")) for s in logs],
+        "checkins": [c.checkin.model_dump(mode="json") for c in checkins],
+        "reassessments": [
+            {"week": r.week, "created_at": r.created_at.isoformat()} for r in reassessments
+        ],
+    }
+    return Progress(data)
+
+
+def _session_summary(log: dict[str, Any]) -> dict[str, Any]:
+    blocks = log["blocks"]
+    intensities = [b["intensity"] for b in blocks if b.get("intensity") is not None]
+    return {
+        "session_id": log["session_id"],
+        "week": log["week"],
+        "session_index": log["session_index"],
+        "performed_on": log["performed_on"],
+        "plan_version": log["plan_version"],
+        "max_intensity": max(intensities) if intensities else None,
+        "max_pain_during": max(b["pain_during"] for b in blocks),
+        "max_pain_after": max(b["pain_after"] for b in blocks),
+        "warning_signs": any(
+            b["sharp_pain"] or b["new_numbness_or_tingling"] or (b.get("intensity") or 0) > 7
+            for b in blocks
+        ),
+    }
