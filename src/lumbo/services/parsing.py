@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from lumbo.domain.errors import InvalidInput, Problem
-from lumbo.domain.intake import problems_from
+from lumbo.domain.validation import problems_from
 
 M = TypeVar("M", bound=BaseModel)
 

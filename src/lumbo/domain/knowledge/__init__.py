@@ -10,8 +10,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from lumbo.domain.errors import KnowledgeBaseError
-from lumbo.domain.intake import problems_from
 from lumbo.domain.knowledge.model import Role, Technique
+from lumbo.domain.validation import problems_from
 
 __all__ = ["Library", "library", "load_toml", "techniques_from"]
 
