@@ -42,10 +42,16 @@ def test_approach(example_intake: dict[str, Any], changes: dict[str, Any], appro
         ({"person.age": 35}, "stabilization"),
         ({"measurements.directional_preference": "extension"}, "specific_exercise_extension"),
         ({"measurements.directional_preference": "flexion"}, "specific_exercise_flexion"),
-        ({"person.age": 60, "history.conditions": ["spinal_stenosis"]}, "specific_exercise_flexion"),
+        (
+            {"person.age": 60, "history.conditions": ["spinal_stenosis"]},
+            "specific_exercise_flexion",
+        ),
         ({"symptoms.distribution": "below_knee"}, "traction"),
         (
-            {"symptoms.distribution": "below_knee", "measurements.directional_preference": "extension"},
+            {
+                "symptoms.distribution": "below_knee",
+                "measurements.directional_preference": "extension",
+            },
             "specific_exercise_extension",
         ),
     ],

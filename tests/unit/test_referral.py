@@ -25,7 +25,11 @@ from tests.helpers import DELETE, assess_doc, with_changes
     ],
 )
 def test_referral_urgency(
-    example_intake: dict[str, Any], flags: dict[str, bool], cleared: bool, required: bool, urgency: str
+    example_intake: dict[str, Any],
+    flags: dict[str, bool],
+    cleared: bool,
+    required: bool,
+    urgency: str,
 ) -> None:
     changes: dict[str, Any] = {f"red_flags.{k}": v for k, v in flags.items()}
     changes["history.clinician_clearance"] = cleared
@@ -35,13 +39,19 @@ def test_referral_urgency(
 
 
 @pytest.mark.parametrize("flag", sorted(BEFORE_STARTING))
-def test_cleared_flag_is_still_reported_as_caution(example_intake: dict[str, Any], flag: str) -> None:
-    doc = with_changes(example_intake, {f"red_flags.{flag}": True, "history.clinician_clearance": True})
+def test_cleared_flag_is_still_reported_as_caution(
+    example_intake: dict[str, Any], flag: str
+) -> None:
+    doc = with_changes(
+        example_intake, {f"red_flags.{flag}": True, "history.clinician_clearance": True}
+    )
     r = assess_doc(doc).referral
     assert any("cleared by a clinician" in c and BEFORE_STARTING[flag] in c for c in r.cautions)
 
 
-def test_emergency_with_clearance_says_clearance_does_not_override(example_intake: dict[str, Any]) -> None:
+def test_emergency_with_clearance_says_clearance_does_not_override(
+    example_intake: dict[str, Any],
+) -> None:
     doc = with_changes(
         example_intake, {"red_flags.saddle_anaesthesia": True, "history.clinician_clearance": True}
     )

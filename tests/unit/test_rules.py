@@ -31,10 +31,22 @@ def test_example_intake_rules(example_intake: dict[str, Any]) -> None:
         ({"symptoms.distribution": "thigh"}, "no_symptoms_distal_to_knee", "met"),
         ({"symptoms.distribution": "below_knee"}, "no_symptoms_distal_to_knee", "not_met"),
         ({"symptoms.distribution": DELETE}, "no_symptoms_distal_to_knee", "unknown"),
-        ({"questionnaires.fabq": [0] * 5 + [6, 6, 0, 6, 0, 0, 0, 0, 0, 0, 0]}, "fabq_work_under_19", "met"),
+        (
+            {"questionnaires.fabq": [0] * 5 + [6, 6, 0, 6, 0, 0, 0, 0, 0, 0, 0]},
+            "fabq_work_under_19",
+            "met",
+        ),
         ({"questionnaires.fabq": DELETE}, "fabq_work_under_19", "unknown"),
-        ({"measurements.hip_internal_rotation_right_deg": 35}, "hip_internal_rotation_over_35", "not_met"),
-        ({"measurements.hip_internal_rotation_right_deg": 35.5}, "hip_internal_rotation_over_35", "met"),
+        (
+            {"measurements.hip_internal_rotation_right_deg": 35},
+            "hip_internal_rotation_over_35",
+            "not_met",
+        ),
+        (
+            {"measurements.hip_internal_rotation_right_deg": 35.5},
+            "hip_internal_rotation_over_35",
+            "met",
+        ),
         (
             {"measurements.hip_internal_rotation_right_deg": DELETE},
             "hip_internal_rotation_over_35",
@@ -48,14 +60,20 @@ def test_example_intake_rules(example_intake: dict[str, Any]) -> None:
             "hip_internal_rotation_over_35",
             "met",
         ),
-        ({"measurements.segmental_mobility": {"L4-L5": "normal"}}, "lumbar_hypomobility", "not_met"),
+        (
+            {"measurements.segmental_mobility": {"L4-L5": "normal"}},
+            "lumbar_hypomobility",
+            "not_met",
+        ),
         ({"measurements.segmental_mobility": DELETE}, "lumbar_hypomobility", "unknown"),
     ],
 )
 def test_flynn_criteria(
     example_intake: dict[str, Any], changes: dict[str, Any], criterion: str, status: str
 ) -> None:
-    assert _criterion(with_changes(example_intake, changes), "flynn_manipulation", criterion) == status
+    assert (
+        _criterion(with_changes(example_intake, changes), "flynn_manipulation", criterion) == status
+    )
 
 
 @pytest.mark.parametrize(
@@ -63,19 +81,38 @@ def test_flynn_criteria(
     [
         ({"person.age": 39}, "age_under_40", "met"),
         ({"person.age": 40}, "age_under_40", "not_met"),
-        ({"measurements.slr_left_deg": 91, "measurements.slr_right_deg": 91}, "average_slr_over_91", "not_met"),
-        ({"measurements.slr_left_deg": 91, "measurements.slr_right_deg": 92}, "average_slr_over_91", "met"),
+        (
+            {"measurements.slr_left_deg": 91, "measurements.slr_right_deg": 91},
+            "average_slr_over_91",
+            "not_met",
+        ),
+        (
+            {"measurements.slr_left_deg": 91, "measurements.slr_right_deg": 92},
+            "average_slr_over_91",
+            "met",
+        ),
         ({"measurements.slr_left_deg": DELETE}, "average_slr_over_91", "unknown"),
         ({"measurements.aberrant_movement": False}, "aberrant_movement", "not_met"),
         ({"measurements.aberrant_movement": DELETE}, "aberrant_movement", "unknown"),
-        ({"measurements.prone_instability_test": "negative"}, "prone_instability_test_positive", "not_met"),
-        ({"measurements.prone_instability_test": DELETE}, "prone_instability_test_positive", "unknown"),
+        (
+            {"measurements.prone_instability_test": "negative"},
+            "prone_instability_test_positive",
+            "not_met",
+        ),
+        (
+            {"measurements.prone_instability_test": DELETE},
+            "prone_instability_test_positive",
+            "unknown",
+        ),
     ],
 )
 def test_hicks_criteria(
     example_intake: dict[str, Any], changes: dict[str, Any], criterion: str, status: str
 ) -> None:
-    assert _criterion(with_changes(example_intake, changes), "hicks_stabilization", criterion) == status
+    assert (
+        _criterion(with_changes(example_intake, changes), "hicks_stabilization", criterion)
+        == status
+    )
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,9 @@ def assess_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="print the JSON contract")] = False,
 ) -> None:
     """Assess an intake: referral, scores, findings (nodes of restriction), rules, classification."""
-    text = typer.get_text_stream("stdin").read() if str(intake) == "-" else read_text(intake, "intake")
+    text = (
+        typer.get_text_stream("stdin").read() if str(intake) == "-" else read_text(intake, "intake")
+    )
     assessed = assess_intake_text(text)
     if as_json:
         print_json(assessed.assessment.to_json())

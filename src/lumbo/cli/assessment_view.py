@@ -13,7 +13,11 @@ from lumbo.domain.assessment_model import Assessment, RuleResult
 from lumbo.domain.explain import REGION_TITLES, what_this_means, where
 
 _SEVERITY_STYLE = {"severe": "bold red", "moderate": "yellow", "mild": "cyan"}
-_STATUS_MARK = {"met": "[green]met[/]", "not_met": "[dim]not met[/]", "unknown": "[magenta]unknown[/]"}
+_STATUS_MARK = {
+    "met": "[green]met[/]",
+    "not_met": "[dim]not met[/]",
+    "unknown": "[magenta]unknown[/]",
+}
 
 
 def referral_panel(a: Assessment) -> Panel:
@@ -38,7 +42,11 @@ def _score_rows(scores: dict[str, Any]) -> list[tuple[str, str, str]]:
         rows.append(("Roland-Morris", f"{rm['score']}/24", rm["note"] or ""))
     if (sb := scores.get("start_back")) is not None:
         rows.append(
-            ("STarT Back", f"{sb['total']}/9, psychosocial {sb['psychosocial']}/5", f"{sb['risk']} risk")
+            (
+                "STarT Back",
+                f"{sb['total']}/9, psychosocial {sb['psychosocial']}/5",
+                f"{sb['risk']} risk",
+            )
         )
     if (fabq := scores.get("fabq")) is not None:
         rows.append(("FABQ", f"PA {fabq['pa']}/24, W {fabq['w']}/42", ""))
@@ -79,7 +87,9 @@ def findings_group(a: Assessment) -> RenderableType:
     for f in a.findings:
         by_region.setdefault(f.region, []).append(f)
     parts: list[RenderableType] = [Text("Findings (nodes of restriction)", style="bold")]
-    for region in sorted(by_region, key=lambda r: list(REGION_TITLES).index(r) if r in REGION_TITLES else 99):
+    for region in sorted(
+        by_region, key=lambda r: list(REGION_TITLES).index(r) if r in REGION_TITLES else 99
+    ):
         parts.append(Text(REGION_TITLES.get(region, region), style="bold underline"))
         for f in by_region[region]:
             qual = where(f)

@@ -57,7 +57,9 @@ def _tbc(
     elif dp is Direction.flexion:
         matches.append(("specific_exercise_flexion", "directional preference for flexion"))
     elif dp is Direction.lateral:
-        matches.append(("specific_exercise_lateral_shift", "directional preference for lateral movement"))
+        matches.append(
+            ("specific_exercise_lateral_shift", "directional preference for lateral movement")
+        )
     if (
         dp is not Direction.flexion
         and intake.person.age > 50
@@ -66,7 +68,9 @@ def _tbc(
         matches.append(("specific_exercise_flexion", "age over 50 with spinal stenosis"))
     if rules["hicks_stabilization"].positive:
         matches.append(("stabilization", "Hicks 2005 success rule positive (>= 3 of 4)"))
-    nerve_root = any(f.code in {"RADICULAR_SYMPTOMS", "NEURAL_MECHANOSENSITIVITY"} for f in findings)
+    nerve_root = any(
+        f.code in {"RADICULAR_SYMPTOMS", "NEURAL_MECHANOSENSITIVITY"} for f in findings
+    )
     if nerve_root and dp in {None, Direction.none}:
         matches.append(("traction", "nerve-root signs and no movement direction centralizes"))
     if not matches:

@@ -89,5 +89,7 @@ def _background_cautions(intake: Intake) -> list[str]:
             "change) and seek emergency care if they appear"
         )
     if Condition.osteoporosis in intake.history.conditions:
-        out.append("osteoporosis: any new trauma, even minor, needs a clinician's check for fracture")
+        out.append(
+            "osteoporosis: any new trauma, even minor, needs a clinician's check for fracture"
+        )
     return out

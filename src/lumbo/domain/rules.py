@@ -38,7 +38,10 @@ def _flynn_no_distal(intake: Intake, _: dict[str, Any]) -> Criterion:
     dist = intake.symptoms.distribution
     if dist is None:
         return _unknown("symptom distribution")
-    return _c(dist is not Distribution.below_knee, f"symptoms: {dist.value} (criterion: none below the knee)")
+    return _c(
+        dist is not Distribution.below_knee,
+        f"symptoms: {dist.value} (criterion: none below the knee)",
+    )
 
 
 def _flynn_fabq(_: Intake, scores: dict[str, Any]) -> Criterion:
@@ -55,7 +58,9 @@ def _flynn_hip_ir(intake: Intake, _: dict[str, Any]) -> Criterion:
     values = {"left": m.hip_internal_rotation_left_deg, "right": m.hip_internal_rotation_right_deg}
     shown = ", ".join(f"{k} {v:g} deg" for k, v in values.items() if v is not None)
     if any(v is not None and v > limit for v in values.values()):
-        return _c(True, f"hip internal rotation {shown} (criterion: at least one hip > {limit} deg)")
+        return _c(
+            True, f"hip internal rotation {shown} (criterion: at least one hip > {limit} deg)"
+        )
     if any(v is None for v in values.values()):
         detail = f"hip internal rotation {shown or 'not assessed'}; the other hip not assessed"
         return Criterion(status="unknown", detail=detail)
@@ -128,7 +133,9 @@ def _hicks_fail_fabq(_: Intake, scores: dict[str, Any]) -> Criterion:
     limit = threshold("fabq_pa_hicks_failure")["at_most"]
     if fabq is None:
         return _unknown("FABQ")
-    return _c(fabq["pa"] <= limit, f"FABQ physical activity subscale {fabq['pa']} (criterion: <= {limit})")
+    return _c(
+        fabq["pa"] <= limit, f"FABQ physical activity subscale {fabq['pa']} (criterion: <= {limit})"
+    )
 
 
 def _negate(check: _Check, detail: str) -> _Check:
@@ -136,7 +143,9 @@ def _negate(check: _Check, detail: str) -> _Check:
         c = check(intake, scores)
         if c.status == "unknown":
             return c
-        return Criterion(status="not_met" if c.status == "met" else "met", detail=f"{c.detail} ({detail})")
+        return Criterion(
+            status="not_met" if c.status == "met" else "met", detail=f"{c.detail} ({detail})"
+        )
 
     return run
 
@@ -150,15 +159,25 @@ HICKS_FAILURE: dict[str, _Check] = {
 
 
 def _evaluate(
-    checks: dict[str, _Check], intake: Intake, scores: dict[str, Any], need: int, source: str,
+    checks: dict[str, _Check],
+    intake: Intake,
+    scores: dict[str, Any],
+    need: int,
+    source: str,
     note: str | None = None,
 ) -> RuleResult:
     criteria = {name: check(intake, scores) for name, check in checks.items()}
     count = sum(1 for c in criteria.values() if c.status == "met")
     unknown = sum(1 for c in criteria.values() if c.status == "unknown")
     return RuleResult(
-        count=count, of=len(checks), positive=count >= need, threshold=need, unknown=unknown,
-        criteria=criteria, source=source, note=note,
+        count=count,
+        of=len(checks),
+        positive=count >= need,
+        threshold=need,
+        unknown=unknown,
+        criteria=criteria,
+        source=source,
+        note=note,
     )
 
 
@@ -166,15 +185,27 @@ def evaluate_rules(intake: Intake, scores: dict[str, Any]) -> dict[str, RuleResu
     flynn, hicks = threshold("flynn_rule"), threshold("hicks_rule")
     return {
         "flynn_manipulation": _evaluate(
-            FLYNN, intake, scores, int(flynn["positive_min"]), flynn.cite,
+            FLYNN,
+            intake,
+            scores,
+            int(flynn["positive_min"]),
+            flynn.cite,
             note="positive (>= 4 of 5): LR+ 24.4 in the derivation study, 13.2 in validation (Childs 2004)",
         ),
         "hicks_stabilization": _evaluate(
-            HICKS, intake, scores, int(hicks["positive_min"]), hicks.cite,
+            HICKS,
+            intake,
+            scores,
+            int(hicks["positive_min"]),
+            hicks.cite,
             note="predicts success of stabilization exercise (>= 3 of 4: LR+ 4.0)",
         ),
         "hicks_stabilization_failure": _evaluate(
-            HICKS_FAILURE, intake, scores, int(hicks["failure_positive_min"]), hicks.cite,
+            HICKS_FAILURE,
+            intake,
+            scores,
+            int(hicks["failure_positive_min"]),
+            hicks.cite,
             note="predicts failure of stabilization exercise (>= 2 of 4)",
         ),
     }

@@ -45,7 +45,9 @@ def thresholds() -> dict[str, Threshold]:
         if kind not in KINDS:
             raise KnowledgeBaseError(f"threshold {name}: kind {kind!r} not in {KINDS}")
         values = {k: v for k, v in row.items() if k not in {"kind", "source"}}
-        out[name] = Threshold(name=name, kind=kind, source=source(str(row["source"])), values=values)
+        out[name] = Threshold(
+            name=name, kind=kind, source=source(str(row["source"])), values=values
+        )
     return out
 
 

@@ -53,4 +53,6 @@ def score_start_back(items: Sequence[int | Bothersomeness]) -> StartBackScore:
     points.append(1 if item9 in _ITEM9_POSITIVE else 0)
     total = sum(points)
     psychosocial = sum(points[4:9])
-    return StartBackScore(total=total, psychosocial=psychosocial, risk=start_back_risk(total, psychosocial))
+    return StartBackScore(
+        total=total, psychosocial=psychosocial, risk=start_back_risk(total, psychosocial)
+    )
