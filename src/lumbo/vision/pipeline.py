@@ -107,6 +107,7 @@ class PoseTrace:
     tracker: Tracker
     decoded: int
     pose_seconds: float
+    frame_size: tuple[int, int] = (0, 0)
 
 
 def run_pose(
@@ -121,6 +122,7 @@ def run_pose(
         t0 = time.perf_counter()
         pose = estimator.estimate(frame.rgb)
         trace.pose_seconds += time.perf_counter() - t0
+        trace.frame_size = (int(frame.rgb.shape[1]), int(frame.rgb.shape[0]))
         trace.frame_index.append(frame.index)
         trace.t.append(frame.t_s)
         trace.luma.append(mean_luma(frame.rgb))
@@ -142,8 +144,12 @@ def measure_video(
     options: MeasureOptions,
     estimator: PoseEstimator | None = None,
     progress: Progress | None = None,
+    make_estimator: Callable[[], PoseEstimator] | None = None,
 ) -> MeasurementResult:
-    """Measure one movement in the video at ``path`` (see ``docs/vision.md``)."""
+    """Measure one movement in the video at ``path`` (see ``docs/vision.md``).
+
+    With ``stride="auto"`` the extremes are refined at full rate with estimators from
+    ``make_estimator`` (MediaPipe when lumbo creates the estimator itself)."""
     options.validate()
     info = probe(path)
     stride = options.resolve_stride(info.fps)
@@ -160,14 +166,26 @@ def measure_video(
         if own:
             estimator.close()
     trace.decoded = max(trace.decoded, stream.decoded)
-    return analyse_trace(
-        trace,
-        options,
-        fps=info.fps,
-        stride=stride,
-        video=str(path),
-        wall=time.perf_counter() - started,
-    )
+    result = analyse_trace(trace, options, fps=info.fps, stride=stride, video=str(path))
+    factory = make_estimator
+    if factory is None and own:
+        from lumbo.vision.pose import MediaPipePoseEstimator
+
+        factory = MediaPipePoseEstimator
+    if options.stride == "auto" and stride > 1 and factory is not None:
+        from lumbo.vision import refine
+
+        kinds = ("max", "min") if "peak_left_deg" in result.summary else ("max",)
+        windows = []
+        for kind in kinds:
+            found = refine.refine_extreme(
+                path, result, kind, factory, options.camera_tilt_deg or 0.0, options.min_confidence
+            )
+            if found is not None:
+                windows.append(found)
+        result.processing["refinement"] = refine.apply(result, windows)
+    result.processing["wall_seconds"] = round(time.perf_counter() - started, 3)
+    return result
 
 
 def analyse_trace(
@@ -316,8 +334,15 @@ def analyse_trace(
         lat = series.filtered("lateral_flexion")
         lb = baseline(t, lat)
         noise = series.series["lateral_flexion"].noise_sd_deg
-        fields["lateral_flexion_left_deg"] = est.lumbar_estimate(float(np.nanmax(lat)) - lb, noise)
-        fields["lateral_flexion_right_deg"] = est.lumbar_estimate(lb - float(np.nanmin(lat)), noise)
+        if np.isfinite(lat).sum() >= MIN_ANALYSED_FRAMES and math.isfinite(lb):
+            hi, lo = float(np.nanmax(lat)), float(np.nanmin(lat))
+            fields["lateral_flexion_left_deg"] = est.lumbar_estimate(hi - lb, noise)
+            fields["lateral_flexion_right_deg"] = est.lumbar_estimate(lb - lo, noise)
+        else:
+            warnings.append(
+                "the pelvis was not seen square-on often enough to separate trunk from pelvis; "
+                "no lateral-flexion estimate"
+            )
     else:
         noise = clean_main.noise_sd_deg
         fields["rotation_left_deg"] = est.rotation_estimate(float(np.nanmax(y)) - base, noise)
@@ -373,4 +398,5 @@ def analyse_trace(
         warnings=warnings,
         measurements=measurements,
         processing=processing,
+        frame_size=trace.frame_size,
     )

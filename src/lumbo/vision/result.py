@@ -47,6 +47,8 @@ class MeasurementResult:
     compensations: list[dict[str, Any]]
     warnings: list[str]
     measurements: dict[str, Any]
+    frame_size: tuple[int, int] = (0, 0)
+    """(width, height) of the analysed frames in pixels."""
     processing: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -54,6 +54,15 @@ def _weakest(points: FloatArray, idx: tuple[int, ...]) -> FloatArray:
     return np.asarray(np.min(points[:, list(idx), 3], axis=1), dtype=np.float64)
 
 
+#: Values beyond these are anatomically impossible for a standing person: they come from the pose
+#: model swapping left and right landmarks, and are gated out (counted in ``gated``).
+PLAUSIBLE_LIMIT_DEG = {
+    "pelvic_obliquity": 45.0,
+    "lateral_flexion": 80.0,
+    "axial_rotation": 80.0,
+    "pelvis_rotation": 80.0,
+}
+
 #: Minimum apparent hip width / torso length for the hip line's direction to mean anything.
 MIN_HIP_WIDTH_RATIO = 0.2
 
@@ -82,12 +91,16 @@ def build_series(
     fs_hz: float,
     camera_tilt_deg: float,
     min_confidence: float,
+    orientation: float | None = None,
+    leg: str | None = None,
 ) -> AngleSeries:
-    """``points`` is (T, 33, 4) with NaN rows where the subject was not seen."""
+    """``points`` is (T, 33, 4) with NaN rows where the subject was not seen. ``orientation`` and
+    ``leg`` are estimated from the frames unless given (refinement windows reuse the full run's)."""
     seen = np.isfinite(points[:, 0, 0])
     subject = points[seen]
     trunk_conf = np.where(seen, _weakest(np.nan_to_num(points, nan=0.0), TRUNK_POINTS), 0.0)
-    leg = better_leg(subject) if len(subject) else "left"
+    if leg is None:
+        leg = better_leg(subject) if len(subject) else "left"
     legs = (
         (LEFT_HIP, LEFT_KNEE, LEFT_ANKLE) if leg == "left" else (RIGHT_HIP, RIGHT_KNEE, RIGHT_ANKLE)
     )
@@ -95,7 +108,7 @@ def build_series(
     both_conf = np.minimum(trunk_conf, leg_conf)
     raw: dict[str, tuple[FloatArray, FloatArray]] = {}
     if view == "side":
-        orient = ang.facing_sign(subject) if len(subject) else 1.0
+        orient = orientation or (ang.facing_sign(subject) if len(subject) else 1.0)
         raw["trunk_inclination"] = (
             ang.trunk_inclination(points, orient, camera_tilt_deg),
             trunk_conf,
@@ -107,7 +120,7 @@ def build_series(
         )
         raw["knee_flexion"] = (ang.knee_flexion(points, leg), leg_conf)
     else:
-        orient = ang.frontal_sign(subject) if len(subject) else 1.0
+        orient = orientation or (ang.frontal_sign(subject) if len(subject) else 1.0)
         # Line-based frontal angles are undefined when the hip or shoulder line is foreshortened
         # to a few pixels (the person turned side-on): gate those frames out.
         frontal_conf = np.where(_frontal_ok(points), trunk_conf, 0.0)
@@ -127,6 +140,11 @@ def build_series(
         raw["pelvis_rotation"] = (ang.pelvis_rotation(points, orient), frontal_conf)
         raw["knee_flexion"] = (ang.knee_flexion(points, leg), leg_conf)
         raw["torso_length"] = (ang.torso_length_px(points), trunk_conf)
+    for name, limit in PLAUSIBLE_LIMIT_DEG.items():
+        if name in raw:
+            values, conf = raw[name]
+            with np.errstate(invalid="ignore"):
+                raw[name] = (values, np.where(np.abs(values) <= limit, conf, 0.0))
     conditioned = {
         name: clean(
             t, values, conf, fs_hz, min_confidence=min_confidence, angular=name != "torso_length"

@@ -68,7 +68,7 @@ def test_tempo_of_a_rep() -> None:
 
 
 def test_two_sided_reps_are_labelled() -> None:
-    t, y = bends(2, 30.0)
+    _, y = bends(2, 30.0)
     two = np.concatenate([y, -0.8 * y])
     tt = np.arange(len(two)) / FS
     reps = mv.analyse_reps(tt, two, 0.0, FS, two_sided=True)

@@ -1,0 +1,197 @@
+"""``--stride auto``: a coarse pass, then full-rate refinement around the extremes.
+
+The coarse pass analyses about 10 frames per second. The peak (and, for two-sided movements, the
+opposite extreme) is then re-measured at the full frame rate in a short window around where the
+coarse pass found it, with a fresh tracker warmed up on the frames just before the window. Only the
+subject is accepted in the window: a detection must lie within a torso length of where the subject
+was in the coarse pass. The summary's extremes come from the refined windows; every other output
+(reps, quality, per-frame rows) stays on the coarse time base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lumbo.vision.decode import Frame
+from lumbo.vision.landmarks import LEFT_HIP, N_LANDMARKS, RIGHT_HIP, FloatArray, Pose
+from lumbo.vision.pose import PoseEstimator
+from lumbo.vision.result import MeasurementResult
+from lumbo.vision.series import build_series
+
+HALF_WINDOW_S = 0.25
+WARMUP_S = 0.2
+ACCEPT_TORSOS = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Refined:
+    kind: str
+    """``max`` or ``min`` of the reported main angle."""
+    value: float
+    t_s: float
+    frames: int
+    """Frames run through the model for this window (warm-up included)."""
+
+
+def decode_range(path: Path, start: int, stop: int) -> Iterator[Frame]:
+    """Frames ``start`` .. ``stop - 1`` (seek, then read sequentially)."""
+    import cv2
+
+    cap = cv2.VideoCapture(str(path))
+    try:
+        fps = float(cap.get(cv2.CAP_PROP_FPS)) or 30.0
+        cap.set(cv2.CAP_PROP_POS_FRAMES, start)
+        index = int(cap.get(cv2.CAP_PROP_POS_FRAMES))
+        while index < stop:
+            ok, bgr = cap.read()
+            if not ok:
+                break
+            if index >= start:
+                rgb = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
+                yield Frame(index, index / fps, rgb)
+            index += 1
+    finally:
+        cap.release()
+
+
+def _hip_track(result: MeasurementResult) -> tuple[FloatArray, FloatArray, float]:
+    seen = np.isfinite(result.points[:, 0, 0])
+    hips = (result.points[seen, LEFT_HIP, :2] + result.points[seen, RIGHT_HIP, :2]) / 2.0
+    torso = np.array(
+        [
+            np.hypot(*(p[11, :2] + p[12, :2] - p[23, :2] - p[24, :2]) / 2.0)
+            for p in result.points[seen]
+        ]
+    )
+    return result.t[seen], hips, float(np.median(torso)) if len(torso) else 0.0
+
+
+def _crop_box(result: MeasurementResult, t0: float, t1: float) -> tuple[int, int, int, int]:
+    """Where to look for the subject between ``t0`` and ``t1``: the box around their landmarks
+    in the coarse pass (0.5 s either side), enlarged by half its size on every side. Cropping keeps
+    the fresh tracker on the subject when someone more prominent is in the frame."""
+    sel = (result.t >= t0 - 0.5) & (result.t <= t1 + 0.5) & np.isfinite(result.points[:, 0, 0])
+    if not sel.any():
+        sel = np.isfinite(result.points[:, 0, 0])
+    pts = result.points[sel].reshape(-1, 4)
+    pts = pts[pts[:, 3] >= 0.3] if (pts[:, 3] >= 0.3).any() else pts
+    bx0, by0 = float(pts[:, 0].min()), float(pts[:, 1].min())
+    bx1, by1 = float(pts[:, 0].max()), float(pts[:, 1].max())
+    side = max(bx1 - bx0, by1 - by0)
+    cx, cy = (bx0 + bx1) / 2.0, (by0 + by1) / 2.0
+    half = side  # a square of twice the subject's extent: room to move, few bystanders
+    w, h = result.frame_size
+    return (
+        max(0, int(cx - half)),
+        max(0, int(cy - half)),
+        min(w, int(cx + half) + 1),
+        min(h, int(cy + half) + 1),
+    )
+
+
+def refine_extreme(
+    path: Path,
+    result: MeasurementResult,
+    kind: str,
+    make_estimator: Callable[[], PoseEstimator],
+    camera_tilt_deg: float,
+    min_confidence: float,
+) -> Refined | None:
+    y = result.main_angle()
+    if not np.isfinite(y).any():
+        return None
+    i = int(np.nanargmax(y)) if kind == "max" else int(np.nanargmin(y))
+    centre = int(result.frame_index[i])
+    half, warm = round(HALF_WINDOW_S * result.fps), round(WARMUP_S * result.fps)
+    first, stop = max(0, centre - half), min(result.frames, centre + half + 1)
+    # An extreme at the edge of a measured run (the coarse pass lost the person while still moving)
+    # may lie beyond it: look a window further on that side.
+    if i + 1 >= len(y) or not np.isfinite(y[i + 1]):
+        stop = min(result.frames, stop + 2 * half)
+    if i == 0 or not np.isfinite(y[i - 1]):
+        first = max(0, first - 2 * half)
+    track_t, track_hip, torso = _hip_track(result)
+    x0, y0, x1, y1 = _crop_box(result, (first - warm) / result.fps, stop / result.fps)
+    estimator = make_estimator()
+    rows: list[FloatArray] = []
+    times: list[float] = []
+    frames = 0
+    try:
+        for frame in decode_range(path, max(0, first - warm), stop):
+            frames += 1
+            crop = np.ascontiguousarray(frame.rgb[y0:y1, x0:x1])
+            pose = estimator.estimate(crop)
+            if frame.index < first:
+                continue
+            pts = np.full((N_LANDMARKS, 4), np.nan)
+            if pose is not None and torso > 0:
+                pose = Pose(pose.points + np.array([x0, y0, 0.0, 0.0]))
+                hip = (pose.points[LEFT_HIP, :2] + pose.points[RIGHT_HIP, :2]) / 2.0
+                expected = np.array(
+                    [np.interp(frame.t_s, track_t, track_hip[:, k]) for k in range(2)]
+                )
+                if float(np.hypot(*(hip - expected))) <= ACCEPT_TORSOS * torso:
+                    pts = pose.points
+            rows.append(pts)
+            times.append(frame.t_s)
+    finally:
+        estimator.close()
+    if len(rows) < 4:
+        return None
+    series = build_series(
+        np.asarray(times),
+        np.stack(rows),
+        result.view,
+        result.fps,
+        camera_tilt_deg,
+        min_confidence,
+        orientation=result.series.orientation,
+        leg=result.series.leg,
+    )
+    window = result.main_sign * series.filtered(result.main)
+    if not np.isfinite(window).any():
+        return None
+    j = int(np.nanargmax(window)) if kind == "max" else int(np.nanargmin(window))
+    value = float(window[j])
+    return Refined(kind, value, float(times[j]), frames)
+
+
+def apply(result: MeasurementResult, refined: list[Refined]) -> dict[str, Any]:
+    """Update the summary's extremes in place from refined windows; returns processing info."""
+    s = result.summary
+    y = result.main_angle()
+    hi, lo = float(np.nanmax(y)), float(np.nanmin(y))
+    for r in refined:
+        if r.kind == "max":
+            hi = r.value
+            s["peak_at_s"] = round(r.t_s, 2)
+        else:
+            lo = r.value
+    s["min_deg"] = round(lo, 1)
+    s["range_deg"] = round(hi - lo, 1)
+    if "peak_left_deg" in s:
+        s["peak_left_deg"] = round(max(0.0, hi), 1)
+        s["peak_right_deg"] = round(max(0.0, -lo), 1)
+        s["peak_deg"] = max(s["peak_left_deg"], s["peak_right_deg"])
+    else:
+        s["peak_deg"] = round(hi, 1)
+    return {
+        "method": "coarse pass, then full-rate windows around the extremes",
+        "half_window_s": HALF_WINDOW_S,
+        "warmup_s": WARMUP_S,
+        "windows": [
+            {
+                "kind": r.kind,
+                "value_deg": round(r.value, 2),
+                "t_s": round(r.t_s, 3),
+                "frames": r.frames,
+            }
+            for r in refined
+        ],
+        "extra_frames": sum(r.frames for r in refined),
+    }
