@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -11,7 +11,9 @@ from rich.text import Text
 from lumbo.cli._guide import dose_text
 from lumbo.domain.knowledge import Library
 from lumbo.domain.protocol_model import Adjustment, BlockLog, Plan, Session
-from lumbo.services.journey import Today
+
+if TYPE_CHECKING:
+    from lumbo.services.journey import Today
 
 
 def _name(library: Library, tid: str) -> str:

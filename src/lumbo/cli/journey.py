@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from lumbo.cli import _journey_view as view
 from lumbo.cli._common import console, console_err, print_json, read_text
@@ -31,10 +30,13 @@ from lumbo.cli._guide import (
 from lumbo.domain.errors import InvalidInput, Problem, ReferralRequired
 from lumbo.domain.knowledge import library
 from lumbo.domain.protocol_model import CheckIn, SessionLog
-from lumbo.services import journey
 from lumbo.services.parsing import load_json, parse_list, parse_model
-from lumbo.store.db import Store, open_store
-from lumbo.store.settings import StoreSettings
+
+if TYPE_CHECKING:  # the store and services load only when a journey command runs
+    from rich.console import Console
+
+    from lumbo.services.journey import Recorded
+    from lumbo.store.db import Store
 
 PersonOpt = Annotated[
     str | None,
@@ -46,6 +48,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON")]
 
 @contextmanager
 def _store() -> Iterator[Store]:
+    from lumbo.store.db import open_store
+    from lumbo.store.settings import StoreSettings
+
     store = open_store(StoreSettings.from_env())
     try:
         yield store
@@ -73,6 +78,8 @@ def init_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Enrol a person: validate and assess the intake, store it, build and store plan version 1."""
+    from lumbo.services import journey
+
     text = read_text(intake, "intake")
     with _store() as store:
         enrolled = journey.init_person(store.uow(), text)
@@ -155,6 +162,8 @@ def adjust_cmd(
 
 def today_cmd(person: PersonOpt = None, on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """The session due today for this person."""
+    from lumbo.services import journey
+
     day = _date(on)
     with _store() as store:
         who = journey.find_person(store.uow(), person)
@@ -175,6 +184,8 @@ def session_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Guided session: technique cards, countdown, hold timers, bell; then questions per block."""
+    from lumbo.services import journey
+
     out = console_err if as_json else console
     with _store() as store:
         who = journey.find_person(store.uow(), person)
@@ -223,6 +234,8 @@ def log_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Record session logs from a file; replaying the same session_id is a no-op."""
+    from lumbo.services import journey
+
     data = load_json(read_text(file, "log"), "session log")
     logs = parse_list(SessionLog, data if isinstance(data, list) else [data], "session log", "logs")
     results = []
@@ -238,9 +251,11 @@ def log_cmd(
 
 def checkin_cmd(
     person: PersonOpt = None,
-    pain: Annotated[int | None, typer.Option("--pain", help="pain now, 0-10")] = None,
+    pain: Annotated[
+        int | None, typer.Option("--pain", min=0, max=10, help="pain now, 0-10")
+    ] = None,
     stiffness: Annotated[
-        int | None, typer.Option("--stiffness", help="stiffness now, 0-10")
+        int | None, typer.Option("--stiffness", min=0, max=10, help="stiffness now, 0-10")
     ] = None,
     session_id: Annotated[
         str | None, typer.Option("--session", help="session id (default: the latest session)")
@@ -253,6 +268,8 @@ def checkin_cmd(
 ) -> None:
     """Next-morning check-in: pain and stiffness 0-10 (asked when not given)."""
     from rich.prompt import IntPrompt
+
+    from lumbo.services import journey
 
     day = _date(on)
     if pain is None:
@@ -284,6 +301,8 @@ def reassess_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Reassess: store a follow-up intake and its assessment, with outcomes against baseline."""
+    from lumbo.services import journey
+
     text = read_text(intake, "intake")
     with _store() as store:
         who = journey.find_person(store.uow(), person)
@@ -313,6 +332,8 @@ def progress_cmd(
     plot: Annotated[Path | None, typer.Option("--plot", help="write a PNG figure here")] = None,
 ) -> None:
     """Progress: adherence, range of motion vs age norms, questionnaires vs MCID."""
+    from lumbo.services import journey
+
     with _store() as store:
         who = journey.find_person(store.uow(), person)
         data = journey.progress(store.uow(), who.id, _date(on)).to_json()
@@ -331,7 +352,7 @@ def progress_cmd(
             console.print(f"Figure written to {plot}")
 
 
-def _recorded_json(r: journey.Recorded) -> dict[str, Any]:
+def _recorded_json(r: Recorded) -> dict[str, Any]:
     return {
         "created": r.created,
         "session_id": None if r.log is None else r.log.log.session_id,
@@ -342,9 +363,7 @@ def _recorded_json(r: journey.Recorded) -> dict[str, Any]:
     }
 
 
-def _show_recorded(
-    r: journey.Recorded, out: Console, as_json: bool, *, blocks_table: bool = False
-) -> None:
+def _show_recorded(r: Recorded, out: Console, as_json: bool, *, blocks_table: bool = False) -> None:
     if as_json:
         print_json(_recorded_json(r))
         return
