@@ -83,7 +83,9 @@ def sample_library() -> Library:
     return Library(
         [
             tech("pelvic-tilt", "warmup", directions=["flexion", "extension"], dose="reps"),
-            tech("belly-breathing", "breath", dose="breaths", addresses=["ELEVATED_FEAR_AVOIDANCE"]),
+            tech(
+                "belly-breathing", "breath", dose="breaths", addresses=["ELEVATED_FEAR_AVOIDANCE"]
+            ),
             tech("crocodile-breathing", "breath", positions=["prone"], dose="breaths"),
             tech(
                 "hamstring-strap-stretch",
@@ -246,7 +248,9 @@ _REGIONS = [r.value for r in Region]
 _CONDITIONS = [c.value for c in Condition]
 
 
-def _subset(values: list[str], min_size: int = 0, max_size: int = 3) -> st.SearchStrategy[list[str]]:
+def _subset(
+    values: list[str], min_size: int = 0, max_size: int = 3
+) -> st.SearchStrategy[list[str]]:
     return st.lists(st.sampled_from(values), min_size=min_size, max_size=max_size, unique=True).map(
         sorted
     )
@@ -313,7 +317,7 @@ def intake_docs(draw: st.DrawFn, measurements: bool = True) -> dict[str, Any]:
             "equipment": draw(_subset(_EQUIP, 0, len(_EQUIP))),
         },
         "history": {"conditions": draw(_subset(_CONDITIONS, 0, 3))},
-        "red_flags": {name: False for name in RED_FLAG_FIELDS},
+        "red_flags": dict.fromkeys(RED_FLAG_FIELDS, False),
     }
     if measurements:
         m: dict[str, Any] = {"method": "dual_inclinometer"}
@@ -343,7 +347,10 @@ def intake_docs(draw: st.DrawFn, measurements: bool = True) -> dict[str, Any]:
             m["aberrant_movement"] = draw(st.booleans())
             m["prone_instability_test"] = draw(st.sampled_from(["positive", "negative"]))
         if draw(st.booleans()):
-            m["slump"] = {"left": draw(st.sampled_from(["positive", "negative"])), "right": "negative"}
+            m["slump"] = {
+                "left": draw(st.sampled_from(["positive", "negative"])),
+                "right": "negative",
+            }
         if draw(st.booleans()):
             m["directional_preference"] = draw(
                 st.sampled_from(["extension", "flexion", "lateral", "none"])
