@@ -175,3 +175,34 @@ def test_video_measurements_are_appended(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
         got = [v.result["rom_deg"] for v in uow.journeys.video_measurements(person)]
     assert got == [51.0, 53.5]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_concurrent_retries_of_one_log_store_it_once(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Any
+) -> None:
+    """Two writers post the same log at once (a client retrying over a flaky network)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lumbo.store.db import open_store
+    from lumbo.store.settings import StoreSettings
+    from tests.integration.store.pg import pg_schema_url
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'lumbo.db'}"
+    else:
+        url = pg_schema_url(request.getfixturevalue("pg_database"))
+    store = open_store(StoreSettings(url))
+    try:
+        person = _enrol(store.uow).person.id
+        log = _log(store.uow, person, "twice-at-once")
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = list(
+                pool.map(lambda _: journey.record_session(store.uow(), person, log), range(2))
+            )
+        assert sorted(r.created for r in results) == [False, True]
+        logs, _, versions = _counts(store.uow, person)
+        assert logs == 1
+        assert versions == max(r.plan.version for r in results)
+    finally:
+        store.close()
