@@ -320,3 +320,39 @@ def test_answers_name_the_faulty_field() -> None:
         parse_answers({"blocks": {"bird-dog": {"intensity": 2}}}, session)
     assert err.value.problems[0].path == "blocks.bird-dog"
     assert "cat-camel" in err.value.problems[0].message
+    with pytest.raises(InvalidInput) as err:  # checked before the session starts, not midway
+        parse_answers({"default": {"intensity": 2, "pain_during": 1}}, session)
+    assert [p.path for p in err.value.problems] == ["blocks.cat-camel.pain_after"]
+
+
+def test_plan_and_adjust_are_stateless_file_commands(tmp_path: Path) -> None:
+    cli = Cli(tmp_path, f"sqlite:///{tmp_path / 'never-created.db'}")
+    plan = cli.json("plan", str(EXAMPLE))
+    assert plan["status"] == "ok" and len(plan["weeks"]) == 12
+    week2 = cli.json("plan", str(EXAMPLE), "--week", "2")
+    assert [w["week"] for w in week2["weeks"]] == [2]
+    first = plan["weeks"][0]["sessions"][0]
+    red_tid = first["blocks"][0]["technique"]
+    log = {
+        "session_id": "file-session-1",
+        "week": 1,
+        "session_index": 1,
+        "performed_on": "2026-11-23",
+        "blocks": [
+            {
+                "technique": b["technique"],
+                "completed_sets": b["dose"]["sets"],
+                **(RED if b["technique"] == red_tid else GREEN),
+            }
+            for b in first["blocks"]
+        ],
+    }
+    adjustment = cli.json(
+        "adjust", cli.write("plan.json", plan), cli.write("logs.json", {"logs": [log]})
+    )
+    decisions = {d["technique"]: d for d in adjustment["decisions"]}
+    assert decisions[red_tid]["action"] in {"regress", "swap"}
+    assert "overstretch guard" in decisions[red_tid]["reason"]
+    bad = cli.run("adjust", "plan.json", cli.write("bad.json", [{**log, "week": 13}]), code=2)
+    assert "logs[0].week" in bad.stderr
+    assert not (tmp_path / "never-created.db").exists()

@@ -94,6 +94,15 @@ def parse_answers(data: Any, session: Session) -> Answers:
         for tid in answers.blocks
         if tid not in allowed
     ]
+    for block in session.blocks:  # every answer the session will ask for must be given
+        given = answers.blocks.get(block.technique, BlockAnswers())
+        needed = ["pain_during", "pain_after"]
+        if block.dose.kind != "education":
+            needed.append("intensity")
+        for name in needed:
+            if getattr(given, name) is None and getattr(answers.default, name) is None:
+                where = f"blocks.{block.technique}.{name}"
+                problems.append(Problem(where, f"required (here or as default.{name}), 0 to 10"))
     if problems:
         raise InvalidInput(problems, "answers")
     return answers

@@ -117,17 +117,15 @@ def plan_cmd(
         raise InvalidInput([Problem("--week", "must be between 1 and 12", week)], "options")
     assessed = assess_intake_text(read_text(intake, "intake"))
     plan = build_plan(assessed.intake, assessed.assessment)
-    if week is not None and plan.status == "ok":
+    if week is not None and plan.status == "ok" and as_json:
         plan = plan.model_copy(update={"weeks": tuple(w for w in plan.weeks if w.week == week)})
     if as_json:
         print_json(plan.to_json())
-    elif plan.status == "ok":
-        console.print(view.plan_summary(plan, plan.version))
-        lib = library()
-        for w in plan.weeks if week is not None else plan.weeks[:1]:
-            for s in w.sessions:
-                title = f"Week {w.week} session {s.index} (~{s.estimated_minutes:g} min)"
-                console.print(view.session_table(s, lib, title))
+    else:
+        from lumbo.domain.plan_view import plan_lines
+
+        for line in plan_lines(plan, library(), week):
+            console.print(line, markup=False, soft_wrap=True)
     if plan.status != "ok":
         referral = assessed.assessment.referral
         if as_json:
