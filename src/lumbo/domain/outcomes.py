@@ -235,18 +235,20 @@ def _prom(m: Mcid, base: Assessment, now: Assessment) -> PromChange:
 
 
 def _adherence(plan: Plan, logs: list[SessionLog], through_week: int | None) -> Adherence:
-    unique: dict[tuple[int, int], SessionLog] = {}
-    for log in sorted(logs, key=lambda s: (s.week, s.session_index, s.performed_on, s.session_id)):
-        unique.setdefault((log.week, log.session_index), log)
-    last = through_week if through_week is not None else max((w for w, _ in unique), default=0)
+    # Several logs of one planned session count once; per block the most sets logged count.
+    done: dict[tuple[int, int], dict[str, int]] = {}
+    for log in logs:
+        got = done.setdefault((log.week, log.session_index), {})
+        for entry in log.blocks:
+            got[entry.technique] = max(got.get(entry.technique, 0), entry.completed_sets)
+    last = through_week if through_week is not None else max((w for w, _ in done), default=0)
     weeks = [w for w in plan.weeks if w.week <= last]
     planned = sum(len(w.sessions) for w in weeks)
-    done = {k: v for k, v in unique.items() if k[0] <= last}
+    done = {k: v for k, v in done.items() if k[0] <= last}
     planned_sets = completed_sets = 0
     for w in weeks:
         for s in w.sessions:
-            found = done.get((w.week, s.index))
-            got = {b.technique: b.completed_sets for b in found.blocks} if found else {}
+            got = done.get((w.week, s.index), {})
             for b in s.blocks:
                 planned_sets += b.dose.sets
                 completed_sets += min(got.get(b.technique, 0), b.dose.sets)
