@@ -74,8 +74,18 @@ def measure_cmd(
         Path | None, typer.Option("--per-frame", help="write one CSV row per analysed frame")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the JSON result")] = False,
+    record: Annotated[
+        bool, typer.Option("--record", help="store the result for the person (for reassessment)")
+    ] = False,
+    person: Annotated[
+        str | None,
+        typer.Option(
+            "--person",
+            help="with --record: store id or intake person.id (default: the most recent)",
+        ),
+    ] = None,
 ) -> None:
-    """Measure trunk range of motion and movement quality from a video (needs lumbo[vision])."""
+    """Measure trunk range of motion and movement quality from a video (needs the vision extra)."""
     from lumbo.vision.pose import VisionUnavailable, require_vision
 
     try:
@@ -94,6 +104,9 @@ def measure_cmd(
     _check_output(annotate, "annotate", (".mp4",))
     _check_output(plot, "plot", (".png",))
     _check_output(per_frame, "per_frame", (".csv",))
+    if person is not None and not record:
+        raise InvalidInput([Problem("person", "only meaningful with --record", person)], "options")
+    person_id = _find_person(person) if record else None  # fail fast, before the long analysis
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -123,13 +136,47 @@ def measure_cmd(
     if per_frame is not None:
         result.write_csv(per_frame)
     data = result.to_json()
+    if person_id is not None:
+        data["recorded"] = _record(person_id, movement.value, data)
     if as_json:
         print_json(data)
     else:
         _print_human(data)
 
 
+def _find_person(ref: str | None) -> str:
+    from lumbo.services import journey
+    from lumbo.store.db import open_store
+    from lumbo.store.settings import StoreSettings
+
+    store = open_store(StoreSettings.from_env())
+    try:
+        return journey.find_person(store.uow(), ref).id
+    finally:
+        store.close()
+
+
+def _record(person_id: str, movement: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Append the result to the person's video measurements (``LUMBO_DATABASE_URL``)."""
+    import json
+
+    from lumbo.services import journey
+    from lumbo.store.db import open_store
+    from lumbo.store.settings import StoreSettings
+
+    store = open_store(StoreSettings.from_env())
+    try:
+        rec = journey.record_video_measurement(
+            store.uow(), person_id, movement, json.dumps(data, allow_nan=False)
+        )
+    finally:
+        store.close()
+    return {"id": rec.id, "person_id": rec.person_id, "movement": rec.movement}
+
+
 def _print_human(data: dict[str, Any]) -> None:
+    from rich.markup import escape
+
     s = data["summary"]
     console.print(
         f"[bold]{data['movement']}[/] ({data['view']} view): {data['frames_with_person']}/"
@@ -147,9 +194,11 @@ def _print_human(data: dict[str, Any]) -> None:
                 f"  {name} = {value} +/- {m['uncertainty_deg'][name]} ({m['basis'][name]})"
             )
     for comp in data["compensations"]:
-        console.print(f"[yellow]compensation[/] {comp['code']}: {comp['message']}")
+        console.print(f"[yellow]compensation[/] {comp['code']}: {escape(comp['message'])}")
     for warning in data["warnings"]:
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
+    if "recorded" in data:
+        console.print(f"recorded as video measurement {data['recorded']['id']}")
 
 
 def register(app: typer.Typer) -> None:
