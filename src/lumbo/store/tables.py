@@ -201,3 +201,7 @@ class VideoMeasurementRow(Base):
     movement: Mapped[str] = mapped_column(String(64), nullable=False)
     result: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
     created_at: Mapped[datetime] = _created()
+
+
+# The web service's tables share this metadata (migration 0002); imported last, as it imports Base.
+from lumbo.store import web_tables as _web_tables  # noqa: E402, F401

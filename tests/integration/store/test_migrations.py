@@ -8,16 +8,18 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from lumbo.domain.errors import InvalidInput
-from lumbo.store.db import create_engine_for, open_store, upgrade_to_head
+from lumbo.store.db import create_engine_for, migrations_path, open_store, upgrade_to_head
 from lumbo.store.settings import ENV_DATABASE_URL, StoreSettings
 from lumbo.store.tables import Base
 
-TABLES = {
+JOURNEY_TABLES = {
     "persons",
     "intakes",
     "assessments",
@@ -27,6 +29,30 @@ TABLES = {
     "reassessments",
     "video_measurements",
 }
+WEB_TABLES = {  # migration 0002 (web service)
+    "users",
+    "web_sessions",
+    "login_failures",
+    "audit_log",
+    "plan_approvals",
+    "jobs",
+    "videos",
+}
+TABLES = JOURNEY_TABLES | WEB_TABLES
+HEAD = "0002"
+
+
+def test_the_first_migration_creates_every_journey_table(database_url: str) -> None:
+    engine = create_engine_for(StoreSettings(database_url))
+    config = Config()
+    config.set_main_option("script_location", migrations_path())
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0001")
+        assert set(inspect(engine).get_table_names()) == JOURNEY_TABLES | {"alembic_version"}
+    finally:
+        engine.dispose()
 
 
 def test_upgrade_from_empty_creates_every_table_at_head(database_url: str) -> None:
@@ -36,10 +62,10 @@ def test_upgrade_from_empty_creates_every_table_at_head(database_url: str) -> No
         upgrade_to_head(engine)
         assert set(inspect(engine).get_table_names()) == TABLES | {"alembic_version"}
         with engine.connect() as conn:
-            assert MigrationContext.configure(conn).get_current_revision() == "0001"
+            assert MigrationContext.configure(conn).get_current_revision() == HEAD
         upgrade_to_head(engine)  # already current: a no-op, not an error
         with engine.connect() as conn:
-            assert MigrationContext.configure(conn).get_current_revision() == "0001"
+            assert MigrationContext.configure(conn).get_current_revision() == HEAD
     finally:
         engine.dispose()
 

@@ -1,0 +1,141 @@
+"""Reading a person's stored records (one transaction per call): what the API lists.
+
+Authorization happens before these are called (``lumbo.web.audit``); they only read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lumbo.services._shared import need_person
+from lumbo.store.accounts import AccountRepository
+from lumbo.store.jobs import JobRepository
+from lumbo.store.records import PersonRecord
+from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
+
+
+def person_json(person: PersonRecord) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "external_ref": person.external_ref,
+        "owner_id": person.owner_id,
+        "created_at": person.created_at.isoformat(),
+    }
+
+
+def persons_of_owner(uow: SqlAlchemyUnitOfWork, owner_id: str) -> list[PersonRecord]:
+    with uow:
+        return AccountRepository(uow.session).persons_of_owner(owner_id)
+
+
+def summary(uow: SqlAlchemyUnitOfWork, person_id: str) -> dict[str, Any]:
+    """The person, their latest referral decision, plan version and account (if any)."""
+    with uow:
+        repo = uow.journeys
+        person = need_person(repo, person_id)
+        assessments = repo.assessments(person_id)
+        plan = repo.latest_plan(person_id)
+        account = AccountRepository(uow.session).account_of_person(person_id)
+    referral = assessments[-1].assessment.referral if assessments else None
+    return {
+        **person_json(person),
+        "referral": None if referral is None else referral.model_dump(mode="json"),
+        "plan_version": None if plan is None else plan.version,
+        "account": None if account is None else account.email,
+    }
+
+
+def intakes(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+    with uow:
+        found = uow.journeys.intakes(person_id)
+    return [
+        {
+            "id": i.id,
+            "kind": i.kind,
+            "created_at": i.created_at.isoformat(),
+            "intake": i.intake.model_dump(mode="json"),
+        }
+        for i in found
+    ]
+
+
+def assessments(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+    with uow:
+        found = uow.journeys.assessments(person_id)
+    return [
+        {
+            "id": a.id,
+            "intake_id": a.intake_id,
+            "created_at": a.created_at.isoformat(),
+            "assessment": a.assessment.to_json(),
+        }
+        for a in found
+    ]
+
+
+def plan_versions(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+    with uow:
+        found = uow.journeys.plan_versions(person_id)
+    return [
+        {
+            "version": v.version,
+            "reason": v.reason,
+            "created_at": v.created_at.isoformat(),
+            "adjustment": None if v.adjustment is None else v.adjustment.to_json(),
+        }
+        for v in found
+    ]
+
+
+def session_logs(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+    with uow:
+        found = uow.journeys.session_logs(person_id)
+    return [s.log.model_dump(mode="json") for s in found]
+
+
+def checkins(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+    with uow:
+        found = uow.journeys.checkins(person_id)
+    return [c.checkin.model_dump(mode="json") for c in found]
+
+
+def outcomes(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+    """Each reassessment with its outcomes against baseline, oldest first."""
+    with uow:
+        found = uow.journeys.reassessments(person_id)
+    return [
+        {
+            "id": r.id,
+            "week": r.week,
+            "created_at": r.created_at.isoformat(),
+            "assessment_id": r.assessment_id,
+            "outcomes": r.outcomes,
+        }
+        for r in found
+    ]
+
+
+def measurements(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+    with uow:
+        found = uow.journeys.video_measurements(person_id)
+    return [
+        {
+            "id": m.id,
+            "movement": m.movement,
+            "created_at": m.created_at.isoformat(),
+            "result": m.result,
+        }
+        for m in found
+    ]
+
+
+def videos(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+    with uow:
+        found = JobRepository(uow.session).videos_of(person_id)
+    return [v.to_json() for v in found]
+
+
+def jobs(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+    with uow:
+        found = JobRepository(uow.session).jobs_of(person_id)
+    return [j.to_json() for j in found]

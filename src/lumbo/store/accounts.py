@@ -1,0 +1,159 @@
+"""Accounts, sign-in sessions, login failures and patient ownership, over an open SQLAlchemy session.
+
+Used inside a :class:`~lumbo.store.unit_of_work.SqlAlchemyUnitOfWork` (``AccountRepository(uow.session)``)
+so account writes share the unit of work's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lumbo.domain.errors import Conflict
+from lumbo.store import tables as t
+from lumbo.store.records import PersonRecord
+from lumbo.store.web_tables import LoginFailureRow, UserRow, WebSessionRow
+
+Role = Literal["clinician", "patient", "admin"]
+ROLES: tuple[Role, ...] = ("clinician", "patient", "admin")
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    email: str
+    role: Role
+    password_hash: str
+    person_id: str | None = None  # patients: the one person whose records they may see
+    active: bool = True
+    id: str = field(default_factory=t.new_id)
+    created_at: datetime = field(default_factory=t.utcnow)
+
+    def public(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "email": self.email,
+            "role": self.role,
+            "person_id": self.person_id,
+            "active": self.active,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+def _role(value: str) -> Role:
+    for role in ROLES:
+        if role == value:
+            return role
+    raise ValueError(f"unknown role {value!r} in the users table")
+
+
+def _user(r: UserRow) -> User:
+    return User(
+        id=r.id,
+        email=r.email,
+        role=_role(r.role),
+        password_hash=r.password_hash,
+        person_id=r.person_id,
+        active=r.active,
+        created_at=r.created_at,
+    )
+
+
+class AccountRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # users
+    def add_user(self, user: User) -> None:
+        self.session.add(
+            UserRow(
+                id=user.id,
+                email=user.email,
+                role=user.role,
+                password_hash=user.password_hash,
+                person_id=user.person_id,
+                active=user.active,
+                created_at=user.created_at,
+            )
+        )
+        try:
+            self.session.flush()
+        except IntegrityError:
+            raise Conflict(f"an account for {user.email!r} (or for that person) exists") from None
+
+    def get_user(self, user_id: str) -> User | None:
+        row = self.session.get(UserRow, user_id)
+        return None if row is None else _user(row)
+
+    def user_by_email(self, email: str) -> User | None:
+        row = self.session.scalars(select(UserRow).where(UserRow.email == email)).first()
+        return None if row is None else _user(row)
+
+    def users(self) -> list[User]:
+        rows = self.session.scalars(select(UserRow).order_by(UserRow.created_at, UserRow.id))
+        return [_user(r) for r in rows]
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        row = self.session.get(UserRow, user_id)
+        if row is not None:
+            row.password_hash = password_hash
+            self.session.flush()
+
+    # sign-in sessions
+    def add_session(self, session_hash: str, user_id: str, expires_at: datetime) -> None:
+        self.session.add(WebSessionRow(id=session_hash, user_id=user_id, expires_at=expires_at))
+        self.session.flush()
+
+    def session_user(self, session_hash: str, now: datetime) -> User | None:
+        """The active user of an unexpired session."""
+        stmt = (
+            select(UserRow)
+            .join(WebSessionRow, WebSessionRow.user_id == UserRow.id)
+            .where(
+                WebSessionRow.id == session_hash,
+                WebSessionRow.expires_at > now,
+                UserRow.active.is_(True),
+            )
+        )
+        row = self.session.scalars(stmt).first()
+        return None if row is None else _user(row)
+
+    def delete_session(self, session_hash: str) -> None:
+        self.session.execute(delete(WebSessionRow).where(WebSessionRow.id == session_hash))
+
+    def delete_expired_sessions(self, now: datetime) -> None:
+        self.session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= now))
+
+    # login failures (rate limiting)
+    def add_failure(self, *keys: str) -> None:
+        now = t.utcnow()
+        for key in keys:
+            self.session.add(LoginFailureRow(key=key, at=now))
+        self.session.flush()
+
+    def failures_since(self, key: str, since: datetime) -> int:
+        r = LoginFailureRow
+        stmt = select(func.count()).select_from(r).where(r.key == key, r.at > since)
+        return int(self.session.scalar(stmt) or 0)
+
+    def clear_failures(self, key: str) -> None:
+        self.session.execute(delete(LoginFailureRow).where(LoginFailureRow.key == key))
+
+    # ownership
+    def persons_of_owner(self, owner_id: str) -> list[PersonRecord]:
+        p = t.PersonRow
+        stmt = select(p).where(p.owner_id == owner_id).order_by(p.created_at, p.id)
+        return [
+            PersonRecord(
+                id=r.id, owner_id=r.owner_id, external_ref=r.external_ref, created_at=r.created_at
+            )
+            for r in self.session.scalars(stmt)
+        ]
+
+    def account_of_person(self, person_id: str) -> User | None:
+        row = self.session.scalars(select(UserRow).where(UserRow.person_id == person_id)).first()
+        return None if row is None else _user(row)

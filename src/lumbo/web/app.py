@@ -1,0 +1,112 @@
+"""The web service: ``create_app(settings)`` builds a FastAPI app; nothing happens at import.
+
+``create_app`` opens the store (migrating it to head) and wires the routers, the error handlers and
+a request-size limit. Serve it with ``lumbo serve``, or with several workers:
+``uvicorn --factory lumbo.web.app:app_from_env --workers 4`` (settings from the environment).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lumbo.store.db import Store, open_store
+from lumbo.store.jobs import JobDispatcher, NoDispatch
+from lumbo.web import errors
+from lumbo.web.deps import AppContext
+from lumbo.web.routes import admin, auth, patients, plans, reassessments, records, videos
+from lumbo.web.settings import WebSettings
+from lumbo.web.uploads import TooLarge
+
+JSON_BODY_LIMIT = 2 * 1024 * 1024
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+class BodyLimit:
+    """Refuse request bodies above a limit (uploads: the upload limit; anything else: 2 MiB), by
+    ``Content-Length`` up front and by counting streamed chunks."""
+
+    def __init__(self, app: ASGIApp, upload_limit: int) -> None:
+        self.app = app
+        self.upload_limit = upload_limit + MULTIPART_OVERHEAD
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        limit = self.upload_limit if path.endswith("/videos") else JSON_BODY_LIMIT
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await _too_large(send, limit)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise TooLarge(f"request body larger than {limit} bytes")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = b'{"detail":"request body larger than %d bytes"}' % limit
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", b"%d" % len(body)),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app(
+    settings: WebSettings, *, dispatcher: JobDispatcher | None = None, store: Store | None = None
+) -> FastAPI:
+    """The app over ``settings``' store (opened and migrated here unless given)."""
+    opened = store if store is not None else open_store(settings.store)
+    owned = store is None
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if owned:
+                opened.close()
+
+    app = FastAPI(
+        title="lumbo",
+        summary="Lower-back assessment, safe 12-week protocols, guided sessions, outcomes.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.lumbo = AppContext(settings, opened, dispatcher or NoDispatch())
+    errors.install(app)
+    for module in (auth, patients, plans, records, reassessments, videos, admin):
+        app.include_router(module.router, prefix="/api")
+
+    @app.get("/api/health", tags=["health"])
+    def health() -> dict[str, Any]:
+        return {"status": "ok"}
+
+    app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory``: settings from the environment."""
+    return create_app(WebSettings.from_env())

@@ -1,0 +1,95 @@
+"""Access to patient data: who may see whom, and the audit entry every access leaves.
+
+A clinician sees the persons they own (``persons.owner_id``), a patient only the person their
+account is linked to, an admin no patient data. Every access to a patient-scoped route writes an
+audit entry (allowed or denied) *before* the data is touched, in the same transaction as the
+ownership check; an id the caller may not see answers exactly like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lumbo.domain.errors import NotFound
+from lumbo.store.accounts import User
+from lumbo.store.audit import AuditEntry, add_entry, entries
+from lumbo.store.db import Store
+from lumbo.store.jobs import Job, JobRepository
+from lumbo.store.records import PersonRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """What a request does: method, route template, client address."""
+
+    method: str
+    route: str
+    client: str | None
+
+    @property
+    def action(self) -> str:
+        return "read" if self.method in ("GET", "HEAD", "OPTIONS") else "write"
+
+
+def can_see(user: User, person: PersonRecord) -> bool:
+    if user.role == "clinician":
+        return person.owner_id == user.id
+    if user.role == "patient":
+        return user.person_id == person.id
+    return False
+
+
+def _entry(
+    user: User, access: Access, person_id: str | None, allowed: bool, resource: str | None
+) -> AuditEntry:
+    return AuditEntry(
+        actor_id=user.id,
+        actor_role=user.role,
+        action="read" if access.action == "read" else "write",
+        method=access.method,
+        route=access.route,
+        person_id=person_id,
+        resource_id=resource,
+        outcome="allowed" if allowed else "denied",
+        client=access.client,
+    )
+
+
+def open_patient(store: Store, user: User, person_id: str, access: Access) -> PersonRecord:
+    """The person, after checking ``user`` may see them; audited either way."""
+    with store.uow() as uow:
+        person = uow.journeys.get_person(person_id)
+        allowed = person is not None and can_see(user, person)
+        add_entry(uow.session, _entry(user, access, person_id, allowed, None))
+        uow.commit()
+    if person is None or not allowed:
+        raise NotFound(f"no patient with id {person_id!r}")
+    return person
+
+
+def open_job(store: Store, user: User, job_id: str, access: Access) -> Job:
+    """The job, after checking ``user`` may see its person; audited either way."""
+    with store.uow() as uow:
+        job = JobRepository(uow.session).get_job(job_id)
+        person = None if job is None else uow.journeys.get_person(job.person_id)
+        allowed = person is not None and can_see(user, person)
+        add_entry(
+            uow.session,
+            _entry(user, access, None if job is None else job.person_id, allowed, job_id),
+        )
+        uow.commit()
+    if job is None or not allowed:
+        raise NotFound(f"no job with id {job_id!r}")
+    return job
+
+
+def record(store: Store, user: User, access: Access, person_id: str | None) -> None:
+    """Audit an access that is not scoped by a path id (listing, enrolling)."""
+    with store.uow() as uow:
+        add_entry(uow.session, _entry(user, access, person_id, True, None))
+        uow.commit()
+
+
+def audit_entries(store: Store, person_id: str | None, limit: int) -> list[AuditEntry]:
+    with store.uow() as uow:
+        return entries(uow.session, person_id, limit)

@@ -1,0 +1,167 @@
+"""Annotated dependencies: the app's context, a unit of work per request, the signed-in user (with
+the CSRF check on unsafe methods), role guards, and patient/job scopes that authorize and audit.
+
+Scopes check ownership before the role, so another person's id is always a 404, whatever the role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request
+
+from lumbo.store.accounts import Role, User
+from lumbo.store.db import Store
+from lumbo.store.jobs import Job, JobDispatcher
+from lumbo.store.records import PersonRecord
+from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
+from lumbo.web import audit
+from lumbo.web.auth import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    Forbidden,
+    NotAuthenticated,
+    csrf_matches,
+    session_hash,
+    user_for_session,
+)
+from lumbo.web.settings import WebSettings
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+@dataclass(frozen=True, slots=True)
+class AppContext:
+    """Everything a request needs, built once by ``create_app``."""
+
+    settings: WebSettings
+    store: Store
+    dispatcher: JobDispatcher
+
+
+def app_context(request: Request) -> AppContext:
+    ctx: AppContext = request.app.state.lumbo
+    return ctx
+
+
+Ctx = Annotated[AppContext, Depends(app_context)]
+
+
+def unit_of_work(ctx: Ctx) -> SqlAlchemyUnitOfWork:
+    """A fresh unit of work; each service call opens (and commits or rolls back) its transaction."""
+    return ctx.store.uow()
+
+
+Uow = Annotated[SqlAlchemyUnitOfWork, Depends(unit_of_work)]
+
+
+def store(ctx: Ctx) -> Store:
+    return ctx.store
+
+
+StoreDep = Annotated[Store, Depends(store)]
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    user: User
+    session: str  # the session's hash
+
+
+def _signed_in(request: Request, ctx: Ctx) -> Principal:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token or len(token) > 200:
+        raise NotAuthenticated("not signed in")
+    hashed = session_hash(token)
+    user = user_for_session(ctx.store, hashed)
+    if user is None:
+        raise NotAuthenticated("session expired or signed out; sign in again")
+    return Principal(user, hashed)
+
+
+async def current_principal(
+    request: Request, ctx: Ctx, principal: Annotated[Principal, Depends(_signed_in)]
+) -> Principal:
+    """The signed-in user; unsafe methods must carry the session's CSRF token."""
+    if request.method not in SAFE_METHODS:
+        given = request.headers.get(CSRF_HEADER)
+        content_type = request.headers.get("content-type", "")
+        if given is None and content_type.startswith(FORM_TYPES):
+            value = (await request.form()).get(CSRF_FIELD)
+            given = value if isinstance(value, str) else None
+        if not csrf_matches(ctx.settings.secret_key, principal.session, given):
+            raise Forbidden(f"missing or wrong CSRF token (send {CSRF_HEADER})")
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def current_user(principal: CurrentPrincipal) -> User:
+    return principal.user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require(*roles: Role) -> Any:
+    def guard(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise Forbidden(f"needs the role {' or '.join(roles)}")
+        return user
+
+    return Depends(guard)
+
+
+Admin = Annotated[User, require("admin")]
+Clinician = Annotated[User, require("clinician")]
+
+
+def access_of(request: Request) -> audit.Access:
+    route = request.scope.get("route")
+    template = getattr(route, "path", request.url.path)
+    client = request.client.host if request.client else None
+    return audit.Access(request.method, template, client)
+
+
+AccessDep = Annotated[audit.Access, Depends(access_of)]
+PersonId = Annotated[str, Path(min_length=1, max_length=64, description="the patient's store id")]
+JobId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A signed-in user allowed to see ``person``."""
+
+    user: User
+    person: PersonRecord
+
+    @property
+    def person_id(self) -> str:
+        return self.person.id
+
+
+def patient_scope(person_id: PersonId, user: CurrentUser, ctx: Ctx, access: AccessDep) -> Scope:
+    return Scope(user, audit.open_patient(ctx.store, user, person_id, access))
+
+
+Patient = Annotated[Scope, Depends(patient_scope)]
+
+
+def clinician_scope(scope: Patient) -> Scope:
+    if scope.user.role != "clinician":
+        raise Forbidden("only the patient's clinician may do this")
+    return scope
+
+
+OwnPatient = Annotated[Scope, Depends(clinician_scope)]
+
+
+def job_scope(job_id: JobId, user: CurrentUser, ctx: Ctx, access: AccessDep) -> Job:
+    return audit.open_job(ctx.store, user, job_id, access)
+
+
+ScopedJob = Annotated[Job, Depends(job_scope)]

@@ -1,0 +1,53 @@
+"""Sign in, sign out, who am I."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from lumbo.web import auth
+from lumbo.web.deps import Ctx, CurrentPrincipal, CurrentUser
+from lumbo.web.schemas import LoginIn
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+@router.post("/login", responses={401: {}, 429: {}})
+def login(body: LoginIn, request: Request, response: Response, ctx: Ctx) -> dict[str, Any]:
+    """Sign in with e-mail and password. Sets the HttpOnly session cookie and the CSRF cookie;
+    send the returned ``csrf_token`` as ``X-CSRF-Token`` with every POST."""
+    client = request.client.host if request.client else "unknown"
+    signed = auth.login(ctx.store, ctx.settings, body.email, body.password, client)
+    settings = ctx.settings
+    max_age = int(settings.session_hours * 3600)
+    response.set_cookie(
+        auth.SESSION_COOKIE,
+        signed.token,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+    )
+    response.set_cookie(
+        auth.CSRF_COOKIE,
+        signed.csrf,
+        max_age=max_age,
+        httponly=False,
+        samesite="strict",
+        secure=settings.cookie_secure,
+    )
+    return {"user": signed.user.public(), "csrf_token": signed.csrf}
+
+
+@router.post("/logout", status_code=204, responses={401: {}, 403: {}})
+def logout(principal: CurrentPrincipal, response: Response, ctx: Ctx) -> None:
+    """Sign out: the session is deleted on the server and the cookies are cleared."""
+    auth.logout(ctx.store, principal.session)
+    response.delete_cookie(auth.SESSION_COOKIE)
+    response.delete_cookie(auth.CSRF_COOKIE)
+
+
+@router.get("/me", responses={401: {}})
+def me(user: CurrentUser) -> dict[str, Any]:
+    return user.public()

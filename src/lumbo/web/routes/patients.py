@@ -1,0 +1,98 @@
+"""Patients: list, enrol from an intake, view, give a login; intakes and assessments; stateless
+assessment and plan preview (``lumbo assess`` / ``lumbo plan``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+
+from lumbo.domain.errors import ReferralRequired
+from lumbo.domain.protocol import build_plan
+from lumbo.services import journey, patient_records
+from lumbo.services.assessment import assess_intake_text
+from lumbo.web import audit, auth
+from lumbo.web.deps import AccessDep, Clinician, Ctx, CurrentUser, OwnPatient, Patient, Uow
+from lumbo.web.schemas import INTAKE_DOC, AccountIn
+
+router = APIRouter(tags=["patients"], responses={401: {}, 403: {}})
+IntakeBody = Annotated[dict[str, Any], Body(description=INTAKE_DOC)]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {}}
+
+
+@router.get("/patients")
+def list_patients(user: CurrentUser, uow: Uow, ctx: Ctx, access: AccessDep) -> list[dict[str, Any]]:
+    """A clinician's own patients; for a patient, themself; for an admin, none."""
+    audit.record(ctx.store, user, access, user.person_id)
+    if user.role == "clinician":
+        return [
+            patient_records.person_json(p) for p in patient_records.persons_of_owner(uow, user.id)
+        ]
+    if user.role == "patient" and user.person_id is not None:
+        return [patient_records.summary(uow, user.person_id)]
+    return []
+
+
+@router.post("/patients", status_code=201, responses={409: {}, 422: {}})
+def enrol(
+    intake: IntakeBody, clinician: Clinician, uow: Uow, ctx: Ctx, access: AccessDep
+) -> dict[str, Any]:
+    """Enrol a patient: assess the intake and store it with plan version 1 (none while a
+    referral is required)."""
+    enrolled = journey.init_person(uow, json.dumps(intake), owner_id=clinician.id)
+    audit.record(ctx.store, clinician, access, enrolled.person.id)
+    return {
+        "person_id": enrolled.person.id,
+        "external_ref": enrolled.person.external_ref,
+        "referral": enrolled.assessment.referral.model_dump(mode="json"),
+        "plan_version": None if enrolled.plan is None else enrolled.plan.version,
+    }
+
+
+@router.get("/patients/{person_id}", responses=NOT_FOUND)
+def patient(scope: Patient, uow: Uow) -> dict[str, Any]:
+    return patient_records.summary(uow, scope.person_id)
+
+
+@router.post("/patients/{person_id}/account", status_code=201, responses={404: {}, 409: {}})
+def add_account(body: AccountIn, scope: OwnPatient, ctx: Ctx) -> dict[str, Any]:
+    """Create the patient's own login (one per patient)."""
+    user = auth.create_user(
+        ctx.store,
+        ctx.settings,
+        email=body.email,
+        password=body.password,
+        role="patient",
+        person_id=scope.person_id,
+    )
+    return user.public()
+
+
+@router.get("/patients/{person_id}/intakes", responses=NOT_FOUND)
+def intakes(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+    return patient_records.intakes(uow, scope.person_id)
+
+
+@router.get("/patients/{person_id}/assessments", responses=NOT_FOUND)
+def assessments(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+    return patient_records.assessments(uow, scope.person_id)
+
+
+@router.post("/assess", responses={422: {}})
+def assess(intake: IntakeBody, _user: Clinician) -> dict[str, Any]:
+    """Assess an intake without storing anything (``lumbo assess --json``)."""
+    assessed = assess_intake_text(json.dumps(intake))
+    return assessed.assessment.to_json()
+
+
+@router.post("/plan-preview", responses={409: {}, 422: {}})
+def plan_preview(intake: IntakeBody, _user: Clinician) -> dict[str, Any]:
+    """The 12-week plan of an intake without storing anything (``lumbo plan --json``); 409 when
+    a referral withholds it."""
+    assessed = assess_intake_text(json.dumps(intake))
+    plan = build_plan(assessed.intake, assessed.assessment)
+    if plan.status != "ok":
+        referral = assessed.assessment.referral
+        raise ReferralRequired(referral.urgency, list(referral.reasons))
+    return plan.to_json()

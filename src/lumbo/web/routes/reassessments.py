@@ -1,0 +1,46 @@
+"""Reassessments, outcomes against baseline, and progress."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+
+from lumbo.services import journey, patient_records
+from lumbo.web.deps import OwnPatient, Patient, Uow
+from lumbo.web.schemas import INTAKE_DOC
+
+router = APIRouter(tags=["outcomes"], responses={401: {}, 403: {}, 404: {}})
+OnQuery = Annotated[date | None, Query(description="date YYYY-MM-DD (default: today)")]
+
+
+@router.post("/patients/{person_id}/reassessments", status_code=201, responses={422: {}})
+def reassess(
+    intake: Annotated[dict[str, Any], Body(description=INTAKE_DOC)],
+    scope: OwnPatient,
+    uow: Uow,
+    on: OnQuery = None,
+) -> dict[str, Any]:
+    """Store a follow-up intake and assessment with the outcomes against baseline."""
+    done = journey.reassess(uow, scope.person_id, json.dumps(intake), on=on or date.today())
+    return {
+        "week": done.week,
+        "referral": done.assessment.referral.model_dump(mode="json"),
+        "outcomes": done.outcomes,
+        "plan_version": None if done.plan is None else done.plan.version,
+        "plan_created": done.plan_created,
+    }
+
+
+@router.get("/patients/{person_id}/outcomes")
+def outcomes(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+    """Each reassessment's outcomes against baseline (vs MCID and norms), oldest first."""
+    return patient_records.outcomes(uow, scope.person_id)
+
+
+@router.get("/patients/{person_id}/progress")
+def progress(scope: Patient, uow: Uow, on: OnQuery = None) -> dict[str, Any]:
+    """Adherence by week, range of motion, questionnaires (``lumbo progress --json``)."""
+    return journey.progress(uow, scope.person_id, on or date.today()).to_json()

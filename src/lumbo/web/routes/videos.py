@@ -1,0 +1,71 @@
+"""Video uploads (analysed by a background job), recorded measurements, and job status."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+
+from lumbo.services import journey, patient_records
+from lumbo.web.deps import Ctx, Patient, ScopedJob, Uow
+from lumbo.web.schemas import MeasurementIn
+from lumbo.web.uploads import save_video
+
+router = APIRouter(tags=["videos"], responses={401: {}, 403: {}, 404: {}})
+
+
+@router.post("/patients/{person_id}/videos", status_code=202, responses={413: {}, 422: {}})
+def upload_video(
+    file: Annotated[UploadFile, File(description="MP4, QuickTime or WebM video")],
+    movement: Annotated[str, Form(min_length=1, max_length=64)],
+    scope: Patient,
+    ctx: Ctx,
+) -> dict[str, Any]:
+    """Store a video and queue its analysis; poll ``GET /api/jobs/{job_id}``."""
+    done = save_video(
+        ctx.store,
+        ctx.settings,
+        ctx.dispatcher,
+        person_id=scope.person_id,
+        stream=file.file,
+        filename=file.filename,
+        content_type=file.content_type,
+        movement=movement,
+        uploaded_by=scope.user.id,
+    )
+    return {"video": done.video.to_json(), "job": done.job.to_json()}
+
+
+@router.get("/patients/{person_id}/videos")
+def videos(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+    return patient_records.videos(uow, scope.person_id)
+
+
+@router.post("/patients/{person_id}/measurements", status_code=201, responses={422: {}})
+def record_measurement(body: MeasurementIn, scope: Patient, uow: Uow) -> dict[str, Any]:
+    """Record a video measurement result (``lumbo measure --record``); append-only."""
+    stored = journey.record_video_measurement(
+        uow, scope.person_id, body.movement, json.dumps(body.result)
+    )
+    return {
+        "id": stored.id,
+        "movement": stored.movement,
+        "created_at": stored.created_at.isoformat(),
+    }
+
+
+@router.get("/patients/{person_id}/measurements")
+def measurements(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+    return patient_records.measurements(uow, scope.person_id)
+
+
+@router.get("/patients/{person_id}/jobs")
+def person_jobs(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+    return patient_records.jobs(uow, scope.person_id)
+
+
+@router.get("/jobs/{job_id}")
+def job_status(job: ScopedJob) -> dict[str, Any]:
+    """Status of a background job: queued, running, done or failed, progress 0-1, result."""
+    return job.to_json()

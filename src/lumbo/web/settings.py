@@ -1,0 +1,125 @@
+"""Typed settings of the web service, read from the environment only when asked.
+
+=========================  ========================================================================
+``LUMBO_DATA_DIR``         data directory (default: the user data dir); holds the SQLite file,
+                           uploads and the generated secret key
+``LUMBO_DATABASE_URL``     database (default: ``sqlite:///<data dir>/lumbo.db``)
+``LUMBO_SECRET_KEY``       secret for CSRF tokens; when unset, a random key is generated on first
+                           run and kept in ``<data dir>/secret_key`` (mode 0600)
+``LUMBO_COOKIE_SECURE``    ``1``: cookies carry ``Secure`` (serve over HTTPS)
+``LUMBO_MAX_UPLOAD_MB``    largest video upload (default 200)
+``LUMBO_HOST`` / ``_PORT`` where ``lumbo serve`` listens (default 127.0.0.1:8000)
+=========================  ========================================================================
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from lumbo.domain.errors import InvalidInput, Problem
+from lumbo.store.settings import ENV_DATABASE_URL, StoreSettings
+
+VIDEO_TYPES: tuple[str, ...] = ("video/mp4", "video/quicktime", "video/webm", "video/x-m4v")
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordHashing:
+    """argon2id parameters (defaults: RFC 9106's second recommended option)."""
+
+    time_cost: int = 3
+    memory_kib: int = 65_536
+    parallelism: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    data_dir: Path
+    secret_key: str = field(repr=False)
+    database_url: str
+    cookie_secure: bool = False
+    session_hours: float = 12.0
+    max_upload_bytes: int = 200 * 1024 * 1024
+    video_types: tuple[str, ...] = VIDEO_TYPES
+    host: str = "127.0.0.1"
+    port: int = 8000
+    login_failures_per_account_ip: int = 5
+    login_failures_per_account: int = 20
+    login_window_s: int = 15 * 60
+    hashing: PasswordHashing = field(default_factory=PasswordHashing)
+
+    def __post_init__(self) -> None:
+        if len(self.secret_key) < 32:
+            raise InvalidInput(
+                [Problem("LUMBO_SECRET_KEY", "must be at least 32 characters", "(hidden)")],
+                "settings",
+            )
+
+    @property
+    def store(self) -> StoreSettings:
+        return StoreSettings(self.database_url)
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> WebSettings:
+        env = os.environ if environ is None else environ
+        data_dir = Path(
+            env.get("LUMBO_DATA_DIR", "").strip() or user_data_dir("lumbo", appauthor=False)
+        )
+        database_url = env.get(ENV_DATABASE_URL, "").strip() or f"sqlite:///{data_dir / 'lumbo.db'}"
+        StoreSettings(database_url).url  # noqa: B018 - a bad URL fails here, naming the variable
+        secret = env.get("LUMBO_SECRET_KEY", "").strip() or persisted_secret(data_dir)
+        return cls(
+            data_dir=data_dir,
+            secret_key=secret,
+            database_url=database_url,
+            cookie_secure=_flag(env, "LUMBO_COOKIE_SECURE"),
+            max_upload_bytes=_int(env, "LUMBO_MAX_UPLOAD_MB", 200, 1, 10_000) * 1024 * 1024,
+            host=env.get("LUMBO_HOST", "").strip() or "127.0.0.1",
+            port=_int(env, "LUMBO_PORT", 8000, 1, 65_535),
+        )
+
+
+def persisted_secret(data_dir: Path) -> str:
+    """The data dir's secret key, generated (256 random bits, file mode 0600) on first use."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process won the race: use its key
+            pass
+        else:
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(secrets.token_urlsafe(48))
+    return path.read_text(encoding="ascii").strip()
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    raise InvalidInput([Problem(name, "must be 1/true/yes or 0/false/no", raw)], "settings")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise InvalidInput([Problem(name, f"must be an integer {low}-{high}", raw)], "settings")
+    return value
