@@ -99,13 +99,16 @@ def fit_session(
     level until the total fits (level-0 doses were chosen to fit)."""
     levels = [s.level for s in specs]
     sizes = [idx.dose(s.tid, lv, cap)[1] for s, lv in zip(specs, levels, strict=True)]
-    while sum(sizes) > budget_tenths:
+    total = sum(sizes)
+    while total > budget_tenths:
         movable = [i for i, lv in enumerate(levels) if lv > 0]
         if not movable:
             break
         i = max(movable, key=lambda k: (sizes[k], -k))
         levels[i] -= 1
-        sizes[i] = idx.dose(specs[i].tid, levels[i], cap)[1]
+        new = idx.dose(specs[i].tid, levels[i], cap)[1]
+        total += new - sizes[i]
+        sizes[i] = new
     position = {s.tid: i for i, s in enumerate(specs)}
     blocks = []
     for spec, level, size in zip(specs, levels, sizes, strict=True):
@@ -255,23 +258,30 @@ def _weeks(
     prior_weeks: Counter[str] = Counter()
     prior_sessions: Counter[str] = Counter()
     cache: dict[tuple[object, ...], Block] = {}
+    last_level: dict[str, int] = {}
     first_week: dict[str, int | None] = {finding_key(f): None for f in findings}
     weeks = []
     for w, phase, drafts in plan_weeks:
         sessions = []
         this_week: Counter[str] = Counter()
         fitted: dict[int, Session] = {}
+        week_level: dict[str, int] = {}
         for s, draft in enumerate(drafts, start=1):
             done = fitted.get(id(draft))
             if done is None:
+                # One step above what was last prescribed at most (a trimmed dose resumes from
+                # where it was, rather than jumping to the planned level).
                 specs = [
                     SlotSpec(
                         p.tid,
                         p.stage,
-                        planned_level(
-                            prior_weeks[p.tid],
-                            prior_sessions[p.tid],
-                            max_level(idx.infos[p.tid].t.dose),
+                        min(
+                            planned_level(
+                                prior_weeks[p.tid],
+                                prior_sessions[p.tid],
+                                max_level(idx.infos[p.tid].t.dose),
+                            ),
+                            last_level.get(p.tid, -1) + 1,
                         ),
                         p.partner,
                     )
@@ -280,6 +290,8 @@ def _weeks(
                 cap = phase.intensity_cap
                 done = fit_session(idx, specs, budget, cap, person.findings, severity, s, cache)
                 fitted[id(draft)] = done
+                for b in done.blocks:
+                    week_level[b.technique] = max(week_level.get(b.technique, b.level), b.level)
                 for k in draft.covers:
                     if first_week[k] is None:
                         first_week[k] = w
@@ -288,6 +300,7 @@ def _weeks(
         for tid, n in this_week.items():
             prior_weeks[tid] += 1
             prior_sessions[tid] += n
+        last_level.update(week_level)
         weeks.append(
             Week(
                 week=w,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 
-from lumbo.domain.assessment_model import SEVERITY_RANK, Finding
+from lumbo.domain.assessment_model import Finding
 from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge.model import EvidenceLevel, NeuralTension, Role, Technique
 from lumbo.domain.progression import Phase, dose_at, tenths
@@ -129,7 +129,7 @@ class Draft:
 
 @dataclass(slots=True)
 class Context:
-    """Everything fixed for one phase of one person's plan."""
+    """Everything fixed for one phase of one person's plan (plus per-draft caches)."""
 
     idx: Index
     person: Person
@@ -139,9 +139,22 @@ class Context:
     max_blocks: int
     used_in_phase: set[str] = field(default_factory=set)
     allowed_set: frozenset[str] = field(init=False)
+    keys: tuple[str, ...] = field(init=False)
+    matching: dict[str, frozenset[str]] = field(init=False)
+    _ranked: dict[object, list[str]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.allowed_set = frozenset(self.allowed)
+        self.keys = tuple(finding_key(f) for f in self.findings)
+        self.matching = {
+            k: frozenset(
+                tid
+                for tid in self.idx.by_code.get(f.code, ())
+                if tid in self.allowed_set and matches(self.idx.infos[tid].t, f)
+            )
+            for f, k in zip(self.findings, self.keys, strict=True)
+        }
+        self._ranked = {}
 
     def rank(self, tid: str) -> tuple[int, int, int, int, int, str]:
         info = self.idx.infos[tid]
@@ -153,6 +166,16 @@ class Context:
             info.base_tenths,
             tid,
         )
+
+    def ranked(self, what: object, ids: frozenset[str] | tuple[str, ...]) -> list[str]:
+        """``ids`` in rank order, cached for the current draft under ``what``."""
+        hit = self._ranked.get(what)
+        if hit is None:
+            hit = self._ranked[what] = sorted(ids, key=self.rank)
+        return hit
+
+    def new_draft(self) -> None:
+        self._ranked = {}
 
 
 def allowed_in_phase(
@@ -184,17 +207,10 @@ def _partner(ctx: Context, draft: Draft, release: Info) -> tuple[str | None, int
         info = ctx.idx.infos[p.tid]
         if info.t.role is Role.stabilize and info.regions & release.regions:
             return p.tid, 0
-    options = [
-        tid
-        for tid in ctx.allowed
-        if tid not in draft.used
-        and ctx.idx.infos[tid].t.role is Role.stabilize
-        and ctx.idx.infos[tid].regions & release.regions
-    ]
-    if not options:
-        return None, 0
-    best = min(options, key=ctx.rank)
-    return best, ctx.idx.infos[best].base_tenths
+    for tid in _role_pool(ctx, Role.stabilize):
+        if tid not in draft.used and ctx.idx.infos[tid].regions & release.regions:
+            return tid, ctx.idx.infos[tid].base_tenths
+    return None, 0
 
 
 def try_add(ctx: Context, draft: Draft, tid: str, stage: int | None = None) -> bool:
@@ -222,37 +238,28 @@ def try_add(ctx: Context, draft: Draft, tid: str, stage: int | None = None) -> b
     return True
 
 
-def _candidates(ctx: Context, f: Finding) -> list[str]:
-    ids = [
-        tid
-        for tid in ctx.idx.by_code.get(f.code, ())
-        if tid in ctx.allowed_set and matches(ctx.idx.infos[tid].t, f)
-    ]
-    return sorted(ids, key=ctx.rank)
-
-
 def _role_pool(ctx: Context, role: Role) -> list[str]:
-    ids = [tid for tid in ctx.idx.by_role.get(role, ()) if tid in ctx.allowed_set]
-    return sorted(ids, key=ctx.rank)
+    ids = tuple(tid for tid in ctx.idx.by_role.get(role, ()) if tid in ctx.allowed_set)
+    return ctx.ranked(("role", role), ids)
 
 
 def draft_session(ctx: Context, budget_tenths: int, cover: dict[str, int]) -> Draft:
     """Pick the techniques of one session variant. ``cover`` counts how often each finding key was
     addressed by earlier variants; it is updated in place."""
+    ctx.new_draft()
     draft = Draft(budget=budget_tenths)
+    pairs = list(zip(ctx.findings, ctx.keys, strict=True))
     # 1. Opener: a warm-up (or, lacking one, a breathing block).
     for tid in _role_pool(ctx, Role.warmup) or _role_pool(ctx, Role.breath):
         if try_add(ctx, draft, tid, stage=0):
             break
-    # 2. Findings, least covered first, then most severe.
-    order = sorted(
-        ctx.findings,
-        key=lambda f: (cover.get(finding_key(f), 0), -SEVERITY_RANK[f.severity], finding_key(f)),
-    )
-    for f in order:
-        if any(matches(ctx.idx.infos[p.tid].t, f) for p in draft.picks):
+    # 2. Findings, least covered first, then most severe (ctx.findings is in severity order).
+    order = sorted(range(len(pairs)), key=lambda i: (cover.get(pairs[i][1], 0), i))
+    for i in order:
+        key = pairs[i][1]
+        if ctx.matching[key] & draft.used:
             continue
-        for tid in _candidates(ctx, f):
+        for tid in ctx.ranked(("finding", key), ctx.matching[key]):
             if try_add(ctx, draft, tid):
                 break
     # 3. Roles every session of the phase includes (stabilization above all).
@@ -267,18 +274,14 @@ def draft_session(ctx: Context, budget_tenths: int, cover: dict[str, int]) -> Dr
             break
     # 5. Fill the remaining time with more work on the findings, most severe first.
     progress = True
-    while progress:
+    while progress and len(draft.picks) < ctx.max_blocks:
         progress = False
-        for f in sorted(ctx.findings, key=lambda f: (-SEVERITY_RANK[f.severity], finding_key(f))):
-            for tid in _candidates(ctx, f):
+        for _, key in pairs:
+            for tid in ctx.ranked(("finding", key), ctx.matching[key]):
                 if try_add(ctx, draft, tid):
                     progress = True
                     break
-    covered = {
-        finding_key(f)
-        for f in ctx.findings
-        if any(matches(ctx.idx.infos[p.tid].t, f) for p in draft.picks)
-    }
+    covered = {key for _, key in pairs if ctx.matching[key] & draft.used}
     for k in covered:
         cover[k] = cover.get(k, 0) + 1
     draft.covers = frozenset(covered)
