@@ -123,5 +123,32 @@ def apply_adjustment(plan: Plan, adjustment: Adjustment, library: Library | None
         weeks.append(w.model_copy(update={"sessions": tuple(sessions)}))
     note = f"Version {plan.version + 1}: adjusted from week {start} ({summary})."
     return plan.model_copy(
-        update={"version": plan.version + 1, "weeks": tuple(weeks), "notes": (*plan.notes, note)}
+        update={
+            "version": plan.version + 1,
+            "weeks": tuple(weeks),
+            "notes": (*plan.notes, note),
+            "coverage": _coverage(plan.coverage, weeks, start),
+        }
     )
+
+
+def _coverage(
+    before: dict[str, int | None], weeks: list[Week], start: int
+) -> dict[str, int | None]:
+    """First weeks from ``start`` on are looked up again (by finding code) in the new weeks."""
+    out: dict[str, int | None] = {}
+    for key, first in before.items():
+        if first is not None and first < start:
+            out[key] = first
+            continue
+        code = key.split(":")[0]
+        out[key] = next(
+            (
+                w.week
+                for w in weeks
+                if w.week >= start
+                and any(code in b.addresses for s in w.sessions for b in s.blocks)
+            ),
+            None,
+        )
+    return out
