@@ -9,10 +9,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from intake_gen import generate_intakes  # noqa: E402
+from intake_gen import generate_intakes
 
-from lumbo.domain.assessment import assess  # noqa: E402
-from lumbo.domain.intake import parse_intake_json  # noqa: E402
+from lumbo.domain.assessment import assess
+from lumbo.domain.intake import parse_intake_json
 
 N = 10_000
 GOAL = 2_000.0

@@ -27,10 +27,10 @@ def test_assess_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(["assess", str(EXAMPLE_INTAKE), "--json"], capsys)
     assert code == 0
     data = json.loads(out)
-    assert CONTRACT_KEYS <= set(data)
+    assert set(data) >= CONTRACT_KEYS
     assert set(data["referral"]) >= {"required", "urgency", "reasons"}
     assert set(data["scores"]) >= {"odi", "start_back", "fabq", "promis_pi", "psfs", "nprs"}
-    assert data["scores"]["odi"] == {**data["scores"]["odi"], "percent": 24.0, "band": "moderate"}
+    assert (data["scores"]["odi"]["percent"], data["scores"]["odi"]["band"]) == (24.0, "moderate")
     assert data["scores"]["start_back"]["risk"] == "low"
     for f in data["findings"]:
         assert set(f) >= {"code", "side", "segment", "severity", "evidence"}
