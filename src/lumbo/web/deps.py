@@ -120,11 +120,16 @@ Admin = Annotated[User, require("admin")]
 Clinician = Annotated[User, require("clinician")]
 
 
+def route_template(request: Request) -> str:
+    """The request's path with its path parameters put back as ``{name}``."""
+    names = {str(v): k for k, v in request.path_params.items()}
+    parts = request.url.path.split("/")
+    return "/".join(f"{{{names[p]}}}" if p in names else p for p in parts)
+
+
 def access_of(request: Request) -> audit.Access:
-    route = request.scope.get("route")
-    template = getattr(route, "path", request.url.path)
     client = request.client.host if request.client else None
-    return audit.Access(request.method, template, client)
+    return audit.Access(request.method, route_template(request), client)
 
 
 AccessDep = Annotated[audit.Access, Depends(access_of)]

@@ -8,6 +8,7 @@ Forbidden              403
 NotFound               404
 Conflict               409
 ReferralRequired       409     ``{"msg", "urgency", "reasons"}``
+TooLarge               413
 RateLimited            429     with ``Retry-After``
 KnowledgeBaseError     500     a generic message; the cause goes to the log, never to the client
 any other exception    500     likewise
@@ -33,6 +34,7 @@ from lumbo.domain.errors import (
     ReferralRequired,
 )
 from lumbo.web.auth import Forbidden, NotAuthenticated, RateLimited
+from lumbo.web.uploads import TooLarge
 
 log = logging.getLogger("lumbo.web")
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -73,6 +75,8 @@ async def _lumbo_error(request: Request, exc: Exception) -> JSONResponse:
         return _json(409, detail)
     if isinstance(exc, Conflict):
         return _json(409, str(exc))
+    if isinstance(exc, TooLarge):
+        return _json(413, str(exc))
     if isinstance(exc, RateLimited):
         return _json(429, str(exc), {"Retry-After": str(exc.retry_after_s)})
     return await _internal(request, exc)

@@ -1,0 +1,158 @@
+"""What every page shares: the templates, rendering with the signed-in user and CSRF token, and
+:class:`PageRoute`, which turns any failure into a readable HTML page (never a stack trace).
+
+Page routes call the same services as the JSON API; this module holds no business logic.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.exceptions import HTTPException, RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+
+from lumbo.domain.errors import (
+    Conflict,
+    InvalidInput,
+    KnowledgeBaseError,
+    LumboError,
+    NotFound,
+    ReferralRequired,
+)
+from lumbo.web.auth import Forbidden, NotAuthenticated, RateLimited, csrf_for
+from lumbo.web.deps import AppContext, Principal
+
+log = logging.getLogger("lumbo.web.pages")
+WEB_DIR = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = WEB_DIR / "templates"
+STATIC_DIR = WEB_DIR / "static"
+
+
+@cache
+def templates() -> Jinja2Templates:
+    """The Jinja2 environment (autoescaping on), built on first use."""
+    return Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def ctx_of(request: Request) -> AppContext:
+    ctx: AppContext = request.app.state.lumbo
+    return ctx
+
+
+def csrf_token(request: Request, principal: Principal) -> str:
+    return csrf_for(ctx_of(request).settings.secret_key, principal.session)
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    *,
+    principal: Principal | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """Render ``name`` with the user, their CSRF token and the page's own context."""
+    full: dict[str, Any] = {
+        "user": None if principal is None else principal.user,
+        "csrf": None if principal is None else csrf_token(request, principal),
+        **context,
+    }
+    return templates().TemplateResponse(request, name, full, status_code=status)
+
+
+def error_page(request: Request, status: int, title: str, message: str | list[str]) -> HTMLResponse:
+    lines = [message] if isinstance(message, str) else message
+    return templates().TemplateResponse(
+        request,
+        "error.html",
+        {"user": None, "csrf": None, "title": title, "lines": lines, "status": status},
+        status_code=status,
+    )
+
+
+def _explain(exc: Exception) -> tuple[int, str, list[str]]:
+    if isinstance(exc, InvalidInput):
+        return 422, "Some values are not valid", [f"{p.path}: {p.message}" for p in exc.problems]
+    if isinstance(exc, Forbidden):
+        return 403, "Not allowed", [str(exc) or "Your role may not open this page."]
+    if isinstance(exc, NotFound):
+        return 404, "Not found", [str(exc)]
+    if isinstance(exc, ReferralRequired):
+        return (
+            409,
+            "Plan withheld: referral required",
+            [
+                "A clinician must see this person before any exercise plan is shown.",
+                *exc.reasons,
+            ],
+        )
+    if isinstance(exc, Conflict):
+        return 409, "This changed in the meantime", [str(exc), "Reload the page and try again."]
+    if isinstance(exc, RateLimited):
+        return 429, "Too many attempts", [str(exc)]
+    if isinstance(exc, KnowledgeBaseError):
+        return 500, "lumbo could not load its knowledge base", ["The cause is in the server log."]
+    return (
+        500,
+        "lumbo could not load this page",
+        [
+            "Something went wrong while loading the data. Nothing was changed.",
+            "Try again in a moment; the cause is in the server log.",
+        ],
+    )
+
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+
+class PageRoute(APIRoute):
+    """A route whose failures become pages: not signed in -> the sign-in page, lumbo errors ->
+    their message with the matching status, anything else -> a generic message (cause logged)."""
+
+    def get_route_handler(self) -> Handler:
+        inner = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            try:
+                return await inner(request)
+            except NotAuthenticated:
+                target = request.url.path
+                if request.url.query:
+                    target += "?" + request.url.query
+                if request.method != "GET":
+                    target = "/"
+                return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
+            except RequestValidationError as exc:
+                lines = [
+                    f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
+                    for e in exc.errors()
+                ]
+                return error_page(request, 422, "Some values are not valid", lines)
+            except HTTPException as exc:
+                return error_page(request, exc.status_code, "Cannot show this page", [exc.detail])
+            except LumboError as exc:
+                status, title, lines = _explain(exc)
+                if status >= 500:
+                    log.error("page %s failed", request.url.path, exc_info=exc)
+                return error_page(request, status, title, lines)
+            except Exception as exc:
+                log.error("page %s failed", request.url.path, exc_info=exc)
+                status, title, lines = _explain(exc)
+                return error_page(request, status, title, lines)
+
+        return handler
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after signing in (never another site)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target

@@ -1,0 +1,87 @@
+"""Sign-in and sign-out pages, and the home page that sends each role where it works."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from lumbo.web import auth
+from lumbo.web.deps import Ctx, CurrentPrincipal
+from lumbo.web.pages.common import PageRoute, render, safe_next
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def home_of(role: str, person_id: str | None) -> str:
+    if role == "clinician":
+        return "/patients"
+    if role == "patient" and person_id is not None:
+        return f"/patients/{person_id}/today"
+    return "/account"
+
+
+@router.get("/")
+def home(principal: CurrentPrincipal) -> RedirectResponse:
+    user = principal.user
+    return RedirectResponse(home_of(user.role, user.person_id), status_code=303)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, principal: CurrentPrincipal) -> HTMLResponse:
+    return render(request, "account.html", {"title": "Your account"}, principal=principal)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str | None = None) -> HTMLResponse:
+    return render(request, "login.html", {"title": "Sign in", "next": safe_next(next)})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login_submit(
+    request: Request,
+    ctx: Ctx,
+    email: Annotated[str, Form(max_length=254)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    client = request.client.host if request.client else "unknown"
+    try:
+        signed = auth.login(ctx.store, ctx.settings, email, password, client)
+    except (auth.NotAuthenticated, auth.RateLimited) as exc:
+        status = 429 if isinstance(exc, auth.RateLimited) else 401
+        context = {"title": "Sign in", "next": safe_next(next), "email": email, "error": str(exc)}
+        return render(request, "login.html", context, status=status)
+    target = safe_next(next)
+    if target == "/":
+        target = home_of(signed.user.role, signed.user.person_id)
+    response = RedirectResponse(target, status_code=303)
+    max_age = int(ctx.settings.session_hours * 3600)
+    secure = ctx.settings.cookie_secure
+    response.set_cookie(
+        auth.SESSION_COOKIE,
+        signed.token,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
+    response.set_cookie(
+        auth.CSRF_COOKIE,
+        signed.csrf,
+        max_age=max_age,
+        httponly=False,
+        samesite="strict",
+        secure=secure,
+    )
+    return response
+
+
+@router.post("/logout")
+def logout_submit(principal: CurrentPrincipal, ctx: Ctx) -> RedirectResponse:
+    auth.logout(ctx.store, principal.session)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(auth.SESSION_COOKIE)
+    response.delete_cookie(auth.CSRF_COOKIE)
+    return response

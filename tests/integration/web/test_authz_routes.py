@@ -1,0 +1,257 @@
+"""Authorization of every patient-data route, generated from the app's route table.
+
+Every API route must be classified below. A route whose path carries a patient-scoped parameter
+(``person_id``, ``job_id``) must answer 401 without a session, 404 for another clinician's or
+patient's ids (exactly as for an unknown id), write nothing when refused, and audit the attempt;
+its owner gets through. A new route that is not in the tables fails these tests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.routing import APIRoute
+
+from lumbo.cli.demo import example_intake_text
+from tests.integration.web.world import Client, World
+
+SCOPED_PARAMS = frozenset({"person_id", "job_id"})
+MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+
+Kwargs = dict[str, Any]
+Body = Callable[[World, str], Kwargs]
+
+
+def _none(_w: World, _p: str) -> Kwargs:
+    return {}
+
+
+def _intake(_w: World, _p: str) -> Kwargs:
+    return {"content": example_intake_text(), "headers": {"content-type": "application/json"}}
+
+
+def _plan_version(w: World, person: str) -> int:
+    return int(w.clinician_a.get(f"/api/patients/{w.person_a}/plan").json()["version"])
+
+
+def _swap(w: World, person: str) -> Kwargs:
+    return {
+        "json": {
+            "plan_version": _plan_version(w, person),
+            "technique": "paraspinal-glide-band",
+            "replacement": "hip-hinge-training",
+            "from_week": 2,
+        }
+    }
+
+
+def _approve(w: World, person: str) -> Kwargs:
+    return {"json": {"plan_version": _plan_version(w, person)}}
+
+
+def _session(w: World, person: str) -> Kwargs:
+    today = w.clinician_a.get(f"/api/patients/{w.person_a}/today").json()
+    block = today["session"]["blocks"][0]
+    return {
+        "json": {
+            "session_id": "authz-session-1",
+            "week": today["week"],
+            "session_index": today["session"]["index"],
+            "performed_on": today["on"],
+            "blocks": [
+                {
+                    "technique": block["technique"],
+                    "completed_sets": 1,
+                    "pain_during": 1,
+                    "pain_after": 1,
+                }
+            ],
+        }
+    }
+
+
+def _checkin(_w: World, _p: str) -> Kwargs:
+    return {
+        "json": {"checkin_id": "authz-checkin-1", "on": "2026-01-02", "pain": 2, "stiffness": 3}
+    }
+
+
+def _account(_w: World, _p: str) -> Kwargs:
+    return {"json": {"email": "new-patient@x.test", "password": "another long password"}}
+
+
+def _video(_w: World, _p: str) -> Kwargs:
+    return {
+        "files": {"file": ("clip.mp4", MP4, "video/mp4")},
+        "data": {"movement": "forward_bend"},
+    }
+
+
+def _measurement(_w: World, _p: str) -> Kwargs:
+    return {"json": {"movement": "forward_bend", "result": {"rom_deg": 40}}}
+
+
+# (method, path) -> (request body builder, clinician only)
+SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
+    ("GET", "/api/patients/{person_id}"): (_none, False),
+    ("POST", "/api/patients/{person_id}/account"): (_account, True),
+    ("GET", "/api/patients/{person_id}/intakes"): (_none, False),
+    ("GET", "/api/patients/{person_id}/assessments"): (_none, False),
+    ("GET", "/api/patients/{person_id}/plan"): (_none, False),
+    ("GET", "/api/patients/{person_id}/plan/versions"): (_none, False),
+    ("GET", "/api/patients/{person_id}/today"): (_none, False),
+    ("POST", "/api/patients/{person_id}/plan/swap"): (_swap, True),
+    ("POST", "/api/patients/{person_id}/plan/approve"): (_approve, True),
+    ("POST", "/api/patients/{person_id}/sessions"): (_session, False),
+    ("GET", "/api/patients/{person_id}/sessions"): (_none, False),
+    ("POST", "/api/patients/{person_id}/checkins"): (_checkin, False),
+    ("GET", "/api/patients/{person_id}/checkins"): (_none, False),
+    ("POST", "/api/patients/{person_id}/reassessments"): (_intake, True),
+    ("GET", "/api/patients/{person_id}/outcomes"): (_none, False),
+    ("GET", "/api/patients/{person_id}/progress"): (_none, False),
+    ("POST", "/api/patients/{person_id}/videos"): (_video, False),
+    ("GET", "/api/patients/{person_id}/videos"): (_none, False),
+    ("POST", "/api/patients/{person_id}/measurements"): (_measurement, False),
+    ("GET", "/api/patients/{person_id}/measurements"): (_none, False),
+    ("GET", "/api/patients/{person_id}/jobs"): (_none, False),
+    ("GET", "/api/jobs/{job_id}"): (_none, False),
+}
+
+# Routes without a patient id: who may call them.
+OTHER: dict[tuple[str, str], str] = {
+    ("GET", "/api/health"): "public",
+    ("POST", "/api/auth/login"): "public",
+    ("POST", "/api/auth/logout"): "signed-in",
+    ("GET", "/api/auth/me"): "signed-in",
+    ("GET", "/api/patients"): "signed-in",  # filtered to the caller's own patients (tested below)
+    ("POST", "/api/patients"): "clinician",
+    ("POST", "/api/assess"): "clinician",
+    ("POST", "/api/plan-preview"): "clinician",
+    ("POST", "/api/users"): "admin",
+    ("GET", "/api/users"): "admin",
+    ("GET", "/api/audit"): "admin",
+}
+
+
+def _flat(app: Any) -> list[tuple[str, set[str], bool]]:
+    """(path, methods, is an API route) of every route, included routers flattened."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # FastAPI before lazy included routers: app.routes is already flat
+        return [(r.path, set(r.methods or ()), isinstance(r, APIRoute)) for r in app.routes]
+    return [
+        (rc.path, set(rc.methods or ()), isinstance(rc.original_route, APIRoute))
+        for rc in iter_route_contexts(app.routes)
+    ]
+
+
+def api_routes(w: World) -> list[tuple[str, str, set[str]]]:
+    """Every API route from the app's route table, cross-checked with its OpenAPI document."""
+    out = []
+    for path, methods, is_api in _flat(w.app):
+        if not is_api:
+            assert not path.startswith("/api"), path
+            continue
+        params = set(re.findall(r"{(\w+)", path))
+        out.extend((m, path, params) for m in sorted(methods))
+    documented = {(m.upper(), path) for path, ops in w.app.openapi()["paths"].items() for m in ops}
+    assert documented <= {(m, p) for m, p, _ in out}
+    return out
+
+
+def _url(path: str, w: World, owner: bool) -> str:
+    person, job = (w.person_a, w.job_a) if owner else (w.person_b, w.job_b)
+    return path.replace("{person_id}", person).replace("{job_id}", job)
+
+
+def _denied_entries(w: World, route: str) -> int:
+    listed = w.admin.get("/api/audit", params={"limit": 1000}).json()
+    return sum(e["route"] == route and e["outcome"] == "denied" for e in listed)
+
+
+def test_every_route_is_classified_and_the_tables_are_not_stale(world: World) -> None:
+    seen = set()
+    for method, path, params in api_routes(world):
+        key = (method, path)
+        seen.add(key)
+        if params & SCOPED_PARAMS or "/patients/" in path:
+            assert key in SCOPED, f"patient-data route {method} {path} is not in SCOPED"
+        else:
+            assert key in OTHER, f"route {method} {path} is not classified in OTHER"
+    assert set(SCOPED) | set(OTHER) == seen
+
+
+def test_patient_routes_hide_other_peoples_ids(world: World) -> None:
+    w = world
+    strangers: list[tuple[str, Client]] = [
+        ("clinician b", w.clinician_b),
+        ("patient b", w.patient_b),
+        ("admin", w.admin),
+    ]
+    checked = 0
+    for method, path, params in api_routes(w):
+        if not params & SCOPED_PARAMS:
+            continue
+        build, clinician_only = SCOPED[(method, path)]
+        url = _url(path, w, owner=True)
+        # No session: 401, before anything else.
+        assert w.anonymous().request(method, url, **build(w, w.person_a)).status_code == 401
+        # Other people's ids: 404, nothing written, the refusal audited.
+        before, denied = w.row_counts(), _denied_entries(w, path)
+        for who, client in strangers:
+            got = client.request(method, url, **build(w, w.person_a))
+            assert got.status_code == 404, (who, method, path, got.status_code, got.text)
+        other = w.clinician_a.request(method, _url(path, w, owner=False), **build(w, w.person_b))
+        assert other.status_code == 404, (method, path, other.text)
+        assert w.row_counts() == before, (method, path)
+        assert _denied_entries(w, path) == denied + 4
+        # Unknown ids look the same as others' ids.
+        unknown = w.clinician_a.request(
+            method, re.sub(r"{\w+}", "00000000-0000-0000-0000-000000000000", path), **build(w, "")
+        )
+        assert unknown.status_code == 404
+        assert unknown.json()["detail"].replace("0" * 8, "") != ""  # a message, no trace
+        # The owner gets through; a patient on a clinician-only route gets 403.
+        owner = w.clinician_a.request(method, url, **build(w, w.person_a))
+        assert owner.status_code not in (401, 403, 404) and owner.status_code < 500, (
+            method,
+            path,
+            owner.status_code,
+            owner.text,
+        )
+        own_patient = w.patient_a.request(method, url, **build(w, w.person_a))
+        if clinician_only:
+            assert own_patient.status_code == 403, (method, path, own_patient.text)
+        else:
+            assert own_patient.status_code not in (401, 403, 404), (method, path, own_patient.text)
+        checked += 1
+    assert checked == len(SCOPED)
+
+
+def test_non_scoped_routes_enforce_their_roles(world: World) -> None:
+    w = world
+    by_role = {
+        "admin": w.admin,
+        "clinician": w.clinician_a,
+        "patient": w.patient_a,
+    }
+    for (method, path), rule in OTHER.items():
+        if rule == "public":
+            continue
+        kwargs = _intake(w, "") if path in ("/api/assess", "/api/plan-preview") else {}
+        assert w.anonymous().request(method, path, **kwargs).status_code == 401, path
+        if rule in by_role:
+            for role, client in by_role.items():
+                if role != rule and not (method == "POST" and path == "/api/auth/logout"):
+                    got = client.request(method, path, **kwargs)
+                    assert got.status_code == 403, (role, method, path, got.text)
+
+
+def test_patient_lists_show_only_ones_own(world: World) -> None:
+    w = world
+    assert [p["id"] for p in w.clinician_a.get("/api/patients").json()] == [w.person_a]
+    assert [p["id"] for p in w.clinician_b.get("/api/patients").json()] == [w.person_b]
+    assert [p["id"] for p in w.patient_a.get("/api/patients").json()] == [w.person_a]
+    assert w.admin.get("/api/patients").json() == []

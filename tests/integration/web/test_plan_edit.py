@@ -1,0 +1,136 @@
+"""Plan edits: a swap for a declared alternative, re-checked against every safety rule; approval.
+
+The rule check (:func:`plan_violations`) is also exercised directly on the example plan with one
+rule broken at a time, so a check that never fires cannot pass.
+"""
+
+from __future__ import annotations
+
+from lumbo.cli.demo import example_intake_text
+from lumbo.domain.knowledge import library
+from lumbo.domain.protocol import build_plan, person_of
+from lumbo.domain.protocol_model import Plan
+from lumbo.domain.safety import Person
+from lumbo.services.assessment import assess_intake_text
+from lumbo.services.plan_edit import declared_alternatives, plan_violations
+from tests.integration.web.world import World
+
+
+def _example() -> tuple[Plan, Person]:
+    assessed = assess_intake_text(example_intake_text())
+    return build_plan(assessed.intake, assessed.assessment), person_of(
+        assessed.intake, assessed.assessment
+    )
+
+
+def _edit_block(plan: Plan, at: tuple[int, int, int], **changes: object) -> Plan:
+    """``plan`` with block ``at`` = (week index, session index, block index) changed."""
+    wi, si, bi = at
+    w = plan.weeks[wi]
+    sessions = list(w.sessions)
+    blocks = list(sessions[si].blocks)
+    blocks[bi] = blocks[bi].model_copy(update=changes)
+    sessions[si] = sessions[si].model_copy(update={"blocks": tuple(blocks)})
+    weeks = list(plan.weeks)
+    weeks[wi] = w.model_copy(update={"sessions": tuple(sessions)})
+    return plan.model_copy(update={"weeks": tuple(weeks)})
+
+
+def test_the_engines_plan_keeps_every_rule_and_each_broken_rule_is_found() -> None:
+    plan, person = _example()
+    lib = library()
+    assert plan_violations(plan, person, lib) == []
+    blocks = plan.weeks[0].sessions[0].blocks
+    release = next(
+        (wi, si, bi)
+        for wi, w in enumerate(plan.weeks)
+        for si, s in enumerate(w.sessions)
+        for bi, b in enumerate(s.blocks)
+        if b.role.value == "release"
+    )
+    unpaired = _edit_block(plan, release, pairs_with=None)
+    assert any("stabilize partner" in v for v in plan_violations(unpaired, person, lib))
+    stretched = _edit_block(
+        plan, (0, 0, 0), dose=blocks[0].dose.model_copy(update={"intensity_target": 9})
+    )
+    assert any("intensity target 9/10" in v for v in plan_violations(stretched, person, lib))
+    twice = _edit_block(plan, (0, 0, 1), technique=blocks[0].technique)
+    assert any("appears twice" in v for v in plan_violations(twice, person, lib))
+    slow = _edit_block(plan, (0, 0, 0), estimated_minutes=500.0)
+    assert any("session budget" in v for v in plan_violations(slow, person, lib))
+    # The person changes (pregnancy, no equipment) while the plan does not: both are found.
+    planned = {b.technique for w in plan.weeks for s in w.sessions for b in s.blocks}
+    assert "mcgill-curl-up" in planned  # contraindicated by pregnancy, needs a mat
+    pregnant = Person(person.conditions | {"pregnancy"}, person.findings, person.equipment)
+    found = plan_violations(plan, pregnant, lib)
+    assert any("mcgill-curl-up: contraindicated by pregnancy" in v for v in found), found[:3]
+    bare = Person(person.conditions, person.findings, frozenset())
+    assert any("equipment" in v for v in plan_violations(plan, bare, lib))
+
+
+def test_declared_alternatives_keep_the_role() -> None:
+    lib = library()
+    for t in lib.techniques:
+        for alt in declared_alternatives(lib, t.id):
+            assert lib.get(alt).role is t.role
+            assert alt in t.progressions + t.regressions or t.id in (
+                lib.get(alt).progressions + lib.get(alt).regressions
+            )
+
+
+def test_swap_and_approve_through_the_api(world: World) -> None:
+    c, person = world.clinician_a, world.person_a
+    url = f"/api/patients/{person}/plan"
+    approved = c.post(f"{url}/approve", json={"plan_version": 1, "note": "looks right"})
+    assert approved.status_code == 200 and approved.json()["version"] == 1
+    assert c.post(f"{url}/approve", json={"plan_version": 1}).json() == approved.json()
+    assert c.get(url).json()["approval"] == approved.json()
+
+    swap = {
+        "plan_version": 1,
+        "technique": "paraspinal-glide-band",
+        "replacement": "hip-hinge-training",
+        "from_week": 2,
+    }
+    done = c.post(f"{url}/swap", json=swap)
+    assert done.status_code == 201, done.text
+    assert done.json()["version"] == 2
+    weeks = done.json()["plan"]["weeks"]
+    used = [{b["technique"] for s in w["sessions"] for b in s["blocks"]} for w in weeks]
+    assert "paraspinal-glide-band" not in set().union(*used[1:])
+    assert "hip-hinge-training" in set().union(*used[1:])
+    assert used[0] == {b["technique"] for s in weeks[0]["sessions"] for b in s["blocks"]}
+    current = c.get(url).json()
+    assert current["version"] == 2 and current["approval"] is None  # a new version needs approval
+
+    before = world.row_counts()
+    stale = c.post(f"{url}/swap", json=swap)
+    assert stale.status_code == 409
+    assert c.post(f"{url}/approve", json={"plan_version": 1}).status_code == 409
+    not_declared = c.post(
+        f"{url}/swap",
+        json={
+            **swap,
+            "plan_version": 2,
+            "technique": "cat-camel",
+            "replacement": "side-plank-full",
+        },
+    )
+    assert not_declared.status_code == 422
+    assert not_declared.json()["detail"][0]["loc"] == ["body", "replacement"]
+    assert "declared alternative" in not_declared.json()["detail"][0]["msg"]
+    absent = c.post(f"{url}/swap", json={**swap, "plan_version": 2})
+    assert absent.status_code == 422 and absent.json()["detail"][0]["loc"] == ["body", "technique"]
+    unsafe = c.post(
+        f"{url}/swap",
+        json={
+            **swap,
+            "plan_version": 2,
+            "technique": "cat-camel",
+            "replacement": "standing-cat-camel",
+        },
+    )
+    assert unsafe.status_code == 422
+    assert "breaks safety rules" in unsafe.json()["detail"][0]["msg"]
+    assert world.row_counts() == before
+    assert world.patient_a.post(f"{url}/swap", json={**swap, "plan_version": 2}).status_code == 403
