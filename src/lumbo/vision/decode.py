@@ -45,6 +45,8 @@ class Frame:
     index: int
     t_s: float
     rgb: UInt8Array
+    analysed: bool = True
+    """False for a frame between strides, delivered only to keep a refinement buffer."""
 
 
 def _bad(message: str, value: object) -> InvalidInput:
@@ -85,7 +87,9 @@ def probe(path: Path) -> VideoInfo:
 _END = object()
 
 
-def _reader(path: str, stride: int, out: queue.Queue[Any], stop: threading.Event) -> None:
+def _reader(
+    path: str, stride: int, skipped: bool, out: queue.Queue[Any], stop: threading.Event
+) -> None:
     import cv2
 
     cap = cv2.VideoCapture(path)
@@ -95,12 +99,13 @@ def _reader(path: str, stride: int, out: queue.Queue[Any], stop: threading.Event
         while not stop.is_set():
             if not cap.grab():
                 break
-            if index % stride == 0:
+            analysed = index % stride == 0
+            if analysed or skipped:
                 ok, bgr = cap.retrieve()
                 if not ok or bgr is None:
                     break
                 rgb: UInt8Array = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
-                item = Frame(index, index / fps, rgb)
+                item = Frame(index, index / fps, rgb, analysed)
                 while not stop.is_set():
                     try:
                         out.put(item, timeout=0.1)
@@ -123,20 +128,22 @@ def _reader(path: str, stride: int, out: queue.Queue[Any], stop: threading.Event
 
 
 class FrameStream:
-    """Iterate analysed frames; ``decoded`` is the number of frames read once iteration ends."""
+    """Iterate analysed frames (and, with ``skipped=True``, the frames between strides too, marked
+    ``analysed=False``); ``decoded`` is the number of frames read once iteration ends."""
 
-    def __init__(self, path: Path, stride: int = 1) -> None:
+    def __init__(self, path: Path, stride: int = 1, skipped: bool = False) -> None:
         if stride < 1:
             raise _bad("stride must be >= 1", stride)
         self.path = path
         self.stride = stride
+        self.skipped = skipped
         self.decoded = 0
 
     def __iter__(self) -> Iterator[Frame]:
         q: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_FRAMES)
         stop = threading.Event()
         worker = threading.Thread(
-            target=_reader, args=(str(self.path), self.stride, q, stop), daemon=True
+            target=_reader, args=(str(self.path), self.stride, self.skipped, q, stop), daemon=True
         )
         worker.start()
         try:

@@ -26,7 +26,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from lumbo.vision.angles import ROTATION_MODEL_UNCERTAINTY_DEG
+from lumbo.vision.landmarks import FloatArray
+from lumbo.vision.movement import baseline
+from lumbo.vision.series import AngleSeries
 
 LUMBAR_SHARE = 0.5
 LUMBAR_SHARE_BAND = 0.2
@@ -100,3 +105,75 @@ def intake_measurements(
         "uncertainty_deg": unc,
         "basis": {name: BASIS[name] for name in values},
     }
+
+
+MIN_SAMPLES = 8
+
+
+def main_name(movement: str) -> str:
+    return {"lateral-flexion": "lateral_inclination", "rotation": "axial_rotation"}.get(
+        movement, "trunk_inclination"
+    )
+
+
+def video_fields(
+    movement: str,
+    series: AngleSeries,
+    t: FloatArray,
+    y: FloatArray,
+    base: float,
+    summary: dict[str, Any],
+    components: dict[str, Any],
+    peak_i: int,
+    warnings: list[str],
+) -> dict[str, tuple[float, float]]:
+    """The intake fields this movement fills, as (estimate, uncertainty); adds the hip
+    contribution to ``summary`` for sagittal movements and explains omissions in ``warnings``."""
+    fields: dict[str, tuple[float, float]] = {}
+    if movement in ("trunk-flexion", "trunk-extension"):
+        hip = series.filtered("hip_flexion")
+        hip_noise = series.series["hip_flexion"].noise_sd_deg
+        hb = baseline(t, hip)
+        if np.isfinite(hip).sum() >= MIN_SAMPLES and math.isfinite(hb):
+            if movement == "trunk-flexion":
+                fields["lumbar_flexion_deg"] = lumbar_estimate(
+                    float(np.nanmax(hip)) - hb, hip_noise
+                )
+            else:
+                fields["lumbar_extension_deg"] = lumbar_estimate(
+                    hb - float(np.nanmin(hip)), hip_noise
+                )
+            summary["hip_contribution"] = {
+                "trunk_inclination_change_deg": round(float(y[peak_i]) - base, 1),
+                "trunk_on_thigh_change_deg": components.get("hip_flexion_change_deg"),
+                "thigh_inclination_change_deg": components.get("thigh_inclination_change_deg"),
+                "note": "trunk inclination = thigh inclination + trunk-on-thigh (hip + lumbar) angle; "
+                "a camera cannot separate pelvic rotation on the femur from lumbar flexion",
+            }
+        else:
+            warnings.append(
+                "the legs were not seen well enough to separate hip from trunk motion; "
+                "no lumbar estimate"
+            )
+    elif movement == "lateral-flexion":
+        lat = series.filtered("lateral_flexion")
+        lb = baseline(t, lat)
+        noise = series.series["lateral_flexion"].noise_sd_deg
+        if np.isfinite(lat).sum() >= MIN_SAMPLES and math.isfinite(lb):
+            hi, lo = float(np.nanmax(lat)), float(np.nanmin(lat))
+            fields["lateral_flexion_left_deg"] = lumbar_estimate(hi - lb, noise)
+            fields["lateral_flexion_right_deg"] = lumbar_estimate(lb - lo, noise)
+        else:
+            warnings.append(
+                "the pelvis was not seen square-on often enough to separate trunk from pelvis; "
+                "no lateral-flexion estimate"
+            )
+    else:
+        noise = series.series[main_name(movement)].noise_sd_deg
+        fields["rotation_left_deg"] = rotation_estimate(float(np.nanmax(y)) - base, noise)
+        fields["rotation_right_deg"] = rotation_estimate(base - float(np.nanmin(y)), noise)
+        warnings.append(
+            "rotation is estimated from the pose model's monocular depth: uncertainty about "
+            f"+/- {ROTATION_MODEL_UNCERTAINTY_DEG:.0f} deg"
+        )
+    return fields

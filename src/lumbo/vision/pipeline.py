@@ -17,7 +17,6 @@ import numpy as np
 
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.vision import estimates as est
-from lumbo.vision.angles import ROTATION_MODEL_UNCERTAINTY_DEG
 from lumbo.vision.decode import Frame, FrameStream, mean_luma, probe
 from lumbo.vision.landmarks import N_LANDMARKS, FloatArray
 from lumbo.vision.movement import analyse_reps, baseline
@@ -27,6 +26,7 @@ from lumbo.vision.result import MeasurementResult
 from lumbo.vision.series import build_series, shoulder_to_torso_ratio
 from lumbo.vision.signal import DEFAULT_MIN_CONFIDENCE
 from lumbo.vision.tracking import Tracker, select_subject
+from lumbo.vision.window_buffer import ExtremeBuffer
 
 MOVEMENTS = ("trunk-flexion", "trunk-extension", "lateral-flexion", "rotation")
 VIEWS = ("side", "front")
@@ -115,10 +115,18 @@ def run_pose(
     estimator: PoseEstimator,
     progress: Progress | None = None,
     total: int = 0,
+    buffer: ExtremeBuffer | None = None,
 ) -> PoseTrace:
-    """Run the estimator over streamed frames, keeping only landmarks (frames are dropped)."""
+    """Run the estimator over streamed frames, keeping only landmarks (frames are dropped, except
+    the few crops ``buffer`` keeps around the running extremes)."""
     trace = PoseTrace([], [], [], [], Tracker(), 0, 0.0)
-    for k, frame in enumerate(frames):
+    k = -1
+    for frame in frames:
+        if not frame.analysed:
+            if buffer is not None:
+                buffer.push(frame, None)
+            continue
+        k += 1
         t0 = time.perf_counter()
         pose = estimator.estimate(frame.rgb)
         trace.pose_seconds += time.perf_counter() - t0
@@ -127,8 +135,9 @@ def run_pose(
         trace.t.append(frame.t_s)
         trace.luma.append(mean_luma(frame.rgb))
         trace.points.append(None if pose is None else pose.points)
-        if pose is not None:
-            trace.tracker.update(k, frame.t_s, pose)
+        track = None if pose is None else trace.tracker.update(k, frame.t_s, pose)
+        if buffer is not None:
+            buffer.push(frame, pose, track)
         if progress is not None:
             progress(frame.index + 1, total)
     trace.decoded = trace.frame_index[-1] + 1 if trace.frame_index else 0
@@ -158,32 +167,33 @@ def measure_video(
         from lumbo.vision.pose import MediaPipePoseEstimator
 
         estimator = MediaPipePoseEstimator()
-    stream = FrameStream(path, stride)
-    started = time.perf_counter()
-    try:
-        trace = run_pose(stream, estimator, progress, info.frame_count)
-    finally:
-        if own:
-            estimator.close()
-    trace.decoded = max(trace.decoded, stream.decoded)
-    result = analyse_trace(trace, options, fps=info.fps, stride=stride, video=str(path))
     factory = make_estimator
     if factory is None and own:
         from lumbo.vision.pose import MediaPipePoseEstimator
 
         factory = MediaPipePoseEstimator
-    if options.stride == "auto" and stride > 1 and factory is not None:
+    refining = options.stride == "auto" and stride > 1 and factory is not None
+    tilt = options.camera_tilt_deg or 0.0
+    buffer = None
+    if refining:
         from lumbo.vision import refine
 
-        kinds = ("max", "min") if "peak_left_deg" in result.summary else ("max",)
-        windows = []
-        for kind in kinds:
-            found = refine.refine_extreme(
-                path, result, kind, factory, options.camera_tilt_deg or 0.0, options.min_confidence
-            )
-            if found is not None:
-                windows.append(found)
-        result.processing["refinement"] = refine.apply(result, windows)
+        buffer = refine.new_buffer(options.movement, info.fps, stride, tilt, options.min_confidence)
+    stream = FrameStream(path, stride, skipped=refining)
+    started = time.perf_counter()
+    try:
+        trace = run_pose(stream, estimator, progress, info.frame_count, buffer)
+    finally:
+        if own:
+            estimator.close()
+    trace.decoded = max(trace.decoded, stream.decoded)
+    result = analyse_trace(trace, options, fps=info.fps, stride=stride, video=str(path))
+    if refining and factory is not None:
+        from lumbo.vision import refine
+
+        result.processing["refinement"] = refine.refine_result(
+            path, result, buffer, factory, tilt, options.min_confidence
+        )
     result.processing["wall_seconds"] = round(time.perf_counter() - started, 3)
     return result
 
@@ -285,7 +295,6 @@ def analyse_trace(
         ),
     }
     left_right: tuple[float, float] | None = None
-    fields: dict[str, tuple[float, float]] = {}
     if two_sided:
         left, right = max(0.0, float(np.nanmax(y))), max(0.0, -float(np.nanmin(y)))
         summary["peak_left_deg"], summary["peak_right_deg"] = round(left, 1), round(right, 1)
@@ -305,52 +314,9 @@ def analyse_trace(
         )
     summary["at_peak"] = components
 
-    if options.movement in ("trunk-flexion", "trunk-extension"):
-        hip = series.filtered("hip_flexion")
-        hip_noise = series.series["hip_flexion"].noise_sd_deg
-        hb = baseline(t, hip)
-        if np.isfinite(hip).sum() >= MIN_ANALYSED_FRAMES and math.isfinite(hb):
-            if options.movement == "trunk-flexion":
-                fields["lumbar_flexion_deg"] = est.lumbar_estimate(
-                    float(np.nanmax(hip)) - hb, hip_noise
-                )
-            else:
-                fields["lumbar_extension_deg"] = est.lumbar_estimate(
-                    hb - float(np.nanmin(hip)), hip_noise
-                )
-            summary["hip_contribution"] = {
-                "trunk_inclination_change_deg": round(float(y[peak_i]) - base, 1),
-                "trunk_on_thigh_change_deg": components.get("hip_flexion_change_deg"),
-                "thigh_inclination_change_deg": components.get("thigh_inclination_change_deg"),
-                "note": "trunk inclination = thigh inclination + trunk-on-thigh (hip + lumbar) angle; "
-                "a camera cannot separate pelvic rotation on the femur from lumbar flexion",
-            }
-        else:
-            warnings.append(
-                "the legs were not seen well enough to separate hip from trunk motion; "
-                "no lumbar estimate"
-            )
-    elif options.movement == "lateral-flexion":
-        lat = series.filtered("lateral_flexion")
-        lb = baseline(t, lat)
-        noise = series.series["lateral_flexion"].noise_sd_deg
-        if np.isfinite(lat).sum() >= MIN_ANALYSED_FRAMES and math.isfinite(lb):
-            hi, lo = float(np.nanmax(lat)), float(np.nanmin(lat))
-            fields["lateral_flexion_left_deg"] = est.lumbar_estimate(hi - lb, noise)
-            fields["lateral_flexion_right_deg"] = est.lumbar_estimate(lb - lo, noise)
-        else:
-            warnings.append(
-                "the pelvis was not seen square-on often enough to separate trunk from pelvis; "
-                "no lateral-flexion estimate"
-            )
-    else:
-        noise = clean_main.noise_sd_deg
-        fields["rotation_left_deg"] = est.rotation_estimate(float(np.nanmax(y)) - base, noise)
-        fields["rotation_right_deg"] = est.rotation_estimate(base - float(np.nanmin(y)), noise)
-        warnings.append(
-            "rotation is estimated from the pose model's monocular depth: uncertainty about "
-            f"+/- {ROTATION_MODEL_UNCERTAINTY_DEG:.0f} deg"
-        )
+    fields = est.video_fields(
+        options.movement, series, t, y, base, summary, components, peak_i, warnings
+    )
     if options.camera_tilt_deg is None:
         warnings.append(
             "angles are against the image vertical: if the camera was not level, give its roll "
@@ -372,6 +338,9 @@ def analyse_trace(
         "outliers_rejected": clean_main.outliers,
         "interpolated": clean_main.interpolated,
         "orientation": series.orientation,
+        "subject_tracks": [
+            tr.id for tr in (selection.subject, *selection.joined) if tr is not None
+        ],
         "leg": series.leg,
         "pose_seconds": round(trace.pose_seconds, 3),
         "wall_seconds": round(wall, 3),

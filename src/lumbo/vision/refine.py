@@ -10,6 +10,7 @@ was in the coarse pass. The summary's extremes come from the refined windows; ev
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from lumbo.vision.landmarks import LEFT_HIP, N_LANDMARKS, RIGHT_HIP, FloatArray,
 from lumbo.vision.pose import PoseEstimator
 from lumbo.vision.result import MeasurementResult
 from lumbo.vision.series import build_series
+from lumbo.vision.tracking import BASE_JUMP_TORSOS, SPEED_TORSOS_PER_S
+from lumbo.vision.window_buffer import Candidate, ExtremeBuffer, canvas
 
 HALF_WINDOW_S = 0.25
 WARMUP_S = 0.2
@@ -71,6 +74,33 @@ def _hip_track(result: MeasurementResult) -> tuple[FloatArray, FloatArray, float
     return result.t[seen], hips, float(np.median(torso)) if len(torso) else 0.0
 
 
+class _Gate:
+    """Accept only the subject in a refinement window: the first detection must be within a torso
+    length of where the coarse pass saw the subject at that time; later ones must continue the
+    previous accepted one (the tracker's rule), so a fast movement beyond the coarse track is kept."""
+
+    def __init__(self, result: MeasurementResult) -> None:
+        self.track_t, self.track_hip, self.torso = _hip_track(result)
+        self.last: tuple[float, FloatArray] | None = None
+
+    def accept(self, t_s: float, pose: Pose) -> bool:
+        if self.torso <= 0:
+            return False
+        hip = (pose.points[LEFT_HIP, :2] + pose.points[RIGHT_HIP, :2]) / 2.0
+        if self.last is None:
+            expected = np.array(
+                [np.interp(t_s, self.track_t, self.track_hip[:, k]) for k in range(2)]
+            )
+            allowed = ACCEPT_TORSOS * self.torso
+        else:
+            last_t, expected = self.last
+            allowed = self.torso * (BASE_JUMP_TORSOS + SPEED_TORSOS_PER_S * (t_s - last_t))
+        ok = float(np.hypot(*(hip - expected))) <= allowed
+        if ok:
+            self.last = (t_s, hip)
+        return ok
+
+
 def _crop_box(result: MeasurementResult, t0: float, t1: float) -> tuple[int, int, int, int]:
     """Where to look for the subject between ``t0`` and ``t1``: the box around their landmarks
     in the coarse pass (0.5 s either side), enlarged by half its size on every side. Cropping keeps
@@ -115,7 +145,7 @@ def refine_extreme(
         stop = min(result.frames, stop + 2 * half)
     if i == 0 or not np.isfinite(y[i - 1]):
         first = max(0, first - 2 * half)
-    track_t, track_hip, torso = _hip_track(result)
+    gate = _Gate(result)
     x0, y0, x1, y1 = _crop_box(result, (first - warm) / result.fps, stop / result.fps)
     estimator = make_estimator()
     rows: list[FloatArray] = []
@@ -129,13 +159,9 @@ def refine_extreme(
             if frame.index < first:
                 continue
             pts = np.full((N_LANDMARKS, 4), np.nan)
-            if pose is not None and torso > 0:
+            if pose is not None:
                 pose = Pose(pose.points + np.array([x0, y0, 0.0, 0.0]))
-                hip = (pose.points[LEFT_HIP, :2] + pose.points[RIGHT_HIP, :2]) / 2.0
-                expected = np.array(
-                    [np.interp(frame.t_s, track_t, track_hip[:, k]) for k in range(2)]
-                )
-                if float(np.hypot(*(hip - expected))) <= ACCEPT_TORSOS * torso:
+                if gate.accept(frame.t_s, pose):
                     pts = pose.points
             rows.append(pts)
             times.append(frame.t_s)
@@ -159,6 +185,53 @@ def refine_extreme(
     j = int(np.nanargmax(window)) if kind == "max" else int(np.nanargmin(window))
     value = float(window[j])
     return Refined(kind, value, float(times[j]), frames)
+
+
+def refine_buffered(
+    result: MeasurementResult,
+    kind: str,
+    candidate: Candidate,
+    make_estimator: Callable[[], PoseEstimator],
+    camera_tilt_deg: float,
+    min_confidence: float,
+    first_index: int,
+) -> Refined | None:
+    """Re-measure a buffered window (see :mod:`lumbo.vision.window_buffer`) at full rate."""
+    if len(candidate.crops) < 4:
+        return None
+    (ox, oy), images = canvas(candidate.crops)
+    gate = _Gate(result)
+    estimator = make_estimator()
+    rows: list[FloatArray] = []
+    try:
+        for crop, image in zip(candidate.crops, images, strict=True):
+            pose = estimator.estimate(image)
+            pts = np.full((N_LANDMARKS, 4), np.nan)
+            if pose is not None:
+                pose = Pose(pose.points + np.array([ox, oy, 0.0, 0.0]))
+                if gate.accept(crop.t_s, pose):
+                    pts = pose.points
+            rows.append(pts)
+    finally:
+        estimator.close()
+    times = np.array([c.t_s for c in candidate.crops])
+    series = build_series(
+        times,
+        np.stack(rows),
+        result.view,
+        result.fps,
+        camera_tilt_deg,
+        min_confidence,
+        orientation=result.series.orientation,
+        leg=result.series.leg,
+    )
+    window = result.main_sign * series.filtered(result.main)
+    inside = np.array([c.index >= first_index for c in candidate.crops])
+    window = np.where(inside, window, np.nan)
+    if not np.isfinite(window).any():
+        return None
+    j = int(np.nanargmax(window)) if kind == "max" else int(np.nanargmin(window))
+    return Refined(kind, float(window[j]), float(times[j]), len(rows))
 
 
 def apply(result: MeasurementResult, refined: list[Refined]) -> dict[str, Any]:
@@ -195,3 +268,79 @@ def apply(result: MeasurementResult, refined: list[Refined]) -> dict[str, Any]:
         ],
         "extra_frames": sum(r.frames for r in refined),
     }
+
+
+def image_angle_fn(movement: str, camera_tilt_deg: float) -> Callable[[FloatArray], float]:
+    """The main angle with image orientation (+1), for the streaming buffer."""
+    from lumbo.vision import angles as ang
+
+    if movement in ("trunk-flexion", "trunk-extension"):
+        return lambda p: float(ang.trunk_inclination(p, 1.0, camera_tilt_deg))
+    if movement == "lateral-flexion":
+        return lambda p: float(ang.lateral_inclination(p, 1.0, camera_tilt_deg))
+    return lambda p: float(ang.axial_rotation(p, 1.0))
+
+
+def new_buffer(
+    movement: str, fps: float, stride: int, camera_tilt_deg: float, min_confidence: float
+) -> ExtremeBuffer:
+    # Frames after an extreme: enough to catch a peak the coarse pass missed because it lost
+    # the person right after (fast movements), 0.4 s at ~10 analysed frames/s.
+    return ExtremeBuffer(
+        image_angle_fn(movement, camera_tilt_deg),
+        stride,
+        round(WARMUP_S * fps),
+        min_confidence,
+        after_frames=4 * stride,
+    )
+
+
+def refine_result(
+    path: Path,
+    result: MeasurementResult,
+    buffer: ExtremeBuffer | None,
+    make_estimator: Callable[[], PoseEstimator],
+    camera_tilt_deg: float,
+    min_confidence: float,
+) -> dict[str, Any]:
+    """Refine the summary's extremes in place: from the streaming buffer when it holds the
+    window of the extreme the coarse pass reports, else by seeking in the video."""
+    y = result.main_angle()
+    kinds = ("max", "min") if "peak_left_deg" in result.summary else ("max",)
+    agree = 0
+    if buffer is not None:
+        for k, f in enumerate(result.frame_index):
+            raw = buffer.raw.get(int(f))
+            if raw is not None and math.isfinite(y[k]) and abs(raw) > 2.0:
+                agree += 1 if raw * y[k] > 0 else -1
+    flip = agree < 0
+    windows: list[Refined] = []
+    sources: list[str] = []
+    for kind in kinds:
+        i = int(np.nanargmax(y)) if kind == "max" else int(np.nanargmin(y))
+        target = int(result.frame_index[i])
+        bkind = {"max": "min", "min": "max"}[kind] if flip else kind
+        tracks = list(result.processing.get("subject_tracks", []))
+        cand = buffer.best(bkind, tracks) if buffer is not None else None
+        found: Refined | None = None
+        if cand is not None and abs(cand.index - target) <= 3 * result.stride:
+            found = refine_buffered(
+                result,
+                kind,
+                cand,
+                make_estimator,
+                camera_tilt_deg,
+                min_confidence,
+                first_index=cand.index - result.stride,
+            )
+            sources.append("buffer")
+        if found is None:
+            found = refine_extreme(
+                path, result, kind, make_estimator, camera_tilt_deg, min_confidence
+            )
+            sources.append("seek")
+        if found is not None:
+            windows.append(found)
+    info = apply(result, windows)
+    info["sources"] = sources
+    return info
