@@ -1,0 +1,7 @@
+"""Background jobs on an established task queue (huey): video analysis in a worker process.
+
+``settings`` reads where the queue lives (SQLite file in the data directory by default, Redis with
+``LUMBO_QUEUE_URL``); ``queue`` builds the huey instance, its tasks and the web app's dispatcher;
+``measure`` is the video-analysis task body; ``recovery`` puts orphaned jobs back on the queue.
+Nothing here runs at import.
+"""

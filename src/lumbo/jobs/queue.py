@@ -1,0 +1,124 @@
+"""The huey instance with lumbo's tasks, and the web app's dispatcher.
+
+:class:`JobQueue` builds huey from :class:`~lumbo.jobs.settings.QueueSettings` (``SqliteHuey`` in
+the data directory, or ``RedisHuey`` with ``LUMBO_QUEUE_URL``) and registers the tasks under fixed
+names, so the web process (which only enqueues) and ``lumbo worker`` (which runs them) agree. Tasks
+carry only a job id; the job table holds the state, progress and result.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from lumbo.jobs import recovery
+from lumbo.jobs.measure import run_measure_job
+from lumbo.jobs.settings import QueueSettings
+from lumbo.store.db import Store, open_store
+from lumbo.store.jobs import JobDispatcher
+from lumbo.web.settings import WebSettings
+
+log = logging.getLogger("lumbo.jobs")
+
+MEASURE_TASK = "lumbo.measure_video_job"
+SWEEP_TASK = "lumbo.recover_jobs"
+SWEEP_MINUTES = 5
+
+
+def make_huey(settings: QueueSettings) -> Any:
+    """``RedisHuey`` when a queue URL is set, else ``SqliteHuey`` in ``<data dir>/queue.db``.
+    Results live in the job table, so huey keeps none."""
+    import huey
+
+    if settings.queue_url is not None:
+        return huey.RedisHuey(settings.queue_name, url=settings.queue_url, results=False)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return huey.SqliteHuey(
+        settings.queue_name, filename=str(settings.sqlite_path), results=False, timeout=10
+    )
+
+
+class JobQueue:
+    """huey plus lumbo's tasks. The store is opened on first use, in the process that runs tasks."""
+
+    def __init__(self, settings: QueueSettings) -> None:
+        import huey
+        from huey.signals import SIGNAL_INTERRUPTED
+
+        self.settings = settings
+        self.huey = make_huey(settings)
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+        self._measure = self.huey.task(name=MEASURE_TASK)(self.measure_video_job)
+        self.huey.periodic_task(huey.crontab(minute=f"*/{SWEEP_MINUTES}"), name=SWEEP_TASK)(
+            self.sweep
+        )
+        self.huey.signal(SIGNAL_INTERRUPTED)(self._interrupted)
+
+    @property
+    def store(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.settings.store)
+            return self._store
+
+    def enqueue(self, job_id: str) -> None:
+        """Put ``measure_video_job(job_id)`` on the queue."""
+        self._measure(job_id)
+
+    def measure_video_job(self, job_id: str) -> str:
+        """The task: analyse the job's video (see :mod:`lumbo.jobs.measure`)."""
+        return run_measure_job(
+            self.store, self.settings.data_dir, job_id, heartbeat_s=self.settings.heartbeat_s
+        )
+
+    def recover(self, queued_older_than_s: float = 0.0) -> list[str]:
+        """Enqueue the jobs the queue may have lost (see :mod:`lumbo.jobs.recovery`)."""
+        return recovery.recover(
+            self.store, self.enqueue, self.settings.stale_after_s, queued_older_than_s
+        )
+
+    def sweep(self) -> None:
+        """Periodic: jobs queued for a while without being picked up, and dead workers' jobs."""
+        found = self.recover(queued_older_than_s=self.settings.stale_after_s)
+        if found:
+            log.info("sweep: re-enqueued %d job(s)", len(found))
+
+    def _interrupted(self, _signal: str, task: Any, *_args: Any) -> None:
+        if (
+            getattr(task, "name", None) == MEASURE_TASK
+            and task.args
+            and recovery.requeue_if_running(self.store, str(task.args[0]))
+        ):
+            log.info("job %s: interrupted by the worker stopping; queued again", task.args[0])
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+
+class HueyDispatcher:
+    """The web app's :class:`~lumbo.store.jobs.JobDispatcher`: enqueues a committed job. A failed
+    enqueue is logged, not raised: the job stays ``queued`` in its table and a worker's start or
+    periodic sweep picks it up."""
+
+    def __init__(self, queue: JobQueue) -> None:
+        self.queue = queue
+
+    def dispatch(self, job_id: str) -> None:
+        try:
+            self.queue.enqueue(job_id)
+        except Exception:
+            log.exception("job %s: could not enqueue; a worker's recovery will pick it up", job_id)
+
+
+def dispatcher_for(settings: WebSettings) -> JobDispatcher:
+    """The dispatcher of the web app over ``settings``' data directory and database, with the
+    queue from the environment (``LUMBO_QUEUE_URL``, ``LUMBO_QUEUE_NAME``)."""
+    queue_settings = QueueSettings.from_env(
+        data_dir=settings.data_dir, database_url=settings.database_url
+    )
+    return HueyDispatcher(JobQueue(queue_settings))

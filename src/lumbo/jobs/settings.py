@@ -1,0 +1,119 @@
+"""Typed settings of the task queue, read from the environment only when asked.
+
+==========================  =======================================================================
+``LUMBO_QUEUE_URL``         ``redis://host:6379/0`` (or ``rediss://``, ``unix://``): huey's Redis
+                            storage, shared by web and worker machines. Unset: huey's SQLite storage
+                            in ``<data dir>/queue.db`` (one machine)
+``LUMBO_QUEUE_NAME``        queue name (default ``lumbo``); web and worker must agree
+``LUMBO_JOB_STALE_S``       a ``running`` job whose row was not touched for this long is taken for
+                            orphaned (its worker died) and queued again (default 120; workers touch
+                            their running jobs every 15 s)
+==========================  =======================================================================
+
+The data directory and database are the web service's (``LUMBO_DATA_DIR``,
+``LUMBO_DATABASE_URL``): the worker reads the uploaded files and writes the job rows there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from lumbo.domain.errors import InvalidInput, Problem
+from lumbo.store.settings import ENV_DATABASE_URL, StoreSettings
+
+ENV_QUEUE_URL = "LUMBO_QUEUE_URL"
+ENV_QUEUE_NAME = "LUMBO_QUEUE_NAME"
+ENV_STALE = "LUMBO_JOB_STALE_S"
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+QUEUE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSettings:
+    data_dir: Path
+    database_url: str
+    queue_url: str | None = None
+    queue_name: str = "lumbo"
+    stale_after_s: float = 120.0
+    heartbeat_s: float = 15.0
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.queue_url is not None and not self.queue_url.startswith(REDIS_SCHEMES):
+            problems.append(
+                Problem(ENV_QUEUE_URL, f"must start with one of {list(REDIS_SCHEMES)}", "(hidden)")
+            )
+        if not QUEUE_NAME.match(self.queue_name):
+            problems.append(
+                Problem(ENV_QUEUE_NAME, "must be 1-64 letters, digits, _ . or -", self.queue_name)
+            )
+        if not 1.0 <= self.stale_after_s <= 86_400.0 or self.heartbeat_s >= self.stale_after_s:
+            problems.append(
+                Problem(
+                    ENV_STALE, "must be 1-86400 seconds, above the heartbeat", self.stale_after_s
+                )
+            )
+        if problems:
+            raise InvalidInput(problems, "settings")
+
+    @property
+    def store(self) -> StoreSettings:
+        return StoreSettings(self.database_url)
+
+    @property
+    def uses_redis(self) -> bool:
+        return self.queue_url is not None
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "queue.db"
+
+    def describe(self) -> str:
+        """Where the queue lives, without credentials."""
+        if self.queue_url is None:
+            return f"SQLite {self.sqlite_path} (queue {self.queue_name!r})"
+        scheme, _, rest = self.queue_url.partition("://")
+        host = rest.rsplit("@", 1)[-1]
+        return f"Redis {scheme}://{host} (queue {self.queue_name!r})"
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        data_dir: Path | None = None,
+        database_url: str | None = None,
+    ) -> QueueSettings:
+        """Settings from the environment; ``data_dir``/``database_url`` override theirs (the web
+        app passes its own)."""
+        env = os.environ if environ is None else environ
+        if data_dir is None:
+            data_dir = Path(
+                env.get("LUMBO_DATA_DIR", "").strip() or user_data_dir("lumbo", appauthor=False)
+            )
+        if database_url is None:
+            database_url = (
+                env.get(ENV_DATABASE_URL, "").strip() or f"sqlite:///{data_dir / 'lumbo.db'}"
+            )
+        StoreSettings(database_url).url  # noqa: B018 - a bad URL fails here, naming the variable
+        stale_raw = env.get(ENV_STALE, "").strip()
+        try:
+            stale = float(stale_raw) if stale_raw else 120.0
+        except ValueError:
+            raise InvalidInput(
+                [Problem(ENV_STALE, "must be a number of seconds", stale_raw)], "settings"
+            ) from None
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            queue_url=env.get(ENV_QUEUE_URL, "").strip() or None,
+            queue_name=env.get(ENV_QUEUE_NAME, "").strip() or "lumbo",
+            stale_after_s=stale,
+            heartbeat_s=min(15.0, stale / 4),
+        )
