@@ -46,7 +46,9 @@ def serve_cmd(
             workers=workers,
         )
         return
-    app = create_app(settings)
+    from lumbo.jobs.queue import dispatcher_for
+
+    app = create_app(settings, dispatcher=dispatcher_for(settings))
     if demo:
         from lumbo.web.demo import ensure_demo
 

@@ -108,5 +108,9 @@ def create_app(
 
 
 def app_from_env() -> FastAPI:
-    """Factory for ``uvicorn --factory``: settings from the environment."""
-    return create_app(WebSettings.from_env())
+    """Factory for ``uvicorn --factory``: settings from the environment, jobs dispatched to the
+    task queue (``lumbo.jobs``)."""
+    from lumbo.jobs.queue import dispatcher_for
+
+    settings = WebSettings.from_env()
+    return create_app(settings, dispatcher=dispatcher_for(settings))

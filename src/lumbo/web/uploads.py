@@ -75,6 +75,7 @@ def save_video(
     content_type: str | None,
     movement: str,
     uploaded_by: str | None,
+    record: bool = False,
 ) -> Uploaded:
     problems = check_meta(settings, content_type, movement)
     if problems or content_type is None:
@@ -106,7 +107,12 @@ def save_video(
         job = Job(
             kind=VIDEO_ANALYSIS,
             person_id=person_id,
-            payload={"video_id": video_id, "path": relative.as_posix(), "movement": movement},
+            payload={
+                "video_id": video_id,
+                "path": relative.as_posix(),
+                "movement": movement,
+                "record": record,
+            },
             created_by=uploaded_by,
         )
         video = Video(

@@ -21,6 +21,9 @@ def upload_video(
     movement: Annotated[str, Form(min_length=1, max_length=64)],
     scope: Patient,
     ctx: Ctx,
+    record: Annotated[
+        bool, Form(description="store the result as the patient's video measurement")
+    ] = False,
 ) -> dict[str, Any]:
     """Store a video and queue its analysis; poll ``GET /api/jobs/{job_id}``."""
     done = save_video(
@@ -33,6 +36,7 @@ def upload_video(
         content_type=file.content_type,
         movement=movement,
         uploaded_by=scope.user.id,
+        record=record,
     )
     return {"video": done.video.to_json(), "job": done.job.to_json()}
 
