@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from hypothesis import strategies as st
@@ -240,6 +241,8 @@ def sample_library() -> Library:
 
 # --- random techniques and libraries ------------------------------------------------------------
 
+_SAMPLE = sample_library()
+
 _ROLES = [r.value for r in Role]
 _DIRS = [d.value for d in MoveDirection]
 _POS = [p.value for p in Position]
@@ -256,49 +259,58 @@ def _subset(
     )
 
 
-@st.composite
-def doses(draw: st.DrawFn) -> dict[str, Any]:
-    kind = draw(st.sampled_from(sorted(_DOSES)))
+def _pick(rng: random.Random, values: list[str], lo: int, hi: int) -> list[str]:
+    return sorted(rng.sample(values, rng.randint(lo, hi)))
+
+
+def random_dose(rng: random.Random) -> dict[str, Any]:
+    kind = rng.choice(sorted(_DOSES))
     dose = dict(_DOSES[kind])
-    dose["sets"] = draw(st.integers(1, 4))
+    dose["sets"] = rng.randint(1, 4)
     if "hold_s" in dose:
-        dose["hold_s"] = draw(st.integers(5, 60))
+        dose["hold_s"] = rng.randint(5, 60)
     if "reps" in dose:
-        dose["reps"] = draw(st.integers(3, 15))
+        dose["reps"] = rng.randint(3, 15)
     if "work_s" in dose:
-        dose["work_s"] = draw(st.integers(20, 120))
+        dose["work_s"] = rng.randint(20, 120)
     if kind in {"hold", "contract_relax"}:
-        dose["intensity_target"] = draw(st.integers(0, 7))
-    dose["per_side"] = draw(st.booleans()) if kind not in {"breaths", "education"} else False
+        dose["intensity_target"] = rng.randint(0, 7)
+    dose["per_side"] = rng.random() < 0.5 if kind not in {"breaths", "education"} else False
     return dose
 
 
-@st.composite
-def techniques(draw: st.DrawFn, tid: str) -> Technique:
+def random_technique(rng: random.Random, tid: str) -> Technique:
+    """A random valid technique (every attribute drawn from ``rng``)."""
     return tech(
         tid,
-        draw(st.sampled_from(_ROLES)),
-        directions=draw(_subset(_DIRS, 1, 2)),
-        end_range=draw(st.booleans()),
-        load=draw(st.sampled_from([x.value for x in Load])),
-        neural_tension=draw(st.sampled_from([x.value for x in NeuralTension])),
-        mode=draw(st.sampled_from([x.value for x in Mode])),
-        positions=draw(_subset(_POS, 1, 2)),
-        equipment=draw(_subset(_EQUIP, 0, 1)),
-        regions=draw(_subset(_REGIONS, 1, 3)),
-        addresses=draw(_subset(list(FINDING_CODES), 0, 3)),
-        contraindications=draw(_subset(_CONDITIONS + list(FINDING_CODES), 0, 1)),
-        dose=draw(doses()),
+        rng.choice(_ROLES),
+        directions=_pick(rng, _DIRS, 1, 2),
+        end_range=rng.random() < 0.5,
+        load=rng.choice([x.value for x in Load]),
+        neural_tension=rng.choice([x.value for x in NeuralTension]),
+        mode=rng.choice([x.value for x in Mode]),
+        positions=_pick(rng, _POS, 1, 2),
+        equipment=_pick(rng, _EQUIP, 0, 1),
+        regions=_pick(rng, _REGIONS, 1, 3),
+        addresses=_pick(rng, list(FINDING_CODES), 0, 3),
+        contraindications=_pick(rng, _CONDITIONS + list(FINDING_CODES), 0, 1),
+        dose=random_dose(rng),
     )
+
+
+def techniques(tid: str) -> st.SearchStrategy[Technique]:
+    return st.randoms(use_true_random=False).map(lambda rng: random_technique(rng, tid))
 
 
 @st.composite
 def libraries(draw: st.DrawFn, min_size: int = 8, max_size: int = 30) -> Library:
-    """A random valid library; the sample library's techniques are mixed in half of the time."""
+    """A random valid library; the sample library's techniques are mixed in half of the time.
+    Attributes come from one hypothesis-controlled Random (fast to draw, reproducible)."""
+    rng = draw(st.randoms(use_true_random=False))
     n = draw(st.integers(min_size, max_size))
-    items = [draw(techniques(f"t{i:02d}")) for i in range(n)]
+    items = [random_technique(rng, f"t{i:02d}") for i in range(n)]
     if draw(st.booleans()):
-        items += list(sample_library().techniques)
+        items += list(_SAMPLE.techniques)
     return Library(items)
 
 

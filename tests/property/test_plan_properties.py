@@ -233,7 +233,7 @@ def logged(draw: st.DrawFn, plan: Plan) -> tuple[list[SessionLog], list[CheckIn]
     return logs, checkins
 
 
-@settings(deadline=None, max_examples=200)
+@settings(deadline=None, max_examples=120)
 @given(intake_docs(measurements=False), assessments(), libraries(), st.data())
 def test_adjusted_plans_keep_every_rule(
     doc: dict[str, Any], assessment: Assessment, lib: Library, data: st.DataObject
