@@ -340,3 +340,17 @@ def test_plan_view_shows_dose_in_words_and_why() -> None:
     assert dose_words(block.dose) in text
     referral = plan.model_copy(update={"status": "referral_required", "weeks": ()})
     assert plan_lines(referral, lib)[0].startswith("No plan")
+
+
+def test_caution_flags_are_carried_into_the_plan() -> None:
+    a = assessment_with(EVERYTHING)
+    cautious = a.model_copy(
+        update={
+            "referral": Referral(
+                required=False, urgency="none", cautions=("night pain not screened",)
+            )
+        }
+    )
+    plan = build_plan(make_intake(), cautious, sample_library())
+    assert plan.status == "ok"
+    assert plan.notes[0] == "Caution: night pain not screened"

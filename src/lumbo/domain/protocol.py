@@ -225,7 +225,8 @@ def build_plan(intake: Intake, assessment: Assessment, library: Library | None =
             for p in d.picks
         )
     weeks, coverage = _weeks(idx, plan_weeks, person, severity, budget, findings)
-    notes = _notes(idx, findings, coverage, excluded, person, prefs.minutes_per_session)
+    cautions = tuple(f"Caution: {c}" for c in assessment.referral.cautions)
+    notes = cautions + _notes(idx, findings, coverage, excluded, person, prefs.minutes_per_session)
     return Plan(
         status="ok",
         person_id=intake.person.id,
