@@ -11,19 +11,21 @@ $(BIN)/python:
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PY) -m pip install --quiet -e '.[vision]'
+	$(PY) -m pip install --quiet -e '.[vision,web]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(PY) -m pip install --quiet -e '.[vision,dev]'
+	$(PY) -m pip install --quiet -e '.[vision,web,dev]'
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## make run: create .venv, install, and run the main job (assess + plan the example intake).
+## make run: create .venv, install, and start the web service on the embedded SQLite default;
+## on first run it creates a demo clinician and a demo patient (the example intake) and prints
+## the URL and how to sign in. `lumbo demo` still assesses and plans the example in the terminal.
 run: install
-	$(BIN)/lumbo demo
+	$(BIN)/lumbo serve --demo
 
 ## make lint: ruff + strict mypy.
 lint: install-dev
