@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -354,3 +357,30 @@ def test_caution_flags_are_carried_into_the_plan() -> None:
     plan = build_plan(make_intake(), cautious, sample_library())
     assert plan.status == "ok"
     assert plan.notes[0] == "Caution: night pain not screened"
+
+
+def test_same_bytes_across_processes_with_different_hash_seeds(
+    example_intake: dict[str, Any],
+) -> None:
+    """String hashing differs per process; the plan must not depend on set or dict order."""
+    script = (
+        "import hashlib, json, sys\n"
+        "from lumbo.domain.assessment import assess\n"
+        "from lumbo.domain.intake import parse_intake\n"
+        "from lumbo.domain.protocol import build_plan\n"
+        "i = parse_intake(json.loads(sys.stdin.read()))\n"
+        "text = json.dumps(build_plan(i, assess(i)).to_json())\n"
+        "print(hashlib.sha256(text.encode()).hexdigest())\n"
+    )
+    digests = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            input=json.dumps(example_intake),
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1
