@@ -65,24 +65,25 @@ class SlotSpec:
 
 
 def _why(idx: Index, spec: SlotSpec, codes: tuple[str, ...], severity: dict[str, str]) -> str:
+    """The "why this exercise" text: what it addresses, its part, the technique's rationale."""
     t = idx.infos[spec.tid].t
     parts = []
     if codes:
         parts.append(
-            "addresses "
-            + ", ".join(f"{c.lower().replace('_', ' ')} ({severity[c]})" for c in codes)
+            "For "
+            + ", ".join(f"{c.lower().replace('_', ' ')} ({severity.get(c, '?')})" for c in codes)
         )
     if spec.stage == 5 and t.role is Role.breath:
-        parts.append("slow breathing to settle at the end of the session")
+        role = "slow breathing to settle at the end of the session"
     else:
-        parts.append(_ROLE_WORDS[t.role])
+        role = _ROLE_WORDS[t.role]
+    parts.append(role[0].upper() + role[1:])
     if spec.partner is not None:
         parts.append(
-            f"paired with {idx.infos[spec.partner].t.name} (release is never left unstable)"
+            f"Paired with {idx.infos[spec.partner].t.name}: a release is never left unstabilized"
         )
     parts.append(t.rationale.strip().split(". ")[0].rstrip("."))
-    text = "; ".join(parts) + "."
-    return text[0].upper() + text[1:]
+    return ". ".join(parts) + "."
 
 
 def fit_session(
