@@ -341,7 +341,8 @@ def _notes(
         )
         if tensioners:
             notes.append(
-                "Neural mechanosensitivity: sliders come before tensioners; tensioners ("
+                "Neural mechanosensitivity or radicular symptoms: sliders come before tensioners; "
+                "tensioners ("
                 + ", ".join(tensioners)
                 + ") are never used in phase 1 and only after a slider has been done."
             )
