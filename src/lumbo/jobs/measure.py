@@ -22,14 +22,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from lumbo.domain.errors import Conflict, InvalidInput, LumboError
 from lumbo.store.db import Store
 from lumbo.store.jobs import VIDEO_ANALYSIS, Job, JobRepository, Video
-from lumbo.store.tables import VideoMeasurementRow
+from lumbo.store.records import VideoMeasurementRecord
+from lumbo.store.repository import SqlAlchemyRepository
 from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
 
 log = logging.getLogger("lumbo.jobs")
@@ -127,24 +128,34 @@ def heartbeat(writer: ProgressWriter, every_s: float) -> Iterator[threading.Even
         thread.join()
 
 
+class _Capturing(SqlAlchemyRepository):
+    """The journey repository, remembering the id of the video measurement it adds."""
+
+    added: str | None = None
+
+    def add_video_measurement(self, measurement: VideoMeasurementRecord) -> None:
+        super().add_video_measurement(measurement)
+        self.added = measurement.id
+
+
 class _FinishOnCommit(SqlAlchemyUnitOfWork):
-    """A unit of work whose commit also ends the job ``done`` with its result (which names the
-    video measurement the service added)."""
+    """A unit of work whose commit also ends the job ``done`` with its result, naming the video
+    measurement the service added: one transaction."""
 
     def __init__(self, sessions: sessionmaker[Session], job_id: str, result: dict[str, Any]):
         super().__init__(sessions)
         self.job_id = job_id
         self.result = result
 
+    def __enter__(self) -> Self:
+        entered = super().__enter__()
+        self.journeys = _Capturing(self.session)
+        return entered
+
     def commit(self) -> None:
-        session = self.session
-        added = [
-            o.id
-            for o in (*session.new, *session.identity_map.values())
-            if isinstance(o, VideoMeasurementRow)
-        ]
-        self.result["recorded_measurement_id"] = added[0] if added else None
-        JobRepository(session).finish(self.job_id, self.result)
+        added = self.journeys.added if isinstance(self.journeys, _Capturing) else None
+        self.result["recorded_measurement_id"] = added
+        JobRepository(self.session).finish(self.job_id, self.result)
         super().commit()
 
 
@@ -202,6 +213,7 @@ def _measure(work: Work, writer: ProgressWriter) -> dict[str, Any]:
 
 def _store(store: Store, work: Work, data: dict[str, Any]) -> None:
     if not work.record:
+        data["recorded_measurement_id"] = None
         with store.uow() as uow:
             JobRepository(uow.session).finish(work.job.id, data)
             uow.commit()

@@ -46,7 +46,7 @@ def orphaned_jobs(
             .order_by(JobRow.created_at, JobRow.id)
         ).all()
         uow.commit()
-    return list(queued)
+    return [*stale, *(job_id for job_id in queued if job_id not in stale)]
 
 
 def requeue_if_running(store: Store, job_id: str) -> bool:
