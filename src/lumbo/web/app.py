@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lumbo.store.db import Store, open_store
 from lumbo.store.jobs import JobDispatcher, NoDispatch
-from lumbo.web import errors
+from lumbo.web import errors, pages
 from lumbo.web.deps import AppContext
 from lumbo.web.routes import admin, auth, patients, plans, reassessments, records, videos
 from lumbo.web.settings import WebSettings
@@ -98,6 +98,8 @@ def create_app(
     errors.install(app)
     for module in (auth, patients, plans, records, reassessments, videos, admin):
         app.include_router(module.router, prefix="/api")
+
+    pages.install(app)  # server-rendered pages and /static (lumbo.web.pages)
 
     @app.get("/api/health", tags=["health"])
     def health() -> dict[str, Any]:

@@ -1,0 +1,191 @@
+"""Clinician pages: patient list with alerts, assessment, plan (swap, approve), technique cards,
+progress. Each handler calls the services (through ``views``) and renders a template."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from lumbo.domain.errors import Conflict, InvalidInput
+from lumbo.domain.knowledge import library
+from lumbo.domain.knowledge.describe import describe_dose
+from lumbo.services import plan_edit
+from lumbo.web import audit
+from lumbo.web.auth import Forbidden
+from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, OwnPatient, Patient
+from lumbo.web.pages import views
+from lumbo.web.pages.common import PageRoute, render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def patient_nav(scope_person_id: str, name: str | None, active: str) -> dict[str, str | None]:
+    return {"person_id": scope_person_id, "person_name": name, "active": active}
+
+
+@router.get("/patients", response_class=HTMLResponse)
+def patients(
+    request: Request, principal: CurrentPrincipal, ctx: Ctx, access: AccessDep
+) -> HTMLResponse:
+    if principal.user.role != "clinician":
+        raise Forbidden("the patient list is for clinicians")
+    audit.record(ctx.store, principal.user, access, None)
+    rows = views.patient_rows(ctx.store, principal.user.id, date.today())
+    rows.sort(key=lambda r: (-len(r.alerts), r.name))
+    return render(
+        request, "patients.html", {"title": "Your patients", "rows": rows}, principal=principal
+    )
+
+
+@router.get("/patients/{person_id}", response_class=HTMLResponse)
+def patient_home(scope: Patient) -> RedirectResponse:
+    page = "assessment" if scope.user.role == "clinician" else "today"
+    return RedirectResponse(f"/patients/{scope.person_id}/{page}", status_code=303)
+
+
+@router.get("/patients/{person_id}/assessment", response_class=HTMLResponse)
+def assessment(
+    request: Request, scope: OwnPatient, principal: CurrentPrincipal, ctx: Ctx
+) -> HTMLResponse:
+    view = views.assessment_view(ctx.store, scope.person_id)
+    context = {
+        "title": "Assessment",
+        **patient_nav(scope.person_id, scope.person.external_ref, "assessment"),
+        **view,
+    }
+    return render(request, "assessment.html", context, principal=principal)
+
+
+def _plan_page(
+    request: Request,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    person_id: str,
+    name: str | None,
+    *,
+    error: list[str] | None = None,
+    notice: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    view = views.plan_view(ctx.store, person_id, library(), date.today())
+    context = {
+        "title": "Plan",
+        **patient_nav(person_id, name, "plan"),
+        **view,
+        "error": error,
+        "notice": notice,
+    }
+    return render(request, "plan.html", context, principal=principal, status=status)
+
+
+@router.get("/patients/{person_id}/plan", response_class=HTMLResponse)
+def plan(
+    request: Request,
+    scope: Patient,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    done: str | None = None,
+) -> HTMLResponse:
+    notice = {
+        "swap": "Technique swapped: a new plan version was stored.",
+        "approve": "Plan approved.",
+    }
+    return _plan_page(
+        request,
+        principal,
+        ctx,
+        scope.person_id,
+        scope.person.external_ref,
+        notice=notice.get(done or ""),
+    )
+
+
+@router.post("/patients/{person_id}/plan/swap", response_class=HTMLResponse)
+def swap(
+    request: Request,
+    scope: OwnPatient,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    plan_version: Annotated[int, Form(ge=1)],
+    technique: Annotated[str, Form(min_length=1, max_length=64)],
+    replacement: Annotated[str, Form(min_length=1, max_length=64)],
+    from_week: Annotated[int | None, Form(ge=1, le=12)] = None,
+) -> Response:
+    try:
+        plan_edit.swap_technique(
+            ctx.store.uow(),
+            scope.person_id,
+            plan_version=plan_version,
+            technique=technique,
+            replacement=replacement,
+            from_week=from_week,
+            on=date.today(),
+            actor_id=scope.user.id,
+        )
+    except (InvalidInput, Conflict) as exc:
+        lines = (
+            [f"{p.path}: {p.message}" for p in exc.problems]
+            if isinstance(exc, InvalidInput)
+            else [str(exc)]
+        )
+        status = 422 if isinstance(exc, InvalidInput) else 409
+        name = scope.person.external_ref
+        return _plan_page(
+            request, principal, ctx, scope.person_id, name, error=lines, status=status
+        )
+    return RedirectResponse(f"/patients/{scope.person_id}/plan?done=swap", status_code=303)
+
+
+@router.post("/patients/{person_id}/plan/approve", response_class=HTMLResponse)
+def approve(
+    request: Request,
+    scope: OwnPatient,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    plan_version: Annotated[int, Form(ge=1)],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        plan_edit.approve_plan(
+            ctx.store.uow(),
+            scope.person_id,
+            plan_version=plan_version,
+            actor_id=scope.user.id,
+            note=note.strip() or None,
+        )
+    except Conflict as exc:
+        name = scope.person.external_ref
+        return _plan_page(
+            request, principal, ctx, scope.person_id, name, error=[str(exc)], status=409
+        )
+    return RedirectResponse(f"/patients/{scope.person_id}/plan?done=approve", status_code=303)
+
+
+@router.get("/techniques/{technique_id}", response_class=HTMLResponse)
+def technique(request: Request, technique_id: str, principal: CurrentPrincipal) -> HTMLResponse:
+    lib = library()
+    t = lib.get(technique_id)
+    alternatives = [(a, lib.get(a).name) for a in plan_edit.declared_alternatives(lib, t.id)]
+    context = {
+        "title": t.name,
+        "t": t,
+        "dose": describe_dose(t.dose),
+        "alternatives": alternatives,
+    }
+    return render(request, "technique.html", context, principal=principal)
+
+
+@router.get("/patients/{person_id}/progress", response_class=HTMLResponse)
+def progress(
+    request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
+) -> HTMLResponse:
+    view = views.progress_view(ctx.store, scope.person_id, date.today())
+    context = {
+        "title": "Progress",
+        **patient_nav(scope.person_id, scope.person.external_ref, "progress"),
+        **view,
+    }
+    return render(request, "progress.html", context, principal=principal)

@@ -1,0 +1,132 @@
+"""Video pages: upload (``uploads.save_video``, the same as ``POST /api/.../videos``), live job
+progress (video.js polls ``GET /api/jobs/{id}``), and accepting a finished measurement into the
+record (``journey.record_video_measurement``). A result is accepted once."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from lumbo.domain.errors import Conflict, InvalidInput
+from lumbo.services import journey, patient_records
+from lumbo.web.audit import open_job
+from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, Patient
+from lumbo.web.pages.clinician import patient_nav
+from lumbo.web.pages.common import PageRoute, render
+from lumbo.web.uploads import save_video
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+MOVEMENTS = (
+    ("trunk_flexion", "Trunk flexion (side view)"),
+    ("trunk_extension", "Trunk extension (side view)"),
+    ("lateral_flexion", "Side-bending (front or back view)"),
+    ("rotation", "Rotation"),
+)
+
+
+def _videos_page(
+    request: Request,
+    scope: Patient,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    *,
+    job: str | None = None,
+    errors: list[str] | None = None,
+    notice: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    jobs = patient_records.jobs(ctx.store.uow(), scope.person_id)
+    recorded = patient_records.measurements(ctx.store.uow(), scope.person_id)
+    results = [m["result"] for m in recorded]
+    rows: list[dict[str, Any]] = []
+    for j in reversed(jobs):
+        rows.append({**j, "accepted": j["result"] is not None and j["result"] in results})
+    context = {
+        "title": "Videos",
+        **patient_nav(scope.person_id, scope.person.external_ref, "videos"),
+        "movements": MOVEMENTS,
+        "videos": {
+            v["job_id"]: v for v in patient_records.videos(ctx.store.uow(), scope.person_id)
+        },
+        "jobs": rows,
+        "live": job,
+        "measurements": recorded,
+        "errors": errors,
+        "notice": notice,
+        "max_mb": ctx.settings.max_upload_bytes // (1024 * 1024),
+    }
+    return render(request, "videos.html", context, principal=principal, status=status)
+
+
+@router.get("/patients/{person_id}/videos", response_class=HTMLResponse)
+def videos(
+    request: Request,
+    scope: Patient,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    job: str | None = None,
+    accepted: str | None = None,
+) -> HTMLResponse:
+    notice = "The measurement is now part of the record." if accepted else None
+    return _videos_page(request, scope, principal, ctx, job=job, notice=notice)
+
+
+@router.post("/patients/{person_id}/videos", response_class=HTMLResponse)
+def upload(
+    request: Request,
+    scope: Patient,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    file: Annotated[UploadFile, File()],
+    movement: Annotated[str, Form(max_length=64)],
+) -> Response:
+    try:
+        done = save_video(
+            ctx.store,
+            ctx.settings,
+            ctx.dispatcher,
+            person_id=scope.person_id,
+            stream=file.file,
+            filename=file.filename,
+            content_type=file.content_type,
+            movement=movement,
+            uploaded_by=scope.user.id,
+        )
+    except InvalidInput as exc:
+        lines = [f"{p.path}: {p.message}" for p in exc.problems]
+        return _videos_page(request, scope, principal, ctx, errors=lines, status=422)
+    url = f"/patients/{scope.person_id}/videos?job={done.job.id}"
+    return RedirectResponse(url, status_code=303)
+
+
+@router.post("/patients/{person_id}/videos/accept", response_class=HTMLResponse)
+def accept(
+    request: Request,
+    scope: Patient,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    access: AccessDep,
+    job_id: Annotated[str, Form(min_length=1, max_length=64)],
+) -> Response:
+    job = open_job(ctx.store, scope.user, job_id, access)
+    problem = None
+    if job.person_id != scope.person_id:
+        problem = "this job belongs to another patient"
+    elif job.status != "done" or job.result is None:
+        problem = f"the analysis is {job.status}: there is no result to accept yet"
+    elif any(
+        m["result"] == job.result
+        for m in patient_records.measurements(ctx.store.uow(), scope.person_id)
+    ):
+        raise Conflict("this measurement is already in the record")
+    if problem is not None:
+        return _videos_page(request, scope, principal, ctx, errors=[problem], status=409)
+    movement = str(job.payload.get("movement", "unknown"))
+    journey.record_video_measurement(
+        ctx.store.uow(), scope.person_id, movement, json.dumps(job.result)
+    )
+    url = f"/patients/{scope.person_id}/videos?accepted={job.id}"
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,238 @@
+"""View models of the pages: plain dicts and dataclasses assembled from the services' results.
+
+Everything here reads through the same services as the JSON API and the CLI
+(``lumbo.services.journey``, ``patient_records``, ``plan_edit``); it only arranges their answers
+for the templates (grouping, labels, which alerts to show first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from lumbo.cli._guide import OVERSTRETCH, dose_text, timed_phases
+from lumbo.cli.assessment_view import _score_rows
+from lumbo.domain.assessment_model import Assessment
+from lumbo.domain.explain import REGION_TITLES, plain_finding, what_this_means, where
+from lumbo.domain.knowledge import Library
+from lumbo.domain.plan_view import dose_words
+from lumbo.domain.protocol_model import Session
+from lumbo.reports.svg import Series, adherence_calendar, prom_chart, rom_chart, trend_chart
+from lumbo.services import journey, patient_records, plan_edit
+from lumbo.store.db import Store
+
+RULE_NAMES = {
+    "flynn_manipulation": "Flynn 2002 manipulation rule",
+    "hicks_stabilization": "Hicks 2005 stabilization rule (success)",
+    "hicks_stabilization_failure": "Hicks 2005 stabilization rule (failure)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PatientRow:
+    id: str
+    name: str
+    adherence_pct: float | None
+    last_session: str | None
+    sessions_logged: int
+    plan_version: int | None
+    alerts: list[tuple[str, str]] = field(default_factory=list)  # (kind, text)
+
+
+def patient_row(store: Store, person_id: str, on: date) -> PatientRow:
+    summary = patient_records.summary(store.uow(), person_id)
+    prog = journey.progress(store.uow(), person_id, on).to_json()
+    versions = patient_records.plan_versions(store.uow(), person_id)
+    alerts: list[tuple[str, str]] = []
+    referral = summary["referral"]
+    if referral and referral["required"]:
+        urgency = "emergency" if referral["urgency"] == "emergency" else "before starting"
+        alerts.append(("referral", f"Referral required ({urgency})"))
+    red = [s for s in prog["sessions"] if s["warning_signs"]]
+    if red:
+        last = red[-1]
+        alerts.append(("red", f"Red response: week {last['week']} session {last['session_index']}"))
+    latest = next((v["adjustment"] for v in reversed(versions) if v["adjustment"]), None)
+    for alert in (latest or {}).get("alerts", []):
+        kind = "review" if alert["kind"] == "clinician_review" else "referral"
+        alerts.append((kind, alert["reason"]))
+    sessions = prog["sessions"]
+    return PatientRow(
+        id=person_id,
+        name=summary["external_ref"] or person_id,
+        adherence_pct=prog["adherence"]["percent"],
+        last_session=max((s["performed_on"] for s in sessions), default=None),
+        sessions_logged=len(sessions),
+        plan_version=summary["plan_version"],
+        alerts=alerts,
+    )
+
+
+def patient_rows(store: Store, owner_id: str, on: date) -> list[PatientRow]:
+    persons = patient_records.persons_of_owner(store.uow(), owner_id)
+    return [patient_row(store, p.id, on) for p in persons]
+
+
+def assessment_view(store: Store, person_id: str) -> dict[str, Any]:
+    found = patient_records.assessments(store.uow(), person_id)
+    if not found:
+        return {"assessment": None}
+    latest = found[-1]
+    a = Assessment.model_validate(latest["assessment"])
+    regions: dict[str, list[dict[str, Any]]] = {}
+    for f in a.findings:
+        regions.setdefault(f.region, []).append(
+            {
+                "code": f.code,
+                "where": where(f),
+                "severity": f.severity.value,
+                "plain": plain_finding(f),
+                "evidence": list(f.evidence),
+            }
+        )
+    order = list(REGION_TITLES)
+    grouped = [
+        (REGION_TITLES.get(r, r), regions[r])
+        for r in sorted(regions, key=lambda r: order.index(r) if r in order else 99)
+    ]
+    rules = [
+        {"name": RULE_NAMES.get(k, k), **r.model_dump(mode="json")} for k, r in a.rules.items()
+    ]
+    return {
+        "assessment": a,
+        "created_at": latest["created_at"][:10],
+        "count": len(found),
+        "scores": _score_rows(a.scores),
+        "regions": grouped,
+        "rules": rules,
+        "meaning": what_this_means(a),
+    }
+
+
+def plan_view(store: Store, person_id: str, library: Library, on: date) -> dict[str, Any]:
+    view = plan_edit.plan_with_approval(store.uow(), person_id)
+    today = journey.today(store.uow(), person_id, on)
+    plan = view.plan.plan
+
+    def name(tid: str) -> str:
+        return library.get(tid).name if tid in library else tid
+
+    weeks = []
+    for w in plan.weeks:
+        sessions = list(w.sessions)
+        same = bool(sessions) and all(s.blocks == sessions[0].blocks for s in sessions)
+        shown = sessions[:1] if same else sessions
+        weeks.append(
+            {
+                "week": w.week,
+                "phase": w.phase_name or w.phase,
+                "reassessment": w.reassessment,
+                "repeat": len(sessions) if same else 1,
+                "sessions": [_session_rows(s, name) for s in shown],
+            }
+        )
+    used = sorted(
+        {b.technique for w in plan.weeks[today.week - 1 :] for s in w.sessions for b in s.blocks}
+    )
+    swaps = [
+        {"technique": t, "name": name(t), "options": [(o, name(o)) for o in options]}
+        for t in used
+        if t in library and (options := plan_edit.declared_alternatives(library, t))
+    ]
+    return {
+        "version": view.plan.version,
+        "reason": view.plan.reason,
+        "approval": view.approval,
+        "plan": plan,
+        "weeks": weeks,
+        "current_week": today.week,
+        "swaps": swaps,
+        "excluded": [(name(e.technique), "; ".join(e.reasons)) for e in plan.excluded],
+        "notes": list(plan.notes),
+    }
+
+
+def _session_rows(s: Session, name: Any) -> dict[str, Any]:
+    blocks = []
+    for i, b in enumerate(s.blocks):
+        j = b.pairs_with
+        pairs = None if j is None or j >= len(s.blocks) else (j + 1, name(s.blocks[j].technique))
+        blocks.append(
+            {
+                "n": i + 1,
+                "technique": b.technique,
+                "name": name(b.technique),
+                "stage": (b.stage or b.role.value).replace("warmup", "warm-up"),
+                "dose": dose_words(b.dose),
+                "minutes": b.estimated_minutes,
+                "why": b.why,
+                "pairs": pairs,
+            }
+        )
+    return {"index": s.index, "minutes": s.estimated_minutes, "blocks": blocks}
+
+
+def player_data(session: Session, library: Library) -> list[dict[str, Any]]:
+    """What the session player needs per block (the same phases and dose text as ``lumbo
+    session``'s guide)."""
+    out = []
+    for b in session.blocks:
+        t = library.get(b.technique) if b.technique in library else None
+        d = b.dose
+        out.append(
+            {
+                "technique": b.technique,
+                "name": t.name if t else b.technique,
+                "role": b.role.value,
+                "dose": dose_text(d),
+                "why": b.why,
+                "steps": list(t.steps) if t else [],
+                "cues": list(t.cues) if t else [],
+                "kind": d.kind,
+                "sets": d.sets,
+                "reps": d.reps,
+                "hold_s": d.hold_s,
+                "rest_s": d.rest_s,
+                "per_side": d.per_side,
+                "intensity_target": d.intensity_target,
+                "phases": [[label, seconds] for label, seconds in timed_phases(d)],
+            }
+        )
+    return out
+
+
+OVERSTRETCH_TEXT = OVERSTRETCH
+
+
+def progress_view(store: Store, person_id: str, on: date) -> dict[str, Any]:
+    prog = journey.progress(store.uow(), person_id, on).to_json()
+    measurements = patient_records.measurements(store.uow(), person_id)
+    sessions = prog["sessions"]
+    next_morning = {c["session_id"]: c["pain"] for c in prog["checkins"] if c.get("session_id")}
+    labels = [f"W{s['week']}S{s['session_index']}" for s in sessions]
+    series = [
+        Series("intensity (max)", tuple(s["max_intensity"] for s in sessions), "#0b5394"),
+        Series("pain during", tuple(s["max_pain_during"] for s in sessions), "#a33a00", "6 3"),
+        Series("pain after", tuple(s["max_pain_after"] for s in sessions), "#6a1b9a", "2 2"),
+        Series(
+            "pain next morning",
+            tuple(next_morning.get(s["session_id"]) for s in sessions),
+            "#1e6b30",
+            "8 2 2 2",
+        ),
+    ]
+    return {
+        "progress": prog,
+        "measurements": measurements,
+        "charts": {
+            "rom": rom_chart(prog["rom"]),
+            "proms": prom_chart(prog["proms"]),
+            "adherence": adherence_calendar(prog["adherence"]["by_week"]),
+            "trend": trend_chart(
+                labels,
+                series,
+                limits=[(7, "overstretch guard 7/10"), (5, "pain limit 5/10")],
+            ),
+        },
+    }

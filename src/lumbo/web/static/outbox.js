@@ -1,0 +1,89 @@
+/* lumbo outbox: writes that must survive being offline (session logs).
+ * Each item carries a client-generated id; the JSON API stores an id once, so re-sending is safe
+ * (a replay answers 200 "created: false"). Items stay in localStorage until the server has them. */
+(function () {
+  "use strict";
+  var KEY = "lumbo.outbox.v1";
+  var sending = false;
+  var again = false;
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
+  }
+  function save(items) { localStorage.setItem(KEY, JSON.stringify(items)); }
+  function token() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+  function announce(detail) {
+    document.dispatchEvent(new CustomEvent("lumbo:outbox", { detail: detail }));
+    var el = document.getElementById("outbox-status");
+    if (!el) return;
+    if (detail.pending > 0) {
+      el.textContent = detail.pending + " session log(s) saved on this device, not yet sent" +
+        (detail.offline ? " (offline: they are sent when you are back online)." : ".");
+    } else if (detail.sent > 0) {
+      el.textContent = "All session logs are sent.";
+    } else if (detail.error) {
+      el.textContent = detail.error;
+    }
+  }
+
+  function enqueue(id, url, body) {
+    var items = load().filter(function (it) { return it.id !== id; });
+    items.push({ id: id, url: url, body: body, queued_at: new Date().toISOString() });
+    save(items);
+    return flush();
+  }
+
+  function flush() {
+    if (sending) { again = true; return Promise.resolve(status()); }
+    sending = true;
+    var items = load();
+    var sent = 0;
+    var error = null;
+    var offline = false;
+    function next(i) {
+      if (i >= items.length) return Promise.resolve();
+      var it = items[i];
+      return fetch(it.url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": token() },
+        body: JSON.stringify(it.body)
+      }).then(function (res) {
+        if (res.ok) {
+          sent += 1;
+          save(load().filter(function (x) { return x.id !== it.id; }));
+          return next(i + 1);
+        }
+        if (res.status === 401 || res.status === 403) {
+          error = "Sign in again to send the saved session logs.";
+          return undefined;
+        }
+        return res.json().catch(function () { return {}; }).then(function (body) {
+          /* The server refused this log for good (invalid, or the id holds another log):
+           * keep it visible instead of retrying forever. */
+          error = "A session log could not be saved: " + JSON.stringify(body.detail || res.status);
+          save(load().filter(function (x) { return x.id !== it.id; }));
+          localStorage.setItem(KEY + ".failed", JSON.stringify({ item: it, error: error }));
+          return next(i + 1);
+        });
+      }, function () { offline = true; });
+    }
+    return next(0).then(function () {
+      sending = false;
+      if (again && !offline && !error) { again = false; return flush(); }
+      again = false;
+      var st = { pending: load().length, sent: sent, error: error, offline: offline };
+      announce(st);
+      return st;
+    });
+  }
+
+  function status() { return { pending: load().length, sent: 0, error: null, offline: !navigator.onLine }; }
+
+  window.lumboOutbox = { enqueue: enqueue, flush: flush, pending: function () { return load(); } };
+  window.addEventListener("online", function () { flush(); });
+  if (load().length) { flush(); }
+})();
