@@ -3,7 +3,8 @@
 Everything is measured in this one run on the same video (the Sports2D demo, obtained with pip into
 .cache/test-media like the integration tests; never committed):
 
-1. raw model throughput: the same decoded frames, timing only the BlazePose calls;
+1. raw model throughput: the same decoded frames, timing only the BlazePose calls (best of 3,
+   interleaved with the pipeline runs, because the machine may be shared);
 2. full pipeline throughput (`measure_video`, stride 1) and its ratio to (1) (goal >= 0.9);
 3. `--stride auto` speed-up over (2) (goal >= 2x) and its peak-angle difference (goal <= 1 deg);
 4. peak memory (max RSS of a fresh subprocess) for the video and for the same video repeated 10
@@ -70,7 +71,7 @@ def raw_model_fps(video: Path) -> tuple[int, float]:
     return frames, frames / seconds
 
 
-def repeat_video(src: Path, out: Path, times: int) -> int:
+def repeat_video(src: Path, out: Path, times: int, stop: int | None = None) -> int:
     import cv2
 
     cap = cv2.VideoCapture(str(src))
@@ -81,12 +82,14 @@ def repeat_video(src: Path, out: Path, times: int) -> int:
     written = 0
     for _ in range(times):
         cap = cv2.VideoCapture(str(src))
-        while True:
+        index = 0
+        while stop is None or index < stop:
             ok, frame = cap.read()
             if not ok:
                 break
             writer.write(frame)
             written += 1
+            index += 1
         cap.release()
     writer.release()
     return written
@@ -112,32 +115,44 @@ def peak_memory_mb(video: Path) -> tuple[int, float]:
     return int(data["frames"]), data["maxrss_kb"] / 1024.0
 
 
+REPEATS = 3
+
+
 def main() -> int:
     from lumbo.vision.pipeline import MeasureOptions, measure_video
 
     video = demo_video()
     print(f"video: {video.name} (Sports2D demo), movement {MOVEMENT}, view {VIEW}", flush=True)
+    print(
+        f"timings: best of {REPEATS} interleaved repetitions (the machine may be shared)",
+        flush=True,
+    )
 
-    frames, raw_fps = raw_model_fps(video)
-    t0 = time.perf_counter()
-    full = measure_video(video, MeasureOptions(MOVEMENT, VIEW, stride=1))
-    full_s = time.perf_counter() - t0
-    pipe_fps = full.frames / full_s
-    t0 = time.perf_counter()
-    auto = measure_video(video, MeasureOptions(MOVEMENT, VIEW, stride="auto"))
-    auto_s = time.perf_counter() - t0
+    raw_best, full_best, auto_best = 0.0, float("inf"), float("inf")
+    full = auto = None
+    for _ in range(REPEATS):
+        frames, raw_fps = raw_model_fps(video)
+        raw_best = max(raw_best, raw_fps)
+        t0 = time.perf_counter()
+        full = measure_video(video, MeasureOptions(MOVEMENT, VIEW, stride=1))
+        full_best = min(full_best, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        auto = measure_video(video, MeasureOptions(MOVEMENT, VIEW, stride="auto"))
+        auto_best = min(auto_best, time.perf_counter() - t0)
+    assert full is not None and auto is not None
+    pipe_fps = full.frames / full_best
     extra = auto.processing.get("refinement", {}).get("extra_frames", 0)
 
     print(
-        f"raw model throughput:        {raw_fps:7.1f} frames/s ({frames} frames, model calls only)"
+        f"raw model throughput:        {raw_best:7.1f} frames/s ({frames} frames, model calls only)"
     )
     print(
-        f"full pipeline throughput:    {pipe_fps:7.1f} frames/s ({full.frames} frames, {full_s:.2f} s)"
+        f"full pipeline throughput:    {pipe_fps:7.1f} frames/s ({full.frames} frames, {full_best:.2f} s)"
     )
-    print(f"pipeline / raw:              {pipe_fps / raw_fps:7.3f}   (goal >= 0.9)")
+    print(f"pipeline / raw:              {pipe_fps / raw_best:7.3f}   (goal >= 0.9)")
     print(
-        f"--stride auto speed-up:      {full_s / auto_s:7.2f}x  (stride {auto.stride}, "
-        f"{auto.frames_analysed} + {extra} refinement frames through the model, {auto_s:.2f} s; goal >= 2x)"
+        f"--stride auto speed-up:      {full_best / auto_best:7.2f}x  (stride {auto.stride}, "
+        f"{auto.frames_analysed} + {extra} refinement frames through the model, {auto_best:.2f} s; goal >= 2x)"
     )
     diff = abs(auto.summary["peak_deg"] - full.summary["peak_deg"])
     print(
@@ -147,6 +162,16 @@ def main() -> int:
     for side in ("peak_left_deg", "peak_right_deg"):
         if side in full.summary:
             print(f"  {side}: full {full.summary[side]:.1f}, auto {auto.summary[side]:.1f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        clip = Path(tmp) / "standing.mp4"
+        repeat_video(video, clip, 1, stop=100)
+        c_full = measure_video(clip, MeasureOptions(MOVEMENT, VIEW, stride=1))
+        c_auto = measure_video(clip, MeasureOptions(MOVEMENT, VIEW, stride="auto"))
+        print(
+            "  same, first 100 frames only (no jump): "
+            f"full {c_full.summary['peak_deg']:.1f}, auto {c_auto.summary['peak_deg']:.1f} deg, difference "
+            f"{abs(c_full.summary['peak_deg'] - c_auto.summary['peak_deg']):.1f} deg"
+        )
 
     with tempfile.TemporaryDirectory() as tmp:
         once = Path(tmp) / "once.mp4"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,12 @@ class Frame:
     rgb: UInt8Array
     analysed: bool = True
     """False for a frame between strides, delivered only to keep a refinement buffer."""
+    offset: tuple[int, int] = (0, 0)
+    """Where ``rgb`` sits in the full frame (skipped frames are delivered cropped)."""
+
+
+Box = tuple[int, int, int, int]
+CropSource = Callable[[], "Box | None"]
 
 
 def _bad(message: str, value: object) -> InvalidInput:
@@ -88,7 +94,11 @@ _END = object()
 
 
 def _reader(
-    path: str, stride: int, skipped: bool, out: queue.Queue[Any], stop: threading.Event
+    path: str,
+    stride: int,
+    skipped: CropSource | None,
+    out: queue.Queue[Any],
+    stop: threading.Event,
 ) -> None:
     import cv2
 
@@ -100,12 +110,17 @@ def _reader(
             if not cap.grab():
                 break
             analysed = index % stride == 0
-            if analysed or skipped:
+            box = None if analysed or skipped is None else skipped()
+            if analysed or box is not None:
                 ok, bgr = cap.retrieve()
                 if not ok or bgr is None:
                     break
+                offset = (0, 0)
+                if box is not None:  # only the crop the refinement buffer wants
+                    x0, y0, x1, y1 = box
+                    bgr, offset = bgr[y0:y1, x0:x1], (x0, y0)
                 rgb: UInt8Array = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
-                item = Frame(index, index / fps, rgb, analysed)
+                item = Frame(index, index / fps, rgb, analysed, offset)
                 while not stop.is_set():
                     try:
                         out.put(item, timeout=0.1)
@@ -128,10 +143,11 @@ def _reader(
 
 
 class FrameStream:
-    """Iterate analysed frames (and, with ``skipped=True``, the frames between strides too, marked
-    ``analysed=False``); ``decoded`` is the number of frames read once iteration ends."""
+    """Iterate analysed frames; with ``skipped`` (a function returning the crop box wanted now, or
+    ``None``), also crops of the frames between strides, marked ``analysed=False``. ``decoded`` is
+    the number of frames read once iteration ends."""
 
-    def __init__(self, path: Path, stride: int = 1, skipped: bool = False) -> None:
+    def __init__(self, path: Path, stride: int = 1, skipped: CropSource | None = None) -> None:
         if stride < 1:
             raise _bad("stride must be >= 1", stride)
         self.path = path

@@ -179,7 +179,7 @@ def measure_video(
         from lumbo.vision import refine
 
         buffer = refine.new_buffer(options.movement, info.fps, stride, tilt, options.min_confidence)
-    stream = FrameStream(path, stride, skipped=refining)
+    stream = FrameStream(path, stride, skipped=None if buffer is None else buffer.box)
     started = time.perf_counter()
     try:
         trace = run_pose(stream, estimator, progress, info.frame_count, buffer)

@@ -285,13 +285,13 @@ def new_buffer(
     movement: str, fps: float, stride: int, camera_tilt_deg: float, min_confidence: float
 ) -> ExtremeBuffer:
     # Frames after an extreme: enough to catch a peak the coarse pass missed because it lost
-    # the person right after (fast movements), 0.4 s at ~10 analysed frames/s.
+    # the person right after (fast movements): two more strides.
     return ExtremeBuffer(
         image_angle_fn(movement, camera_tilt_deg),
         stride,
         round(WARMUP_S * fps),
         min_confidence,
-        after_frames=4 * stride,
+        after_frames=2 * stride,
     )
 
 

@@ -83,14 +83,23 @@ class ExtremeBuffer:
             min(height, int(cy + side / 2) + 1),
         )
 
+    def box(self) -> tuple[int, int, int, int] | None:
+        """The crop wanted for the next skipped frames (read by the decoding thread)."""
+        return self._box
+
     def push(self, frame: Frame, pose: Pose | None, track: int | None = None) -> None:
-        h, w = frame.rgb.shape[:2]
-        if frame.analysed and pose is not None:
-            self._update_box(pose, w, h)
-        if self._box is None:
-            return
-        x0, y0, x1, y1 = self._box
-        crop = Crop(frame.index, frame.t_s, (x0, y0), frame.rgb[y0:y1, x0:x1].copy())
+        """Add a frame: an analysed one (full frame) with its pose, or a skipped one, which the
+        decoder already cropped (``frame.offset``)."""
+        if frame.analysed:
+            h, w = frame.rgb.shape[:2]
+            if pose is not None:
+                self._update_box(pose, w, h)
+            if self._box is None:
+                return
+            x0, y0, x1, y1 = self._box
+            crop = Crop(frame.index, frame.t_s, (x0, y0), frame.rgb[y0:y1, x0:x1].copy())
+        else:
+            crop = Crop(frame.index, frame.t_s, frame.offset, frame.rgb)
         self._ring.append(crop)
         for cand in self.candidates.values():
             if cand.remaining > 0:
