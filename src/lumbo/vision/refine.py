@@ -304,7 +304,8 @@ def refine_result(
     min_confidence: float,
 ) -> dict[str, Any]:
     """Refine the summary's extremes in place: from the streaming buffer when it holds the
-    window of the extreme the coarse pass reports, else by seeking in the video."""
+    window of the extreme the coarse pass reports (else the coarse value stays); without a
+    buffer, by seeking in the video."""
     y = result.main_angle()
     kinds = ("max", "min") if "peak_left_deg" in result.summary else ("max",)
     agree = 0
@@ -334,11 +335,13 @@ def refine_result(
                 first_index=cand.index - result.stride,
             )
             sources.append("buffer")
-        if found is None:
+        if found is None and buffer is None:
             found = refine_extreme(
                 path, result, kind, make_estimator, camera_tilt_deg, min_confidence
             )
             sources.append("seek")
+        elif found is None:
+            sources.append("coarse")  # seeking back would cost more than the stride saved
         if found is not None:
             windows.append(found)
     info = apply(result, windows)
