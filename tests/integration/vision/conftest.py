@@ -28,7 +28,17 @@ def _obtain_demo() -> Path:
     wheels = sorted(CACHE.glob("sports2d-*.whl"))
     if not wheels:
         done = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "sports2d", "--no-deps", "--quiet", "-d", str(CACHE)],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "sports2d",
+                "--no-deps",
+                "--quiet",
+                "-d",
+                str(CACHE),
+            ],
             capture_output=True,
             text=True,
             check=False,
@@ -36,7 +46,9 @@ def _obtain_demo() -> Path:
         )
         wheels = sorted(CACHE.glob("sports2d-*.whl"))
         if done.returncode != 0 or not wheels:
-            pytest.skip(f"cannot obtain the sports2d demo video with pip: {done.stderr.strip()[-300:]}")
+            pytest.skip(
+                f"cannot obtain the sports2d demo video with pip: {done.stderr.strip()[-300:]}"
+            )
     with zipfile.ZipFile(wheels[-1]) as wheel:
         data = wheel.read(DEMO_MEMBER)
     tmp = target.with_suffix(".part")
@@ -52,7 +64,9 @@ def demo_video() -> Path:
     return _obtain_demo()
 
 
-def write_clip(src: Path, out: Path, start: int, stop: int, transform: Transform | None = None) -> Path:
+def write_clip(
+    src: Path, out: Path, start: int, stop: int, transform: Transform | None = None
+) -> Path:
     """Frames [start, stop) of ``src``, optionally transformed, written to ``out`` (mp4v)."""
     import cv2
 

@@ -71,14 +71,18 @@ def test_mirrored_side_view_keeps_flexion(traces: Traces) -> None:
     assert abs(orig.summary["peak_deg"] - flip.summary["peak_deg"]) <= 2.0
 
 
-@pytest.mark.parametrize(("clip", "options", "tilt"), [("b", SIDE, 10.0), ("b", SIDE, -8.0), ("a", FRONT, 10.0)])
+@pytest.mark.parametrize(
+    ("clip", "options", "tilt"), [("b", SIDE, 10.0), ("b", SIDE, -8.0), ("a", FRONT, 10.0)]
+)
 def test_rotated_frames_with_matching_camera_tilt_reproduce_angles(
     traces: Traces, clip: str, options: MeasureOptions, tilt: float
 ) -> None:
     span = CLIP_A if clip == "a" else CLIP_B
     base_trace = traces.trace(clip, *span)
     orig = analyse_trace(base_trace, options, fps=FPS, stride=1)
-    rotated_trace = traces.trace(f"{clip}_rot{tilt:+.0f}", *span, rotate_about(_hip_center(base_trace), tilt))
+    rotated_trace = traces.trace(
+        f"{clip}_rot{tilt:+.0f}", *span, rotate_about(_hip_center(base_trace), tilt)
+    )
     level = MeasureOptions(options.movement, options.view, camera_tilt_deg=tilt)
     corrected = analyse_trace(rotated_trace, level, fps=FPS, stride=1)
     uncorrected = analyse_trace(rotated_trace, options, fps=FPS, stride=1)
