@@ -117,7 +117,8 @@ def worker(env: Mapping[str, str], log: Path) -> Proc:
 
 
 class Api(httpx.Client):
-    """Signed in as one user; sends the session's CSRF token with every request."""
+    """Signed in as one user; sends the session's CSRF token with every request. Already open:
+    close it with ``contextlib.closing``."""
 
     def __init__(self, base_url: str, email: str = CLINICIAN, timeout_s: float = 30.0) -> None:
         super().__init__(base_url=base_url, timeout=timeout_s)
