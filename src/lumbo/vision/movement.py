@@ -72,7 +72,9 @@ def detect_reps(t: FloatArray, y: FloatArray, base: float, side: str | None = No
         e = i
         while e < n - 1 and not (y[e] <= lo) and np.isfinite(y[e + 1]):
             e += 1
-        complete = bool(y[e] <= lo)
+        # Complete only if both the onset and the return were seen (not cut by the recording's
+        # edges or by missing samples).
+        complete = bool(y[e] <= lo) and bool(y[s] <= lo)
         seg = y[s : e + 1]
         peak = s + int(np.nanargmax(seg))
         if reps and s <= reps[-1].end:

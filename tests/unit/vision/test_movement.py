@@ -84,6 +84,13 @@ def test_incomplete_rep_is_flagged() -> None:
     assert not rep.complete
 
 
+def test_rep_cut_at_the_start_is_incomplete() -> None:
+    t, y = bends(1, 50.0)
+    start = int(np.argmax(y)) - 5
+    (rep,) = mv.analyse_reps(t[start:], y[start:], 0.0, FS, two_sided=False)
+    assert not rep.complete
+
+
 def test_reps_skip_missing_samples_without_inventing_values() -> None:
     t, y = bends(3, 40.0)
     y = y.copy()
