@@ -18,7 +18,7 @@ from lumbo.domain.intake import Intake
 from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge import library as shipped_library
 from lumbo.domain.knowledge.model import FindingCode, NeuralTension, Role
-from lumbo.domain.progression import Phase, config, max_level
+from lumbo.domain.progression import Phase, config
 from lumbo.domain.protocol_model import STAGES, Block, Excluded, Plan, Session, Stage, Week
 from lumbo.domain.protocol_select import (
     Context,
@@ -243,11 +243,6 @@ def build_plan(intake: Intake, assessment: Assessment, library: Library | None =
     )
 
 
-def planned_level(prior_weeks: int, prior_sessions: int, template_max: int) -> int:
-    """One step per week at most, and only after ``gate.green_sessions`` sessions per step."""
-    return min(prior_weeks, prior_sessions // config().gate.green_sessions, template_max)
-
-
 def _weeks(
     idx: Index,
     plan_weeks: list[tuple[int, Phase, list[Draft]]],
@@ -257,6 +252,7 @@ def _weeks(
     findings: tuple[Finding, ...],
 ) -> tuple[list[Week], dict[str, int | None]]:
     cfg = config()
+    gate = cfg.gate.green_sessions
     prior_weeks: Counter[str] = Counter()
     prior_sessions: Counter[str] = Counter()
     cache: dict[tuple[object, ...], Block] = {}
@@ -271,18 +267,17 @@ def _weeks(
         for s, draft in enumerate(drafts, start=1):
             done = fitted.get(id(draft))
             if done is None:
-                # One step above what was last prescribed at most (a trimmed dose resumes from
-                # where it was, rather than jumping to the planned level).
+                # Level: one step per week at most, one step per `gate` sessions done, within
+                # the template's rules, and one above what was last prescribed at most (a trimmed
+                # dose resumes from where it was rather than jumping to the planned level).
                 specs = [
                     SlotSpec(
                         p.tid,
                         p.stage,
                         min(
-                            planned_level(
-                                prior_weeks[p.tid],
-                                prior_sessions[p.tid],
-                                max_level(idx.infos[p.tid].t.dose),
-                            ),
+                            prior_weeks[p.tid],
+                            prior_sessions[p.tid] // gate,
+                            idx.infos[p.tid].max_level,
                             last_level.get(p.tid, -1) + 1,
                         ),
                         p.partner,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from lumbo.domain.assessment_model import Finding
 from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge.model import EvidenceLevel, NeuralTension, Role, Technique
-from lumbo.domain.progression import Phase, dose_at, tenths
+from lumbo.domain.progression import Phase, dose_at, max_level, tenths
 from lumbo.domain.protocol_model import Dose
 from lumbo.domain.safety import Person
 
@@ -40,6 +40,7 @@ class Info:
     addresses: frozenset[str]
     base_tenths: int
     evidence_rank: int
+    max_level: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,7 @@ def index(lib: Library) -> Index:
             addresses=frozenset(t.addresses),
             base_tenths=tenths(dose_at(t.dose, 0)),
             evidence_rank=_EVIDENCE_RANK[t.evidence.level],
+            max_level=max_level(t.dose),
         )
         for code in sorted(set(t.addresses)):
             by_code.setdefault(code, []).append(t.id)
