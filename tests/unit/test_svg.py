@@ -87,15 +87,21 @@ def test_prom_mcid_line_sits_one_mcid_better_than_baseline() -> None:
     assert psfs_line > psfs_base
 
 
-def test_adherence_calendar_marks_done_missed_and_upcoming() -> None:
-    by_week = [{"week": 1, "planned": 4, "completed": 3}, {"week": 2, "planned": 4, "completed": 0}]
+def test_adherence_calendar_marks_done_missed_due_and_upcoming() -> None:
+    by_week = [
+        {"week": 1, "planned": 4, "completed": 3},
+        {"week": 2, "planned": 4, "completed": 1},
+    ]
     root = parse(adherence_calendar(by_week))
     states = [e.get("class") for e in root.iter() if (e.get("class") or "").startswith("cell-")]
-    assert states.count("cell-done") == 3
-    assert states.count("cell-missed") == 1 + 4
+    assert states.count("cell-done") == 3 + 1
+    assert states.count("cell-missed") == 1  # week 1's fourth session
+    assert states.count("cell-due") == 3  # the current week is not over yet
     assert states.count("cell-upcoming") == 10 * 4
+    weeks = [e.get("data-week") for e in root.iter() if e.get("class") == "cell-missed"]
+    assert weeks == ["1"]
     desc = root.find("s:desc", NS)
-    assert desc is not None and (desc.text or "").startswith("3 of 8 sessions done")
+    assert desc is not None and (desc.text or "").startswith("4 of 8 sessions done")
 
 
 def test_trend_points_are_placed_by_value_and_limits_drawn() -> None:

@@ -163,11 +163,20 @@ def rom_chart(rom: Sequence[dict[str, Any]], *, ident: str = "rom") -> str:
     return _svg(ident, right + 20, height, title, text, body)
 
 
-def _legend(x0: float, y: float, items: list[tuple[str, str]]) -> list[str]:
+def _legend(
+    x0: float,
+    y: float,
+    items: list[tuple[str, str]],
+    strokes: Sequence[str | None] = (),
+) -> list[str]:
     out: list[str] = []
     x = x0
-    for colour, label in items:
-        out.append(f'<rect x="{_n(x)}" y="{_n(y - 9)}" width="10" height="10" fill="{colour}"/>')
+    for i, (colour, label) in enumerate(items):
+        stroke = strokes[i] if i < len(strokes) else None
+        edge = f' stroke="{stroke}" stroke-width="2"' if stroke else ""
+        out.append(
+            f'<rect x="{_n(x)}" y="{_n(y - 9)}" width="10" height="10" fill="{colour}"{edge}/>'
+        )
         out.append(_text(x + 14, y, label))
         x += 24 + 7 * len(label)
     return out
@@ -230,13 +239,15 @@ def adherence_calendar(
     sessions_per_week: int | None = None,
     ident: str = "adherence",
 ) -> str:
-    """A week-by-session grid: filled = done, crossed = missed (week begun, not logged),
-    outlined = to come. ``by_week`` rows carry ``week``, ``planned`` and ``completed``."""
+    """A week-by-session grid: filled = done, crossed = missed (an earlier week, not logged),
+    thick outline = still due this week (the last week of ``by_week``), thin outline = to come.
+    ``by_week`` rows carry ``week``, ``planned`` and ``completed``, up to the current week."""
     title = "Adherence calendar"
     per_week = sessions_per_week or max((int(w["planned"]) for w in by_week), default=0)
     if per_week == 0:
         return _empty(ident, title, "No planned sessions yet.")
     seen = {int(w["week"]): w for w in by_week}
+    current = max(seen, default=0)
     cell, gap, left, top = 22, 4, 70, 30
     body: list[str] = []
     desc: list[str] = []
@@ -252,6 +263,8 @@ def adherence_calendar(
                 state, attrs = "upcoming", f'fill="#fff" stroke="{MUTED}"'
             elif s < completed:
                 state, attrs = "done", f'fill="{DONE}"'
+            elif wk == current:
+                state, attrs = "due", f'fill="#fff" stroke="{DONE}" stroke-width="3"'
             else:
                 state, attrs = "missed", f'fill="#fff" stroke="{MISSED}" stroke-width="2"'
             body.append(
@@ -264,15 +277,21 @@ def adherence_calendar(
                     f'{y + 5}L{x + 5} {y + cell - 5}" stroke="{MISSED}" stroke-width="2"/>'
                 )
         if row is not None:
-            desc.append(f"week {wk}: {completed} of {planned} done")
+            words = "so far (this week)" if wk == current else ""
+            desc.append(f"week {wk}: {completed} of {planned} done {words}".strip())
     width = left + per_week * (cell + gap) + 190
     height = top + weeks * (cell + gap) + 6
-    body += _legend(left, 14, [(DONE, "done"), (MISSED, "missed"), ("#ffffff", "to come")])
+    body += _legend(
+        left,
+        14,
+        [(DONE, "done"), (MISSED, "missed"), ("#fff", "due this week"), ("#fff", "to come")],
+        strokes=[None, None, DONE, MUTED],
+    )
     done_total = sum(int(w["completed"]) for w in by_week)
     planned_total = sum(int(w["planned"]) for w in by_week)
     summary = f"{done_total} of {planned_total} sessions done so far"
     text = summary + (": " + "; ".join(desc) if desc else "") + "."
-    return _svg(ident, max(width, 420), height, title, text, body)
+    return _svg(ident, max(width, 460), height, title, text, body)
 
 
 @dataclass(frozen=True, slots=True)
