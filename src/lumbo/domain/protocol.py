@@ -256,6 +256,7 @@ def _weeks(
     prior_weeks: Counter[str] = Counter()
     prior_sessions: Counter[str] = Counter()
     cache: dict[tuple[object, ...], Block] = {}
+    same: dict[tuple[object, ...], Session] = {}  # weeks whose levels no longer change
     last_level: dict[str, int] = {}
     first_week: dict[str, int | None] = {finding_key(f): None for f in findings}
     weeks = []
@@ -285,7 +286,11 @@ def _weeks(
                     for p in draft.picks
                 ]
                 cap = phase.intensity_cap
-                done = fit_session(idx, specs, budget, cap, person.findings, severity, s, cache)
+                key = (id(draft), cap, tuple(spec.level for spec in specs))
+                done = same.get(key)
+                if done is None:
+                    done = fit_session(idx, specs, budget, cap, person.findings, severity, s, cache)
+                    same[key] = done
                 fitted[id(draft)] = done
                 for b in done.blocks:
                     week_level[b.technique] = max(week_level.get(b.technique, b.level), b.level)
