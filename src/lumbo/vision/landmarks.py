@@ -144,10 +144,10 @@ class Pose:
 
 
 def mirror_pose(pose: Pose, width: float) -> Pose:
-    """The pose a horizontally mirrored frame of ``width`` pixels would show (labels swapped)."""
+    """The pose a horizontally mirrored frame of ``width`` pixels would show: x flipped, left and
+    right labels swapped, depth unchanged."""
     pts = pose.points.copy()
     pts[:, 0] = (width - 1.0) - pts[:, 0]
-    pts[:, 2] = pts[:, 2]
     for a, b in MIRROR_PAIRS:
         pts[[a, b]] = pts[[b, a]]
     return Pose(pts)

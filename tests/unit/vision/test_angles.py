@@ -139,7 +139,7 @@ def test_mirroring_swaps_left_and_right(lateral: float, rotation: float) -> None
         view="front", lateral_deg=lateral, rotation_deg=rotation if lateral == 0 else 0.0
     )
     mirrored = mirror_pose(pose, width=1280.0).points
-    # Mirroring a flipped z too: a mirror keeps depth, so rotation changes sign with the labels.
+    # A mirror keeps depth; with the labels swapped, rotation changes sign.
     g = ang.frontal_sign(mirrored)
     assert g == 1.0
     assert float(ang.lateral_inclination(mirrored, g)) == pytest.approx(-lateral, abs=1e-7)
