@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
@@ -43,8 +42,15 @@ from lumbo.cli.demo import example_intake_text
 from lumbo.store.db import open_store
 from lumbo.store.settings import StoreSettings
 from lumbo.store.tables import SessionLogRow
-from lumbo.web.auth import create_user
-from lumbo.web.settings import WebSettings
+
+try:
+    import httpx
+
+    from lumbo.web.auth import create_user
+    from lumbo.web.settings import WebSettings
+except ImportError as missing:  # the web extra is not installed
+    print(f"bench_service needs the web extra (pip install -e '.[web]'): {missing}")
+    raise SystemExit(1) from None
 
 PATIENTS = 20
 CLIENTS = 8

@@ -32,6 +32,7 @@ from lumbo.store.jobs import VIDEO_ANALYSIS, Job, JobRepository, Video
 from lumbo.store.records import VideoMeasurementRecord
 from lumbo.store.repository import SqlAlchemyRepository
 from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
+from lumbo.store.web_tables import JobRow
 
 log = logging.getLogger("lumbo.jobs")
 
@@ -227,12 +228,15 @@ def _store(store: Store, work: Work, data: dict[str, Any]) -> None:
 
 
 def _fail(store: Store, job_id: str, message: str) -> None:
-    try:
-        with store.uow() as uow:
-            JobRepository(uow.session).fail(job_id, message)
-            uow.commit()
-    except Conflict:
-        log.info("job %s: no longer running; not marked failed", job_id)
+    """Mark the job failed, only while it is still ours (``running``): a job queued again under
+    us belongs to its next run."""
+    with store.uow() as uow:
+        row = uow.session.get(JobRow, job_id, with_for_update=True)
+        if row is None or row.status != "running":
+            log.info("job %s: no longer running; not marked failed", job_id)
+            return
+        JobRepository(uow.session).fail(job_id, message)
+        uow.commit()
 
 
 def run_measure_job(store: Store, data_dir: Path, job_id: str, heartbeat_s: float = 15.0) -> str:
@@ -252,7 +256,10 @@ def run_measure_job(store: Store, data_dir: Path, job_id: str, heartbeat_s: floa
             raise JobLost(job_id)
         data["processing"]["job_seconds"] = round(time.perf_counter() - started, 3)
         data["processing"]["progress_writes"] = writer.writes
-        _store(store, work, data)
+        try:
+            _store(store, work, data)
+        except Conflict as err:  # finish refused: the job left ``running`` under us
+            raise JobLost(job_id) from err
     except JobLost:
         log.warning("job %s: taken away while running (queued again or failed); dropped", job_id)
         return "lost"

@@ -179,3 +179,29 @@ def test_queue_settings_from_the_environment(tmp_path: Path) -> None:
         with pytest.raises(InvalidInput) as err:
             QueueSettings.from_env({**env, **bad})
         assert next(iter(bad)) in str(err.value)
+
+
+@pytest.mark.parametrize("record", [False, True])
+def test_a_job_taken_away_mid_run_is_left_to_its_next_run(
+    store: Store, person: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, record: bool
+) -> None:
+    job = add_job(store, person, tmp_path)
+    if record:
+        with store.uow() as uow:
+            uow.session.execute(
+                update(JobRow)
+                .where(JobRow.id == job.id)
+                .values(payload={**job.payload, "record": True})
+            )
+            uow.commit()
+
+    def requeued_meanwhile(work: measure.Work, writer: ProgressWriter) -> dict[str, object]:
+        assert requeue_if_running(store, work.job.id)  # e.g. a sweep took it for orphaned
+        return {"processing": {}}
+
+    monkeypatch.setattr(measure, "_measure", requeued_meanwhile)
+    assert run_measure_job(store, tmp_path, job.id) == "lost"
+    after = get(store, job.id)
+    assert after.status == "queued" and after.error is None and after.result is None
+    with store.uow() as uow:
+        assert uow.journeys.video_measurements(person) == []  # nothing recorded
