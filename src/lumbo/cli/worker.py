@@ -27,16 +27,17 @@ def worker_cmd(
     from lumbo.jobs.queue import JobQueue
     from lumbo.jobs.settings import QueueSettings
 
+    settings = QueueSettings.from_env()
+    queue = JobQueue(settings)
+    waiting = queue.check()
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    settings = QueueSettings.from_env()
-    queue = JobQueue(settings)
     recovered = queue.recover()
     console.print(
-        f"lumbo worker: queue {settings.describe()}, {workers} worker(s); "
-        f"{len(recovered)} waiting job(s) queued again",
+        f"lumbo worker: queue {settings.describe()} ({waiting} task(s) waiting), "
+        f"{workers} worker(s); {len(recovered)} job(s) from the job table queued again",
         highlight=False,
     )
     consumer = queue.huey.create_consumer(

@@ -12,9 +12,10 @@ import logging
 import threading
 from typing import Any
 
+from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.jobs import recovery
 from lumbo.jobs.measure import run_measure_job
-from lumbo.jobs.settings import QueueSettings
+from lumbo.jobs.settings import ENV_QUEUE_URL, QueueSettings
 from lumbo.store.db import Store, open_store
 from lumbo.store.jobs import JobDispatcher
 from lumbo.web.settings import WebSettings
@@ -62,6 +63,16 @@ class JobQueue:
             if self._store is None:
                 self._store = open_store(self.settings.store)
             return self._store
+
+    def check(self) -> int:
+        """The number of tasks waiting; an unreachable queue is bad input naming its setting."""
+        try:
+            return int(self.huey.pending_count())
+        except Exception as err:
+            raise InvalidInput(
+                [Problem(ENV_QUEUE_URL, f"cannot reach the queue ({type(err).__name__})")],
+                f"settings: queue {self.settings.describe()}",
+            ) from None
 
     def enqueue(self, job_id: str) -> None:
         """Put ``measure_video_job(job_id)`` on the queue."""

@@ -205,3 +205,16 @@ def test_a_job_taken_away_mid_run_is_left_to_its_next_run(
     assert after.status == "queued" and after.error is None and after.result is None
     with store.uow() as uow:
         assert uow.journeys.video_measurements(person) == []  # nothing recorded
+
+
+def test_a_worker_whose_queue_is_unreachable_stops_at_once_naming_the_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lumbo.cli import main
+
+    monkeypatch.setenv("LUMBO_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("LUMBO_DATABASE_URL", raising=False)
+    monkeypatch.setenv("LUMBO_QUEUE_URL", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    assert main(["worker"]) == 2
+    err = capsys.readouterr().err
+    assert "LUMBO_QUEUE_URL: cannot reach the queue" in err and "127.0.0.1:1" in err
