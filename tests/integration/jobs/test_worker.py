@@ -129,8 +129,8 @@ def test_the_redis_queue_carries_jobs_to_the_worker(make_site: Any, clip: bytes)
         assert conn.llen(f"huey.redis.{name}") == 1  # the task is on Redis, not in SQLite
         assert not (site.data_dir / "queue.db").exists()
         worker = site.start_worker()
-        wait_for(lambda: "queue Redis" in worker.output(), 60, "the worker's banner")
-        assert "127.0.0.1:6379" in worker.output()
+        banner = lambda: " ".join(worker.output().split())  # noqa: E731 - the console wraps
+        wait_for(lambda: site.queue_settings.describe() in banner(), 60, "the banner")
         _check_measured(poll(api, job["id"], timeout_s=JOB_TIMEOUT_S)[0])
     finally:
         conn.delete(*list(conn.scan_iter(f"huey.*.{name}*")) or [f"huey.redis.{name}"])
