@@ -11,13 +11,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lumbo.store.db import Store, open_store
 from lumbo.store.jobs import JobDispatcher, NoDispatch
 from lumbo.web import errors, pages
 from lumbo.web.deps import AppContext
+from lumbo.web.input_guard import reject_nul
 from lumbo.web.routes import admin, auth, patients, plans, reassessments, records, videos
 from lumbo.web.settings import WebSettings
 from lumbo.web.uploads import TooLarge
@@ -93,6 +94,7 @@ def create_app(
         summary="Lower-back assessment, safe 12-week protocols, guided sessions, outcomes.",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(reject_nul)],
     )
     app.state.lumbo = AppContext(settings, opened, dispatcher or NoDispatch())
     errors.install(app)

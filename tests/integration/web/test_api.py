@@ -160,3 +160,29 @@ def test_every_access_is_audited_with_who_what_when(world: World) -> None:
     mine = [e for e in entries if e["route"] == "/api/patients/{person_id}/plan"]
     assert mine and mine[0]["actor_role"] == "patient" and mine[0]["action"] == "read"
     assert mine[0]["outcome"] == "allowed" and mine[0]["at"]
+
+
+def test_nul_characters_are_422_on_every_backend(world: World) -> None:
+    """PostgreSQL cannot store NUL in text or JSONB; SQLite can: refused alike, nothing written."""
+    c, person = world.clinician_a, world.person_a
+    before = world.row_counts()
+    got = c.post(
+        f"/api/patients/{person}/measurements",
+        json={"movement": "bend", "result": {"note": "a\x00b", "ok": [1, "\x00"]}},
+    )
+    assert got.status_code == 422
+    assert [p["loc"] for p in got.json()["detail"]] == [
+        ["body", "result", "note"],
+        ["body", "result", "ok", 1],
+    ]
+    assert c.post("/api/patients", json=intake(occupation="nul\x00here")).status_code == 422
+    assert c.get("/api/patients/x%00y").status_code == 422
+    assert c.get(f"/api/patients/{person}/today", params={"on": "\x00"}).status_code == 422
+    upload = c.post(
+        f"/api/patients/{person}/videos",
+        files={"file": ("a.mp4", b"\x00\x00\x00\x18ftypmp42", "video/mp4")},
+        data={"movement": "be\x00nd"},
+    )
+    assert upload.status_code == 422
+    assert upload.json()["detail"][0]["loc"] == ["body", "movement"]
+    assert world.row_counts() == before

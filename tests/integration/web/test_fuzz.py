@@ -23,6 +23,7 @@ from schemathesis.checks import not_a_server_error
 
 from lumbo.web.app import create_app
 from lumbo.web.auth import SESSION_COOKIE
+from tests.integration.store.pg import pg_schema_url
 from tests.integration.web.conftest import make_settings
 from tests.integration.web.world import World, build_world
 
@@ -30,10 +31,16 @@ EXAMPLES_PER_MODE = 40
 SKIPPED = {("POST", "/api/auth/logout")}  # would end the fuzzing session itself
 
 
-@pytest.fixture(scope="module")
-def fuzz_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def fuzz_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
     root: Path = tmp_path_factory.mktemp("fuzz")
-    app = create_app(make_settings(root / "data", f"sqlite:///{root / 'lumbo.db'}"))
+    if request.param == "sqlite":
+        url = f"sqlite:///{root / 'lumbo.db'}"
+    else:
+        url = pg_schema_url(request.getfixturevalue("pg_database"))
+    app = create_app(make_settings(root / "data", url))
     try:
         yield build_world(app)
     finally:

@@ -25,6 +25,9 @@ class Client(TestClient):
 
     csrf: str | None = None
 
+    def __init__(self, app: FastAPI) -> None:
+        super().__init__(app, follow_redirects=False)
+
     def request(self, method: str, url: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         if self.csrf is not None:
             headers = dict(kwargs.pop("headers", None) or {})
