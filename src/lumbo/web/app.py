@@ -21,7 +21,6 @@ from lumbo.web.deps import AppContext
 from lumbo.web.input_guard import reject_nul
 from lumbo.web.routes import admin, auth, patients, plans, reassessments, records, videos
 from lumbo.web.settings import WebSettings
-from lumbo.web.uploads import TooLarge
 
 JSON_BODY_LIMIT = 2 * 1024 * 1024
 MULTIPART_OVERHEAD = 64 * 1024
@@ -46,17 +45,34 @@ class BodyLimit:
             await _too_large(send, limit)
             return
         seen = 0
+        too_big = started = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, too_big
+            if too_big:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise TooLarge(f"request body larger than {limit} bytes")
+                if seen > limit:  # stop reading; the app sees a disconnect
+                    too_big = True
+                    return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, counted, send)
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if too_big and not started:
+                return  # the app's answer to the cut-off body is replaced by the 413
+            started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, guarded)
+        except Exception:
+            if not too_big or started:
+                raise
+        if too_big and not started:
+            await _too_large(send, limit)
 
 
 async def _too_large(send: Send, limit: int) -> None:

@@ -104,6 +104,20 @@ def test_uploads_above_the_limit_are_413_and_leave_nothing(world: World, tmp_pat
         app.state.lumbo.store.close()
 
 
+def test_a_streamed_body_above_the_limit_is_refused_without_a_length(world: World) -> None:
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(30):
+            yield b" " * 100_000
+
+    before = world.row_counts()
+    got = world.clinician_a.post(
+        "/api/patients", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert got.request.headers.get("transfer-encoding") == "chunked"
+    assert got.status_code == 413
+    assert world.row_counts() == before
+
+
 def test_a_json_body_above_two_mib_is_refused(world: World) -> None:
     got = world.clinician_a.post(
         "/api/assess",
