@@ -39,4 +39,7 @@ def markdown_rows() -> list[str]:
 
 
 def markdown_sources() -> list[str]:
-    return [f"- **{s.short}**: {s.citation}" for s in sorted(sources().values(), key=lambda s: s.short.lower())]
+    return [
+        f"- **{s.short}**: {s.citation}"
+        for s in sorted(sources().values(), key=lambda s: s.short.lower())
+    ]
