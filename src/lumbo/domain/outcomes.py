@@ -10,16 +10,18 @@ responder status. Adherence: planned sessions done, and planned sets done.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from lumbo.domain.assessment_model import Assessment
 from lumbo.domain.intake import Intake
+from lumbo.domain.knowledge import load_toml
 from lumbo.domain.norms import expected, source
 from lumbo.domain.protocol_model import Plan, SessionLog
 
-__all__ = ["MCIDS", "MIN_DEFICIT_DEG", "Outcomes", "outcomes"]
+__all__ = ["MIN_DEFICIT_DEG", "Outcomes", "mcids", "outcomes"]
 
 MIN_DEFICIT_DEG = 2.0
 """Below this shortfall from the age norm there is "no deficit" to restore (lumbo policy)."""
@@ -92,24 +94,25 @@ class Mcid:
     label: str
 
 
-MCIDS: tuple[Mcid, ...] = (
-    Mcid("odi_percent", "odi", "percent", "lower", 10.0, "ostelo2008", 30.0, None, "ODI"),
-    Mcid("rmdq", "rmdq", "score", "lower", 5.0, "ostelo2008", 30.0, 2.0, "RMDQ"),
-    Mcid("nprs_now", "nprs", "now", "lower", 2.0, "ostelo2008", 30.0, 0.0, "pain (NPRS)"),
-    Mcid("psfs_mean", "psfs", "mean", "higher", 1.4, "maughan2010", None, None, "PSFS"),
-    Mcid(
-        "promis_pi_t",
-        "promis_pi",
-        "t_score",
-        "lower",
-        3.5,
-        "amtmann2016",
-        None,
-        None,
-        "PROMIS pain interference",
-    ),
-)
-"""MCIDs of clinical-reference.md section 2. PROMIS PI uses the low end of 3.5-5.5 (Amtmann 2016)."""
+@cache
+def mcids() -> tuple[Mcid, ...]:
+    """MCIDs of clinical-reference.md section 2, from ``knowledge/mcid.toml`` (each with its source)."""
+    rows = load_toml("mcid.toml")
+    return tuple(
+        Mcid(
+            measure=name,
+            score=str(r["score"]),
+            key=str(r["key"]),
+            better="lower" if r["better"] == "lower" else "higher",
+            mcid=float(r["mcid"]),
+            source=str(r["source"]),
+            relative_pct=None if "relative_pct" not in r else float(r["relative_pct"]),
+            recovered_at=None if "recovered_at" not in r else float(r["recovered_at"]),
+            label=str(r["label"]),
+        )
+        for name, r in rows.items()
+    )
+
 
 ROM_MEASURES: tuple[tuple[str, str | None, str], ...] = (
     ("lumbar_flexion_deg", "lumbar_flexion_deg", "flexion"),
@@ -294,7 +297,7 @@ def outcomes(
     return Outcomes(
         person_id=baseline_intake.person.id,
         rom=rom,
-        proms=tuple(_prom(m, baseline_assessment, followup_assessment) for m in MCIDS),
+        proms=tuple(_prom(m, baseline_assessment, followup_assessment) for m in mcids()),
         adherence=_adherence(plan, list(logs), through_week),
         notes=tuple(notes),
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lumbo.domain.norms import NORM_MEASURES, expected, sources
+from lumbo.domain.norms import NORM_MEASURES, expected, source, sources
+from lumbo.domain.outcomes import mcids
 from lumbo.domain.thresholds import thresholds
 
 _KIND = {
@@ -30,6 +31,12 @@ def markdown_rows() -> list[str]:
         unverified = "" if t.source.verified else " (unverified)"
         rows.append(
             f"| `{name}` | {_values(t.values)} | {_KIND[t.kind]} | {t.source.short}{unverified} |"
+        )
+    for m in mcids():
+        extra = f"; or {m.relative_pct:g}% relative improvement" if m.relative_pct else ""
+        rows.append(
+            f"| MCID `{m.measure}` | {m.mcid:g} points ({m.better} is better){extra} | "
+            f"published MCID | {source(m.source).short} |"
         )
     for measure in NORM_MEASURES:
         e = expected(measure, 16)
