@@ -6,6 +6,8 @@ rule broken at a time, so a check that never fires cannot pass.
 
 from __future__ import annotations
 
+from typing import Any
+
 from lumbo.cli.demo import example_intake_text
 from lumbo.domain.knowledge import library
 from lumbo.domain.protocol import build_plan, person_of
@@ -58,12 +60,14 @@ def test_the_engines_plan_keeps_every_rule_and_each_broken_rule_is_found() -> No
     assert any("appears twice" in v for v in plan_violations(twice, person, lib))
     slow = _edit_block(plan, (0, 0, 0), estimated_minutes=500.0)
     assert any("session budget" in v for v in plan_violations(slow, person, lib))
-    # The person changes (pregnancy, no equipment) while the plan does not: both are found.
-    planned = {b.technique for w in plan.weeks for s in w.sessions for b in s.blocks}
-    assert "mcgill-curl-up" in planned  # contraindicated by pregnancy, needs a mat
-    pregnant = Person(person.conditions | {"pregnancy"}, person.findings, person.equipment)
-    found = plan_violations(plan, pregnant, lib)
-    assert any("mcgill-curl-up: contraindicated by pregnancy" in v for v in found), found[:3]
+    # The person changes (a contraindicating condition, no equipment) while the plan does not.
+    planned = sorted({b.technique for w in plan.weeks for s in w.sessions for b in s.blocks})
+    tid = next(t for t in planned if lib.get(t).contraindications)
+    codes = {str(c) for c in lib.get(tid).contraindications}
+    sicker = Person(person.conditions | codes, person.findings, person.equipment)
+    found = plan_violations(plan, sicker, lib)
+    assert any(f"{tid}: contraindicated by" in v for v in found), found[:3]
+    assert any(lib.get(t).equipment for t in planned)
     bare = Person(person.conditions, person.findings, frozenset())
     assert any("equipment" in v for v in plan_violations(plan, bare, lib))
 
@@ -78,6 +82,10 @@ def test_declared_alternatives_keep_the_role() -> None:
             )
 
 
+def _used(plan: dict[str, Any]) -> list[set[str]]:
+    return [{b["technique"] for s in w["sessions"] for b in s["blocks"]} for w in plan["weeks"]]
+
+
 def test_swap_and_approve_through_the_api(world: World) -> None:
     c, person = world.clinician_a, world.person_a
     url = f"/api/patients/{person}/plan"
@@ -86,51 +94,76 @@ def test_swap_and_approve_through_the_api(world: World) -> None:
     assert c.post(f"{url}/approve", json={"plan_version": 1}).json() == approved.json()
     assert c.get(url).json()["approval"] == approved.json()
 
-    swap = {
-        "plan_version": 1,
-        "technique": "paraspinal-glide-band",
-        "replacement": "hip-hinge-training",
-        "from_week": 2,
-    }
-    done = c.post(f"{url}/swap", json=swap)
-    assert done.status_code == 201, done.text
-    assert done.json()["version"] == 2
-    weeks = done.json()["plan"]["weeks"]
-    used = [{b["technique"] for s in w["sessions"] for b in s["blocks"]} for w in weeks]
-    assert "paraspinal-glide-band" not in set().union(*used[1:])
-    assert "hip-hinge-training" in set().union(*used[1:])
-    assert used[0] == {b["technique"] for s in weeks[0]["sessions"] for b in s["blocks"]}
-    current = c.get(url).json()
-    assert current["version"] == 2 and current["approval"] is None  # a new version needs approval
+    # Every declared alternative of every technique planned from week 2 is tried: each answer is
+    # a stored version that keeps every rule, or a 422 on `replacement` that writes nothing.
+    lib = library()
+    _, person_rules = _example()
+    start = c.get(url).json()
+    pairs = [
+        (t, alt)
+        for t in sorted(set().union(*_used(start["plan"])[1:]))
+        for alt in declared_alternatives(lib, t)
+    ]
+    stored, refused = 0, 0
+    for technique, replacement in pairs:
+        current = c.get(url).json()
+        body = {
+            "plan_version": current["version"],
+            "technique": technique,
+            "replacement": replacement,
+            "from_week": 2,
+        }
+        if technique not in set().union(*_used(current["plan"])[1:]):
+            continue  # swapped away by an earlier pair
+        before = world.row_counts()
+        got = c.post(f"{url}/swap", json=body)
+        if got.status_code == 201:
+            stored += 1
+            new = got.json()
+            assert new["version"] == current["version"] + 1
+            used = _used(new["plan"])
+            assert technique not in set().union(*used[1:]) and replacement in set().union(*used[1:])
+            assert used[0] == _used(current["plan"])[0]  # week 1 is not rewritten
+            edited = Plan.model_validate(new["plan"])
+            assert plan_violations(edited, person_rules, lib) == []
+            assert c.get(url).json()["approval"] is None  # a new version needs approval
+        else:
+            assert got.status_code == 422, got.text
+            assert got.json()["detail"][0]["loc"] == ["body", "replacement"]
+            refused += "breaks safety rules" in got.json()["detail"][0]["msg"]
+            assert world.row_counts() == before
+    assert stored >= 1 and refused >= 1, (stored, refused, pairs)
 
+    current = c.get(url).json()
+    version = current["version"]
+    planned = sorted(set().union(*_used(current["plan"])[1:]))
     before = world.row_counts()
-    stale = c.post(f"{url}/swap", json=swap)
-    assert stale.status_code == 409
-    assert c.post(f"{url}/approve", json={"plan_version": 1}).status_code == 409
+    stale = {"plan_version": version - 1, "technique": planned[0], "replacement": planned[0]}
+    assert c.post(f"{url}/swap", json=stale).status_code == 409
+    assert c.post(f"{url}/approve", json={"plan_version": version - 1}).status_code == 409
+    undeclared = next(
+        t.id
+        for t in lib.techniques
+        if t.id not in declared_alternatives(lib, planned[0]) and t.id != planned[0]
+    )
     not_declared = c.post(
         f"{url}/swap",
-        json={
-            **swap,
-            "plan_version": 2,
-            "technique": "cat-camel",
-            "replacement": "side-plank-full",
-        },
+        json={"plan_version": version, "technique": planned[0], "replacement": undeclared},
     )
     assert not_declared.status_code == 422
     assert not_declared.json()["detail"][0]["loc"] == ["body", "replacement"]
     assert "declared alternative" in not_declared.json()["detail"][0]["msg"]
-    absent = c.post(f"{url}/swap", json={**swap, "plan_version": 2})
-    assert absent.status_code == 422 and absent.json()["detail"][0]["loc"] == ["body", "technique"]
-    unsafe = c.post(
+    unplanned = next(t.id for t in lib.techniques if t.id not in planned)
+    absent = c.post(
         f"{url}/swap",
         json={
-            **swap,
-            "plan_version": 2,
-            "technique": "cat-camel",
-            "replacement": "standing-cat-camel",
+            "plan_version": version,
+            "technique": unplanned,
+            "replacement": planned[0],
+            "from_week": 2,
         },
     )
-    assert unsafe.status_code == 422
-    assert "breaks safety rules" in unsafe.json()["detail"][0]["msg"]
+    assert absent.status_code == 422 and absent.json()["detail"][0]["loc"] == ["body", "technique"]
     assert world.row_counts() == before
-    assert world.patient_a.post(f"{url}/swap", json={**swap, "plan_version": 2}).status_code == 403
+    patient_try = {"plan_version": version, "technique": planned[0], "replacement": planned[0]}
+    assert world.patient_a.post(f"{url}/swap", json=patient_try).status_code == 403
