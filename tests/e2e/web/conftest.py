@@ -210,6 +210,8 @@ def browsing(
 ) -> Iterator[Any]:
     """``browsing(name, phone=False)`` opens a fresh context; every page it shows must be checked."""
     opened: list[Browsing] = []
+    for stale in SHOTS.glob(f"{request.node.name}-*.png"):
+        stale.unlink()
 
     def open_context(name: str, *, phone: bool = False) -> Browsing:
         options: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}

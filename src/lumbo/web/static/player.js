@@ -92,12 +92,14 @@
   function showBlock(i) {
     var b = blocks[i];
     clear();
-    root.appendChild(card(i, b));
+    var cardEl = card(i, b);
+    root.appendChild(cardEl);
     var phase = h("p", { class: "phase", "aria-live": "polite", id: "phase" });
     var timer = h("p", { class: "timer", id: "timer", "aria-hidden": "true", text: "" });
     var bar = h("progress", { max: "100", value: "0", "aria-label": "time in this part" });
     var controls = h("div", { class: "controls" });
-    root.appendChild(h("div", { class: "run" }, phase, timer, bar, controls));
+    /* The timer goes right under the name and dose, where a phone shows it without scrolling. */
+    cardEl.insertBefore(h("div", { class: "run" }, phase, timer, bar, controls), cardEl.children[2]);
     var done = 0;
     var finished = false;
     function toQuestions() { if (!finished) { finished = true; askBlock(i, done); } }
@@ -224,7 +226,7 @@
     });
     var head = h("tr", {});
     ["Block", "Sets", "Intensity", "Pain during / after", "Warning signs"].forEach(function (t) { head.appendChild(h("th", { scope: "col", text: t })); });
-    root.appendChild(h("div", { class: "table-wrap" }, h("table", { id: "summary" }, h("thead", {}, head), body)));
+    root.appendChild(h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Session summary" }, h("table", { id: "summary" }, h("thead", {}, head), body)));
     if (warned) root.appendChild(h("p", { class: "overstretch", text: "Some answers were above the limits: the affected techniques will be eased back, and your clinician is told." }));
     var state = h("p", { id: "sync-state", role: "status", text: "Saving…" });
     root.appendChild(state);
