@@ -52,10 +52,20 @@ def test_clinician_enrols_through_the_wizard_and_edits_the_plan(
     assert page.get_attribute("#f-person-age", "aria-invalid") == "true"
     dr.check("wizard-inline-error")
 
+    # The example intake as-is: the demo already enrolled its person.id, so the server says so
+    # next to the field and reopens the wizard there; a new id then enrols.
     intake = json.loads(EXAMPLE_INTAKE.read_text())
-    intake["person"]["id"] = "wizard-case-43m"
     fill_wizard(page, form_values(intake))
     assert page.is_visible("#submit-intake")
+    page.click("#submit-intake")
+    page.wait_for_load_state("load")
+    dr.check("wizard-server-error")
+    assert "already enrolled" in page.inner_text("#f-person-id-err")
+    assert page.is_visible("#step-person") and page.is_visible("#error-summary")
+    assert page.input_value("#f-measurements-lumbar-extension-deg") == "9"  # the rest is kept
+    page.fill("#f-person-id", "wizard-case-43m")
+    for step in steps()[:-1]:
+        page.click(f"#step-{step.key} [data-next]")
     page.click("#submit-intake")
     page.wait_for_url(re.compile(r"/patients/[^/]+/assessment$"))
     person_path = dr.path().rsplit("/", 1)[0]

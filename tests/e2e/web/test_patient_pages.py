@@ -76,11 +76,20 @@ def test_patient_runs_a_session_offline_and_the_clinician_sees_it(
     page.context.set_offline(True)
     page.click("#start-session")
     me.check("player-card")
-    timed_seen = False
+    timed_seen = reps_seen = False
     for n in range(blocks):
         heading = page.inner_text("#player h2")
         assert heading.startswith(f"Block {n + 1} of {blocks}: ")
         timed = page.locator("#start-block").count() > 0
+        if page.locator("#rep-done").count() and not reps_seen:
+            assert page.inner_text("#timer").startswith("rep 0 / ")
+            page.click("#rep-done")
+            assert page.inner_text("#timer").startswith("rep 1 / ")
+            assert "Set 1 of" in page.inner_text("#phase")
+            page.click("#set-done")
+            if not page.locator("#block-answers").count():  # more sets: the count starts again
+                assert page.inner_text("#timer").startswith("rep 0 / ")
+            reps_seen = True
         if timed and not timed_seen:
             page.click("#start-block")
             assert page.inner_text("#timer") == "3"  # the 3-2-1 countdown
@@ -107,7 +116,7 @@ def test_patient_runs_a_session_offline_and_the_clinician_sees_it(
         page.fill("#pain_during", "2")
         page.fill("#pain_after", "1")
         page.click("#save-block")
-    assert timed_seen
+    assert timed_seen and reps_seen
 
     assert "Saved on this device" in page.inner_text("#sync-state")
     me.check("player-summary-offline")

@@ -131,13 +131,23 @@
       controls.appendChild(h("button", { type: "button", id: "start-block", on: { click: function (ev) { ev.target.disabled = true; next(); } }, text: "Start" }));
       controls.appendChild(h("button", { type: "button", class: "secondary", on: { click: toQuestions }, text: "Stop and answer" }));
     } else if (b.kind === "reps") {
-      var count = function () { phase.textContent = "Set " + (done + 1) + " of " + b.sets + ": " + b.reps + " reps" + (b.per_side ? " each side" : "") + " at your own pace."; };
-      count();
-      timer.textContent = done + " / " + b.sets;
-      controls.appendChild(h("button", { type: "button", id: "set-done", on: { click: function () {
-        done += 1; timer.textContent = done + " / " + b.sets;
+      var reps = 0;
+      var count = function () {
+        phase.textContent = "Set " + (done + 1) + " of " + b.sets + ": " + b.reps + " reps" +
+          (b.per_side ? " each side" : "") + " at your own pace.";
+        timer.textContent = "rep " + reps + " / " + b.reps;
+        bar.value = Math.round(100 * done / b.sets);
+      };
+      var setDone = function () {
+        done += 1; reps = 0;
         if (done >= b.sets) toQuestions(); else count();
-      } }, text: "Set done" }));
+      };
+      count();
+      controls.appendChild(h("button", { type: "button", id: "rep-done", on: { click: function () {
+        reps += 1;
+        if (reps >= b.reps) setDone(); else count();
+      } }, text: "Count a rep" }));
+      controls.appendChild(h("button", { type: "button", id: "set-done", on: { click: setDone }, text: "Set done" }));
       controls.appendChild(h("button", { type: "button", class: "secondary", on: { click: toQuestions }, text: "Stop and answer" }));
     } else {
       phase.textContent = "Take your time: " + b.dose + ".";
