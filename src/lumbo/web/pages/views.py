@@ -52,7 +52,8 @@ def patient_row(store: Store, person_id: str, on: date) -> PatientRow:
     red = [s for s in prog["sessions"] if s["warning_signs"]]
     if red:
         last = red[-1]
-        alerts.append(("red", f"Red response: week {last['week']} session {last['session_index']}"))
+        place = f"week {last['week']}, session {last['session_index']}"
+        alerts.append(("red", f"{place}: stretch above 7/10, sharp pain or new numbness"))
     latest = next((v["adjustment"] for v in reversed(versions) if v["adjustment"]), None)
     for alert in (latest or {}).get("alerts", []):
         kind = "review" if alert["kind"] == "clinician_review" else "referral"
