@@ -1,6 +1,7 @@
 """Video pages: upload (``uploads.save_video``, the same as ``POST /api/.../videos``), live job
 progress (video.js polls ``GET /api/jobs/{id}``), and accepting a finished measurement into the
-record (``journey.record_video_measurement``). A result is accepted once."""
+record (``journey.record_video_measurement``). A result is accepted once; an upload that asked the
+worker to record it (``record`` in the API) is already in the record."""
 
 from __future__ import annotations
 
@@ -43,7 +44,9 @@ def _videos_page(
     results = [m["result"] for m in recorded]
     rows: list[dict[str, Any]] = []
     for j in reversed(jobs):
-        rows.append({**j, "accepted": j["result"] is not None and j["result"] in results})
+        result = j["result"]
+        by_worker = isinstance(result, dict) and result.get("recorded_measurement_id") is not None
+        rows.append({**j, "accepted": by_worker or (result is not None and result in results)})
     context = {
         "title": "Videos",
         **patient_nav(scope.person_id, scope.person.external_ref, "videos"),
@@ -117,7 +120,7 @@ def accept(
         problem = "this job belongs to another patient"
     elif job.status != "done" or job.result is None:
         problem = f"the analysis is {job.status}: there is no result to accept yet"
-    elif any(
+    elif job.result.get("recorded_measurement_id") is not None or any(
         m["result"] == job.result
         for m in patient_records.measurements(ctx.store.uow(), scope.person_id)
     ):
