@@ -309,6 +309,11 @@ def libraries(draw: st.DrawFn, min_size: int = 8, max_size: int = 30) -> Library
     rng = draw(st.randoms(use_true_random=False))
     n = draw(st.integers(min_size, max_size))
     items = [random_technique(rng, f"t{i:02d}") for i in range(n)]
+    for i in range(n):  # some progression/regression chains (a session holds one of each)
+        if rng.random() < 0.3:
+            j = rng.choice([k for k in range(n) if k != i])
+            field = "progressions" if rng.random() < 0.5 else "regressions"
+            items[i] = items[i].model_copy(update={field: (items[j].id,)})
     if draw(st.booleans()):
         items += list(_SAMPLE.techniques)
     return Library(items)
@@ -395,7 +400,9 @@ def findings(draw: st.DrawFn) -> Finding:
     )
 
 
-def assessment_with(found: list[Finding] | tuple[Finding, ...], age: int = 40) -> Assessment:
+def assessment_with(
+    found: list[Finding] | tuple[Finding, ...], age: int = 40, approach: str = "movement_control"
+) -> Assessment:
     return Assessment(
         person_id=None,
         age=age,
@@ -404,7 +411,7 @@ def assessment_with(found: list[Finding] | tuple[Finding, ...], age: int = 40) -
         findings=tuple(found),
         rules={},
         classification=Classification(
-            approach="movement_control",
+            approach=approach,
             approach_reasons=(),
             tbc=None,
             tbc_reasons=(),
@@ -413,5 +420,31 @@ def assessment_with(found: list[Finding] | tuple[Finding, ...], age: int = 40) -
     )
 
 
-def assessments() -> st.SearchStrategy[Assessment]:
-    return st.lists(findings(), min_size=0, max_size=10).map(assessment_with)
+APPROACHES = ("symptom_modulation", "movement_control", "function_optimization")
+
+
+@st.composite
+def assessments(draw: st.DrawFn) -> Assessment:
+    found = draw(st.lists(findings(), min_size=0, max_size=10))
+    return assessment_with(found, approach=draw(st.sampled_from(APPROACHES)))
+
+
+def chain_groups(lib: Library) -> dict[str, int]:
+    """Technique id -> the number of its progression/regression chain, found by walking the links
+    both ways (restated here independently of the engine's union-find)."""
+    links: dict[str, set[str]] = {}
+    for t in lib.techniques:
+        for other in (*t.progressions, *t.regressions):
+            links.setdefault(t.id, set()).add(other)
+            links.setdefault(other, set()).add(t.id)
+    group: dict[str, int] = {}
+    for n, t in enumerate(lib.techniques):
+        if t.id in group:
+            continue
+        todo = [t.id]
+        while todo:
+            x = todo.pop()
+            if x not in group:
+                group[x] = n
+                todo += sorted(links.get(x, ()))
+    return {t.id: group[t.id] for t in lib.techniques}

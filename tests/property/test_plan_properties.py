@@ -23,7 +23,7 @@ from lumbo.domain.knowledge.model import Technique
 from lumbo.domain.progression import config, seconds
 from lumbo.domain.protocol import build_plan
 from lumbo.domain.protocol_model import STAGES, BlockLog, CheckIn, Plan, SessionLog
-from tests.strategies import assessments, intake_docs, libraries
+from tests.strategies import assessments, chain_groups, intake_docs, libraries
 
 STAGE_ROLES = {
     "warmup": {"warmup", "breath"},
@@ -84,6 +84,7 @@ def check_plan(
     assert [w.week for w in plan.weeks] == list(range(1, 13))
     assert plan.reassessment_weeks == (4, 8, 12)
     excluded = {e.technique: e.reasons for e in plan.excluded}
+    chain = chain_groups(lib)
     # Every technique breaking a rule is listed with at least one reason per broken rule.
     for t in lib.techniques:
         broken = violated_rules(t, intake, codes)
@@ -98,6 +99,8 @@ def check_plan(
         for s in w.sessions:
             ids = [b.technique for b in s.blocks]
             assert len(ids) == len(set(ids)), "a technique twice in one session"
+            chains = [chain[t] for t in ids]
+            assert len(chains) == len(set(chains)), ("two techniques of one chain", ids)
             # Budget, with block times recomputed from the doses.
             total = 0
             for b in s.blocks:

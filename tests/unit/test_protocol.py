@@ -13,13 +13,14 @@ import pytest
 from lumbo.domain.assessment import assess
 from lumbo.domain.assessment_model import Finding, Referral, Severity
 from lumbo.domain.intake import RED_FLAG_FIELDS, Intake, parse_intake
-from lumbo.domain.knowledge import Library
+from lumbo.domain.knowledge import Library, library
 from lumbo.domain.knowledge.model import DoseTemplate
 from lumbo.domain.plan_view import dose_words, plan_lines
 from lumbo.domain.progression import config, dose_at, max_level, min_level, tempo_seconds
 from lumbo.domain.protocol import build_plan
 from lumbo.domain.protocol_model import Plan
-from tests.strategies import assessment_with, sample_library, tech
+from lumbo.domain.protocol_select import chains
+from tests.strategies import assessment_with, chain_groups, sample_library, tech
 
 
 def make_intake(
@@ -236,16 +237,18 @@ def test_phases_reassessment_and_intensity_caps() -> None:
 
 
 def test_doses_progress_week_over_week() -> None:
+    # bird-dog, not dead-bug: they are one regression chain, and the hamstring release of phase 1
+    # takes bird-dog (it shares the hamstring region) as its stabilize partner.
     plan = build_plan(
         make_intake(minutes=60, per_week=3), assessment_with(EVERYTHING), sample_library()
     )
     levels = [
-        next(b.level for s in w.sessions for b in s.blocks if b.technique == "dead-bug")
+        next(b.level for s in w.sessions for b in s.blocks if b.technique == "bird-dog")
         for w in plan.weeks[:3]
     ]
     assert levels == [0, 1, 2]
     reps = [
-        next(b.dose.reps for s in w.sessions for b in s.blocks if b.technique == "dead-bug")
+        next(b.dose.reps for s in w.sessions for b in s.blocks if b.technique == "bird-dog")
         for w in plan.weeks[:3]
     ]
     assert reps == [8, 10, 12]
@@ -256,7 +259,7 @@ def test_one_session_a_week_progresses_only_after_two_sessions() -> None:
         make_intake(minutes=60, per_week=1), assessment_with(EVERYTHING), sample_library()
     )
     levels = [
-        next((b.level for s in w.sessions for b in s.blocks if b.technique == "dead-bug"), None)
+        next((b.level for s in w.sessions for b in s.blocks if b.technique == "bird-dog"), None)
         for w in plan.weeks[:3]
     ]
     assert levels == [0, 0, 1]
@@ -384,3 +387,167 @@ def test_same_bytes_across_processes_with_different_hash_seeds(
         )
         digests.add(done.stdout.strip())
     assert len(digests) == 1
+
+
+# --- one technique per progression/regression chain in a session ---------------------------------
+
+
+def seed_plan(example_intake: dict[str, Any], approach: str | None = None, **prefs: Any) -> Plan:
+    example_intake["preferences"].update(prefs)
+    intake = parse_intake(example_intake)
+    a = assess(intake)
+    if approach is not None:
+        a = a.model_copy(
+            update={"classification": a.classification.model_copy(update={"approach": approach})}
+        )
+    return build_plan(intake, a)
+
+
+def test_chains_join_progressions_and_regressions_transitively() -> None:
+    lib = Library(
+        [
+            tech("a-easy", "stabilize", progressions=["b-mid"]),
+            tech("b-mid", "stabilize"),
+            tech("c-hard", "stabilize", regressions=["b-mid"]),
+            tech("d-alone", "stabilize"),
+            tech("e-breath", "breath", progressions=["f-breath"]),
+            tech("f-breath", "breath"),
+        ]
+    )
+    assert chains(lib.techniques) == {
+        "a-easy": "a-easy", "b-mid": "a-easy", "c-hard": "a-easy", "d-alone": "d-alone",
+        "e-breath": "e-breath", "f-breath": "e-breath",
+    }  # fmt: skip
+
+
+def test_a_session_never_holds_two_techniques_of_one_chain() -> None:
+    # Three stabilizers of one chain all address the finding; only one may be in a session.
+    lib = Library(
+        [
+            tech("brace", "stabilize", addresses=["MOTOR_CONTROL_DEFICIT"],
+                 progressions=["brace-march"]),
+            tech("brace-march", "stabilize", addresses=["MOTOR_CONTROL_DEFICIT"]),
+            tech("plank", "stabilize", addresses=["MOTOR_CONTROL_DEFICIT"],
+                 regressions=["brace-march"]),
+            tech("side-hold", "stabilize", addresses=["MOTOR_CONTROL_DEFICIT"]),
+        ]
+    )  # fmt: skip
+    plan = build_plan(
+        make_intake(minutes=60), assessment_with([finding("MOTOR_CONTROL_DEFICIT")]), lib
+    )
+    for w in plan.weeks:
+        for s in w.sessions:
+            ids = [b.technique for b in s.blocks]
+            assert len(set(ids) & {"brace", "brace-march", "plank"}) == 1, (w.week, ids)
+            assert "side-hold" in ids and len(ids) == len(set(ids))
+
+
+def test_seed_case_sessions_hold_one_technique_per_chain(example_intake: dict[str, Any]) -> None:
+    plan = seed_plan(example_intake)
+    chain = chain_groups(library())
+    first = [b.technique for b in plan.weeks[0].sessions[0].blocks]
+    assert not {"cat-camel", "standing-cat-camel"} <= set(first)
+    assert not {"glute-bridge", "single-leg-bridge"} <= set(first)
+    for w in plan.weeks:
+        for s in w.sessions:
+            groups = [chain[b.technique] for b in s.blocks]
+            assert len(groups) == len(set(groups)), (w.week, s.index)
+
+
+# --- phase 1: a gentle release with its stabilize partner for mobility restrictions ---------------
+
+
+def phase1_releases(plan: Plan) -> list[list[str]]:
+    """Per phase-1 session: its release blocks, each checked for gentleness and pairing."""
+    out = []
+    for w in plan.weeks[:3]:
+        for s in w.sessions:
+            found = []
+            for i, b in enumerate(s.blocks):
+                if b.role.value == "release":
+                    assert b.dose.intensity_target is None or b.dose.intensity_target <= 5
+                    assert b.pairs_with is not None and b.pairs_with > i
+                    partner = s.blocks[b.pairs_with]
+                    assert partner.role.value == "stabilize"
+                    assert set(partner.regions) & set(b.regions)
+                    found.append(b.technique)
+            assert s.estimated_minutes <= plan.minutes_per_session  # type: ignore[operator]
+            out.append(found)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("approach", "minutes", "release_every_session"),
+    [
+        ("movement_control", 25, True),
+        ("function_optimization", 25, True),
+        ("movement_control", 12, True),
+        ("symptom_modulation", 25, False),
+    ],
+)
+def test_phase_1_release_for_the_seed_case(
+    example_intake: dict[str, Any], approach: str, minutes: int, release_every_session: bool
+) -> None:
+    plan = seed_plan(example_intake, approach, minutes_per_session=minutes)
+    releases = phase1_releases(plan)
+    if release_every_session:
+        assert all(releases), releases
+    else:  # symptom modulation stays gentle: breathing first, education, no release yet
+        assert not any(releases), releases
+        for w in plan.weeks[:3]:
+            for s in w.sessions:
+                assert s.blocks[0].role.value == "breath"
+                assert any(b.role.value == "education" for b in s.blocks)
+    assert all(v is not None and v <= 4 for v in plan.coverage.values()), plan.notes
+
+
+@pytest.mark.parametrize(
+    ("found", "approach", "release_every_session"),
+    [
+        (EVERYTHING, "movement_control", True),
+        ([finding("LUMBAR_FLEXION_HYPOMOBILITY", "mild")], "movement_control", True),
+        ([finding("MOTOR_CONTROL_DEFICIT")], "movement_control", False),  # no restriction
+        ([finding("LUMBAR_FLEXION_HYPOMOBILITY")], "symptom_modulation", False),
+        # Symptom modulation uses a release only where nothing gentler addresses the finding.
+        ([finding("ROTATION_RESTRICTION")], "symptom_modulation", True),
+    ],
+)
+def test_phase_1_release_table(
+    found: list[Finding], approach: str, release_every_session: bool
+) -> None:
+    plan = build_plan(
+        make_intake(minutes=20, per_week=3), assessment_with(found, approach=approach),
+        sample_library(),
+    )  # fmt: skip
+    releases = phase1_releases(plan)
+    assert all(releases) if release_every_session else not any(releases), releases
+
+
+# --- variety within a week ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("per_week", [3, 4, 5, 6])
+def test_weeks_rotate_sessions_when_the_library_allows(
+    example_intake: dict[str, Any], per_week: int
+) -> None:
+    plan = seed_plan(example_intake, sessions_per_week=per_week)
+    for w in plan.weeks:
+        distinct = {tuple(b.technique for b in s.blocks) for s in w.sessions}
+        assert len(distinct) >= 2, (w.week, distinct)
+    # Rotation alternates the release targets by region in phase 1.
+    week1 = [set(r) for r in phase1_releases(plan)[:2]]
+    regions = [
+        {x for s in plan.weeks[0].sessions[:2] for b in s.blocks for x in b.regions
+         if b.role.value == "release" and b.technique in week1[k]}
+        for k in range(2)
+    ]  # fmt: skip
+    assert week1[0] != week1[1]
+    assert regions[0] != regions[1]
+
+
+@pytest.mark.parametrize("per_week", [1, 2])
+def test_one_or_two_sessions_a_week_keep_one_session(
+    example_intake: dict[str, Any], per_week: int
+) -> None:
+    plan = seed_plan(example_intake, sessions_per_week=per_week)
+    assert len(plan.weeks[0].sessions) == per_week

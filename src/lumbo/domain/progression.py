@@ -46,13 +46,24 @@ class Phase:
     load: frozenset[Load]
     intensity_cap: int
     max_variants: int
+    rotate_roles: frozenset[Role] = frozenset()
+    release_when_restricted: bool = False
+    gentle_emphasis: tuple[Role, ...] | None = None  # symptom modulation (None: `emphasis`)
+    gentle_required_roles: tuple[Role, ...] | None = None
 
     @property
     def weeks(self) -> range:
         return range(self.first_week, self.last_week + 1)
 
-    def rank(self, role: Role) -> int:
-        return self.emphasis.index(role) if role in self.emphasis else len(self.emphasis)
+    def rank(self, role: Role, gentle: bool = False) -> int:
+        order = self.gentle_emphasis if gentle and self.gentle_emphasis else self.emphasis
+        return order.index(role) if role in order else len(order)
+
+    def required(self, gentle: bool = False) -> tuple[Role, ...]:
+        """The roles every session of the phase includes (symptom modulation: ``gentle``)."""
+        if gentle and self.gentle_required_roles is not None:
+            return self.gentle_required_roles
+        return self.required_roles
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +95,10 @@ class Config:
     reassessment_weeks: tuple[int, ...]
     coverage_by_week: int
     max_blocks_per_session: int
+    mobility_restrictions: frozenset[str]
+    rotate_from_sessions_per_week: int
+    rotate_variants: int
+    fill_percent: int
     timing: Timing
     rules: dict[str, tuple[StepRule, ...]]
     gate: Gate
@@ -116,7 +131,15 @@ def _phase(number: int, raw: dict[str, Any]) -> Phase:
         load=frozenset(Load(x) for x in raw["load"]),
         intensity_cap=cap,
         max_variants=int(raw["max_variants"]),
+        rotate_roles=frozenset(Role(r) for r in raw.get("rotate_roles", ())),
+        release_when_restricted=bool(raw.get("release_when_restricted", False)),
+        gentle_emphasis=_roles(raw.get("symptom_modulation_emphasis")),
+        gentle_required_roles=_roles(raw.get("symptom_modulation_required_roles")),
     )
+
+
+def _roles(raw: list[str] | None) -> tuple[Role, ...] | None:
+    return None if raw is None else tuple(Role(r) for r in raw)
 
 
 def _rule(raw: dict[str, Any]) -> StepRule:
@@ -152,6 +175,10 @@ def config() -> Config:
             reassessment_weeks=tuple(int(w) for w in ph["reassessment_weeks"]),
             coverage_by_week=int(ph["coverage_by_week"]),
             max_blocks_per_session=int(ph["max_blocks_per_session"]),
+            mobility_restrictions=frozenset(str(c) for c in ph["mobility_restrictions"]),
+            rotate_from_sessions_per_week=int(ph["rotate_from_sessions_per_week"]),
+            rotate_variants=int(ph["rotate_variants"]),
+            fill_percent=int(ph["fill_percent"]),
             timing=Timing(
                 transition_s=int(t["transition_s"]),
                 rep_s=int(t["rep_s"]),

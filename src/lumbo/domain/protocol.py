@@ -137,8 +137,11 @@ def fit_session(
     return Session(index=session_index, estimated_minutes=sum(sizes) / 10, blocks=tuple(blocks))
 
 
-def _variants(ctx: Context, budget: int, cover: dict[str, int], slots: int) -> list[Draft]:
-    """Session variants for one phase: as many as needed to reach every reachable finding."""
+def _variants(
+    ctx: Context, budget: int, cover: dict[str, int], slots: int, per_week: int
+) -> list[Draft]:
+    """Session variants for one phase: as many as needed to reach every reachable finding, then,
+    with enough sessions a week, more that rotate the targets (``rotate_*`` in phases.toml)."""
     reachable = {
         finding_key(f)
         for f in ctx.findings
@@ -147,10 +150,12 @@ def _variants(ctx: Context, budget: int, cover: dict[str, int], slots: int) -> l
             for tid in ctx.idx.by_code.get(f.code, ())
         )
     }
+    limit = min(ctx.phase.max_variants, slots)
     seen: set[str] = set()
     variants: list[Draft] = []
-    while len(variants) < min(ctx.phase.max_variants, slots):
+    while len(variants) < limit:
         before = dict(cover)
+        ctx.avoid = {ctx.idx.infos[tid].chain for tid in ctx.used_in_phase}
         draft = draft_session(ctx, budget, cover)
         new = {k for k in cover if cover[k] > before.get(k, 0)} - seen
         if variants and not new:
@@ -161,6 +166,21 @@ def _variants(ctx: Context, budget: int, cover: dict[str, int], slots: int) -> l
         seen |= new
         if reachable <= seen:
             break
+    cfg = config()
+    if per_week < cfg.rotate_from_sessions_per_week:
+        return variants
+    while len(variants) < min(limit, cfg.rotate_variants):
+        before = dict(cover)
+        chains = {tid: ctx.idx.infos[tid] for tid in ctx.used_in_phase}
+        ctx.avoid = {i.chain for i in chains.values() if i.t.role in ctx.phase.rotate_roles}
+        ctx.partner_avoid = {i.chain for i in chains.values() if i.t.role is Role.stabilize}
+        draft = draft_session(ctx, budget, cover)
+        if any(draft.used == v.used for v in variants):  # the library allows no other session
+            for k, v in before.items():
+                cover[k] = v
+            break
+        variants.append(draft)
+    ctx.partner_avoid = set()
     return variants
 
 
@@ -209,12 +229,13 @@ def build_plan(intake: Intake, assessment: Assessment, library: Library | None =
     budget = prefs.minutes_per_session * 10
     per_week = prefs.sessions_per_week
     cover: dict[str, int] = {}
+    gentle = assessment.classification.approach == "symptom_modulation"
     slider_done = False
     plan_weeks: list[tuple[int, Phase, list[Draft]]] = []
     for phase in cfg.phases:
         allowed = allowed_in_phase(idx, set(excluded), person, phase, slider_done)
-        ctx = Context(idx, person, phase, allowed, findings, cfg.max_blocks_per_session)
-        variants = _variants(ctx, budget, cover, len(phase.weeks) * per_week)
+        ctx = Context(idx, person, phase, allowed, findings, cfg.max_blocks_per_session, gentle)
+        variants = _variants(ctx, budget, cover, len(phase.weeks) * per_week, per_week)
         for w in phase.weeks:
             base = (w - phase.first_week) * per_week
             plan_weeks.append(

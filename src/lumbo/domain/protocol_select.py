@@ -1,20 +1,24 @@
 """Technique selection for one session of a phase: coverage by severity within the time budget.
 
 A per-library :class:`Index` is computed once (cached by library identity). :func:`draft_session`
-greedily picks techniques for one session *variant* of a phase: an opener, the findings in order of
+greedily picks techniques for one session *variant* of a phase: an opener, a gentle release of a
+mobility restriction when the phase asks for one (not in symptom modulation), the findings in order of
 (times already covered, severity), each release with a stabilize partner sharing a region, the roles
-every session of the phase needs, a cool-down, then fills leftover time. All ties break on ids.
+every session of the phase needs, a cool-down, then fills leftover time. A session never holds two
+techniques of one progression/regression chain (:func:`chains`), so never one technique twice. All
+ties break on ids.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lumbo.domain.assessment_model import Finding
 from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge.model import EvidenceLevel, NeuralTension, Role, Technique
-from lumbo.domain.progression import Phase, dose_at, max_level, tenths
+from lumbo.domain.progression import Phase, config, dose_at, max_level, tenths
 from lumbo.domain.protocol_model import Dose
 from lumbo.domain.safety import Person
 
@@ -41,6 +45,31 @@ class Info:
     base_tenths: int
     evidence_rank: int
     max_level: int
+    chain: str  # the smallest id of its progression/regression chain
+
+
+def chains(techniques: Iterable[Technique]) -> dict[str, str]:
+    """Technique id -> its chain: the smallest id among the techniques connected to it through
+    ``progressions``/``regressions`` (either direction, transitively; named ids the library does not
+    hold still connect). Two techniques of one chain never share a session."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        root = x
+        while parent.setdefault(root, root) != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    ids = []
+    for t in techniques:
+        ids.append(t.id)
+        for other in (*t.progressions, *t.regressions):
+            a, b = find(t.id), find(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {tid: find(tid) for tid in ids}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +100,7 @@ def index(lib: Library) -> Index:
     infos: dict[str, Info] = {}
     by_code: dict[str, list[str]] = {}
     by_role: dict[Role, list[str]] = {}
+    chain = chains(lib.techniques)
     for t in lib.techniques:  # already in id order
         infos[t.id] = Info(
             t=t,
@@ -79,6 +109,7 @@ def index(lib: Library) -> Index:
             base_tenths=tenths(dose_at(t.dose, 0)),
             evidence_rank=_EVIDENCE_RANK[t.evidence.level],
             max_level=max_level(t.dose),
+            chain=chain[t.id],
         )
         for code in sorted(set(t.addresses)):
             by_code.setdefault(code, []).append(t.id)
@@ -122,6 +153,7 @@ class Draft:
     budget: int
     picks: list[Pick] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
+    chains: set[str] = field(default_factory=set)
     spent: int = 0
     covers: frozenset[str] = frozenset()
 
@@ -139,7 +171,11 @@ class Context:
     allowed: tuple[str, ...]  # technique ids allowed in this phase, id order
     findings: tuple[Finding, ...]  # severity order
     max_blocks: int
+    gentle: bool = False  # symptom modulation: the phase's gentle emphasis, no forced release
     used_in_phase: set[str] = field(default_factory=set)
+    avoid: set[str] = field(default_factory=set)  # chains ranked last in this draft (used earlier)
+    released_regions: set[str] = field(default_factory=set)  # by releases of earlier variants
+    partner_avoid: set[str] = field(default_factory=set)  # stabilize chains to rotate as partners
     allowed_set: frozenset[str] = field(init=False)
     keys: tuple[str, ...] = field(init=False)
     matching: dict[str, frozenset[str]] = field(init=False)
@@ -158,11 +194,17 @@ class Context:
         }
         self._ranked = {}
 
-    def rank(self, tid: str) -> tuple[int, int, int, int, int, str]:
+    def rank(self, tid: str) -> tuple[bool, bool, bool, int, int, int, int, str]:
+        """Symptom modulation: releases last. Then chains used by earlier variants last (within
+        one, the technique used before first), the phase's role emphasis, findings addressed,
+        evidence, time, id."""
         info = self.idx.infos[tid]
+        avoided = info.chain in self.avoid
         return (
-            tid in self.used_in_phase,
-            self.phase.rank(info.t.role),
+            self.gentle and info.t.role is Role.release,
+            avoided,
+            avoided and tid not in self.used_in_phase,
+            self.phase.rank(info.t.role, self.gentle),
             -len(info.addresses & self.person.findings),
             info.evidence_rank,
             info.base_tenths,
@@ -209,15 +251,23 @@ def _partner(ctx: Context, draft: Draft, release: Info) -> tuple[str | None, int
         info = ctx.idx.infos[p.tid]
         if info.t.role is Role.stabilize and info.regions & release.regions:
             return p.tid, 0
-    for tid in _role_pool(ctx, Role.stabilize):
-        if tid not in draft.used and ctx.idx.infos[tid].regions & release.regions:
-            return tid, ctx.idx.infos[tid].base_tenths
+    pool = _role_pool(ctx, Role.stabilize)
+    fresh = [tid for tid in pool if ctx.idx.infos[tid].chain not in ctx.partner_avoid]
+    for tid in fresh + [tid for tid in pool if ctx.idx.infos[tid].chain in ctx.partner_avoid]:
+        info = ctx.idx.infos[tid]
+        if (
+            info.chain not in draft.chains
+            and info.chain != release.chain
+            and info.regions & release.regions
+        ):
+            return tid, info.base_tenths
     return None, 0
 
 
 def try_add(ctx: Context, draft: Draft, tid: str, stage: int | None = None) -> bool:
-    """Add ``tid`` (and a stabilize partner when it is a release) if it fits the budget."""
-    if tid in draft.used or len(draft.picks) >= ctx.max_blocks:
+    """Add ``tid`` (and a stabilize partner when it is a release) if it fits the budget and no
+    technique of its progression/regression chain is in the session yet."""
+    if ctx.idx.infos[tid].chain in draft.chains or len(draft.picks) >= ctx.max_blocks:
         return False
     info = ctx.idx.infos[tid]
     cost = info.base_tenths
@@ -234,8 +284,10 @@ def try_add(ctx: Context, draft: Draft, tid: str, stage: int | None = None) -> b
     if partner is not None and partner not in draft.used:
         draft.picks.append(Pick(partner, STAGE_OF_ROLE[Role.stabilize]))
         draft.used.add(partner)
+        draft.chains.add(ctx.idx.infos[partner].chain)
     draft.picks.append(Pick(tid, STAGE_OF_ROLE[info.t.role] if stage is None else stage, partner))
     draft.used.add(tid)
+    draft.chains.add(info.chain)
     draft.spent += cost
     return True
 
@@ -245,16 +297,45 @@ def _role_pool(ctx: Context, role: Role) -> list[str]:
     return ctx.ranked(("role", role), ids)
 
 
+def _restriction_release(ctx: Context, draft: Draft, keys: list[str]) -> None:
+    """Add the first release (with its partner) that fits, among those addressing the person's
+    mobility restrictions: unused in the phase first, then away from the regions earlier variants
+    released, then by the most severe restriction addressed, then by rank."""
+    restrictions = config().mobility_restrictions
+    best: dict[str, int] = {}
+    for i, key in enumerate(keys):  # severity order
+        if key.split(":")[0] in restrictions:
+            for tid in ctx.matching[key]:
+                if ctx.idx.infos[tid].t.role is Role.release:
+                    best.setdefault(tid, i)
+    order = sorted(
+        best,
+        key=lambda tid: (
+            ctx.idx.infos[tid].chain in ctx.avoid,
+            bool(ctx.idx.infos[tid].regions & ctx.released_regions),
+            best[tid],
+            ctx.rank(tid),
+        ),
+    )
+    for tid in order:
+        if try_add(ctx, draft, tid):
+            return
+
+
 def draft_session(ctx: Context, budget_tenths: int, cover: dict[str, int]) -> Draft:
     """Pick the techniques of one session variant. ``cover`` counts how often each finding key was
     addressed by earlier variants; it is updated in place."""
     ctx.new_draft()
     draft = Draft(budget=budget_tenths)
     pairs = list(zip(ctx.findings, ctx.keys, strict=True))
-    # 1. Opener: a warm-up (or, lacking one, a breathing block).
-    for tid in _role_pool(ctx, Role.warmup) or _role_pool(ctx, Role.breath):
+    # 1. Opener: a warm-up (or, lacking one, a breathing block); symptom modulation: breathing first.
+    warmups, breaths = _role_pool(ctx, Role.warmup), _role_pool(ctx, Role.breath)
+    for tid in (breaths or warmups) if ctx.gentle else (warmups or breaths):
         if try_add(ctx, draft, tid, stage=0):
             break
+    # 1b. A gentle release of a mobility restriction, paired with its stabilize partner.
+    if ctx.phase.release_when_restricted and not ctx.gentle:
+        _restriction_release(ctx, draft, [key for _, key in pairs])
     # 2. Findings, least covered first, then most severe (ctx.findings is in severity order).
     order = sorted(range(len(pairs)), key=lambda i: (cover.get(pairs[i][1], 0), i))
     for i in order:
@@ -265,7 +346,7 @@ def draft_session(ctx: Context, budget_tenths: int, cover: dict[str, int]) -> Dr
             if try_add(ctx, draft, tid):
                 break
     # 3. Roles every session of the phase includes (stabilization above all).
-    for role in ctx.phase.required_roles:
+    for role in ctx.phase.required(ctx.gentle):
         if not draft.has_role(role, ctx.idx):
             for tid in _role_pool(ctx, role):
                 if try_add(ctx, draft, tid):
@@ -274,19 +355,28 @@ def draft_session(ctx: Context, budget_tenths: int, cover: dict[str, int]) -> Dr
     for tid in _role_pool(ctx, Role.breath):
         if try_add(ctx, draft, tid, stage=COOLDOWN):
             break
-    # 5. Fill the remaining time with more work on the findings, most severe first.
+    # 5. Fill the remaining time, up to `fill_percent` of it (the rest is room for the doses to
+    #    grow), with more work on the findings, most severe first (symptom modulation: no extra
+    #    release; a release is used only where nothing gentler helps).
+    full, draft.budget = draft.budget, draft.budget * config().fill_percent // 100
     progress = True
     while progress and len(draft.picks) < ctx.max_blocks:
         progress = False
         for _, key in pairs:
             for tid in ctx.ranked(("finding", key), ctx.matching[key]):
+                if ctx.gentle and ctx.idx.infos[tid].t.role is Role.release:
+                    continue
                 if try_add(ctx, draft, tid):
                     progress = True
                     break
+    draft.budget = full
     covered = {key for _, key in pairs if ctx.matching[key] & draft.used}
     for k in covered:
         cover[k] = cover.get(k, 0) + 1
     draft.covers = frozenset(covered)
     ctx.used_in_phase.update(draft.used)
+    for tid in draft.used:
+        if ctx.idx.infos[tid].t.role is Role.release:
+            ctx.released_regions |= ctx.idx.infos[tid].regions
     draft.picks.sort(key=lambda p: (p.stage, _TENSION_RANK[ctx.idx.infos[p.tid].t.neural_tension]))
     return draft
