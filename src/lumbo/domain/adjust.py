@@ -4,10 +4,20 @@ Each logged block is judged with the pain-monitoring model (Silbernagel 2007; th
 ``progression.toml``): *red* (regress) when pain during or after exceeds 5/10, when the next-morning
 check-in is worse than before the session (not settled), or when the overstretch guard fires
 (stretch intensity above 7/10, sharp or shooting pain, new numbness or tingling); *yellow* (hold)
-for pain 4-5/10, unfinished sets or a missing next-morning check-in; *green* otherwise. A run of
-``gate.green_sessions`` green sessions progresses the dose one level, or swaps in the technique's
-declared progression once the dose is at the top of its rules. Repeated red sessions raise a
-clinician-review alert; new numbness or tingling in several sessions raises a referral-signs alert.
+for pain 4-5/10, unfinished sets or a next-morning check-in that never came; *green* otherwise.
+
+*Pending*: the next-morning check-in of the latest session(s) may simply not have arrived yet (no
+session was performed later and no later check-in exists). Such a session is judged on its own: red
+on its own regresses at once (the overstretch guard acts immediately) and yellow on its own holds,
+but a session otherwise green is *pending*: it neither holds nor counts towards a green run until its
+check-in arrives, so re-running the rules after the log and again after the check-in never bounces
+the plan. With only pending sessions a technique keeps its planned dose (``level`` None).
+
+A run of ``gate.green_sessions`` green sessions progresses the dose one level, or swaps in the
+technique's declared progression once the dose is at the top of its rules; a shorter green run keeps
+the planned doses as they are (``level`` None: the plan already waits for the gate). Repeated red
+sessions raise a clinician-review alert; new numbness or tingling in several sessions raises a
+referral-signs alert.
 """
 
 from __future__ import annotations
@@ -36,7 +46,7 @@ from lumbo.domain.protocol_select import index
 
 __all__ = ["Judged", "adjust", "apply_adjustment", "judge"]
 
-Color = Literal["green", "yellow", "red"]
+Color = Literal["green", "yellow", "red", "pending"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +62,14 @@ class Judged:
 
 
 def judge(
-    log: BlockLog, planned: Block, next_morning: CheckIn | None, before: CheckIn | None
+    log: BlockLog,
+    planned: Block,
+    next_morning: CheckIn | None,
+    before: CheckIn | None,
+    pending: bool = False,
 ) -> tuple[Color, tuple[str, ...]]:
-    """Judge one logged block with the pain-monitoring model and the overstretch guard."""
+    """Judge one logged block with the pain-monitoring model and the overstretch guard.
+    ``pending``: the next-morning check-in may still come (see the module docs)."""
     pain = config().pain
     red: list[str] = []
     yellow: list[str] = []
@@ -70,7 +85,8 @@ def judge(
         elif value > pain.green_max:
             yellow.append(f"pain {value}/10 {label} exercise is acceptable but not yet easy")
     if next_morning is None:
-        yellow.append("no next-morning check-in: cannot confirm that pain settled")
+        if not pending:
+            yellow.append("no next-morning check-in: cannot confirm that pain settled")
     elif before is not None:
         if next_morning.pain > before.pain:
             red.append(
@@ -89,6 +105,8 @@ def judge(
         return "red", tuple(red)
     if yellow:
         return "yellow", tuple(yellow)
+    if next_morning is None:
+        return "pending", ("waiting for the next-morning check-in to confirm that pain settled",)
     return "green", (
         f"pain at most {pain.green_max}/10 during and after, settled by next morning, "
         "all sets done",
@@ -145,16 +163,26 @@ def _checkins(log: SessionLog, checkins: list[CheckIn]) -> tuple[CheckIn | None,
     return after, before
 
 
+def _pending(log: SessionLog, logs: list[SessionLog], checkins: list[CheckIn]) -> bool:
+    """May this session's next-morning check-in still arrive? Yes while no session was performed
+    on a later day and no check-in is dated after its next morning."""
+    day_after = log.performed_on + timedelta(days=1)
+    return not any(other.performed_on > log.performed_on for other in logs) and not any(
+        c.on > day_after for c in checkins
+    )
+
+
 def _judge_all(plan: Plan, logs: list[SessionLog], checkins: list[CheckIn]) -> list[Judged]:
     out = []
     for log in logs:
         after, before = _checkins(log, checkins)
+        pending = after is None and _pending(log, logs, checkins)
         session = plan.weeks[log.week - 1].sessions[log.session_index - 1]
         by_tid = {b.technique: b for b in session.blocks}
         order = (log.performed_on.isoformat(), log.week, log.session_index, log.session_id)
         for b in log.blocks:
             planned = by_tid[b.technique]
-            color, reasons = judge(b, planned, after, before)
+            color, reasons = judge(b, planned, after, before, pending)
             out.append(
                 Judged(
                     b.technique, order, color, reasons, planned.level, b.new_numbness_or_tingling
@@ -182,6 +210,7 @@ def _replacement(
         return None
     excluded = {e.technique for e in plan.excluded}
     idx = index(lib)
+    chain = {tid: info.chain for tid, info in idx.infos.items()}
     uses = _weeks_with(plan, t.id, from_week)
     for rid in options:
         if rid in excluded or rid not in lib:
@@ -189,6 +218,7 @@ def _replacement(
         r = lib.get(rid)
         if r.role is not t.role:
             continue
+        own = chain[rid]  # a session never holds two techniques of one chain
         regions = {x.value for x in r.regions}
         fits = True
         for week, block, blocks in uses:
@@ -203,7 +233,10 @@ def _replacement(
             if (
                 r.load not in phase.load
                 or r.neural_tension not in phase.neural_tension
-                or any(o.technique == rid for o in blocks)
+                or any(
+                    o is not block and (o.technique == rid or chain.get(o.technique) == own)
+                    for o in blocks
+                )
                 or any(not regions & set(p.regions) for p in partners)
                 or idx.dose(rid, 0, phase.intensity_cap)[1] > round(block.estimated_minutes * 10)
             ):
@@ -214,8 +247,18 @@ def _replacement(
     return None
 
 
-def _decide(plan: Plan, lib: Library, tid: str, history: list[Judged], from_week: int) -> Decision:
+def _decide(plan: Plan, lib: Library, tid: str, judged: list[Judged], from_week: int) -> Decision:
     t = lib.get(tid)
+    history = [j for j in judged if j.color != "pending"]
+    if not history:
+        return Decision(
+            technique=tid,
+            action="hold",
+            level=None,
+            response=None,
+            reason="pending: keep the planned dose until the next-morning check-in confirms "
+            "that pain settled",
+        )
     last = history[-1]
     run = 0
     for j in reversed(history):
@@ -262,7 +305,7 @@ def _decide(plan: Plan, lib: Library, tid: str, history: list[Judged], from_week
         return Decision(
             technique=tid,
             action="hold",
-            level=last.level,
+            level=None,  # the plan's next step already waits for the gate: keep it as planned
             response="green",
             reason=f"hold: {run} of {gate} green sessions in a row needed before progressing",
         )

@@ -1,7 +1,8 @@
 """``apply_adjustment(plan, adjustment) -> Plan``: the next plan version, with the decisions applied.
 
-From ``adjustment.from_week`` on, every block of a decided technique moves by the same number of
-levels as its first remaining block needs to reach the decided level (so the planned week-over-week
+In ``adjustment.from_week`` every block of a decided technique takes the decided level; in later
+weeks it moves by the same number of levels as the technique's highest level in that first week
+needed, and never more than one level a week above the decided level (so the planned week-over-week
 progression continues from there); a swap puts the replacement in the same place (same stage and
 partner), starting at the decided level. Each session is then fitted to the time budget again.
 """
@@ -52,16 +53,21 @@ def _check(plan: Plan, adjustment: Adjustment, lib: Library) -> None:
 
 
 def _first_level(plan: Plan, tid: str, from_week: int) -> int | None:
+    """The level of ``tid`` in the first remaining week that has it: its highest there (a session
+    short of time may have given a level back; that trim is not the planned level)."""
     for w in plan.weeks[from_week - 1 :]:
-        for s in w.sessions:
-            for b in s.blocks:
-                if b.technique == tid:
-                    return b.level
+        levels = [b.level for s in w.sessions for b in s.blocks if b.technique == tid]
+        if levels:
+            return max(levels)
     return None
 
 
 def _respec(
-    blocks: tuple[Block, ...], decisions: dict[str, Decision], shift: dict[str, int], lib: Library
+    blocks: tuple[Block, ...],
+    decisions: dict[str, Decision],
+    shift: dict[str, int],
+    lib: Library,
+    weeks_on: int,
 ) -> list[SlotSpec]:
     swap = {
         tid: d.replacement
@@ -75,6 +81,11 @@ def _respec(
             partner = swap.get(partner, partner)
         tid = swap.get(b.technique, b.technique)
         level = b.level + shift.get(b.technique, 0)
+        decided = decisions.get(b.technique)
+        if decided is not None and decided.level is not None:
+            # The first changed week uses the decided level; later weeks keep the planned growth,
+            # one step a week from it at most (so re-applying a decision changes nothing).
+            level = decided.level if weeks_on == 0 else min(level, decided.level + weeks_on)
         template = lib.get(tid).dose
         level = max(min_level(template), min(level, max_level(template)))
         stage = STAGES.index(b.stage) if b.stage is not None else 0
@@ -118,7 +129,7 @@ def apply_adjustment(plan: Plan, adjustment: Adjustment, library: Library | None
             if not any(b.technique in decisions for b in s.blocks):
                 sessions.append(s)
                 continue
-            specs = _respec(s.blocks, decisions, shift, lib)
+            specs = _respec(s.blocks, decisions, shift, lib, w.week - start)
             sessions.append(fit_session(idx, specs, budget, cap, codes, severity, s.index))
         weeks.append(w.model_copy(update={"sessions": tuple(sessions)}))
     note = f"Version {plan.version + 1}: adjusted from week {start} ({summary})."
