@@ -66,3 +66,14 @@ def test_public_api_is_explicit() -> None:
         assert hasattr(lumbo, name)
     for cls in ("Conflict", "InvalidInput", "KnowledgeBaseError", "NotFound", "ReferralRequired"):
         assert issubclass(getattr(lumbo, cls), lumbo.LumboError)
+
+
+NON_CLI_FILES = sorted(p for p in SRC.rglob("*.py") if "cli" not in p.relative_to(SRC).parts)
+
+
+@pytest.mark.parametrize("path", NON_CLI_FILES, ids=lambda p: str(p.relative_to(SRC)))
+def test_only_the_cli_imports_the_cli(path: Path) -> None:
+    if path.name == "__main__.py":
+        return
+    for name in _imports(path):
+        assert not name.startswith("lumbo.cli"), f"{path.relative_to(SRC)} imports {name}"

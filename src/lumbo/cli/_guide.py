@@ -21,16 +21,10 @@ from rich.text import Text
 
 from lumbo.domain.errors import InvalidInput, NotFound, Problem
 from lumbo.domain.knowledge import Library
-from lumbo.domain.protocol_model import Block, BlockLog, Dose, Session
+from lumbo.domain.plan_view import dose_words
+from lumbo.domain.protocol_model import Block, BlockLog, Session
+from lumbo.domain.session_guide import OVERSTRETCH, timed_phases
 from lumbo.services.parsing import parse_model
-
-STRETCH_KINDS = {"hold", "contract_relax", "timed"}
-SECONDS_PER_BREATH = 6
-OVERSTRETCH = (
-    "Overstretch warning: ease off now. Stretch intensity above 7/10, sharp or shooting pain, or "
-    "new numbness or tingling means this technique will be regressed. If symptoms persist or "
-    "spread, stop the session and contact your clinician."
-)
 
 
 class Clock(Protocol):
@@ -172,23 +166,6 @@ class ScriptedPrompter:
         return value
 
 
-def dose_text(d: Dose) -> str:
-    per = " per side" if d.per_side else ""
-    parts = {
-        "hold": f"{d.sets} x {d.hold_s} s hold{per}",
-        "reps": f"{d.sets} x {d.reps} reps{per}" + (f", tempo {d.tempo}" if d.tempo else ""),
-        "contract_relax": f"{d.sets} x contract {d.contract_s} s at {d.contract_effort_pct}%"
-        f" then relax {d.hold_s} s{per}",
-        "timed": f"{d.sets} x {d.work_s} s{per}",
-        "breaths": f"{d.sets} x {d.breaths} breaths",
-        "education": f"{d.minutes:g} min" if d.minutes else "read",
-    }
-    text = parts[d.kind]
-    if d.intensity_target is not None:
-        text += f", stretch intensity {d.intensity_target}/10 or less"
-    return text
-
-
 def card(block: Block, number: int, total: int, library: Library) -> Panel:
     try:
         t = library.get(block.technique)
@@ -196,7 +173,7 @@ def card(block: Block, number: int, total: int, library: Library) -> Panel:
     except NotFound:
         name, steps, cues = block.technique, (), ()
     body: list[Any] = [
-        Text(f"{block.role.value} · {dose_text(block.dose)}", style="bold"),
+        Text(f"{block.role.value} · {dose_words(block.dose)}", style="bold"),
         Text(block.why, style="italic"),
     ]
     if steps:
@@ -235,29 +212,16 @@ def timer(console: Console, clock: Clock, seconds: float, label: str) -> None:
     console.file.flush()
 
 
-def timed_phases(d: Dose) -> list[tuple[str, float]]:
-    """The timed phases of one set (empty for rep-counted and reading blocks)."""
-    if d.kind == "hold" and d.hold_s:
-        return [("hold", d.hold_s)]
-    if d.kind == "contract_relax":
-        return [("contract", d.contract_s or 0), ("relax into the stretch", d.hold_s or 0)]
-    if d.kind == "timed" and d.work_s:
-        return [("work", d.work_s)]
-    if d.kind == "breaths" and d.breaths:
-        return [("breathe", d.breaths * SECONDS_PER_BREATH)]
-    return []
-
-
 def run_block(console: Console, clock: Clock, block: Block, timers: bool) -> None:
     d = block.dose
     phases = timed_phases(d)
     sides = ("left", "right") if d.per_side else ("",)
     if not phases:
         if d.kind == "reps":
-            console.print(f"  Do {dose_text(d)} at your own pace.")
+            console.print(f"  Do {dose_words(d)} at your own pace.")
         return
     if not timers:
-        console.print("  (timers off) " + dose_text(d))
+        console.print("  (timers off) " + dose_words(d))
         return
     for s in range(1, d.sets + 1):
         for side in sides:

@@ -8,8 +8,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from lumbo.cli._guide import dose_text
 from lumbo.domain.knowledge import Library
+from lumbo.domain.plan_view import dose_words
 from lumbo.domain.protocol_model import Adjustment, BlockLog, Plan, Session
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def session_table(session: Session, library: Library, title: str) -> Table:
             str(i),
             _name(library, b.technique),
             b.role.value,
-            dose_text(b.dose),
+            dose_words(b.dose),
             f"{b.estimated_minutes:g}",
         )
     return table

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lumbo.domain.assessment_model import Assessment, RuleResult
-from lumbo.domain.explain import REGION_TITLES, what_this_means, where
+from lumbo.domain.explain import REGION_TITLES, score_rows, what_this_means, where
 
 _SEVERITY_STYLE = {"severe": "bold red", "moderate": "yellow", "mild": "cyan"}
 _STATUS_MARK = {
@@ -34,46 +34,12 @@ def referral_panel(a: Assessment) -> Panel:
     return Panel(text, title="Referral: none", border_style="green")
 
 
-def _score_rows(scores: dict[str, Any]) -> list[tuple[str, str, str]]:
-    rows: list[tuple[str, str, str]] = []
-    if (odi := scores.get("odi")) is not None:
-        rows.append(("Oswestry (ODI)", f"{odi['percent']:g}%", f"{odi['band']} ({odi['source']})"))
-    if (rm := scores.get("rmdq")) is not None:
-        rows.append(("Roland-Morris", f"{rm['score']}/24", rm["note"] or ""))
-    if (sb := scores.get("start_back")) is not None:
-        rows.append(
-            (
-                "STarT Back",
-                f"{sb['total']}/9, psychosocial {sb['psychosocial']}/5",
-                f"{sb['risk']} risk",
-            )
-        )
-    if (fabq := scores.get("fabq")) is not None:
-        rows.append(("FABQ", f"PA {fabq['pa']}/24, W {fabq['w']}/42", ""))
-    if (pi := scores.get("promis_pi")) is not None:
-        t = pi["t_score"]
-        shown = f"T {t:g}" if t is not None else "T unavailable"
-        note = pi["reason"] or ""
-        rows.append((f"PROMIS PI {pi['form']}", f"raw {pi['raw']}, {shown}", note))
-    if (psfs := scores.get("psfs")) is not None:
-        rows.append(("PSFS", f"mean {psfs['mean']:g}/10", f"{len(psfs['activities'])} activities"))
-    nprs = scores.get("nprs") or {}
-    if nprs.get("now") is not None:
-        parts = [f"now {nprs['now']}"]
-        if nprs.get("best") is not None:
-            parts.append(f"best {nprs['best']}")
-        if nprs.get("worst") is not None:
-            parts.append(f"worst {nprs['worst']}")
-        rows.append(("Pain (NPRS 0-10)", ", ".join(parts), ""))
-    return rows
-
-
 def scores_table(a: Assessment) -> Table:
     table = Table(title="Scores", title_justify="left", expand=False)
     table.add_column("measure")
     table.add_column("score")
     table.add_column("band / note", overflow="fold")
-    for row in _score_rows(a.scores):
+    for row in score_rows(a.scores):
         table.add_row(*row)
     if not table.rows:
         table.add_row("(no questionnaires given)", "", "")

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from lumbo.cli._guide import OVERSTRETCH, dose_text, timed_phases
-from lumbo.cli.assessment_view import _score_rows
 from lumbo.domain.assessment_model import Assessment
-from lumbo.domain.explain import REGION_TITLES, plain_finding, what_this_means, where
+from lumbo.domain.explain import REGION_TITLES, plain_finding, score_rows, what_this_means, where
 from lumbo.domain.knowledge import Library
 from lumbo.domain.plan_view import dose_words
 from lumbo.domain.protocol_model import Session
+from lumbo.domain.session_guide import OVERSTRETCH, timed_phases
 from lumbo.reports.svg import Series, adherence_calendar, prom_chart, rom_chart, trend_chart
 from lumbo.services import journey, patient_records, plan_edit
 from lumbo.store.db import Store
@@ -104,7 +103,7 @@ def assessment_view(store: Store, person_id: str) -> dict[str, Any]:
         "assessment": a,
         "created_at": latest["created_at"][:10],
         "count": len(found),
-        "scores": _score_rows(a.scores),
+        "scores": score_rows(a.scores),
         "regions": grouped,
         "rules": rules,
         "meaning": what_this_means(a),
@@ -186,7 +185,7 @@ def player_data(session: Session, library: Library) -> list[dict[str, Any]]:
                 "technique": b.technique,
                 "name": t.name if t else b.technique,
                 "role": b.role.value,
-                "dose": dose_text(d),
+                "dose": dose_words(d),
                 "why": b.why,
                 "steps": list(t.steps) if t else [],
                 "cues": list(t.cues) if t else [],
