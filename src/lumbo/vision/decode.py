@@ -1,8 +1,10 @@
 """Streaming video decode with constant memory, whatever the video length.
 
 Frames are decoded by OpenCV on a background thread into a small bounded queue (OpenCV releases
-the GIL while decoding, so decode overlaps pose inference). Skipped frames (``stride`` > 1) are
-only ``grab()``-ed, never converted. At most ``QUEUE_FRAMES`` frames are alive at any time.
+the GIL while decoding, so decode overlaps pose inference). Skipped frames are only ``grab()``-ed
+(decoded, never converted to RGB or copied); which frames are analysed is a fixed stride or a
+``FramePolicy`` (``--stride auto``, see :mod:`lumbo.vision.adaptive`). Frames are handed over by
+reference, never copied. At most ``QUEUE_FRAMES`` frames are alive at any time.
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ from __future__ import annotations
 import math
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -45,14 +47,12 @@ class Frame:
     index: int
     t_s: float
     rgb: UInt8Array
-    analysed: bool = True
-    """False for a frame between strides, delivered only to keep a refinement buffer."""
-    offset: tuple[int, int] = (0, 0)
-    """Where ``rgb`` sits in the full frame (skipped frames are delivered cropped)."""
 
 
-Box = tuple[int, int, int, int]
-CropSource = Callable[[], "Box | None"]
+class FramePolicy(Protocol):
+    def wants(self, index: int, stop: threading.Event) -> bool:
+        """Whether frame ``index`` is analysed (called on the decoding thread, in frame order)."""
+        ...
 
 
 def _bad(message: str, value: object) -> InvalidInput:
@@ -96,7 +96,7 @@ _END = object()
 def _reader(
     path: str,
     stride: int,
-    skipped: CropSource | None,
+    policy: FramePolicy | None,
     out: queue.Queue[Any],
     stop: threading.Event,
 ) -> None:
@@ -109,18 +109,16 @@ def _reader(
         while not stop.is_set():
             if not cap.grab():
                 break
-            analysed = index % stride == 0
-            box = None if analysed or skipped is None else skipped()
-            if analysed or box is not None:
+            analysed = index % stride == 0 if policy is None else policy.wants(index, stop)
+            if analysed:
                 ok, bgr = cap.retrieve()
                 if not ok or bgr is None:
                     break
-                offset = (0, 0)
-                if box is not None:  # only the crop the refinement buffer wants
-                    x0, y0, x1, y1 = box
-                    bgr, offset = bgr[y0:y1, x0:x1], (x0, y0)
-                rgb: UInt8Array = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
-                item = Frame(index, index / fps, rgb, analysed, offset)
+                # In place: the decoder's buffer becomes the RGB frame (no second full-size copy).
+                rgb: UInt8Array = np.asarray(
+                    cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB, dst=bgr), dtype=np.uint8
+                )
+                item = Frame(index, index / fps, rgb)
                 while not stop.is_set():
                     try:
                         out.put(item, timeout=0.1)
@@ -143,23 +141,22 @@ def _reader(
 
 
 class FrameStream:
-    """Iterate analysed frames; with ``skipped`` (a function returning the crop box wanted now, or
-    ``None``), also crops of the frames between strides, marked ``analysed=False``. ``decoded`` is
-    the number of frames read once iteration ends."""
+    """Iterate analysed frames: every ``stride``-th, or those ``policy`` wants. ``decoded`` is the
+    number of frames read once iteration ends."""
 
-    def __init__(self, path: Path, stride: int = 1, skipped: CropSource | None = None) -> None:
+    def __init__(self, path: Path, stride: int = 1, policy: FramePolicy | None = None) -> None:
         if stride < 1:
             raise _bad("stride must be >= 1", stride)
         self.path = path
         self.stride = stride
-        self.skipped = skipped
+        self.policy = policy
         self.decoded = 0
 
     def __iter__(self) -> Iterator[Frame]:
         q: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_FRAMES)
         stop = threading.Event()
         worker = threading.Thread(
-            target=_reader, args=(str(self.path), self.stride, self.skipped, q, stop), daemon=True
+            target=_reader, args=(str(self.path), self.stride, self.policy, q, stop), daemon=True
         )
         worker.start()
         try:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,7 +26,9 @@ from lumbo.vision.result import MeasurementResult
 from lumbo.vision.series import build_series, shoulder_to_torso_ratio
 from lumbo.vision.signal import DEFAULT_MIN_CONFIDENCE
 from lumbo.vision.tracking import Tracker, select_subject
-from lumbo.vision.window_buffer import ExtremeBuffer
+
+if TYPE_CHECKING:
+    from lumbo.vision.adaptive import AdaptiveStride
 
 MOVEMENTS = ("trunk-flexion", "trunk-extension", "lateral-flexion", "rotation")
 VIEWS = ("side", "front")
@@ -115,18 +117,12 @@ def run_pose(
     estimator: PoseEstimator,
     progress: Progress | None = None,
     total: int = 0,
-    buffer: ExtremeBuffer | None = None,
+    policy: AdaptiveStride | None = None,
 ) -> PoseTrace:
-    """Run the estimator over streamed frames, keeping only landmarks (frames are dropped, except
-    the few crops ``buffer`` keeps around the running extremes)."""
+    """Run the estimator over streamed frames, keeping only landmarks (frames are dropped as soon
+    as the model has seen them); ``policy`` hears every result (``--stride auto``)."""
     trace = PoseTrace([], [], [], [], Tracker(), 0, 0.0)
-    k = -1
-    for frame in frames:
-        if not frame.analysed:
-            if buffer is not None:
-                buffer.push(frame, None)
-            continue
-        k += 1
+    for k, frame in enumerate(frames):
         t0 = time.perf_counter()
         pose = estimator.estimate(frame.rgb)
         trace.pose_seconds += time.perf_counter() - t0
@@ -136,8 +132,8 @@ def run_pose(
         trace.luma.append(mean_luma(frame.rgb))
         trace.points.append(None if pose is None else pose.points)
         track = None if pose is None else trace.tracker.update(k, frame.t_s, pose)
-        if buffer is not None:
-            buffer.push(frame, pose, track)
+        if policy is not None:
+            policy.report(frame.index, pose, track)
         if progress is not None:
             progress(frame.index + 1, total)
     trace.decoded = trace.frame_index[-1] + 1 if trace.frame_index else 0
@@ -153,12 +149,11 @@ def measure_video(
     options: MeasureOptions,
     estimator: PoseEstimator | None = None,
     progress: Progress | None = None,
-    make_estimator: Callable[[], PoseEstimator] | None = None,
 ) -> MeasurementResult:
     """Measure one movement in the video at ``path`` (see ``docs/vision.md``).
 
-    With ``stride="auto"`` the extremes are refined at full rate with estimators from
-    ``make_estimator`` (MediaPipe when lumbo creates the estimator itself)."""
+    With ``stride="auto"`` the frames analysed are chosen while streaming by
+    :class:`lumbo.vision.adaptive.AdaptiveStride` (coarse when still, full rate when moving)."""
     options.validate()
     info = probe(path)
     stride = options.resolve_stride(info.fps)
@@ -167,32 +162,24 @@ def measure_video(
         from lumbo.vision.pose import MediaPipePoseEstimator
 
         estimator = MediaPipePoseEstimator()
-    factory = make_estimator
-    if factory is None and own:
-        from lumbo.vision.pose import MediaPipePoseEstimator
+    policy = None
+    if options.stride == "auto" and stride > 1:
+        from lumbo.vision.adaptive import AdaptiveStride, image_angle_fn
 
-        factory = MediaPipePoseEstimator
-    refining = options.stride == "auto" and stride > 1 and factory is not None
-    tilt = options.camera_tilt_deg or 0.0
-    buffer = None
-    if refining:
-        from lumbo.vision import refine
-
-        buffer = refine.new_buffer(options.movement, info.fps, stride, tilt, options.min_confidence)
-    stream = FrameStream(path, stride, skipped=None if buffer is None else buffer.box)
+        angle = image_angle_fn(options.movement, options.camera_tilt_deg or 0.0)
+        policy = AdaptiveStride(stride, info.fps, angle, options.min_confidence)
+    stream = FrameStream(path, stride, policy)
     started = time.perf_counter()
     try:
-        trace = run_pose(stream, estimator, progress, info.frame_count, buffer)
+        trace = run_pose(stream, estimator, progress, info.frame_count, policy)
     finally:
         if own:
             estimator.close()
     trace.decoded = max(trace.decoded, stream.decoded)
     result = analyse_trace(trace, options, fps=info.fps, stride=stride, video=str(path))
-    if refining and factory is not None:
-        from lumbo.vision import refine
-
-        result.processing["refinement"] = refine.refine_result(
-            path, result, buffer, factory, tilt, options.min_confidence
+    if policy is not None:
+        result.processing["adaptive_stride"] = policy.describe(
+            result.frames_analysed, result.frames
         )
     result.processing["wall_seconds"] = round(time.perf_counter() - started, 3)
     return result
@@ -242,8 +229,20 @@ def analyse_trace(
     if seen < MIN_PERSON_FRACTION * n:
         warnings.append(f"the person was measured in only {seen} of {n} analysed frames")
 
-    fs = fps / stride
+    index = np.asarray(trace.frame_index, dtype=np.int64)
     t = np.asarray(trace.t, dtype=np.float64)
+    fs = fps / stride
+    analysed = np.ones(n, dtype=np.bool_)
+    if n > 1 and np.any(np.diff(index) != stride):
+        # Adaptive stride: the analysed frames go onto the full-rate grid; skipped frames are NaN,
+        # filled by the short-gap interpolation, so every filter sees uniform sampling.
+        pos = index - index[0]
+        grid = np.full((int(pos[-1]) + 1, N_LANDMARKS, 4), np.nan)
+        grid[pos] = points
+        analysed = np.zeros(len(grid), dtype=np.bool_)
+        analysed[pos] = True
+        points, index = grid, np.arange(index[0], index[-1] + 1, dtype=np.int64)
+        t, fs = index / fps, fps
     tilt = options.camera_tilt_deg or 0.0
     series = build_series(t, points, options.view, fs, tilt, options.min_confidence)
     ratio = shoulder_to_torso_ratio(points)
@@ -266,7 +265,7 @@ def analyse_trace(
     }[options.movement]
     clean_main = series.series[main]
     y = sign * clean_main.filtered
-    valid = np.isfinite(y)
+    valid = np.isfinite(y[analysed])
     if valid.sum() < MIN_ANALYSED_FRAMES:
         raise _bad("too few frames with confident trunk landmarks to measure", video)
     missing = n - int(valid.sum())
@@ -355,7 +354,7 @@ def analyse_trace(
         frames_with_person=seen,
         stride=stride,
         camera_tilt_deg=tilt,
-        frame_index=np.asarray(trace.frame_index, dtype=np.int64),
+        frame_index=index,
         points=points,
         series=series,
         main=main,

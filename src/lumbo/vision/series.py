@@ -95,7 +95,7 @@ def build_series(
     leg: str | None = None,
 ) -> AngleSeries:
     """``points`` is (T, 33, 4) with NaN rows where the subject was not seen. ``orientation`` and
-    ``leg`` are estimated from the frames unless given (refinement windows reuse the full run's)."""
+    ``leg`` are estimated from the frames unless given."""
     seen = np.isfinite(points[:, 0, 0])
     subject = points[seen]
     trunk_conf = np.where(seen, _weakest(np.nan_to_num(points, nan=0.0), TRUNK_POINTS), 0.0)

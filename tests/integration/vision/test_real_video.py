@@ -104,5 +104,9 @@ def test_auto_stride_peak_close_to_full_rate(traces: Traces) -> None:
     full = analyse_trace(traces.trace("a", *CLIP_A), FRONT, fps=FPS, stride=1)
     auto = measure_video(path, MeasureOptions("lateral-flexion", "front", stride="auto"))
     assert auto.stride == 3
-    assert auto.frames_analysed == 34
+    # The coarse grid (34 frames) plus the full-rate blocks where the angle moved fast or neared
+    # an extreme (see lumbo.vision.adaptive); the man mostly stands still in this clip.
+    assert 34 <= auto.frames_analysed < 70
+    # The clip's "peak" (about 4 deg, a man standing) is its last frame, where the forward-backward
+    # filter extrapolates; bench_vision reports the whole video against a dropped-frame control.
     assert abs(auto.summary["peak_deg"] - full.summary["peak_deg"]) <= 2.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from lumbo.vision.synthetic import synthetic_pose
@@ -11,7 +13,7 @@ FPS = 30.0
 
 
 def feed(
-    tracker: Tracker, script: list[tuple[float, float] | None], scale: float = 1.0
+    tracker: Tracker, script: Sequence[tuple[float, float] | None], scale: float = 1.0
 ) -> list[int | None]:
     """Each entry is the subject's centre (x, y) in that frame, or None for no detection."""
     out = []

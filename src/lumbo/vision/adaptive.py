@@ -1,0 +1,155 @@
+"""``--stride auto``: an adaptive stride, decided while streaming.
+
+The video is analysed on a coarse grid (every ``stride``-th frame, about 10 per second). The frames
+between two grid frames form a *block*. When the pose model has seen grid frame ``c``, the policy
+decides whether the block after it (``c+1 .. c+stride-1``) is analysed too (*dense*), from the
+image-orientation main angle of the *leading* track (the person analysed in the most frames so far,
+the likely subject; bystanders walking through do not make blocks dense):
+
+* **fast**: the angle at ``c`` differs from the median of the track's analysed values in the
+  previous block (``c-stride .. c-1``: one grid sample when coarse, ``stride`` when dense, so one
+  wrong detection there cannot keep the stride dense) by more than ``SPEED_DEG_S`` x the duration of a
+  block (``stride / fps``);
+* **near an extreme**: the angle is within ``MARGIN_DEG`` of the track's running maximum or minimum,
+  and that extreme lies at least ``MIN_EXCURSION_DEG`` from the track's first value (so the neutral
+  stance at the start, trivially an extreme, does not count);
+
+and a block stays dense for ``HOLD_BLOCKS`` more blocks after the last trigger (0: the decision
+is re-taken at every grid frame), then the stride returns to coarse. Fast movements and peaks are therefore measured at the full frame rate while
+still phases are skipped; no frame is kept for later. Skipped frames are only ``grab()``-ed.
+
+The decoding thread asks :meth:`AdaptiveStride.wants` for each frame after decoding it; for a frame
+inside a block it waits until the consumer has :meth:`report`-ed the block's grid frame. The
+analysed frames are therefore a deterministic function of the model's output, never of thread
+timing; decoding of the next frame still overlaps the model's work on the current one.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lumbo.vision.landmarks import FloatArray, Pose
+
+#: Angular speed (degrees/s) between grid samples that makes the next block dense.
+SPEED_DEG_S = 30.0
+#: Within this many degrees of a track's running extreme, the next block is dense.
+MARGIN_DEG = 3.0
+#: An extreme counts only once it lies this far from the track's first value.
+MIN_EXCURSION_DEG = 8.0
+#: Blocks kept dense after the last trigger.
+HOLD_BLOCKS = 0
+
+AngleFn = Callable[[FloatArray], float]
+
+
+@dataclass(slots=True)
+class _TrackState:
+    first: float
+    high: float
+    low: float
+    samples: int = 0
+    recent: list[tuple[int, float]] = field(default_factory=list)
+    """(frame, value) of the analysed frames since the grid frame before the last one."""
+
+
+@dataclass(slots=True)
+class AdaptiveStride:
+    stride: int
+    fps: float
+    angle: AngleFn
+    min_confidence: float
+    speed_deg_s: float = SPEED_DEG_S
+    margin_deg: float = MARGIN_DEG
+    min_excursion_deg: float = MIN_EXCURSION_DEG
+    hold_blocks: int = HOLD_BLOCKS
+    dense_blocks: int = 0
+    """Blocks analysed at the full rate so far."""
+    _tracks: dict[int, _TrackState] = field(default_factory=dict)
+    _hold: int = 0
+    _decided: tuple[int, bool] = (-1, False)
+    _cond: threading.Condition = field(default_factory=threading.Condition)
+
+    def wants(self, index: int, stop: threading.Event) -> bool:
+        """Whether frame ``index`` is analysed (decoding thread; may wait for the consumer)."""
+        if index % self.stride == 0:
+            return True
+        block = index // self.stride
+        with self._cond:
+            while self._decided[0] < block:
+                if stop.is_set():
+                    return False
+                self._cond.wait(timeout=0.1)
+            return self._decided[1]
+
+    def report(self, index: int, pose: Pose | None, track: int | None) -> None:
+        """The model's result for analysed frame ``index`` (consumer thread, in frame order)."""
+        value = math.nan
+        if pose is not None and track is not None and pose.confidence() >= self.min_confidence:
+            value = self.angle(pose.points)
+        grid = index % self.stride == 0
+        trigger = False
+        if track is not None and math.isfinite(value):
+            trigger = self._update(track, index, value, grid)
+        if not grid:
+            return
+        if trigger:
+            self._hold = self.hold_blocks
+            dense = True
+        else:
+            dense = self._hold > 0
+            self._hold = max(0, self._hold - 1)
+        self.dense_blocks += dense and self.stride > 1
+        with self._cond:
+            self._decided = (index // self.stride, dense)
+            self._cond.notify_all()
+
+    def _update(self, track: int, index: int, value: float, grid: bool) -> bool:
+        st = self._tracks.get(track)
+        if st is None:
+            st = self._tracks[track] = _TrackState(value, value, value)
+        st.high, st.low = max(st.high, value), min(st.low, value)
+        st.samples += 1
+        st.recent = [(i, v) for i, v in st.recent if i >= index - self.stride]
+        before = [v for i, v in st.recent]
+        st.recent.append((index, value))
+        if not grid:
+            return False
+        fast = False
+        if before:
+            dt = self.stride / self.fps
+            fast = abs(value - float(np.median(before))) / dt > self.speed_deg_s
+        near_high = (
+            st.high - st.first >= self.min_excursion_deg and value >= st.high - self.margin_deg
+        )
+        near_low = st.first - st.low >= self.min_excursion_deg and value <= st.low + self.margin_deg
+        leading = st.samples >= max(other.samples for other in self._tracks.values())
+        return leading and (fast or near_high or near_low)
+
+    def describe(self, analysed: int, decoded: int) -> dict[str, object]:
+        """The policy and what it did, for ``processing.adaptive_stride``."""
+        return {
+            "method": "coarse grid, full rate where the angle moves fast or nears an extreme",
+            "coarse_stride": self.stride,
+            "speed_deg_s": self.speed_deg_s,
+            "margin_deg": self.margin_deg,
+            "min_excursion_deg": self.min_excursion_deg,
+            "hold_blocks": self.hold_blocks,
+            "dense_blocks": self.dense_blocks,
+            "fraction_analysed": round(analysed / decoded, 3) if decoded else 0.0,
+        }
+
+
+def image_angle_fn(movement: str, camera_tilt_deg: float) -> AngleFn:
+    """The main angle with image orientation (+1) for ``movement``."""
+    from lumbo.vision import angles as ang
+
+    if movement in ("trunk-flexion", "trunk-extension"):
+        return lambda p: float(ang.trunk_inclination(p, 1.0, camera_tilt_deg))
+    if movement == "lateral-flexion":
+        return lambda p: float(ang.lateral_inclination(p, 1.0, camera_tilt_deg))
+    return lambda p: float(ang.axial_rotation(p, 1.0))

@@ -1,0 +1,141 @@
+"""``--stride auto``: the adaptive stride policy, alone and through the whole pipeline."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lumbo.vision import angles as ang
+from lumbo.vision.adaptive import AdaptiveStride
+from lumbo.vision.landmarks import FloatArray, Pose
+from lumbo.vision.pipeline import MeasureOptions, measure_video
+from lumbo.vision.pose import UInt8Array
+from lumbo.vision.synthetic import synthetic_pose
+
+FPS, STRIDE = 30.0, 3
+
+
+def angle(points: FloatArray) -> float:
+    return float(ang.trunk_inclination(points, 1.0))
+
+
+def policy() -> AdaptiveStride:
+    return AdaptiveStride(STRIDE, FPS, angle, 0.5)
+
+
+def simulate(
+    profile: list[float], tracks: list[int] | None = None
+) -> tuple[list[int], AdaptiveStride]:
+    """Feed the policy frame by frame as the decoder and the pose loop would; return the analysed
+    frame indices."""
+    p, stop, analysed = policy(), threading.Event(), []
+    for i, deg in enumerate(profile):
+        if p.wants(i, stop):
+            analysed.append(i)
+            track = 0 if tracks is None else tracks[i]
+            p.report(i, synthetic_pose(trunk_deg=deg), track)
+    return analysed, p
+
+
+def bend(n: int = 180, amp: float = 60.0, start: int = 60, length: int = 45) -> list[float]:
+    t = np.clip((np.arange(n) - start) / length, 0.0, 1.0)
+    return [float(v) for v in amp * (1 - np.cos(2 * np.pi * t)) / 2]
+
+
+def test_still_video_is_analysed_on_the_coarse_grid_only() -> None:
+    rng = np.random.default_rng(1)
+    analysed, p = simulate([float(v) for v in rng.normal(0.0, 0.5, 120)])
+    assert analysed == list(range(0, 120, STRIDE))
+    assert p.dense_blocks == 0
+
+
+def test_fast_movement_and_its_peak_go_full_rate() -> None:
+    profile = bend()
+    analysed, p = simulate(profile)
+    assert p.dense_blocks > 0
+    assert len(analysed) < 0.7 * len(profile)
+    peak = int(np.argmax(profile))
+    # Every frame around the peak is analysed, so the peak itself is measured.
+    assert set(range(peak - 3, peak + 4)) <= set(analysed)
+    # Before the movement and after it has settled: coarse.
+    assert [i for i in analysed if i < 60] == list(range(0, 60, STRIDE))
+    assert [i for i in analysed if i > 130] == list(range(132, 180, STRIDE))
+
+
+def test_a_bystander_moving_fast_does_not_make_blocks_dense() -> None:
+    rng = np.random.default_rng(2)
+    profile = [float(v) for v in rng.normal(0.0, 0.5, 150)]
+    tracks = [0] * 150
+    for i in range(90, 150):  # someone else, seen less, swinging fast
+        profile[i], tracks[i] = 40.0 * float(np.sin(i / 2.0)), 1
+    analysed, _ = simulate(profile, tracks)
+    assert analysed == list(range(0, 150, STRIDE))
+
+
+def test_decoder_waits_for_the_grid_frame_and_gives_up_on_stop() -> None:
+    p, stop = policy(), threading.Event()
+    got: list[bool] = []
+    worker = threading.Thread(target=lambda: got.append(p.wants(1, stop)))
+    worker.start()
+    worker.join(timeout=0.3)
+    assert worker.is_alive()  # frame 1's block is undecided until frame 0 is reported
+    stop.set()
+    worker.join(timeout=2.0)
+    assert got == [False]
+
+
+def write_indexed_video(path: Path, n: int) -> Path:
+    """A video whose frame ``i`` has a bright column at x = i (so a fake estimator knows it)."""
+    import cv2
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), FPS, (n + 16, 48))
+    for i in range(n):
+        img = np.full((48, n + 16, 3), 60, dtype=np.uint8)
+        img[:, i : i + 2] = 250
+        writer.write(img)
+    writer.release()
+    return path
+
+
+class FrameAwareFake:
+    """Answers with the pose scripted for the frame it is shown (read from the bright column)."""
+
+    def __init__(self, trunk: list[float]) -> None:
+        self.trunk = trunk
+        self.seen: list[int] = []
+
+    def estimate(self, frame_rgb: UInt8Array) -> Pose | None:
+        index = int(np.argmax(frame_rgb[:, :, 1].mean(axis=0)))
+        self.seen.append(index)
+        return synthetic_pose(trunk_deg=self.trunk[min(index, len(self.trunk) - 1)])
+
+    def reset(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("amp", [35.0, 60.0])
+def test_auto_stride_end_to_end_keeps_the_peak(tmp_path: Path, amp: float) -> None:
+    n = 180
+    trunk = bend(n, amp=amp)
+    video = write_indexed_video(tmp_path / "v.mp4", n)
+    fake = FrameAwareFake(trunk)
+    result = measure_video(
+        video, MeasureOptions("trunk-flexion", "side", stride="auto"), estimator=fake
+    )
+    assert fake.seen == sorted(fake.seen) and len(set(fake.seen)) == len(fake.seen)
+    assert result.frames == n and result.stride == STRIDE
+    assert result.frames_analysed == len(fake.seen) < 0.7 * n
+    assert result.summary["peak_deg"] == pytest.approx(max(trunk), abs=1.0)
+    # Filtered on the full-rate grid: one row per frame of the analysed span.
+    assert result.frame_index[0] == 0 and bool(np.all(np.diff(result.frame_index) == 1))
+    assert len(result.main_angle()) == len(result.frame_index)
+    info = result.processing["adaptive_stride"]
+    assert info["fraction_analysed"] == pytest.approx(len(fake.seen) / n, abs=0.01)
+    json.dumps(result.to_json(), allow_nan=False)
