@@ -37,9 +37,11 @@ lint: install-dev
 test: install-dev lint
 	$(BIN)/pytest -n 2 -q
 
-## make bench: speed and memory figures, measured in one run.
+## make bench: speed and memory figures, measured in one run. The service load test runs on SQLite
+## and on the PostgreSQL server named by LUMBO_BENCH_DATABASE_URL (default: the local server).
+LUMBO_BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 bench: install-dev
-	$(PY) bench/run_all.py
+	LUMBO_BENCH_DATABASE_URL='$(LUMBO_BENCH_DATABASE_URL)' $(PY) bench/run_all.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .mypy_cache .pytest_cache .ruff_cache

@@ -85,7 +85,7 @@ def _account(_w: World, _p: str) -> Kwargs:
 def _video(_w: World, _p: str) -> Kwargs:
     return {
         "files": {"file": ("clip.mp4", MP4, "video/mp4")},
-        "data": {"movement": "forward_bend"},
+        "data": {"movement": "trunk_flexion"},
     }
 
 

@@ -25,7 +25,7 @@ def _files(world: World) -> list[Path]:
 
 
 def upload(
-    world: World, data: bytes, content_type: str = "video/mp4", movement: str = "forward_bend"
+    world: World, data: bytes, content_type: str = "video/mp4", movement: str = "trunk_flexion"
 ):  # type: ignore[no-untyped-def]
     return world.patient_a.post(
         f"/api/patients/{world.person_a}/videos",
@@ -60,10 +60,11 @@ def job_payload(world: World, job_id: str) -> dict[str, object]:
 @pytest.mark.parametrize(
     ("data", "content_type", "movement", "field"),
     [
-        (MP4, "text/plain", "forward_bend", "file"),
-        (b"just some text, not a video", "video/mp4", "forward_bend", "file"),
-        (b"", "video/mp4", "forward_bend", "file"),
+        (MP4, "text/plain", "trunk_flexion", "file"),
+        (b"just some text, not a video", "video/mp4", "trunk_flexion", "file"),
+        (b"", "video/mp4", "trunk_flexion", "file"),
         (MP4, "video/mp4", "Forward Bend!", "movement"),
+        (MP4, "video/mp4", "forward_bend", "movement"),
     ],
 )
 def test_bad_uploads_are_422_and_leave_nothing(
@@ -89,13 +90,13 @@ def test_uploads_above_the_limit_are_413_and_leave_nothing(world: World, tmp_pat
         got = client.post(
             f"/api/patients/{world.person_a}/videos",
             files={"file": ("clip.mp4", big, "video/mp4")},
-            data={"movement": "forward_bend"},
+            data={"movement": "trunk_flexion"},
         )
         assert got.status_code == 413
         huge = client.post(
             f"/api/patients/{world.person_a}/videos",
             files={"file": ("clip.mp4", big * 40, "video/mp4")},
-            data={"movement": "forward_bend"},
+            data={"movement": "trunk_flexion"},
         )
         assert huge.status_code == 413  # refused by Content-Length before parsing
         assert world.row_counts() == before
@@ -184,7 +185,7 @@ def test_the_dispatcher_is_told_after_the_commit(world: World) -> None:
         got = client.post(
             f"/api/patients/{world.person_a}/videos",
             files={"file": ("clip.mp4", MP4, "video/mp4")},
-            data={"movement": "forward_bend"},
+            data={"movement": "trunk_flexion"},
         )
         assert got.status_code == 202
         assert dispatcher.seen == [(got.json()["job"]["id"], True)]
