@@ -143,7 +143,13 @@ def adjust_cmd(
     ],
     as_json: JsonOpt = False,
 ) -> None:
-    """Judge session logs against a plan: progress / hold / regress / swap (stateless, files)."""
+    """Judge session logs against a plan: progress / hold / regress / swap (stateless, files).
+
+    Give the next-morning check-ins too ({"logs": [...], "checkins": [...]}): a session is green
+    only once its check-in shows that pain settled. The latest session without one is pending (its
+    check-in may still come: it neither holds nor counts as green, but red on its own still
+    regresses at once); an earlier session without one holds.
+    """
     from lumbo.domain.adjust import adjust
     from lumbo.domain.protocol_model import Plan
 
