@@ -25,7 +25,7 @@ install-dev: $(VENV)/.installed-dev
 ## on first run it creates a demo clinician and a demo patient (the example intake) and prints
 ## the URL and how to sign in. `lumbo demo` still assesses and plans the example in the terminal.
 run: install
-	$(BIN)/lumbo serve --demo
+	$(BIN)/lumbo serve --demo --with-worker
 
 ## make lint: ruff + strict mypy.
 lint: install-dev

@@ -5,6 +5,7 @@ Thin: settings from the environment (``lumbo.web.settings``), the app from ``cre
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from dataclasses import replace
 from typing import Annotated
@@ -26,8 +27,14 @@ def serve_cmd(
     demo: Annotated[
         bool, typer.Option("--demo", help="create a demo clinician and patient on first run")
     ] = False,
+    with_worker: Annotated[
+        bool,
+        typer.Option(
+            "--with-worker", help="also run one background-job worker (`lumbo worker`) alongside"
+        ),
+    ] = False,
 ) -> None:
-    """Start the web service (JSON API, OpenAPI docs at /docs)."""
+    """Start the web service (pages, JSON API, OpenAPI docs at /docs)."""
     import uvicorn
 
     from lumbo.web.app import create_app
@@ -60,11 +67,23 @@ def serve_cmd(
         ):
             console.print(f"  {email}  password: {password or '(set on the first run)'}")
         console.print(
-            f"Sign in: POST {url}/api/auth/login with "
-            '{"email": ..., "password": ...}, or try it in the docs page.'
+            f"Sign in at {url}/login in a browser, or POST {url}/api/auth/login with "
+            '{"email": ..., "password": ...}.'
         )
     console.print(f"lumbo serves on {url}; API docs at {url}/docs (data: {settings.data_dir})")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    worker = _start_worker() if with_worker else None
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    """One `lumbo worker` process with this process's environment (same database and queue)."""
+    console.print("Starting a background-job worker (video analysis).")
+    return subprocess.Popen([sys.executable, "-m", "lumbo", "worker"])
 
 
 def users_add_cmd(
