@@ -14,7 +14,7 @@ from typing import Any
 
 from lumbo.domain.errors import KnowledgeBaseError
 from lumbo.domain.knowledge import load_toml
-from lumbo.domain.knowledge.model import DoseTemplate, Load, NeuralTension, Role
+from lumbo.domain.knowledge.model import FINDING_CODES, DoseTemplate, Load, NeuralTension, Role
 from lumbo.domain.protocol_model import Dose
 from lumbo.domain.safety import MAX_STRETCH_INTENSITY
 
@@ -138,6 +138,13 @@ def _phase(number: int, raw: dict[str, Any]) -> Phase:
     )
 
 
+def _codes(raw: list[str]) -> frozenset[str]:
+    unknown = sorted(set(raw) - set(FINDING_CODES))
+    if unknown:
+        raise KnowledgeBaseError(f"phases.toml mobility_restrictions: unknown codes {unknown}")
+    return frozenset(raw)
+
+
 def _roles(raw: list[str] | None) -> tuple[Role, ...] | None:
     return None if raw is None else tuple(Role(r) for r in raw)
 
@@ -175,7 +182,7 @@ def config() -> Config:
             reassessment_weeks=tuple(int(w) for w in ph["reassessment_weeks"]),
             coverage_by_week=int(ph["coverage_by_week"]),
             max_blocks_per_session=int(ph["max_blocks_per_session"]),
-            mobility_restrictions=frozenset(str(c) for c in ph["mobility_restrictions"]),
+            mobility_restrictions=_codes(ph["mobility_restrictions"]),
             rotate_from_sessions_per_week=int(ph["rotate_from_sessions_per_week"]),
             rotate_variants=int(ph["rotate_variants"]),
             fill_percent=int(ph["fill_percent"]),

@@ -234,7 +234,9 @@ def build_plan(intake: Intake, assessment: Assessment, library: Library | None =
     plan_weeks: list[tuple[int, Phase, list[Draft]]] = []
     for phase in cfg.phases:
         allowed = allowed_in_phase(idx, set(excluded), person, phase, slider_done)
-        ctx = Context(idx, person, phase, allowed, findings, cfg.max_blocks_per_session, gentle)
+        # Symptom modulation is gentle in the phases that say how (phases.toml: phase 1).
+        soft = gentle and phase.gentle_emphasis is not None
+        ctx = Context(idx, person, phase, allowed, findings, cfg.max_blocks_per_session, soft)
         variants = _variants(ctx, budget, cover, len(phase.weeks) * per_week, per_week)
         for w in phase.weeks:
             base = (w - phase.first_week) * per_week
