@@ -59,8 +59,29 @@ def _bad(message: str, value: object) -> InvalidInput:
     return InvalidInput([Problem("video", message, value)], "video")
 
 
+@dataclass(slots=True)
+class OpenVideo:
+    """A video opened and checked by :func:`open_video`, its first frame already decoded (BGR):
+    :class:`FrameStream` continues from there, so the file is opened and decoded only once."""
+
+    info: VideoInfo
+    capture: Any
+    first_bgr: UInt8Array
+
+    def release(self) -> None:
+        self.capture.release()
+
+
 def probe(path: Path) -> VideoInfo:
     """Open ``path`` and read its header; a missing, unreadable or too-short video is bad input."""
+    opened = open_video(path)
+    opened.release()
+    return opened.info
+
+
+def open_video(path: Path) -> OpenVideo:
+    """Like :func:`probe`, but keep the video open for :class:`FrameStream` (release it if the
+    stream is never iterated)."""
     import cv2
 
     if not path.exists():
@@ -77,11 +98,17 @@ def probe(path: Path) -> VideoInfo:
         fps = float(cap.get(cv2.CAP_PROP_FPS))
         count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
         h, w = first.shape[:2]
-    finally:
+        info = _checked(path, fps, count, int(w), int(h))
+    except BaseException:
         cap.release()
+        raise
+    return OpenVideo(info, cap, np.asarray(first, dtype=np.uint8))
+
+
+def _checked(path: Path, fps: float, count: int, w: int, h: int) -> VideoInfo:
     if not math.isfinite(fps) or fps <= 1.0 or fps > 1000.0:
         raise _bad("the video reports no usable frame rate (need 1-1000 frames/s)", fps)
-    info = VideoInfo(str(path), fps, max(count, 1), int(w), int(h))
+    info = VideoInfo(str(path), fps, max(count, 1), w, h)
     if count > 0 and info.duration_s < MIN_DURATION_S:
         raise _bad(
             f"video too short: {info.duration_s:.2f} s, need at least {MIN_DURATION_S:.0f} s",
@@ -99,19 +126,21 @@ def _reader(
     policy: FramePolicy | None,
     out: queue.Queue[Any],
     stop: threading.Event,
+    opened: OpenVideo | None,
 ) -> None:
     import cv2
 
-    cap = cv2.VideoCapture(path)
+    cap = cv2.VideoCapture(path) if opened is None else opened.capture
     fps = float(cap.get(cv2.CAP_PROP_FPS)) or 30.0
+    first = None if opened is None else opened.first_bgr
     index = 0
     try:
         while not stop.is_set():
-            if not cap.grab():
+            if first is None and not cap.grab():
                 break
             analysed = index % stride == 0 if policy is None else policy.wants(index, stop)
             if analysed:
-                ok, bgr = cap.retrieve()
+                ok, bgr = (True, first) if first is not None else cap.retrieve()
                 if not ok or bgr is None:
                     break
                 # In place: the decoder's buffer becomes the RGB frame (no second full-size copy).
@@ -125,6 +154,7 @@ def _reader(
                         break
                     except queue.Full:
                         continue
+            first = None
             index += 1
     except Exception as err:  # surfaced to the consumer, never swallowed
         out.put(err)
@@ -142,22 +172,33 @@ def _reader(
 
 class FrameStream:
     """Iterate analysed frames: every ``stride``-th, or those ``policy`` wants. ``decoded`` is the
-    number of frames read once iteration ends."""
+    number of frames read once iteration ends. With ``opened`` (from :func:`open_video`) decoding
+    continues from that open video instead of opening ``path`` again."""
 
-    def __init__(self, path: Path, stride: int = 1, policy: FramePolicy | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        stride: int = 1,
+        policy: FramePolicy | None = None,
+        opened: OpenVideo | None = None,
+    ) -> None:
         if stride < 1:
             raise _bad("stride must be >= 1", stride)
         self.path = path
         self.stride = stride
         self.policy = policy
         self.decoded = 0
+        self._opened = opened
 
     def __iter__(self) -> Iterator[Frame]:
         q: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_FRAMES)
         stop = threading.Event()
         worker = threading.Thread(
-            target=_reader, args=(str(self.path), self.stride, self.policy, q, stop), daemon=True
+            target=_reader,
+            args=(str(self.path), self.stride, self.policy, q, stop, self._opened),
+            daemon=True,
         )
+        self._opened = None  # the reader owns (and releases) it now
         worker.start()
         try:
             while True:

@@ -17,7 +17,7 @@ import numpy as np
 
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.vision import estimates as est
-from lumbo.vision.decode import Frame, FrameStream, mean_luma, probe
+from lumbo.vision.decode import Frame, FrameStream, mean_luma, open_video
 from lumbo.vision.landmarks import N_LANDMARKS, FloatArray
 from lumbo.vision.movement import analyse_reps, baseline
 from lumbo.vision.pose import PoseEstimator
@@ -155,20 +155,25 @@ def measure_video(
     With ``stride="auto"`` the frames analysed are chosen while streaming by
     :class:`lumbo.vision.adaptive.AdaptiveStride` (coarse when still, full rate when moving)."""
     options.validate()
-    info = probe(path)
+    opened = open_video(path)
+    info = opened.info
     stride = options.resolve_stride(info.fps)
     own = estimator is None
     if estimator is None:
         from lumbo.vision.pose import MediaPipePoseEstimator
 
-        estimator = MediaPipePoseEstimator()
+        try:
+            estimator = MediaPipePoseEstimator()
+        except BaseException:
+            opened.release()
+            raise
     policy = None
     if options.stride == "auto" and stride > 1:
         from lumbo.vision.adaptive import AdaptiveStride, image_angle_fn
 
         angle = image_angle_fn(options.movement, options.camera_tilt_deg or 0.0)
         policy = AdaptiveStride(stride, info.fps, angle, options.min_confidence)
-    stream = FrameStream(path, stride, policy)
+    stream = FrameStream(path, stride, policy, opened)
     started = time.perf_counter()
     try:
         trace = run_pose(stream, estimator, progress, info.frame_count, policy)
