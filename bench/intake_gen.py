@@ -5,52 +5,21 @@ from __future__ import annotations
 import random
 from typing import Any
 
-SEGMENTS = ("L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1")
-RED_FLAGS = (
-    "saddle_anaesthesia",
-    "bladder_or_bowel_dysfunction",
-    "progressive_neurological_deficit",
-    "history_of_cancer",
-    "unexplained_weight_loss",
-    "fever_or_chills",
-    "recent_bacterial_infection",
-    "iv_drug_use",
-    "immunosuppression",
-    "major_trauma",
-    "minor_trauma_with_osteoporosis",
-    "prolonged_corticosteroids",
-    "severe_night_pain",
-    "pain_worse_lying_down",
+from lumbo.domain.intake import RED_FLAG_FIELDS, SEGMENTS, Condition, Equipment
+
+CONDITIONS = tuple(
+    c.value
+    for c in Condition
+    if c not in {Condition.hip_replacement, Condition.recent_spinal_surgery}
 )
-CONDITIONS = (
-    "spondylolisthesis",
-    "osteoporosis",
-    "pregnancy",
-    "lumbar_fusion",
-    "spinal_stenosis",
-    "disc_herniation",
-    "inflammatory_arthritis",
-    "hypermobility_syndrome",
-)
-EQUIPMENT = (
-    "mat",
-    "band",
-    "foam_roller",
-    "ball",
-    "chair",
-    "wall",
-    "strap",
-    "bench",
-    "step",
-    "towel",
-)
+EQUIPMENT = tuple(e.value for e in Equipment)
 
 
 def generate_intake(rng: random.Random, i: int) -> dict[str, Any]:
     """One valid intake; about 5% carry a red flag, most have some measurements missing."""
-    flags = dict.fromkeys(RED_FLAGS, False)
+    flags = dict.fromkeys(RED_FLAG_FIELDS, False)
     if rng.random() < 0.05:
-        flags[rng.choice(RED_FLAGS)] = True
+        flags[rng.choice(RED_FLAG_FIELDS)] = True
     best = rng.randint(0, 5)
     worst = rng.randint(best, 10)
 
