@@ -22,6 +22,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from starlette.responses import Response
 
 from lumbo.domain.errors import InvalidInput, LumboError, Problem
 from lumbo.services._shared import need_person
@@ -193,3 +194,29 @@ def logout(store: Store, hashed: str) -> None:
     with store.uow() as uow:
         AccountRepository(uow.session).delete_session(hashed)
         uow.commit()
+
+
+def set_session_cookies(response: Response, signed: SignedIn, settings: WebSettings) -> None:
+    """The HttpOnly session cookie and the script-readable CSRF cookie, with the same lifetime."""
+    max_age = int(settings.session_hours * 3600)
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed.token,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+    )
+    response.set_cookie(
+        CSRF_COOKIE,
+        signed.csrf,
+        max_age=max_age,
+        httponly=False,
+        samesite="strict",
+        secure=settings.cookie_secure,
+    )
+
+
+def clear_session_cookies(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(CSRF_COOKIE)

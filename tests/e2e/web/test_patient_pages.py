@@ -118,6 +118,10 @@ def test_patient_runs_a_session_offline_and_the_clinician_sees_it(
         page.click("#save-block")
     assert timed_seen and reps_seen
 
+    # the summary says "Saving…" until the (offline) send attempt has failed and the log is queued
+    page.wait_for_function(
+        "() => document.querySelector('#sync-state').textContent.includes('Saved on this device')"
+    )
     assert "Saved on this device" in page.inner_text("#sync-state")
     me.check("player-summary-offline")
     no_sideways_scroll(page)

@@ -57,24 +57,7 @@ def login_submit(
     if target == "/":
         target = home_of(signed.user.role, signed.user.person_id)
     response = RedirectResponse(target, status_code=303)
-    max_age = int(ctx.settings.session_hours * 3600)
-    secure = ctx.settings.cookie_secure
-    response.set_cookie(
-        auth.SESSION_COOKIE,
-        signed.token,
-        max_age=max_age,
-        httponly=True,
-        samesite="lax",
-        secure=secure,
-    )
-    response.set_cookie(
-        auth.CSRF_COOKIE,
-        signed.csrf,
-        max_age=max_age,
-        httponly=False,
-        samesite="strict",
-        secure=secure,
-    )
+    auth.set_session_cookies(response, signed, ctx.settings)
     return response
 
 
@@ -82,6 +65,5 @@ def login_submit(
 def logout_submit(principal: CurrentPrincipal, ctx: Ctx) -> RedirectResponse:
     auth.logout(ctx.store, principal.session)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(auth.SESSION_COOKIE)
-    response.delete_cookie(auth.CSRF_COOKIE)
+    auth.clear_session_cookies(response)
     return response

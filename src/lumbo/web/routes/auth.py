@@ -19,24 +19,7 @@ def login(body: LoginIn, request: Request, response: Response, ctx: Ctx) -> dict
     send the returned ``csrf_token`` as ``X-CSRF-Token`` with every POST."""
     client = request.client.host if request.client else "unknown"
     signed = auth.login(ctx.store, ctx.settings, body.email, body.password, client)
-    settings = ctx.settings
-    max_age = int(settings.session_hours * 3600)
-    response.set_cookie(
-        auth.SESSION_COOKIE,
-        signed.token,
-        max_age=max_age,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookie_secure,
-    )
-    response.set_cookie(
-        auth.CSRF_COOKIE,
-        signed.csrf,
-        max_age=max_age,
-        httponly=False,
-        samesite="strict",
-        secure=settings.cookie_secure,
-    )
+    auth.set_session_cookies(response, signed, ctx.settings)
     return {"user": signed.user.public(), "csrf_token": signed.csrf}
 
 
@@ -44,8 +27,7 @@ def login(body: LoginIn, request: Request, response: Response, ctx: Ctx) -> dict
 def logout(principal: CurrentPrincipal, response: Response, ctx: Ctx) -> None:
     """Sign out: the session is deleted on the server and the cookies are cleared."""
     auth.logout(ctx.store, principal.session)
-    response.delete_cookie(auth.SESSION_COOKIE)
-    response.delete_cookie(auth.CSRF_COOKIE)
+    auth.clear_session_cookies(response)
 
 
 @router.get("/me", responses={401: {}})
