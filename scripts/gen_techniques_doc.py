@@ -5,9 +5,12 @@ Usage: ``python scripts/gen_techniques_doc.py`` rewrites the file; ``--check`` e
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generated_doc import fill_blocks, regenerate
 
 from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.describe import describe_dose
@@ -64,31 +67,13 @@ def table_rows() -> list[str]:
 
 def render(text: str) -> str:
     blocks = {"technique-summary": summary_rows(), "technique-table": table_rows()}
-    for name, lines in blocks.items():
-        pattern = re.compile(
-            rf"(<!-- GENERATED:{name} -->\n)(?:.*?\n)?(<!-- /GENERATED:{name} -->)", re.DOTALL
-        )
-        if not pattern.search(text):
-            raise SystemExit(f"docs/techniques.md lacks the GENERATED:{name} markers")
-        body = "\n".join(lines)
-
-        def fill(m: re.Match[str], body: str = body) -> str:
-            return m.group(1) + body + "\n" + m.group(2)
-
-        text = pattern.sub(fill, text)
-    return text
+    return fill_blocks(text, blocks, "docs/techniques.md")
 
 
 def main() -> int:
-    current = DOC.read_text(encoding="utf-8")
-    fresh = render(current)
-    if "--check" in sys.argv:
-        if fresh != current:
-            print("docs/techniques.md is stale: run scripts/gen_techniques_doc.py")
-            return 1
-        return 0
-    DOC.write_text(fresh, encoding="utf-8")
-    return 0
+    return regenerate(
+        DOC, render, "docs/techniques.md is stale: run scripts/gen_techniques_doc.py", sys.argv
+    )
 
 
 if __name__ == "__main__":
