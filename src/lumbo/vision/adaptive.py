@@ -9,19 +9,27 @@ the likely subject; bystanders walking through do not make blocks dense):
 * **fast**: the angle at ``c`` differs from the median of the track's analysed values in the
   previous block (``c-stride .. c-1``: one grid sample when coarse, ``stride`` when dense, so one
   wrong detection there cannot keep the stride dense) by more than ``SPEED_DEG_S`` x the duration of a
-  block (``stride / fps``);
-* **near an extreme**: the angle is within ``MARGIN_DEG`` of the track's running maximum or minimum,
-  and that extreme lies at least ``MIN_EXCURSION_DEG`` from the track's first value (so the neutral
-  stance at the start, trivially an extreme, does not count);
+  block (``stride / fps``): faster than a voluntary range-of-motion movement, so a turning point
+  could fall between two grid frames;
+* **turning or holding at an extreme**: the angle at ``c`` is no new maximum (minimum) of the
+  track but lies within ``MARGIN_DEG`` of the one reached so far, and that extreme lies at least
+  ``MIN_EXCURSION_DEG`` from the track's first value (so the neutral stance at the start, trivially
+  an extreme, does not count): the end of a bend, where its peak is measured. While the angle keeps
+  setting new extremes (a steady bend) the grid stays coarse;
 
 and a block stays dense for ``HOLD_BLOCKS`` more blocks after the last trigger (0: the decision
-is re-taken at every grid frame), then the stride returns to coarse. Fast movements and peaks are therefore measured at the full frame rate while
-still phases are skipped; no frame is kept for later. Skipped frames are only ``grab()``-ed.
+is re-taken at every grid frame), then the stride returns to coarse. The ramps of a steady bend stay
+on the coarse grid (interpolated to the full rate before filtering); its end position and any
+movement too fast to interpolate are measured at the full frame rate. Skipped frames are only
+``grab()``-ed.
 
-The decoding thread asks :meth:`AdaptiveStride.wants` for each frame after decoding it; for a frame
-inside a block it waits until the consumer has :meth:`report`-ed the block's grid frame. The
-analysed frames are therefore a deterministic function of the model's output, never of thread
-timing; decoding of the next frame still overlaps the model's work on the current one.
+The decoding thread asks :meth:`AdaptiveStride.decision` for each frame after decoding it. While
+the block's grid frame is still with the model, the answer is "undecided": the decoder keeps the
+block's frames (at most ``stride - 1``, see :mod:`lumbo.vision.decode`) and goes on decoding, and
+only before handing over the next grid frame does it :meth:`wants`-wait for the decision, then
+passes the kept frames on or drops them. The analysed frames are therefore a deterministic function
+of the model's output, never of thread timing, and decoding runs ahead of the model instead of
+waiting for it at every grid frame.
 """
 
 from __future__ import annotations
@@ -35,8 +43,9 @@ import numpy as np
 
 from lumbo.vision.landmarks import FloatArray, Pose
 
-#: Angular speed (degrees/s) between grid samples that makes the next block dense.
-SPEED_DEG_S = 30.0
+#: Angular speed (degrees/s) between grid samples that makes the next block dense: faster than
+#: voluntary trunk range-of-motion movements, whose turning points the coarse grid then might miss.
+SPEED_DEG_S = 90.0
 #: Within this many degrees of a track's running extreme, the next block is dense.
 MARGIN_DEG = 3.0
 #: An extreme counts only once it lies this far from the track's first value.
@@ -74,8 +83,18 @@ class AdaptiveStride:
     _decided: tuple[int, bool] = (-1, False)
     _cond: threading.Condition = field(default_factory=threading.Condition)
 
+    def decision(self, index: int) -> bool | None:
+        """Whether frame ``index`` is analysed, or ``None`` while its block is undecided (decoding
+        thread; never waits)."""
+        if index % self.stride == 0:
+            return True
+        with self._cond:
+            block, dense = self._decided
+            return dense if block >= index // self.stride else None
+
     def wants(self, index: int, stop: threading.Event) -> bool:
-        """Whether frame ``index`` is analysed (decoding thread; may wait for the consumer)."""
+        """Whether frame ``index`` is analysed (decoding thread; waits for the consumer to report
+        the block's grid frame; ``False`` once ``stop`` is set)."""
         if index % self.stride == 0:
             return True
         block = index // self.stride
@@ -112,28 +131,29 @@ class AdaptiveStride:
         st = self._tracks.get(track)
         if st is None:
             st = self._tracks[track] = _TrackState(value, value, value)
-        st.high, st.low = max(st.high, value), min(st.low, value)
+        high, low = st.high, st.low
+        st.high, st.low = max(high, value), min(low, value)
         st.samples += 1
         st.recent = [(i, v) for i, v in st.recent if i >= index - self.stride]
         before = [v for i, v in st.recent]
         st.recent.append((index, value))
         if not grid:
             return False
-        fast = False
+        speed = 0.0
         if before:
-            dt = self.stride / self.fps
-            fast = abs(value - float(np.median(before))) / dt > self.speed_deg_s
-        near_high = (
-            st.high - st.first >= self.min_excursion_deg and value >= st.high - self.margin_deg
+            speed = abs(value - float(np.median(before))) / (self.stride / self.fps)
+        # Turning or holding: no new extreme, but still within the margin of the one reached.
+        at_high = (
+            high - st.first >= self.min_excursion_deg and high - self.margin_deg <= value <= high
         )
-        near_low = st.first - st.low >= self.min_excursion_deg and value <= st.low + self.margin_deg
+        at_low = st.first - low >= self.min_excursion_deg and low <= value <= low + self.margin_deg
         leading = st.samples >= max(other.samples for other in self._tracks.values())
-        return leading and (fast or near_high or near_low)
+        return leading and (speed > self.speed_deg_s or at_high or at_low)
 
     def describe(self, analysed: int, decoded: int) -> dict[str, object]:
         """The policy and what it did, for ``processing.adaptive_stride``."""
         return {
-            "method": "coarse grid, full rate where the angle moves fast or nears an extreme",
+            "method": "coarse grid, full rate where the angle moves fast or turns at an extreme",
             "coarse_stride": self.stride,
             "speed_deg_s": self.speed_deg_s,
             "margin_deg": self.margin_deg,

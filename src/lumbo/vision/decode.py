@@ -4,7 +4,8 @@ Frames are decoded by OpenCV on a background thread into a small bounded queue (
 the GIL while decoding, so decode overlaps pose inference). Skipped frames are only ``grab()``-ed
 (decoded, never converted to RGB or copied); which frames are analysed is a fixed stride or a
 ``FramePolicy`` (``--stride auto``, see :mod:`lumbo.vision.adaptive`). Frames are handed over by
-reference, never copied. At most ``QUEUE_FRAMES`` frames are alive at any time.
+reference, never copied. At most ``QUEUE_FRAMES`` frames (plus, with a policy, ``MAX_KEPT_FRAMES``
+frames of an undecided block) are alive at any time.
 """
 
 from __future__ import annotations
@@ -50,8 +51,18 @@ class Frame:
 
 
 class FramePolicy(Protocol):
+    """Which frames are analysed, decided from the model's results while streaming (``--stride
+    auto``). Grid frames (every ``stride``-th) always are; the frames between two grid frames form
+    a block, decided once the model has seen the block's first grid frame."""
+
+    stride: int
+
+    def decision(self, index: int) -> bool | None:
+        """Whether frame ``index`` is analysed; ``None`` while undecided (must not wait)."""
+        ...
+
     def wants(self, index: int, stop: threading.Event) -> bool:
-        """Whether frame ``index`` is analysed (called on the decoding thread, in frame order)."""
+        """Whether frame ``index`` is analysed, waiting for the decision (``False`` on ``stop``)."""
         ...
 
 
@@ -120,6 +131,21 @@ def _checked(path: Path, fps: float, count: int, w: int, h: int) -> VideoInfo:
 _END = object()
 
 
+#: Frames of an undecided block the decoder may keep while the model is still busy (``--stride
+#: auto``); beyond this it waits for the decision instead (memory stays bounded: frames are
+#: full-size BGR images).
+MAX_KEPT_FRAMES = 8
+
+
+def _put(out: queue.Queue[Any], item: object, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            out.put(item, timeout=0.1)
+            return
+        except queue.Full:
+            continue
+
+
 def _reader(
     path: str,
     stride: int,
@@ -128,34 +154,55 @@ def _reader(
     stop: threading.Event,
     opened: OpenVideo | None,
 ) -> None:
+    """Decode every frame in order; hand the analysed ones over as RGB :class:`Frame` s.
+
+    With a ``policy``, a frame whose block is still undecided is retrieved and kept (at most
+    ``MAX_KEPT_FRAMES``), so decoding continues while the model works on the block's grid frame;
+    before the next grid frame goes out, the decoder waits for the decision and passes the kept
+    frames on (dense block) or drops them. Which frames are analysed never depends on timing."""
     import cv2
 
     cap = cv2.VideoCapture(path) if opened is None else opened.capture
     fps = float(cap.get(cv2.CAP_PROP_FPS)) or 30.0
     first = None if opened is None else opened.first_bgr
+    kept: list[tuple[int, UInt8Array]] = []
+
+    def send(index: int, bgr: UInt8Array) -> None:
+        # In place: the decoder's buffer becomes the RGB frame (no second full-size copy).
+        rgb: UInt8Array = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB, dst=bgr), dtype=np.uint8)
+        _put(out, Frame(index, index / fps, rgb), stop)
+
+    def settle() -> None:
+        """Wait for the kept frames' block decision; pass them on or drop them."""
+        if kept and policy is not None and policy.wants(kept[0][0], stop):
+            for i, bgr in kept:
+                send(i, bgr)
+        kept.clear()
+
     index = 0
     try:
         while not stop.is_set():
             if first is None and not cap.grab():
                 break
-            analysed = index % stride == 0 if policy is None else policy.wants(index, stop)
-            if analysed:
+            if policy is None:
+                analysed: bool | None = index % stride == 0
+            else:
+                analysed = policy.decision(index)
+                if analysed is None and len(kept) >= MAX_KEPT_FRAMES:
+                    analysed = policy.wants(index, stop)
+                if analysed is not None and kept:
+                    settle()  # the block was decided meanwhile, or a grid frame comes next
+            if analysed is not False:
                 ok, bgr = (True, first) if first is not None else cap.retrieve()
                 if not ok or bgr is None:
                     break
-                # In place: the decoder's buffer becomes the RGB frame (no second full-size copy).
-                rgb: UInt8Array = np.asarray(
-                    cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB, dst=bgr), dtype=np.uint8
-                )
-                item = Frame(index, index / fps, rgb)
-                while not stop.is_set():
-                    try:
-                        out.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
+                if analysed is None:
+                    kept.append((index, np.asarray(bgr, dtype=np.uint8)))
+                else:
+                    send(index, np.asarray(bgr, dtype=np.uint8))
             first = None
             index += 1
+        settle()
     except Exception as err:  # surfaced to the consumer, never swallowed
         out.put(err)
     finally:
