@@ -51,6 +51,74 @@ def baseline(t: FloatArray, y: FloatArray, window_s: float = BASELINE_WINDOW_S) 
     return float(np.median(y[sel]))
 
 
+#: An extreme at the edge of a stretch of valid samples (where the person was lost or reappears, or
+#: the video starts or ends) counts only if the angle was changing slower than this there (lumbo
+#: policy): otherwise the movement was cut off before its turning point, so the value seen is only
+#: a bound on an extreme nobody saw, and depends on the exact frame at which tracking stopped.
+EDGE_STILL_DEG_S = 15.0
+#: The edge speed is the mean speed over this last (first) stretch of the run.
+EDGE_SPEED_WINDOW_S = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class CutOff:
+    """A stretch of valid samples whose edge value was left out of the extremes."""
+
+    index: int
+    value: float
+    speed_deg_s: float
+    at_end: bool
+    """True: the stretch ends here (person lost or video ended); False: it starts here."""
+
+
+@dataclass(frozen=True, slots=True)
+class Extremes:
+    """The observed maximum and minimum of an angle series (indices; -1 if none was observed)."""
+
+    high: int
+    low: int
+    cut_offs: tuple[CutOff, ...]
+
+
+def observed_extremes(
+    t: FloatArray, y: FloatArray, still_deg_s: float = EDGE_STILL_DEG_S
+) -> Extremes:
+    """The largest and smallest values of ``y`` at which the movement was seen to turn (an interior
+    local extreme of a stretch of valid samples), or at an edge of a stretch where the angle was
+    changing slower than ``still_deg_s`` (a hold, or the still start and end of a recording).
+
+    An edge where the angle was still changing fast is a *cut-off*: the person was lost (or the
+    video ended) mid-movement, so that value is not the extreme of anything and is left out."""
+    ok = np.isfinite(y)
+    hi_mask = np.zeros(len(y), dtype=np.bool_)
+    lo_mask = np.zeros(len(y), dtype=np.bool_)
+    cut: list[CutOff] = []
+    for s, e in runs(ok):
+        if e - s == 1:
+            continue
+        d = np.diff(y[s:e])
+        hi_mask[s + 1 : e - 1] = (d[:-1] >= 0) & (d[1:] <= 0)
+        lo_mask[s + 1 : e - 1] = (d[:-1] <= 0) & (d[1:] >= 0)
+        for at_end in (False, True):
+            i = e - 1 if at_end else s
+            span = t[s:e]
+            if at_end:
+                near = span >= span[-1] - EDGE_SPEED_WINDOW_S - 1e-9
+            else:
+                near = span <= span[0] + EDGE_SPEED_WINDOW_S + 1e-9
+            k = max(1, int(np.count_nonzero(near)) - 1)
+            j = i - k if at_end else i + k
+            dt = abs(float(t[i] - t[j]))
+            speed = abs(float(y[i] - y[j])) / dt if dt > 0 else math.inf
+            if speed <= still_deg_s:  # a hold: a value the person was seen to reach
+                hi_mask[i] = lo_mask[i] = True
+            else:
+                cut.append(CutOff(i, float(y[i]), speed, at_end))
+    high = int(np.flatnonzero(hi_mask)[np.argmax(y[hi_mask])]) if hi_mask.any() else -1
+    low = int(np.flatnonzero(lo_mask)[np.argmin(y[lo_mask])]) if lo_mask.any() else -1
+    return Extremes(high, low, tuple(cut))
+
+
 def detect_reps(t: FloatArray, y: FloatArray, base: float, side: str | None = None) -> list[Rep]:
     """Excursions of ``y`` above ``base`` with hysteresis: a rep enters at 60% of the amplitude and
     spans from the last sample at or below 20% before to the first one at or below 20% after."""

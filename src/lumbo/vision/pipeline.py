@@ -19,12 +19,12 @@ from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.vision import estimates as est
 from lumbo.vision.decode import Frame, FrameStream, mean_luma, open_video
 from lumbo.vision.landmarks import N_LANDMARKS, FloatArray
-from lumbo.vision.movement import analyse_reps, baseline
+from lumbo.vision.movement import analyse_reps, baseline, observed_extremes
 from lumbo.vision.pose import PoseEstimator
 from lumbo.vision.quality import compensations, quality_summary
 from lumbo.vision.result import MeasurementResult
 from lumbo.vision.series import build_series, shoulder_to_torso_ratio
-from lumbo.vision.signal import DEFAULT_MIN_CONFIDENCE
+from lumbo.vision.signal import DEFAULT_MIN_CONFIDENCE, acquisition_mask
 from lumbo.vision.tracking import Tracker, select_subject
 
 if TYPE_CHECKING:
@@ -44,6 +44,11 @@ MAX_STRIDE = 30
 MAX_TILT_DEG = 45.0
 MIN_ANALYSED_FRAMES = 8
 DARK_LUMA = 40.0
+#: When the pose model first finds the person (or finds them again after losing them for longer
+#: than the interpolated gaps), its landmarks take a few frames to lock on: on the Sports2D demo the
+#: first 5 frames (0.17 s) put the hips at the knees, 10 degrees off. Samples within this time of
+#: such an acquisition are left out of every angle (lumbo policy; ``processing.settling``).
+ACQUISITION_S = 0.2
 MIN_PERSON_FRACTION = 0.6
 
 Progress = Callable[[int, int], None]
@@ -226,6 +231,8 @@ def analyse_trace(
         if pts is not None:
             points[k] = pts
     seen = int(np.isfinite(points[:, 0, 0]).sum())
+    settling = acquisition_mask(np.asarray(trace.t), np.isfinite(points[:, 0, 0]), ACQUISITION_S)
+    points[settling] = np.nan
     if seen < MIN_ANALYSED_FRAMES:
         raise _bad(
             f"the person was found in only {seen} analysed frame(s); need {MIN_ANALYSED_FRAMES}",
@@ -285,12 +292,33 @@ def analyse_trace(
         warnings.append(
             "no complete repetition detected (movement smaller than 8 deg from the start)"
         )
-    peak_i = int(np.nanargmax(y))
+    ext = observed_extremes(t, y)
+    for cut in ext.cut_offs:
+        where = "was lost" if cut.at_end else "was first seen"
+        if cut.at_end and cut.index == len(y) - 1:
+            where = "was last seen (end of the video)"
+        elif not cut.at_end and cut.index == 0:
+            where = "was first seen (start of the video)"
+        warnings.append(
+            f"the angle was still changing at {cut.speed_deg_s:.0f} deg/s when the person {where} "
+            f"at {t[cut.index]:.2f} s ({cut.value:.1f} deg): that movement's turning point was not "
+            "seen, so this value is left out of the peak, minimum and range"
+        )
+    if ext.high < 0 or ext.low < 0:
+        warnings.append(
+            "no turning point or hold of the movement was seen (the angle was still changing "
+            "wherever the person was lost); peak, minimum and range are the extreme values seen, "
+            "which are only bounds"
+        )
+    high = ext.high if ext.high >= 0 else int(np.nanargmax(y))
+    low = ext.low if ext.low >= 0 else int(np.nanargmin(y))
+    y_high, y_low = float(y[high]), float(y[low])
+    peak_i = high
     summary: dict[str, Any] = {
         "angle": main if sign > 0 else "trunk_extension",
-        "peak_deg": round(float(np.nanmax(y)), 1),
-        "min_deg": round(float(np.nanmin(y)), 1),
-        "range_deg": round(float(np.nanmax(y) - np.nanmin(y)), 1),
+        "peak_deg": round(y_high, 1),
+        "min_deg": round(y_low, 1),
+        "range_deg": round(y_high - y_low, 1),
         "baseline_deg": round(base, 1),
         "peak_at_s": round(float(t[peak_i]), 2),
         "uncertainty_deg": round(
@@ -300,11 +328,10 @@ def analyse_trace(
     }
     left_right: tuple[float, float] | None = None
     if two_sided:
-        left, right = max(0.0, float(np.nanmax(y))), max(0.0, -float(np.nanmin(y)))
+        left, right = max(0.0, y_high), max(0.0, -y_low)
         summary["peak_left_deg"], summary["peak_right_deg"] = round(left, 1), round(right, 1)
         summary["peak_deg"] = round(max(left, right), 1)
-        rel = y - base
-        left_right = (max(0.0, float(np.nanmax(rel))), max(0.0, -float(np.nanmin(rel))))
+        left_right = (max(0.0, y_high - base), max(0.0, base - y_low))
         summary["excursion_left_deg"], summary["excursion_right_deg"] = (
             round(v, 1) for v in left_right
         )
@@ -338,6 +365,7 @@ def analyse_trace(
             "reference": "Winter, Biomechanics and Motor Control of Human Movement, 4th ed. (2009)",
         },
         "min_landmark_confidence": options.min_confidence,
+        "settling": int(settling.sum()),
         "gated": clean_main.gated,
         "outliers_rejected": clean_main.outliers,
         "interpolated": clean_main.interpolated,

@@ -114,6 +114,23 @@ def runs(mask: BoolArray) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
+def acquisition_mask(
+    t: FloatArray, seen: BoolArray, settle_s: float, max_gap_s: float = DEFAULT_MAX_GAP_S
+) -> BoolArray:
+    """Samples taken while the pose model is still locking on to the person: within ``settle_s``
+    of the first sighting, and of each sighting after the person was unseen for longer than
+    ``max_gap_s`` (shorter gaps are bridged by interpolation and are not a new acquisition)."""
+    tt = np.asarray(t, dtype=np.float64)
+    out = np.zeros(len(tt), dtype=np.bool_)
+    last, start = -math.inf, -math.inf
+    for k in np.flatnonzero(np.asarray(seen, dtype=np.bool_)):
+        if tt[k] - last > max_gap_s + 1e-9:
+            start = tt[k]
+        out[k] = tt[k] - start < settle_s - 1e-9
+        last = tt[k]
+    return out
+
+
 def fill_short_gaps(t: FloatArray, values: FloatArray, max_gap_s: float) -> tuple[FloatArray, int]:
     """Linearly interpolate interior gaps no longer than ``max_gap_s``; returns (values, filled)."""
     x = np.asarray(values, dtype=np.float64).copy()

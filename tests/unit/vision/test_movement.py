@@ -169,3 +169,67 @@ def test_symmetry_index(left: float, right: float, expected: float | None) -> No
         assert got is None
     else:
         assert got == pytest.approx(expected)
+
+
+def _ramp_then(kind: str) -> np.ndarray:
+    """1 s still at 0, then a rise to 40 deg at 60 deg/s, then ``kind``."""
+    y = np.concatenate([np.zeros(30), np.linspace(0.0, 40.0, 21)])
+    if kind == "lost":  # the person is lost while the angle still rises fast
+        return np.concatenate([y, np.full(30, np.nan)])
+    if kind == "held_then_lost":  # held 0.5 s, then lost
+        return np.concatenate([y, np.full(15, 40.0), np.full(30, np.nan)])
+    if kind == "turns":  # turns smoothly and comes back
+        return np.concatenate([y, y[::-1]])
+    if kind == "video_ends":  # the recording stops mid-rise
+        return y
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize(
+    ("kind", "peak", "cut"),
+    [
+        ("lost", 0.0, 1),  # only the still start is seen to hold: 40 deg was cut off
+        ("held_then_lost", 40.0, 0),
+        ("turns", 40.0, 0),
+        ("video_ends", 0.0, 1),
+    ],
+)
+def test_observed_extremes_leave_out_values_cut_off_mid_movement(
+    kind: str, peak: float, cut: int
+) -> None:
+    y = _ramp_then(kind)
+    t = np.arange(len(y)) / FS
+    ext = mv.observed_extremes(t, y)
+    assert float(y[ext.high]) == pytest.approx(peak)
+    assert float(y[ext.low]) == pytest.approx(0.0)
+    assert len(ext.cut_offs) == cut
+    for c in ext.cut_offs:
+        assert c.at_end and c.value == pytest.approx(40.0) and c.speed_deg_s > 50.0
+
+
+def test_observed_extremes_cut_off_at_a_fast_start() -> None:
+    # First seen mid-way down a fast return from somewhere unseen, then still.
+    y = np.concatenate([np.full(10, np.nan), np.linspace(30.0, 0.0, 16), np.zeros(30)])
+    t = np.arange(len(y)) / FS
+    ext = mv.observed_extremes(t, y)
+    assert float(y[ext.high]) == pytest.approx(0.0)
+    assert [(c.index, c.at_end) for c in ext.cut_offs] == [(10, False)]
+
+
+def test_observed_extremes_of_nothing_seen() -> None:
+    y = np.full(20, np.nan)
+    ext = mv.observed_extremes(np.arange(20) / FS, y)
+    assert (ext.high, ext.low, ext.cut_offs) == (-1, -1, ())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(-90, 90), min_size=3, max_size=60))
+def test_observed_extremes_lie_within_the_values_seen(values: list[float]) -> None:
+    y = np.asarray(values)
+    t = np.arange(len(y)) / FS
+    ext = mv.observed_extremes(t, y)
+    for i in (ext.high, ext.low):
+        if i >= 0:
+            assert float(np.min(y)) <= float(y[i]) <= float(np.max(y))
+    if ext.high >= 0 and ext.low >= 0:
+        assert y[ext.low] <= y[ext.high]

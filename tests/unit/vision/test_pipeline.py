@@ -263,3 +263,36 @@ def test_bad_videos_are_invalid_input(
             video, MeasureOptions("trunk-flexion", "side"), estimator=FakePoseEstimator([])
         )
     assert message in str(err.value)
+
+
+def test_a_value_cut_off_by_losing_the_person_is_not_the_peak() -> None:
+    # One complete 30 deg bend, then a fast 70 deg lean during which the model loses the person.
+    n = 240
+    trunk = np.concatenate([bend_profile(1, 30.0, 120), np.zeros(30), np.linspace(0, 70, 30)])
+    result = run(
+        lambda i: synthetic_pose(trunk_deg=float(trunk[i])) if i < 180 else None,
+        n,
+        MeasureOptions("trunk-flexion", "side"),
+    )
+    assert result.summary["peak_deg"] == pytest.approx(30.0, abs=0.5)
+    assert result.summary["range_deg"] == pytest.approx(30.0, abs=1.0)
+    cut = [w for w in result.warnings if "turning point was not seen" in w]
+    assert len(cut) == 1 and "when the person was lost at 5.97 s" in cut[0]
+
+
+def test_the_first_frames_after_the_person_is_found_are_left_out() -> None:
+    # The model's first 4 frames after finding the person are 12 deg off, then it locks on.
+    n = 120
+    trunk = bend_profile(1, 30.0, n)
+    result = run(
+        lambda i: (
+            None
+            if i < 10
+            else synthetic_pose(trunk_deg=float(trunk[i]) - (12.0 if i < 14 else 0.0))
+        ),
+        n,
+        MeasureOptions("trunk-flexion", "side"),
+    )
+    assert result.processing["settling"] == 6
+    assert result.summary["min_deg"] == pytest.approx(0.0, abs=0.5)
+    assert result.summary["peak_deg"] == pytest.approx(30.0, abs=0.5)

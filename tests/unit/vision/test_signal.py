@@ -160,3 +160,23 @@ def test_clean_reports_what_it_did_and_never_invents_long_gaps() -> None:
 )
 def test_runs(mask: list[bool], expected: list[tuple[int, int]]) -> None:
     assert sg.runs(np.array(mask, dtype=bool)) == expected
+
+
+@pytest.mark.parametrize(
+    ("seen", "expected"),
+    [
+        # 30 frames/s, settle 0.2 s: the first 6 frames of a sighting are settling.
+        ("1" * 10, "1" * 6 + "0" * 4),
+        ("0" * 3 + "1" * 8, "0" * 3 + "1" * 6 + "0" * 2),
+        # A gap of 0.2 s (<= 0.25 s) is bridged: no new acquisition after it.
+        ("1" * 8 + "0" * 6 + "1" * 5, "1" * 6 + "0" * 2 + "0" * 6 + "0" * 5),
+        # A gap of 0.3 s is a new acquisition.
+        ("1" * 8 + "0" * 9 + "1" * 8, "1" * 6 + "0" * 2 + "0" * 9 + "1" * 6 + "0" * 2),
+        ("0" * 5, "0" * 5),
+    ],
+)
+def test_acquisition_mask(seen: str, expected: str) -> None:
+    mask = np.array([c == "1" for c in seen])
+    t = np.arange(len(mask)) / 30.0
+    got = sg.acquisition_mask(t, mask, 0.2, 0.25)
+    assert "".join("1" if v else "0" for v in got) == expected
