@@ -25,7 +25,7 @@ movement too fast to interpolate are measured at the full frame rate. Skipped fr
 
 The decoding thread asks :meth:`AdaptiveStride.decision` for each frame after decoding it. While
 the block's grid frame is still with the model, the answer is "undecided": the decoder keeps the
-block's frames (at most ``stride - 1``, see :mod:`lumbo.vision.decode`) and goes on decoding, and
+block's frames (at most ``stride - 1`` and ``decode.MAX_KEPT_FRAMES``) and goes on decoding, and
 only before handing over the next grid frame does it :meth:`wants`-wait for the decision, then
 passes the kept frames on or drops them. The analysed frames are therefore a deterministic function
 of the model's output, never of thread timing, and decoding runs ahead of the model instead of
@@ -95,15 +95,12 @@ class AdaptiveStride:
     def wants(self, index: int, stop: threading.Event) -> bool:
         """Whether frame ``index`` is analysed (decoding thread; waits for the consumer to report
         the block's grid frame; ``False`` once ``stop`` is set)."""
-        if index % self.stride == 0:
-            return True
-        block = index // self.stride
-        with self._cond:
-            while self._decided[0] < block:
+        with self._cond:  # re-entrant: decision() takes it again
+            while (answer := self.decision(index)) is None:
                 if stop.is_set():
                     return False
                 self._cond.wait(timeout=0.1)
-            return self._decided[1]
+            return answer
 
     def report(self, index: int, pose: Pose | None, track: int | None) -> None:
         """The model's result for analysed frame ``index`` (consumer thread, in frame order)."""
