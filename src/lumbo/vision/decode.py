@@ -165,18 +165,18 @@ def _reader(
     cap = cv2.VideoCapture(path) if opened is None else opened.capture
     fps = float(cap.get(cv2.CAP_PROP_FPS)) or 30.0
     first = None if opened is None else opened.first_bgr
-    kept: list[tuple[int, UInt8Array]] = []
+    kept: list[Frame] = []
 
-    def send(index: int, bgr: UInt8Array) -> None:
+    def frame(index: int, bgr: UInt8Array) -> Frame:
         # In place: the decoder's buffer becomes the RGB frame (no second full-size copy).
         rgb: UInt8Array = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB, dst=bgr), dtype=np.uint8)
-        _put(out, Frame(index, index / fps, rgb), stop)
+        return Frame(index, index / fps, rgb)
 
     def settle() -> None:
         """Wait for the kept frames' block decision; pass them on or drop them."""
-        if kept and policy is not None and policy.wants(kept[0][0], stop):
-            for i, bgr in kept:
-                send(i, bgr)
+        if kept and policy is not None and policy.wants(kept[0].index, stop):
+            for f in kept:
+                _put(out, f, stop)
         kept.clear()
 
     index = 0
@@ -190,16 +190,20 @@ def _reader(
                 analysed = policy.decision(index)
                 if analysed is None and len(kept) >= MAX_KEPT_FRAMES:
                     analysed = policy.wants(index, stop)
-                if analysed is not None and kept:
-                    settle()  # the block was decided meanwhile, or a grid frame comes next
             if analysed is not False:
                 ok, bgr = (True, first) if first is not None else cap.retrieve()
                 if not ok or bgr is None:
                     break
+                # Converted before any wait: once the decision comes, frames only change hands.
+                current = frame(index, np.asarray(bgr, dtype=np.uint8))
                 if analysed is None:
-                    kept.append((index, np.asarray(bgr, dtype=np.uint8)))
+                    kept.append(current)
                 else:
-                    send(index, np.asarray(bgr, dtype=np.uint8))
+                    if kept:
+                        settle()  # the block was decided meanwhile, or a grid frame comes next
+                    _put(out, current, stop)
+            elif kept:
+                settle()
             first = None
             index += 1
         settle()

@@ -18,9 +18,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from lumbo.vision.landmarks import FloatArray
-from lumbo.vision.signal import runs
+from lumbo.vision.signal import BoolArray, runs
 
 #: A movement smaller than this (degrees from baseline) counts no reps.
 MIN_REP_AMPLITUDE_DEG = 8.0
@@ -58,6 +59,75 @@ def baseline(t: FloatArray, y: FloatArray, window_s: float = BASELINE_WINDOW_S) 
 EDGE_STILL_DEG_S = 15.0
 #: The edge speed is the mean speed over this last (first) stretch of the run.
 EDGE_SPEED_WINDOW_S = 0.1
+#: A local maximum (minimum) is a turning point only if the angle does not go on past it without
+#: first moving back from it by at least this much (lumbo policy). A smaller dip on the way up is a
+#: wiggle of the pose model, not a turn of the movement: BlazePose places the landmarks of one and
+#: the same frame up to about 1.5 degrees differently depending on the frames it saw before, and its
+#: frame-to-frame jitter on a still person is about 1 degree.
+TURN_MIN_REVERSAL_DEG = 2.0
+
+
+def _next_greater(seg: FloatArray) -> npt.NDArray[np.int64]:
+    """For each sample, the index of the nearest later sample with a strictly greater value (or
+    ``len(seg)`` if there is none); a monotonic stack, O(n)."""
+    out = np.full(len(seg), len(seg), dtype=np.int64)
+    stack: list[int] = []
+    for j, v in enumerate(seg.tolist()):
+        while stack and seg[stack[-1]] < v:
+            out[stack.pop()] = j
+        stack.append(j)
+    return out
+
+
+def _range_min(seg: FloatArray, lo: npt.NDArray[np.int64], hi: npt.NDArray[np.int64]) -> FloatArray:
+    """``min(seg[lo[k]:hi[k]])`` for each k (every range non-empty), with a sparse table."""
+    tables = [seg]
+    while 2 ** len(tables) <= len(seg):
+        prev, half = tables[-1], 2 ** (len(tables) - 1)
+        tables.append(np.minimum(prev[:-half], prev[half:]))
+    level = np.floor(np.log2(hi - lo)).astype(np.int64)
+    out = np.empty(len(lo), dtype=np.float64)
+    for k in np.unique(level):
+        sel = level == k
+        a, b = lo[sel], hi[sel] - 2**k
+        out[sel] = np.minimum(tables[k][a], tables[k][b])
+    return out
+
+
+def _passed_without_reversal(
+    seg: FloatArray, idx: npt.NDArray[np.int64], reversal: float
+) -> BoolArray:
+    """For the samples ``idx`` of ``seg``: whether a later sample exceeds the value before the series
+    has come down by ``reversal`` from it (so it was a wiggle on the way up, not a turn)."""
+    nxt = _next_greater(seg)[idx]
+    found = nxt < len(seg)
+    out = np.zeros(len(idx), dtype=np.bool_)
+    if not found.any():
+        return out
+    i, j = idx[found], nxt[found]
+    between = np.full(len(i), np.inf)
+    gap = j > i + 1
+    between[gap] = _range_min(seg, i[gap] + 1, j[gap])
+    out[found] = between > seg[i] - reversal
+    return out
+
+
+def _turning_points(seg: FloatArray, reversal: float) -> BoolArray:
+    """Mask of the interior local maxima of ``seg`` (no NaN) that are turning points: the angle
+    does not go on past them, on either side, without first coming down by ``reversal``."""
+    out = np.zeros(len(seg), dtype=np.bool_)
+    if len(seg) < 3:
+        return out
+    d = np.diff(seg)
+    cand = np.flatnonzero((d[:-1] >= 0) & (d[1:] <= 0)).astype(np.int64) + 1
+    if len(cand) == 0:
+        return out
+    rev = seg[::-1].copy()
+    wiggle = _passed_without_reversal(seg, cand, reversal) | _passed_without_reversal(
+        rev, len(seg) - 1 - cand, reversal
+    )
+    out[cand[~wiggle]] = True
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +151,15 @@ class Extremes:
 
 
 def observed_extremes(
-    t: FloatArray, y: FloatArray, still_deg_s: float = EDGE_STILL_DEG_S
+    t: FloatArray,
+    y: FloatArray,
+    still_deg_s: float = EDGE_STILL_DEG_S,
+    reversal_deg: float = TURN_MIN_REVERSAL_DEG,
 ) -> Extremes:
     """The largest and smallest values of ``y`` at which the movement was seen to turn (an interior
-    local extreme of a stretch of valid samples), or at an edge of a stretch where the angle was
-    changing slower than ``still_deg_s`` (a hold, or the still start and end of a recording).
+    local extreme of a stretch of valid samples that the angle does not go on past without first
+    moving back by ``reversal_deg``), or at an edge of a stretch where the angle was changing
+    slower than ``still_deg_s`` (a hold, or the still start and end of a recording).
 
     An edge where the angle was still changing fast is a *cut-off*: the person was lost (or the
     video ended) mid-movement, so that value is not the extreme of anything and is left out."""
@@ -96,9 +170,8 @@ def observed_extremes(
     for s, e in runs(ok):
         if e - s == 1:
             continue
-        d = np.diff(y[s:e])
-        hi_mask[s + 1 : e - 1] = (d[:-1] >= 0) & (d[1:] <= 0)
-        lo_mask[s + 1 : e - 1] = (d[:-1] <= 0) & (d[1:] >= 0)
+        hi_mask[s:e] = _turning_points(y[s:e], reversal_deg)
+        lo_mask[s:e] = _turning_points(-y[s:e], reversal_deg)
         for at_end in (False, True):
             i = e - 1 if at_end else s
             span = t[s:e]

@@ -24,7 +24,7 @@ from lumbo.vision.pose import PoseEstimator
 from lumbo.vision.quality import compensations, quality_summary
 from lumbo.vision.result import MeasurementResult
 from lumbo.vision.series import build_series, shoulder_to_torso_ratio
-from lumbo.vision.signal import DEFAULT_MIN_CONFIDENCE, acquisition_mask
+from lumbo.vision.signal import ACQUISITION_S, DEFAULT_MIN_CONFIDENCE, acquisition_mask
 from lumbo.vision.tracking import Tracker, select_subject
 
 if TYPE_CHECKING:
@@ -44,11 +44,6 @@ MAX_STRIDE = 30
 MAX_TILT_DEG = 45.0
 MIN_ANALYSED_FRAMES = 8
 DARK_LUMA = 40.0
-#: When the pose model first finds the person (or finds them again after losing them for longer
-#: than the interpolated gaps), its landmarks take a few frames to lock on: on the Sports2D demo the
-#: first 5 frames (0.17 s) put the hips at the knees, 10 degrees off. Samples within this time of
-#: such an acquisition are left out of every angle (lumbo policy; ``processing.settling``).
-ACQUISITION_S = 0.2
 MIN_PERSON_FRACTION = 0.6
 
 Progress = Callable[[int, int], None]

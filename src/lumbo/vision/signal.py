@@ -34,6 +34,12 @@ DEFAULT_MAX_GAP_S = 0.25
 HAMPEL_WINDOW_S = 0.5
 HAMPEL_SIGMAS = 3.0
 HAMPEL_MIN_DEG = 5.0
+#: When the pose model first finds a person (or finds them again after losing them for longer than
+#: the interpolated gaps), its landmarks take a few frames to lock on: on the Sports2D demo the first
+#: 5 frames (0.17 s) put the hips at the knees, 10 degrees off. Samples within this time of such an
+#: acquisition are left out of every angle, and ``--stride auto`` does not take them as the
+#: person's neutral stance or extremes (lumbo policy; ``processing.settling``).
+ACQUISITION_S = 0.2
 
 
 def effective_cutoff_hz(fs_hz: float, wanted_hz: float = WINTER_CUTOFF_HZ) -> float:

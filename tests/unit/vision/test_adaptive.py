@@ -60,11 +60,15 @@ def test_fast_phases_and_the_turn_at_the_peak_go_full_rate() -> None:
     assert len(analysed) < 0.5 * len(profile)
     speed = np.abs(np.gradient(np.asarray(profile))) * FPS
     dense = [i for i in analysed if i % STRIDE]
-    # Dense blocks only where the bend is fast, or right after the grid frame where it turns.
+    # Dense blocks only where the bend is fast, or right after the grid frame where it turns, and
+    # for one block more (HOLD_BLOCKS).
     peak = int(np.argmax(profile))
     turn_grid = peak + (-peak) % STRIDE
-    assert {turn_grid + 1, turn_grid + 2} <= set(dense)
-    assert all(speed[i] > 60.0 or abs(i - peak) <= STRIDE for i in dense)
+    assert {turn_grid + 1, turn_grid + 2, turn_grid + 4, turn_grid + 5} <= set(dense)
+    window = 2 * STRIDE
+    assert all(
+        speed[max(0, i - window) : i + 1].max() > 60.0 or abs(i - peak) <= window for i in dense
+    )
     # Before the movement and after it has settled: coarse.
     assert [i for i in analysed if i < 60] == list(range(0, 60, STRIDE))
     assert [i for i in analysed if i > 110] == list(range(111, 180, STRIDE))
@@ -77,6 +81,31 @@ def test_a_slow_bend_stays_coarse_until_it_turns_at_its_end() -> None:
     peak = int(np.argmax(profile))
     assert dense, "the end of the bend is measured at the full rate"
     assert all(abs(i - peak) <= 30 for i in dense)  # within 1 s of the end position
+
+
+@pytest.mark.parametrize("gap", [None, 20])
+def test_values_while_the_model_locks_on_are_not_the_neutral_stance(gap: int | None) -> None:
+    """The first 0.2 s after the model finds the person (at the start, or again after losing them
+    for longer than 0.25 s) are off (on the demo video 10-20 degrees): they must not become the
+    track's first value or an extreme, or the hold of a real bend would not count as an extreme."""
+    n = 240
+    profile = [0.0] * n
+    profile[:6] = [25.0] * 6  # locking on
+    bend_part = bend(n=n, amp=20.0, start=90, length=120)  # to +20, held, back
+    profile[60:] = bend_part[60:]
+    seen = [True] * n
+    if gap is not None:  # lost for 0.67 s in the still phase, then locking on again
+        seen[40 : 40 + gap] = [False] * gap
+        profile[40 + gap : 40 + gap + 6] = [25.0] * 6
+    p, stop, analysed = policy(), threading.Event(), []
+    for i, deg in enumerate(profile):
+        if p.wants(i, stop):
+            analysed.append(i)
+            p.report(i, synthetic_pose(trunk_deg=deg) if seen[i] else None, 0 if seen[i] else None)
+    dense = [i for i in analysed if i % STRIDE]
+    peak = int(np.argmax(bend_part))
+    assert dense, "the end of the bend is measured at the full rate"
+    assert all(abs(i - peak) <= 30 for i in dense)  # never in the still phase
 
 
 def test_a_bystander_moving_fast_does_not_make_blocks_dense() -> None:

@@ -233,3 +233,78 @@ def test_observed_extremes_lie_within_the_values_seen(values: list[float]) -> No
             assert float(np.min(y)) <= float(y[i]) <= float(np.max(y))
     if ext.high >= 0 and ext.low >= 0:
         assert y[ext.low] <= y[ext.high]
+
+
+def _wiggly_ramp(dip: float) -> np.ndarray:
+    """Still at 0, rise to 10 deg, dip by ``dip`` deg, rise again fast to 40 deg and be lost."""
+    up = np.linspace(0.0, 10.0, 11)
+    down = np.linspace(10.0, 10.0 - dip, 4)[1:]
+    on = np.linspace(10.0 - dip, 40.0, 16)[1:]
+    return np.concatenate([np.zeros(30), up, down, on, np.full(10, np.nan)])
+
+
+@pytest.mark.parametrize(
+    ("dip", "peak"),
+    [
+        (0.5, 0.0),  # a wiggle on the way up, not a turn: only the still start counts
+        (1.9, 0.0),
+        (2.0, 10.0),  # came back by the reversal threshold before going on: a turn
+        (4.0, 10.0),
+    ],
+)
+def test_a_turning_point_needs_a_reversal_larger_than_pose_jitter(dip: float, peak: float) -> None:
+    y = _wiggly_ramp(dip)
+    t = np.arange(len(y)) / FS
+    ext = mv.observed_extremes(t, y)
+    assert float(y[ext.high]) == pytest.approx(peak)
+    assert [c.value for c in ext.cut_offs] == [pytest.approx(40.0)]
+
+
+@pytest.mark.parametrize(
+    ("values", "turning"),
+    [
+        ([0, 5, 0], [1]),
+        ([0, 5, 5, 5, 0], [1, 2, 3]),  # a held plateau: every sample of it is the extreme
+        ([0, 5, 4, 6, 0], [3]),  # 5 is passed after a dip of only 1
+        ([0, 5, 2, 6, 0], [1, 3]),  # a dip of 3: 5 was a turn
+        ([0, 5, 4, 4.5, 3, 0], [1]),  # 4.5 never exceeds 5: on the way down, dips are no matter
+        ([0, 1, 2, 3], []),  # monotonic: no interior turn
+    ],
+)
+def test_turning_points_table(values: list[float], turning: list[int]) -> None:
+    mask = mv._turning_points(np.asarray(values, dtype=np.float64), 2.0)
+    assert list(np.flatnonzero(mask)) == turning
+
+
+def _turning_points_reference(y: list[float], reversal: float) -> list[int]:
+    """Brute force: an interior local maximum that the series passes, on either side, before it
+    has come down by ``reversal`` is a wiggle."""
+    out = []
+    for i in range(1, len(y) - 1):
+        if not (y[i - 1] <= y[i] >= y[i + 1]):
+            continue
+        wiggle = False
+        for step in (1, -1):
+            j = i + step
+            while 0 <= j < len(y) and y[i] - y[j] < reversal:
+                if y[j] > y[i]:
+                    wiggle = True
+                    break
+                j += step
+        if not wiggle:
+            out.append(i)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(-6, 6), min_size=0, max_size=80)
+    | st.lists(st.floats(-50, 50, allow_nan=False), min_size=0, max_size=80),
+    st.sampled_from([0.5, 1.0, 2.0, 3.0]),
+)
+def test_turning_points_match_the_brute_force_definition(
+    values: list[float], reversal: float
+) -> None:
+    y = [float(v) for v in values]
+    got = mv._turning_points(np.asarray(y, dtype=np.float64), reversal)
+    assert list(np.flatnonzero(got)) == _turning_points_reference(y, reversal)
