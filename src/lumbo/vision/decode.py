@@ -165,7 +165,7 @@ def _reader(
     cap = cv2.VideoCapture(path) if opened is None else opened.capture
     fps = float(cap.get(cv2.CAP_PROP_FPS)) or 30.0
     first = None if opened is None else opened.first_bgr
-    kept: list[Frame] = []
+    kept: list[tuple[int, UInt8Array]] = []
 
     def frame(index: int, bgr: UInt8Array) -> Frame:
         # In place: the decoder's buffer becomes the RGB frame (no second full-size copy).
@@ -174,9 +174,9 @@ def _reader(
 
     def settle() -> None:
         """Wait for the kept frames' block decision; pass them on or drop them."""
-        if kept and policy is not None and policy.wants(kept[0].index, stop):
-            for f in kept:
-                _put(out, f, stop)
+        if kept and policy is not None and policy.wants(kept[0][0], stop):
+            for i, bgr in kept:
+                _put(out, frame(i, bgr), stop)
         kept.clear()
 
     index = 0
@@ -194,11 +194,12 @@ def _reader(
                 ok, bgr = (True, first) if first is not None else cap.retrieve()
                 if not ok or bgr is None:
                     break
-                # Converted before any wait: once the decision comes, frames only change hands.
-                current = frame(index, np.asarray(bgr, dtype=np.uint8))
                 if analysed is None:
-                    kept.append(current)
+                    # Kept as BGR: converted only if the block turns out dense.
+                    kept.append((index, np.asarray(bgr, dtype=np.uint8)))
                 else:
+                    # Converted before any wait, so it is ready the moment the decision comes.
+                    current = frame(index, np.asarray(bgr, dtype=np.uint8))
                     if kept:
                         settle()  # the block was decided meanwhile, or a grid frame comes next
                     _put(out, current, stop)

@@ -6,9 +6,11 @@ Memory is constant in the video's length apart from the per-frame landmarks (33 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,18 +157,28 @@ def measure_video(
     With ``stride="auto"`` the frames analysed are chosen while streaming by
     :class:`lumbo.vision.adaptive.AdaptiveStride` (coarse when still, full rate when moving)."""
     options.validate()
-    opened = open_video(path)
-    info = opened.info
-    stride = options.resolve_stride(info.fps)
     own = estimator is None
     if estimator is None:
-        from lumbo.vision.pose import MediaPipePoseEstimator
+        # The model's set-up (mostly its first frame) overlaps with opening the video.
+        from lumbo.vision.pose import warmed_up_estimator
 
-        try:
-            estimator = MediaPipePoseEstimator()
-        except BaseException:
-            opened.release()
-            raise
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lumbo-pose-setup") as pool:
+            pending = pool.submit(warmed_up_estimator)
+            try:
+                opened = open_video(path)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    pending.result().close()
+                raise
+            try:
+                estimator = pending.result()
+            except BaseException:
+                opened.release()
+                raise
+    else:
+        opened = open_video(path)
+    info = opened.info
+    stride = options.resolve_stride(info.fps)
     policy = None
     if options.stride == "auto" and stride > 1:
         from lumbo.vision.adaptive import AdaptiveStride, image_angle_fn

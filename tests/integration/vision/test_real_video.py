@@ -110,3 +110,34 @@ def test_auto_stride_peak_close_to_full_rate(traces: Traces) -> None:
     # The clip's "peak" (about 4 deg, a man standing) is its last frame, where the forward-backward
     # filter extrapolates; bench_vision reports the whole video against a dropped-frame control.
     assert abs(auto.summary["peak_deg"] - full.summary["peak_deg"]) <= 2.0
+
+
+def test_warm_up_leaves_no_trace_in_the_landmarks(traces: Traces) -> None:
+    """measure_video warms the model up on a black frame while it opens the video; every later
+    frame's landmarks must be identical to those of a model that never saw that frame."""
+    from lumbo.vision.decode import FrameStream
+    from lumbo.vision.pipeline import run_pose
+    from lumbo.vision.pose import MediaPipePoseEstimator, warmed_up_estimator
+
+    path = traces.clip("a", *CLIP_A)
+    cold = traces.trace("a", *CLIP_A)
+    warm_estimator = warmed_up_estimator()
+    try:
+        warm = run_pose(FrameStream(path, 1), warm_estimator)
+    finally:
+        warm_estimator.close()
+    assert warm.frame_index == cold.frame_index
+    assert sum(p is not None for p in cold.points) > 50
+    for a, b in zip(cold.points, warm.points, strict=True):
+        assert (a is None) == (b is None)
+        if a is not None and b is not None:
+            np.testing.assert_array_equal(a, b)
+    # And through the whole pipeline: the default (warmed-up, set up in parallel) estimator gives
+    # the result of a fresh one passed in.
+    fresh = MediaPipePoseEstimator()
+    try:
+        given = measure_video(path, FRONT, estimator=fresh)
+    finally:
+        fresh.close()
+    default = measure_video(path, FRONT)
+    assert default.summary == given.summary
