@@ -12,21 +12,27 @@ the likely subject; bystanders walking through do not make blocks dense):
   block (``stride / fps``): faster than a voluntary range-of-motion movement, so a turning point
   could fall between two grid frames;
 * **turning or holding at an extreme**: the angle at ``c`` is no new maximum (minimum) of the
-  track but lies within ``MARGIN_DEG`` of the one reached so far, and that extreme lies at least
-  ``MIN_EXCURSION_DEG`` from the track's first value (so the neutral stance at the start, trivially
-  an extreme, does not count): the end of a bend, where its peak is measured. While the angle keeps
-  setting new extremes (a steady bend) the grid stays coarse;
+  track but lies within ``MARGIN_DEG`` of the one reached so far: the end of a bend, where its
+  peak is measured;
+* **creeping on at an extreme**: the angle at ``c`` is a new maximum (minimum), but reached slower
+  than ``CREEP_DEG_S``: the end of a bend creeping further, or the pose model drifting during a
+  hold. Measured at the full rate, the frames of the hold and turn after it are then also analysed
+  after full-rate frames (BlazePose crops each frame around its landmarks of the frame before, so
+  its output for a frame depends on the frames it saw just before);
 
-values of a track's first ``signal.ACQUISITION_S`` after the model (re)acquires the person are
-ignored, as the analysis ignores them: the model is still locking on, and such a value (on the demo
-video 10-20 degrees off) taken as the first value or as an extreme would hide the real ones;
+an extreme counts only once it lies at least ``MIN_EXCURSION_DEG`` from the track's neutral stance:
+the median of its first ``movement.BASELINE_WINDOW_S`` (0.5 s) of values, like the analysis's
+baseline, during which the extremes are that median too (so the neutral stance at the start,
+trivially an extreme, does not count). Values of a track's first ``signal.ACQUISITION_S`` after the
+model (re)acquires the person are ignored, as the analysis ignores them: the model is still locking
+on (on the known bends of ``make bench`` 10-24 degrees off), and such a value taken as the neutral
+stance or as an extreme would hide the real ones.
 
-and the stride stays dense for ``HOLD_BLOCKS`` (1) more block after the last trigger, so the frames
-of a hold or turn are analysed after full-rate frames (the model crops each frame around its
-landmarks of the frame before), then returns to coarse. The ramps of a steady bend stay
-on the coarse grid (interpolated to the full rate before filtering); its end position and any
-movement too fast to interpolate are measured at the full frame rate. Skipped frames are only
-``grab()``-ed.
+A block stays dense for ``HOLD_BLOCKS`` more blocks after the last trigger (0: the decision is
+re-taken at every grid frame), then the stride returns to coarse. While a bend steadily sets new
+extremes (faster than ``CREEP_DEG_S``) its ramp stays on the coarse grid (interpolated to the full
+rate before filtering); its end position and any movement too fast to interpolate are measured at
+the full frame rate. Skipped frames are only ``grab()``-ed.
 
 The decoding thread asks :meth:`AdaptiveStride.decision` for each frame after decoding it. While
 the block's grid frame is still with the model, the answer is "undecided": the decoder keeps the
@@ -47,6 +53,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lumbo.vision.landmarks import FloatArray, Pose
+from lumbo.vision.movement import BASELINE_WINDOW_S
 from lumbo.vision.signal import ACQUISITION_S, DEFAULT_MAX_GAP_S
 
 #: Angular speed (degrees/s) between grid samples that makes the next block dense: faster than
@@ -56,12 +63,17 @@ SPEED_DEG_S = 90.0
 MARGIN_DEG = 3.0
 #: An extreme counts only once it lies this far from the track's first value.
 MIN_EXCURSION_DEG = 8.0
-#: Blocks kept dense after the last trigger. BlazePose crops each frame around the landmarks of
-#: the frame before it, so its output for a frame depends on the frames it saw just before: one more
-#: dense block after the end of a movement was detected means the hold and the turn are measured with
-#: a full-rate history, not only their first frames (on the known bends of ``make bench`` this took
-#: the largest peak difference from full rate from up to 1.7 to at most 0.9 degrees).
-HOLD_BLOCKS = 1
+#: A new extreme reached this slowly (degrees/s since the previous block) is the end of a bend
+#: creeping on (or the pose model drifting during a hold), not a ramp: the next block is dense.
+#: BlazePose crops each frame around its landmarks of the frame before, so its output for a frame
+#: depends on the frames it saw just before; measuring the creep at the full rate means the hold and
+#: the turn after it are measured after full-rate frames too (on the known bends of ``make bench``
+#: the largest peak difference from full rate went from up to 1.7 to at most 0.7 degrees).
+CREEP_DEG_S = 15.0
+CREEP_FRACTION = 1.0 / 3.0
+CREEP_WINDOW_S = 1.0
+#: Blocks kept dense after the last trigger (0: the decision is re-taken at every grid frame).
+HOLD_BLOCKS = 0
 
 AngleFn = Callable[[FloatArray], float]
 
@@ -72,9 +84,16 @@ class _TrackState:
     """When the model (re)acquired this person: the start of the settling time."""
     last_s: float
     first: float = math.nan
+    """The neutral stance: the median of the first ``BASELINE_WINDOW_S`` of settled values (as the
+    analysis's baseline), so one value of a model still locking on cannot become it; until then
+    the extremes are that median too."""
+    opening: list[float] = field(default_factory=list)
+    opening_s: float = math.nan
     high: float = math.nan
     low: float = math.nan
     samples: int = 0
+    speeds: list[tuple[int, float]] = field(default_factory=list)
+    """(grid frame, speed) over the last ``CREEP_WINDOW_S``."""
     recent: list[tuple[int, float]] = field(default_factory=list)
     """(frame, value) of the analysed frames since the grid frame before the last one."""
 
@@ -88,6 +107,8 @@ class AdaptiveStride:
     speed_deg_s: float = SPEED_DEG_S
     margin_deg: float = MARGIN_DEG
     min_excursion_deg: float = MIN_EXCURSION_DEG
+    creep_deg_s: float = CREEP_DEG_S
+    creep_fraction: float = CREEP_FRACTION
     hold_blocks: int = HOLD_BLOCKS
     dense_blocks: int = 0
     """Blocks analysed at the full rate so far."""
@@ -152,7 +173,11 @@ class AdaptiveStride:
             st.recent.clear()
             return False
         if math.isnan(st.first):
-            st.first = st.high = st.low = value
+            st.opening_s = t
+        if t - st.opening_s <= BASELINE_WINDOW_S + 1e-9:
+            # The opening: the neutral stance is being measured; its values are no extremes.
+            st.opening.append(value)
+            st.first = st.high = st.low = float(np.median(st.opening))
         high, low = st.high, st.low
         st.high, st.low = max(high, value), min(low, value)
         st.recent = [(i, v) for i, v in st.recent if i >= index - self.stride]
@@ -163,11 +188,19 @@ class AdaptiveStride:
         speed = 0.0
         if before:
             speed = abs(value - float(np.median(before))) / (self.stride / self.fps)
-        # Turning or holding: no new extreme, but still within the margin of the one reached.
-        at_high = (
-            high - st.first >= self.min_excursion_deg and high - self.margin_deg <= value <= high
+        # Turning or holding: no new extreme, but still within the margin of the one reached; or
+        # creeping on at the end of a bend: a new extreme, reached slowly.
+        st.speeds = [(i, v) for i, v in st.speeds if index - i <= self.fps * CREEP_WINDOW_S]
+        fastest = max((v for _, v in st.speeds), default=0.0)
+        if before:
+            st.speeds.append((index, speed))
+        slow = bool(before) and speed <= min(self.creep_deg_s, self.creep_fraction * fastest)
+        at_high = st.high - st.first >= self.min_excursion_deg and (
+            high - self.margin_deg <= value <= high or (value > high and slow)
         )
-        at_low = st.first - low >= self.min_excursion_deg and low <= value <= low + self.margin_deg
+        at_low = st.first - st.low >= self.min_excursion_deg and (
+            low <= value <= low + self.margin_deg or (value < low and slow)
+        )
         leading = st.samples >= max(other.samples for other in self._tracks.values())
         return leading and (speed > self.speed_deg_s or at_high or at_low)
 
@@ -179,6 +212,8 @@ class AdaptiveStride:
             "speed_deg_s": self.speed_deg_s,
             "margin_deg": self.margin_deg,
             "min_excursion_deg": self.min_excursion_deg,
+            "creep_deg_s": self.creep_deg_s,
+            "creep_fraction": self.creep_fraction,
             "hold_blocks": self.hold_blocks,
             "dense_blocks": self.dense_blocks,
             "fraction_analysed": round(analysed / decoded, 3) if decoded else 0.0,

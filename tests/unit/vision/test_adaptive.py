@@ -60,15 +60,12 @@ def test_fast_phases_and_the_turn_at_the_peak_go_full_rate() -> None:
     assert len(analysed) < 0.5 * len(profile)
     speed = np.abs(np.gradient(np.asarray(profile))) * FPS
     dense = [i for i in analysed if i % STRIDE]
-    # Dense blocks only where the bend is fast, or right after the grid frame where it turns, and
-    # for one block more (HOLD_BLOCKS).
+    # Dense blocks only where the bend is fast, or around its end: creeping towards it, and right
+    # after the grid frame where it turns.
     peak = int(np.argmax(profile))
     turn_grid = peak + (-peak) % STRIDE
-    assert {turn_grid + 1, turn_grid + 2, turn_grid + 4, turn_grid + 5} <= set(dense)
-    window = 2 * STRIDE
-    assert all(
-        speed[max(0, i - window) : i + 1].max() > 60.0 or abs(i - peak) <= window for i in dense
-    )
+    assert {turn_grid + 1, turn_grid + 2} <= set(dense)
+    assert all(speed[i] > 60.0 or abs(i - peak) <= 2 * STRIDE for i in dense)
     # Before the movement and after it has settled: coarse.
     assert [i for i in analysed if i < 60] == list(range(0, 60, STRIDE))
     assert [i for i in analysed if i > 110] == list(range(111, 180, STRIDE))
@@ -81,6 +78,20 @@ def test_a_slow_bend_stays_coarse_until_it_turns_at_its_end() -> None:
     peak = int(np.argmax(profile))
     assert dense, "the end of the bend is measured at the full rate"
     assert all(abs(i - peak) <= 30 for i in dense)  # within 1 s of the end position
+
+
+def test_a_bend_creeping_on_at_its_end_is_measured_at_the_full_rate() -> None:
+    # Still 1 s, to 30 deg in 0.5 s (60 deg/s), then creeping on to 34 deg over 1 s (4 deg/s): every
+    # grid frame of the creep is a new extreme, but reached slowly; then back and still.
+    profile = [0.0] * 30
+    profile += [float(v) for v in np.linspace(0.0, 30.0, 16)[1:]]
+    profile += [float(v) for v in np.linspace(30.0, 34.0, 31)[1:]]
+    profile += [float(v) for v in np.linspace(34.0, 0.0, 16)[1:]] + [0.0] * 30
+    analysed, _ = simulate(profile)
+    dense = {i for i in analysed if i % STRIDE}
+    creep = range(48, 75)  # from the first grid samples of the creep to its end
+    assert len(dense & set(creep)) >= 0.8 * len([i for i in creep if i % STRIDE])
+    assert all(i > 40 for i in dense)  # the ramp up (60 deg/s) stays on the coarse grid
 
 
 @pytest.mark.parametrize("gap", [None, 20])
