@@ -108,7 +108,7 @@ def _passed_without_reversal(
     between = np.full(len(i), np.inf)
     gap = j > i + 1
     between[gap] = _range_min(seg, i[gap] + 1, j[gap])
-    out[found] = between > seg[i] - reversal
+    out[found] = seg[i] - between < reversal
     return out
 
 
