@@ -107,9 +107,11 @@ def test_auto_stride_peak_close_to_full_rate(traces: Traces) -> None:
     # The coarse grid (34 frames) plus the full-rate blocks where the angle moved fast or neared
     # an extreme (see lumbo.vision.adaptive); the man mostly stands still in this clip.
     assert 34 <= auto.frames_analysed < 70
-    # The clip's "peak" (about 4 deg, a man standing) is its last frame, where the forward-backward
-    # filter extrapolates; bench_vision reports the whole video against a dropped-frame control.
-    assert abs(auto.summary["peak_deg"] - full.summary["peak_deg"]) <= 2.0
+    # The clip's "peak" (under 3 deg: a man standing) is posture noise; with turning points that
+    # need a 2-degree reversal it is the same at both rates within the goal of make bench (1 deg),
+    # which bench_vision checks on the whole video and on known bends.
+    for key in ("peak_deg", "peak_left_deg", "peak_right_deg"):
+        assert abs(auto.summary[key] - full.summary[key]) <= 1.0, key
 
 
 def test_warm_up_leaves_no_trace_in_the_landmarks(traces: Traces) -> None:
