@@ -192,10 +192,22 @@ def observed_extremes(
     return Extremes(high, low, tuple(cut))
 
 
-def detect_reps(t: FloatArray, y: FloatArray, base: float, side: str | None = None) -> list[Rep]:
+def detect_reps(
+    t: FloatArray,
+    y: FloatArray,
+    base: float,
+    side: str | None = None,
+    top: float | None = None,
+) -> list[Rep]:
     """Excursions of ``y`` above ``base`` with hysteresis: a rep enters at 60% of the amplitude and
-    spans from the last sample at or below 20% before to the first one at or below 20% after."""
-    amp = float(np.nanmax(y)) - base if np.isfinite(y).any() else 0.0
+    spans from the last sample at or below 20% before to the first one at or below 20% after.
+
+    The amplitude is ``top - base``: pass the largest value the movement was seen to turn at
+    (:func:`observed_extremes`), so that a value cut off mid-movement (the person lost in a jump)
+    cannot raise the band above every real rep; without ``top``, the largest value of ``y``."""
+    if top is None:
+        top = float(np.nanmax(y)) if np.isfinite(y).any() else base
+    amp = top - base
     if not math.isfinite(amp) or amp < MIN_REP_AMPLITUDE_DEG:
         return []
     hi, lo = base + REP_ENTER * amp, base + REP_EXIT * amp
@@ -337,16 +349,26 @@ def rep_stats(t: FloatArray, y: FloatArray, rep: Rep, base: float, fs_hz: float)
 
 
 def analyse_reps(
-    t: FloatArray, y: FloatArray, base: float, fs_hz: float, two_sided: bool
+    t: FloatArray,
+    y: FloatArray,
+    base: float,
+    fs_hz: float,
+    two_sided: bool,
+    extremes: tuple[float | None, float | None] = (None, None),
 ) -> list[RepStats]:
     """Reps of ``y`` as excursions from ``base`` (``peak_deg`` is the excursion). With
-    ``two_sided`` both directions are analysed: positive = ``left``, negative = ``right``."""
-    sides: tuple[tuple[str | None, float], ...] = (
-        (("left", 1.0), ("right", -1.0)) if two_sided else ((None, 1.0),)
+    ``two_sided`` both directions are analysed: positive = ``left``, negative = ``right``.
+    ``extremes`` are the observed (turning-point) maximum and minimum that size the rep bands
+    (``None``: the largest and smallest values of ``y``)."""
+    sides: tuple[tuple[str | None, float, float | None], ...] = (
+        (("left", 1.0, extremes[0]), ("right", -1.0, extremes[1]))
+        if two_sided
+        else ((None, 1.0, extremes[0]),)
     )
     out: list[RepStats] = []
-    for side, sign in sides:
+    for side, sign, extreme in sides:
         oriented = sign * (y - base)
-        for r in detect_reps(t, oriented, 0.0, side):
+        top = None if extreme is None else sign * (extreme - base)
+        for r in detect_reps(t, oriented, 0.0, side, top):
             out.append(rep_stats(t, oriented, r, 0.0, fs_hz))
     return sorted(out, key=lambda r: r.start_s)

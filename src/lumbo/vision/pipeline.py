@@ -294,12 +294,22 @@ def analyse_trace(
             f"confidence or gaps longer than 0.25 s); they are reported as null, never invented"
         )
     base = baseline(t, y)
-    reps = analyse_reps(t, y, base, fs, two_sided)
+    ext = observed_extremes(t, y)
+    reps = analyse_reps(
+        t,
+        y,
+        base,
+        fs,
+        two_sided,
+        (
+            float(y[ext.high]) if ext.high >= 0 else None,
+            float(y[ext.low]) if ext.low >= 0 else None,
+        ),
+    )
     if not reps:
         warnings.append(
             "no complete repetition detected (movement smaller than 8 deg from the start)"
         )
-    ext = observed_extremes(t, y)
     for cut in ext.cut_offs:
         where = "was lost" if cut.at_end else "was first seen"
         if cut.at_end and cut.index == len(y) - 1:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from lumbo.jobs.measure import PROGRESS_EVERY_S
 from tests.integration.jobs.conftest import Site, clinician, enrol, poll, upload
 from tests.integration.jobs.procs import wait_for
 
@@ -42,7 +43,10 @@ def _check_measured(job: dict[str, Any]) -> dict[str, Any]:
     assert result.keys() >= CONTRACT
     assert result["movement"] == "lateral-flexion" and result["view"] == "front"
     assert result["frames_with_person"] > 0
-    assert result["processing"]["progress_writes"] >= 2
+    # Progress is written at most every PROGRESS_EVERY_S: more than once when the pose loop took
+    # longer than twice that (the rate limit itself is tested with a fake clock in test_job_rules).
+    pose_s = result["processing"]["pose_seconds"]
+    assert result["processing"]["progress_writes"] >= (2 if pose_s > 2 * PROGRESS_EVERY_S else 1)
     return result
 
 

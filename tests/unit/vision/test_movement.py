@@ -77,6 +77,24 @@ def test_two_sided_reps_are_labelled() -> None:
     assert reps[-1].peak_deg == pytest.approx(24.0)
 
 
+@pytest.mark.parametrize("two_sided", [False, True])
+def test_a_value_cut_off_mid_movement_does_not_hide_the_real_reps(two_sided: bool) -> None:
+    # Two 30-degree bends, then a jump the model follows to 80 degrees before losing the person.
+    t, y = bends(2, 30.0)
+    jump = np.linspace(0.0, 80.0, 12)
+    y = np.concatenate([y, jump, np.full(10, np.nan)])
+    t = np.arange(len(y)) / FS
+    ext = mv.observed_extremes(t, y)
+    assert float(y[ext.high]) == pytest.approx(30.0)  # the jump's 80 is a cut-off
+    observed = (float(y[ext.high]), float(y[ext.low]))
+    reps = mv.analyse_reps(t, y, 0.0, FS, two_sided, observed)
+    complete = [r for r in reps if r.complete]
+    assert [r.peak_deg for r in complete] == [pytest.approx(30.0)] * 2
+    assert [r.complete for r in reps] == [True, True, False]  # the jump: seen, but cut off
+    # Sized by the largest value seen instead, the band (60% of 80) is above both real bends.
+    assert [r.complete for r in mv.analyse_reps(t, y, 0.0, FS, two_sided)] == [False]
+
+
 def test_incomplete_rep_is_flagged() -> None:
     t, y = bends(1, 50.0)
     cut = int(np.argmax(y)) + 3
