@@ -15,7 +15,8 @@ the likely subject; bystanders walking through do not make blocks dense):
   track but lies within ``MARGIN_DEG`` of the one reached so far: the end of a bend, where its
   peak is measured;
 * **creeping on at an extreme**: the angle at ``c`` is a new maximum (minimum), but reached slower
-  than ``CREEP_DEG_S``: the end of a bend creeping further, or the pose model drifting during a
+  than ``CREEP_DEG_S`` and than ``CREEP_FRACTION`` of the fastest speed of the last
+  ``CREEP_WINDOW_S`` (so a slow bend's whole ramp does not count, only its end): the end of a bend creeping further, or the pose model drifting during a
   hold. Measured at the full rate, the frames of the hold and turn after it are then also analysed
   after full-rate frames (BlazePose crops each frame around its landmarks of the frame before, so
   its output for a frame depends on the frames it saw just before);
@@ -61,7 +62,7 @@ from lumbo.vision.signal import ACQUISITION_S, DEFAULT_MAX_GAP_S
 SPEED_DEG_S = 90.0
 #: Within this many degrees of a track's running extreme, the next block is dense.
 MARGIN_DEG = 3.0
-#: An extreme counts only once it lies this far from the track's first value.
+#: An extreme counts only once it lies this far from the track's neutral stance.
 MIN_EXCURSION_DEG = 8.0
 #: A new extreme reached this slowly (degrees/s since the previous block) is the end of a bend
 #: creeping on (or the pose model drifting during a hold), not a ramp: the next block is dense.
@@ -174,12 +175,13 @@ class AdaptiveStride:
             return False
         if math.isnan(st.first):
             st.opening_s = t
+        high, low = st.high, st.low
         if t - st.opening_s <= BASELINE_WINDOW_S + 1e-9:
             # The opening: the neutral stance is being measured; its values are no extremes.
             st.opening.append(value)
             st.first = st.high = st.low = float(np.median(st.opening))
-        high, low = st.high, st.low
-        st.high, st.low = max(high, value), min(low, value)
+        else:
+            st.high, st.low = max(high, value), min(low, value)
         st.recent = [(i, v) for i, v in st.recent if i >= index - self.stride]
         before = [v for i, v in st.recent]
         st.recent.append((index, value))
@@ -207,7 +209,10 @@ class AdaptiveStride:
     def describe(self, analysed: int, decoded: int) -> dict[str, object]:
         """The policy and what it did, for ``processing.adaptive_stride``."""
         return {
-            "method": "coarse grid, full rate where the angle moves fast or turns at an extreme",
+            "method": (
+                "coarse grid, full rate where the angle moves fast, or turns, holds or creeps on "
+                "at an extreme"
+            ),
             "coarse_stride": self.stride,
             "speed_deg_s": self.speed_deg_s,
             "margin_deg": self.margin_deg,

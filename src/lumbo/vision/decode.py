@@ -90,15 +90,20 @@ def probe(path: Path) -> VideoInfo:
     return opened.info
 
 
+def check_path(path: Path) -> None:
+    """A missing path, or one that is not a file, is bad input (cheap: nothing is opened)."""
+    if not path.exists():
+        raise _bad("file not found", str(path))
+    if not path.is_file():
+        raise _bad("not a file", str(path))
+
+
 def open_video(path: Path) -> OpenVideo:
     """Like :func:`probe`, but keep the video open for :class:`FrameStream` (release it if the
     stream is never iterated)."""
     import cv2
 
-    if not path.exists():
-        raise _bad("file not found", str(path))
-    if not path.is_file():
-        raise _bad("not a file", str(path))
+    check_path(path)
     cap = cv2.VideoCapture(str(path))
     try:
         if not cap.isOpened():
@@ -209,7 +214,7 @@ def _reader(
             index += 1
         settle()
     except Exception as err:  # surfaced to the consumer, never swallowed
-        out.put(err)
+        _put(out, err, stop)
     finally:
         cap.release()
         # Total decoded frames rides along with the end marker.

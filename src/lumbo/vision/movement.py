@@ -70,13 +70,14 @@ TURN_MIN_REVERSAL_DEG = 2.0
 def _next_greater(seg: FloatArray) -> npt.NDArray[np.int64]:
     """For each sample, the index of the nearest later sample with a strictly greater value (or
     ``len(seg)`` if there is none); a monotonic stack, O(n)."""
-    out = np.full(len(seg), len(seg), dtype=np.int64)
+    values: list[float] = seg.tolist()
+    out = [len(values)] * len(values)
     stack: list[int] = []
-    for j, v in enumerate(seg.tolist()):
-        while stack and seg[stack[-1]] < v:
+    for j, v in enumerate(values):
+        while stack and values[stack[-1]] < v:
             out[stack.pop()] = j
         stack.append(j)
-    return out
+    return np.asarray(out, dtype=np.int64)
 
 
 def _range_min(seg: FloatArray, lo: npt.NDArray[np.int64], hi: npt.NDArray[np.int64]) -> FloatArray:

@@ -6,11 +6,10 @@ Memory is constant in the video's length apart from the per-frame landmarks (33 
 
 from __future__ import annotations
 
-import contextlib
 import math
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,7 @@ import numpy as np
 
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.vision import estimates as est
-from lumbo.vision.decode import Frame, FrameStream, mean_luma, open_video
+from lumbo.vision.decode import Frame, FrameStream, check_path, mean_luma, open_video
 from lumbo.vision.landmarks import N_LANDMARKS, FloatArray
 from lumbo.vision.movement import analyse_reps, baseline, observed_extremes
 from lumbo.vision.pose import PoseEstimator
@@ -146,6 +145,12 @@ def _bad(message: str, value: object) -> InvalidInput:
     return InvalidInput([Problem("video", message, value)], "video")
 
 
+def _close_when_ready(done: Future[PoseEstimator]) -> None:
+    """Close an estimator whose set-up finished after the measurement was abandoned."""
+    if not done.cancelled() and done.exception() is None:
+        done.result().close()
+
+
 def measure_video(
     path: Path,
     options: MeasureOptions,
@@ -162,19 +167,21 @@ def measure_video(
         # The model's set-up (mostly its first frame) overlaps with opening the video.
         from lumbo.vision.pose import warmed_up_estimator
 
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lumbo-pose-setup") as pool:
-            pending = pool.submit(warmed_up_estimator)
-            try:
-                opened = open_video(path)
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    pending.result().close()
-                raise
-            try:
-                estimator = pending.result()
-            except BaseException:
-                opened.release()
-                raise
+        check_path(path)  # a missing file fails at once, before any set-up
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lumbo-pose-setup")
+        pending: Future[PoseEstimator] = pool.submit(warmed_up_estimator)
+        pool.shutdown(wait=False)  # the one task runs on; its thread ends with it
+        try:
+            opened = open_video(path)
+        except BaseException:
+            pending.add_done_callback(_close_when_ready)  # a bad video does not wait for it
+            raise
+        try:
+            estimator = pending.result()
+        except BaseException:  # the set-up failed, or an interrupt while waiting for it
+            opened.release()
+            pending.add_done_callback(_close_when_ready)
+            raise
     else:
         opened = open_video(path)
     info = opened.info
@@ -308,7 +315,8 @@ def analyse_trace(
     )
     if not reps:
         warnings.append(
-            "no complete repetition detected (movement smaller than 8 deg from the start)"
+            "no complete repetition detected (no movement of 8 deg or more from the start was "
+            "seen to turn)"
         )
     for cut in ext.cut_offs:
         where = "was lost" if cut.at_end else "was first seen"

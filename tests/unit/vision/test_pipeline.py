@@ -265,6 +265,59 @@ def test_bad_videos_are_invalid_input(
     assert message in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("make", "message", "set_up"),
+    [
+        (lambda p: p / "missing.mp4", "file not found", False),
+        (lambda p: p, "not a file", False),
+        (
+            lambda p: (p / "junk.mp4").write_bytes(b"\x00not a video" * 100) and p / "junk.mp4",
+            "cannot open",
+            True,
+        ),
+        (lambda p: write_video(p / "short.mp4", 12), "too short", True),
+        (lambda p: write_video(p / "nobody.mp4", 60), "no person", True),
+    ],
+)
+def test_the_default_estimator_is_set_up_only_for_a_file_and_always_closed(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    make: Callable[[Path], Path],
+    message: str,
+    set_up: bool,
+) -> None:
+    """Without an estimator, measure_video sets the model up on a worker thread while it opens
+    the video: never for a path that is no file, and closed on every way out."""
+    import threading
+    import time
+
+    import lumbo.vision.pose as pose
+
+    made: list[FakePoseEstimator] = []
+    ready = threading.Event()
+
+    def slow_set_up() -> FakePoseEstimator:
+        ready.wait(timeout=5.0)  # still setting up when the video turns out bad
+        made.append(FakePoseEstimator([]))
+        return made[-1]
+
+    monkeypatch.setattr(pose, "warmed_up_estimator", slow_set_up)
+    video = make(tmp_path)
+    if message == "no person":  # the set-up finishes: the analysis itself finds nobody
+        ready.set()
+    with pytest.raises(InvalidInput) as err:
+        measure_video(video, MeasureOptions("trunk-flexion", "side"))
+    assert message in str(err.value)
+    ready.set()
+    deadline = time.monotonic() + (5.0 if set_up else 0.3)  # time for a wrong set-up to show
+    while not made and time.monotonic() < deadline:
+        time.sleep(0.01)
+    while made and not made[0].closed and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(made) == int(set_up)
+    assert all(e.closed for e in made)
+
+
 def test_a_value_cut_off_by_losing_the_person_is_not_the_peak() -> None:
     # One complete 30 deg bend, then a fast 70 deg lean during which the model loses the person.
     n = 240
