@@ -1,6 +1,10 @@
 """Demo accounts for ``lumbo serve --demo`` (``make run``): on first run, a clinician and a patient
 enrolled from the bundled example intake, with random passwords kept in
-``<data dir>/demo-accounts.json`` (mode 0600) so later runs can show them again. Idempotent."""
+``<data dir>/demo-accounts.json`` (mode 0600) so later runs can show them again. Idempotent.
+
+The demo patient's plan starts on the day the demo is created (the example intake's own
+``preferences.start_date`` is a fixed day, which would put a demo made weeks later in the middle
+of its plan, or past its end)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import json
 import os
 import secrets
 from dataclasses import asdict, dataclass
+from datetime import date
 from importlib import resources
 
 from lumbo.services import journey
@@ -30,7 +35,15 @@ class DemoAccounts:
     created: bool
 
 
-def ensure_demo(store: Store, settings: WebSettings) -> DemoAccounts:
+def demo_intake(start: date) -> str:
+    """The bundled example intake, its plan starting on ``start``."""
+    text = resources.files("lumbo").joinpath("examples/intake-seed-case.json").read_text("utf-8")
+    data = json.loads(text)
+    data.setdefault("preferences", {})["start_date"] = start.isoformat()
+    return json.dumps(data)
+
+
+def ensure_demo(store: Store, settings: WebSettings, today: date | None = None) -> DemoAccounts:
     path = settings.data_dir / "demo-accounts.json"
     with store.uow() as uow:
         existing = AccountRepository(uow.session).user_by_email(CLINICIAN)
@@ -48,7 +61,7 @@ def ensure_demo(store: Store, settings: WebSettings) -> DemoAccounts:
     clinician = create_user(
         store, settings, email=CLINICIAN, password=clinician_pw, role="clinician"
     )
-    intake = resources.files("lumbo").joinpath("examples/intake-seed-case.json").read_text("utf-8")
+    intake = demo_intake(today or date.today())
     enrolled = journey.init_person(store.uow(), intake, owner_id=clinician.id)
     create_user(
         store,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Any
 
 from lumbo.web.pages.intake_form import all_fields, form_values, steps
@@ -55,6 +56,9 @@ def test_clinician_enrols_through_the_wizard_and_edits_the_plan(
     # The example intake as-is: the demo already enrolled its person.id, so the server says so
     # next to the field and reopens the wizard there; a new id then enrols.
     intake = json.loads(EXAMPLE_INTAKE.read_text())
+    # Its plan starts today, so week 1 is the current week the plan page opens (the example's own
+    # start date is a fixed day: weeks later, the plan page would open a later week).
+    intake["preferences"]["start_date"] = date.today().isoformat()
     fill_wizard(page, form_values(intake))
     assert page.is_visible("#submit-intake")
     page.click("#submit-intake")

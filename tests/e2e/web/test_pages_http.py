@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -139,3 +141,30 @@ def test_static_assets_are_served(site: tuple[Any, DemoAccounts]) -> None:
     for name in ("lumbo.css", "player.js", "outbox.js", "wizard.js", "jobs.js"):
         assert client.get(f"/static/{name}").status_code == 200
     assert client.get("/static/../pages/common.py").status_code == 404
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 23), date(2027, 3, 1)])
+def test_the_demo_patients_plan_starts_the_day_the_demo_is_made(
+    tmp_path: Path, today: date
+) -> None:
+    """Made on any day, the demo patient's first session is due that day (week 1), whatever fixed
+    start date the bundled example intake carries."""
+    from lumbo.services import journey
+
+    settings = WebSettings(
+        data_dir=tmp_path,
+        secret_key="demo-secret-" + "d" * 40,
+        database_url=f"sqlite:///{tmp_path / 'lumbo.db'}",
+        hashing=FAST_HASHING,
+    )
+    app = create_app(settings)
+    try:
+        store = app.state.lumbo.store
+        accounts = ensure_demo(store, settings, today=today)
+        assert accounts.person_id is not None
+        due = journey.today(store.uow(), accounts.person_id, today)
+        assert (due.start_date, due.week, due.done_this_week) == (today, 1, 0)
+        assert due.session is not None and due.session.index == 1
+        assert journey.today(store.uow(), accounts.person_id, today + timedelta(days=7)).week == 2
+    finally:
+        app.state.lumbo.store.close()
