@@ -218,7 +218,7 @@ class AdaptiveStride:
             "margin_deg": self.margin_deg,
             "min_excursion_deg": self.min_excursion_deg,
             "creep_deg_s": self.creep_deg_s,
-            "creep_fraction": self.creep_fraction,
+            "creep_fraction": round(self.creep_fraction, 3),
             "hold_blocks": self.hold_blocks,
             "dense_blocks": self.dense_blocks,
             "fraction_analysed": round(analysed / decoded, 3) if decoded else 0.0,

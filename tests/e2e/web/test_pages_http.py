@@ -24,15 +24,18 @@ from tests.conftest import EXAMPLE_INTAKE
 from tests.e2e.web.conftest import FAST_HASHING
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, DemoAccounts]]:
-    data = tmp_path_factory.mktemp("pages-http")
-    settings = WebSettings(
+def sqlite_settings(data: Path) -> WebSettings:
+    return WebSettings(
         data_dir=data,
         secret_key="pages-secret-" + "p" * 40,
         database_url=f"sqlite:///{data / 'lumbo.db'}",
         hashing=FAST_HASHING,
     )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, DemoAccounts]]:
+    settings = sqlite_settings(tmp_path_factory.mktemp("pages-http"))
     app = create_app(settings)
     accounts = ensure_demo(app.state.lumbo.store, settings)
     yield app, accounts
@@ -151,12 +154,7 @@ def test_the_demo_patients_plan_starts_the_day_the_demo_is_made(
     start date the bundled example intake carries."""
     from lumbo.services import journey
 
-    settings = WebSettings(
-        data_dir=tmp_path,
-        secret_key="demo-secret-" + "d" * 40,
-        database_url=f"sqlite:///{tmp_path / 'lumbo.db'}",
-        hashing=FAST_HASHING,
-    )
+    settings = sqlite_settings(tmp_path)
     app = create_app(settings)
     try:
         store = app.state.lumbo.store
