@@ -302,17 +302,10 @@ def analyse_trace(
         )
     base = baseline(t, y)
     ext = observed_extremes(t, y)
-    reps = analyse_reps(
-        t,
-        y,
-        base,
-        fs,
-        two_sided,
-        (
-            float(y[ext.high]) if ext.high >= 0 else None,
-            float(y[ext.low]) if ext.low >= 0 else None,
-        ),
-    )
+    high = ext.high if ext.high >= 0 else int(np.nanargmax(y))
+    low = ext.low if ext.low >= 0 else int(np.nanargmin(y))
+    y_high, y_low = float(y[high]), float(y[low])
+    reps = analyse_reps(t, y, base, fs, two_sided, (y_high, y_low))
     if not reps:
         warnings.append(
             "no complete repetition detected (no movement of 8 deg or more from the start was "
@@ -335,9 +328,6 @@ def analyse_trace(
             "wherever the person was lost); peak, minimum and range are the extreme values seen, "
             "which are only bounds"
         )
-    high = ext.high if ext.high >= 0 else int(np.nanargmax(y))
-    low = ext.low if ext.low >= 0 else int(np.nanargmin(y))
-    y_high, y_low = float(y[high]), float(y[low])
     peak_i = high
     summary: dict[str, Any] = {
         "angle": main if sign > 0 else "trunk_extension",
