@@ -65,7 +65,8 @@ MARGIN_DEG = 3.0
 #: An extreme counts only once it lies this far from the track's neutral stance.
 MIN_EXCURSION_DEG = 8.0
 #: A new extreme reached this slowly (degrees/s since the previous block) is the end of a bend
-#: creeping on (or the pose model drifting during a hold), not a ramp: the next block is dense.
+#: creeping on (or the pose model drifting during a hold), not a ramp: the next block is dense
+#: (lumbo policy, chosen on the known bends of ``make bench``; see docs/vision.md).
 #: BlazePose crops each frame around its landmarks of the frame before, so its output for a frame
 #: depends on the frames it saw just before; measuring the creep at the full rate means the hold and
 #: the turn after it are measured after full-rate frames too (on the known bends of ``make bench``
