@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from lumbo.domain.intake import SEGMENTS
 from tests.helpers import DELETE, assess_doc, with_changes
 
 
@@ -60,10 +61,21 @@ def test_example_intake_rules(example_intake: dict[str, Any]) -> None:
             "hip_internal_rotation_over_35",
             "met",
         ),
+        # Some levels untested and none hypomobile: unknown, never "not met" (nor met by negation).
         (
             {"measurements.segmental_mobility": {"L4-L5": "normal"}},
             "lumbar_hypomobility",
+            "unknown",
+        ),
+        (
+            {"measurements.segmental_mobility": dict.fromkeys(SEGMENTS, "normal")},
+            "lumbar_hypomobility",
             "not_met",
+        ),
+        (
+            {"measurements.segmental_mobility": {"L4-L5": "hypo"}},
+            "lumbar_hypomobility",
+            "met",
         ),
         ({"measurements.segmental_mobility": DELETE}, "lumbar_hypomobility", "unknown"),
     ],
@@ -160,3 +172,94 @@ def test_missing_data_is_never_counted_as_met(example_intake: dict[str, Any]) ->
     assert hicks.criteria["age_under_40"].status == "not_met"  # age is always known
     assert (hicks.count, hicks.unknown) == (0, 3)
     assert rules["hicks_stabilization_failure"].count == 0
+
+
+_ALL_NORMAL = dict.fromkeys(SEGMENTS, "normal")
+
+
+@pytest.mark.parametrize(
+    ("mobility", "status"),
+    [
+        # Hicks 2005 failure criterion 4 is the ABSENCE of hypermobility (not of hypomobility).
+        ({**_ALL_NORMAL, "L4-L5": "hypo"}, "met"),
+        (_ALL_NORMAL, "met"),
+        ({**_ALL_NORMAL, "L2-L3": "hyper"}, "not_met"),
+        ({"L4-L5": "normal"}, "unknown"),  # four levels untested
+        ({"L4-L5": "hypo"}, "unknown"),
+        ({"L2-L3": "hyper"}, "not_met"),
+    ],
+)
+def test_hicks_failure_no_hypermobility(
+    example_intake: dict[str, Any], mobility: dict[str, str], status: str
+) -> None:
+    doc = with_changes(example_intake, {"measurements.segmental_mobility": mobility})
+    assert (
+        _criterion(doc, "hicks_stabilization_failure", "no_hypermobility_on_spring_testing")
+        == status
+    )
+
+
+def test_hypermobile_person_never_scores_success_and_failure_on_spring_testing(
+    example_intake: dict[str, Any],
+) -> None:
+    doc = with_changes(
+        example_intake, {"measurements.segmental_mobility": {**_ALL_NORMAL, "L3-L4": "hyper"}}
+    )
+    assert _criterion(doc, "hicks_stabilization_failure", "no_hypermobility_on_spring_testing") == (
+        "not_met"
+    )
+
+
+_RADICULAR = {
+    "symptoms.distribution": "below_knee",
+    "measurements.slr_reproduces_leg_symptoms": {"left": True, "right": False},
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "applicable"),
+    [
+        ({}, True),
+        ({"symptoms.distribution": "below_knee"}, True),  # no positive neural test
+        (_RADICULAR, False),
+        (
+            {"symptoms.distribution": "below_knee", "measurements.slump": {"right": "positive"}},
+            False,
+        ),
+        ({"measurements.neuro_screen": {"reflexes": {"left": "reduced"}}}, False),
+        ({"measurements.neuro_screen": {"reflexes": {"left": "normal"}}}, True),
+    ],
+)
+def test_rules_not_applicable_with_nerve_root_signs(
+    example_intake: dict[str, Any], changes: dict[str, Any], applicable: bool
+) -> None:
+    rules = assess_doc(with_changes(example_intake, changes)).rules
+    for key in ("flynn_manipulation", "hicks_stabilization", "hicks_stabilization_failure"):
+        r = rules[key]
+        assert r.applicable is applicable
+        assert (r.not_applicable_reason is None) is applicable
+        assert r.caveat  # the validation caveat is always stated
+        if not applicable:
+            assert r.positive is False
+            assert "nerve-root" in (r.not_applicable_reason or "")
+
+
+def test_caveats_name_the_validation_studies(example_intake: dict[str, Any]) -> None:
+    rules = assess_doc(example_intake).rules
+    assert "Hancock 2008" in (rules["flynn_manipulation"].caveat or "")
+    assert "Rabin 2014" in (rules["hicks_stabilization"].caveat or "")
+
+
+def test_flynn_positive_but_radicular_never_classifies_as_manipulation(
+    example_intake: dict[str, Any],
+) -> None:
+    flynn_positive = {
+        "history.symptom_duration_days": 10,
+        "questionnaires.fabq": [0] * 16,
+        "measurements.slr_reproduces_leg_symptoms": {"left": True, "right": False},
+        "measurements.neuro_screen": {"dermatomes": {"left": "reduced"}},
+    }
+    a = assess_doc(with_changes(example_intake, flynn_positive))
+    assert a.rules["flynn_manipulation"].count >= 4
+    assert a.rules["flynn_manipulation"].positive is False
+    assert a.classification.tbc != "manipulation"

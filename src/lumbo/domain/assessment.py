@@ -23,7 +23,7 @@ def assess(intake: Intake) -> Assessment:
     return Assessment(
         person_id=intake.person.id,
         age=intake.person.age,
-        referral=assess_referral(intake),
+        referral=assess_referral(intake, scores),
         scores=scores,
         findings=findings,
         rules=rules,

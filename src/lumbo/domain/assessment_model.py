@@ -32,6 +32,7 @@ class Referral(_Out):
     urgency: Urgency
     reasons: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
+    unanswered: tuple[str, ...] = ()  # mandatory screening questions not answered (field names)
 
 
 class Finding(_Out):
@@ -65,6 +66,9 @@ class RuleResult(_Out):
     criteria: dict[str, Criterion]
     source: str
     note: str | None = None
+    applicable: bool = True
+    not_applicable_reason: str | None = None
+    caveat: str | None = None
 
 
 class Classification(_Out):

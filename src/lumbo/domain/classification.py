@@ -71,13 +71,27 @@ def _tbc(
     nerve_root = any(
         f.code in {"RADICULAR_SYMPTOMS", "NEURAL_MECHANOSENSITIVITY"} for f in findings
     )
-    if nerve_root and dp in {None, Direction.none}:
+    if nerve_root and dp is Direction.none:
         matches.append(("traction", "nerve-root signs and no movement direction centralizes"))
+    not_assessed = []
+    if nerve_root and dp is None:
+        # Not assessed is not "none": the traction category needs a test that found no direction.
+        not_assessed.append(
+            "directional preference not assessed: test repeated movements before choosing between "
+            "specific exercise and traction (Fritz 2007)"
+        )
+    why = rules["flynn_manipulation"].not_applicable_reason
+    if why is not None:
+        not_assessed.append(f"Flynn 2002 and Hicks 2005 rules {why}")
     if not matches:
+        return None, [
+            "no Fritz 2007 category's criteria are met on the data given",
+            *not_assessed,
+        ]
         return None, ["no Fritz 2007 category's criteria are met on the data given"]
     chosen = matches[0][0]
     reasons = [f"{cat}: {why} (Fritz 2007)" for cat, why in matches]
-    return chosen, reasons
+    return chosen, reasons + not_assessed
 
 
 def classify(

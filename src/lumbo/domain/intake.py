@@ -134,6 +134,8 @@ class History(_Model):
     episodes_last_year: Annotated[int, Field(ge=0, le=365)] | None = None
     conditions: tuple[Condition, ...] = ()
     clinician_clearance: bool = False
+    pregnancy_weeks: Annotated[int, Field(strict=True, ge=0, le=45)] | None = None
+    obstetric_clearance: bool = False
 
 
 RED_FLAG_FIELDS: tuple[str, ...] = (
@@ -255,6 +257,29 @@ class SideTest(_Model):
     right: TestResult | None = None
 
 
+class NeuroGrade(StrEnum):
+    """One neurological screen result. Myotomes: reduced = weakness, absent = marked weakness (little
+    or no movement against gravity). Reflexes and dermatomal sensation: reduced or absent."""
+
+    normal = "normal"
+    reduced = "reduced"
+    absent = "absent"
+
+
+class SideNeuro(_Model):
+    left: NeuroGrade | None = None
+    right: NeuroGrade | None = None
+
+
+class NeuroScreen(_Model):
+    """Lower-limb neurological screen, each side; every field optional (absent = not assessed)."""
+
+    myotomes: SideNeuro | None = None
+    reflexes: SideNeuro | None = None
+    dermatomes: SideNeuro | None = None
+    motor_deficit_new: bool | None = None
+
+
 class Measurements(_Model):
     method: MeasurementMethod | None = None
     lumbar_flexion_deg: Annotated[float, Field(ge=0, le=120)] | None = None
@@ -282,6 +307,7 @@ class Measurements(_Model):
     segmental_pain: dict[Segment, bool] | None = None
     beighton: Annotated[int, Field(strict=True, ge=0, le=9)] | None = None
     directional_preference: Direction | None = None
+    neuro_screen: NeuroScreen | None = None
 
 
 class Intake(_Model):

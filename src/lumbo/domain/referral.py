@@ -1,16 +1,27 @@
-"""Red-flag screening -> referral decision (AHCPR 1994; Cook 2017: refer, do not diagnose).
+"""Red-flag screening and gating -> referral decision (AHCPR 1994; Cook 2017: refer, do not diagnose).
 
 - ``emergency``: cauda-equina signs or progressive neurological deficit. Clinician clearance never
   overrides it.
-- ``before_starting``: fracture, tumour or infection indicators. A recorded clinician clearance lets a
-  plan be built, and each cleared flag is still reported as a caution.
+- ``before_starting``:
+  - the cauda-equina questions are not all answered (:data:`MANDATORY`): "answer these first". No
+    clearance overrides it: the answers must be recorded before any plan.
+  - fracture, tumour or infection indicators, and the gates of :data:`GATES` (bilateral leg
+    symptoms, recent spinal surgery or fusion, age under 16, ODI above 80%, a new or significant
+    motor deficit). A recorded clinician clearance lets a plan be built, and each cleared item is
+    still reported as a caution.
+  - pregnancy without a recorded obstetric clearance (ACOG Committee Opinion 804).
 - ``none``: nothing found. Unscreened flags and age-related risk factors are reported as cautions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from lumbo.domain.assessment_model import Referral
 from lumbo.domain.intake import RED_FLAG_FIELDS, Condition, Intake
+from lumbo.domain.neuro import motor_deficit_reason
 from lumbo.domain.thresholds import threshold
 
 EMERGENCY: dict[str, str] = {
@@ -35,12 +46,92 @@ BEFORE_STARTING: dict[str, str] = {
 
 _SOURCE = "AHCPR 1994; screening has limited diagnostic accuracy, so lumbo refers and does not diagnose (Cook 2017)"
 
+MANDATORY: dict[str, str] = {
+    "saddle_anaesthesia": "Is there numbness between your legs or around your back passage?",
+    "bladder_or_bowel_dysfunction": "Have you had any new problem passing or holding urine or stool?",
+    "progressive_neurological_deficit": "Is weakness or numbness in your legs getting worse?",
+}
+"""The cauda-equina questions: unanswered -> no plan until they are answered (lumbo policy on
+AHCPR 1994's cauda-equina flags)."""
 
-def assess_referral(intake: Intake) -> Referral:
+ANSWER_FIRST = "Answer these questions first, then assess again"
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """One gating rule: when it applies, no plan without a recorded clinician clearance."""
+
+    key: str
+    applies: Callable[[Intake, dict[str, Any]], str | None]  # the reason text, or None
+    source: str
+
+
+def _bilateral(intake: Intake, _: dict[str, Any]) -> str | None:
+    if intake.symptoms.bilateral_leg_symptoms:
+        return "symptoms in both legs (a recognised cauda equina warning sign)"
+    return None
+
+
+def _surgery(intake: Intake, _: dict[str, Any]) -> str | None:
+    c = set(intake.history.conditions)
+    if Condition.recent_spinal_surgery in c:
+        return "recent spinal surgery: clearance from the treating team is needed"
+    if Condition.lumbar_fusion in c:
+        return "lumbar fusion: clearance from the treating team is needed"
+    return None
+
+
+def _under_16(intake: Intake, _: dict[str, Any]) -> str | None:
+    t = threshold("self_directed_min_age")
+    if intake.person.age < t["min_age"]:
+        return (
+            f"age {intake.person.age}: a self-directed plan is for people aged {t['min_age']} and "
+            f"over ({t.cite} covers {t['min_age']}+); a clinician must lead the care"
+        )
+    return None
+
+
+def _odi(_: Intake, scores: dict[str, Any]) -> str | None:
+    odi = scores.get("odi")
+    t = threshold("odi_contact_clinician")
+    if odi is not None and odi["percent"] > t["above"]:
+        return f"disability score (ODI) {odi['percent']:g}% is above {t['above']}%: contact a clinician first"
+    return None
+
+
+def _motor(intake: Intake, _: dict[str, Any]) -> str | None:
+    return motor_deficit_reason(intake)
+
+
+GATES: tuple[Gate, ...] = (
+    Gate("bilateral_leg_symptoms", _bilateral, "AHCPR 1994; NICE NG59"),
+    Gate("recent_spinal_surgery_or_fusion", _surgery, "lumbo policy"),
+    Gate("under_16", _under_16, "NICE NG59 (covers people aged 16 and over)"),
+    Gate("odi_above_80", _odi, "lumbo policy (ODI band above 80%)"),
+    Gate("new_or_significant_motor_deficit", _motor, "AHCPR 1994 (neurological deficit)"),
+)
+
+
+def unanswered_mandatory(intake: Intake) -> list[str]:
+    """The cauda-equina questions not answered in this intake (field names, in order)."""
+    return [name for name in MANDATORY if getattr(intake.red_flags, name) is None]
+
+
+def _pregnancy(intake: Intake) -> str | None:
+    if Condition.pregnancy not in intake.history.conditions or intake.history.obstetric_clearance:
+        return None
+    return (
+        "pregnancy: your obstetric care provider should check you before you start an exercise "
+        "programme (ACOG Committee Opinion 804)"
+    )
+
+
+def assess_referral(intake: Intake, scores: dict[str, Any] | None = None) -> Referral:
     flags = intake.red_flags
     cleared = intake.history.clinician_clearance
     emergency = [text for name, text in EMERGENCY.items() if getattr(flags, name) is True]
     before = [text for name, text in BEFORE_STARTING.items() if getattr(flags, name) is True]
+    before += [r for g in GATES if (r := g.applies(intake, scores or {})) is not None]
     cautions: list[str] = []
 
     if emergency:
@@ -53,16 +144,23 @@ def assess_referral(intake: Intake) -> Referral:
             required=True, urgency="emergency", reasons=tuple(reasons), cautions=tuple(cautions)
         )
 
-    if before and not cleared:
-        reasons = [
-            f"{r} — see a clinician to exclude serious pathology before starting ({_SOURCE})"
-            for r in before
-        ]
+    unanswered = unanswered_mandatory(intake)
+    pregnancy = _pregnancy(intake)
+    if (before and not cleared) or unanswered or pregnancy:
+        reasons = []
+        if unanswered:
+            reasons.append(f"{ANSWER_FIRST}: " + " ".join(MANDATORY[name] for name in unanswered))
+        if not cleared:
+            reasons += [f"{r} — see a clinician before starting ({_SOURCE})" for r in before]
+        if pregnancy:
+            reasons.append(pregnancy)
+        cautions = [f"cleared by a clinician, keep monitoring: {r}" for r in before if cleared]
         return Referral(
             required=True,
             urgency="before_starting",
             reasons=tuple(reasons),
-            cautions=tuple(_background_cautions(intake)),
+            cautions=tuple(cautions + _background_cautions(intake)),
+            unanswered=tuple(unanswered),
         )
 
     cautions += [f"cleared by a clinician, keep monitoring: {r}" for r in before]

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from lumbo.domain.assessment_model import Criterion, RuleResult, Status
-from lumbo.domain.intake import Distribution, Intake, Mobility
+from lumbo.domain.intake import SEGMENTS, Distribution, Intake, Mobility
+from lumbo.domain.neuro import nerve_root_signs
 from lumbo.domain.thresholds import threshold
 
 _Check = Callable[[Intake, dict[str, Any]], Criterion]
@@ -67,19 +68,40 @@ def _flynn_hip_ir(intake: Intake, _: dict[str, Any]) -> Criterion:
     return _c(False, f"hip internal rotation {shown} (criterion: at least one hip > {limit} deg)")
 
 
-def _hypomobile_segments(intake: Intake) -> list[str] | None:
+def _spring(intake: Intake, mobility: Mobility) -> tuple[list[str], list[str]] | None:
+    """(segments found with ``mobility``, segments not tested), or None without any spring test."""
     seg = intake.measurements.segmental_mobility
     if not seg:
         return None
-    return [s for s, v in sorted(seg.items()) if v is Mobility.hypo]
+    found: list[str] = [s for s, v in sorted(seg.items()) if v is mobility]
+    untested = [s for s in SEGMENTS if s not in seg]
+    return found, untested
+
+
+def _any_segment(intake: Intake, mobility: Mobility, word: str) -> Criterion:
+    """ "At least one segment is ``word``": met when one is; not met only when every level was
+    tested; ``unknown`` when none found but some levels were not tested (so its negation, "no
+    ``word`` segment", is never met on a partial spring test either)."""
+    spring = _spring(intake, mobility)
+    if spring is None:
+        return _unknown("spring testing")
+    found, untested = spring
+    if found:
+        return _c(True, f"{word} segments: {', '.join(found)} (criterion: at least one)")
+    if untested:
+        return Criterion(
+            status="unknown",
+            detail=f"no {word} segment among the levels tested; not tested: {', '.join(untested)}",
+        )
+    return _c(False, f"{word} segments: none of the five lumbar levels (criterion: at least one)")
 
 
 def _flynn_hypomobility(intake: Intake, _: dict[str, Any]) -> Criterion:
-    hypo = _hypomobile_segments(intake)
-    if hypo is None:
-        return _unknown("spring testing")
-    shown = ", ".join(hypo) if hypo else "none"
-    return _c(bool(hypo), f"hypomobile segments: {shown} (criterion: at least one)")
+    return _any_segment(intake, Mobility.hypo, "hypomobile")
+
+
+def _any_hypermobility(intake: Intake, _: dict[str, Any]) -> Criterion:
+    return _any_segment(intake, Mobility.hyper, "hypermobile")
 
 
 FLYNN: dict[str, _Check] = {
@@ -154,7 +176,10 @@ HICKS_FAILURE: dict[str, _Check] = {
     "fabq_pa_8_or_less": _hicks_fail_fabq,
     "no_aberrant_movement": _negate(_hicks_aberrant, "failure criterion: absent"),
     "prone_instability_test_negative": _negate(_hicks_pit, "failure criterion: negative"),
-    "no_hypomobility_on_spring_testing": _negate(_flynn_hypomobility, "failure criterion: none"),
+    # Hicks 2005: the fourth failure criterion is the ABSENCE of lumbar hypermobility on spring
+    # testing (an earlier reference copy said "hypomobility"; a hypermobile person must never score
+    # success and failure at once on this item).
+    "no_hypermobility_on_spring_testing": _negate(_any_hypermobility, "failure criterion: none"),
 }
 
 
@@ -165,24 +190,55 @@ def _evaluate(
     need: int,
     source: str,
     note: str | None = None,
+    caveat: str | None = None,
+    not_applicable: str | None = None,
 ) -> RuleResult:
+    """Count the criteria. A rule that is not applicable (``not_applicable`` gives the reason) is
+    still counted, for the record, but is never positive."""
     criteria = {name: check(intake, scores) for name, check in checks.items()}
     count = sum(1 for c in criteria.values() if c.status == "met")
     unknown = sum(1 for c in criteria.values() if c.status == "unknown")
     return RuleResult(
         count=count,
         of=len(checks),
-        positive=count >= need,
+        positive=count >= need and not_applicable is None,
         threshold=need,
         unknown=unknown,
         criteria=criteria,
         source=source,
         note=note,
+        applicable=not_applicable is None,
+        not_applicable_reason=not_applicable,
+        caveat=caveat,
+    )
+
+
+FLYNN_CAVEAT = (
+    "validation caveat: in a trial in acute low back pain, Hancock 2008 found that the rule did not "
+    "identify who benefits from manipulation; treat a positive result as a reason to discuss "
+    "manipulation with a clinician, not as proof it will help"
+)
+HICKS_CAVEAT = (
+    "validation caveat: Rabin 2014 could not validate the success rule; it is preliminary and "
+    "guides emphasis only"
+)
+
+
+def not_applicable_reason(intake: Intake) -> str | None:
+    """Why Flynn 2002 and Hicks 2005 do not apply to this person (None: they apply). Both rules were
+    derived in non-radicular low back pain."""
+    signs = nerve_root_signs(intake)
+    if not signs:
+        return None
+    return (
+        "not applicable: the rule was derived in low back pain without nerve-root signs, and this "
+        "person has " + "; ".join(signs)
     )
 
 
 def evaluate_rules(intake: Intake, scores: dict[str, Any]) -> dict[str, RuleResult]:
     flynn, hicks = threshold("flynn_rule"), threshold("hicks_rule")
+    na = not_applicable_reason(intake)
     return {
         "flynn_manipulation": _evaluate(
             FLYNN,
@@ -191,6 +247,8 @@ def evaluate_rules(intake: Intake, scores: dict[str, Any]) -> dict[str, RuleResu
             int(flynn["positive_min"]),
             flynn.cite,
             note="positive (>= 4 of 5): LR+ 24.4 in the derivation study, 13.2 in validation (Childs 2004)",
+            caveat=FLYNN_CAVEAT,
+            not_applicable=na,
         ),
         "hicks_stabilization": _evaluate(
             HICKS,
@@ -199,6 +257,8 @@ def evaluate_rules(intake: Intake, scores: dict[str, Any]) -> dict[str, RuleResu
             int(hicks["positive_min"]),
             hicks.cite,
             note="predicts success of stabilization exercise (>= 3 of 4: LR+ 4.0)",
+            caveat=HICKS_CAVEAT,
+            not_applicable=na,
         ),
         "hicks_stabilization_failure": _evaluate(
             HICKS_FAILURE,
@@ -207,5 +267,7 @@ def evaluate_rules(intake: Intake, scores: dict[str, Any]) -> dict[str, RuleResu
             int(hicks["failure_positive_min"]),
             hicks.cite,
             note="predicts failure of stabilization exercise (>= 2 of 4)",
+            caveat=HICKS_CAVEAT,
+            not_applicable=na,
         ),
     }
