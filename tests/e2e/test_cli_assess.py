@@ -127,3 +127,24 @@ def test_real_process_stdin_and_exit_codes() -> None:
     )
     assert bad.returncode == 2
     assert "person.age" in bad.stderr and "preferences" in bad.stderr
+
+
+def test_plan_with_unanswered_cauda_equina_questions_exits_3_and_says_answer_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = with_changes(
+        json.loads(EXAMPLE_INTAKE.read_text()), {"red_flags.saddle_anaesthesia": None}
+    )
+    doc["red_flags"] = {k: v for k, v in doc["red_flags"].items() if v is not None}
+    path = tmp_path / "intake.json"
+    path.write_text(json.dumps(doc))
+    code, out, err = _run(["plan", str(path)], capsys)
+    assert code == 3
+    assert "Answer these questions first" in out + err
+    assert "numbness between your legs" in out + err
+    code, out, _ = _run(["plan", str(path), "--json"], capsys)
+    assert (code, json.loads(out)["status"], json.loads(out)["weeks"]) == (
+        3,
+        "referral_required",
+        [],
+    )

@@ -47,6 +47,11 @@ def test_approach(example_intake: dict[str, Any], changes: dict[str, Any], appro
             "specific_exercise_flexion",
         ),
         ({"symptoms.distribution": "below_knee"}, "traction"),
+        # A directional preference that was not assessed is not "none": no traction category.
+        (
+            {"symptoms.distribution": "below_knee", "measurements.directional_preference": DELETE},
+            None,
+        ),
         (
             {
                 "symptoms.distribution": "below_knee",
@@ -66,3 +71,12 @@ def test_psychosocial_risk_reported(example_intake: dict[str, Any]) -> None:
     assert assess_doc(example_intake).classification.psychosocial_risk == "low"
     no_sb = with_changes(example_intake, {"questionnaires.start_back": DELETE})
     assert assess_doc(no_sb).classification.psychosocial_risk == "elevated_fear_avoidance"
+
+
+def test_dp_not_assessed_says_so(example_intake: dict[str, Any]) -> None:
+    doc = with_changes(
+        example_intake,
+        {"symptoms.distribution": "below_knee", "measurements.directional_preference": DELETE},
+    )
+    c = assess_doc(doc).classification
+    assert any("directional preference not assessed" in r for r in c.tbc_reasons)

@@ -12,6 +12,7 @@ from lumbo.domain.knowledge import library as shipped_library
 from lumbo.domain.knowledge.describe import describe_dose
 from lumbo.domain.knowledge.model import DoseTemplate
 from lumbo.domain.protocol_model import Block, Dose, Plan, Session, Week
+from lumbo.domain.referral import ANSWER_FIRST
 
 __all__ = ["block_lines", "dose_words", "plan_lines", "session_lines", "week_lines"]
 
@@ -81,8 +82,14 @@ def plan_lines(plan: Plan, library: Library | None = None, week: int | None = No
     """The whole plan (or one ``week``) as text lines."""
     lib = library if library is not None else shipped_library()
     if plan.status == "referral_required":
-        lines = ["No plan: a clinician must see you first."]
-        lines += [f"  - {r}" for r in plan.referral_reasons]
+        reasons = plan.referral_reasons
+        only_questions = bool(reasons) and all(r.startswith(ANSWER_FIRST) for r in reasons)
+        lines = [
+            "No plan yet: some safety questions are not answered."
+            if only_questions
+            else "No plan: a clinician must see you first."
+        ]
+        lines += [f"  - {r}" for r in reasons]
         return lines
     lines = [
         f"12-week plan (version {plan.version}): {plan.sessions_per_week or '?'} sessions a week, "
