@@ -126,8 +126,8 @@ def test_scores_stay_in_range(doc: dict[str, Any]) -> None:
             "minimal",
             "moderate",
             "severe",
-            "crippled",
-            "bed-bound or exaggerating",
+            "very severe",
+            "extreme",
         }
     if s["rmdq"] is not None:
         assert 0 <= s["rmdq"]["score"] <= 24

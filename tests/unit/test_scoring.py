@@ -28,14 +28,14 @@ from lumbo.domain.scoring.start_back import start_back_risk
         ([2] * 10, 40.0, "moderate", 10),
         ([2] * 9 + [3], 42.0, "severe", 10),
         ([3] * 10, 60.0, "severe", 10),
-        ([4] * 10, 80.0, "crippled", 10),
-        ([4] * 9 + [5], 82.0, "bed-bound or exaggerating", 10),
-        ([5] * 10, 100.0, "bed-bound or exaggerating", 10),
+        ([4] * 10, 80.0, "very severe", 10),
+        ([4] * 9 + [5], 82.0, "extreme", 10),
+        ([5] * 10, 100.0, "extreme", 10),
         ([1, 2, 1, 1, 2, 1, 2, 1, 0, 1], 24.0, "moderate", 10),  # the example intake
         # one missing section: denominator 45
         ([1] * 9 + [None], 20.0, "minimal", 9),
         ([2] * 8 + [1, None], 37.8, "moderate", 9),
-        ([5] * 9 + [None], 100.0, "bed-bound or exaggerating", 9),
+        ([5] * 9 + [None], 100.0, "extreme", 9),
     ],
 )
 def test_odi(sections: list[int | None], percent: float, band: str, answered: int) -> None:
@@ -58,9 +58,9 @@ def test_odi_more_than_one_missing_gives_no_score(missing: int) -> None:
         (40.0, "moderate"),
         (40.1, "severe"),
         (60.0, "severe"),
-        (60.1, "crippled"),
-        (80.0, "crippled"),
-        (80.1, "bed-bound or exaggerating"),
+        (60.1, "very severe"),
+        (80.0, "very severe"),
+        (80.1, "extreme"),
     ],
 )
 def test_odi_band_edges(percent: float, band: str) -> None:
@@ -194,3 +194,9 @@ def test_nprs(now: int | None, best: int | None, worst: int | None, mean: float 
     s = score_nprs(Symptoms(pain_now=now, pain_best=best, pain_worst=worst))
     assert s.mean == mean
     assert s.to_json()["now"] == now
+
+
+@pytest.mark.parametrize("percent", [61.0, 80.0, 80.1, 100.0])
+def test_odi_top_band_labels_are_never_shown(percent: float) -> None:
+    shown = odi_band(percent)
+    assert "crippled" not in shown and "bed" not in shown

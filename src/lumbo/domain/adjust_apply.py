@@ -13,7 +13,7 @@ from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge import library as shipped_library
 from lumbo.domain.progression import config, max_level, min_level
-from lumbo.domain.protocol import SlotSpec, fit_session
+from lumbo.domain.protocol import SlotSpec, fit_session, where_of
 from lumbo.domain.protocol_model import STAGES, Adjustment, Block, Decision, Plan, Session, Week
 from lumbo.domain.protocol_select import index
 
@@ -118,6 +118,7 @@ def apply_adjustment(plan: Plan, adjustment: Adjustment, library: Library | None
     for code in codes:
         severity.setdefault(code, "unknown")
     budget = (plan.minutes_per_session or 90) * 10
+    where = where_of(plan.coverage)  # side and level of each finding, kept in the block texts
     weeks: list[Week] = []
     for w in plan.weeks:
         if w.week < start:
@@ -130,7 +131,9 @@ def apply_adjustment(plan: Plan, adjustment: Adjustment, library: Library | None
                 sessions.append(s)
                 continue
             specs = _respec(s.blocks, decisions, shift, lib, w.week - start)
-            sessions.append(fit_session(idx, specs, budget, cap, codes, severity, s.index))
+            sessions.append(
+                fit_session(idx, specs, budget, cap, codes, severity, s.index, where=where)
+            )
         weeks.append(w.model_copy(update={"sessions": tuple(sessions)}))
     note = f"Version {plan.version + 1}: adjusted from week {start} ({summary})."
     return plan.model_copy(

@@ -21,8 +21,8 @@ _PLAIN: dict[str, str] = {
     "LATERAL_FLEXION_RESTRICTION": "side-bending is limited",
     "ROTATION_RESTRICTION": "turning your trunk is limited",
     "ROTATION_ASYMMETRY": "you turn noticeably less to one side than the other",
-    "SEGMENTAL_HYPOMOBILITY": "one or more lower-back levels move too little",
-    "SEGMENTAL_HYPERMOBILITY": "one or more lower-back levels move more than their neighbours",
+    "SEGMENTAL_HYPOMOBILITY": "one or more lower-back levels felt stiffer than expected when tested",
+    "SEGMENTAL_HYPERMOBILITY": "one or more lower-back levels felt more mobile than their neighbours when tested",
     "HAMSTRING_LENGTH_RESTRICTION": "the muscles at the back of your thighs are short",
     "HIP_FLEXOR_RESTRICTION": "the muscles at the front of your hips are short",
     "RECTUS_FEMORIS_RESTRICTION": "the muscle at the front of your thigh is short",
@@ -92,8 +92,9 @@ def what_this_means(a: Assessment) -> list[str]:
         lines.append("Nothing measured stands out as restricted against the norms lumbo uses.")
     if "SEGMENTAL_HYPERMOBILITY" in codes_seen and "SEGMENTAL_HYPOMOBILITY" in codes_seen:
         lines.append(
-            "Some levels move too little and others too much: the plan frees the stiff levels and "
-            "trains control at the mobile ones, so every release is paired with stabilization."
+            "Some levels felt stiff and others more mobile when tested: the plan works on movement at "
+            "the stiff levels and control at the mobile ones, and pairs every release with "
+            "stabilization."
         )
     lines.append(_APPROACH[a.classification.approach])
     lines.append(

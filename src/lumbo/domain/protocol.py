@@ -10,6 +10,7 @@ and a session whose progressed doses would exceed the budget gives back levels u
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
@@ -32,11 +33,13 @@ from lumbo.domain.protocol_select import (
 )
 from lumbo.domain.safety import Person, exclusions
 
-__all__ = ["SlotSpec", "build_plan", "fit_session", "person_of"]
+__all__ = ["SlotSpec", "Where", "build_plan", "fit_session", "person_of", "where_of"]
+
+ACUTE_BELOW_DAYS = 42  # six weeks (lumbo policy, as alrwaily_approach.recent_episode_below_days)
 
 _ROLE_WORDS: dict[Role, str] = {
     Role.warmup: "warm-up to prepare the back for movement",
-    Role.breath: "slow breathing to calm guarding",
+    Role.breath: "slow breathing to help you relax",
     Role.release: "release of a restricted area, followed in this session by active stabilization",
     Role.neural: "gentle nerve mobilization",
     Role.mobilize: "active mobility through the restricted range",
@@ -47,11 +50,56 @@ _ROLE_WORDS: dict[Role, str] = {
 
 
 def person_of(intake: Intake, assessment: Assessment) -> Person:
+    dp = intake.measurements.directional_preference
+    pit = intake.measurements.prone_instability_test
+    days = intake.history.symptom_duration_days
     return Person(
         conditions=frozenset(c.value for c in intake.history.conditions),
         findings=frozenset(f.code for f in assessment.findings),
         equipment=frozenset(e.value for e in intake.preferences.equipment),
+        directional_preference=None if dp is None or dp.value == "none" else dp.value,
+        prone_instability_positive=pit is not None and pit.value == "positive",
+        pregnancy_weeks=intake.history.pregnancy_weeks,
+        acute=days is None or days < ACUTE_BELOW_DAYS,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a finding is: its side and lumbar levels, for the block text and fields."""
+
+    side: str | None = None
+    segments: tuple[str, ...] = ()
+
+    def words(self) -> str:
+        out = ""
+        if self.side in {"left", "right"}:
+            out += f" on your {self.side} side"
+        elif self.side == "both":
+            out += " on both sides"
+        if self.segments:
+            out += " around " + " and ".join(self.segments)
+        return out
+
+
+def where_of(findings: tuple[Finding, ...] | Iterable[str]) -> dict[str, Where]:
+    """Finding code -> where it is (sides merged to "both"; levels in order), from findings or
+    from their keys (``Plan.coverage``: ``CODE[:side][:segment][:direction]``)."""
+    sides: dict[str, set[str]] = {}
+    segs: dict[str, set[str]] = {}
+    for f in findings:
+        code, *parts = (f if isinstance(f, str) else finding_key(f)).split(":")
+        for part in parts:
+            if part in {"left", "right", "both"}:
+                sides.setdefault(code, set()).add(part)
+            elif part.startswith(("L", "S")) and "-" in part:
+                segs.setdefault(code, set()).add(part)
+    out = {}
+    for code in sorted(set(sides) | set(segs)):
+        s = sides.get(code, set())
+        side = None if not s else (next(iter(s)) if len(s) == 1 else "both")
+        out[code] = Where(side=side, segments=tuple(sorted(segs.get(code, ()))))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +112,25 @@ class SlotSpec:
     partner: str | None
 
 
-def _why(idx: Index, spec: SlotSpec, codes: tuple[str, ...], severity: dict[str, str]) -> str:
-    """The "why this exercise" text: what it addresses, its part, the technique's rationale."""
+def _why(
+    idx: Index,
+    spec: SlotSpec,
+    codes: tuple[str, ...],
+    severity: dict[str, str],
+    where: dict[str, Where] | None = None,
+) -> str:
+    """The "why this exercise" text: what it addresses (and where: side, level), its part, the
+    technique's rationale."""
     t = idx.infos[spec.tid].t
     parts = []
     if codes:
         parts.append(
             "For "
-            + ", ".join(f"{c.lower().replace('_', ' ')} ({severity.get(c, '?')})" for c in codes)
+            + ", ".join(
+                f"{c.lower().replace('_', ' ')} ({severity.get(c, '?')})"
+                + ((where or {}).get(c) or Where()).words()
+                for c in codes
+            )
         )
     if spec.stage == 5 and t.role is Role.breath:
         role = "slow breathing to settle at the end of the session"
@@ -83,6 +142,11 @@ def _why(idx: Index, spec: SlotSpec, codes: tuple[str, ...], severity: dict[str,
             f"Paired with {idx.infos[spec.partner].t.name}: a release is never left unstabilized"
         )
     parts.append(t.rationale.strip().split(". ")[0].rstrip("."))
+    if "DIRECTIONAL_PREFERENCE" in codes and t.role is Role.mobilize:
+        parts.append(
+            "Besides this session, repeat it through the day, about every 2-3 waking hours, as in "
+            "the directional preference trial"
+        )
     return ". ".join(parts) + "."
 
 
@@ -95,6 +159,7 @@ def fit_session(
     severity: dict[str, str],
     session_index: int,
     cache: dict[tuple[object, ...], Block] | None = None,
+    where: dict[str, Where] | None = None,
 ) -> Session:
     """Turn specs into a session that fits the budget: the longest progressed block gives back a
     level until the total fits (level-0 doses were chosen to fit)."""
@@ -119,7 +184,11 @@ def fit_session(
         if block is None:
             t = idx.infos[spec.tid].t
             codes = tuple(sorted(idx.infos[spec.tid].addresses & person_codes))
+            places = [w for c in codes if where and (w := where.get(c)) is not None]
+            sides = {w.side for w in places if w.side}
             block = Block(
+                side=None if not sides else (sides.pop() if len(sides) == 1 else "both"),
+                segments=tuple(sorted({s for w in places for s in w.segments})),
                 technique=t.id,
                 role=t.role,
                 regions=tuple(r.value for r in t.regions),
@@ -127,7 +196,9 @@ def fit_session(
                 addresses=cast(tuple[FindingCode, ...], codes),
                 pairs_with=pairs_with,
                 estimated_minutes=size / 10,
-                why=_why(idx, SlotSpec(spec.tid, spec.stage, level, spec.partner), codes, severity),
+                why=_why(
+                    idx, SlotSpec(spec.tid, spec.stage, level, spec.partner), codes, severity, where
+                ),
                 stage=cast(Stage, STAGES[spec.stage]),
                 level=level,
             )
@@ -203,6 +274,102 @@ def _not_covered_note(
     )
 
 
+WARNING_SIGNS = "warning-signs-education"
+PSYCHOSOCIAL_EDUCATION = ("fear-and-graded-exposure-education", "pacing-and-activity-education")
+
+
+def high_psychosocial_risk(assessment: Assessment) -> bool:
+    """STarT Back high risk, or a high FABQ (ELEVATED_FEAR_AVOIDANCE at its severe level)."""
+    return any(
+        f.code == "HIGH_PSYCHOSOCIAL_RISK"
+        or (f.code == "ELEVATED_FEAR_AVOIDANCE" and f.severity.value == "severe")
+        for f in assessment.findings
+    )
+
+
+def week_one_essentials(assessment: Assessment) -> tuple[str, ...]:
+    """Education every plan holds in week 1: warning signs for everyone (lumbo policy); with high
+    psychosocial risk, fear / graded exposure and pacing too (Hill 2011; NICE NG59)."""
+    out = [WARNING_SIGNS]
+    if high_psychosocial_risk(assessment):
+        out += PSYCHOSOCIAL_EDUCATION
+    return tuple(out)
+
+
+def _week_one_notes(weeks: list[Week], essentials: tuple[str, ...], idx: Index) -> tuple[str, ...]:
+    if not weeks:
+        return ()
+    present = {b.technique for s in weeks[0].sessions for b in s.blocks}
+    missing = [idx.infos[t].t.name for t in essentials if t in idx.infos and t not in present]
+    if not missing:
+        return ()
+    return (
+        "Week 1 should include "
+        + ", ".join(missing)
+        + " but it did not fit the session time: go through it with your clinician.",
+    )
+
+
+def plan_shaping_notes(intake: Intake, assessment: Assessment, person: Person) -> tuple[str, ...]:
+    """How the classification and the person's situation changed the plan, in plain words."""
+    rules = assessment.rules
+    c = assessment.classification
+    out: list[str] = []
+
+    def positive(key: str) -> bool:
+        r = rules.get(key)
+        return r is not None and r.positive
+
+    if positive("flynn_manipulation"):
+        out.append(
+            "Your findings match a rule that predicts a quick response to spinal manipulation: "
+            "discuss manipulation with a clinician (this plan does not include it; the rule is not "
+            "proven to pick out who benefits)."
+        )
+    if positive("hicks_stabilization_failure"):
+        out.append(
+            "Your findings suggest that a stabilization-focused programme alone is less likely to "
+            "help: this plan keeps stabilization to what pairs with each release and gives more of "
+            "the session to mobility and graded activity."
+        )
+    elif positive("hicks_stabilization"):
+        out.append(
+            "Your findings suggest stabilization exercise may help: it is practised every session."
+        )
+    if high_psychosocial_risk(assessment):
+        out.append(
+            "Worry about your back and how it affects your life are part of the picture: week 1 "
+            "starts with education on fear, graded exposure and pacing, and care that includes "
+            "psychological support from a trained clinician (psychologically informed "
+            "physiotherapy) is recommended alongside this plan."
+        )
+    if person.directional_preference is not None:
+        out.append(
+            f"Your back responds to repeated {person.directional_preference} movement: the plan "
+            f"uses movement in that direction and never against it, and asks you to repeat it "
+            "through the day, about every 2-3 waking hours."
+        )
+    elif c.tbc is None or not c.tbc.startswith("specific_exercise"):
+        out.append(
+            "No direction of movement was found to ease your symptoms, so the plan uses no "
+            "repeated end-range back bending in any direction."
+        )
+    if "pregnancy" in person.conditions:
+        weeks = intake.history.pregnancy_weeks
+        when = f"at {weeks} weeks" if weeks is not None else "with the week not recorded"
+        out.append(
+            f"Pregnancy {when}: no lying face down; "
+            + (
+                "no exercise lying on your back (from about 20 weeks); "
+                if person.no_supine
+                else "lying on your back is avoided from about 20 weeks; "
+            )
+            + "pain at the front or back of the pelvis (pelvic girdle pain) is common in "
+            "pregnancy: tell your midwife or clinician if it appears or gets worse."
+        )
+    return tuple(out)
+
+
 def build_plan(intake: Intake, assessment: Assessment, library: Library | None = None) -> Plan:
     """The 12-week plan for this person (``status="referral_required"`` and no weeks on referral)."""
     prefs = intake.preferences
@@ -237,6 +404,8 @@ def build_plan(intake: Intake, assessment: Assessment, library: Library | None =
         # Symptom modulation is gentle in the phases that say how (phases.toml: phase 1).
         soft = gentle and phase.gentle_emphasis is not None
         ctx = Context(idx, person, phase, allowed, findings, cfg.max_blocks_per_session, soft)
+        if phase.first_week == 1:
+            ctx.essentials = week_one_essentials(assessment)
         variants = _variants(ctx, budget, cover, len(phase.weeks) * per_week, per_week)
         for w in phase.weeks:
             base = (w - phase.first_week) * per_week
@@ -250,7 +419,12 @@ def build_plan(intake: Intake, assessment: Assessment, library: Library | None =
         )
     weeks, coverage = _weeks(idx, plan_weeks, person, severity, budget, findings)
     cautions = tuple(f"Caution: {c}" for c in assessment.referral.cautions)
-    notes = cautions + _notes(idx, findings, coverage, excluded, person, prefs.minutes_per_session)
+    notes = (
+        cautions
+        + plan_shaping_notes(intake, assessment, person)
+        + _notes(idx, findings, coverage, excluded, person, prefs.minutes_per_session)
+        + _week_one_notes(weeks, week_one_essentials(assessment), idx)
+    )
     return Plan(
         status="ok",
         person_id=intake.person.id,
@@ -276,6 +450,7 @@ def _weeks(
 ) -> tuple[list[Week], dict[str, int | None]]:
     cfg = config()
     gate = cfg.gate.green_sessions
+    where = where_of(findings)
     prior_weeks: Counter[str] = Counter()
     prior_sessions: Counter[str] = Counter()
     cache: dict[tuple[object, ...], Block] = {}
@@ -312,7 +487,9 @@ def _weeks(
                 key = (id(draft), cap, tuple(spec.level for spec in specs))
                 done = same.get(key)
                 if done is None:
-                    done = fit_session(idx, specs, budget, cap, person.findings, severity, s, cache)
+                    done = fit_session(
+                        idx, specs, budget, cap, person.findings, severity, s, cache, where
+                    )
                     same[key] = done
                 fitted[id(draft)] = done
                 for b in done.blocks:

@@ -66,6 +66,12 @@ class Block(_M):
     level: int = Field(
         default=0, description="progression level of the dose relative to the technique's template"
     )
+    side: Literal["left", "right", "both"] | None = Field(
+        default=None, description="side of the finding(s) this block addresses, when one-sided"
+    )
+    segments: tuple[str, ...] = Field(
+        default=(), description="lumbar levels of the finding(s) this block addresses"
+    )
 
 
 class Session(_M):

@@ -35,6 +35,9 @@ STAGE_OF_ROLE: dict[Role, int] = {
 COOLDOWN = 5
 _EVIDENCE_RANK = {level: i for i, level in enumerate(EvidenceLevel)}
 _TENSION_RANK = {NeuralTension.none: 0, NeuralTension.slider: 1, NeuralTension.tensioner: 2}
+TENSIONERS_FROM_WEEK = 5
+"""With neural mechanosensitivity or radicular symptoms, weeks 1-4 use sliders only; tensioners
+come in the first phase that starts after week 4 (lumbo policy on Coppieters & Butler 2008)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +179,7 @@ class Context:
     avoid: set[str] = field(default_factory=set)  # chains ranked last in this draft (used earlier)
     released_regions: set[str] = field(default_factory=set)  # by releases of earlier variants
     partner_avoid: set[str] = field(default_factory=set)  # stabilize chains to rotate as partners
+    essentials: tuple[str, ...] = ()  # added first to the next draft only (week-1 education)
     allowed_set: frozenset[str] = field(init=False)
     keys: tuple[str, ...] = field(init=False)
     matching: dict[str, frozenset[str]] = field(init=False)
@@ -238,10 +242,24 @@ def allowed_in_phase(
         if (
             t.neural_tension is NeuralTension.tensioner
             and person.neural_sensitive
-            and not slider_done
+            and (not slider_done or phase.first_week < TENSIONERS_FROM_WEEK)
         ):
             continue
         out.append(tid)
+    if phase.first_week == 1:
+        # Loading starts at the easiest member of a chain that is not excluded: a technique whose
+        # regression is itself allowed waits for a later phase.
+        # (A regression counts when it is allowed and does some of the same work.)
+        allowed = set(out)
+
+        def easier_allowed(tid: str) -> bool:
+            info = idx.infos[tid]
+            return any(
+                r in allowed and (idx.infos[r].addresses & info.addresses or not info.addresses)
+                for r in info.t.regressions
+            )
+
+        out = [tid for tid in out if not easier_allowed(tid)]
     return tuple(out)
 
 
@@ -322,6 +340,14 @@ def _restriction_release(ctx: Context, draft: Draft, keys: list[str]) -> None:
             return
 
 
+def _required_roles(ctx: Context, draft: Draft) -> None:
+    for role in ctx.phase.required(ctx.gentle):
+        if not draft.has_role(role, ctx.idx):
+            for tid in _role_pool(ctx, role):
+                if try_add(ctx, draft, tid):
+                    break
+
+
 def draft_session(ctx: Context, budget_tenths: int, cover: dict[str, int]) -> Draft:
     """Pick the techniques of one session variant. ``cover`` counts how often each finding key was
     addressed by earlier variants; it is updated in place."""
@@ -333,9 +359,17 @@ def draft_session(ctx: Context, budget_tenths: int, cover: dict[str, int]) -> Dr
     for tid in (breaths or warmups) if ctx.gentle else (warmups or breaths):
         if try_add(ctx, draft, tid, stage=0):
             break
+    # 1a. Symptom modulation: the phase's required roles (education among them) before the rest.
+    if ctx.gentle:
+        _required_roles(ctx, draft)
     # 1b. A gentle release of a mobility restriction, paired with its stabilize partner.
     if ctx.phase.release_when_restricted and not ctx.gentle:
         _restriction_release(ctx, draft, [key for _, key in pairs])
+    # 1c. Week-1 essentials (warning signs for everyone; fear, graded exposure and pacing with
+    #     high psychosocial risk), once each: what does not fit this variant goes to the next.
+    ctx.essentials = tuple(
+        tid for tid in ctx.essentials if tid in ctx.allowed_set and not try_add(ctx, draft, tid)
+    )
     # 2. Findings, least covered first, then most severe (ctx.findings is in severity order).
     order = sorted(range(len(pairs)), key=lambda i: (cover.get(pairs[i][1], 0), i))
     for i in order:
@@ -346,11 +380,7 @@ def draft_session(ctx: Context, budget_tenths: int, cover: dict[str, int]) -> Dr
             if try_add(ctx, draft, tid):
                 break
     # 3. Roles every session of the phase includes (stabilization above all).
-    for role in ctx.phase.required(ctx.gentle):
-        if not draft.has_role(role, ctx.idx):
-            for tid in _role_pool(ctx, role):
-                if try_add(ctx, draft, tid):
-                    break
+    _required_roles(ctx, draft)
     # 4. Cool-down: a breathing block to settle.
     for tid in _role_pool(ctx, Role.breath):
         if try_add(ctx, draft, tid, stage=COOLDOWN):

@@ -17,6 +17,7 @@ from lumbo.domain.knowledge.model import (
     MoveDirection,
     Position,
     Region,
+    Role,
     Technique,
 )
 
@@ -30,19 +31,40 @@ NEURAL_SENSITIVE_FINDINGS = frozenset({"NEURAL_MECHANOSENSITIVITY", "RADICULAR_S
 SPINE_REGIONS = frozenset({Region.lumbar, Region.thoracolumbar})
 
 
+LUMBO_POLICY = "lumbo policy"
+DP_DIRECTIONS = frozenset({MoveDirection.flexion, MoveDirection.extension, MoveDirection.lateral})
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
-    """What the exclusion rules need to know about one person."""
+    """What the exclusion rules need to know about one person. The fields after ``equipment``
+    have defaults so that callers built before them keep working."""
 
     conditions: frozenset[str]
     findings: frozenset[str]
     equipment: frozenset[str]
+    directional_preference: str | None = None  # recorded direction; None also when "none"
+    prone_instability_positive: bool = False
+    pregnancy_weeks: int | None = None
+    acute: bool = False  # symptoms for less than 6 weeks (or duration not recorded)
 
     @property
     def hypermobile(self) -> bool:
         return bool(self.findings & HYPERMOBILITY_FINDINGS) or (
             "hypermobility_syndrome" in self.conditions
         )
+
+    @property
+    def lumbar_instability(self) -> bool:
+        """Hypermobile segments, generalized hypermobility, or a positive prone instability test."""
+        return self.hypermobile or self.prone_instability_positive
+
+    @property
+    def no_supine(self) -> bool:
+        """Pregnancy from about 20 weeks, or pregnancy with the week not recorded (ACOG 804)."""
+        if "pregnancy" not in self.conditions:
+            return False
+        return self.pregnancy_weeks is None or self.pregnancy_weeks >= 20
 
     @property
     def neural_sensitive(self) -> bool:
@@ -75,6 +97,59 @@ def _prone(t: Technique) -> bool:
 
 def _end_range_passive_spine(t: Technique) -> bool:
     return t.end_range and t.mode is Mode.passive and bool(SPINE_REGIONS & set(t.regions))
+
+
+def _repeated_end_range_directional(t: Technique) -> bool:
+    """Repeated end-range movement of the lumbar spine in a directional-preference direction
+    (the McKenzie-style repeated movements: press-ups, repeated flexion, side glides)."""
+    return (
+        t.end_range
+        and t.role is Role.mobilize
+        and bool(DP_DIRECTIONS & set(t.directions))
+        and bool(SPINE_REGIONS & set(t.regions))
+    )
+
+
+def _not_in_dp(p: Person) -> Callable[[Technique], bool]:
+    def excludes(t: Technique) -> bool:
+        if not _repeated_end_range_directional(t):
+            return False
+        dp = p.directional_preference
+        return dp is None or dp not in {d.value for d in t.directions}
+
+    return excludes
+
+
+def _against_dp(p: Person) -> Callable[[Technique], bool]:
+    """A technique moving in a direction-preference direction that is not the person's."""
+
+    def excludes(t: Technique) -> bool:
+        dp = p.directional_preference
+        moves = {d.value for d in DP_DIRECTIONS & set(t.directions)}
+        if dp is None or not moves or dp in moves:
+            return False
+        return t.end_range or "DIRECTIONAL_PREFERENCE" in t.addresses
+
+    return excludes
+
+
+def _end_range_lumbar_flex_ext(t: Technique) -> bool:
+    moves = {MoveDirection.flexion, MoveDirection.extension}
+    return t.end_range and bool(moves & set(t.directions)) and bool(SPINE_REGIONS & set(t.regions))
+
+
+def _knees_to_chest(t: Technique) -> bool:
+    """Passive end-range lumbar flexion lying on the back (knees to chest)."""
+    return (
+        t.end_range
+        and t.mode is Mode.passive
+        and MoveDirection.flexion in t.directions
+        and Position.supine in t.positions
+    )
+
+
+def _supine(t: Technique) -> bool:
+    return Position.supine in t.positions
 
 
 def _intensity_above_guard(t: Technique) -> bool:
@@ -115,6 +190,32 @@ RULES: tuple[Rule, ...] = (
         source=DESIGN_RULES,
     ),
     Rule(
+        key="instability_end_range_lumbar_flexion_extension",
+        applies=lambda p: p.lumbar_instability,
+        excludes=_end_range_lumbar_flex_ext,
+        reason=(
+            "hypermobility or a positive prone instability test: no repeated end-range lumbar "
+            "extension or flexion, active or passive; mid-range control instead"
+        ),
+        source=LUMBO_POLICY,
+    ),
+    Rule(
+        key="acute_disc_herniation_knees_to_chest",
+        applies=lambda p: p.acute and "disc_herniation" in p.conditions,
+        excludes=_knees_to_chest,
+        reason="disc herniation in the first six weeks: no knees-to-chest (passive end-range flexion)",
+        source=LUMBO_POLICY,
+    ),
+    Rule(
+        key="pregnancy_no_supine_from_20_weeks",
+        applies=lambda p: p.no_supine,
+        excludes=_supine,
+        reason=(
+            "pregnancy from about 20 weeks (or week not recorded): no exercise lying on the back"
+        ),
+        source="ACOG Committee Opinion 804",
+    ),
+    Rule(
         key="overstretch_guard_intensity",
         applies=lambda p: True,
         excludes=_intensity_above_guard,
@@ -137,9 +238,39 @@ def _missing_equipment(t: Technique, person: Person) -> list[str]:
     return ["needs equipment not available: " + ", ".join(missing)]
 
 
+@dataclass(frozen=True, slots=True)
+class PersonRule:
+    """An exclusion rule whose technique test depends on the person (e.g. their direction)."""
+
+    key: str
+    excludes: Callable[[Person], Callable[[Technique], bool]]
+    reason: str
+    source: str
+
+
+PERSON_RULES: tuple[PersonRule, ...] = (
+    PersonRule(
+        key="repeated_end_range_only_in_directional_preference",
+        excludes=_not_in_dp,
+        reason=(
+            "repeated end-range movement is used only in the direction of a recorded directional "
+            "preference (none recorded in this direction)"
+        ),
+        source="Long 2004; lumbo policy",
+    ),
+    PersonRule(
+        key="never_against_directional_preference",
+        excludes=_against_dp,
+        reason="moves against the recorded directional preference",
+        source="Long 2004",
+    ),
+)
+
+
 def reasons_for(t: Technique, person: Person, rules: Iterable[Rule] = RULES) -> tuple[str, ...]:
     """Every reason ``t`` must not appear in this person's plan (empty: allowed)."""
     reasons = [r.reason for r in rules if r.applies(person) and r.excludes(t)]
+    reasons += [r.reason for r in PERSON_RULES if r.excludes(person)(t)]
     reasons += _own_contraindications(t, person)
     reasons += _missing_equipment(t, person)
     return tuple(reasons)

@@ -12,6 +12,14 @@ SECTIONS = 10
 MAX_PER_SECTION = 5
 
 
+PLAIN_BAND: dict[str, str] = {
+    "crippled": "very severe",
+    "bed-bound or exaggerating": "extreme",
+}
+"""The published labels of the top two bands are never shown to a person: ``band`` carries these
+plain words, ``published_band`` the label of the source (for clinicians)."""
+
+
 @dataclass(frozen=True, slots=True)
 class OdiScore:
     percent: float | None
@@ -23,17 +31,25 @@ class OdiScore:
         return {
             "percent": self.percent,
             "band": self.band,
+            "published_band": published_band(self.percent) if self.percent is not None else None,
             "answered": self.answered,
             "source": threshold("odi_bands").source.short,
         }
 
 
-def odi_band(percent: float) -> str:
-    """Band of an ODI percentage; each band's upper bound is inclusive (20 is minimal, 20.1 moderate)."""
+def published_band(percent: float) -> str:
+    """Band label of the source; each band's upper bound is inclusive (20 is minimal, 20.1
+    moderate)."""
     for upper, name in threshold("odi_bands")["bands"]:
         if percent <= upper:
             return str(name)
     raise ValueError(f"ODI percent {percent} outside 0-100")
+
+
+def odi_band(percent: float) -> str:
+    """Band of an ODI percentage in words fit to show a person (see :data:`PLAIN_BAND`)."""
+    name = published_band(percent)
+    return PLAIN_BAND.get(name, name)
 
 
 def score_odi(sections: Sequence[int | None]) -> OdiScore:
