@@ -34,6 +34,7 @@ from lumbo.domain.knowledge.model import (
     Role,
     Technique,
 )
+from lumbo.domain.referral import MANDATORY
 
 _DOSES: dict[str, dict[str, Any]] = {
     "hold": {"kind": "hold", "sets": 2, "hold_s": 20, "rest_s": 10, "intensity_target": 5},
@@ -324,7 +325,9 @@ def libraries(draw: st.DrawFn, min_size: int = 8, max_size: int = 30) -> Library
 
 @st.composite
 def intake_docs(draw: st.DrawFn, measurements: bool = True) -> dict[str, Any]:
-    """A valid intake document without red flags (so a plan is always built)."""
+    """A valid intake document without red flags. With ``measurements``, it may also meet a
+    gate (unanswered cauda-equina question, surgery, pregnancy, age, bilateral symptoms, motor
+    deficit) and then must get no plan."""
     doc: dict[str, Any] = {
         "schema_version": 1,
         "person": {"id": "p-gen", "age": draw(st.integers(18, 90))},
@@ -336,6 +339,35 @@ def intake_docs(draw: st.DrawFn, measurements: bool = True) -> dict[str, Any]:
         "history": {"conditions": draw(_subset(_CONDITIONS, 0, 3))},
         "red_flags": dict.fromkeys(RED_FLAG_FIELDS, False),
     }
+    if measurements:
+        # The gates (i11): clearances, pregnancy week, age under 16, bilateral symptoms and, rarely,
+        # an unanswered cauda-equina question. Clearances are drawn mostly true so that most
+        # intakes still get a plan whose rules are checked.
+        history = doc["history"]
+        history["clinician_clearance"] = draw(st.integers(0, 3)) > 0
+        history["obstetric_clearance"] = draw(st.integers(0, 3)) > 0
+        if draw(st.booleans()):
+            history["pregnancy_weeks"] = draw(st.integers(4, 41))
+        if draw(st.integers(0, 9)) == 0:
+            doc["person"]["age"] = draw(st.integers(10, 15))
+        if draw(st.integers(0, 9)) == 0:
+            del doc["red_flags"][draw(st.sampled_from(sorted(MANDATORY)))]
+        symptoms: dict[str, Any] = {}
+        if draw(st.booleans()):
+            symptoms["distribution"] = draw(
+                st.sampled_from(["back_only", "buttock", "thigh", "below_knee"])
+            )
+        if draw(st.integers(0, 4)) == 0:
+            symptoms["bilateral_leg_symptoms"] = True
+        doc["symptoms"] = symptoms
+        if draw(st.booleans()):
+            doc["history"]["symptom_duration_days"] = draw(st.integers(0, 400))
+        if draw(st.booleans()):
+            doc["questionnaires"] = {
+                "start_back": [*draw(st.lists(st.integers(0, 1), min_size=8, max_size=8)),
+                               draw(st.sampled_from(["slightly", "very_much"]))],
+                "fabq": draw(st.lists(st.integers(0, 6), min_size=16, max_size=16)),
+            }  # fmt: skip
     if measurements:
         m: dict[str, Any] = {"method": "dual_inclinometer"}
         for name, hi in (
@@ -355,8 +387,21 @@ def intake_docs(draw: st.DrawFn, measurements: bool = True) -> dict[str, Any]:
             if draw(st.booleans()):
                 m[name] = draw(st.integers(0, hi))
         if draw(st.booleans()):
+            tested = draw(
+                st.sampled_from([SEGMENTS, SEGMENTS[3:], SEGMENTS[:2]])
+            )  # all five levels, or some untested
             m["segmental_mobility"] = {
-                s: draw(st.sampled_from(["hypo", "normal", "hyper"])) for s in SEGMENTS
+                s: draw(st.sampled_from(["hypo", "normal", "hyper"])) for s in tested
+            }
+        if draw(st.booleans()):
+            m["slr_reproduces_leg_symptoms"] = {"left": draw(st.booleans()), "right": False}
+        if draw(st.integers(0, 2)) == 0:
+            grades = st.sampled_from(["normal", "reduced", "absent"])
+            m["neuro_screen"] = {
+                "myotomes": {"left": draw(grades)},
+                "reflexes": {"right": draw(grades)},
+                "dermatomes": {"left": draw(grades), "right": draw(grades)},
+                "motor_deficit_new": draw(st.booleans()),
             }
         if draw(st.booleans()):
             m["beighton"] = draw(st.integers(0, 9))

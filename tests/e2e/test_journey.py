@@ -113,10 +113,12 @@ def test_init_sessions_checkins_reassess_progress(tmp_path: Path, database_url: 
         answers: dict[str, Any] = {"session_id": f"e2e-session-{n}", "default": GREEN}
         if n == 3:
             common = set.intersection(*({b["technique"] for b in s["blocks"]} for s in sessions))
+            # Red on a technique of session 3 that sessions 1-3 do not all share (the sessions
+            # alternate two variants), so that the shared ones stay green and progress.
             red_tid = next(
                 b["technique"]
                 for b in today["session"]["blocks"]
-                if b["technique"] in common and b["dose"]["kind"] != "education"
+                if b["technique"] not in common and b["dose"]["kind"] != "education"
             )
             answers["blocks"] = {red_tid: RED}
         out = cli.run(
@@ -150,7 +152,8 @@ def test_init_sessions_checkins_reassess_progress(tmp_path: Path, database_url: 
         assert decisions[tid]["response"] == "green", decisions[tid]
         assert decisions[tid]["action"] in {"progress", "swap"}, decisions[tid]
         assert "3 green sessions in a row" in decisions[tid]["reason"]
-    assert checkin["new_plan"] is True
+    # The red log made a new version at once; the check-in's progressions may already match the
+    # planned week-2 levels (then no further version is needed).
     assert checkin["plan_version"] > 1
 
     week2_now = cli.json("today", "--on", "2026-11-30")

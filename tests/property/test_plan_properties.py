@@ -21,7 +21,7 @@ from lumbo.domain.intake import Intake
 from lumbo.domain.knowledge import Library, library
 from lumbo.domain.knowledge.model import Technique
 from lumbo.domain.progression import config, seconds
-from lumbo.domain.protocol import build_plan
+from lumbo.domain.protocol import build_plan, high_psychosocial_risk, week_one_essentials
 from lumbo.domain.protocol_model import STAGES, BlockLog, CheckIn, Plan, SessionLog
 from tests.strategies import assessments, chain_groups, intake_docs, libraries
 
@@ -57,6 +57,39 @@ def violated_rules(t: Technique, intake: Intake, codes: set[str]) -> list[str]:
     spine = {r.value for r in t.regions} & {"lumbar", "thoracolumbar"}
     if hyper and t.end_range and t.mode.value == "passive" and spine:
         out.append("hypermobility")
+    m = intake.measurements
+    dp = m.directional_preference.value if m.directional_preference else None
+    dp = None if dp == "none" else dp
+    dp_dirs = dirs & {"flexion", "extension", "lateral"}
+    if t.end_range and t.role.value == "mobilize" and dp_dirs and spine and dp not in dp_dirs:
+        out.append("repeated end-range only in the directional preference")
+    if (
+        dp
+        and dp_dirs
+        and dp not in dp_dirs
+        and (t.end_range or "DIRECTIONAL_PREFERENCE" in t.addresses)
+    ):
+        out.append("against the directional preference")
+    pit = m.prone_instability_test is not None and m.prone_instability_test.value == "positive"
+    if (hyper or pit) and t.end_range and dirs & {"flexion", "extension"} and spine:
+        out.append("instability: no end-range lumbar flexion or extension")
+    weeks = intake.history.pregnancy_weeks
+    if (
+        "pregnancy" in conditions
+        and (weeks is None or weeks >= 20)
+        and "supine" in {p.value for p in t.positions}
+    ):
+        out.append("pregnancy from 20 weeks: no supine")
+    days = intake.history.symptom_duration_days
+    if (
+        "disc_herniation" in conditions
+        and (days is None or days < 42)
+        and t.end_range
+        and t.mode.value == "passive"
+        and "flexion" in dirs
+        and "supine" in {p.value for p in t.positions}
+    ):
+        out.append("acute disc herniation: no knees-to-chest")
     if {str(c) for c in t.contraindications} & (conditions | codes):
         out.append("contraindication")
     if not {e.value for e in t.equipment} <= {e.value for e in intake.preferences.equipment}:
@@ -123,7 +156,21 @@ def check_plan(
                 assert t.load in config().phase_of(w.week).load
                 if t.neural_tension.value == "tensioner":
                     assert w.week >= 4, "no tensioners in phase 1"
+                    assert not neural or w.week >= 5, "sliders only in weeks 1-4 with neural signs"
                     first_tensioner = first_tensioner or w.week
+                if "DIRECTIONAL_PREFERENCE" in b.addresses:
+                    wanted = {
+                        f.direction
+                        for f in assessment.findings
+                        if f.code == "DIRECTIONAL_PREFERENCE" and f.direction not in {None, "none"}
+                    }
+                    assert not wanted or wanted & {d.value for d in t.directions}, (
+                        "labelled for a directional preference it does not match"
+                    )
+                for code in b.addresses:
+                    sides = {f.side for f in assessment.findings if f.code == code}
+                    if sides == {"left"} or sides == {"right"}:
+                        assert b.side in sides | {"both"}, (b.technique, code, b.side)
                 if t.neural_tension.value == "slider":
                     first_slider = first_slider or w.week
                 if b.role.value == "release":
@@ -134,6 +181,14 @@ def check_plan(
                     assert set(partner.regions) & set(b.regions)
     if neural and first_tensioner is not None:
         assert first_slider is not None and first_slider < first_tensioner
+    # Week 1 education: warning signs for everyone (psychosocial education with high risk), or
+    # a note that says it did not fit.
+    week1 = {b.technique for s in plan.weeks[0].sessions for b in s.blocks}
+    essentials = week_one_essentials(assessment)
+    if any(t in {x.id for x in lib.techniques} and t not in week1 for t in essentials):
+        assert any(n.startswith("Week 1 should include") for n in plan.notes)
+    if high_psychosocial_risk(assessment):
+        assert any("psychologically informed" in n for n in plan.notes)
     # Coverage: every finding addressed by week 4, or a note names it.
     for f in assessment.findings if coverage else ():
         key = ":".join(p for p in (f.code, f.side, f.segment, f.direction) if p)
@@ -182,6 +237,83 @@ def test_plans_from_the_shipped_library_keep_every_rule(doc: dict[str, Any], see
         return
     check_plan(plan, intake, assessment, lib)
     assert json.dumps(plan.to_json()) == rebuilt_json(intake, assessment, lib, seed)
+
+
+def expected_gate(intake: Intake, odi: float | None) -> bool:
+    """Restated gates: is a plan withheld for this intake (which has no red flag set)?"""
+    h = intake.history
+    conditions = {c.value for c in h.conditions}
+    unanswered = any(
+        getattr(intake.red_flags, f) is None
+        for f in ("saddle_anaesthesia", "bladder_or_bowel_dysfunction",
+                  "progressive_neurological_deficit")
+    )  # fmt: skip
+    screen = intake.measurements.neuro_screen
+    myo = screen.myotomes if screen is not None else None
+    grades = {g.value for g in (myo.left, myo.right) if g is not None} if myo else set()
+    motor = "absent" in grades or (
+        bool(grades & {"reduced"}) and screen is not None and bool(screen.motor_deficit_new)
+    )
+    gated = (
+        bool(intake.symptoms.bilateral_leg_symptoms)
+        or bool(conditions & {"recent_spinal_surgery", "lumbar_fusion"})
+        or intake.person.age < 16
+        or (odi is not None and odi > 80)
+        or motor
+    )
+    pregnant = "pregnancy" in conditions and not h.obstetric_clearance
+    return unanswered or (gated and not h.clinician_clearance) or pregnant
+
+
+@settings(deadline=None)
+@given(intake_docs(measurements=True))
+def test_gates_withhold_the_plan(doc: dict[str, Any]) -> None:
+    intake = Intake.model_validate(doc)
+    a = assess(intake)
+    odi = a.scores["odi"]["percent"] if a.scores.get("odi") else None
+    assert a.referral.required is expected_gate(intake, odi)
+    if a.referral.required:
+        assert a.referral.urgency == "before_starting"
+        assert build_plan(intake, a).weeks == ()
+
+
+@settings(deadline=None)
+@given(intake_docs(measurements=True))
+def test_flynn_and_hicks_never_positive_with_nerve_root_signs(doc: dict[str, Any]) -> None:
+    intake = Intake.model_validate(doc)
+    a = assess(intake)
+    m = intake.measurements
+    below_knee = intake.symptoms.distribution is not None and (
+        intake.symptoms.distribution.value == "below_knee"
+    )
+    neural_test = bool(m.slr_reproduces_leg_symptoms and m.slr_reproduces_leg_symptoms.left) or (
+        m.slump is not None and m.slump.left is not None and m.slump.left.value == "positive"
+    )
+    screen = m.neuro_screen
+    signs = screen is not None and any(
+        g is not None and g.value != "normal"
+        for part in (screen.myotomes, screen.reflexes, screen.dermatomes)
+        if part is not None
+        for g in (part.left, part.right)
+    )
+    if (below_knee and neural_test) or signs:
+        for r in a.rules.values():
+            assert not r.applicable and not r.positive and r.not_applicable_reason
+        assert a.classification.tbc != "manipulation"
+    # Unknown is never met, also through negation: a partial spring test decides nothing
+    # unless it found the segment the criterion asks about.
+    seg = m.segmental_mobility
+    if seg is not None and len(seg) < 5:
+        hyper = "hyper" in seg.values()
+        hypo = "hypo" in seg.values()
+        fail4 = a.rules["hicks_stabilization_failure"].criteria[
+            "no_hypermobility_on_spring_testing"
+        ]
+        assert fail4.status == ("not_met" if hyper else "unknown")
+        flynn5 = a.rules["flynn_manipulation"].criteria["lumbar_hypomobility"]
+        assert flynn5.status == ("met" if hypo else "unknown")
+    if m.directional_preference is None:
+        assert a.classification.tbc != "traction"
 
 
 @settings(deadline=None, max_examples=100)

@@ -18,7 +18,7 @@ from lumbo.domain.assessment_model import SEVERITY_RANK, Assessment, Finding
 from lumbo.domain.intake import Intake
 from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge import library as shipped_library
-from lumbo.domain.knowledge.model import FindingCode, NeuralTension, Role
+from lumbo.domain.knowledge.model import FindingCode, NeuralTension, Role, Technique
 from lumbo.domain.progression import Phase, config
 from lumbo.domain.protocol_model import STAGES, Block, Excluded, Plan, Session, Stage, Week
 from lumbo.domain.protocol_select import (
@@ -70,6 +70,7 @@ class Where:
 
     side: str | None = None
     segments: tuple[str, ...] = ()
+    direction: str | None = None  # a directional preference's direction
 
     def words(self) -> str:
         out = ""
@@ -87,6 +88,7 @@ def where_of(findings: tuple[Finding, ...] | Iterable[str]) -> dict[str, Where]:
     from their keys (``Plan.coverage``: ``CODE[:side][:segment][:direction]``)."""
     sides: dict[str, set[str]] = {}
     segs: dict[str, set[str]] = {}
+    dirs: dict[str, str] = {}
     for f in findings:
         code, *parts = (f if isinstance(f, str) else finding_key(f)).split(":")
         for part in parts:
@@ -94,12 +96,28 @@ def where_of(findings: tuple[Finding, ...] | Iterable[str]) -> dict[str, Where]:
                 sides.setdefault(code, set()).add(part)
             elif part.startswith(("L", "S")) and "-" in part:
                 segs.setdefault(code, set()).add(part)
+            elif part != "none":
+                dirs.setdefault(code, part)
     out = {}
-    for code in sorted(set(sides) | set(segs)):
+    for code in sorted(set(sides) | set(segs) | set(dirs)):
         s = sides.get(code, set())
         side = None if not s else (next(iter(s)) if len(s) == 1 else "both")
-        out[code] = Where(side=side, segments=tuple(sorted(segs.get(code, ()))))
+        out[code] = Where(
+            side=side, segments=tuple(sorted(segs.get(code, ()))), direction=dirs.get(code)
+        )
     return out
+
+
+def _labels(
+    t: Technique, codes: tuple[str, ...], where: dict[str, Where] | None
+) -> tuple[str, ...]:
+    """The finding codes a block is labelled with: a directional preference only when the
+    technique moves in its direction."""
+    dp = (where or {}).get("DIRECTIONAL_PREFERENCE")
+    if dp is None or dp.direction is None:
+        return codes
+    moves = {d.value for d in t.directions}
+    return tuple(c for c in codes if c != "DIRECTIONAL_PREFERENCE" or dp.direction in moves)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +201,11 @@ def fit_session(
         block = cache.get(key) if cache is not None else None
         if block is None:
             t = idx.infos[spec.tid].t
-            codes = tuple(sorted(idx.infos[spec.tid].addresses & person_codes))
+            codes = _labels(
+                idx.infos[spec.tid].t,
+                tuple(sorted(idx.infos[spec.tid].addresses & person_codes)),
+                where,
+            )
             places = [w for c in codes if where and (w := where.get(c)) is not None]
             sides = {w.side for w in places if w.side}
             block = Block(
