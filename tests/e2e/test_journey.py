@@ -359,3 +359,25 @@ def test_plan_and_adjust_are_stateless_file_commands(tmp_path: Path) -> None:
     bad = cli.run("adjust", "plan.json", cli.write("bad.json", [{**log, "week": 13}]), code=2)
     assert "logs[0].week" in bad.stderr
     assert not (tmp_path / "never-created.db").exists()
+
+
+def test_checkin_warning_sign_stops_the_plan_with_the_referral_message(
+    tmp_path: Path, database_url: str
+) -> None:
+    cli = Cli(tmp_path, database_url)
+    cli.json("init", str(EXAMPLE))
+    out = cli.json(
+        "checkin", "--on", "2026-11-24", "--pain", "2", "--stiffness", "3",
+        "--warning-sign", "saddle_numbness",
+    )  # fmt: skip
+    adjustment = out["adjustment"]
+    assert adjustment["stopped"] is True
+    assert any(
+        a["kind"] == "stop_and_refer" and a["reason"].startswith("Stop the plan now")
+        for a in adjustment["alerts"]
+    )
+    bad = cli.run(
+        "checkin", "--on", "2026-11-25", "--pain", "2", "--stiffness", "3",
+        "--warning-sign", "tired", code=2,
+    )  # fmt: skip
+    assert "warning_signs" in bad.stderr + bad.stdout

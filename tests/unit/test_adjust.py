@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from lumbo.domain.adjust import adjust, apply_adjustment
+from lumbo.domain.adjust import STOP_SIGNS, adjust, apply_adjustment, judge
 from lumbo.domain.assessment_model import Finding, Severity
 from lumbo.domain.errors import InvalidInput
 from lumbo.domain.intake import RED_FLAG_FIELDS, parse_intake
@@ -403,3 +403,61 @@ def test_the_three_session_journey_never_undoes_a_plan_version(example_intake: A
     # A green session awaiting its check-in changes nothing; the red log regresses at once.
     assert [r.new_plan for r in results[0:5:2]] == [False, False, True]
     assert len(versions) <= 4, [v.version for v in versions]
+
+
+# --- warning signs in logs and check-ins (i11) ------------------------------------------------
+
+
+def _with_signs(where: str, signs: tuple[str, ...]) -> Adjustment:
+    log, cks = session(PLAN, 0, "ham-hold", GREEN)
+    if where == "log":
+        log = log.model_copy(update={"warning_signs": signs})
+    else:
+        cks = [c.model_copy(update={"warning_signs": signs}) for c in cks]
+    return adjust(PLAN, [log], cks, lib())
+
+
+@pytest.mark.parametrize("where", ["log", "checkin"])
+@pytest.mark.parametrize(
+    "sign",
+    ["new_weakness", "saddle_numbness", "bladder_or_bowel_change", "symptoms_spread_down_leg"],
+)
+def test_a_warning_sign_stops_the_plan_at_once(where: str, sign: str) -> None:
+    adj = _with_signs(where, (sign,))
+    assert adj.stopped
+    stop = [a for a in adj.alerts if a.kind == "stop_and_refer"]
+    assert len(stop) == 1 and stop[0].reason.startswith("Stop the plan now")
+    assert STOP_SIGNS[sign] in stop[0].reason
+
+
+def test_no_warning_sign_no_stop() -> None:
+    adj = _with_signs("log", ())
+    assert not adj.stopped and not [a for a in adj.alerts if a.kind == "stop_and_refer"]
+
+
+def test_peripheralisation_regresses_the_block_that_caused_it_and_stops() -> None:
+    adj = run(PLAN, "ham-hold", [{"symptoms_spread_down_leg": True}])
+    d = decision(adj, "ham-hold")
+    assert d.response == "red" and d.action in {"regress", "swap"}
+    assert "peripheralisation" in d.reason
+    assert adj.stopped
+    others = [x for x in adj.decisions if x.technique != "ham-hold"]
+    assert all(x.response != "red" for x in others)
+
+
+@pytest.mark.parametrize(("morning_stiffness", "color"), [(3, "pending"), (4, "yellow")])
+def test_next_morning_stiffness_rise_holds_the_dose(morning_stiffness: int, color: str) -> None:
+    planned = PLAN.weeks[0].sessions[0].blocks[0]
+    log = BlockLog(
+        technique=planned.technique,
+        completed_sets=planned.dose.sets,
+        pain_during=1,
+        pain_after=1,
+    )
+    before = CheckIn(checkin_id="before-1", on=START, pain=1, stiffness=2)
+    after = CheckIn(
+        checkin_id="after-01", on=START + timedelta(days=1), pain=1, stiffness=morning_stiffness
+    )
+    got, reasons = judge(log, planned, after, before)
+    assert (got if got != "green" else "pending") == color
+    assert any("stiffer" in r for r in reasons) is (color == "yellow")

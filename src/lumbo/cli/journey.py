@@ -267,10 +267,22 @@ def checkin_cmd(
     checkin_id: Annotated[
         str | None, typer.Option("--id", help="check-in id (for retries)")
     ] = None,
+    warning_sign: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--warning-sign",
+            help=(
+                "report a warning sign (repeatable): new_weakness, saddle_numbness, "
+                "bladder_or_bowel_change, symptoms_spread_down_leg; any one stops the plan"
+            ),
+        ),
+    ] = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Next-morning check-in: pain and stiffness 0-10 (asked when not given)."""
+    """Next-morning check-in: pain and stiffness 0-10 (asked when not given), and any warning
+    sign (new weakness, saddle numbness, bladder or bowel change, symptoms spreading down the
+    leg), which stops the plan at once."""
     from rich.prompt import IntPrompt
 
     from lumbo.services import journey
@@ -291,6 +303,7 @@ def checkin_cmd(
             "session_id": session_id,
             "pain": pain,
             "stiffness": stiffness,
+            "warning_signs": list(warning_sign or ()),
         }
         recorded = journey.record_checkin(
             store.uow(), who.id, parse_model(CheckIn, raw, "check-in")

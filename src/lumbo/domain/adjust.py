@@ -61,6 +61,42 @@ class Judged:
     tingling: bool
 
 
+STIFFNESS_RISE = 2
+"""A next-morning stiffness at least this much above the check-in before the session holds the dose
+(yellow). Lumbo policy: the stiffness rating is collected at every check-in and used here."""
+
+STOP_SIGNS: dict[str, str] = {
+    "saddle_numbness": "numbness between the legs or around the back passage",
+    "bladder_or_bowel_change": "a new problem passing or holding urine or stool",
+    "new_weakness": "new weakness in a leg",
+    "symptoms_spread_down_leg": "symptoms spreading further down the leg",
+}
+STOP_MESSAGE = (
+    "Stop the plan now. Numbness around the saddle area, bladder or bowel change or new leg "
+    "weakness need same-day emergency assessment; symptoms spreading further down the leg need a "
+    "clinician before you exercise again"
+)
+
+
+def stop_alerts(
+    logs: list[SessionLog] | tuple[SessionLog, ...],
+    checkins: list[CheckIn] | tuple[CheckIn, ...],
+) -> tuple[Alert, ...]:
+    """Warning signs reported in session logs, their blocks (peripheralisation) or check-ins:
+    each one stops the plan at once with the referral message."""
+    seen: list[str] = []
+    for log in logs:
+        seen += log.warning_signs
+        if any(b.symptoms_spread_down_leg for b in log.blocks):
+            seen.append("symptoms_spread_down_leg")
+    for c in checkins:
+        seen += c.warning_signs
+    signs = [STOP_SIGNS[s] for s in STOP_SIGNS if s in seen]
+    if not signs:
+        return ()
+    return (Alert(kind="stop_and_refer", reason=f"{STOP_MESSAGE}. Reported: {'; '.join(signs)}."),)
+
+
 def judge(
     log: BlockLog,
     planned: Block,
@@ -79,6 +115,8 @@ def judge(
         red.append("overstretch guard: sharp or shooting pain")
     if log.new_numbness_or_tingling:
         red.append("overstretch guard: new numbness or tingling")
+    if log.symptoms_spread_down_leg:
+        red.append("symptoms spread further down the leg during this exercise (peripheralisation)")
     for label, value in (("during", log.pain_during), ("after", log.pain_after)):
         if value > pain.acceptable_max:
             red.append(f"pain {value}/10 {label} exercise is above {pain.acceptable_max}/10")
@@ -98,6 +136,15 @@ def judge(
     elif next_morning.pain > pain.green_max:
         yellow.append(
             f"next-morning pain {next_morning.pain}/10 with no earlier check-in to compare with"
+        )
+    if (
+        next_morning is not None
+        and before is not None
+        and next_morning.stiffness - before.stiffness >= STIFFNESS_RISE
+    ):
+        yellow.append(
+            f"stiffer next morning: {next_morning.stiffness}/10, {before.stiffness}/10 before the "
+            "session"
         )
     if log.completed_sets < planned.dose.sets:
         yellow.append(f"completed {log.completed_sets} of {planned.dose.sets} sets")
@@ -390,9 +437,11 @@ def adjust(
     decisions = tuple(
         _decide(plan, lib, tid, history, from_week) for tid, history in sorted(by_tid.items())
     )
+    stop = stop_alerts(ordered, cks)
     return Adjustment(
         decisions=decisions,
-        alerts=_alerts(judged),
+        alerts=stop + _alerts(judged),
+        stopped=bool(stop),
         plan_version=plan.version,
         from_week=from_week if ordered and from_week <= len(plan.weeks) else None,
     )

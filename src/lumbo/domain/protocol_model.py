@@ -132,6 +132,16 @@ class BlockLog(_M):
     pain_after: Score10
     sharp_pain: bool = False
     new_numbness_or_tingling: bool = False
+    symptoms_spread_down_leg: bool = Field(
+        default=False,
+        description="symptoms spread further down the leg during this exercise (peripheralisation)",
+    )
+
+
+WarningSign = Literal[
+    "new_weakness", "saddle_numbness", "bladder_or_bowel_change", "symptoms_spread_down_leg"
+]
+"""Warning signs a session log or check-in can report: each one stops the plan at once."""
 
 
 class SessionLog(_M):
@@ -144,6 +154,7 @@ class SessionLog(_M):
     performed_on: date
     blocks: Annotated[tuple[BlockLog, ...], Field(min_length=1)]
     notes: Annotated[str, Field(max_length=2000)] | None = None
+    warning_signs: tuple[WarningSign, ...] = ()
 
 
 class CheckIn(_M):
@@ -154,6 +165,7 @@ class CheckIn(_M):
     session_id: str | None = None
     pain: Score10
     stiffness: Score10
+    warning_signs: tuple[WarningSign, ...] = ()
 
 
 class Decision(_M):
@@ -171,13 +183,17 @@ class Decision(_M):
 
 
 class Alert(_M):
-    kind: Literal["clinician_review", "referral_signs"]
+    kind: Literal["clinician_review", "referral_signs", "stop_and_refer"]
     reason: str
 
 
 class Adjustment(_M):
     decisions: tuple[Decision, ...]
     alerts: tuple[Alert, ...] = ()
+    stopped: bool = Field(
+        default=False,
+        description="a warning sign was reported: stop the plan and see a clinician (see alerts)",
+    )
     plan_version: int | None = Field(
         default=None, description="the plan version the logs were judged against"
     )
