@@ -73,6 +73,14 @@ def violated_rules(t: Technique, intake: Intake, codes: set[str]) -> list[str]:
     pit = m.prone_instability_test is not None and m.prone_instability_test.value == "positive"
     if (hyper or pit) and t.end_range and dirs & {"flexion", "extension"} and spine:
         out.append("instability: no end-range lumbar flexion or extension")
+    if (
+        ((days_known := intake.history.symptom_duration_days) is None or days_known < 42)
+        and "RADICULAR_SYMPTOMS" in codes
+        and dp is None
+        and dp_dirs
+        and ("DIRECTIONAL_PREFERENCE" in t.addresses)
+    ):
+        out.append("acute radicular without a directional preference: no directional exercise")
     weeks = intake.history.pregnancy_weeks
     if (
         "pregnancy" in conditions

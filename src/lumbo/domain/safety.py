@@ -133,6 +133,11 @@ def _against_dp(p: Person) -> Callable[[Technique], bool]:
     return excludes
 
 
+def _directional_exercise(t: Technique) -> bool:
+    """Exercise prescribed for a directional preference (it addresses one and moves in a direction)."""
+    return "DIRECTIONAL_PREFERENCE" in t.addresses and bool(DP_DIRECTIONS & set(t.directions))
+
+
 def _end_range_lumbar_flex_ext(t: Technique) -> bool:
     moves = {MoveDirection.flexion, MoveDirection.extension}
     return t.end_range and bool(moves & set(t.directions)) and bool(SPINE_REGIONS & set(t.regions))
@@ -196,6 +201,18 @@ RULES: tuple[Rule, ...] = (
         reason=(
             "hypermobility or a positive prone instability test: no repeated end-range lumbar "
             "extension or flexion, active or passive; mid-range control instead"
+        ),
+        source=LUMBO_POLICY,
+    ),
+    Rule(
+        key="acute_radicular_without_directional_preference",
+        applies=lambda p: (
+            p.acute and "RADICULAR_SYMPTOMS" in p.findings and p.directional_preference is None
+        ),
+        excludes=_directional_exercise,
+        reason=(
+            "acute radicular symptoms and no recorded directional preference: no directional "
+            "(McKenzie-style) exercise"
         ),
         source=LUMBO_POLICY,
     ),
