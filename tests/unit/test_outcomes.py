@@ -59,9 +59,12 @@ def test_restored_share_of_the_deficit_to_the_age_norm() -> None:
     [
         (20, -5, 125, "restored all of the lost range"),
         (20, 25, -25, "no gain yet"),
-        (20, 20, 0, "no gain yet"),
-        (MIN_DEFICIT_DEG - 0.5, 0, None, "no deficit at baseline"),
-        (-10, -12, None, "no deficit at baseline"),
+        # A change inside the minimal detectable change (5 deg, lumbo policy) is not a result.
+        (20, 20, None, "no detectable change"),
+        (20, 16, None, "no detectable change"),
+        (20, 15, 25, "restored 25% of the lost range"),
+        (MIN_DEFICIT_DEG - 0.5, -10, None, "no deficit at baseline"),
+        (-10, -22, None, "no deficit at baseline"),
     ],
 )
 def test_deficit_statements(
@@ -75,7 +78,8 @@ def test_deficit_statements(
     )
     assert r.deficit_restored_pct == restored
     assert words in r.statement
-    if restored is None:
+    assert r.detectable is (abs(baseline_gap - now_gap) >= 5)
+    if restored is None and r.detectable:
         assert r.deficit_deg is None
 
 

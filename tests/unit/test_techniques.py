@@ -447,3 +447,51 @@ def test_the_library_rejects_duplicate_ids() -> None:
     entry = _parse(GOOD_ENTRY.replace("INTENSITY", "6"))[0]
     with pytest.raises(KnowledgeBaseError, match="duplicate technique ids: test-entry"):
         Library([entry, entry])
+
+
+# --- technique evidence names a sources.toml entry (i11) ---------------------------------------
+
+
+def _source_entries() -> dict[str, dict[str, object]]:
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("lumbo.domain.knowledge").joinpath("sources.toml").read_text()
+    return tomllib.loads(text)
+
+
+@pytest.mark.parametrize("t", ALL, ids=lambda t: t.id)
+def test_technique_evidence_names_a_source_entry(t: Technique) -> None:
+    entries = _source_entries()
+    text = t.evidence.source
+    named = [
+        key
+        for key, e in entries.items()
+        if str(e.get("short", key)) in text or any(str(m) in text for m in e.get("matches", ()))  # type: ignore[attr-defined]
+    ]
+    assert named, f"{t.id}: evidence {text!r} names no sources.toml entry"
+
+
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [
+        ("norms.toml", {"published_norm", "secondary"}),
+        ("mcid.toml", {"published_mcid", "secondary", "policy"}),
+    ],
+)
+def test_norms_and_mcids_carry_a_kind(name: str, allowed: set[str]) -> None:
+    import tomllib
+    from importlib import resources
+
+    rows = tomllib.loads(resources.files("lumbo.domain.knowledge").joinpath(name).read_text())
+    for key, row in rows.items():
+        assert row.get("kind") in allowed, (name, key)
+
+
+def test_promis_tables_carry_a_kind() -> None:
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("lumbo.domain.knowledge").joinpath("promis_pi.toml").read_text()
+    for form, row in tomllib.loads(text)["form"].items():
+        assert row.get("kind") in {"published_table", "secondary", "unavailable"}, form

@@ -20,6 +20,7 @@ from lumbo.domain.intake import Intake
 from lumbo.domain.knowledge import load_toml
 from lumbo.domain.norms import expected, source
 from lumbo.domain.protocol_model import Plan, SessionLog
+from lumbo.domain.thresholds import threshold
 
 __all__ = ["MIN_DEFICIT_DEG", "Outcomes", "mcids", "outcomes"]
 
@@ -44,6 +45,7 @@ class RomChange(_M):
     deficit_deg: float | None
     deficit_restored_pct: float | None
     statement: str
+    detectable: bool | None = None  # change at least the minimal detectable change (MDC)
 
 
 class PromChange(_M):
@@ -157,9 +159,16 @@ def _rom(
     change = _r(n - b)
     pct = _r(change / b * 100) if b >= 1.0 else None
     deficit = _r(e - b) if e is not None and e - b >= MIN_DEFICIT_DEG else None
-    restored = _r(change / deficit * 100, 0) if deficit is not None else None
+    mdc = float(threshold("rom_mdc")["mdc_deg"])
+    detectable = abs(change) >= mdc
+    restored = _r(change / deficit * 100, 0) if deficit is not None and detectable else None
     moved = f"{b:g} -> {n:g} deg ({change:+g} deg)"
-    if e is None:
+    if not detectable:
+        text = (
+            f"{label}: no detectable change ({moved} is within the {mdc:g} deg measurement "
+            "error, lumbo policy)"
+        )
+    elif e is None:
         text = f"{label}: {moved}; no age norm to compare with"
     elif deficit is None:
         text = f"{label}: no deficit at baseline ({b:g} deg, age-expected {e:g} deg); {moved}"
@@ -180,6 +189,7 @@ def _rom(
             "deficit_restored_pct": restored,
         },
         statement=text,
+        detectable=detectable,
     )
 
 
