@@ -189,6 +189,14 @@ def check_plan(
                     assert set(partner.regions) & set(b.regions)
     if neural and first_tensioner is not None:
         assert first_slider is not None and first_slider < first_tensioner
+    # Phase requirements (e.g. integrate work in phases 3-4): in every session, or a note says why.
+    gentle = assessment.classification.approach == "symptom_modulation"
+    for w in plan.weeks:
+        phase = config().phase_of(w.week)
+        soft = gentle and phase.gentle_emphasis is not None
+        for role in phase.required(soft):
+            if not all(any(b.role is role for b in s.blocks) for s in w.sessions):
+                assert any(n.startswith(phase.name) for n in plan.notes), (w.week, role)
     # Week 1 education: warning signs for everyone (psychosocial education with high risk), or
     # a note that says it did not fit.
     week1 = {b.technique for s in plan.weeks[0].sessions for b in s.blocks}

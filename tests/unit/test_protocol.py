@@ -569,3 +569,29 @@ def test_one_or_two_sessions_a_week_keep_one_session(
 ) -> None:
     plan = seed_plan(example_intake, sessions_per_week=per_week)
     assert len(plan.weeks[0].sessions) == per_week
+
+
+def test_hicks_failure_rule_gives_less_stabilization(example_intake: dict[str, Any]) -> None:
+    example_intake["questionnaires"]["fabq"] = [0] * 16  # FABQ-PA 0 (<= 8)
+    example_intake["measurements"]["aberrant_movement"] = False
+    example_intake["measurements"]["prone_instability_test"] = "negative"
+    intake = parse_intake(example_intake)
+    a = assess(intake)
+    assert a.rules["hicks_stabilization_failure"].positive
+    rules = dict(a.rules)
+    rules["hicks_stabilization_failure"] = rules["hicks_stabilization_failure"].model_copy(
+        update={"positive": False}
+    )
+    without = build_plan(intake, a.model_copy(update={"rules": rules}))
+    with_failure = build_plan(intake, a)
+
+    def stabilize_blocks(plan: Plan) -> int:
+        return sum(
+            b.role.value == "stabilize" for w in plan.weeks for s in w.sessions for b in s.blocks
+        )
+
+    assert stabilize_blocks(with_failure) < stabilize_blocks(without)
+    assert any("less likely to help" in n for n in with_failure.notes)
+    for w in with_failure.weeks:  # still at least the stabilization every session needs
+        for s in w.sessions:
+            assert any(b.role.value == "stabilize" for b in s.blocks)

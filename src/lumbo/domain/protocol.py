@@ -61,6 +61,9 @@ def person_of(intake: Intake, assessment: Assessment) -> Person:
         prone_instability_positive=pit is not None and pit.value == "positive",
         pregnancy_weeks=intake.history.pregnancy_weeks,
         acute=days is None or days < ACUTE_BELOW_DAYS,
+        stabilization_failure=bool(
+            (r := assessment.rules.get("hicks_stabilization_failure")) and r.positive
+        ),
     )
 
 
@@ -351,8 +354,8 @@ def plan_shaping_notes(intake: Intake, assessment: Assessment, person: Person) -
     if positive("hicks_stabilization_failure"):
         out.append(
             "Your findings suggest that a stabilization-focused programme alone is less likely to "
-            "help: this plan keeps stabilization to what pairs with each release and gives more of "
-            "the session to mobility and graded activity."
+            "help: this plan keeps stabilization to what each session needs and what pairs with "
+            "each release, and ranks other work first for the rest of the session."
         )
     elif positive("hicks_stabilization"):
         out.append(
@@ -421,6 +424,7 @@ def build_plan(intake: Intake, assessment: Assessment, library: Library | None =
     gentle = assessment.classification.approach == "symptom_modulation"
     slider_done = False
     plan_weeks: list[tuple[int, Phase, list[Draft]]] = []
+    phase_notes: list[str] = []
     for phase in cfg.phases:
         allowed = allowed_in_phase(idx, set(excluded), person, phase, slider_done)
         # Symptom modulation is gentle in the phases that say how (phases.toml: phase 1).
@@ -429,6 +433,14 @@ def build_plan(intake: Intake, assessment: Assessment, library: Library | None =
         if phase.first_week == 1:
             ctx.essentials = week_one_essentials(assessment)
         variants = _variants(ctx, budget, cover, len(phase.weeks) * per_week, per_week)
+        for role in phase.required(soft):
+            if not all(d.has_role(role, idx) for d in variants):
+                phase_notes.append(
+                    f"{phase.name} (weeks {phase.first_week}-{phase.last_week}): not every "
+                    f"session holds {role.value} work, which the phase asks for; no allowed "
+                    f"{role.value} technique fitted the {prefs.minutes_per_session}-minute session "
+                    "with the rest."
+                )
         for w in phase.weeks:
             base = (w - phase.first_week) * per_week
             plan_weeks.append(
@@ -446,6 +458,7 @@ def build_plan(intake: Intake, assessment: Assessment, library: Library | None =
         + plan_shaping_notes(intake, assessment, person)
         + _notes(idx, findings, coverage, excluded, person, prefs.minutes_per_session)
         + _week_one_notes(weeks, week_one_essentials(assessment), idx)
+        + tuple(phase_notes)
     )
     return Plan(
         status="ok",

@@ -208,7 +208,11 @@ class Context:
             self.gentle and info.t.role is Role.release,
             avoided,
             avoided and tid not in self.used_in_phase,
-            self.phase.rank(info.t.role, self.gentle),
+            (
+                len(Role)  # Hicks failure rule positive: extra stabilize work ranks last
+                if self.person.stabilization_failure and info.t.role is Role.stabilize
+                else self.phase.rank(info.t.role, self.gentle)
+            ),
             -len(info.addresses & self.person.findings),
             info.evidence_rank,
             info.base_tenths,

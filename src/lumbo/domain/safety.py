@@ -47,6 +47,7 @@ class Person:
     prone_instability_positive: bool = False
     pregnancy_weeks: int | None = None
     acute: bool = False  # symptoms for less than 6 weeks (or duration not recorded)
+    stabilization_failure: bool = False  # Hicks 2005 failure rule positive: less stabilization
 
     @property
     def hypermobile(self) -> bool:
