@@ -136,3 +136,14 @@ def test_clinical_safety_doc_is_fresh() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_direction_note_tells_not_tested_from_none_found() -> None:
+    from lumbo.examples.presentations import Presentation
+
+    untested = Presentation("t", "t", {"measurements.directional_preference": None})
+    intake = parse_intake(untested.intake())
+    notes = build_plan(intake, assess(intake)).notes
+    assert any("was not tested" in n for n in notes)
+    assert not any(n.startswith("No direction of movement was found") for n in notes)
+    assert any(n.startswith("No direction of movement was found") for n in _plan("example").notes)

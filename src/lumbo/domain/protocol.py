@@ -374,6 +374,12 @@ def plan_shaping_notes(intake: Intake, assessment: Assessment, person: Person) -
             f"uses movement in that direction and never against it, and asks you to repeat it "
             "through the day, about every 2-3 waking hours."
         )
+    elif intake.measurements.directional_preference is None:
+        out.append(
+            "Whether repeated movement in one direction eases your symptoms was not tested, so "
+            "the plan uses no repeated end-range back bending in any direction; ask your clinician "
+            "to test it."
+        )
     elif c.tbc is None or not c.tbc.startswith("specific_exercise"):
         out.append(
             "No direction of movement was found to ease your symptoms, so the plan uses no "
