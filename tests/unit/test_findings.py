@@ -285,3 +285,26 @@ def test_every_evidence_string_names_a_source(example_intake: dict[str, Any]) ->
     for f in assess_doc(example_intake).findings:
         assert f.evidence
         assert any(any(s in e for s in sources) for e in f.evidence), f
+
+
+@pytest.mark.parametrize(
+    ("working", "fabq", "severity"),
+    [
+        # FABQ-PA (items 2-5) 20, FABQ-W 0: out of work, the PA subscale says high fear avoidance.
+        (False, [0, 5, 5, 5, 5] + [0] * 11, "severe"),
+        (None, [0, 5, 5, 5, 5] + [0] * 11, None),
+        (True, [0, 5, 5, 5, 5] + [0] * 11, None),
+        (False, [0, 3, 3, 3, 3] + [6] * 11, None),  # PA 12: not above 14; W is not used
+    ],
+)
+def test_fabq_pa_is_used_when_not_working(
+    example_intake: dict[str, Any], working: bool | None, fabq: list[int], severity: str | None
+) -> None:
+    changes: dict[str, Any] = {"questionnaires.fabq": fabq}
+    if working is not None:
+        changes["person.working"] = working
+    found = [
+        f for f in assess_doc(with_changes(example_intake, changes)).findings
+        if f.code == "ELEVATED_FEAR_AVOIDANCE"
+    ]  # fmt: skip
+    assert (found[0].severity.value if found else None) == severity

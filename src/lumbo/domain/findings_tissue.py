@@ -199,6 +199,23 @@ def hypermobility(intake: Intake, _: dict[str, Any]) -> list[Finding]:
 def psychosocial(intake: Intake, scores: dict[str, Any]) -> list[Finding]:
     out: list[Finding] = []
     fabq = scores.get("fabq")
+    if fabq is not None and intake.person.working is False:
+        # Not in work: the work subscale says little, so the physical activity subscale is used.
+        pa_t = threshold("fabq_pa_elevated")
+        pa = int(fabq["pa"])
+        if pa > pa_t["above"]:
+            out.append(
+                Finding(
+                    code="ELEVATED_FEAR_AVOIDANCE",
+                    severity=Severity.severe,
+                    region="whole_body",
+                    evidence=(
+                        f"FABQ physical activity subscale {pa}/24 is above {pa_t['above']} "
+                        f"(not in work, so the physical activity subscale is used; {pa_t.cite})",
+                    ),
+                )
+            )
+        fabq = None
     if fabq is not None:
         high, flynn = threshold("fabq_w_elevated"), threshold("fabq_w_flynn")
         w = int(fabq["w"])

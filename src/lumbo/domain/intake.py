@@ -115,6 +115,7 @@ class Person(_Model):
     weight_kg: Annotated[float, Field(ge=25, le=300)] | None = None
     occupation: Annotated[str, Field(max_length=120)] | None = None
     sitting_hours_per_day: Annotated[float, Field(ge=0, le=24)] | None = None
+    working: bool | None = None  # in paid work; false: FABQ-PA is used for fear avoidance
 
 
 class Preferences(_Model):
