@@ -18,7 +18,7 @@ from lumbo.store.db import Store, open_store
 from lumbo.store.jobs import JobDispatcher, NoDispatch
 from lumbo.web import errors, pages
 from lumbo.web.deps import AppContext
-from lumbo.web.input_guard import reject_nul
+from lumbo.web.input_guard import reject_unstorable
 from lumbo.web.routes import admin, auth, patients, plans, reassessments, records, videos
 from lumbo.web.settings import WebSettings
 
@@ -110,7 +110,7 @@ def create_app(
         summary="Lower-back assessment, safe 12-week protocols, guided sessions, outcomes.",
         version="0.1.0",
         lifespan=lifespan,
-        dependencies=[Depends(reject_nul)],
+        dependencies=[Depends(reject_unstorable)],
     )
     app.state.lumbo = AppContext(settings, opened, dispatcher or NoDispatch())
     errors.install(app)

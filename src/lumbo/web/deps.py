@@ -133,8 +133,10 @@ def access_of(request: Request) -> audit.Access:
 
 
 AccessDep = Annotated[audit.Access, Depends(access_of)]
-PersonId = Annotated[str, Path(min_length=1, max_length=64, description="the patient's store id")]
-JobId = Annotated[str, Path(min_length=1, max_length=64)]
+# Store ids are 36 characters (UUIDs); a longer one is a 422 naming the parameter, never a query
+# (PostgreSQL refuses to compare a VARCHAR(36) column with a longer value).
+PersonId = Annotated[str, Path(min_length=1, max_length=36, description="the patient's store id")]
+JobId = Annotated[str, Path(min_length=1, max_length=36)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ Forbidden              403
 NotFound               404
 Conflict               409
 ReferralRequired       409     ``{"msg", "urgency", "reasons"}``
-TooLarge               413
+TooLarge, TooManyFields 413
 RateLimited            429     with ``Retry-After``
 KnowledgeBaseError     500     a generic message; the cause goes to the log, never to the client
 any other exception    500     likewise
@@ -34,6 +34,7 @@ from lumbo.domain.errors import (
     ReferralRequired,
 )
 from lumbo.web.auth import Forbidden, NotAuthenticated, RateLimited
+from lumbo.web.input_guard import TooManyFields
 from lumbo.web.uploads import TooLarge
 
 log = logging.getLogger("lumbo.web")
@@ -75,7 +76,7 @@ async def _lumbo_error(request: Request, exc: Exception) -> JSONResponse:
         return _json(409, detail)
     if isinstance(exc, Conflict):
         return _json(409, str(exc))
-    if isinstance(exc, TooLarge):
+    if isinstance(exc, TooLarge | TooManyFields):
         return _json(413, str(exc))
     if isinstance(exc, RateLimited):
         return _json(429, str(exc), {"Retry-After": str(exc.retry_after_s)})

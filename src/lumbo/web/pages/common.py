@@ -29,6 +29,7 @@ from lumbo.domain.errors import (
 )
 from lumbo.web.auth import Forbidden, NotAuthenticated, RateLimited, csrf_for
 from lumbo.web.deps import AppContext, Principal
+from lumbo.web.input_guard import TooManyFields
 
 log = logging.getLogger("lumbo.web.pages")
 WEB_DIR = Path(__file__).resolve().parent.parent
@@ -96,6 +97,8 @@ def _explain(exc: Exception) -> tuple[int, str, list[str]]:
         )
     if isinstance(exc, Conflict):
         return 409, "This changed in the meantime", [str(exc), "Reload the page and try again."]
+    if isinstance(exc, TooManyFields):
+        return 413, "Too many form fields", [str(exc)]
     if isinstance(exc, RateLimited):
         return 429, "Too many attempts", [str(exc)]
     if isinstance(exc, KnowledgeBaseError):

@@ -112,7 +112,7 @@ def accept(
     principal: CurrentPrincipal,
     ctx: Ctx,
     access: AccessDep,
-    job_id: Annotated[str, Form(min_length=1, max_length=64)],
+    job_id: Annotated[str, Form(min_length=1, max_length=36)],
 ) -> Response:
     job = open_job(ctx.store, scope.user, job_id, access)
     problem = None
