@@ -98,7 +98,9 @@ async def reject_unstorable(request: Request) -> None:
         for k, v in params.items():
             fault = _text_fault(str(k)) or _text_fault(str(v))
             if fault is not None:
-                found.append({"type": "param_unstorable", "loc": (where, _safe_key(k)), "msg": fault})
+                found.append(
+                    {"type": "param_unstorable", "loc": (where, _safe_key(k)), "msg": fault}
+                )
     content_type = request.headers.get("content-type", "")
     if "json" in content_type:
         try:
@@ -107,9 +109,9 @@ async def reject_unstorable(request: Request) -> None:
             document = None  # FastAPI reports the malformed body itself
         found += list(faults(document, ("body",)))
     elif content_type.startswith(FORM_TYPES):
-        if content_type.startswith(FORM_TYPES[0]):
-            if _count_urlencoded(await request.body()) > MAX_FORM_FIELDS:
-                raise TooManyFields(f"a form may have at most {MAX_FORM_FIELDS} fields")
+        urlencoded = content_type.startswith(FORM_TYPES[0])
+        if urlencoded and _count_urlencoded(await request.body()) > MAX_FORM_FIELDS:
+            raise TooManyFields(f"a form may have at most {MAX_FORM_FIELDS} fields")
         try:
             form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=MAX_FORM_FIELDS)
         except Exception as exc:  # starlette's multipart limits: too many fields or parts
@@ -120,7 +122,9 @@ async def reject_unstorable(request: Request) -> None:
             text = value if isinstance(value, str) else (value.filename or "")
             fault = _text_fault(key) or _text_fault(text)
             if fault is not None:
-                found.append({"type": "field_unstorable", "loc": ("body", _safe_key(key)), "msg": fault})
+                found.append(
+                    {"type": "field_unstorable", "loc": ("body", _safe_key(key)), "msg": fault}
+                )
     if found:
         raise RequestValidationError([{**f, "input": None} for f in found])
 

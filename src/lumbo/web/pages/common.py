@@ -14,10 +14,11 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request, Response
-from fastapi.exceptions import HTTPException, RequestValidationError
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
 
 from lumbo.domain.errors import (
     Conflict,
@@ -139,8 +140,9 @@ class PageRoute(APIRoute):
                     for e in exc.errors()
                 ]
                 return error_page(request, 422, "Some values are not valid", lines)
-            except HTTPException as exc:
-                return error_page(request, exc.status_code, "Cannot show this page", [exc.detail])
+            except HTTPException as exc:  # starlette's too (a form with too many fields)
+                status = 413 if "Too many" in str(exc.detail) else exc.status_code
+                return error_page(request, status, "Cannot show this page", [str(exc.detail)])
             except LumboError as exc:
                 status, title, lines = _explain(exc)
                 if status >= 500:
