@@ -51,6 +51,7 @@ def serve_cmd(
             host=settings.host,
             port=settings.port,
             workers=workers,
+            proxy_headers=False,  # lumbo reads X-Forwarded-For itself, from trusted proxies only
         )
         return
     from lumbo.jobs.queue import dispatcher_for
@@ -73,7 +74,9 @@ def serve_cmd(
     console.print(f"lumbo serves on {url}; API docs at {url}/docs (data: {settings.data_dir})")
     worker = _start_worker() if with_worker else None
     try:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(
+            app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False
+        )
     finally:
         if worker is not None:
             worker.terminate()

@@ -27,6 +27,7 @@ from lumbo.web.auth import (
     session_hash,
     user_for_session,
 )
+from lumbo.web.client import client_address
 from lumbo.web.settings import WebSettings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -128,8 +129,7 @@ def route_template(request: Request) -> str:
 
 
 def access_of(request: Request) -> audit.Access:
-    client = request.client.host if request.client else None
-    return audit.Access(request.method, route_template(request), client)
+    return audit.Access(request.method, route_template(request), client_address(request))
 
 
 AccessDep = Annotated[audit.Access, Depends(access_of)]

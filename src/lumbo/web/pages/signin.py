@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lumbo.web import auth
+from lumbo.web.client import client_address
 from lumbo.web.deps import Ctx, CurrentPrincipal
 from lumbo.web.pages.common import PageRoute, render, safe_next
 
@@ -46,9 +47,16 @@ def login_submit(
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request)
     try:
-        signed = auth.login(ctx.store, ctx.settings, email, password, client)
+        signed = auth.login(
+            ctx.store,
+            ctx.settings,
+            email,
+            password,
+            client,
+            request.cookies.get(auth.DEVICE_COOKIE),
+        )
     except (auth.NotAuthenticated, auth.RateLimited) as exc:
         status = 429 if isinstance(exc, auth.RateLimited) else 401
         context = {"title": "Sign in", "next": safe_next(next), "email": email, "error": str(exc)}
