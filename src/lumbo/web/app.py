@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lumbo.store.db import Store, open_store
 from lumbo.store.jobs import JobDispatcher, NoDispatch
+from lumbo.store.private import make_private
 from lumbo.web import errors, pages
 from lumbo.web.deps import AppContext
 from lumbo.web.input_guard import reject_unstorable
@@ -94,6 +95,7 @@ def create_app(
     settings: WebSettings, *, dispatcher: JobDispatcher | None = None, store: Store | None = None
 ) -> FastAPI:
     """The app over ``settings``' store (opened and migrated here unless given)."""
+    make_private(settings.data_dir)
     opened = store if store is not None else open_store(settings.store)
     owned = store is None
 
