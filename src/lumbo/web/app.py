@@ -19,6 +19,7 @@ from lumbo.store.jobs import JobDispatcher, NoDispatch
 from lumbo.store.private import make_private
 from lumbo.web import errors, pages
 from lumbo.web.deps import AppContext
+from lumbo.web.headers import SecurityHeaders
 from lumbo.web.input_guard import reject_unstorable
 from lumbo.web.routes import admin, auth, patients, plans, reassessments, records, videos
 from lumbo.web.settings import WebSettings
@@ -113,6 +114,9 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
         dependencies=[Depends(reject_unstorable)],
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
+        openapi_url="/openapi.json" if settings.api_docs else None,
     )
     app.state.lumbo = AppContext(settings, opened, dispatcher or NoDispatch())
     errors.install(app)
@@ -126,6 +130,7 @@ def create_app(
         return {"status": "ok"}
 
     app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders, https=settings.cookie_secure)
     return app
 
 

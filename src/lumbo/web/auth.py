@@ -97,6 +97,22 @@ def csrf_for(secret_key: str, hashed_session: str) -> str:
     return mac.hexdigest()
 
 
+LOGIN_COOKIE = "lumbo_login"
+
+
+def login_csrf_for(secret_key: str, nonce: str) -> str:
+    """The sign-in form's CSRF token: bound to a random nonce in the ``lumbo_login`` cookie, so
+    another site cannot sign a browser in to the attacker's account (login CSRF)."""
+    mac = hmac.new(secret_key.encode(), b"login:" + nonce.encode(), hashlib.sha256)
+    return mac.hexdigest()
+
+
+def login_csrf_matches(secret_key: str, nonce: str | None, given: str | None) -> bool:
+    if not nonce or not given or len(nonce) > 200:
+        return False
+    return hmac.compare_digest(login_csrf_for(secret_key, nonce), given)
+
+
 def csrf_matches(secret_key: str, hashed_session: str, given: str | None) -> bool:
     return given is not None and hmac.compare_digest(csrf_for(secret_key, hashed_session), given)
 

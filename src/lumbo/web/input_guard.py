@@ -87,10 +87,6 @@ def parse_json(raw: bytes) -> Any:
     return json.loads(raw, parse_constant=lambda _token: NONFINITE)
 
 
-def _count_urlencoded(raw: bytes) -> int:
-    return raw.count(b"&") + 1 if raw else 0
-
-
 async def reject_unstorable(request: Request) -> None:
     """An app-wide dependency: refuse input no store can keep, anywhere in the request."""
     found: list[dict[str, Any]] = []
@@ -109,9 +105,6 @@ async def reject_unstorable(request: Request) -> None:
             document = None  # FastAPI reports the malformed body itself
         found += list(faults(document, ("body",)))
     elif content_type.startswith(FORM_TYPES):
-        urlencoded = content_type.startswith(FORM_TYPES[0])
-        if urlencoded and _count_urlencoded(await request.body()) > MAX_FORM_FIELDS:
-            raise TooManyFields(f"a form may have at most {MAX_FORM_FIELDS} fields")
         try:
             form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=MAX_FORM_FIELDS)
         except Exception as exc:  # starlette's multipart limits: too many fields or parts
