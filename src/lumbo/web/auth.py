@@ -36,8 +36,10 @@ from starlette.responses import Response
 from lumbo.domain.errors import InvalidInput, LumboError, Problem
 from lumbo.services._shared import need_person
 from lumbo.store.accounts import AccountRepository, Role, User
+from lumbo.store.audit import add_entry
 from lumbo.store.db import Store
 from lumbo.store.tables import utcnow
+from lumbo.web.audit import account_entry
 from lumbo.web.settings import PasswordHashing, WebSettings
 
 SESSION_COOKIE = "lumbo_session"
@@ -136,8 +138,10 @@ def create_user(
     password: str,
     role: Role,
     person_id: str | None = None,
+    created_by: User | None = None,
+    client: str | None = None,
 ) -> User:
-    """Store a new account. A patient account needs the person it belongs to."""
+    """Store a new account (audited). A patient account needs the person it belongs to."""
     email = email.strip().lower()
     problems = _check_credentials(email, password)
     if (role == "patient") != (person_id is not None):
@@ -151,6 +155,17 @@ def create_user(
         if person_id is not None:
             need_person(uow.journeys, person_id)
         AccountRepository(uow.session).add_user(user)
+        add_entry(
+            uow.session,
+            account_entry(
+                "account_created",
+                actor=created_by,
+                outcome="allowed",
+                client=client,
+                target=user.id,
+                person_id=person_id,
+            ),
+        )
         uow.commit()
     return user
 
@@ -244,6 +259,12 @@ def login(
         known = user is not None and known_device(settings.secret_key, user.id, device)
         wait = _wait_s(accounts, settings, limits, known, now)
     if wait > 0:
+        with store.uow() as uow:
+            add_entry(
+                uow.session,
+                account_entry("sign_in_delayed", actor=user, outcome="denied", client=client),
+            )
+            uow.commit()
         raise RateLimited(wait)
     ph = hasher(settings.hashing)
     ok = False
@@ -262,6 +283,9 @@ def login(
         accounts = AccountRepository(uow.session)
         if not ok or user is None:
             accounts.add_failure(*(limit.key for limit in limits))
+            add_entry(
+                uow.session, account_entry("sign_in", actor=user, outcome="denied", client=client)
+            )
             uow.commit()
             raise NotAuthenticated("wrong e-mail or password")
         if rehashed is not None:
@@ -272,6 +296,9 @@ def login(
         accounts.clear_failures(limits[0].key)
         accounts.delete_failures_before(now - timedelta(seconds=settings.login_window_s))
         accounts.delete_expired_sessions(now)
+        add_entry(
+            uow.session, account_entry("sign_in", actor=user, outcome="allowed", client=client)
+        )
         uow.commit()
     return SignedIn(
         user=user,
@@ -296,9 +323,12 @@ def user_for_session(store: Store, hashed: str) -> User | None:
         return AccountRepository(uow.session).session_user(hashed, utcnow())
 
 
-def logout(store: Store, hashed: str) -> None:
+def logout(store: Store, hashed: str, user: User | None = None, client: str | None = None) -> None:
     with store.uow() as uow:
         AccountRepository(uow.session).delete_session(hashed)
+        add_entry(
+            uow.session, account_entry("sign_out", actor=user, outcome="allowed", client=client)
+        )
         uow.commit()
 
 

@@ -33,7 +33,9 @@ from lumbo.domain.errors import (
     Problem,
     ReferralRequired,
 )
+from lumbo.web import audit
 from lumbo.web.auth import Forbidden, NotAuthenticated, RateLimited
+from lumbo.web.client import client_address
 from lumbo.web.input_guard import TooManyFields
 from lumbo.web.uploads import TooLarge
 
@@ -68,6 +70,7 @@ async def _lumbo_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, NotAuthenticated):
         return _json(401, str(exc) or "not signed in")
     if isinstance(exc, Forbidden):
+        audit_refusal(request, 403)
         return _json(403, str(exc) or "not allowed")
     if isinstance(exc, NotFound):
         return _json(404, str(exc))
@@ -79,8 +82,23 @@ async def _lumbo_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, TooLarge | TooManyFields):
         return _json(413, str(exc))
     if isinstance(exc, RateLimited):
+        audit_refusal(request, 429)
         return _json(429, str(exc), {"Retry-After": str(exc.retry_after_s)})
     return await _internal(request, exc)
+
+
+def audit_refusal(request: Request, status: int) -> None:
+    """Refused requests go to the audit log (never failing the answer itself)."""
+    try:
+        audit.refused(
+            request.app.state.lumbo.store,
+            request.method,
+            request.url.path,
+            client_address(request),
+            status,
+        )
+    except Exception:  # the refusal is still answered; the cause is logged
+        log.warning("could not audit a refused %s %s", request.method, request.url.path)
 
 
 async def _internal(request: Request, exc: Exception) -> JSONResponse:

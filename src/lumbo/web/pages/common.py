@@ -30,6 +30,7 @@ from lumbo.domain.errors import (
 )
 from lumbo.web.auth import Forbidden, NotAuthenticated, RateLimited, csrf_for
 from lumbo.web.deps import AppContext, Principal
+from lumbo.web.errors import audit_refusal
 from lumbo.web.input_guard import TooManyFields
 
 log = logging.getLogger("lumbo.web.pages")
@@ -145,6 +146,8 @@ class PageRoute(APIRoute):
                 return error_page(request, status, "Cannot show this page", [str(exc.detail)])
             except LumboError as exc:
                 status, title, lines = _explain(exc)
+                if status in (403, 429):
+                    audit_refusal(request, status)
                 if status >= 500:
                     log.error("page %s failed", request.url.path, exc_info=exc)
                 return error_page(request, status, title, lines)

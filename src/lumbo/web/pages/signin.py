@@ -103,8 +103,8 @@ def login_submit(
 
 
 @router.post("/logout")
-def logout_submit(principal: CurrentPrincipal, ctx: Ctx) -> RedirectResponse:
-    auth.logout(ctx.store, principal.session)
+def logout_submit(principal: CurrentPrincipal, request: Request, ctx: Ctx) -> RedirectResponse:
+    auth.logout(ctx.store, principal.session, principal.user, client_address(request))
     response = RedirectResponse("/login", status_code=303)
     auth.clear_session_cookies(response)
     return response

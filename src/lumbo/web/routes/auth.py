@@ -32,9 +32,9 @@ def login(body: LoginIn, request: Request, response: Response, ctx: Ctx) -> dict
 
 
 @router.post("/logout", status_code=204, responses={401: {}, 403: {}})
-def logout(principal: CurrentPrincipal, response: Response, ctx: Ctx) -> None:
+def logout(principal: CurrentPrincipal, request: Request, response: Response, ctx: Ctx) -> None:
     """Sign out: the session is deleted on the server and the cookies are cleared."""
-    auth.logout(ctx.store, principal.session)
+    auth.logout(ctx.store, principal.session, principal.user, client_address(request))
     auth.clear_session_cookies(response)
 
 
