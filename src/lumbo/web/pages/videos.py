@@ -129,7 +129,12 @@ def accept(
         return _videos_page(request, scope, principal, ctx, errors=[problem], status=409)
     movement = str(job.payload.get("movement", "unknown"))
     journey.record_video_measurement(
-        ctx.store.uow(), scope.person_id, movement, json.dumps(job.result)
+        ctx.store.uow(),
+        scope.person_id,
+        movement,
+        json.dumps(job.result),
+        author_id=scope.user.id,
+        source="video_job",
     )
     url = f"/patients/{scope.person_id}/videos?accepted={job.id}"
     return RedirectResponse(url, status_code=303)
