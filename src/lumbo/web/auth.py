@@ -119,14 +119,44 @@ def csrf_matches(secret_key: str, hashed_session: str, given: str | None) -> boo
     return given is not None and hmac.compare_digest(csrf_for(secret_key, hashed_session), given)
 
 
-def _check_credentials(email: str, password: str) -> list[Problem]:
+MIN_STRENGTH = 3  # zxcvbn's score 0-4; 3 = "safely unguessable" (about 10^8 guesses or more)
+CONTEXT_WORDS = ("lumbo", "back", "spine", "physio", "clinic", "clinician", "patient", "admin")
+
+
+def password_problem(password: str, email: str, role: str = "") -> str | None:
+    """Why ``password`` is refused, or None: length, then zxcvbn's estimate, which knows the
+    common and breached passwords shipped with it (dictionaries of frequent passwords, names and
+    words, keyboard patterns, dates) and this account's own e-mail, name parts and lumbo's words."""
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        return f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long"
+    from zxcvbn import zxcvbn
+
+    local = email.split("@", 1)[0]
+    parts = [w for w in re.split(r"[@._+-]+", email) if len(w) >= 3]
+    context = [email, local, re.sub(r"[._+-]", "", local), *parts, role, *CONTEXT_WORDS]
+    context = [w.lower() for w in context if w]
+    # What is left once this account's own words are taken out must be strong by itself.
+    rest = password.lower()
+    for word in sorted(context, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    if len(rest.strip()) < 4:
+        return "is too easy to guess (it is built from your e-mail or lumbo's own words)"
+    for candidate in {password[:100], rest[:100]}:
+        estimate = zxcvbn(candidate, user_inputs=context)
+        if int(estimate["score"]) < MIN_STRENGTH:
+            hint = estimate["feedback"].get("warning") or "it is built from your e-mail or lumbo"
+            hint = hint.rstrip(".").lower()
+            return f"is too easy to guess ({hint}); use a longer, uncommon phrase"
+    return None
+
+
+def _check_credentials(email: str, password: str, role: str = "") -> list[Problem]:
     problems = []
     if not EMAIL.match(email):
         problems.append(Problem("email", "must be an e-mail address", email))
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        problems.append(
-            Problem("password", f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long")
-        )
+    problem = password_problem(password, email, role)
+    if problem is not None:
+        problems.append(Problem("password", problem))
     return problems
 
 
@@ -143,7 +173,7 @@ def create_user(
 ) -> User:
     """Store a new account (audited). A patient account needs the person it belongs to."""
     email = email.strip().lower()
-    problems = _check_credentials(email, password)
+    problems = _check_credentials(email, password, role)
     if (role == "patient") != (person_id is not None):
         problems.append(Problem("person_id", "a patient account (and only one) names its person"))
     if problems:
