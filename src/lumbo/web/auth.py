@@ -33,7 +33,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from starlette.responses import Response
 
-from lumbo.domain.errors import InvalidInput, LumboError, Problem
+from lumbo.domain.errors import Conflict, InvalidInput, LumboError, Problem
 from lumbo.services._shared import need_person
 from lumbo.store.accounts import AccountRepository, Role, User
 from lumbo.store.audit import add_entry
@@ -49,6 +49,10 @@ CSRF_FIELD = "csrf_token"
 DEVICE_COOKIE = "lumbo_device"
 DEVICE_DAYS = 365
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,185}\.[^@\s.]{2,}$")
+ACCOUNT_REFUSED = (
+    "this login cannot be created: the e-mail address cannot be used here, or this patient "
+    "already has a login"
+)
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 
@@ -184,7 +188,10 @@ def create_user(
     with store.uow() as uow:
         if person_id is not None:
             need_person(uow.journeys, person_id)
-        AccountRepository(uow.session).add_user(user)
+        try:
+            AccountRepository(uow.session).add_user(user)
+        except Conflict:  # one answer for both causes: the e-mail's owner is not revealed
+            raise Conflict(ACCOUNT_REFUSED) from None
         add_entry(
             uow.session,
             account_entry(

@@ -3,11 +3,21 @@ common passwords and words, plus the account's own e-mail and lumbo's words."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
+from lumbo.cli.demo import example_intake_text
 from lumbo.domain.errors import InvalidInput
 from lumbo.web import auth
 from tests.integration.web.world import World
+
+
+def _intake() -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(example_intake_text())
+    doc["person"]["id"] = "probe-1"
+    return doc
 
 
 @pytest.mark.parametrize(
@@ -43,3 +53,18 @@ def test_weak_passwords_are_refused_with_the_field_named(world: World) -> None:
             password="m@x.test1234",
             role="clinician",
         )
+
+
+def test_clinicians_cannot_tell_whether_an_e_mail_has_an_account(world: World) -> None:
+    """A taken e-mail and a patient who already has a login get the same answer."""
+    enrolled = world.clinician_a.post("/api/patients", json=_intake()).json()["person_id"]
+    taken = world.clinician_a.post(
+        f"/api/patients/{enrolled}/account",
+        json={"email": "b@x.test", "password": "tangerine-kayak-violet"},
+    )
+    has_login = world.clinician_a.post(
+        f"/api/patients/{world.person_a}/account",
+        json={"email": "fresh@x.test", "password": "tangerine-kayak-violet"},
+    )
+    assert taken.status_code == has_login.status_code == 409
+    assert taken.json() == has_login.json() and "b@x.test" not in taken.text
