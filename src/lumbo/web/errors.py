@@ -37,7 +37,7 @@ from lumbo.web import audit
 from lumbo.web.auth import Forbidden, NotAuthenticated, RateLimited
 from lumbo.web.client import client_address
 from lumbo.web.input_guard import TooManyFields
-from lumbo.web.uploads import TooLarge
+from lumbo.web.uploads import TooLarge, TooManyUploads
 
 log = logging.getLogger("lumbo.web")
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -81,6 +81,9 @@ async def _lumbo_error(request: Request, exc: Exception) -> JSONResponse:
         return _json(409, str(exc))
     if isinstance(exc, TooLarge | TooManyFields):
         return _json(413, str(exc))
+    if isinstance(exc, TooManyUploads):
+        audit_refusal(request, 429)
+        return _json(429, str(exc), {"Retry-After": str(exc.retry_after_s)})
     if isinstance(exc, RateLimited):
         audit_refusal(request, 429)
         return _json(429, str(exc), {"Retry-After": str(exc.retry_after_s)})

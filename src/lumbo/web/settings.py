@@ -11,6 +11,10 @@
 ``LUMBO_TRUSTED_PROXIES``  comma-separated addresses/networks of reverse proxies whose
                            ``X-Forwarded-For`` is believed (default: none)
 ``LUMBO_MAX_UPLOAD_MB``    largest video upload (default 200)
+``LUMBO_MAX_VIDEO_SECONDS`` longest video accepted for analysis (default 120)
+``LUMBO_MAX_VIDEO_FRAMES``  most frames in one video (default 7200)
+``LUMBO_MAX_VIDEO_SIDE``    largest width or height in pixels (default 2160)
+``LUMBO_UPLOADS_PER_HOUR``  video uploads per account per hour (default 20)
 ``LUMBO_HASHING_SLOTS``    sign-ins hashing at once (default 2; each argon2 hash takes 64 MiB)
 ``LUMBO_API_DOCS``         ``1``/``0``: serve ``/docs`` and ``/openapi.json`` (default: on,
                            off when ``LUMBO_PRODUCTION=1``)
@@ -67,6 +71,10 @@ class WebSettings:
     login_window_s: int = 15 * 60
     hashing: PasswordHashing = field(default_factory=PasswordHashing)
     hashing_slots: int = 2
+    max_video_seconds: int = 120
+    max_video_frames: int = 7200
+    max_video_side: int = 2160
+    uploads_per_hour: int = 20
     api_docs: bool = True
 
     def __post_init__(self) -> None:
@@ -112,6 +120,10 @@ class WebSettings:
             port=_int(env, "LUMBO_PORT", 8000, 1, 65_535),
             trusted_proxies=proxies,
             hashing_slots=_int(env, "LUMBO_HASHING_SLOTS", 2, 1, 64),
+            max_video_seconds=_int(env, "LUMBO_MAX_VIDEO_SECONDS", 120, 1, 3600),
+            max_video_frames=_int(env, "LUMBO_MAX_VIDEO_FRAMES", 7200, 1, 1_000_000),
+            max_video_side=_int(env, "LUMBO_MAX_VIDEO_SIDE", 2160, 16, 16_384),
+            uploads_per_hour=_int(env, "LUMBO_UPLOADS_PER_HOUR", 20, 1, 10_000),
             api_docs=(not production) if docs is None else docs,
         )
 

@@ -17,7 +17,7 @@ from lumbo.web.audit import open_job
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, Patient
 from lumbo.web.pages.clinician import patient_nav
 from lumbo.web.pages.common import PageRoute, render
-from lumbo.web.uploads import save_video
+from lumbo.web.uploads import TooLarge, TooManyUploads, save_video
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MOVEMENTS = (
@@ -101,6 +101,10 @@ def upload(
     except InvalidInput as exc:
         lines = [f"{p.path}: {p.message}" for p in exc.problems]
         return _videos_page(request, scope, principal, ctx, errors=lines, status=422)
+    except (TooLarge, TooManyUploads) as exc:
+        status = 413 if isinstance(exc, TooLarge) else 429
+        message = str(exc).removeprefix("file: ")
+        return _videos_page(request, scope, principal, ctx, errors=[message], status=status)
     url = f"/patients/{scope.person_id}/videos?job={done.job.id}"
     return RedirectResponse(url, status_code=303)
 
