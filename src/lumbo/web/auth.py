@@ -251,10 +251,12 @@ def _limits(settings: WebSettings, email: str, client: str) -> tuple[Limit, ...]
 
 
 def backoff_s(settings: WebSettings, failures: int, threshold: int) -> float:
-    """The wait after the last failure once ``failures`` reached ``threshold``: 1 s, doubling."""
+    """The wait after the last failure once ``failures`` reached ``threshold``: the base delay,
+    doubling with each further failure, up to the cap."""
     if failures < threshold:
         return 0.0
-    return float(min(settings.login_backoff_max_s, 2 ** min(failures - threshold, 30)))
+    delay = settings.login_backoff_base_s * 2 ** min(failures - threshold, 30)
+    return float(min(settings.login_backoff_max_s, delay))
 
 
 def _wait_s(

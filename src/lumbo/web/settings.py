@@ -67,6 +67,7 @@ class WebSettings:
     login_failures_per_account: int = 20  # known devices of the account are exempt
     login_failures_per_address: int = 30  # across accounts: password spraying from one address
     login_failures_global: int = 300  # across addresses: distributed spraying
+    login_backoff_base_s: int = 30
     login_backoff_max_s: int = 300
     login_window_s: int = 15 * 60
     hashing: PasswordHashing = field(default_factory=PasswordHashing)
