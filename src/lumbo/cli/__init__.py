@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lumbo.cli.journey",
     "lumbo.cli.serve",
     "lumbo.cli.worker",
+    "lumbo.cli.audit",
 )
 
 

@@ -5,6 +5,7 @@ Thin: settings from the environment (``lumbo.web.settings``), the app from ``cre
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from dataclasses import replace
@@ -51,6 +52,7 @@ def serve_cmd(
             host=settings.host,
             port=settings.port,
             workers=workers,
+            proxy_headers=False,  # lumbo reads X-Forwarded-For itself, from trusted proxies only
         )
         return
     from lumbo.jobs.queue import dispatcher_for
@@ -60,24 +62,41 @@ def serve_cmd(
         from lumbo.web.demo import ensure_demo
 
         accounts = ensure_demo(app.state.lumbo.store, settings)
-        console.print("Demo accounts" + (" created" if accounts.created else "") + ":")
-        for email, password in (
-            (accounts.clinician_email, accounts.clinician_password),
-            (accounts.patient_email, accounts.patient_password),
-        ):
-            console.print(f"  {email}  password: {password or '(set on the first run)'}")
+        if accounts.created:  # passwords are shown once, never again in a later run's output
+            console.print("Demo accounts created:")
+            for email, password in (
+                (accounts.clinician_email, accounts.clinician_password),
+                (accounts.patient_email, accounts.patient_password),
+            ):
+                console.print(f"  {email}  password: {password}")
+        else:
+            console.print(
+                f"Demo accounts: {accounts.clinician_email}, {accounts.patient_email} (passwords "
+                f"shown on the first run; kept in {settings.data_dir / 'demo-accounts.json'}, "
+                "readable by you only)"
+            )
         console.print(
             f"Sign in at {url}/login in a browser, or POST {url}/api/auth/login with "
             '{"email": ..., "password": ...}.'
         )
     console.print(f"lumbo serves on {url}; API docs at {url}/docs (data: {settings.data_dir})")
     worker = _start_worker() if with_worker else None
+    if worker is not None:
+        # uvicorn shuts down on SIGTERM, then raises the signal again with the handler it found
+        # installed: this one, so the worker is stopped too instead of outliving the server.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(
+            app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False
+        )
     finally:
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _start_worker() -> subprocess.Popen[bytes]:

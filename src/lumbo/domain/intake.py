@@ -8,12 +8,12 @@ are rejected, so a misspelt field cannot silently become "not assessed".
 from __future__ import annotations
 
 import json
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from lumbo.domain.dates import RecordDate
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.validation import problems_from
 
@@ -122,7 +122,7 @@ class Preferences(_Model):
     minutes_per_session: Annotated[int, Field(ge=10, le=90)]
     sessions_per_week: Annotated[int, Field(ge=1, le=7)]
     equipment: tuple[Equipment, ...] = ()
-    start_date: date | None = None
+    start_date: RecordDate | None = None
 
     @field_validator("equipment")
     @classmethod

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lumbo.domain.dates import RecordDate
 from lumbo.domain.knowledge.model import FindingCode, Role
 
 Score10 = Annotated[int, Field(strict=True, ge=0, le=10)]
@@ -151,7 +152,7 @@ class SessionLog(_M):
     plan_version: int | None = None
     week: Annotated[int, Field(ge=1, le=12)]
     session_index: Annotated[int, Field(ge=1, le=7)]
-    performed_on: date
+    performed_on: RecordDate
     blocks: Annotated[tuple[BlockLog, ...], Field(min_length=1)]
     notes: Annotated[str, Field(max_length=2000)] | None = None
     warning_signs: tuple[WarningSign, ...] = ()
@@ -161,8 +162,10 @@ class CheckIn(_M):
     """The next-morning check-in after a session."""
 
     checkin_id: Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-    on: date
-    session_id: str | None = None
+    on: RecordDate
+    session_id: (
+        Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")] | None
+    ) = None
     pain: Score10
     stiffness: Score10
     warning_signs: tuple[WarningSign, ...] = ()

@@ -223,7 +223,12 @@ def _store(store: Store, work: Work, data: dict[str, Any]) -> None:
 
     uow = _FinishOnCommit(store.sessions, work.job.id, data)
     journey.record_video_measurement(
-        uow, work.job.person_id, work.video.movement, json.dumps(data, allow_nan=False)
+        uow,
+        work.job.person_id,
+        work.video.movement,
+        json.dumps(data, allow_nan=False),
+        author_id=work.job.created_by,
+        source="video_job",
     )
 
 

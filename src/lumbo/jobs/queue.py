@@ -18,6 +18,7 @@ from lumbo.jobs.measure import run_measure_job
 from lumbo.jobs.settings import ENV_QUEUE_URL, QueueSettings
 from lumbo.store.db import Store, open_store
 from lumbo.store.jobs import JobDispatcher
+from lumbo.store.private import make_private
 from lumbo.web.settings import WebSettings
 
 log = logging.getLogger("lumbo.jobs")
@@ -34,7 +35,7 @@ def make_huey(settings: QueueSettings) -> Any:
 
     if settings.queue_url is not None:
         return huey.RedisHuey(settings.queue_name, url=settings.queue_url, results=False)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private(settings.data_dir)
     return huey.SqliteHuey(
         settings.queue_name, filename=str(settings.sqlite_path), results=False, timeout=10
     )

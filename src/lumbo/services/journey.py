@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from lumbo.domain.assessment import assess
 from lumbo.domain.assessment_model import Assessment
@@ -231,19 +231,50 @@ def reassess(
     return Reassessed(person_id, week, followup_assessment, result, plan, created)
 
 
+MEASUREMENT_MAX_BYTES = 256 * 1024
+MEASUREMENT_MAX_DEPTH = 8
+MeasurementSource = Literal["patient_reported", "clinician", "video_job", "cli"]
+
+
+def _depth(value: object, limit: int) -> int:
+    """Nesting depth of a JSON value, counting no further than ``limit + 1``."""
+    if limit < 0 or not isinstance(value, dict | list):
+        return 0
+    items = value.values() if isinstance(value, dict) else value
+    return 1 + max((_depth(v, limit - 1) for v in items), default=0)
+
+
 def record_video_measurement(
-    uow: AbstractUnitOfWork, person_id: str, movement: str, result_json: str | bytes
+    uow: AbstractUnitOfWork,
+    person_id: str,
+    movement: str,
+    result_json: str | bytes,
+    *,
+    author_id: str | None = None,
+    source: MeasurementSource = "cli",
 ) -> VideoMeasurementRecord:
-    """Append one video measurement (``lumbo measure --record``); measurements are never changed."""
+    """Append one video measurement (``lumbo measure --record``, a finished video job, or the
+    API); measurements are never changed. Who recorded it and how are kept with it."""
+    if len(result_json) > MEASUREMENT_MAX_BYTES:
+        raise InvalidInput(
+            [Problem("result", f"must be at most {MEASUREMENT_MAX_BYTES} bytes of JSON", None)],
+            "measurement",
+        )
     result = load_json(result_json, "measurement")
     problems = []
     if not (1 <= len(movement) <= 64):
         problems.append(Problem("movement", "must be 1 to 64 characters", movement))
     if not isinstance(result, dict):
         problems.append(Problem("(document)", "must be a JSON object", type(result).__name__))
+    elif _depth(result, MEASUREMENT_MAX_DEPTH) > MEASUREMENT_MAX_DEPTH:
+        problems.append(
+            Problem("result", f"must be nested at most {MEASUREMENT_MAX_DEPTH} levels deep", None)
+        )
     if problems:
         raise InvalidInput(problems, "measurement")
-    record = VideoMeasurementRecord(person_id=person_id, movement=movement, result=result)
+    record = VideoMeasurementRecord(
+        person_id=person_id, movement=movement, result=result, author_id=author_id, source=source
+    )
     with uow:
         need_person(uow.journeys, person_id)
         uow.journeys.add_video_measurement(record)

@@ -123,10 +123,32 @@ def measurements(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, An
             "id": m.id,
             "movement": m.movement,
             "created_at": m.created_at.isoformat(),
-            "result": m.result,
+            "result": _readable(m.result),
+            "source": m.source,
+            "author_id": m.author_id,
         }
         for m in found
     ]
+
+
+LISTED_MAX_DEPTH = 16
+
+
+def _readable(result: dict[str, Any]) -> dict[str, Any]:
+    """A stored result, or a note in its place when an older row is nested too deeply to list
+    (one bad row must never break a patient's whole list)."""
+    if _too_deep(result, LISTED_MAX_DEPTH):
+        return {"unreadable": f"this result is nested more than {LISTED_MAX_DEPTH} levels deep"}
+    return result
+
+
+def _too_deep(value: object, budget: int) -> bool:
+    if not isinstance(value, dict | list):
+        return False
+    if budget <= 0:
+        return True
+    items = value.values() if isinstance(value, dict) else value
+    return any(_too_deep(v, budget - 1) for v in items)
 
 
 def videos(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:

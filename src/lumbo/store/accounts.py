@@ -7,7 +7,7 @@ so account writes share the unit of work's transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy import delete, func, select
@@ -135,10 +135,19 @@ class AccountRepository:
             self.session.add(LoginFailureRow(key=key, at=now))
         self.session.flush()
 
-    def failures_since(self, key: str, since: datetime) -> int:
+    def failures_since(self, key: str, since: datetime) -> tuple[int, datetime | None]:
+        """How many failures ``key`` has had since ``since``, and when the last one was."""
         r = LoginFailureRow
-        stmt = select(func.count()).select_from(r).where(r.key == key, r.at > since)
-        return int(self.session.scalar(stmt) or 0)
+        stmt = select(func.count(), func.max(r.at)).where(r.key == key, r.at > since)
+        count, last = self.session.execute(stmt).one()
+        if isinstance(last, str):  # SQLite hands back aggregates of a datetime as text
+            last = datetime.fromisoformat(last)
+        if last is not None and last.tzinfo is None:
+            last = last.replace(tzinfo=UTC)
+        return int(count or 0), last
+
+    def delete_failures_before(self, before: datetime) -> None:
+        self.session.execute(delete(LoginFailureRow).where(LoginFailureRow.at <= before))
 
     def clear_failures(self, key: str) -> None:
         self.session.execute(delete(LoginFailureRow).where(LoginFailureRow.key == key))

@@ -1,12 +1,21 @@
-"""The audit log: append-only entries of who read or wrote which patient's data, and when."""
+"""The audit log: append-only, hash-chained entries of who read or wrote which patient's data,
+who signed in or out (or failed to), account changes, admin reads and refused requests.
+
+Each entry gets the next sequence number and the hash of the entry before it; its own hash covers
+every field and that previous hash (:func:`entry_hash`). Appending takes a lock (PostgreSQL: a
+transaction-level advisory lock; SQLite: every transaction is ``BEGIN IMMEDIATE``), so concurrent
+workers never fork the chain. :func:`verify_chain` recomputes it.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from lumbo.store.tables import new_id, utcnow
@@ -14,6 +23,8 @@ from lumbo.store.web_tables import AuditRow
 
 Action = Literal["read", "write"]
 Outcome = Literal["allowed", "denied"]
+GENESIS = "0" * 64
+CHAIN_LOCK = 7_112_012  # PostgreSQL advisory lock id of the audit chain
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +38,7 @@ class AuditEntry:
     outcome: Outcome
     resource_id: str | None = None
     client: str | None = None
+    event: str | None = None
     id: str = field(default_factory=new_id)
     at: datetime = field(default_factory=utcnow)
 
@@ -43,25 +55,60 @@ class AuditEntry:
             "resource_id": self.resource_id,
             "outcome": self.outcome,
             "client": self.client,
+            "event": self.event,
         }
 
 
+def entry_hash(row: AuditRow) -> str:
+    """SHA-256 over the row's fields, its sequence number and the previous row's hash."""
+    at = row.at.astimezone(UTC) if row.at.tzinfo else row.at.replace(tzinfo=UTC)
+    fields = [
+        row.id,
+        at.isoformat(timespec="microseconds"),
+        row.actor_id,
+        row.actor_role,
+        row.action,
+        row.method,
+        row.route,
+        row.person_id,
+        row.resource_id,
+        row.outcome,
+        row.client,
+        row.event,
+        row.seq,
+        row.prev_hash,
+    ]
+    canonical = json.dumps(fields, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _last(session: Session) -> AuditRow | None:
+    stmt = select(AuditRow).where(AuditRow.seq.is_not(None)).order_by(AuditRow.seq.desc())
+    return session.scalars(stmt.limit(1)).first()
+
+
 def add_entry(session: Session, entry: AuditEntry) -> None:
-    session.add(
-        AuditRow(
-            id=entry.id,
-            at=entry.at,
-            actor_id=entry.actor_id,
-            actor_role=entry.actor_role,
-            action=entry.action,
-            method=entry.method[:8],
-            route=entry.route[:200],
-            person_id=entry.person_id,
-            resource_id=None if entry.resource_id is None else entry.resource_id[:64],
-            outcome=entry.outcome,
-            client=None if entry.client is None else entry.client[:64],
-        )
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK})
+    last = _last(session)
+    row = AuditRow(
+        id=entry.id,
+        at=entry.at,
+        actor_id=entry.actor_id,
+        actor_role=entry.actor_role,
+        action=entry.action,
+        method=entry.method[:8],
+        route=entry.route[:200],
+        person_id=None if entry.person_id is None else entry.person_id[:36],
+        resource_id=None if entry.resource_id is None else entry.resource_id[:64],
+        outcome=entry.outcome,
+        client=None if entry.client is None else entry.client[:64],
+        event=None if entry.event is None else entry.event[:32],
+        seq=1 if last is None or last.seq is None else last.seq + 1,
+        prev_hash=GENESIS if last is None or last.hash is None else last.hash,
     )
+    row.hash = entry_hash(row)
+    session.add(row)
     session.flush()
 
 
@@ -83,6 +130,46 @@ def entries(session: Session, person_id: str | None = None, limit: int = 200) ->
             resource_id=r.resource_id,
             outcome="denied" if r.outcome == "denied" else "allowed",
             client=r.client,
+            event=r.event,
         )
         for r in session.scalars(stmt)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    chained: int  # rows checked
+    unchained: int  # rows from before the chain existed
+    broken_at: int | None  # the first sequence number whose row does not fit
+    reason: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
+    """Recompute every chained row's hash and link, in sequence order."""
+    unchained = len(session.scalars(select(AuditRow.id).where(AuditRow.seq.is_(None))).all())
+    expected_seq, prev, checked = 1, GENESIS, 0
+    after = 0
+    while True:
+        stmt = (
+            select(AuditRow)
+            .where(AuditRow.seq.is_not(None), AuditRow.seq > after)
+            .order_by(AuditRow.seq)
+            .limit(batch)
+        )
+        rows = session.scalars(stmt).all()
+        if not rows:
+            return ChainReport(checked, unchained, None, None)
+        for row in rows:
+            seq = int(row.seq or 0)
+            if seq != expected_seq:
+                return ChainReport(checked, unchained, expected_seq, "a row is missing")
+            if row.prev_hash != prev:
+                return ChainReport(checked, unchained, seq, "the link to the previous row differs")
+            if row.hash != entry_hash(row):
+                return ChainReport(checked, unchained, seq, "the row was changed after writing")
+            prev, expected_seq, checked, after = row.hash, seq + 1, checked + 1, seq
+        session.expunge_all()

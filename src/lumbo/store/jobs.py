@@ -216,6 +216,13 @@ class JobRepository:
         self.session.expire_all()
 
     # videos
+    def upload_times(self, uploaded_by: str, since: datetime) -> list[datetime]:
+        """When ``uploaded_by`` uploaded videos since ``since``."""
+        stmt = select(VideoRow.created_at).where(
+            VideoRow.uploaded_by == uploaded_by, VideoRow.created_at > since
+        )
+        return list(self.session.scalars(stmt))
+
     def add_video(self, video: Video) -> None:
         self.session.add(
             VideoRow(

@@ -106,3 +106,5 @@ class VideoMeasurementRecord(_UTC):
     result: dict[str, Any]
     id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
+    author_id: str | None = None  # the account that recorded it (None: the CLI or older rows)
+    source: str | None = None  # patient_reported | clinician | video_job | cli

@@ -275,6 +275,8 @@ class SqlAlchemyRepository(JourneyRepository):
             movement=measurement.movement,
             result=measurement.result,
             created_at=measurement.created_at,
+            author_id=measurement.author_id,
+            source=measurement.source,
         )
         self._insert(row, f"video measurement {measurement.id}")
 
@@ -360,4 +362,6 @@ def _video(r: t.VideoMeasurementRow) -> VideoMeasurementRecord:
         movement=r.movement,
         result=r.result,
         created_at=r.created_at,
+        author_id=r.author_id,
+        source=r.source,
     )

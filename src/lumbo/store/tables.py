@@ -201,6 +201,10 @@ class VideoMeasurementRow(Base):
     movement: Mapped[str] = mapped_column(String(64), nullable=False)
     result: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
     created_at: Mapped[datetime] = _created()
+    author_id: Mapped[str | None] = mapped_column(String(36))  # the account that recorded it
+    source: Mapped[str | None] = mapped_column(
+        String(24)
+    )  # patient_reported | clinician | video_job
 
 
 # The web service's tables share this metadata (migration 0002); imported last, as it imports Base.

@@ -67,10 +67,15 @@ class LoginFailureRow(Base):
 
 
 class AuditRow(Base):
-    """Append-only: who touched which patient's data, how, and when."""
+    """Append-only: who touched which patient's data, how, and when. Hash-chained: ``hash`` is
+    the SHA-256 of the row's fields and ``prev_hash`` (the hash of row ``seq - 1``), so an edited,
+    removed or inserted row breaks the chain (``lumbo audit verify``)."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_person_at", "person_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_log_person_at", "person_id", "at"),
+        UniqueConstraint("seq"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
@@ -83,6 +88,10 @@ class AuditRow(Base):
     resource_id: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(16), nullable=False)  # allowed | denied
     client: Mapped[str | None] = mapped_column(String(64))
+    event: Mapped[str | None] = mapped_column(String(32))  # sign_in, account_created, ...
+    seq: Mapped[int | None] = mapped_column(BigInteger)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class PlanApprovalRow(Base):

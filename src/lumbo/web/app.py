@@ -16,9 +16,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lumbo.store.db import Store, open_store
 from lumbo.store.jobs import JobDispatcher, NoDispatch
+from lumbo.store.private import make_private
 from lumbo.web import errors, pages
 from lumbo.web.deps import AppContext
-from lumbo.web.input_guard import reject_nul
+from lumbo.web.headers import SecurityHeaders
+from lumbo.web.input_guard import reject_unstorable
 from lumbo.web.routes import admin, auth, patients, plans, reassessments, records, videos
 from lumbo.web.settings import WebSettings
 
@@ -94,6 +96,7 @@ def create_app(
     settings: WebSettings, *, dispatcher: JobDispatcher | None = None, store: Store | None = None
 ) -> FastAPI:
     """The app over ``settings``' store (opened and migrated here unless given)."""
+    make_private(settings.data_dir)
     opened = store if store is not None else open_store(settings.store)
     owned = store is None
 
@@ -110,7 +113,10 @@ def create_app(
         summary="Lower-back assessment, safe 12-week protocols, guided sessions, outcomes.",
         version="0.1.0",
         lifespan=lifespan,
-        dependencies=[Depends(reject_nul)],
+        dependencies=[Depends(reject_unstorable)],
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
+        openapi_url="/openapi.json" if settings.api_docs else None,
     )
     app.state.lumbo = AppContext(settings, opened, dispatcher or NoDispatch())
     errors.install(app)
@@ -124,6 +130,7 @@ def create_app(
         return {"status": "ok"}
 
     app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders, https=settings.cookie_secure)
     return app
 
 

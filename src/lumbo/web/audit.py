@@ -9,6 +9,7 @@ ownership check; an id the caller may not see answers exactly like an id that do
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from lumbo.domain.errors import NotFound
 from lumbo.store.accounts import User
@@ -40,9 +41,15 @@ def can_see(user: User, person: PersonRecord) -> bool:
 
 
 def _entry(
-    user: User, access: Access, person_id: str | None, allowed: bool, resource: str | None
+    user: User,
+    access: Access,
+    person_id: str | None,
+    allowed: bool,
+    resource: str | None,
+    event: str | None = None,
 ) -> AuditEntry:
     return AuditEntry(
+        event=event,
         actor_id=user.id,
         actor_role=user.role,
         action="read" if access.action == "read" else "write",
@@ -83,10 +90,54 @@ def open_job(store: Store, user: User, job_id: str, access: Access) -> Job:
     return job
 
 
-def record(store: Store, user: User, access: Access, person_id: str | None) -> None:
-    """Audit an access that is not scoped by a path id (listing, enrolling)."""
+def record(
+    store: Store, user: User, access: Access, person_id: str | None, event: str | None = None
+) -> None:
+    """Audit an access that is not scoped by a path id (listing, enrolling, admin reads)."""
     with store.uow() as uow:
-        add_entry(uow.session, _entry(user, access, person_id, True, None))
+        add_entry(uow.session, _entry(user, access, person_id, True, None, event))
+        uow.commit()
+
+
+def account_entry(
+    event: str,
+    *,
+    actor: User | None,
+    outcome: Literal["allowed", "denied"],
+    client: str | None,
+    target: str | None = None,
+    person_id: str | None = None,
+) -> AuditEntry:
+    """An account event: sign_in, sign_in_delayed, sign_out, account_created, role_changed."""
+    return AuditEntry(
+        actor_id=None if actor is None else actor.id,
+        actor_role=None if actor is None else actor.role,
+        action="write" if event in ("account_created", "role_changed") else "read",
+        method="-",
+        route=f"account:{event}",
+        person_id=person_id,
+        resource_id=target,
+        outcome=outcome,
+        client=client,
+        event=event,
+    )
+
+
+def refused(store: Store, method: str, path: str, client: str | None, status: int) -> None:
+    """Audit a refused request (403, 429): who is unknown here, where it came from is not."""
+    entry = AuditEntry(
+        actor_id=None,
+        actor_role=None,
+        action="read" if method in ("GET", "HEAD", "OPTIONS") else "write",
+        method=method,
+        route=path,
+        person_id=None,
+        outcome="denied",
+        client=client,
+        event=f"refused_{status}",
+    )
+    with store.uow() as uow:
+        add_entry(uow.session, entry)
         uow.commit()
 
 

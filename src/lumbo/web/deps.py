@@ -27,6 +27,7 @@ from lumbo.web.auth import (
     session_hash,
     user_for_session,
 )
+from lumbo.web.client import client_address
 from lumbo.web.settings import WebSettings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -128,13 +129,14 @@ def route_template(request: Request) -> str:
 
 
 def access_of(request: Request) -> audit.Access:
-    client = request.client.host if request.client else None
-    return audit.Access(request.method, route_template(request), client)
+    return audit.Access(request.method, route_template(request), client_address(request))
 
 
 AccessDep = Annotated[audit.Access, Depends(access_of)]
-PersonId = Annotated[str, Path(min_length=1, max_length=64, description="the patient's store id")]
-JobId = Annotated[str, Path(min_length=1, max_length=64)]
+# Store ids are 36 characters (UUIDs); a longer one is a 422 naming the parameter, never a query
+# (PostgreSQL refuses to compare a VARCHAR(36) column with a longer value).
+PersonId = Annotated[str, Path(min_length=1, max_length=36, description="the patient's store id")]
+JobId = Annotated[str, Path(min_length=1, max_length=36)]
 
 
 @dataclass(frozen=True, slots=True)

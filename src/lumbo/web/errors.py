@@ -8,7 +8,7 @@ Forbidden              403
 NotFound               404
 Conflict               409
 ReferralRequired       409     ``{"msg", "urgency", "reasons"}``
-TooLarge               413
+TooLarge, TooManyFields 413
 RateLimited            429     with ``Retry-After``
 KnowledgeBaseError     500     a generic message; the cause goes to the log, never to the client
 any other exception    500     likewise
@@ -33,8 +33,11 @@ from lumbo.domain.errors import (
     Problem,
     ReferralRequired,
 )
+from lumbo.web import audit
 from lumbo.web.auth import Forbidden, NotAuthenticated, RateLimited
-from lumbo.web.uploads import TooLarge
+from lumbo.web.client import client_address
+from lumbo.web.input_guard import TooManyFields
+from lumbo.web.uploads import TooLarge, TooManyUploads
 
 log = logging.getLogger("lumbo.web")
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -67,6 +70,7 @@ async def _lumbo_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, NotAuthenticated):
         return _json(401, str(exc) or "not signed in")
     if isinstance(exc, Forbidden):
+        audit_refusal(request, 403)
         return _json(403, str(exc) or "not allowed")
     if isinstance(exc, NotFound):
         return _json(404, str(exc))
@@ -75,11 +79,29 @@ async def _lumbo_error(request: Request, exc: Exception) -> JSONResponse:
         return _json(409, detail)
     if isinstance(exc, Conflict):
         return _json(409, str(exc))
-    if isinstance(exc, TooLarge):
+    if isinstance(exc, TooLarge | TooManyFields):
         return _json(413, str(exc))
+    if isinstance(exc, TooManyUploads):
+        audit_refusal(request, 429)
+        return _json(429, str(exc), {"Retry-After": str(exc.retry_after_s)})
     if isinstance(exc, RateLimited):
+        audit_refusal(request, 429)
         return _json(429, str(exc), {"Retry-After": str(exc.retry_after_s)})
     return await _internal(request, exc)
+
+
+def audit_refusal(request: Request, status: int) -> None:
+    """Refused requests go to the audit log (never failing the answer itself)."""
+    try:
+        audit.refused(
+            request.app.state.lumbo.store,
+            request.method,
+            request.url.path,
+            client_address(request),
+            status,
+        )
+    except Exception:  # the refusal is still answered; the cause is logged
+        log.warning("could not audit a refused %s %s", request.method, request.url.path)
 
 
 async def _internal(request: Request, exc: Exception) -> JSONResponse:

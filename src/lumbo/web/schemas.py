@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Email = Annotated[str, Field(min_length=3, max_length=254)]
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
@@ -44,9 +44,53 @@ class ApproveIn(_In):
     note: Annotated[str, Field(max_length=2000)] | None = None
 
 
-class MeasurementIn(_In):
+MEASURED_MOVEMENTS = ("trunk_flexion", "trunk_extension", "lateral_flexion", "rotation")
+Degrees = Annotated[float, Field(ge=-360, le=360, allow_inf_nan=False)]
+
+
+class MeasuredResult(BaseModel):
+    """The shape of `lumbo measure --json`: the parts lumbo reads are checked, the rest is kept."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
     movement: Annotated[str, Field(min_length=1, max_length=64)]
-    result: dict[str, Any] = Field(description="the JSON of `lumbo measure --json`")
+    view: Literal["side", "front"]
+    summary: dict[
+        Annotated[str, Field(max_length=64)],
+        Degrees | str | bool | list[Any] | dict[str, Any] | None,
+    ]
+    measurements: dict[Annotated[str, Field(max_length=64)], Any] = Field(default_factory=dict)
+    warnings: list[Annotated[str, Field(max_length=2000)]] = Field(
+        default_factory=list, max_length=200
+    )
+
+
+def movement_key(name: str) -> str:
+    return name.strip().lower().replace("-", "_")
+
+
+class MeasurementIn(_In):
+    movement: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=64,
+            description="trunk_flexion, trunk_extension, lateral_flexion or rotation",
+        ),
+    ]
+    result: MeasuredResult = Field(description="the JSON of `lumbo measure --json`")
+
+    @field_validator("movement")
+    @classmethod
+    def _known_movement(cls, value: str) -> str:
+        if movement_key(value) not in MEASURED_MOVEMENTS:
+            raise ValueError(f"must be one of {', '.join(MEASURED_MOVEMENTS)}")
+        return movement_key(value)
+
+    @model_validator(mode="after")
+    def _same_movement(self) -> MeasurementIn:
+        if movement_key(self.result.movement) != self.movement:
+            raise ValueError("result.movement must be the measured movement")
+        return self
 
 
 INTAKE_DOC = (

@@ -6,8 +6,19 @@
 ``LUMBO_DATABASE_URL``     database (default: ``sqlite:///<data dir>/lumbo.db``)
 ``LUMBO_SECRET_KEY``       secret for CSRF tokens; when unset, a random key is generated on first
                            run and kept in ``<data dir>/secret_key`` (mode 0600)
-``LUMBO_COOKIE_SECURE``    ``1``: cookies carry ``Secure`` (serve over HTTPS)
+``LUMBO_COOKIE_SECURE``    ``1``: served over HTTPS (behind a TLS proxy): cookies carry ``Secure``
+                           and answers carry ``Strict-Transport-Security``
+``LUMBO_TRUSTED_PROXIES``  comma-separated addresses/networks of reverse proxies whose
+                           ``X-Forwarded-For`` is believed (default: none)
 ``LUMBO_MAX_UPLOAD_MB``    largest video upload (default 200)
+``LUMBO_MAX_VIDEO_SECONDS`` longest video accepted for analysis (default 120)
+``LUMBO_MAX_VIDEO_FRAMES``  most frames in one video (default 7200)
+``LUMBO_MAX_VIDEO_SIDE``    largest width or height in pixels (default 2160)
+``LUMBO_UPLOADS_PER_HOUR``  video uploads per account per hour (default 20)
+``LUMBO_HASHING_SLOTS``    sign-ins hashing at once (default 2; each argon2 hash takes 64 MiB)
+``LUMBO_API_DOCS``         ``1``/``0``: serve ``/docs`` and ``/openapi.json`` (default: on,
+                           off when ``LUMBO_PRODUCTION=1``)
+``LUMBO_PRODUCTION``       ``1``: production defaults (no API docs)
 ``LUMBO_HOST`` / ``_PORT`` where ``lumbo serve`` listens (default 127.0.0.1:8000)
 =========================  ========================================================================
 """
@@ -24,6 +35,7 @@ from platformdirs import user_data_dir
 
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.store.settings import ENV_DATABASE_URL, StoreSettings
+from lumbo.web.client import Network, parse_networks
 
 VIDEO_TYPES: tuple[str, ...] = ("video/mp4", "video/quicktime", "video/webm", "video/x-m4v")
 
@@ -48,10 +60,23 @@ class WebSettings:
     video_types: tuple[str, ...] = VIDEO_TYPES
     host: str = "127.0.0.1"
     port: int = 8000
+    trusted_proxies: tuple[Network, ...] = ()
+    # Sign-in limits (see lumbo.web.auth): failures within the window past a threshold impose a
+    # delay that doubles with each further failure, up to login_backoff_max_s; never a lock.
     login_failures_per_account_ip: int = 5
-    login_failures_per_account: int = 20
+    login_failures_per_account: int = 20  # known devices of the account are exempt
+    login_failures_per_address: int = 30  # across accounts: password spraying from one address
+    login_failures_global: int = 300  # across addresses: distributed spraying
+    login_backoff_base_s: int = 30
+    login_backoff_max_s: int = 300
     login_window_s: int = 15 * 60
     hashing: PasswordHashing = field(default_factory=PasswordHashing)
+    hashing_slots: int = 2
+    max_video_seconds: int = 120
+    max_video_frames: int = 7200
+    max_video_side: int = 2160
+    uploads_per_hour: int = 20
+    api_docs: bool = True
 
     def __post_init__(self) -> None:
         if len(self.secret_key) < 32:
@@ -77,6 +102,15 @@ class WebSettings:
         database_url = env.get(ENV_DATABASE_URL, "").strip() or f"sqlite:///{data_dir / 'lumbo.db'}"
         StoreSettings(database_url).url  # noqa: B018 - a bad URL fails here, naming the variable
         secret = env.get("LUMBO_SECRET_KEY", "").strip() or persisted_secret(data_dir)
+        try:
+            proxies = parse_networks(env.get("LUMBO_TRUSTED_PROXIES", ""))
+        except ValueError as exc:
+            raise InvalidInput(
+                [Problem("LUMBO_TRUSTED_PROXIES", "must list IP addresses or networks", str(exc))],
+                "settings",
+            ) from None
+        production = _flag(env, "LUMBO_PRODUCTION")
+        docs = _flag(env, "LUMBO_API_DOCS") if env.get("LUMBO_API_DOCS", "").strip() else None
         return cls(
             data_dir=data_dir,
             secret_key=secret,
@@ -85,6 +119,13 @@ class WebSettings:
             max_upload_bytes=_int(env, "LUMBO_MAX_UPLOAD_MB", 200, 1, 10_000) * 1024 * 1024,
             host=env.get("LUMBO_HOST", "").strip() or "127.0.0.1",
             port=_int(env, "LUMBO_PORT", 8000, 1, 65_535),
+            trusted_proxies=proxies,
+            hashing_slots=_int(env, "LUMBO_HASHING_SLOTS", 2, 1, 64),
+            max_video_seconds=_int(env, "LUMBO_MAX_VIDEO_SECONDS", 120, 1, 3600),
+            max_video_frames=_int(env, "LUMBO_MAX_VIDEO_FRAMES", 7200, 1, 1_000_000),
+            max_video_side=_int(env, "LUMBO_MAX_VIDEO_SIDE", 2160, 16, 16_384),
+            uploads_per_hour=_int(env, "LUMBO_UPLOADS_PER_HOUR", 20, 1, 10_000),
+            api_docs=(not production) if docs is None else docs,
         )
 
 

@@ -13,6 +13,7 @@ import hashlib
 import os
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,6 +21,7 @@ from lumbo.domain.errors import InvalidInput, LumboError, Problem
 from lumbo.services._shared import need_person
 from lumbo.store.db import Store
 from lumbo.store.jobs import VIDEO_ANALYSIS, Job, JobDispatcher, JobRepository, Video
+from lumbo.store.tables import utcnow
 from lumbo.web.settings import WebSettings
 
 CHUNK = 1024 * 1024
@@ -33,6 +35,65 @@ EXTENSIONS = {
 
 class TooLarge(LumboError):
     """A request body above the configured limit (HTTP 413)."""
+
+
+class TooManyUploads(LumboError):
+    """More uploads within the hour than the account may make (HTTP 429)."""
+
+    def __init__(self, retry_after_s: int, limit: int) -> None:
+        self.retry_after_s = max(1, retry_after_s)
+        super().__init__(
+            f"at most {limit} videos per hour; try again in {self.retry_after_s // 60 + 1} minutes"
+        )
+
+
+def check_upload_rate(store: Store, settings: WebSettings, uploaded_by: str | None) -> None:
+    """At most ``uploads_per_hour`` videos per account in any hour (counted in the database, so
+    every worker sees them)."""
+    if uploaded_by is None:
+        return
+    now = utcnow()
+    with store.uow() as uow:
+        times = JobRepository(uow.session).upload_times(uploaded_by, now - timedelta(hours=1))
+    if len(times) >= settings.uploads_per_hour:
+        oldest = sorted(times)[len(times) - settings.uploads_per_hour]
+        raise TooManyUploads(
+            int((oldest + timedelta(hours=1) - now).total_seconds()), settings.uploads_per_hour
+        )
+
+
+def check_media(settings: WebSettings, path: Path) -> None:
+    """Duration, frame count and resolution from the video's header, against the settings. A
+    header that cannot be read is left to the analysis job (which reports it)."""
+    try:
+        from lumbo.vision.decode import probe
+    except ImportError:  # the web service without the video extra: the worker checks
+        return
+    try:
+        info = probe(path)
+    except LumboError:
+        return
+    if info.duration_s > settings.max_video_seconds:
+        raise TooLarge(
+            f"file: the video lasts {info.duration_s:.0f} s; at most "
+            f"{settings.max_video_seconds} s can be analysed (film one movement, a few repetitions)"
+        )
+    if info.frame_count > settings.max_video_frames:
+        raise TooLarge(
+            f"file: the video has {info.frame_count} frames; at most "
+            f"{settings.max_video_frames} can be analysed (film at a lower frame rate)"
+        )
+    if max(info.width, info.height) > settings.max_video_side:
+        raise InvalidInput(
+            [
+                Problem(
+                    "file",
+                    f"the video is {info.width}x{info.height} pixels; at most "
+                    f"{settings.max_video_side} pixels on the longer side (film at 1080p or less)",
+                )
+            ],
+            "upload",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +142,7 @@ def save_video(
     problems = check_meta(settings, content_type, movement)
     if problems or content_type is None:
         raise InvalidInput(problems, "upload")
+    check_upload_rate(store, settings, uploaded_by)
     video_id = str(uuid.uuid4())
     relative = Path("uploads") / person_id / f"{video_id}{EXTENSIONS.get(content_type, '.bin')}"
     final = settings.data_dir / relative
@@ -105,6 +167,7 @@ def save_video(
                 "upload",
             )
         os.replace(partial, final)
+        check_media(settings, final)
         job = Job(
             kind=VIDEO_ANALYSIS,
             person_id=person_id,

@@ -34,6 +34,7 @@ NPM_DIR = ROOT / ".cache" / "npm"
 AXE = NPM_DIR / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "artifacts" / "screenshots"
 AXE_REPORTS = ROOT / "artifacts" / "axe"
+AXE_URL = "/__test__/axe.min.js"  # answered by the browser context's route, never by lumbo
 LAUNCH_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -157,6 +158,7 @@ class Browsing:
     visited: list[str] = field(default_factory=list)
     checked: set[str] = field(default_factory=set)
     findings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    csp_violations: list[str] = field(default_factory=list)
 
     def goto(self, path: str) -> Any:
         return self.page.goto(self.base + path)
@@ -172,7 +174,8 @@ class Browsing:
         self.page.screenshot(path=str(shot), full_page=True)
         self.shots.append(shot)
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
-            self.page.add_script_tag(path=str(self.axe))
+            # From a same-origin URL the test itself serves: the pages' CSP allows no inline script.
+            self.page.add_script_tag(url=self.base + AXE_URL)
         violations: list[dict[str, Any]] = self.page.evaluate(
             """async () => {
                 const r = await axe.run(document, {resultTypes: ['violations']});
@@ -223,6 +226,10 @@ def browsing(
                 "has_touch": True,
             }
         context = browser.new_context(base_url=server.url, **options)
+        context.route(
+            "**" + AXE_URL,
+            lambda route: route.fulfill(path=str(axe_script), content_type="text/javascript"),
+        )
         page = context.new_page()
         page.set_default_timeout(15_000)
         b = Browsing(f"{request.node.name}-{name}", context, page, server.url, axe_script)
@@ -230,6 +237,12 @@ def browsing(
             "framenavigated",
             lambda frame: (
                 b.visited.append(urlparse(frame.url).path) if frame == page.main_frame else None
+            ),
+        )
+        page.on(
+            "console",
+            lambda msg: (
+                b.csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None
             ),
         )
         opened.append(b)
@@ -241,3 +254,4 @@ def browsing(
     for b in opened:
         unchecked = sorted(set(b.visited) - b.checked)
         assert not unchecked, f"pages shown but never checked (screenshot + axe): {unchecked}"
+        assert not b.csp_violations, f"the pages broke their CSP: {b.csp_violations}"

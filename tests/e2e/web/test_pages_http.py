@@ -42,9 +42,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, DemoAc
     app.state.lumbo.store.close()
 
 
+def login_token(client: TestClient) -> str:
+    """The sign-in form's CSRF token (its nonce cookie stays in the client)."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert match is not None
+    return match.group(1)
+
+
 def signed_in(app: Any, email: str, password: str | None) -> tuple[TestClient, str]:
     client = TestClient(app, raise_server_exceptions=False)
-    r = client.post("/login", data={"email": email, "password": password or "", "next": "/"})
+    form = {"email": email, "password": password or "", "next": "/"}
+    r = client.post("/login", data={**form, "csrf_token": login_token(client)})
     assert r.status_code == 200
     match = re.search(r'name="csrf-token" content="([^"]+)"', r.text)
     assert match is not None
@@ -122,7 +130,13 @@ def test_sign_in_csrf_and_scoping_hold_for_pages(site: tuple[Any, DemoAccounts])
     assert r.status_code == 303
     assert r.headers["location"] == f"/login?next=/patients/{accounts.person_id}/plan"
 
-    wrong = anonymous.post("/login", data={"email": accounts.clinician_email, "password": "x" * 12})
+    form = {"email": accounts.clinician_email, "password": accounts.clinician_password or ""}
+    forged = anonymous.post("/login", data={**form, "csrf_token": "0" * 64})
+    assert forged.status_code == 403 and "expired" in forged.text  # login CSRF
+    assert "lumbo_session" not in anonymous.cookies
+    wrong = anonymous.post(
+        "/login", data={**form, "password": "x" * 12, "csrf_token": login_token(anonymous)}
+    )
     assert wrong.status_code == 401 and "wrong e-mail or password" in wrong.text
 
     clinician, _ = signed_in(app, accounts.clinician_email, accounts.clinician_password)

@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.e2e.web.conftest import Server
 
-OUTBOX = "lumbo.outbox.v1"
+OUTBOX = "lumbo.outbox.v1:"  # + the account's id: the queue belongs to the account
 # The player reads time from window.lumboClock; this one only moves when the test says so, and
 # leaves the page's real timers alone (axe-core and fetch keep working).
 TEST_CLOCK = """
@@ -125,7 +125,7 @@ def test_patient_runs_a_session_offline_and_the_clinician_sees_it(
     assert "Saved on this device" in page.inner_text("#sync-state")
     me.check("player-summary-offline")
     no_sideways_scroll(page)
-    queued = page.evaluate(f"() => JSON.parse(localStorage.getItem('{OUTBOX}'))")
+    queued = page.evaluate("() => JSON.parse(localStorage.getItem(window.lumboOutbox.key))")
     assert len(queued) == 1
     log = queued[0]["body"]
     assert log["week"] == 1 and log["session_index"] == 1 and len(log["blocks"]) == blocks
@@ -136,7 +136,7 @@ def test_patient_runs_a_session_offline_and_the_clinician_sees_it(
     page.wait_for_function(
         "() => document.querySelector('#sync-state').textContent === 'Session saved.'"
     )
-    assert page.evaluate(f"() => JSON.parse(localStorage.getItem('{OUTBOX}'))") == []
+    assert page.evaluate("() => JSON.parse(localStorage.getItem(window.lumboOutbox.key))") == []
     me.check("player-summary-synced")
     replay = page.request.post(
         f"/api/patients/{person}/sessions",
@@ -169,3 +169,38 @@ def test_patient_runs_a_session_offline_and_the_clinician_sees_it(
     assert "1 logged" in row.locator(".last-session").inner_text()
     assert row.locator(".adherence").inner_text() == "25%"
     assert "red response" in row.inner_text()
+
+
+def test_signing_out_sends_the_queue_first_or_refuses_while_entries_are_unsent(
+    browsing: Any, server: Server
+) -> None:
+    """Shared devices: with an unsent session log, sign-out refuses and says why; once sent, it
+    signs out and leaves no queued entry on the device."""
+    me = browsing("patient-signout", phone=True)
+    page = me.page
+    me.login(server.accounts.patient_email, server.accounts.patient_password)
+    person = server.accounts.person_id
+    me.check("today-before-signout")
+    key = page.evaluate("() => window.lumboOutbox.key")
+    account = page.get_attribute('meta[name="lumbo-account"]', "content")
+    assert key == OUTBOX + account
+    page.context.set_offline(True)
+    page.evaluate(
+        """([url]) => window.lumboOutbox.enqueue('signout-test-1', url,
+            {session_id: 'signout-test-1', week: 1, session_index: 1,
+             performed_on: '2026-12-01', blocks: []})""",
+        [f"/api/patients/{person}/sessions"],
+    )
+    page.click("form.signout button")
+    page.wait_for_selector("#signout-refused")
+    assert "not sent yet" in page.inner_text("#signout-refused")
+    assert me.path() == f"/patients/{person}/today"  # still signed in
+    me.check("signout-refused")
+    page.context.set_offline(False)
+    page.click("form.signout button")
+    page.wait_for_url("**/login")
+    me.check("signed-out")
+    left = page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('lumbo.outbox'))"
+    )
+    assert left == []

@@ -39,7 +39,7 @@ WEB_TABLES = {  # migration 0002 (web service)
     "videos",
 }
 TABLES = JOURNEY_TABLES | WEB_TABLES
-HEAD = "0002"
+HEAD = "i12_security"
 
 
 def test_the_first_migration_creates_every_journey_table(database_url: str) -> None:

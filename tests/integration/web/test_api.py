@@ -146,12 +146,18 @@ def test_stateless_assessment_and_plan_preview_store_nothing(world: World) -> No
     assert world.row_counts() == before
 
 
+MEASURED = {"movement": "trunk-flexion", "view": "side", "summary": {"peak_deg": 41.5}}
+
+
 def test_video_measurements_are_recorded_and_listed(world: World) -> None:
     c, person = world.patient_a, world.person_a
-    body = {"movement": "forward_bend", "result": {"rom_deg": 41.5}}
+    body = {"movement": "trunk_flexion", "result": MEASURED}
     assert c.post(f"/api/patients/{person}/measurements", json=body).status_code == 201
     listed = c.get(f"/api/patients/{person}/measurements").json()
-    assert [(m["movement"], m["result"]) for m in listed] == [("forward_bend", {"rom_deg": 41.5})]
+    assert [(m["movement"], m["result"]["summary"]) for m in listed] == [
+        ("trunk_flexion", {"peak_deg": 41.5})
+    ]
+    assert listed[0]["source"] == "patient_reported" and listed[0]["author_id"]
 
 
 def test_every_access_is_audited_with_who_what_when(world: World) -> None:

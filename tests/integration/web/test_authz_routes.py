@@ -90,7 +90,8 @@ def _video(_w: World, _p: str) -> Kwargs:
 
 
 def _measurement(_w: World, _p: str) -> Kwargs:
-    return {"json": {"movement": "forward_bend", "result": {"rom_deg": 40}}}
+    result = {"movement": "trunk_flexion", "view": "side", "summary": {"peak_deg": 40}}
+    return {"json": {"movement": "trunk_flexion", "result": result}}
 
 
 # (method, path) -> (request body builder, clinician only)

@@ -10,8 +10,10 @@ strategies are driven with hypothesis directly.)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import schemathesis
@@ -90,5 +92,81 @@ def test_no_request_gets_a_server_error(fuzz_world: World, mode: GenerationMode)
         except Unsatisfiable:  # nothing invalid to send (no parameters, no body)
             assert mode is GenerationMode.NEGATIVE, op.path  # type: ignore[attr-defined]
             continue
+        fuzzed += 1
+    assert fuzzed >= 25
+
+
+# The input classes that crashed the server before (issue 12): non-finite numbers, lone
+# surrogates, extreme dates, oversized ids, many fields, deep nesting. Each generated request is a
+# valid schemathesis case with one value (or a path id) replaced by one of them.
+BAD_VALUES = st.one_of(
+    st.sampled_from([float("nan"), float("inf"), float("-inf")]),
+    st.sampled_from(["\ud800", "a\udfffb", "\udbff\udc00\ud800"]),
+    st.sampled_from(["9999-12-31", "0001-01-01", "0000-00-00", "10000-01-01", "1999-12-31"]),
+    st.integers(min_value=37, max_value=400).map(lambda n: "i" * n),
+    st.integers(min_value=1001, max_value=1500).map(lambda n: {f"f{i}": i for i in range(n)}),
+    st.integers(min_value=33, max_value=400).map(lambda n: _nested(n)),
+)
+
+
+def _nested(depth: int) -> object:
+    value: object = 1
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+def _replace_one(document: object, data: st.DataObject) -> object:
+    """``document`` with one leaf (or the whole document) replaced by a bad value."""
+    if isinstance(document, dict) and document and data.draw(st.booleans()):
+        key = data.draw(st.sampled_from(sorted(document)))
+        return {**document, key: _replace_one(document[key], data)}
+    if isinstance(document, list) and document and data.draw(st.booleans()):
+        i = data.draw(st.integers(0, len(document) - 1))
+        return [*document[:i], _replace_one(document[i], data), *document[i + 1 :]]
+    return data.draw(BAD_VALUES)
+
+
+def test_the_new_bad_input_classes_get_no_server_error(fuzz_world: World) -> None:
+    w = fuzz_world
+    clinician = w.clinician_a
+    real = {"person_id": w.person_a, "job_id": w.job_a}
+    fuzzed = 0
+    for op in _operations(w):
+        if (op.method.upper(), op.path) in SKIPPED:  # type: ignore[attr-defined]
+            continue
+
+        @settings(
+            max_examples=EXAMPLES_PER_MODE // 2,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=op.as_strategy(generation_mode=GenerationMode.POSITIVE), data=st.data())  # type: ignore[attr-defined]
+        def run(case: Case, data: st.DataObject) -> None:
+            for name in set(case.path_parameters or {}) & set(real):
+                case.path_parameters[name] = real[name]  # type: ignore[index]
+            if case.path_parameters and data.draw(st.booleans()):
+                name = data.draw(st.sampled_from(sorted(case.path_parameters)))
+                case.path_parameters[name] = "i" * data.draw(st.integers(37, 300))
+            elif isinstance(case.body, dict | list):
+                case.body = _replace_one(case.body, data)
+            params = {k: quote(str(v), safe="") for k, v in (case.path_parameters or {}).items()}
+            headers = {"content-type": case.media_type or "application/json"}
+            if isinstance(case.body, dict | list):  # NaN and lone surrogates as JSON escapes
+                content = json.dumps(case.body, allow_nan=True, ensure_ascii=True).encode()
+            else:
+                content = None
+            response = clinician.request(
+                case.method,
+                case.path.format(**params),
+                params=case.query,
+                content=content,
+                headers=headers if content is not None else None,
+            )
+            assert response.status_code < 500, (case.method, case.path, response.text[:300])
+
+        run()
         fuzzed += 1
     assert fuzzed >= 25

@@ -95,7 +95,8 @@ def test_serve_creates_the_demo_accounts_once(tmp_path: Path) -> None:
     assert "Demo accounts created" in first and "/docs" in first
     assert set(passwords) == {"clinician@demo.lumbo.local", "patient@demo.lumbo.local"}
     second, again = _serve(tmp_path)
-    assert "Demo accounts created" not in second and again == passwords
+    assert "Demo accounts created" not in second and again == {}  # printed on first run only
+    assert all(p not in second for p in passwords.values())
     settings = WebSettings.from_env(_env(tmp_path))
     app = create_app(settings)
     try:
@@ -109,3 +110,54 @@ def test_serve_creates_the_demo_accounts_once(tmp_path: Path) -> None:
             assert len(client.get("/api/patients").json()) == 1
     finally:
         app.state.lumbo.store.close()
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+def test_sigterm_to_serve_with_worker_stops_the_worker_too(tmp_path: Path) -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lumbo", "serve", "--with-worker", "--port", str(port)],
+        env=_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while not workers or not _health(port):
+            assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
+            workers = _children(proc.pid)
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=40)
+        deadline = time.monotonic() + 10
+        while any(_running(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(_running(w) for w in workers), "the worker outlived lumbo serve"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for w in workers:
+            if _running(w):
+                os.kill(w, signal.SIGKILL)
+
+
+def _health(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False

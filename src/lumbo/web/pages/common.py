@@ -14,10 +14,11 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request, Response
-from fastapi.exceptions import HTTPException, RequestValidationError
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
 
 from lumbo.domain.errors import (
     Conflict,
@@ -29,6 +30,8 @@ from lumbo.domain.errors import (
 )
 from lumbo.web.auth import Forbidden, NotAuthenticated, RateLimited, csrf_for
 from lumbo.web.deps import AppContext, Principal
+from lumbo.web.errors import audit_refusal
+from lumbo.web.input_guard import TooManyFields
 
 log = logging.getLogger("lumbo.web.pages")
 WEB_DIR = Path(__file__).resolve().parent.parent
@@ -96,6 +99,8 @@ def _explain(exc: Exception) -> tuple[int, str, list[str]]:
         )
     if isinstance(exc, Conflict):
         return 409, "This changed in the meantime", [str(exc), "Reload the page and try again."]
+    if isinstance(exc, TooManyFields):
+        return 413, "Too many form fields", [str(exc)]
     if isinstance(exc, RateLimited):
         return 429, "Too many attempts", [str(exc)]
     if isinstance(exc, KnowledgeBaseError):
@@ -136,10 +141,13 @@ class PageRoute(APIRoute):
                     for e in exc.errors()
                 ]
                 return error_page(request, 422, "Some values are not valid", lines)
-            except HTTPException as exc:
-                return error_page(request, exc.status_code, "Cannot show this page", [exc.detail])
+            except HTTPException as exc:  # starlette's too (a form with too many fields)
+                status = 413 if "Too many" in str(exc.detail) else exc.status_code
+                return error_page(request, status, "Cannot show this page", [str(exc.detail)])
             except LumboError as exc:
                 status, title, lines = _explain(exc)
+                if status in (403, 429):
+                    audit_refusal(request, status)
                 if status >= 500:
                     log.error("page %s failed", request.url.path, exc_info=exc)
                 return error_page(request, status, title, lines)

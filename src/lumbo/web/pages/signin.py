@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lumbo.web import auth
+from lumbo.web.client import client_address
 from lumbo.web.deps import Ctx, CurrentPrincipal
 from lumbo.web.pages.common import PageRoute, render, safe_next
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+LOGIN_FORM_S = 2 * 3600  # how long a sign-in form stays valid
 
 
 def home_of(role: str, person_id: str | None) -> str:
@@ -33,9 +37,27 @@ def account(request: Request, principal: CurrentPrincipal) -> HTMLResponse:
     return render(request, "account.html", {"title": "Your account"}, principal=principal)
 
 
+def _login_form(
+    request: Request, ctx: Ctx, context: Mapping[str, object], status: int = 200
+) -> HTMLResponse:
+    """The sign-in page with a fresh login-CSRF token (and its nonce cookie)."""
+    nonce = secrets.token_urlsafe(24)
+    context = {**context, "login_csrf": auth.login_csrf_for(ctx.settings.secret_key, nonce)}
+    response = render(request, "login.html", context, status=status)
+    response.set_cookie(
+        auth.LOGIN_COOKIE,
+        nonce,
+        max_age=LOGIN_FORM_S,
+        httponly=True,
+        samesite="lax",
+        secure=ctx.settings.cookie_secure,
+    )
+    return response
+
+
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str | None = None) -> HTMLResponse:
-    return render(request, "login.html", {"title": "Sign in", "next": safe_next(next)})
+def login_page(request: Request, ctx: Ctx, next: str | None = None) -> HTMLResponse:
+    return _login_form(request, ctx, {"title": "Sign in", "next": safe_next(next)})
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -45,25 +67,44 @@ def login_submit(
     email: Annotated[str, Form(max_length=254)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    client = request.client.host if request.client else "unknown"
+    if not auth.login_csrf_matches(
+        ctx.settings.secret_key, request.cookies.get(auth.LOGIN_COOKIE), csrf_token
+    ):
+        context = {
+            "title": "Sign in",
+            "next": safe_next(next),
+            "email": email,
+            "error": "This sign-in form had expired. Please sign in again.",
+        }
+        return _login_form(request, ctx, context, status=403)
+    client = client_address(request)
     try:
-        signed = auth.login(ctx.store, ctx.settings, email, password, client)
+        signed = auth.login(
+            ctx.store,
+            ctx.settings,
+            email,
+            password,
+            client,
+            request.cookies.get(auth.DEVICE_COOKIE),
+        )
     except (auth.NotAuthenticated, auth.RateLimited) as exc:
         status = 429 if isinstance(exc, auth.RateLimited) else 401
         context = {"title": "Sign in", "next": safe_next(next), "email": email, "error": str(exc)}
-        return render(request, "login.html", context, status=status)
+        return _login_form(request, ctx, context, status=status)
     target = safe_next(next)
     if target == "/":
         target = home_of(signed.user.role, signed.user.person_id)
     response = RedirectResponse(target, status_code=303)
     auth.set_session_cookies(response, signed, ctx.settings)
+    response.delete_cookie(auth.LOGIN_COOKIE)
     return response
 
 
 @router.post("/logout")
-def logout_submit(principal: CurrentPrincipal, ctx: Ctx) -> RedirectResponse:
-    auth.logout(ctx.store, principal.session)
+def logout_submit(principal: CurrentPrincipal, request: Request, ctx: Ctx) -> RedirectResponse:
+    auth.logout(ctx.store, principal.session, principal.user, client_address(request))
     response = RedirectResponse("/login", status_code=303)
     auth.clear_session_cookies(response)
     return response

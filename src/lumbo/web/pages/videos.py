@@ -17,7 +17,7 @@ from lumbo.web.audit import open_job
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, Patient
 from lumbo.web.pages.clinician import patient_nav
 from lumbo.web.pages.common import PageRoute, render
-from lumbo.web.uploads import save_video
+from lumbo.web.uploads import TooLarge, TooManyUploads, save_video
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MOVEMENTS = (
@@ -101,6 +101,10 @@ def upload(
     except InvalidInput as exc:
         lines = [f"{p.path}: {p.message}" for p in exc.problems]
         return _videos_page(request, scope, principal, ctx, errors=lines, status=422)
+    except (TooLarge, TooManyUploads) as exc:
+        status = 413 if isinstance(exc, TooLarge) else 429
+        message = str(exc).removeprefix("file: ")
+        return _videos_page(request, scope, principal, ctx, errors=[message], status=status)
     url = f"/patients/{scope.person_id}/videos?job={done.job.id}"
     return RedirectResponse(url, status_code=303)
 
@@ -112,7 +116,7 @@ def accept(
     principal: CurrentPrincipal,
     ctx: Ctx,
     access: AccessDep,
-    job_id: Annotated[str, Form(min_length=1, max_length=64)],
+    job_id: Annotated[str, Form(min_length=1, max_length=36)],
 ) -> Response:
     job = open_job(ctx.store, scope.user, job_id, access)
     problem = None
@@ -129,7 +133,12 @@ def accept(
         return _videos_page(request, scope, principal, ctx, errors=[problem], status=409)
     movement = str(job.payload.get("movement", "unknown"))
     journey.record_video_measurement(
-        ctx.store.uow(), scope.person_id, movement, json.dumps(job.result)
+        ctx.store.uow(),
+        scope.person_id,
+        movement,
+        json.dumps(job.result),
+        author_id=scope.user.id,
+        source="video_job",
     )
     url = f"/patients/{scope.person_id}/videos?accepted={job.id}"
     return RedirectResponse(url, status_code=303)

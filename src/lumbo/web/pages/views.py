@@ -222,8 +222,19 @@ def progress_view(store: Store, person_id: str, on: date) -> dict[str, Any]:
             "8 2 2 2",
         ),
     ]
+    notes = [
+        {
+            "performed_on": log["performed_on"],
+            "week": log["week"],
+            "session_index": log["session_index"],
+            "text": log["notes"],
+        }
+        for log in patient_records.session_logs(store.uow(), person_id)
+        if log.get("notes")
+    ]
     return {
         "progress": prog,
+        "session_notes": sorted(notes, key=lambda n: n["performed_on"], reverse=True),
         "measurements": measurements,
         "charts": {
             "rom": rom_chart(prog["rom"]),

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from lumbo.web import auth
+from lumbo.web.client import client_address
 from lumbo.web.deps import Ctx, CurrentPrincipal, CurrentUser
 from lumbo.web.schemas import LoginIn
 
@@ -17,16 +18,23 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 def login(body: LoginIn, request: Request, response: Response, ctx: Ctx) -> dict[str, Any]:
     """Sign in with e-mail and password. Sets the HttpOnly session cookie and the CSRF cookie;
     send the returned ``csrf_token`` as ``X-CSRF-Token`` with every POST."""
-    client = request.client.host if request.client else "unknown"
-    signed = auth.login(ctx.store, ctx.settings, body.email, body.password, client)
+    client = client_address(request)
+    signed = auth.login(
+        ctx.store,
+        ctx.settings,
+        body.email,
+        body.password,
+        client,
+        request.cookies.get(auth.DEVICE_COOKIE),
+    )
     auth.set_session_cookies(response, signed, ctx.settings)
     return {"user": signed.user.public(), "csrf_token": signed.csrf}
 
 
 @router.post("/logout", status_code=204, responses={401: {}, 403: {}})
-def logout(principal: CurrentPrincipal, response: Response, ctx: Ctx) -> None:
+def logout(principal: CurrentPrincipal, request: Request, response: Response, ctx: Ctx) -> None:
     """Sign out: the session is deleted on the server and the cookies are cleared."""
-    auth.logout(ctx.store, principal.session)
+    auth.logout(ctx.store, principal.session, principal.user, client_address(request))
     auth.clear_session_cookies(response)
 
 

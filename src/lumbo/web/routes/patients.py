@@ -56,7 +56,7 @@ def patient(scope: Patient, uow: Uow) -> dict[str, Any]:
 
 
 @router.post("/patients/{person_id}/account", status_code=201, responses={404: {}, 409: {}})
-def add_account(body: AccountIn, scope: OwnPatient, ctx: Ctx) -> dict[str, Any]:
+def add_account(body: AccountIn, scope: OwnPatient, ctx: Ctx, access: AccessDep) -> dict[str, Any]:
     """Create the patient's own login (one per patient)."""
     user = auth.create_user(
         ctx.store,
@@ -65,6 +65,8 @@ def add_account(body: AccountIn, scope: OwnPatient, ctx: Ctx) -> dict[str, Any]:
         password=body.password,
         role="patient",
         person_id=scope.person_id,
+        created_by=scope.user,
+        client=access.client,
     )
     return user.public()
 

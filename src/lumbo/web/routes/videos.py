@@ -48,14 +48,22 @@ def videos(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
 
 @router.post("/patients/{person_id}/measurements", status_code=201, responses={422: {}})
 def record_measurement(body: MeasurementIn, scope: Patient, uow: Uow) -> dict[str, Any]:
-    """Record a video measurement result (``lumbo measure --record``); append-only."""
+    """Record a video measurement result (``lumbo measure --json``); append-only. The result
+    must have the measurement's shape (movement, view, summary in degrees); it is kept with who
+    recorded it and how: ``clinician`` or ``patient_reported``."""
     stored = journey.record_video_measurement(
-        uow, scope.person_id, body.movement, json.dumps(body.result)
+        uow,
+        scope.person_id,
+        body.movement,
+        json.dumps(body.result.model_dump(mode="json"), allow_nan=False),
+        author_id=scope.user.id,
+        source="clinician" if scope.user.role == "clinician" else "patient_reported",
     )
     return {
         "id": stored.id,
         "movement": stored.movement,
         "created_at": stored.created_at.isoformat(),
+        "source": stored.source,
     }
 
 

@@ -1,9 +1,14 @@
 /* lumbo outbox: writes that must survive being offline (session logs).
  * Each item carries a client-generated id; the JSON API stores an id once, so re-sending is safe
- * (a replay answers 200 "created: false"). Items stay in localStorage until the server has them. */
+ * (a replay answers 200 "created: false"). Items stay in localStorage until the server has them.
+ * Shared devices: the queue belongs to the signed-in account (its key names the account, and
+ * only that account's items are ever sent); signing out first sends the queue and clears it, or,
+ * when entries cannot be sent (offline), refuses to sign out and says so. */
 (function () {
   "use strict";
-  var KEY = "lumbo.outbox.v1";
+  var meta = document.querySelector('meta[name="lumbo-account"]');
+  var ACCOUNT = meta ? meta.content : "";
+  var KEY = "lumbo.outbox.v1:" + ACCOUNT;
   var sending = false;
   var again = false;
 
@@ -83,7 +88,43 @@
 
   function status() { return { pending: load().length, sent: 0, error: null, offline: !navigator.onLine }; }
 
-  window.lumboOutbox = { enqueue: enqueue, flush: flush, pending: function () { return load(); } };
+  function clear() {
+    localStorage.removeItem(KEY);
+    localStorage.removeItem(KEY + ".failed");
+  }
+
+  function refuseSignOut(count) {
+    var box = document.getElementById("signout-refused");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "signout-refused";
+      box.className = "banner banner-danger";
+      box.setAttribute("role", "alert");
+      var main = document.getElementById("main");
+      main.insertBefore(box, main.firstChild);
+    }
+    box.textContent = "You are still signed in: " + count + " session log(s) are saved on " +
+      "this device and not sent yet. Connect to the internet, then sign out again, so they " +
+      "are not lost or left on this device.";
+    box.scrollIntoView();
+  }
+
+  var signout = document.querySelector("form.signout");
+  if (signout && ACCOUNT) {
+    signout.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      flush().then(function () {
+        var left = load().length;
+        if (left > 0) { refuseSignOut(left); return; }
+        clear();
+        signout.submit();
+      });
+    });
+  }
+
+  window.lumboOutbox = {
+    key: KEY, enqueue: enqueue, flush: flush, pending: function () { return load(); }
+  };
   window.addEventListener("online", function () { flush(); });
   if (load().length) { flush(); }
 })();
