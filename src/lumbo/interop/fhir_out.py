@@ -20,7 +20,7 @@ from lumbo.domain.outcomes import adherence
 from lumbo.domain.plan_view import dose_words
 from lumbo.domain.protocol_model import Block, Plan, SessionLog
 from lumbo.interop import codes as c
-from lumbo.interop.questionnaires import BOTHERSOMENESS, PROMIS_ITEMS, build
+from lumbo.interop.questionnaires import PROMIS_ITEMS, build
 
 _NS = uuid.UUID("5b0e6c0e-7f1a-4d0b-9a55-6c756d626f00")  # lumbo's UUID-5 namespace
 
