@@ -26,7 +26,6 @@ from lumbo.services import interop, patient_records
 from lumbo.services._shared import need_person
 from lumbo.store import tables as t
 from lumbo.store.accounts import AccountRepository, User
-
 from lumbo.store.audit import AuditEntry, add_entry, entries
 from lumbo.store.db import Store
 from lumbo.store.web_tables import AuditRow, PlanApprovalRow, UserRow, WebSessionRow
