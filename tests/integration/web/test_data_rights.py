@@ -136,3 +136,36 @@ def test_admin_erases_without_seeing(world: World) -> None:
     assert world.clinician_b.get(f"/api/patients/{world.person_b}").status_code == 404
     assert world.admin.delete(f"/api/admin/patients/{world.person_b}").status_code == 404
     assert world.clinician_a.delete(f"/api/admin/patients/{world.person_a}").status_code == 403
+
+
+def test_fhir_import_through_the_api(world: World) -> None:
+    bundle = world.clinician_a.get(f"/api/patients/{world.person_a}/fhir").json()
+    base = json.loads(example_intake_text())
+    base.pop("questionnaires")
+    base["person"]["id"] = "api-imported"
+    read = world.clinician_a.post("/api/fhir/questionnaires", json=bundle)
+    assert read.status_code == 200 and read.json()["questionnaires"]["fabq"][0] == 2
+    qr = next(
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "QuestionnaireResponse"
+    )
+    broken = json.loads(json.dumps(bundle))
+    next(e["resource"] for e in broken["entry"] if e["resource"].get("id") == qr["id"])[
+        "status"
+    ] = "draft"
+    before = world.row_counts()
+    bad = world.clinician_a.post("/api/fhir/import", json={"fhir": broken, "intake": base})
+    assert bad.status_code == 422, bad.text
+    (problem,) = bad.json()["detail"]
+    assert problem["loc"][-2:] == [f"resource(QuestionnaireResponse/{qr['id']})", "status"]
+    assert world.row_counts() == before
+    assert (
+        world.patient_a.post("/api/fhir/import", json={"fhir": bundle, "intake": base}).status_code
+        == 403
+    )
+    done = world.clinician_a.post("/api/fhir/import", json={"fhir": bundle, "intake": base})
+    assert done.status_code == 201, done.text
+    assert done.json()["questionnaires"] == ["fabq", "odi", "promis_pi_4a", "psfs", "start_back"]
+    mine = [p["id"] for p in world.clinician_a.get("/api/patients").json()]
+    assert done.json()["person_id"] in mine

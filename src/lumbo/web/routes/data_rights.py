@@ -7,14 +7,23 @@ read), except the admin's erasure, which admins reach without seeing the patient
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Body, Response
 
 from lumbo.services import data_rights, interop
 from lumbo.store.tables import utcnow
 from lumbo.web import audit
-from lumbo.web.deps import AccessDep, Admin, Ctx, OwnPatient, Patient, PersonId, Uow
+from lumbo.web.deps import (
+    AccessDep,
+    Admin,
+    Clinician,
+    Ctx,
+    OwnPatient,
+    Patient,
+    PersonId,
+    Uow,
+)
 
 router = APIRouter(tags=["data rights"], responses={401: {}, 403: {}, 404: {}})
 FHIR_JSON = "application/fhir+json"
@@ -65,3 +74,37 @@ def admin_erase(person_id: PersonId, admin: Admin, ctx: Ctx, access: AccessDep) 
         ctx.store, person_id, actor=admin, data_dir=ctx.settings.data_dir
     )
     return {"erased": True, "rows": done.rows, "files": done.files}
+
+
+FHIR_DOC = (
+    "A FHIR R4 Bundle, one QuestionnaireResponse or a list of them, answering the "
+    "Questionnaires lumbo ships (docs/interop.md)."
+)
+
+
+@router.post("/fhir/questionnaires", responses={422: {}})
+def read_questionnaires(
+    document: Annotated[Any, Body(description=FHIR_DOC)], _clinician: Clinician
+) -> dict[str, Any]:
+    """The intake ``questionnaires`` section the FHIR document fills; nothing is written."""
+    return {"questionnaires": interop.read_fhir(json.dumps(document))}
+
+
+@router.post("/fhir/import", status_code=201, responses={409: {}, 422: {}})
+def import_patient(
+    fhir: Annotated[Any, Body(description=FHIR_DOC)],
+    intake: Annotated[dict[str, Any], Body(description="the rest of the intake")],
+    clinician: Clinician,
+    uow: Uow,
+    ctx: Ctx,
+    access: AccessDep,
+) -> dict[str, Any]:
+    """Enrol a new patient from ``intake`` with the questionnaires the FHIR document answers.
+    Bad input: 422 naming the resource and element; nothing is written."""
+    enrolled = interop.import_fhir(uow, json.dumps(fhir), intake, owner_id=clinician.id)
+    audit.record(ctx.store, clinician, access, enrolled.person.id)
+    return {
+        "person_id": enrolled.person.id,
+        "questionnaires": sorted(k for k, v in enrolled.intake.questionnaires if v is not None),
+        "plan_version": None if enrolled.plan is None else enrolled.plan.version,
+    }
