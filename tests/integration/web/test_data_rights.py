@@ -169,3 +169,20 @@ def test_fhir_import_through_the_api(world: World) -> None:
     assert done.json()["questionnaires"] == ["fabq", "odi", "promis_pi_4a", "psfs", "start_back"]
     mine = [p["id"] for p in world.clinician_a.get("/api/patients").json()]
     assert done.json()["person_id"] in mine
+
+
+def test_data_pages(world: World) -> None:
+    mine = world.patient_a.get(f"/patients/{world.person_a}/data")
+    assert mine.status_code == 200 and "Your data" in mine.text and "Erase" not in mine.text
+    assert f"/api/patients/{world.person_a}/export" in mine.text
+    page = world.clinician_a.get(f"/patients/{world.person_a}/data")
+    assert page.status_code == 200 and "Erase this patient" in page.text
+    assert world.clinician_b.get(f"/patients/{world.person_a}/data").status_code == 404
+    wrong = world.clinician_a.post(f"/patients/{world.person_a}/erase", data={"confirm": "nope"})
+    assert wrong.status_code == 422
+    assert world.clinician_a.get(f"/api/patients/{world.person_a}").status_code == 200
+    done = world.clinician_a.post(
+        f"/patients/{world.person_a}/erase", data={"confirm": "seed-case-43m"}
+    )
+    assert done.status_code == 303
+    assert world.clinician_a.get(f"/api/patients/{world.person_a}").status_code == 404
