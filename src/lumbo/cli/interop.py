@@ -152,12 +152,50 @@ def erase_cmd(
     console.print(f"erased {pid}: {rows} records and {done.files} files")
 
 
+def export_research_cmd(
+    output: Annotated[Path, typer.Option("-o", "--output", help="file to write")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv or parquet (default: from the file name)")
+    ] = None,
+) -> None:
+    """De-identified outcomes of every patient in the store: one row per patient per assessment
+    (docs/interop.md says what is removed)."""
+    from lumbo.services.clinic import export_research
+
+    chosen = fmt or ("parquet" if output.suffix == ".parquet" else "csv")
+    with _store() as (store, _):
+        data = export_research(store, None, chosen)
+        _audit(store, f"lumbo export research ({chosen})", None)
+    output.write_bytes(data)
+    console.print(f"wrote {output}")
+
+
+def outcomes_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """The clinic's outcomes: responder rates against each instrument's MCID (95% Wilson
+    intervals), range-of-motion gains beyond the MDC and adherence, for the patients who reached
+    a reassessment, split by classification and adherence band."""
+    from lumbo.services.clinic import clinic_outcomes
+
+    with _store() as (store, _):
+        summary = clinic_outcomes(store, None)
+    if as_json:
+        print_json(summary.to_json())
+        return
+    from lumbo.cli._outcomes_view import render
+
+    render(summary, console)
+
+
 def register(app: typer.Typer) -> None:
     export = typer.Typer(help="Export a patient's data.", no_args_is_help=True)
     export.command("fhir")(export_fhir_cmd)
     export.command("all")(export_all_cmd)
+    export.command("research")(export_research_cmd)
     app.add_typer(export, name="export")
     imports = typer.Typer(help="Import questionnaire answers.", no_args_is_help=True)
     imports.command("fhir")(import_fhir_cmd)
     app.add_typer(imports, name="import")
     app.command("erase")(erase_cmd)
+    app.command("outcomes")(outcomes_cmd)

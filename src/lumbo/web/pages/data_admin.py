@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lumbo.domain.errors import Conflict, InvalidInput, NotFound
-from lumbo.services import data_rights
+from lumbo.services import clinic, data_rights
 from lumbo.web import admin_accounts, audit
 from lumbo.web.auth import Forbidden
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, OwnPatient, Patient
@@ -167,3 +167,23 @@ def erase_submit(
         ctx.store, scope.person_id, actor=principal.user, data_dir=ctx.settings.data_dir, via="page"
     )
     return RedirectResponse("/patients?erased=1", status_code=303)
+
+
+@router.get("/outcomes", response_class=HTMLResponse)
+def outcomes_page(
+    request: Request, principal: CurrentPrincipal, ctx: Ctx, access: AccessDep
+) -> HTMLResponse:
+    if principal.user.role != "clinician":
+        raise Forbidden("the clinic outcomes are for clinicians")
+    audit.record(ctx.store, principal.user, access, None)
+    summary = clinic.clinic_outcomes(ctx.store, principal.user.id)
+    context = {
+        "title": "Clinic outcomes",
+        "summary": summary,
+        "groups": [
+            ("All patients who reached a reassessment", [summary.overall]),
+            ("By classification", list(summary.by_classification)),
+            ("By adherence band", list(summary.by_adherence)),
+        ],
+    }
+    return render(request, "outcomes.html", context, principal=principal)

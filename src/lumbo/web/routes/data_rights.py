@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Body, Query, Response
 
-from lumbo.services import data_rights, interop
+from lumbo.services import clinic, data_rights, interop
 from lumbo.store.tables import utcnow
 from lumbo.web import audit
 from lumbo.web.deps import (
@@ -108,3 +108,28 @@ def import_patient(
         "questionnaires": sorted(k for k, v in enrolled.intake.questionnaires if v is not None),
         "plan_version": None if enrolled.plan is None else enrolled.plan.version,
     }
+
+
+@router.get("/outcomes")
+def outcomes(clinician: Clinician, ctx: Ctx, access: AccessDep) -> dict[str, Any]:
+    """The clinician's clinic outcomes (their patients who reached a reassessment)."""
+    audit.record(ctx.store, clinician, access, None)
+    return clinic.clinic_outcomes(ctx.store, clinician.id).to_json()
+
+
+@router.get("/research", response_class=Response, responses={422: {}})
+def research(
+    clinician: Clinician,
+    ctx: Ctx,
+    access: AccessDep,
+    format: Annotated[str, Query(max_length=16)] = "csv",
+) -> Response:
+    """De-identified outcomes of the clinician's patients, one row per patient per assessment
+    (CSV or Parquet); docs/interop.md says what is removed and why."""
+    data = clinic.export_research(ctx.store, clinician.id, format)
+    audit.record(ctx.store, clinician, access, None)
+    media = "text/csv" if format == "csv" else "application/vnd.apache.parquet"
+    name = f"lumbo-research.{format}"
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
