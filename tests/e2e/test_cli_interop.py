@@ -77,6 +77,13 @@ def test_export_import_erase(tmp_path: Path) -> None:
     assert f"QuestionnaireResponse/{qr['id']}).item[linkId=odi-1].answer[0].valueInteger" in said
     assert _persons(url) == before
 
+    outcomes = json.loads(_run(env, "outcomes", "--json").stdout)
+    assert outcomes["overall"]["patients"] == 0  # nobody reassessed yet
+    assert "No patient has reached a reassessment yet" in _run(env, "outcomes").stdout
+    research = tmp_path / "research.parquet"
+    _run(env, "export", "research", "-o", str(research))
+    assert research.read_bytes()[:4] == b"PAR1"
+
     everything = json.loads(_run(env, "export", "all", "imported-1").stdout)
     assert everything["records"]["intakes"][0]["intake"]["person"]["id"] == "imported-1"
     _run(env, "erase", "imported-1", code=2)  # needs --yes

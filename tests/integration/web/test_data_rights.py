@@ -186,3 +186,20 @@ def test_data_pages(world: World) -> None:
     )
     assert done.status_code == 303
     assert world.clinician_a.get(f"/api/patients/{world.person_a}").status_code == 404
+
+
+def test_outcomes_page_and_research_download(world: World) -> None:
+    empty = world.clinician_a.get("/outcomes")
+    assert empty.status_code == 200 and "has reached a reassessment yet" in empty.text
+    _populate_a(world)  # a reassessment for person A
+    page = world.clinician_a.get("/outcomes")
+    assert page.status_code == 200 and "95% CI" in page.text and "Ostelo 2008" in page.text
+    data = world.clinician_a.get("/api/outcomes").json()
+    assert data["overall"]["patients"] == 1
+    assert world.clinician_b.get("/api/outcomes").json()["overall"]["patients"] == 0
+    got = world.clinician_a.get("/api/research", params={"format": "csv"})
+    assert got.status_code == 200 and got.text.count("\n") == 3  # header + 2 assessments of A
+    assert MARKER not in got.text and world.person_a not in got.text
+    assert world.clinician_a.get("/api/research", params={"format": "xls"}).status_code == 422
+    assert world.patient_a.get("/outcomes").status_code == 403
+    assert world.admin.get("/api/research").status_code == 403
