@@ -18,13 +18,13 @@ from typing import Any
 
 from lumbo.domain.errors import KnowledgeBaseError
 from lumbo.domain.norms import source
-from lumbo.domain.outcomes import mcids
+from lumbo.domain.outcomes import ROM_MEASURES, mcids
 
 ROM_MDC_DEG = 5.0
 """lumbo policy: no minimal detectable change for these range-of-motion measures is encoded from a
 published source yet; 5 degrees is a conservative stand-in above typical repeat-measurement error.
 Shown on the page and in the output as lumbo policy."""
-ROM_MDC_SOURCE = "lumbo policy (no published MDC encoded)"
+ROM_MDC_SOURCE = "lumbo policy"
 
 ADHERENCE_BANDS: tuple[tuple[str, float], ...] = (
     ("under 50%", 50.0),
@@ -183,7 +183,7 @@ def _rom_rates(patients: Sequence[PatientOutcome]) -> tuple[Rate, ...]:
     return tuple(
         Rate(
             name,
-            name.removesuffix("_deg").replace("_", " "),
+            _ROM_LABELS.get(name, name.removesuffix("_deg").replace("_", " ")),
             k,
             n,
             f"gain of more than {ROM_MDC_DEG:g} deg (MDC)",
@@ -191,6 +191,12 @@ def _rom_rates(patients: Sequence[PatientOutcome]) -> tuple[Rate, ...]:
         )
         for name, (k, n) in sorted(counts.items())
     )
+
+
+_ROM_LABELS = {
+    measure: ("lumbar " + label if label in ("flexion", "extension") else label)
+    for measure, _, label in ROM_MEASURES
+}
 
 
 def _adherence(p: PatientOutcome) -> float | None:
@@ -225,7 +231,7 @@ def summarize(patients: Iterable[PatientOutcome]) -> ClinicOutcomes:
             "Counts are this clinic's patients who reached a reassessment; each patient's latest "
             "reassessment is compared with their baseline.",
             "Intervals are 95% Wilson score intervals; with few patients they are wide.",
-            f"Range of motion: {ROM_MDC_SOURCE}, {ROM_MDC_DEG:g} degrees. Adherence bands are "
-            "lumbo policy.",
+            f"Range of motion: no published minimal detectable change is encoded yet; "
+            f"{ROM_MDC_DEG:g} degrees is lumbo policy. Adherence bands are lumbo policy.",
         ),
     )
