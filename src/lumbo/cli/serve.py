@@ -150,4 +150,7 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve_cmd)
     users = typer.Typer(help="Manage accounts of the web service.", no_args_is_help=True)
     users.command("add")(users_add_cmd)
+    from lumbo.cli.accounts import register_users
+
+    register_users(users)
     app.add_typer(users, name="users")

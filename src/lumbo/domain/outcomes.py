@@ -22,7 +22,7 @@ from lumbo.domain.norms import expected, source
 from lumbo.domain.protocol_model import Plan, SessionLog
 from lumbo.domain.thresholds import threshold
 
-__all__ = ["MIN_DEFICIT_DEG", "Outcomes", "mcids", "outcomes"]
+__all__ = ["MIN_DEFICIT_DEG", "Outcomes", "adherence", "mcids", "outcomes"]
 
 MIN_DEFICIT_DEG = 2.0
 """Below this shortfall from the age norm there is "no deficit" to restore (lumbo policy)."""
@@ -274,6 +274,13 @@ def _adherence(plan: Plan, logs: list[SessionLog], through_week: int | None) -> 
         completed_sets=completed_sets,
         sets_percent=_r(completed_sets / planned_sets * 100) if planned_sets else None,
     )
+
+
+def adherence(
+    plan: Plan, logs: list[SessionLog] | tuple[SessionLog, ...], through_week: int | None = None
+) -> Adherence:
+    """Planned sessions and sets done in weeks 1..``through_week`` (default: the last logged week)."""
+    return _adherence(plan, list(logs), through_week)
 
 
 def outcomes(

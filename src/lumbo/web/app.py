@@ -21,7 +21,16 @@ from lumbo.web import errors, pages
 from lumbo.web.deps import AppContext
 from lumbo.web.headers import SecurityHeaders
 from lumbo.web.input_guard import reject_unstorable
-from lumbo.web.routes import admin, auth, patients, plans, reassessments, records, videos
+from lumbo.web.routes import (
+    admin,
+    auth,
+    data_rights,
+    patients,
+    plans,
+    reassessments,
+    records,
+    videos,
+)
 from lumbo.web.settings import WebSettings
 
 JSON_BODY_LIMIT = 2 * 1024 * 1024
@@ -120,7 +129,7 @@ def create_app(
     )
     app.state.lumbo = AppContext(settings, opened, dispatcher or NoDispatch())
     errors.install(app)
-    for module in (auth, patients, plans, records, reassessments, videos, admin):
+    for module in (auth, patients, plans, records, reassessments, videos, admin, data_rights):
         app.include_router(module.router, prefix="/api")
 
     pages.install(app)  # server-rendered pages and /static (lumbo.web.pages)

@@ -1,0 +1,109 @@
+"""`lumbo users list|disable|enable|reset|role|delete`: account administration from the terminal
+(the same functions as the admin pages and API; each change is audited with actor role ``cli``).
+ACCOUNT is an account id or e-mail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from lumbo.cli._common import console, print_json
+
+if TYPE_CHECKING:
+    from lumbo.store.db import Store
+    from lumbo.web.settings import WebSettings
+
+AccountArg = Annotated[str, typer.Argument(help="account id or e-mail")]
+
+
+@contextmanager
+def _store() -> Iterator[tuple[Store, WebSettings]]:
+    from lumbo.store.db import open_store
+    from lumbo.web.settings import WebSettings
+
+    settings = WebSettings.from_env()
+    store = open_store(settings.store)
+    try:
+        yield store, settings
+    finally:
+        store.close()
+
+
+def list_cmd(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
+    """Every account with its role and status."""
+    from rich.table import Table
+
+    from lumbo.web.admin_accounts import list_accounts
+
+    with _store() as (store, _):
+        users = list_accounts(store)
+    if as_json:
+        print_json([u.public() for u in users])
+        return
+    table = Table("e-mail", "role", "status", "id", "created")
+    for u in users:
+        status = "active" if u.active else "disabled"
+        table.add_row(u.email, u.role, status, u.id, u.created_at.date().isoformat())
+    console.print(table)
+
+
+def _act(ref: str, what: str) -> None:
+    from lumbo.web import admin_accounts as aa
+
+    with _store() as (store, settings):
+        user = aa.find_account(store, ref)
+        actor = aa.Actor(None)
+        if what in ("disable", "enable"):
+            aa.set_active(store, actor, user.id, what == "enable")
+            console.print(f"{user.email}: {what}d")
+        elif what == "reset":
+            token = aa.force_reset(store, settings, actor, user.id)
+            console.print(f"{user.email}: password retired; one-time link (valid 24 h):")
+            print(f"http://{settings.host}:{settings.port}/reset/{token}")
+        elif what == "delete":
+            aa.delete_account(store, actor, user.id)
+            console.print(f"{user.email}: deleted")
+
+
+def disable_cmd(account: AccountArg) -> None:
+    """Disable an account and end its sessions (never the last active admin)."""
+    _act(account, "disable")
+
+
+def enable_cmd(account: AccountArg) -> None:
+    """Re-enable a disabled account."""
+    _act(account, "enable")
+
+
+def reset_cmd(account: AccountArg) -> None:
+    """Force a password reset: print a one-time link for the account holder."""
+    _act(account, "reset")
+
+
+def delete_cmd(account: AccountArg) -> None:
+    """Delete a staff account that owns no patients (never the last active admin)."""
+    _act(account, "delete")
+
+
+def role_cmd(
+    account: AccountArg, role: Annotated[str, typer.Argument(help="clinician or admin")]
+) -> None:
+    """Change a staff account's role (never demote the last active admin)."""
+    from lumbo.web import admin_accounts as aa
+
+    with _store() as (store, _):
+        user = aa.find_account(store, account)
+        aa.change_role(store, aa.Actor(None), user.id, role)
+    console.print(f"{user.email}: now {role}")
+
+
+def register_users(users: typer.Typer) -> None:
+    users.command("list")(list_cmd)
+    users.command("disable")(disable_cmd)
+    users.command("enable")(enable_cmd)
+    users.command("reset")(reset_cmd)
+    users.command("role")(role_cmd)
+    users.command("delete")(delete_cmd)

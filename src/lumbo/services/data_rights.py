@@ -1,0 +1,168 @@
+"""A person's data rights: download everything lumbo holds about them, and erasure.
+
+* :func:`export_all` gathers every record of the person (one JSON document) with their FHIR
+  bundle. Authorization and the audit entry happen at the edge (web scope, CLI).
+* :func:`erase_person` deletes, in one transaction, every row that refers to the person (found
+  generically: every table with a ``person_id`` column), their patient account with its sessions,
+  and the audit entries about them or made by their account; it adds a de-identified tombstone to
+  the audit log (that an erasure happened, by whom, when: no person id). After the commit it
+  deletes the person's files (every ``<data dir>/<area>/<person id>`` directory: uploads and
+  anything derived from them).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select
+
+from lumbo import __version__
+from lumbo.domain.errors import Conflict, NotFound
+from lumbo.services import interop, patient_records
+from lumbo.services._shared import need_person
+from lumbo.store import tables as t
+from lumbo.store.accounts import AccountRepository, User
+from lumbo.store.audit import AuditEntry, add_entry, entries
+from lumbo.store.db import Store
+from lumbo.store.web_tables import AuditRow, PlanApprovalRow, UserRow, WebSessionRow
+
+ERASURE_ROUTE = "erase patient"
+
+
+def export_all(store: Store, person_id: str, *, now: datetime) -> dict[str, Any]:
+    """Every record lumbo holds about the person, plus their FHIR R4 bundle."""
+    uow = store.uow()
+    with uow:
+        need_person(uow.journeys, person_id)
+        plans = [
+            {
+                "version": v.version,
+                "reason": v.reason,
+                "created_at": v.created_at.isoformat(),
+                "plan": v.plan.to_json(),
+                "adjustment": None if v.adjustment is None else v.adjustment.to_json(),
+            }
+            for v in uow.journeys.plan_versions(person_id)
+        ]
+        approvals = [
+            {
+                "version": r.version,
+                "approved_at": r.approved_at.isoformat(),
+                "approved_by": r.approved_by,
+                "note": r.note,
+            }
+            for r in uow.session.scalars(
+                select(PlanApprovalRow).where(PlanApprovalRow.person_id == person_id)
+            )
+        ]
+        account = AccountRepository(uow.session).account_of_person(person_id)
+        audit = [e.to_json() for e in entries(uow.session, person_id, limit=100_000)]
+        person = need_person(uow.journeys, person_id)
+    records = {
+        "person": patient_records.person_json(person),
+        "account": None if account is None else _account_json(account),
+        "intakes": patient_records.intakes(uow, person_id),
+        "assessments": patient_records.assessments(uow, person_id),
+        "plan_versions": plans,
+        "plan_approvals": approvals,
+        "session_logs": patient_records.session_logs(uow, person_id),
+        "checkins": patient_records.checkins(uow, person_id),
+        "reassessments": patient_records.outcomes(uow, person_id),
+        "video_measurements": patient_records.measurements(uow, person_id),
+        "videos": patient_records.videos(uow, person_id),
+        "jobs": patient_records.jobs(uow, person_id),
+        "audit": audit,
+    }
+    return {
+        "exported_at": now.isoformat(),
+        "lumbo_version": __version__,
+        "records": records,
+        "fhir": interop.export_fhir(uow, person_id, now=now),
+    }
+
+
+def _account_json(user: User) -> dict[str, Any]:
+    return {
+        "email": user.email,
+        "role": user.role,
+        "active": user.active,
+        "created_at": user.created_at.isoformat(),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Erased:
+    rows: dict[str, int]  # table -> rows deleted
+    files: int
+
+
+def person_tables() -> list[Any]:
+    """Every table with a ``person_id`` column, children before parents."""
+    return [
+        table
+        for table in reversed(t.Base.metadata.sorted_tables)
+        if "person_id" in table.c and table.name != AuditRow.__tablename__
+    ]
+
+
+def erase_person(
+    store: Store,
+    person_id: str,
+    *,
+    actor: User | None,
+    data_dir: Path | None,
+    via: str = "api",
+) -> Erased:
+    """Erase the person everywhere (see the module doc). ``actor`` None: the command line."""
+    rows: dict[str, int] = {}
+    with store.uow() as uow:
+        s = uow.session
+        if s.get(t.PersonRow, person_id) is None:
+            raise NotFound(f"no patient with id {person_id!r}")
+        account_ids = list(s.scalars(select(UserRow.id).where(UserRow.person_id == person_id)))
+        if actor is not None and actor.id in account_ids:
+            raise Conflict("a patient erases their data through their clinician")
+        audit_filter = or_(AuditRow.person_id == person_id, AuditRow.actor_id.in_(account_ids))
+        rows["audit_log"] = int(
+            s.scalar(select(func.count()).select_from(AuditRow).where(audit_filter)) or 0
+        )
+        s.execute(delete(AuditRow).where(audit_filter))
+        if account_ids:
+            s.execute(delete(WebSessionRow).where(WebSessionRow.user_id.in_(account_ids)))
+        for table in person_tables():
+            done = s.execute(delete(table).where(table.c.person_id == person_id))
+            rows[table.name] = int(getattr(done, "rowcount", 0) or 0)
+        s.execute(delete(t.PersonRow).where(t.PersonRow.id == person_id))
+        rows["persons"] = 1
+        add_entry(
+            s,
+            AuditEntry(
+                actor_id=None if actor is None else actor.id,
+                actor_role="cli" if actor is None else actor.role,
+                action="write",
+                method="DELETE",
+                route=f"{ERASURE_ROUTE} ({via})",
+                person_id=None,
+                outcome="allowed",
+            ),
+        )
+        uow.commit()
+    return Erased(
+        rows={k: v for k, v in rows.items() if v}, files=_erase_files(data_dir, person_id)
+    )
+
+
+def _erase_files(data_dir: Path | None, person_id: str) -> int:
+    if data_dir is None or not data_dir.is_dir():
+        return 0
+    removed = 0
+    for area in data_dir.iterdir():
+        target = area / person_id
+        if area.is_dir() and target.exists():
+            removed += sum(1 for p in target.rglob("*") if p.is_file())
+            shutil.rmtree(target)
+    return removed
