@@ -39,7 +39,7 @@ def main(out: str = "docs/illustrations.png") -> None:
         sheet.paste(
             img, (x + (CELL_W - img.width) // 2, y + LABEL_H + (CELL_H - img.height) // 2), img
         )
-        draw.text((x + 8, y + 5), t.name[:52], fill="#222", font=font)
+        draw.text((x + 8, y + 5), t.name[:44], fill="#222", font=font)
         draw.rectangle((x, y, x + CELL_W - 1, y + CELL_H + LABEL_H - 1), outline="#ddd")
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     sheet.convert("P", palette=Image.Palette.ADAPTIVE, colors=48).save(out, optimize=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from lumbo.domain.knowledge.illustration import Pose, Prop, Side, Surface, View, pose_library
@@ -262,24 +263,34 @@ def forward(a: dict[str, float], mirror: bool = False, view: View = View.side) -
 # -- body regions (surface points) ----------------------------------------------------------------
 
 
+_STATION = {s[0]: s[1:] for s in STATIONS}
+_RING = {
+    n: [(math.cos(2 * math.pi * i / n), math.sin(2 * math.pi * i / n)) for i in range(n)]
+    for n in (12, 16)
+}
+_BALL = [
+    (math.cos(t) * f, math.sin(t), math.cos(t) * (1 - f))
+    for t in (i * math.pi / 4 for i in range(8))
+    for f in (0.0, 1.0)
+]
+
+
 def _section(name: str, centre: Vec, m: Mat, n: int = 12) -> list[Vec]:
     """Points around the torso's cross-section at one station."""
-    _, front, back, half = next(s for s in STATIONS if s[0] == name)
+    front, back, half = _STATION[name]
+    (rx, ry, rz), (ax, ay, az) = m[2], m[0]
+    cx, cy, cz = centre
     out = []
-    for i in range(n):
-        t = 2 * math.pi * i / n
-        c, s = math.cos(t), math.sin(t)
-        depth = front if s > 0 else back
-        out.append(_add(centre, _add(_mul(m[2], half * c), _mul(m[0], depth * s))))
+    for c, s in _RING[n]:
+        w = half * c
+        d = (front if s > 0 else back) * s
+        out.append((cx + rx * w + ax * d, cy + ry * w + ay * d, cz + rz * w + az * d))
     return out
 
 
 def _ball(centre: Vec, r: float) -> list[Vec]:
-    return [
-        _add(centre, (r * math.cos(t) * f, r * math.sin(t), r * math.cos(t) * (1 - f)))
-        for t in (i * math.pi / 4 for i in range(8))
-        for f in (0.0, 1.0)
-    ]
+    cx, cy, cz = centre
+    return [(cx + r * x, cy + r * y, cz + r * z) for x, y, z in _BALL]
 
 
 def _torso(body: Body, names: Iterable[str]) -> list[Vec]:
@@ -452,6 +463,18 @@ def _level(pose: Pose, a: dict[str, float], frame: int) -> dict[str, float]:
 
 
 def solve(pose: Pose, angles: Sequence[dict[str, float]] | None = None) -> Scene:
+    """Place every keyframe (see :func:`_solve`); a pose's own keyframes are solved once."""
+    if angles is None:
+        return _solve_cached(pose)
+    return _solve(pose, angles)
+
+
+@lru_cache(maxsize=256)
+def _solve_cached(pose: Pose) -> Scene:
+    return _solve(pose, None)
+
+
+def _solve(pose: Pose, angles: Sequence[dict[str, float]] | None) -> Scene:
     """Place every keyframe: the body is tipped (root tilt only, never a joint) so its declared
     contacts rest together, its first contact on its surface, its anchor fixed across frames."""
     lib = pose_library()
@@ -984,11 +1007,18 @@ def _figure(scene: Scene, body: Body, ghost: bool = False) -> str:
     for group in _body_shapes(scene, body):
         side = next((s.side for s in group if s.side), "")
         attrs = f' data-part="{group[0].group}"' + (f' data-side="{side}"' if side else "")
-        outline = "".join(f'<path d="{s.d}"/>' for s in group)
-        fills = "".join(f'<path d="{s.d}" fill="{s.fill}"/>' for s in group)
+        # one path for the white outline and one per run of a colour: few nodes, quick to print
+        outline = "".join(shape.d for shape in group)
+        runs: list[tuple[str, str]] = []
+        for shape in group:
+            if runs and runs[-1][0] == shape.fill:
+                runs[-1] = (shape.fill, runs[-1][1] + shape.d)
+            else:
+                runs.append((shape.fill, shape.d))
+        fills = "".join(f'<path d="{d}" fill="{fill}"/>' for fill, d in runs)
         parts.append(
-            f'<g{attrs}><g fill="#fff" stroke="#fff" stroke-width="2.2" stroke-linejoin="round">'
-            f"{outline}</g>{fills}</g>"
+            f'<g{attrs}><path d="{outline}" fill="#fff" stroke="#fff" stroke-width="2.2" '
+            f'stroke-linejoin="round"/>{fills}</g>'
         )
     inner = "".join(parts)
     if ghost:
@@ -1105,7 +1135,9 @@ def animated_svg(pose: Pose, name: str | None = None, width: int = 320, steps: i
     )
 
 
+@lru_cache(maxsize=512)
 def illustration_svg(technique_id: str, name: str | None = None, animated: bool = False) -> str:
-    """The picture of a technique by id (KnowledgeBaseError when it has none)."""
+    """The picture of a technique by id (KnowledgeBaseError when it has none). Pictures depend
+    only on the shipped pose data, so each is drawn once per process."""
     pose = pose_library().get(technique_id)
     return animated_svg(pose, name) if animated else still_svg(pose, name)
