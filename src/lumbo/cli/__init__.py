@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lumbo.cli.techniques",
     "lumbo.cli.measure",
     "lumbo.cli.journey",
+    "lumbo.cli.report",
     "lumbo.cli.serve",
     "lumbo.cli.worker",
 )
