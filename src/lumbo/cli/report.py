@@ -39,7 +39,9 @@ def report_cmd(
     from lumbo.services import documents, journey
 
     if kind not in KINDS:
-        raise InvalidInput([Problem("KIND", f"must be one of {', '.join(KINDS)}", kind)], "arguments")
+        raise InvalidInput(
+            [Problem("KIND", f"must be one of {', '.join(KINDS)}", kind)], "arguments"
+        )
     suffix = out.suffix.lower()
     if suffix not in {".pdf", ".html"}:
         raise InvalidInput([Problem("--out", "must end in .pdf or .html", str(out))], "options")

@@ -41,7 +41,19 @@ def _first_page_png(pdf: bytes, name: str) -> None:
     src = ARTIFACTS / f"{name}.pdf"
     src.write_bytes(pdf)
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(src), str(ARTIFACTS / name)],
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(src),
+            str(ARTIFACTS / name),
+        ],
         check=True,
     )
     assert (ARTIFACTS / f"{name}.png").stat().st_size > 5_000
@@ -56,7 +68,9 @@ def enrolled(store: Store) -> str:
     return journey.init_person(store.uow(), samples.intake_text()).person.id
 
 
-def test_handout_pdf_says_what_the_plan_says(store: Store, enrolled: str, database_url: str) -> None:
+def test_handout_pdf_says_what_the_plan_says(
+    store: Store, enrolled: str, database_url: str
+) -> None:
     on = date.today()
     data = documents.handout(store.uow, enrolled, on, app_url=URL)
     pdf = to_pdf(render_html(data))

@@ -44,9 +44,11 @@ def illustration(
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": CACHE})
 
 
-@router.get("/documents/document.css")
-def stylesheet() -> Response:
-    return Response(docs.css(), media_type="text/css", headers={"Cache-Control": CACHE})
+@router.get("/documents/{name}.css")
+def stylesheet(name: Literal["document", "document-screen"]) -> Response:
+    return Response(
+        docs.css(f"{name}.css"), media_type="text/css", headers={"Cache-Control": CACHE}
+    )
 
 
 def _respond(data: dict[str, Any], fmt: str, back: str, filename: str) -> Response:
