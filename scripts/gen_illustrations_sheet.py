@@ -44,6 +44,12 @@ def main(out: str = "docs/illustrations.png") -> None:
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     sheet.convert("P", palette=Image.Palette.ADAPTIVE, colors=48).save(out, optimize=True)
     print(f"{len(techniques)} illustrations -> {out}")
+    one = Path(out).with_name("illustration-cat-camel.png")
+    png = cairosvg.svg2png(
+        bytestring=illustration_svg("cat-camel", "Cat-camel").encode(), output_width=720
+    )
+    Image.open(io.BytesIO(png)).convert("RGB").save(one, optimize=True)
+    print(f"one illustration -> {one}")
 
 
 if __name__ == "__main__":

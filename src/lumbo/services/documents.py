@@ -128,7 +128,8 @@ def handout(
     uow_factory: Any, person_id: str, on: date, *, app_url: str, whole_plan: bool = False
 ) -> dict[str, Any]:
     """The patient's home-exercise handout: the sessions of this week (or, with ``whole_plan``,
-    every different session of the 12 weeks from this week on), each exercise in full."""
+    every different session of the 12 weeks), each exercise in full the first time it appears and
+    by its dose and a pointer to that first place after that."""
     lib = library()
     who = _who(uow_factory(), person_id)
     due = journey.today(uow_factory(), person_id, on)
@@ -145,17 +146,26 @@ def handout(
                 unique.append((weeks, s))
         groups = unique
     sessions = []
+    shown: dict[str, str] = {}  # technique -> where it is printed in full (e.g. "A2")
     for n, (weeks, s) in enumerate(groups, start=1):
+        letter = chr(64 + n) if n <= 26 else str(n)
+        exercises = []
+        for i, b in enumerate(s.blocks, start=1):
+            e = _exercise(lib, b)
+            e["label"] = f"{letter}{i}"
+            e["see"] = shown.get(b.technique)
+            shown.setdefault(b.technique, e["label"])
+            exercises.append(e)
         per_week = sum(
             1 for w in plan.weeks if w.week == weeks[0] for x in w.sessions if x.blocks == s.blocks
         )
         sessions.append(
             {
-                "title": f"Session {chr(64 + n) if n <= 26 else n}",
+                "title": f"Session {letter}",
                 "when": _weeks_words(sorted(weeks)),
                 "times_a_week": per_week,
                 "minutes": round(s.estimated_minutes),
-                "exercises": [_exercise(lib, b) for b in s.blocks],
+                "exercises": exercises,
             }
         )
     schedule = [
