@@ -131,6 +131,9 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("GET", "/patients/{person_id}/videos"): (_none, False),
     ("POST", "/patients/{person_id}/videos"): (_none, False),
     ("POST", "/patients/{person_id}/videos/accept"): (_none, False),
+    ("GET", "/patients/{person_id}/handout"): (_none, False),
+    ("GET", "/patients/{person_id}/report/assessment"): (_none, True),
+    ("GET", "/patients/{person_id}/report/progress"): (_none, False),
 }
 
 # Routes without a patient id: who may call them.
@@ -156,6 +159,8 @@ OTHER: dict[tuple[str, str], str] = {
     ("GET", "/patients/new"): "clinician",
     ("POST", "/patients/new"): "clinician",
     ("GET", "/techniques/{technique_id}"): "signed-in",
+    ("GET", "/illustrations/{technique_id}.svg"): "signed-in",  # pictures: no patient data
+    ("GET", "/documents/{name}.css"): "public",  # the documents' stylesheets
 }
 
 
