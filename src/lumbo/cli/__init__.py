@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lumbo.cli.measure",
     "lumbo.cli.journey",
     "lumbo.cli.interop",
+    "lumbo.cli.report",
     "lumbo.cli.serve",
     "lumbo.cli.worker",
     "lumbo.cli.audit",

@@ -136,6 +136,9 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("POST", "/patients/{person_id}/videos/accept"): (_none, False),
     ("GET", "/patients/{person_id}/data"): (_none, False),
     ("POST", "/patients/{person_id}/erase"): (_none, True),  # an empty confirmation erases nothing
+    ("GET", "/patients/{person_id}/handout"): (_none, False),
+    ("GET", "/patients/{person_id}/report/assessment"): (_none, True),
+    ("GET", "/patients/{person_id}/report/progress"): (_none, False),
 }
 
 # Patient-id routes that the generic walk cannot exercise (it would erase the owner's patient
@@ -184,6 +187,8 @@ OTHER: dict[tuple[str, str], str] = {
     ("GET", "/reset/{token}"): "public",  # the one-time token is the credential
     ("POST", "/reset/{token}"): "public",
     ("GET", "/outcomes"): "clinician",
+    ("GET", "/illustrations/{technique_id}.svg"): "signed-in",  # pictures: no patient data
+    ("GET", "/documents/{name}.css"): "public",  # the documents' stylesheets
 }
 
 

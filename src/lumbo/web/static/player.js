@@ -66,8 +66,12 @@
     b.steps.forEach(function (s) { steps.appendChild(h("li", { text: s })); });
     var cues = h("ul", {});
     b.cues.forEach(function (c) { cues.appendChild(h("li", { text: c })); });
+    var figure = h("figure", { class: "figure" },
+      h("img", { src: "/illustrations/" + encodeURIComponent(b.technique) + ".svg?motion=1",
+                 alt: b.name + ": the movement", width: "360" }));
     return h("div", { class: "card" },
       h("h2", { text: "Block " + (i + 1) + " of " + blocks.length + ": " + b.name }),
+      figure,
       h("p", { text: b.role + " · " + b.dose }),
       h("p", { class: "why", text: "Why this exercise: " + b.why }),
       b.steps.length ? h("h3", { text: "Steps" }) : null, b.steps.length ? steps : null,

@@ -1,0 +1,238 @@
+"""Every technique has a picture drawn from its pose data, and the picture obeys the body.
+
+Tolerances are drawing tolerances (lumbo policy): a contact counts when the body's surface is
+within 4 cm of its support; the body may press into the mat or floor by up to 4 cm (soft tissue,
+the mat's thickness) but not more.
+"""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+
+import pytest
+from pydantic import ValidationError
+
+from lumbo.domain.errors import KnowledgeBaseError
+from lumbo.domain.knowledge import library
+from lumbo.domain.knowledge.illustration import (
+    ANGLE_FIELDS,
+    Contact,
+    Pose,
+    PoseLibrary,
+    Prop,
+    Side,
+    View,
+    joint_ranges,
+    pose_library,
+)
+from lumbo.domain.knowledge.model import Position
+from lumbo.reports.figure import (
+    animated_svg,
+    contact_gaps,
+    illustration_svg,
+    lowest_point,
+    region_points,
+    sinking,
+    solve,
+    still_svg,
+    working_limbs,
+)
+
+TECHNIQUES = library().techniques
+IDS = [t.id for t in TECHNIQUES]
+CONTACT_TOL_CM = 4.0
+SINK_TOL_CM = 4.0
+LYING = {Position.supine, Position.prone, Position.side}
+
+
+@pytest.fixture(scope="module")
+def scenes() -> dict[str, object]:
+    return {}
+
+
+def _scene(technique_id: str, cache: dict[str, object]):  # type: ignore[no-untyped-def]
+    if technique_id not in cache:
+        cache[technique_id] = solve(pose_library().get(technique_id))
+    return cache[technique_id]
+
+
+@pytest.mark.parametrize("technique_id", IDS)
+def test_every_technique_has_an_illustration(technique_id: str) -> None:
+    assert technique_id in pose_library(), f"{technique_id} has no pose in poses/*.toml"
+
+
+def test_no_pose_for_an_unknown_technique() -> None:
+    assert {p.technique for p in pose_library().poses} == set(IDS)
+
+
+@pytest.mark.parametrize("technique_id", IDS)
+def test_declared_contacts_rest_on_their_support(
+    technique_id: str, scenes: dict[str, object]
+) -> None:
+    scene = _scene(technique_id, scenes)
+    off = [(i, c, round(g, 1)) for i, c, g in contact_gaps(scene) if abs(g) > CONTACT_TOL_CM]
+    assert not off, f"contacts off their support (keyframe, contact, gap cm): {off}"
+
+
+@pytest.mark.parametrize("technique_id", IDS)
+def test_body_does_not_sink_into_the_floor(technique_id: str, scenes: dict[str, object]) -> None:
+    scene = _scene(technique_id, scenes)
+    deep = [(i, round(d, 1)) for i, d in sinking(scene) if d < -SINK_TOL_CM]
+    assert not deep, f"body below the floor (keyframe, cm): {deep}"
+
+
+@pytest.mark.parametrize("technique_id", IDS)
+def test_no_joint_beyond_its_range(technique_id: str) -> None:
+    ranges = joint_ranges()
+    lib = pose_library()
+    for i, angles in enumerate(lib.get(technique_id).angles(lib.postures)):
+        for name, value in angles.items():
+            r = ranges[name]
+            assert r.low <= value <= r.high, (
+                f"keyframe {i}: {name}={value} outside {r.low}..{r.high}"
+            )
+
+
+def test_every_angle_has_a_range_with_a_source() -> None:
+    ranges = joint_ranges()
+    assert set(ranges) == set(ANGLE_FIELDS)
+    assert all(r.source for r in ranges.values())
+
+
+@pytest.mark.parametrize("technique_id", IDS)
+def test_props_include_the_techniques_equipment(technique_id: str) -> None:
+    pose = pose_library().get(technique_id)
+    technique = library().get(technique_id)
+    assert {e.value for e in technique.equipment} <= {p.value for p in pose.props}
+
+
+@pytest.mark.parametrize("technique_id", IDS)
+def test_a_lying_figure_lies_on_its_mat(technique_id: str, scenes: dict[str, object]) -> None:
+    pose = pose_library().get(technique_id)
+    technique = library().get(technique_id)
+    only_lying = set(technique.positions) <= LYING
+    assert pose.lying == only_lying, "lying flag disagrees with the technique's positions"
+    if not pose.lying:
+        return
+    scene = _scene(technique_id, scenes)
+    body = scene.bodies[0]
+    pelvis, c7 = body.points["pelvis"], body.points["c7"]
+    horizontal = math.hypot(c7[0] - pelvis[0], c7[2] - pelvis[2])
+    tilt = math.degrees(math.atan2(abs(c7[1] - pelvis[1]), horizontal))
+    assert tilt <= 40, f"trunk rises {tilt:.0f} degrees from the floor: not lying"
+    support = Prop.bench if Prop.bench in pose.props else Prop.mat
+    assert support in pose.props, "a lying figure needs a mat (or a bench)"
+    torso = region_points(body, "back") + region_points(body, "pelvis")
+    rest = min(q[1] for q in torso)
+    assert abs(rest - (scene.floor if support is Prop.mat else 41.0)) <= 15.0, "torso off its mat"
+    assert lowest_point(body) >= scene.floor - SINK_TOL_CM
+
+
+@pytest.mark.parametrize("technique_id", IDS)
+def test_side_matches_the_technique(technique_id: str, scenes: dict[str, object]) -> None:
+    pose = pose_library().get(technique_id)
+    technique = library().get(technique_id)
+    one_side = pose.side in {Side.left, Side.right}
+    assert one_side == technique.dose.per_side, "a per-side technique shows one side, others none"
+    scene = _scene(technique_id, scenes)
+    svg = still_svg(pose)
+    if not one_side:
+        assert "working-" not in svg
+        return
+    s = pose.side.value
+    other = "left" if s == "right" else "right"
+    assert working_limbs(scene), "a one-side technique colours its working limb"
+    assert {side for _, side in working_limbs(scene)} == {s[0]}
+    assert f'data-side="working-{s}"' in svg
+    assert f'data-side="working-{other}"' not in svg
+    assert f"shown for the {s} side" in svg
+    if pose.view is View.side:
+        body = scene.bodies[0]
+        near = body.points[f"hip_{s[0]}"][2]
+        far = body.points[f"hip_{other[0]}"][2]
+        assert near > far, "in side view the working side faces the viewer"
+
+
+@pytest.mark.parametrize("technique_id", IDS)
+def test_svg_is_well_formed_still_and_animated(technique_id: str) -> None:
+    still = ET.fromstring(illustration_svg(technique_id, "A name & more"))
+    assert still.tag.endswith("svg")
+    assert still.attrib["role"] == "img"
+    title = next(t.text for t in still.iter() if t.tag.endswith("title"))
+    assert title is not None and title.startswith("A name & more")
+    texts = [t.text for t in still.iter() if t.tag.endswith("text")]
+    assert texts[0].startswith("Start") and texts[1].startswith("End")
+    animated = illustration_svg(technique_id, animated=True)
+    root = ET.fromstring(animated)
+    assert any(e.tag.endswith("animate") for e in root.iter())
+    assert "prefers-reduced-motion: reduce" in animated
+    assert 'class="lm-rest"' in animated
+
+
+def test_animation_moves_between_keyframes() -> None:
+    svg = animated_svg(pose_library().get("cat-camel"))
+    values = [e.attrib["values"] for e in ET.fromstring(svg).iter() if e.tag.endswith("animate")]
+    assert any(len(set(v.split(";"))) > 2 for v in values)
+
+
+def test_the_back_shape_follows_the_spine() -> None:
+    """Rounding the back (cat) and letting it dip (camel) change the back's outline."""
+    scene = solve(pose_library().get("cat-camel"))
+    rounded, dipped = scene.bodies
+
+    def mid_back_height(body):  # type: ignore[no-untyped-def]
+        return max(q[1] for q in region_points(body, "waist"))
+
+    assert mid_back_height(rounded) > mid_back_height(dipped) + 5
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"wings": 2}, "wings"),
+        ({"contacts": ["tail"]}, "tail"),
+        ({"contacts": ["feet@cloud"]}, "cloud"),
+        ({"view": "isometric"}, "view"),
+        ({"frames": [{"knee_flex_l": 10}]}, "frames"),
+        ({"frames": [{"knee_flex_l": 10}, {"elbow_bend": 3}]}, "elbow_bend"),
+        ({"contacts": ["feet", "hands#4"]}, "keyframe 4"),
+        ({"contacts": ["feet#0"]}, "anchor"),
+    ],
+)
+def test_pose_data_is_refused_when_wrong(raw: dict[str, object], message: str) -> None:
+    base: dict[str, object] = {
+        "technique": "cat-camel",
+        "view": "side",
+        "posture": "quadruped",
+        "contacts": ["knees"],
+        "frames": [{}, {"lumbar_flex": 10}],
+    }
+    with pytest.raises((ValidationError, ValueError)) as err:
+        Pose.model_validate(base | raw)
+    assert message in str(err.value)
+
+
+def test_unknown_posture_is_refused() -> None:
+    pose = Pose.model_validate(
+        {
+            "technique": "x-y",
+            "view": "side",
+            "posture": "handstand",
+            "contacts": ["hands"],
+            "frames": [{}, {}],
+        }
+    )
+    with pytest.raises(KnowledgeBaseError, match="handstand"):
+        PoseLibrary([pose], pose_library().postures)
+
+
+def test_missing_illustration_is_a_clear_error() -> None:
+    with pytest.raises(KnowledgeBaseError, match="no illustration"):
+        pose_library().get("not-a-technique")
+
+
+def test_contact_text_round_trip() -> None:
+    c = Contact.parse("pelvis@chair#0,2")
+    assert (c.part, c.surface.value, c.frames) == ("pelvis", "chair", (0, 2))
+    assert c.applies(2) and not c.applies(1)
