@@ -178,21 +178,36 @@ def _print_human(data: dict[str, Any]) -> None:
     from rich.markup import escape
 
     s = data["summary"]
+    verdict = data.get("verdict") or {}
     console.print(
         f"[bold]{data['movement']}[/] ({data['view']} view): {data['frames_with_person']}/"
         f"{data['frames_analysed']} analysed frames with the person, {data['fps']:.1f} frames/s"
     )
-    line = f"peak {s['peak_deg']} deg, min {s['min_deg']} deg, range {s['range_deg']} deg (+/- {s['uncertainty_deg']})"
-    if "peak_left_deg" in s:
-        line += f"; left {s['peak_left_deg']} deg, right {s['peak_right_deg']} deg"
-    console.print(line)
-    console.print(f"reps: {len(data['reps'])}")
+    if verdict.get("message"):
+        style = "bold" if verdict.get("measured") and verdict.get("reliable") else "bold yellow"
+        console.print(f"[{style}]{escape(verdict['message'])}[/]")
+    for tip in verdict.get("advice", []):
+        console.print(f"  what would help: {escape(tip)}")
+    if verdict.get("measured", True):
+        line = (
+            f"peak {s['peak_deg']} deg, min {s['min_deg']} deg, range {s['range_deg']} deg "
+            f"(+/- {s['uncertainty_deg']})"
+        )
+        if "peak_left_deg" in s:
+            line += f"; left {s['peak_left_deg']} deg, right {s['peak_right_deg']} deg"
+        console.print(line)
+        console.print(f"reps: {len(data['reps'])}")
     m = data["measurements"]
     for name, value in m["fields"].items():
         if name != "method":
             console.print(
                 f"  {name} = {value} +/- {m['uncertainty_deg'][name]} ({m['basis'][name]})"
             )
+    for name, value in m.get("unreliable", {}).items():
+        console.print(
+            f"  [yellow]{name} = {value} +/- {m['uncertainty_deg'][name]}: too uncertain, "
+            "not for the intake[/]"
+        )
     for comp in data["compensations"]:
         console.print(f"[yellow]compensation[/] {comp['code']}: {escape(comp['message'])}")
     for warning in data["warnings"]:
