@@ -62,8 +62,13 @@ def measure_cmd(
         ),
     ] = None,
     stride: Annotated[
-        str, typer.Option("--stride", help="analyse every Nth frame, or auto (~10/s)")
-    ] = "1",
+        str,
+        typer.Option(
+            "--stride",
+            help="analyse every Nth frame, or auto (full rate where the angle turns, ~10/s "
+            "elsewhere; the default, as on the web)",
+        ),
+    ] = "auto",
     annotate: Annotated[
         Path | None, typer.Option("--annotate", help="write an annotated .mp4")
     ] = None,
@@ -92,13 +97,10 @@ def measure_cmd(
         require_vision()
     except VisionUnavailable as err:
         raise InvalidInput([Problem("vision", str(err))], "setup") from None
-    from lumbo.vision.pipeline import MeasureOptions, measure_video
+    from lumbo.vision.pipeline import default_options, measure_video
 
-    options = MeasureOptions(
-        movement=movement.value,
-        view=view.value,
-        camera_tilt_deg=camera_tilt,
-        stride=_parse_stride(stride),
+    options = default_options(
+        movement.value, view.value, camera_tilt_deg=camera_tilt, stride=_parse_stride(stride)
     )
     options.validate()
     _check_output(annotate, "annotate", (".mp4",))

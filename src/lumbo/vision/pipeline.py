@@ -42,6 +42,9 @@ REQUIRED_VIEW = {
 }
 #: ``--stride auto`` analyses about this many frames per second.
 AUTO_TARGET_HZ = 10.0
+#: The one source of the default analysis settings: ``lumbo measure`` and the web's analysis job
+#: both use it, so the same video gives the same answer from both (see :func:`default_options`).
+DEFAULT_STRIDE: int | str = "auto"
 MAX_STRIDE = 30
 MAX_TILT_DEG = 45.0
 MIN_ANALYSED_FRAMES = 8
@@ -98,6 +101,23 @@ class MeasureOptions:
         if self.stride == "auto":
             return max(1, min(MAX_STRIDE, round(fps / AUTO_TARGET_HZ)))
         return int(self.stride)
+
+
+def default_options(
+    movement: str,
+    view: str | None = None,
+    *,
+    camera_tilt_deg: float | None = None,
+    stride: int | str | None = None,
+) -> MeasureOptions:
+    """The analysis settings used by default everywhere (CLI, web job): the movement's required
+    view, ``DEFAULT_STRIDE``; each can be overridden."""
+    return MeasureOptions(
+        movement=movement,
+        view=view if view is not None else REQUIRED_VIEW.get(movement, "side"),
+        camera_tilt_deg=camera_tilt_deg,
+        stride=DEFAULT_STRIDE if stride is None else stride,
+    )
 
 
 @dataclass(slots=True)
