@@ -58,10 +58,7 @@ def set_quiet_env() -> None:
 def captured_stderr() -> Iterator[None]:
     """Send everything written to file descriptor 2 (by C++ or Python) to the debug log."""
     with _lock:
-        try:
-            fd = sys.stderr.fileno()
-        except (AttributeError, OSError, ValueError):  # no real descriptor (a test capture)
-            fd = 2
+        fd = 2  # the C++ loggers write to descriptor 2, whatever sys.stderr is
         with suppress(AttributeError, OSError, ValueError):
             sys.stderr.flush()
         saved = os.dup(fd)

@@ -59,6 +59,9 @@ ADVICE = {
     "picture from head to feet.",
     "light": "Film in good, even light, with the light behind the camera rather than behind the "
     "person.",
+    "estimate": "A camera sees the trunk as a whole; how much of the movement came from the low "
+    "back is an estimate, too uncertain to use. An inclinometer measurement by a clinician is "
+    "more precise.",
     "steady": "Keep the camera still: lean it against something or use a stand.",
 }
 
@@ -182,13 +185,21 @@ def judge(
         )
     wide = sorted(k for k, u in uncertainties.items() if not u <= MAX_UNCERTAINTY_DEG)
     if wide:
+        # The trunk angle itself too uncertain: a better recording helps. Only the estimates
+        # (intake fields, named ..._deg) too wide: their model share band makes them so.
+        camera = any(not k.endswith("_deg") for k in wide)
+        advice = (
+            [ADVICE["distance"], ADVICE["steady"], ADVICE["light"]]
+            if camera
+            else [ADVICE["estimate"]]
+        )
         return Verdict(
             True,
             None,
             f"A {what} was measured, but some values are too uncertain to use (more than "
             f"{MAX_UNCERTAINTY_DEG:.0f} degrees either way); they are not offered for the intake.",
-            [ADVICE["distance"], ADVICE["steady"], ADVICE["light"]],
+            advice,
             reliable=False,
-            unreliable_fields=wide,
+            unreliable_fields=[k for k in wide if k.endswith("_deg")],
         )
     return Verdict(True, None, f"A {what} was measured.", [], reliable=True)

@@ -233,3 +233,37 @@ def write_hinge_clip(
         writer.write(img)
     writer.release()
     return out
+
+
+def write_y4m(
+    src: Path,
+    out: Path,
+    width: int = 640,
+    height: int = 360,
+    crop: tuple[int, int, int, int] | None = None,
+) -> Path:
+    """``src`` (optionally cropped to ``crop`` = x, y, width, height) as an uncompressed YUV4MPEG2
+    (4:2:0) file scaled to ``width`` x ``height``: what Chromium's
+    ``--use-file-for-fake-video-capture`` plays as a fake camera (looped)."""
+    import cv2
+
+    cap = cv2.VideoCapture(str(src))
+    fps = round(cap.get(cv2.CAP_PROP_FPS)) or 30
+    with out.open("wb") as fh:
+        fh.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                break
+            if crop is not None:
+                x, y, w, h = crop
+                frame = frame[y : y + h, x : x + w]
+            small = cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA)
+            fh.write(b"FRAME\n")
+            fh.write(np.ascontiguousarray(cv2.cvtColor(small, cv2.COLOR_BGR2YUV_I420)).tobytes())
+    cap.release()
+    return out
+
+
+#: Around the walker of ``HINGE_FRAME`` (x, y, width, height): a camera 2-3 m from her.
+HINGE_CROP = (164, 380, 960, 540)
