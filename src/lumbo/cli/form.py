@@ -33,7 +33,10 @@ def form_cmd(
 
     rules = load_rules()
     rules.get(exercise)  # a wrong id fails before the video is read
-    result = form_video(video, exercise, rules)
+    from lumbo.vision.quiet import stderr_to_debug_log
+
+    with stderr_to_debug_log():  # third-party log lines go to the debug log, not the terminal
+        result = form_video(video, exercise, rules)
     if as_json:
         print_json(result)
         return

@@ -125,7 +125,10 @@ def measure_cmd(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total or None)
 
-        result = measure_video(video, options, progress=progress)
+        from lumbo.vision.quiet import stderr_to_debug_log
+
+        with stderr_to_debug_log():  # third-party log lines go to the debug log, not the terminal
+            result = measure_video(video, options, progress=progress)
         if annotate is not None:
             from lumbo.vision.render import annotate_video
 

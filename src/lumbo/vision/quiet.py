@@ -75,3 +75,31 @@ def captured_stderr() -> Iterator[None]:
                 for line in sink.read().decode("utf-8", "replace").splitlines():
                     if line.strip():
                         log.debug("%s", line)
+
+
+@contextmanager
+def stderr_to_debug_log() -> Iterator[None]:
+    """For a whole command (``lumbo measure``, ``lumbo form``): descriptor 2 goes to the debug log
+    (whatever thread of a C++ library writes there, whenever), while Python's ``sys.stderr`` (the
+    progress bar, error messages) keeps writing to the real standard error."""
+    with suppress(AttributeError, OSError, ValueError):
+        sys.stderr.flush()
+    saved = os.dup(2)
+    python_err = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8", errors="replace")
+    previous = sys.stderr
+    with tempfile.TemporaryFile(mode="w+b") as sink:
+        os.dup2(sink.fileno(), 2)
+        sys.stderr = python_err
+        try:
+            yield
+        finally:
+            with suppress(AttributeError, OSError, ValueError):
+                python_err.flush()
+            sys.stderr = previous
+            os.dup2(saved, 2)
+            os.close(saved)
+            python_err.close()
+            sink.seek(0)
+            for line in sink.read().decode("utf-8", "replace").splitlines():
+                if line.strip():
+                    log.debug("%s", line)
