@@ -23,7 +23,7 @@ MOVEMENT_LABELS = {
 }
 
 #: Warnings that name a command-line option or repeat what the summary says are not shown.
-HIDDEN_WARNINGS = ("--camera-tilt", "no complete repetition detected")
+HIDDEN_WARNINGS = ("--camera-tilt", "no complete repetition detected", "reported as null")
 
 
 def _deg(value: Any) -> str:
