@@ -280,6 +280,41 @@ def peak_difference(a: dict[str, Any], b: dict[str, Any]) -> float:
     return max(abs(float(a[k]) - float(b[k])) for k in PEAKS)
 
 
+E2E_REPEATS = 3
+
+
+def realtime(
+    clips: dict[str, tuple[Path, float | None]],
+    best: dict[str, tuple[float, float]],
+    runs: dict[str, Any],
+) -> None:
+    """Analysis speed against real time (video seconds per wall-clock second) with --stride auto,
+    the default: in process (``measure_video``, model set-up included) and end to end (a new
+    ``lumbo measure --json`` process: interpreter start, imports, model set-up, analysis)."""
+    print("real time, --stride auto (goal: a 30 fps video of a slow movement >= 2x real time):")
+    for name, (path, amp) in clips.items():
+        if amp is None:
+            continue
+        auto = runs[f"{name}/auto"]
+        seconds = auto.frames / auto.fps
+        in_process = seconds / best[f"{name}/auto"][0]
+        walls = []
+        for _ in range(E2E_REPEATS):
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "lumbo", "measure", str(path), "--movement", MOVEMENT,
+                 "--view", VIEW, "--json"],
+                check=True, capture_output=True, timeout=600,
+            )  # fmt: skip
+            walls.append(time.perf_counter() - started)
+        e2e = seconds / min(walls)
+        print(
+            f"  {name}: {seconds:.1f} s of video at {auto.fps:.0f} fps; in process "
+            f"{in_process:.2f}x real time; end to end (new lumbo measure process, best of "
+            f"{E2E_REPEATS}: {min(walls):.2f} s) {e2e:.2f}x real time"
+        )
+
+
 def main() -> int:
     from lumbo.vision.pipeline import MeasureOptions, measure_video
 
@@ -374,6 +409,7 @@ def main() -> int:
                 f"    known bend +-{amp:.0f} deg; measured excursions from the start (full rate): "
                 f"left {exc[0]}, right {exc[1]} deg"
             )
+    realtime(clips, best, runs)
     tmp.cleanup()
 
     with tempfile.TemporaryDirectory() as tmpdir:

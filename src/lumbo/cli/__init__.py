@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lumbo.cli.demo",
     "lumbo.cli.techniques",
     "lumbo.cli.measure",
+    "lumbo.cli.form",
     "lumbo.cli.journey",
     "lumbo.cli.interop",
     "lumbo.cli.report",

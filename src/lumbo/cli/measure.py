@@ -62,8 +62,13 @@ def measure_cmd(
         ),
     ] = None,
     stride: Annotated[
-        str, typer.Option("--stride", help="analyse every Nth frame, or auto (~10/s)")
-    ] = "1",
+        str,
+        typer.Option(
+            "--stride",
+            help="analyse every Nth frame, or auto (full rate where the angle turns, ~10/s "
+            "elsewhere; the default, as on the web)",
+        ),
+    ] = "auto",
     annotate: Annotated[
         Path | None, typer.Option("--annotate", help="write an annotated .mp4")
     ] = None,
@@ -92,13 +97,10 @@ def measure_cmd(
         require_vision()
     except VisionUnavailable as err:
         raise InvalidInput([Problem("vision", str(err))], "setup") from None
-    from lumbo.vision.pipeline import MeasureOptions, measure_video
+    from lumbo.vision.pipeline import default_options, measure_video
 
-    options = MeasureOptions(
-        movement=movement.value,
-        view=view.value,
-        camera_tilt_deg=camera_tilt,
-        stride=_parse_stride(stride),
+    options = default_options(
+        movement.value, view.value, camera_tilt_deg=camera_tilt, stride=_parse_stride(stride)
     )
     options.validate()
     _check_output(annotate, "annotate", (".mp4",))
@@ -123,7 +125,10 @@ def measure_cmd(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total or None)
 
-        result = measure_video(video, options, progress=progress)
+        from lumbo.vision.quiet import stderr_to_debug_log
+
+        with stderr_to_debug_log():  # third-party log lines go to the debug log, not the terminal
+            result = measure_video(video, options, progress=progress)
         if annotate is not None:
             from lumbo.vision.render import annotate_video
 
@@ -178,21 +183,36 @@ def _print_human(data: dict[str, Any]) -> None:
     from rich.markup import escape
 
     s = data["summary"]
+    verdict = data.get("verdict") or {}
     console.print(
         f"[bold]{data['movement']}[/] ({data['view']} view): {data['frames_with_person']}/"
         f"{data['frames_analysed']} analysed frames with the person, {data['fps']:.1f} frames/s"
     )
-    line = f"peak {s['peak_deg']} deg, min {s['min_deg']} deg, range {s['range_deg']} deg (+/- {s['uncertainty_deg']})"
-    if "peak_left_deg" in s:
-        line += f"; left {s['peak_left_deg']} deg, right {s['peak_right_deg']} deg"
-    console.print(line)
-    console.print(f"reps: {len(data['reps'])}")
+    if verdict.get("message"):
+        style = "bold" if verdict.get("measured") and verdict.get("reliable") else "bold yellow"
+        console.print(f"[{style}]{escape(verdict['message'])}[/]")
+    for tip in verdict.get("advice", []):
+        console.print(f"  what would help: {escape(tip)}")
+    if verdict.get("measured", True):
+        line = (
+            f"peak {s['peak_deg']} deg, min {s['min_deg']} deg, range {s['range_deg']} deg "
+            f"(+/- {s['uncertainty_deg']})"
+        )
+        if "peak_left_deg" in s:
+            line += f"; left {s['peak_left_deg']} deg, right {s['peak_right_deg']} deg"
+        console.print(line)
+        console.print(f"reps: {len(data['reps'])}")
     m = data["measurements"]
     for name, value in m["fields"].items():
         if name != "method":
             console.print(
                 f"  {name} = {value} +/- {m['uncertainty_deg'][name]} ({m['basis'][name]})"
             )
+    for name, value in m.get("unreliable", {}).items():
+        console.print(
+            f"  [yellow]{name} = {value} +/- {m['uncertainty_deg'][name]}: too uncertain, "
+            "not for the intake[/]"
+        )
     for comp in data["compensations"]:
         console.print(f"[yellow]compensation[/] {comp['code']}: {escape(comp['message'])}")
     for warning in data["warnings"]:

@@ -201,10 +201,9 @@ def _measure(work: Work, writer: ProgressWriter) -> dict[str, Any]:
         require_vision()
     except VisionUnavailable as err:
         raise JobFailed(f"video analysis is not available on this worker: {err}") from None
-    from lumbo.vision.pipeline import REQUIRED_VIEW, MeasureOptions, measure_video
+    from lumbo.vision.pipeline import default_options, measure_video
 
-    view = REQUIRED_VIEW.get(work.movement, "side")
-    options = MeasureOptions(movement=work.movement, view=view, stride="auto")
+    options = default_options(work.movement)  # the same settings as ``lumbo measure``
     result = measure_video(work.path, options, progress=writer.frames)
     data = result.to_json()
     data["video"] = work.video.filename

@@ -83,27 +83,32 @@ BASIS = {
 
 
 def intake_measurements(
-    values: dict[str, tuple[float, float]], warnings: list[str]
+    values: dict[str, tuple[float, float]],
+    warnings: list[str],
+    unreliable: set[str] | frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Build the ``measurements`` block: intake fields (validated against the intake model),
     their uncertainties and the basis of each estimate. Values outside the intake's range are
-    clamped with a warning."""
+    clamped with a warning. Fields named in ``unreliable`` (uncertainty above the limit of
+    :mod:`lumbo.vision.trust`) go to ``unreliable`` instead of ``fields``: never into the intake."""
     from lumbo.domain.intake import Measurements
 
     fields: dict[str, Any] = {"method": "video"}
+    wide: dict[str, float] = {}
     unc: dict[str, float] = {}
     for name, (value, u) in values.items():
         limit = FIELD_LIMITS[name]
         if value > limit:
             warnings.append(f"{name}: estimate {value:.0f} deg exceeds the intake's {limit:.0f}")
             value = limit
-        fields[name] = round(value, 1)
+        (wide if name in unreliable else fields)[name] = round(value, 1)
         unc[name] = round(u, 1)
     Measurements.model_validate(fields)
     return {
         "fields": fields,
         "uncertainty_deg": unc,
         "basis": {name: BASIS[name] for name in values},
+        "unreliable": wide,
     }
 
 
@@ -126,23 +131,27 @@ def video_fields(
     components: dict[str, Any],
     peak_i: int,
     warnings: list[str],
+    low_i: int | None = None,
 ) -> dict[str, tuple[float, float]]:
     """The intake fields this movement fills, as (estimate, uncertainty); adds the hip
-    contribution to ``summary`` for sagittal movements and explains omissions in ``warnings``."""
+    contribution to ``summary`` for sagittal movements and explains omissions in ``warnings``.
+
+    Every estimate is taken where the main angle was seen to turn: at ``peak_i`` (and, for
+    two-sided movements, ``low_i``), never at the largest value anywhere in the video (which
+    would take a jump, a fall or a model swap as a range of motion, and would depend on the
+    frames analysed)."""
+    low = peak_i if low_i is None else low_i
     fields: dict[str, tuple[float, float]] = {}
     if movement in ("trunk-flexion", "trunk-extension"):
         hip = series.filtered("hip_flexion")
         hip_noise = series.series["hip_flexion"].noise_sd_deg
         hb = baseline(t, hip)
-        if np.isfinite(hip).sum() >= MIN_SAMPLES and math.isfinite(hb):
+        at_peak = float(hip[peak_i])
+        if np.isfinite(hip).sum() >= MIN_SAMPLES and math.isfinite(hb) and math.isfinite(at_peak):
             if movement == "trunk-flexion":
-                fields["lumbar_flexion_deg"] = lumbar_estimate(
-                    float(np.nanmax(hip)) - hb, hip_noise
-                )
+                fields["lumbar_flexion_deg"] = lumbar_estimate(at_peak - hb, hip_noise)
             else:
-                fields["lumbar_extension_deg"] = lumbar_estimate(
-                    hb - float(np.nanmin(hip)), hip_noise
-                )
+                fields["lumbar_extension_deg"] = lumbar_estimate(hb - at_peak, hip_noise)
             summary["hip_contribution"] = {
                 "trunk_inclination_change_deg": round(float(y[peak_i]) - base, 1),
                 "trunk_on_thigh_change_deg": components.get("hip_flexion_change_deg"),
@@ -159,8 +168,13 @@ def video_fields(
         lat = series.filtered("lateral_flexion")
         lb = baseline(t, lat)
         noise = series.series["lateral_flexion"].noise_sd_deg
-        if np.isfinite(lat).sum() >= MIN_SAMPLES and math.isfinite(lb):
-            hi, lo = float(np.nanmax(lat)), float(np.nanmin(lat))
+        hi, lo = float(lat[peak_i]), float(lat[low])
+        if (
+            np.isfinite(lat).sum() >= MIN_SAMPLES
+            and math.isfinite(lb)
+            and math.isfinite(hi)
+            and math.isfinite(lo)
+        ):
             fields["lateral_flexion_left_deg"] = lumbar_estimate(hi - lb, noise)
             fields["lateral_flexion_right_deg"] = lumbar_estimate(lb - lo, noise)
         else:
@@ -170,8 +184,8 @@ def video_fields(
             )
     else:
         noise = series.series[main_name(movement)].noise_sd_deg
-        fields["rotation_left_deg"] = rotation_estimate(float(np.nanmax(y)) - base, noise)
-        fields["rotation_right_deg"] = rotation_estimate(base - float(np.nanmin(y)), noise)
+        fields["rotation_left_deg"] = rotation_estimate(float(y[peak_i]) - base, noise)
+        fields["rotation_right_deg"] = rotation_estimate(base - float(y[low]), noise)
         warnings.append(
             "rotation is estimated from the pose model's monocular depth: uncertainty about "
             f"+/- {ROTATION_MODEL_UNCERTAINTY_DEG:.0f} deg"

@@ -18,9 +18,10 @@ import numpy as np
 
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.vision import estimates as est
+from lumbo.vision import trust
 from lumbo.vision.decode import Frame, FrameStream, check_path, mean_luma, open_video
 from lumbo.vision.landmarks import N_LANDMARKS, FloatArray
-from lumbo.vision.movement import analyse_reps, baseline, observed_extremes
+from lumbo.vision.movement import Extremes, analyse_reps, baseline, observed_extremes
 from lumbo.vision.pose import PoseEstimator
 from lumbo.vision.quality import compensations, quality_summary
 from lumbo.vision.result import MeasurementResult
@@ -41,6 +42,9 @@ REQUIRED_VIEW = {
 }
 #: ``--stride auto`` analyses about this many frames per second.
 AUTO_TARGET_HZ = 10.0
+#: The one source of the default analysis settings: ``lumbo measure`` and the web's analysis job
+#: both use it, so the same video gives the same answer from both (see :func:`default_options`).
+DEFAULT_STRIDE: int | str = "auto"
 MAX_STRIDE = 30
 MAX_TILT_DEG = 45.0
 MIN_ANALYSED_FRAMES = 8
@@ -97,6 +101,23 @@ class MeasureOptions:
         if self.stride == "auto":
             return max(1, min(MAX_STRIDE, round(fps / AUTO_TARGET_HZ)))
         return int(self.stride)
+
+
+def default_options(
+    movement: str,
+    view: str | None = None,
+    *,
+    camera_tilt_deg: float | None = None,
+    stride: int | str | None = None,
+) -> MeasureOptions:
+    """The analysis settings used by default everywhere (CLI, web job): the movement's required
+    view, ``DEFAULT_STRIDE``; each can be overridden."""
+    return MeasureOptions(
+        movement=movement,
+        view=view if view is not None else REQUIRED_VIEW.get(movement, "side"),
+        camera_tilt_deg=camera_tilt_deg,
+        stride=DEFAULT_STRIDE if stride is None else stride,
+    )
 
 
 @dataclass(slots=True)
@@ -361,14 +382,30 @@ def analyse_trace(
     summary["at_peak"] = components
 
     fields = est.video_fields(
-        options.movement, series, t, y, base, summary, components, peak_i, warnings
+        options.movement, series, t, y, base, summary, components, peak_i, warnings, low
     )
     if options.camera_tilt_deg is None:
         warnings.append(
             "angles are against the image vertical: if the camera was not level, give its roll "
             "with --camera-tilt (ranges of motion from the neutral stance are unaffected)"
         )
-    measurements = est.intake_measurements(fields, warnings)
+    excursions = _observed_excursions(y, base, ext, two_sided)
+    uncertainties = {main: float(summary["uncertainty_deg"])}
+    uncertainties.update({name: u for name, (_, u) in fields.items()})
+    verdict = trust.judge(
+        options.movement,
+        options.view,
+        shoulder_ratio=ratio,
+        travel_torsos=trust.hip_travel_torsos(points),
+        size_change=trust.depth_change(points),
+        excursions=excursions,
+        turned=(ext.high >= 0 or ext.low >= 0) if two_sided else ext.high >= 0,
+        uncertainties=uncertainties,
+        dark=luma < DARK_LUMA,
+    )
+    if not verdict.measured:
+        fields = {}
+    measurements = est.intake_measurements(fields, warnings, set(verdict.unreliable_fields))
     quality = quality_summary(t, y, fs, reps, left_right)
     comps = compensations(options.movement, series, reps, peak_i)
     processing = {
@@ -415,4 +452,17 @@ def analyse_trace(
         measurements=measurements,
         processing=processing,
         frame_size=trace.frame_size,
+        verdict=verdict,
     )
+
+
+def _observed_excursions(
+    y: FloatArray, base: float, ext: Extremes, two_sided: bool
+) -> tuple[float, float | None]:
+    """Excursions from the neutral stance at the observed turning points (NaN where none was
+    seen): the requested direction, and for two-sided movements the other side."""
+    high = float(y[ext.high]) - base if ext.high >= 0 else math.nan
+    if not two_sided:
+        return high, None
+    low = base - float(y[ext.low]) if ext.low >= 0 else math.nan
+    return high, low

@@ -9,7 +9,6 @@ lumbo works without the ``vision`` extra.
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
@@ -18,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lumbo.vision.landmarks import N_LANDMARKS, Pose
+from lumbo.vision.quiet import captured_stderr, set_quiet_env
 
 UInt8Array = npt.NDArray[np.uint8]
 
@@ -47,10 +47,13 @@ INSTALL_HINT = "pip install 'lumbo[vision]'"
 
 def require_vision() -> None:
     """Raise :class:`VisionUnavailable` unless mediapipe, cv2 and scipy can be imported."""
+    set_quiet_env()
     missing = []
     for name in ("mediapipe", "cv2", "scipy"):
         try:
-            __import__(name)
+            with captured_stderr(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                __import__(name)
         except ImportError:
             missing.append(name)
     if missing:
@@ -69,9 +72,8 @@ class MediaPipePoseEstimator:
         min_tracking_confidence: float = 0.5,
         static_image_mode: bool = False,
     ) -> None:
-        os.environ.setdefault("GLOG_minloglevel", "2")
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        with warnings.catch_warnings():
+        set_quiet_env()
+        with captured_stderr(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             import mediapipe as mp
         self._mp: Any = mp
@@ -83,13 +85,24 @@ class MediaPipePoseEstimator:
             "min_detection_confidence": min_detection_confidence,
             "min_tracking_confidence": min_tracking_confidence,
         }
-        self._graph: Any = self._mp.solutions.pose.Pose(**self._kwargs)
+        self._graph: Any = self._new_graph()
+
+    def _new_graph(self) -> Any:
+        with captured_stderr():
+            graph = self._mp.solutions.pose.Pose(**self._kwargs)
+        self._fresh = True
+        return graph
 
     def estimate(self, frame_rgb: UInt8Array) -> Pose | None:
         h, w = frame_rgb.shape[:2]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = self._graph.process(frame_rgb)
+            if self._fresh:  # a graph's first frame loads its models, which log to stderr
+                self._fresh = False
+                with captured_stderr():
+                    result = self._graph.process(frame_rgb)
+            else:
+                result = self._graph.process(frame_rgb)
         if result.pose_landmarks is None:
             return None
         pts = np.empty((N_LANDMARKS, 4), dtype=np.float64)
@@ -101,7 +114,7 @@ class MediaPipePoseEstimator:
 
     def reset(self) -> None:
         self._graph.close()
-        self._graph = self._mp.solutions.pose.Pose(**self._kwargs)
+        self._graph = self._new_graph()
 
     def close(self) -> None:
         self._graph.close()

@@ -14,6 +14,23 @@ import numpy.typing as npt
 from lumbo.vision.landmarks import FloatArray
 from lumbo.vision.movement import RepStats
 from lumbo.vision.series import AngleSeries
+from lumbo.vision.trust import Verdict
+
+#: Summary values left out (``null``) when the requested movement was not measured.
+UNMEASURED_KEYS = frozenset(
+    {
+        "peak_deg",
+        "min_deg",
+        "range_deg",
+        "peak_at_s",
+        "peak_left_deg",
+        "peak_right_deg",
+        "excursion_left_deg",
+        "excursion_right_deg",
+        "at_peak",
+        "hip_contribution",
+    }
+)
 
 
 def _num(x: float, nd: int = 2) -> float | None:
@@ -50,6 +67,12 @@ class MeasurementResult:
     frame_size: tuple[int, int] = (0, 0)
     """(width, height) of the analysed frames in pixels."""
     processing: dict[str, Any] = field(default_factory=dict)
+    verdict: Verdict | None = None
+    """Whether the requested movement was measured, and how reliably (``None``: not judged)."""
+
+    @property
+    def measured(self) -> bool:
+        return self.verdict is None or self.verdict.measured
 
     @property
     def t(self) -> FloatArray:
@@ -58,6 +81,13 @@ class MeasurementResult:
     def main_angle(self) -> FloatArray:
         """The filtered main angle per analysed frame (NaN = not measured)."""
         return np.asarray(self.main_sign * self.series.filtered(self.main), dtype=np.float64)
+
+    def reported_summary(self) -> dict[str, Any]:
+        """The summary as reported: when the movement was not measured, no range (its values
+        are ``null``; the keys stay)."""
+        if self.measured:
+            return self.summary
+        return {k: None if k in UNMEASURED_KEYS else v for k, v in self.summary.items()}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,13 +100,14 @@ class MeasurementResult:
             "fps": round(self.fps, 3),
             "stride": self.stride,
             "camera_tilt_deg": self.camera_tilt_deg,
-            "summary": self.summary,
-            "reps": [r.to_json() for r in self.reps],
+            "summary": self.reported_summary(),
+            "reps": [r.to_json() for r in self.reps] if self.measured else [],
             "quality": self.quality,
             "compensations": self.compensations,
             "warnings": self.warnings,
             "measurements": self.measurements,
             "processing": self.processing,
+            "verdict": None if self.verdict is None else self.verdict.to_json(),
         }
 
     def per_frame_rows(self) -> list[dict[str, Any]]:

@@ -11,9 +11,16 @@ from tests.e2e.web.conftest import Server
 
 FAKE_MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 2048
 RESULT = {
-    "movement": "trunk_flexion",
-    "measurements": {"lumbar_flexion_deg": 52.5},
+    "movement": "trunk-flexion",
+    "summary": {"peak_deg": 70.4, "baseline_deg": 2.0, "uncertainty_deg": 5.9},
+    "reps": [{"start": 1.0, "end": 4.0}],
+    "measurements": {
+        "fields": {"method": "video", "lumbar_flexion_deg": 32.4},
+        "uncertainty_deg": {"lumbar_flexion_deg": 7.5},
+        "unreliable": {},
+    },
     "warnings": ["camera slightly tilted"],
+    "verdict": {"measured": True, "reliable": True, "message": "A forward bend was measured."},
 }
 
 
@@ -52,7 +59,11 @@ def test_video_upload_progress_and_accept(browsing: Any, server: Server) -> None
         uow.commit()
     page.wait_for_selector(f"#job-{job_id}[data-status=done] form button", timeout=10_000)
     dr.check("video-done")
-    assert "52.5" in box.locator(".result").inner_text()
+    shown = box.locator(".result").inner_text()
+    assert "32 degrees, give or take 8 degrees" in shown  # 7.5 rounds to 8 for the reader
+    assert "68 degrees from your starting position" in shown
+    assert "{" not in box.inner_text() and "_deg" not in box.inner_text()
+    box.locator("summary").click()
     assert "camera slightly tilted" in box.inner_text()
     box.locator("form button").click()
     page.wait_for_url(re.compile(r"accepted="))
@@ -62,4 +73,6 @@ def test_video_upload_progress_and_accept(browsing: Any, server: Server) -> None
 
     dr.goto(f"/patients/{person}/progress")
     dr.check("progress-with-video")
-    assert "lumbar flexion deg: 52.5" in page.inner_text("#video-measurements")
+    assert "Low-back forward bending (estimate): 32 degrees" in page.inner_text(
+        "#video-measurements"
+    )

@@ -77,6 +77,11 @@ def test_an_upload_is_measured_by_the_worker_with_progress_and_recorded(
     assert _check_measured(poll(api, plain["id"], timeout_s=JOB_TIMEOUT_S)[0])
     assert poll(api, plain["id"], timeout_s=1)[0]["result"]["recorded_measurement_id"] is None
     assert len(api.get(f"/api/patients/{person}/measurements").json()) == 1
+    # Quiet: MediaPipe's, TensorFlow Lite's and absl's lines never reach the worker's output.
+    from tests.integration.vision.test_trust import THIRD_PARTY
+
+    log = "".join(w.output() for w in site.workers)
+    assert not THIRD_PARTY.search(log), log[-2000:]
 
 
 def test_a_job_survives_a_web_restart_a_lost_enqueue_and_a_stopped_worker(

@@ -145,3 +145,125 @@ class Traces:
 @pytest.fixture(scope="session")
 def traces(demo_video: Path, tmp_path_factory: pytest.TempPathFactory) -> Traces:
     return Traces(demo_video, tmp_path_factory.mktemp("vision-clips"))
+
+
+#: The frame of the demo whose walker (side-on, mid-picture) the edited clips start from.
+HINGE_FRAME = 130
+
+
+def _subject_pose(frame_bgr: np.ndarray) -> np.ndarray:
+    """BlazePose landmarks (pixels) of the one person the model finds in ``frame_bgr``."""
+    import cv2
+
+    from lumbo.vision.pose import MediaPipePoseEstimator
+
+    estimator = MediaPipePoseEstimator(static_image_mode=True)
+    try:
+        pose = estimator.estimate(np.ascontiguousarray(cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)))
+    finally:
+        estimator.close()
+    assert pose is not None, "the walker must be found in the chosen frame"
+    return pose.points
+
+
+def hinge_profile(
+    amp_deg: float, reps: int, fps: float = 30.0, ramp_s: float = 1.5, hold_s: float = 0.5
+) -> np.ndarray:
+    """Trunk angle per frame: still 0.8 s, then ``reps`` times (down over ``ramp_s``, hold,
+    up over ``ramp_s``, still 0.6 s); smooth (half-cosine) ramps."""
+    parts = [np.zeros(int(0.8 * fps))]
+    ramp = (1 - np.cos(np.linspace(0, np.pi, int(ramp_s * fps)))) / 2
+    for _ in range(reps):
+        parts += [amp_deg * ramp, np.full(int(hold_s * fps), amp_deg), amp_deg * ramp[::-1]]
+        parts.append(np.zeros(int(0.6 * fps)))
+    return np.concatenate(parts)
+
+
+def write_hinge_clip(
+    src: Path, out: Path, profile: np.ndarray, frame: int = HINGE_FRAME, scale: float = 1.0
+) -> Path:
+    """A *still* frame of the demo's walker (side-on), repeated, whose upper body (everything in
+    her box above the hip line) is rotated forward about her hips by ``profile[k]`` degrees in
+    frame k, over a background taken from frames where she is elsewhere. Real pixels of a real
+    person, through the real model, with a known trunk movement: not a recording of a bend."""
+    import cv2
+
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    frames: list[np.ndarray] = []
+    ok = True
+    while ok:
+        ok, img = cap.read()
+        if ok:
+            frames.append(img)
+    cap.release()
+    person = frames[frame]
+    pts = _subject_pose(person)
+    seen = pts[pts[:, 3] > 0.3]
+    x0, y0 = np.floor(seen[:, :2].min(axis=0)).astype(int)
+    x1, y1 = np.ceil(seen[:, :2].max(axis=0)).astype(int)
+    pad = int(0.25 * (y1 - y0))
+    h, w = person.shape[:2]
+    x0, y0, x1, y1 = max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad // 2)
+    # Background: the median of frames 100-174 (the walker moves on, the scene does not).
+    background = np.median(np.stack(frames[100:175:6]), axis=0).astype(np.uint8)
+    hip = pts[[23, 24], :2].mean(axis=0)
+    nose_x, ear_x = pts[0, 0], pts[[7, 8], 0].mean()
+    facing = 1.0 if nose_x > ear_x else -1.0
+    box = np.zeros((h, w), dtype=np.uint8)
+    box[y0:y1, x0:x1] = 255
+    upper = box.copy()
+    upper[int(hip[1]) :, :] = 0
+    lower = box - upper
+    if scale != 1.0:
+        background = cv2.resize(background, (int(w * scale) // 2 * 2, int(h * scale) // 2 * 2))
+    writer = cv2.VideoWriter(
+        str(out), cv2.VideoWriter.fourcc(*"mp4v"), fps, (background.shape[1], background.shape[0])
+    )
+    for angle in profile:
+        # Forward = towards the face; OpenCV's positive angle turns counter-clockwise on screen.
+        m = cv2.getRotationMatrix2D((float(hip[0]), float(hip[1])), -facing * float(angle), 1.0)
+        turned = cv2.warpAffine(person, m, (w, h))
+        turned_mask = cv2.warpAffine(upper, m, (w, h))
+        img = cv2.resize(background, (w, h)) if scale != 1.0 else background.copy()
+        img[lower > 0] = person[lower > 0]
+        img[turned_mask > 0] = turned[turned_mask > 0]
+        if scale != 1.0:
+            img = cv2.resize(img, (background.shape[1], background.shape[0]))
+        writer.write(img)
+    writer.release()
+    return out
+
+
+def write_y4m(
+    src: Path,
+    out: Path,
+    width: int = 640,
+    height: int = 360,
+    crop: tuple[int, int, int, int] | None = None,
+) -> Path:
+    """``src`` (optionally cropped to ``crop`` = x, y, width, height) as an uncompressed YUV4MPEG2
+    (4:2:0) file scaled to ``width`` x ``height``: what Chromium's
+    ``--use-file-for-fake-video-capture`` plays as a fake camera (looped)."""
+    import cv2
+
+    cap = cv2.VideoCapture(str(src))
+    fps = round(cap.get(cv2.CAP_PROP_FPS)) or 30
+    with out.open("wb") as fh:
+        fh.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                break
+            if crop is not None:
+                x, y, w, h = crop
+                frame = frame[y : y + h, x : x + w]
+            small = cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA)
+            fh.write(b"FRAME\n")
+            fh.write(np.ascontiguousarray(cv2.cvtColor(small, cv2.COLOR_BGR2YUV_I420)).tobytes())
+    cap.release()
+    return out
+
+
+#: Around the walker of ``HINGE_FRAME`` (x, y, width, height): a camera 2-3 m from her.
+HINGE_CROP = (164, 380, 960, 540)

@@ -6,15 +6,18 @@ worker to record it (``record`` in the API) is already in the record."""
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from lumbo.domain.errors import Conflict, InvalidInput
+from lumbo.domain.errors import Conflict, InvalidInput, Problem
 from lumbo.services import journey, patient_records
 from lumbo.web.audit import open_job
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, Patient
+from lumbo.web.pages import video_words
 from lumbo.web.pages.clinician import patient_nav
 from lumbo.web.pages.common import PageRoute, render
 from lumbo.web.uploads import TooLarge, TooManyUploads, save_video
@@ -46,7 +49,9 @@ def _videos_page(
     for j in reversed(jobs):
         result = j["result"]
         by_worker = isinstance(result, dict) and result.get("recorded_measurement_id") is not None
-        rows.append({**j, "accepted": by_worker or (result is not None and result in results)})
+        words = video_words.describe(result) if isinstance(result, dict) else None
+        accepted = by_worker or (result is not None and result in results)
+        rows.append({**j, "accepted": accepted, "words": words})
     context = {
         "title": "Videos",
         **patient_nav(scope.person_id, scope.person.external_ref, "videos"),
@@ -109,6 +114,74 @@ def upload(
     return RedirectResponse(url, status_code=303)
 
 
+@router.get("/patients/{person_id}/videos/film", response_class=HTMLResponse)
+def film(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx) -> HTMLResponse:
+    """Film with the device's camera: framing guide, a check of the first seconds, record,
+    upload (all in ``film.js``; the upload is the same form post as a chosen file)."""
+    context = {
+        "title": "Film a movement",
+        **patient_nav(scope.person_id, scope.person.external_ref, "videos"),
+        "movements": MOVEMENTS,
+        "views": {value: REQUIRED_VIEW_WORDS[value] for value, _ in MOVEMENTS},
+    }
+    return render(request, "film.html", context, principal=principal)
+
+
+#: How each movement must be filmed (the framing guide's words).
+REQUIRED_VIEW_WORDS = {
+    "trunk_flexion": "side",
+    "trunk_extension": "side",
+    "lateral_flexion": "front",
+    "rotation": "front",
+}
+CHECK_MAX_BYTES = 32 * 1024 * 1024
+
+
+@router.post("/patients/{person_id}/videos/check")
+def check(
+    scope: Patient,
+    ctx: Ctx,
+    file: Annotated[UploadFile, File()],
+    movement: Annotated[str, Form(max_length=64)],
+) -> JSONResponse:
+    """Check the first seconds filmed in the browser: whole body in view, right view. Nothing is
+    stored; the answer is ok or what to fix, in words."""
+    if movement not in REQUIRED_VIEW_WORDS:
+        allowed = ", ".join(REQUIRED_VIEW_WORDS)
+        raise InvalidInput([Problem("movement", f"must be one of {allowed}", movement)], "check")
+    try:
+        from lumbo.vision.pose import VisionUnavailable, require_vision
+
+        require_vision()
+    except (ImportError, VisionUnavailable):
+        return JSONResponse(
+            {"ok": None, "message": "The framing cannot be checked here; you can still record.",
+             "problems": []}
+        )  # fmt: skip
+    from lumbo.vision.framing import check_framing
+
+    with tempfile.TemporaryDirectory(prefix="lumbo-check-") as tmp:
+        path = Path(tmp) / "check.webm"
+        size = 0
+        with path.open("wb") as out:
+            while chunk := file.file.read(1024 * 1024):
+                size += len(chunk)
+                if size > CHECK_MAX_BYTES:
+                    raise InvalidInput(
+                        [Problem("file", f"the check takes at most {CHECK_MAX_BYTES} bytes")],
+                        "check",
+                    )
+                out.write(chunk)
+        try:
+            result = check_framing(path, movement.replace("_", "-"))
+        except InvalidInput:
+            return JSONResponse(
+                {"ok": False, "message": "The recording could not be read.",
+                 "problems": ["Try again; if it keeps failing, upload a video file instead."]}
+            )  # fmt: skip
+    return JSONResponse(result.to_json())
+
+
 @router.post("/patients/{person_id}/videos/accept", response_class=HTMLResponse)
 def accept(
     request: Request,
@@ -124,6 +197,10 @@ def accept(
         problem = "this job belongs to another patient"
     elif job.status != "done" or job.result is None:
         problem = f"the analysis is {job.status}: there is no result to accept yet"
+    elif not video_words.acceptable(job.result):
+        problem = "nothing from this video can go into the record: " + str(
+            video_words.describe(job.result)["headline"]
+        )
     elif job.result.get("recorded_measurement_id") is not None or any(
         m["result"] == job.result
         for m in patient_records.measurements(ctx.store.uow(), scope.person_id)

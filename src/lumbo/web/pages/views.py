@@ -20,6 +20,7 @@ from lumbo.domain.session_guide import OVERSTRETCH, timed_phases
 from lumbo.reports.svg import Series, adherence_calendar, prom_chart, rom_chart, trend_chart
 from lumbo.services import journey, patient_records, plan_edit
 from lumbo.store.db import Store
+from lumbo.web.pages import video_words
 
 RULE_NAMES = {
     "flynn_manipulation": "Flynn 2002 manipulation rule",
@@ -207,7 +208,10 @@ OVERSTRETCH_TEXT = OVERSTRETCH
 
 def progress_view(store: Store, person_id: str, on: date) -> dict[str, Any]:
     prog = journey.progress(store.uow(), person_id, on).to_json()
-    measurements = patient_records.measurements(store.uow(), person_id)
+    measurements = [
+        {**m, "words": video_words.describe(m["result"] if isinstance(m["result"], dict) else {})}
+        for m in patient_records.measurements(store.uow(), person_id)
+    ]
     sessions = prog["sessions"]
     next_morning = {c["session_id"]: c["pain"] for c in prog["checkins"] if c.get("session_id")}
     labels = [f"W{s['week']}S{s['session_index']}" for s in sessions]
