@@ -14,10 +14,19 @@ from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge import library as shipped_library
 from lumbo.domain.progression import config, max_level, min_level
 from lumbo.domain.protocol import SlotSpec, fit_session
-from lumbo.domain.protocol_model import STAGES, Adjustment, Block, Decision, Plan, Session, Week
+from lumbo.domain.protocol_model import (
+    STAGES,
+    Adjustment,
+    Block,
+    Decision,
+    Dose,
+    Plan,
+    Session,
+    Week,
+)
 from lumbo.domain.protocol_select import index
 
-__all__ = ["apply_adjustment"]
+__all__ = ["apply_adjustment", "material_change", "prescription"]
 
 
 def _check(plan: Plan, adjustment: Adjustment, lib: Library) -> None:
@@ -163,3 +172,31 @@ def _coverage(
             None,
         )
     return out
+
+
+Prescription = tuple[tuple[int, tuple[tuple[int, tuple[tuple[str, Dose, int | None], ...]], ...]], ...]
+
+
+def prescription(plan: Plan) -> Prescription:
+    """What the plan asks the person to do: per week and session, the techniques in order, each
+    with its dose (sets, reps, hold, rest, intensity target...) and its release/stabilize partner.
+    Labels and estimates (``why``, ``level``, estimated minutes, notes, coverage) are not part of
+    it."""
+    return tuple(
+        (
+            w.week,
+            tuple(
+                (s.index, tuple((b.technique, b.dose, b.pairs_with) for b in s.blocks))
+                for s in w.sessions
+            ),
+        )
+        for w in plan.weeks
+    )
+
+
+def material_change(before: Plan, after: Plan) -> bool:
+    """A change is *material* when the prescription (:func:`prescription`) differs: a technique
+    added, removed, swapped or reordered, a dose changed, or a pairing changed. Only a material
+    change is stored as a new plan version (lumbo policy: a version is something a clinician can
+    review and a patient would notice)."""
+    return prescription(before) != prescription(after)
