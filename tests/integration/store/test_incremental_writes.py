@@ -131,3 +131,26 @@ def test_a_new_plan_version_only_on_a_material_change(uow_factory: UowFactory) -
         versions = uow.journeys.plan_versions(person)
     for older, newer in zip(versions, versions[1:], strict=False):
         assert material_change(older.plan, newer.plan), newer.reason
+
+
+def test_sparse_sessions_are_judged_against_the_check_in_before_them(
+    uow_factory: UowFactory,
+) -> None:
+    """Sessions every fourth day, each with its next-morning check-in: the check-in before a
+    session lies before the tail the write reads, and must still be the one compared with."""
+    rng = random.Random(5)
+    person = journey.init_person(uow_factory(), json.dumps(samples.intake_dict())).person.id
+    for n in range(16):
+        day = START + timedelta(days=4 * n)
+        before = journey.current_plan(uow_factory(), person)
+        log = _log(before.plan, rng, n, day)
+        journey.record_session(uow_factory(), person, log)
+        checkin = CheckIn(
+            checkin_id=f"c-{n:06d}", on=day + timedelta(days=1), pain=[2, 3, 1][n % 3], stiffness=2
+        )
+        before = journey.current_plan(uow_factory(), person)
+        done = journey.record_checkin(uow_factory(), person, checkin)
+        with uow_factory() as uow:
+            logs = [s.log for s in uow.journeys.session_logs(person)]
+            checkins = [c.checkin for c in uow.journeys.checkins(person)]
+        assert done.adjustment == adjust(before.plan, logs, checkins), f"check-in {n}"
