@@ -52,9 +52,9 @@ checkin_op = st.tuples(
     st.one_of(st.none(), st.integers(0, 50)),  # link to the n-th logged session
 )
 replay_op = st.tuples(st.just("replay"), st.integers(0, 50))
-histories = st.lists(
-    st.one_of(log_op, log_op, checkin_op, replay_op), min_size=1, max_size=24
-).map(lambda ops: sorted_mostly(ops))
+histories = st.lists(st.one_of(log_op, log_op, checkin_op, replay_op), min_size=1, max_size=24).map(
+    lambda ops: sorted_mostly(ops)
+)
 
 
 def sorted_mostly(ops: list[Any]) -> list[Any]:
@@ -108,7 +108,9 @@ def test_incremental_decisions_equal_the_full_recomputation(ops: list[Any]) -> N
             logged.append(log)
         elif op[0] == "checkin":
             _, offset, pain, link = op
-            session_id = logged[link % len(logged)].session_id if logged and link is not None else None
+            session_id = (
+                logged[link % len(logged)].session_id if logged and link is not None else None
+            )
             checkin = CheckIn(
                 checkin_id=f"chk-{n:05d}",
                 on=START + timedelta(days=offset),

@@ -174,7 +174,9 @@ def _coverage(
     return out
 
 
-Prescription = tuple[tuple[int, tuple[tuple[int, tuple[tuple[str, Dose, int | None], ...]], ...]], ...]
+Prescription = tuple[
+    tuple[int, tuple[tuple[int, tuple[tuple[str, Dose, int | None], ...]], ...]], ...
+]
 
 
 def prescription(plan: Plan) -> Prescription:

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
-
 from datetime import date
+from typing import TypeVar
 
 from lumbo.domain.adjust import adjust_from, apply_adjustment
 from lumbo.domain.adjust_apply import material_change

@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -356,6 +356,7 @@ class SqlAlchemyRepository(JourneyRepository):
             "updated_at": status.updated_at,
         }
         table = t.PersonStatusRow.__table__
+        assert isinstance(table, Table)
         dialect = self.session.get_bind().dialect.name
         insert = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
         update = {k: v for k, v in values.items() if k != "person_id"}
@@ -506,7 +507,9 @@ def _status(r: t.PersonStatusRow) -> PersonStatus:
         plan_version=r.plan_version,
         settled=None if r.settled is None else Settled.from_json(r.settled),
         alerts=tuple(Alert.model_validate(a) for a in r.alerts),
-        last_warning=None if warning is None else (str(warning[0]), int(warning[1]), int(warning[2])),
+        last_warning=None
+        if warning is None
+        else (str(warning[0]), int(warning[1]), int(warning[2])),
         updated_at=r.updated_at,
     )
 

@@ -5,6 +5,7 @@ new plan version is stored only on a material change of the prescription."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from datetime import date, timedelta
@@ -129,7 +130,7 @@ def test_a_new_plan_version_only_on_a_material_change(uow_factory: UowFactory) -
     with uow_factory() as uow:
         person = uow.journeys.persons()[-1].id
         versions = uow.journeys.plan_versions(person)
-    for older, newer in zip(versions, versions[1:], strict=False):
+    for older, newer in itertools.pairwise(versions):
         assert material_change(older.plan, newer.plan), newer.reason
 
 
