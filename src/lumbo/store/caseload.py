@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from lumbo.store import tables as t
 from lumbo.store.records import PersonStatus, PlanVersion
-from lumbo.store.repository import PLAN_CACHE, _plan, _status
+from lumbo.domain.protocol_model import Alert
+from lumbo.store.repository import PLAN_CACHE, _plan
 
 Sort = Literal["attention", "name", "created"]
 SORTS: tuple[str, ...] = ("attention", "name", "created")
@@ -57,10 +58,9 @@ def page_query(owner_id: str, *, q: str | None, attention_only: bool, sort: Sort
     urgency = _referral("urgency").scalar_subquery()
     flagged = select(s.attention).where(s.person_id == p.id).scalar_subquery()
     needs = func.coalesce(flagged, 0) + case((required.is_(True), 1), else_=0)
-    stmt = (
-        select(p.id, p.external_ref, p.created_at, required, urgency, needs.label("attention"))
-        .where(p.owner_id == owner_id)
-    )
+    stmt = select(
+        p.id, p.external_ref, p.created_at, required, urgency, needs.label("attention")
+    ).where(p.owner_id == owner_id)
     if q:
         stmt = stmt.where(p.external_ref.like(f"{_escape(q)}%", escape="\\"))
     if attention_only:
@@ -77,8 +77,12 @@ def _escape(text: str) -> str:
 
 
 def count_query(owner_id: str, *, q: str | None, attention_only: bool) -> Select[Any]:
-    inner = page_query(owner_id, q=q, attention_only=attention_only, sort="created").subquery()
-    return select(func.count()).select_from(inner)
+    if attention_only:
+        inner = page_query(owner_id, q=q, attention_only=True, sort="created").subquery()
+        return select(func.count()).select_from(inner)
+    p = t.PersonRow
+    stmt = select(func.count()).select_from(p).where(p.owner_id == owner_id)
+    return stmt.where(p.external_ref.like(f"{_escape(q)}%", escape="\\")) if q else stmt
 
 
 def caseload_page(
@@ -113,10 +117,17 @@ def caseload_page(
         select(lg.person_id, lg.week, lg.session_index).where(lg.person_id.in_(ids)).distinct()
     ):
         done.setdefault(pid, set()).add((int(week), int(index)))
-    statuses = {
-        row.person_id: _status(row)
-        for row in session.scalars(
-            select(t.PersonStatusRow).where(t.PersonStatusRow.person_id.in_(ids))
+    st = t.PersonStatusRow
+    statuses = {  # only what the list shows: not the adjustment summary
+        pid: PersonStatus(
+            pid,
+            alerts=tuple(Alert.model_validate(a) for a in alerts),
+            last_warning=None
+            if warning is None
+            else (str(warning[0]), int(warning[1]), int(warning[2])),
+        )
+        for pid, alerts, warning in session.execute(
+            select(st.person_id, st.alerts, st.last_warning).where(st.person_id.in_(ids))
         )
     }
     entries = [

@@ -29,13 +29,26 @@ def create_engine_for(settings: StoreSettings) -> Engine:
     """Build (but do not connect) the engine that ``settings`` describe."""
     url = settings.url
     if not settings.is_sqlite:
-        return create_engine(url, echo=settings.echo_sql, pool_pre_ping=True)
+        return create_engine(
+            url,
+            echo=settings.echo_sql,
+            pool_pre_ping=True,
+            pool_size=settings.pool_size,
+            max_overflow=settings.pool_overflow,
+            pool_timeout=settings.pool_timeout_s,
+        )
     in_memory = url.database in (None, "", ":memory:")
     kwargs: dict[str, Any] = {"echo": settings.echo_sql}
     if in_memory:
         kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
         Path(str(url.database)).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if not in_memory:
+        kwargs.update(
+            pool_size=settings.pool_size,
+            max_overflow=settings.pool_overflow,
+            pool_timeout=settings.pool_timeout_s,
+        )
     engine = create_engine(url, **kwargs)
     _tune_sqlite(engine, settings.sqlite_busy_timeout_ms, wal=not in_memory)
     return engine

@@ -9,6 +9,8 @@
 ``LUMBO_COOKIE_SECURE``    ``1``: cookies carry ``Secure`` (serve over HTTPS)
 ``LUMBO_MAX_UPLOAD_MB``    largest video upload (default 200)
 ``LUMBO_HOST`` / ``_PORT`` where ``lumbo serve`` listens (default 127.0.0.1:8000)
+``LUMBO_DB_POOL_SIZE``     database connections kept per process (default 10) and
+``LUMBO_DB_POOL_OVERFLOW`` extra ones under load (default 30): see ``docs/performance.md``
 =========================  ========================================================================
 """
 
@@ -62,7 +64,10 @@ class WebSettings:
 
     @property
     def store(self) -> StoreSettings:
-        return StoreSettings(self.database_url)
+        pooled = StoreSettings.from_env({ENV_DATABASE_URL: self.database_url, **_pool_env()})
+        return StoreSettings(
+            self.database_url, pool_size=pooled.pool_size, pool_overflow=pooled.pool_overflow
+        )
 
     @property
     def upload_dir(self) -> Path:
@@ -86,6 +91,12 @@ class WebSettings:
             host=env.get("LUMBO_HOST", "").strip() or "127.0.0.1",
             port=_int(env, "LUMBO_PORT", 8000, 1, 65_535),
         )
+
+
+def _pool_env() -> dict[str, str]:
+    return {
+        k: v for k, v in os.environ.items() if k in ("LUMBO_DB_POOL_SIZE", "LUMBO_DB_POOL_OVERFLOW")
+    }
 
 
 def persisted_secret(data_dir: Path) -> str:
