@@ -406,7 +406,9 @@ def history_curve(database_url: str) -> dict[int, float]:
     out = {}
     try:
         for stored_logs in CURVE:
-            enrolled = journey.init_person(store.uow(), example_intake_text())
+            doc = json.loads(example_intake_text())
+            doc["person"]["id"] = f"curve-{stored_logs}"
+            enrolled = journey.init_person(store.uow(), json.dumps(doc))
             assert enrolled.plan is not None
             pid, plan = enrolled.person.id, enrolled.plan.plan
             span = stored_logs + CURVE_WRITES + 1

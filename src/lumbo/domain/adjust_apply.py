@@ -201,4 +201,18 @@ def material_change(before: Plan, after: Plan) -> bool:
     added, removed, swapped or reordered, a dose changed, or a pairing changed. Only a material
     change is stored as a new plan version (lumbo policy: a version is something a clinician can
     review and a patient would notice)."""
-    return prescription(before) != prescription(after)
+    if len(before.weeks) != len(after.weeks):
+        return True
+    for wa, wb in zip(before.weeks, after.weeks, strict=True):
+        if wa is wb:  # apply_adjustment keeps the weeks and sessions it does not touch
+            continue
+        if len(wa.sessions) != len(wb.sessions):
+            return True
+        for sa, sb in zip(wa.sessions, wb.sessions, strict=True):
+            if sa is not sb and _session_rx(sa) != _session_rx(sb):
+                return True
+    return False
+
+
+def _session_rx(s: Session) -> tuple[int, tuple[tuple[str, Dose, int | None], ...]]:
+    return (s.index, tuple((b.technique, b.dose, b.pairs_with) for b in s.blocks))

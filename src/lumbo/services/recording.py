@@ -27,7 +27,7 @@ from lumbo.domain.adjust_apply import material_change
 from lumbo.domain.adjust_state import Settled, needs_full, settle_before
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
 from lumbo.domain.protocol_model import Adjustment, CheckIn, Plan, SessionLog
-from lumbo.services._shared import active_plan, need_person
+from lumbo.services._shared import active_plan
 from lumbo.store.records import PersonStatus, PlanVersion, StoredCheckIn, StoredSessionLog
 from lumbo.store.repository import JourneyRepository
 from lumbo.store.unit_of_work import AbstractUnitOfWork
@@ -67,7 +67,6 @@ def _retrying(attempt: Callable[[], T]) -> T:
 def _record_session(uow: AbstractUnitOfWork, person_id: str, log: SessionLog) -> Recorded:
     with uow:
         repo = uow.journeys
-        need_person(repo, person_id)
         existing = repo.get_session_log(person_id, log.session_id)
         if existing is not None:
             plan = active_plan(repo, person_id)
@@ -98,7 +97,6 @@ def _record_session(uow: AbstractUnitOfWork, person_id: str, log: SessionLog) ->
 def _record_checkin(uow: AbstractUnitOfWork, person_id: str, checkin: CheckIn) -> Recorded:
     with uow:
         repo = uow.journeys
-        need_person(repo, person_id)
         existing = repo.get_checkin(person_id, checkin.checkin_id)
         if existing is not None:
             plan = active_plan(repo, person_id)
@@ -226,6 +224,8 @@ def _readjust(
         base = settled
     cut = _cut(base.before, settle_before([log.performed_on for log in logs]))
     adjustment, summary = adjust_from(plan.plan, base, logs, checkins, settle_before=cut)
+    if all(d.level is None for d in adjustment.decisions):  # no dose is decided: nothing to apply
+        return adjustment, plan, False, summary
     adjusted = apply_adjustment(plan.plan, adjustment)
     if not material_change(plan.plan, adjusted):  # labels or notes at most: keep the version
         return adjustment, plan, False, summary

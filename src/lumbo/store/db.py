@@ -8,6 +8,7 @@ from the start and SQLite gives real, serializable transactions, DDL included.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -68,9 +69,25 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int, *, wal: bool) -> None:
         finally:
             cursor.close()
 
+    # One writer at a time: SQLite's busy handler makes a waiting transaction sleep and poll
+    # (up to 100 ms a try), which under many threads turns a few milliseconds of work into
+    # seconds of waiting. Threads of this process queue on a lock instead and start the moment
+    # the previous transaction ends; other processes still meet the busy timeout. (A plain lock:
+    # a connection may go back to the pool from another thread; after the busy timeout a waiter
+    # goes ahead and meets SQLite's own busy handling.)
+    writer = threading.Lock()
+    wait_s = busy_timeout_ms / 1000
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        if not conn.info.get("lumbo_writer"):  # held until the connection goes back to the pool
+            conn.info["lumbo_writer"] = writer.acquire(timeout=wait_s)
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None and record.info.pop("lumbo_writer", False):
+            writer.release()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
