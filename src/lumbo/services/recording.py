@@ -18,7 +18,7 @@ the summary). A new plan version is stored only on a material change
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeVar
 
@@ -156,7 +156,7 @@ def _status(
     return PersonStatus(
         person_id=person_id,
         plan_version=current.version,
-        settled=summary,
+        settled=replace(summary, plan_version=current.version),
         alerts=adjustment.alerts,
         last_warning=warning,
     )

@@ -340,8 +340,9 @@ class SqlAlchemyRepository(JourneyRepository):
 
     def get_status(self, person_id: str, *, lock: bool = False) -> PersonStatus | None:
         stmt = select(t.PersonStatusRow).where(t.PersonStatusRow.person_id == person_id)
-        if lock:
-            stmt = stmt.with_for_update()
+        if lock:  # the person's row always exists (the status may not yet): lock that
+            person = select(t.PersonRow.id).where(t.PersonRow.id == person_id)
+            self.session.execute(person.with_for_update(key_share=True))  # FOR NO KEY UPDATE
         row = self.session.scalars(stmt.execution_options(populate_existing=True)).first()
         return None if row is None else _status(row)
 

@@ -155,3 +155,36 @@ def test_sparse_sessions_are_judged_against_the_check_in_before_them(
             logs = [s.log for s in uow.journeys.session_logs(person)]
             checkins = [c.checkin for c in uow.journeys.checkins(person)]
         assert done.adjustment == adjust(before.plan, logs, checkins), f"check-in {n}"
+
+
+def test_concurrent_writers_of_one_person_keep_the_summary_exact(uow_factory: UowFactory) -> None:
+    """Four threads log sessions of one person at once: the writes queue on the person's lock, so
+    the stored summary still equals a full recomputation, and so does the next decision."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lumbo.domain.adjust import adjust_from
+    from lumbo.domain.adjust_state import Settled, settle_before
+
+    if isinstance(uow_factory(), FakeUnitOfWork):
+        pytest.skip("the fake has no concurrent transactions")
+    person = journey.init_person(uow_factory(), json.dumps(samples.intake_dict())).person.id
+    plan = journey.current_plan(uow_factory(), person).plan
+    rng = random.Random(9)
+    logs = [_log(plan, rng, n, START + timedelta(days=n)) for n in range(16)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda log: journey.record_session(uow_factory(), person, log), logs))
+    current = journey.current_plan(uow_factory(), person)
+    with uow_factory() as uow:
+        stored = [s.log for s in uow.journeys.session_logs(person)]
+        status = uow.journeys.get_status(person)
+    assert len(stored) == 16 and status is not None
+    if status.plan_version == current.version:
+        cut = settle_before([s.performed_on for s in stored])
+        _, full = adjust_from(
+            current.plan, Settled.empty(current.version), stored, [], settle_before=cut
+        )
+        assert status.settled is not None
+        assert status.settled.to_json() == full.to_json()
+    last = _log(current.plan, rng, 99, START + timedelta(days=17))
+    done = journey.record_session(uow_factory(), person, last)
+    assert done.adjustment == adjust(current.plan, [*stored, last], [])
