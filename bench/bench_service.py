@@ -376,9 +376,9 @@ def fill_caseload(database_url: str, owner_id: str, template: str) -> None:
         engine.dispose()
 
 
-def _curve_log(plan: Plan, i: int, sid: str, span: int) -> SessionLog:
-    """The ``i``-th of ``span`` green sessions spread over the 12 weeks of ``plan``."""
-    week = plan.weeks[min(11, i * 12 // span)]
+def _curve_log(plan: Plan, week_no: int, i: int, day: int, sid: str) -> SessionLog:
+    """A green session of week ``week_no`` of ``plan``, performed ``day`` days into the plan."""
+    week = plan.weeks[week_no - 1]
     session = week.sessions[i % len(week.sessions)]
     blocks = tuple(
         BlockLog(
@@ -390,12 +390,11 @@ def _curve_log(plan: Plan, i: int, sid: str, span: int) -> SessionLog:
         )
         for b in session.blocks
     )
-    day = date(2026, 1, 5) + timedelta(days=i * 84 // span)
     return SessionLog(
         session_id=sid,
         week=week.week,
         session_index=session.index,
-        performed_on=day,
+        performed_on=date(2026, 1, 5) + timedelta(days=day),
         blocks=blocks,
     )
 
@@ -410,19 +409,19 @@ def history_curve(database_url: str) -> dict[int, float]:
             doc["person"]["id"] = f"curve-{stored_logs}"
             enrolled = journey.init_person(store.uow(), json.dumps(doc))
             assert enrolled.plan is not None
-            pid, plan = enrolled.person.id, enrolled.plan.plan
-            span = stored_logs + CURVE_WRITES + 1
-
-            def log(i: int, sid: str, plan: Plan = plan, span: int = span) -> SessionLog:
-                return _curve_log(plan, i, sid, span)
-
-            for i in range(stored_logs):  # a history, written as a patient would
-                journey.record_session(store.uow(), pid, log(i, f"hist-{i:06d}"))
+            pid = enrolled.person.id
+            for i in range(stored_logs):  # a history over weeks 1-11, written as it happened
+                plan = journey.current_plan(store.uow(), pid).plan
+                day = i * 77 // stored_logs
+                log = _curve_log(plan, day // 7 + 1, i, day, f"hist-{i:06d}")
+                journey.record_session(store.uow(), pid, log)
+            # the measured writes: week 12 on the days after, alike whatever the history
+            plan = journey.current_plan(store.uow(), pid).plan
             times = []
             for k in range(CURVE_WRITES):
-                i = stored_logs + k
+                log = _curve_log(plan, 12, k, 78 + k, f"new-{k:06d}")
                 t0 = time.perf_counter()
-                journey.record_session(store.uow(), pid, log(i, f"new-{k:06d}"))
+                journey.record_session(store.uow(), pid, log)
                 times.append(time.perf_counter() - t0)
             out[stored_logs] = 1000 * statistics.median(times)
     finally:

@@ -51,11 +51,16 @@ def create_engine_for(settings: StoreSettings) -> Engine:
             pool_timeout=settings.pool_timeout_s,
         )
     engine = create_engine(url, **kwargs)
-    _tune_sqlite(engine, settings.sqlite_busy_timeout_ms, wal=not in_memory)
+    _tune_sqlite(
+        engine,
+        settings.sqlite_busy_timeout_ms,
+        wal=not in_memory,
+        queue=settings.sqlite_queue_writers,
+    )
     return engine
 
 
-def _tune_sqlite(engine: Engine, busy_timeout_ms: int, *, wal: bool) -> None:
+def _tune_sqlite(engine: Engine, busy_timeout_ms: int, *, wal: bool, queue: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see module doc)
@@ -80,7 +85,9 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int, *, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        if not conn.info.get("lumbo_writer"):  # held until the connection goes back to the pool
+        if queue and not conn.info.get(
+            "lumbo_writer"
+        ):  # held until the connection goes back to the pool
             conn.info["lumbo_writer"] = writer.acquire(timeout=wait_s)
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
