@@ -478,6 +478,10 @@ def bench_database(name: str, database_url: str, scale_out: bool) -> dict[str, A
         if scale_out:
             for workers in (2,):
                 with server(data_dir, database_url, workers=workers) as url:
+                    with closing(client(url)) as api:
+                        for _ in range(4 * workers):  # each worker parses the plans once
+                            api.get("/api/patients", params=ATTENTION).raise_for_status()
+                            api.get("/patients").raise_for_status()
                     print(f"  mixed, 8 clients, {workers} workers:", flush=True)
                     tally = run_clients(url, bodies, MIX, MIXED_S, 8, f"w{workers}")
                     tallies.append(tally)
