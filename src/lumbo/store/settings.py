@@ -33,7 +33,7 @@ class StoreSettings:
 
     database_url: str
     sqlite_busy_timeout_ms: int = 10_000
-    sqlite_queue_writers: bool = False  # True: threads queue on a lock, not on the busy wait
+    sqlite_queue_writers: bool = True  # threads queue on a lock rather than on the busy wait
     echo_sql: bool = False
     # Connections per process: the web server runs sync handlers on up to 40 threads (AnyIO's
     # default), so 10 kept + 30 overflow lets every thread hold one without queueing for the pool;
