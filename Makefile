@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: run test lint bench install install-dev clean
+.PHONY: run test lint bench bench-service install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ test: install-dev lint
 LUMBO_BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 bench: install-dev
 	LUMBO_BENCH_DATABASE_URL='$(LUMBO_BENCH_DATABASE_URL)' $(PY) bench/run_all.py
+
+## make bench-service: only the service load test (SQLite and PostgreSQL, about 4 minutes); its
+## figures are saved to artifacts/bench_service.json, from which
+## `python scripts/gen_perf_table.py artifacts/bench_service.json` regenerates the README table.
+bench-service: install-dev
+	LUMBO_BENCH_DATABASE_URL='$(LUMBO_BENCH_DATABASE_URL)' $(PY) bench/bench_service.py --json artifacts/bench_service.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .mypy_cache .pytest_cache .ruff_cache

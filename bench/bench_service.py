@@ -1,18 +1,26 @@
-"""Service load test on loopback: ``lumbo serve`` (one uvicorn process) on SQLite, then on
-PostgreSQL when ``LUMBO_BENCH_DATABASE_URL`` or ``LUMBO_TEST_DATABASE_URL`` names a server (a
-fresh database is created there and dropped after).
+"""Service load test on loopback: ``lumbo serve`` on SQLite, then on PostgreSQL when
+``LUMBO_BENCH_DATABASE_URL`` or ``LUMBO_TEST_DATABASE_URL`` names a server (a fresh database is
+created there and dropped after).
 
-Per database: enrol ``PATIENTS`` patients through the API, then ``CLIENTS`` threads (httpx, one
-signed-in clinician session each) run for ``MIXED_S`` seconds a mix of session-log writes
-(client-generated ids; every 5th acknowledged write is deliberately sent again, and a write with
-no answer is retried with the same id), dashboard reads (the clinician's patient list, a
-patient's progress) and ``/api/health``. Then the dashboard alone and ``/api/health`` alone, each
-for ``SOLO_S`` seconds at the same concurrency: their throughput ratio says how much dearer the
-dashboard is than a no-op request of the same app in the same run.
+Per database: one clinician with ``CASELOAD`` patients (``ACTIVE`` enrolled through the API and
+logging sessions, the rest inserted directly, ``WITH_PLAN`` of them with a plan) and ``OTHERS``
+patients of other clinicians, so the patient list is measured at clinic scale. Then, for 8 and 50
+client threads (httpx, one signed-in clinician session each), ``MIXED_S`` seconds of a mix of
+session-log writes (client-generated ids; every 5th acknowledged write is deliberately sent
+again, and a write with no answer is retried with the same id), patient-list reads (the API's
+first page and the HTML page, alerts first), a patient's progress and ``/api/health`` (trivial).
+Then each kind alone for ``SOLO_S`` seconds at 8 clients: its throughput over the trivial
+endpoint's says how much dearer it is than a no-op request of the same app in the same run. On
+PostgreSQL the 8-client mix runs again on ``lumbo serve --workers 2``.
+
+The in-process history curve: one ``record_session`` on a fresh store with 1, 48 and 480 stored
+logs (median of ``CURVE_WRITES`` writes each).
 
 Printed: throughput and p50/p99 latency per kind, lost writes (acknowledged, not in the database)
 and duplicated writes (rows beyond one per acknowledged id, or a second ``created``); both must
-be 0 (exit status 1 otherwise). Numbers, not assertions: the tests assert no timing.
+be 0 (exit status 1 otherwise), and a summary table with the goals. ``--json PATH`` also saves the
+figures (``scripts/gen_perf_table.py`` turns them into the README's table). Numbers, not
+assertions: the tests assert no timing.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import os
 import random
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,13 +41,17 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from lumbo.cli.demo import example_intake_text
+from lumbo.domain.protocol_model import BlockLog, Plan, SessionLog
+from lumbo.services import journey
+from lumbo.store import tables as tb
 from lumbo.store.db import open_store
 from lumbo.store.settings import StoreSettings
 from lumbo.store.tables import SessionLogRow
@@ -52,11 +65,24 @@ except ImportError as missing:  # the web extra is not installed
     print(f"bench_service needs the web extra (pip install -e '.[web]'): {missing}")
     raise SystemExit(1) from None
 
-PATIENTS = 20
-CLIENTS = 8
-MIXED_S = 15.0
+ACTIVE = 20
+CASELOAD = 1_000
+WITH_PLAN = 100
+OTHERS = 9_000
+CLIENT_LEVELS = (8, 50)
+MIXED_S = 10.0
 SOLO_S = 5.0
-MIX = (("write", 0.45), ("dashboard", 0.25), ("progress", 0.15), ("trivial", 0.15))
+CURVE = (1, 48, 480)
+CURVE_WRITES = 15
+MIX = (
+    ("write", 0.45),
+    ("dashboard", 0.15),
+    ("page", 0.1),
+    ("progress", 0.15),
+    ("trivial", 0.15),
+)
+ATTENTION = {"sort": "attention"}
+KINDS = ("write", "dashboard", "page", "progress", "trivial")
 SECRET = "bench-secret-" + "b" * 40
 EMAIL, PASSWORD = "bench@lumbo.test", "bench password 123"
 DAY = "2026-12-01"
@@ -70,13 +96,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(data_dir: Path, database_url: str) -> Iterator[str]:
+def server(data_dir: Path, database_url: str, workers: int = 1) -> Iterator[str]:
     """``lumbo serve`` as a subprocess on a free loopback port; killed on exit."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LUMBO_")}
     env.update(LUMBO_DATA_DIR=str(data_dir), LUMBO_DATABASE_URL=database_url)
     env["LUMBO_SECRET_KEY"] = SECRET
     cmd = [sys.executable, "-m", "lumbo", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--workers", str(workers)]
     log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -103,8 +130,15 @@ def server(data_dir: Path, database_url: str) -> Iterator[str]:
         log.close()
 
 
-def client(url: str) -> httpx.Client:
+def client(url: str, like: httpx.Client | None = None) -> httpx.Client:
+    """A signed-in client; ``like``: share that client's session (one sign-in per run: argon2
+    hashing for 50 sign-ins at once would only measure the password hash)."""
     api = httpx.Client(base_url=url, timeout=30.0)
+    api.headers["Accept"] = "text/html,application/json"
+    if like is not None:
+        api.cookies = httpx.Cookies(like.cookies)
+        api.headers["X-CSRF-Token"] = like.headers["X-CSRF-Token"]
+        return api
     got = api.post("/api/auth/login", json={"email": EMAIL, "password": PASSWORD})
     got.raise_for_status()
     api.headers["X-CSRF-Token"] = got.json()["csrf_token"]
@@ -184,14 +218,17 @@ def _write(api: httpx.Client, tally: Tally, person: str, body: dict[str, Any], s
             return
 
 
-def run_clients(url: str, bodies: dict[str, dict[str, Any]], kinds: Any, seconds: float) -> Tally:
+def run_clients(
+    url: str, bodies: dict[str, dict[str, Any]], kinds: Any, seconds: float, clients: int, tag: str
+) -> Tally:
     tally = Tally()
     people = sorted(bodies)
-    start = threading.Barrier(CLIENTS + 1)
+    start = threading.Barrier(clients + 1, timeout=120)
+    signed_in = client(url)
 
     def loop(n: int) -> None:
         rng = random.Random(n)
-        with closing(client(url)) as api:
+        with closing(client(url, signed_in)) as api:
             start.wait()
             deadline = time.monotonic() + seconds
             i = 0
@@ -200,21 +237,23 @@ def run_clients(url: str, bodies: dict[str, dict[str, Any]], kinds: Any, seconds
                 person = rng.choice(people)
                 if kind == "write":
                     i += 1
-                    sid = f"bench-{n}-{i:06d}"
+                    sid = f"bench-{tag}-{n}-{i:06d}"
                     _write(api, tally, person, bodies[person], sid)
                     if i % 5 == 0:  # a deliberate retry of an answered write
                         _write(api, tally, person, bodies[person], sid)
                         with tally.lock:
                             tally.replays += 1
                 elif kind == "dashboard":
-                    _timed(tally, kind, lambda: api.get("/api/patients"))
+                    _timed(tally, kind, lambda: api.get("/api/patients", params=ATTENTION))
+                elif kind == "page":
+                    _timed(tally, kind, lambda: api.get("/patients"))
                 elif kind == "progress":
                     path = f"/api/patients/{person}/progress"
                     _timed(tally, kind, lambda: api.get(path, params={"on": DAY}))  # noqa: B023
                 else:
                     _timed(tally, kind, lambda: api.get("/api/health"))
 
-    threads = [threading.Thread(target=loop, args=(n,)) for n in range(CLIENTS)]
+    threads = [threading.Thread(target=loop, args=(n,)) for n in range(clients)]
     for t in threads:
         t.start()
     start.wait()
@@ -222,6 +261,7 @@ def run_clients(url: str, bodies: dict[str, dict[str, Any]], kinds: Any, seconds
     for t in threads:
         t.join()
     tally.latency["_wall"] = [time.perf_counter() - t0]
+    signed_in.close()
     return tally
 
 
@@ -244,58 +284,262 @@ def _pct(values: list[float], q: float) -> float:
     return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
-def report(label: str, tally: Tally) -> dict[str, float]:
+def report(label: str, tally: Tally) -> dict[str, dict[str, float]]:
+    """Throughput and p50/p99 per kind (printed and returned)."""
     wall = tally.latency["_wall"][0]
-    rates = {}
-    for kind in ("write", "dashboard", "progress", "trivial"):
+    out = {}
+    for kind in KINDS:
         got = tally.latency.get(kind, [])
         if not got and not tally.errors[kind]:
             continue
-        rates[kind] = len(got) / wall
+        out[kind] = {
+            "rate": len(got) / wall,
+            "p50": _pct(got, 0.5),
+            "p99": _pct(got, 0.99),
+            "ok": len(got),
+            "failed": tally.errors[kind],
+        }
         print(
-            f"  {label:<6} {kind:<9} {rates[kind]:7.1f} req/s  p50 {_pct(got, 0.5):7.1f} ms  "
-            f"p99 {_pct(got, 0.99):7.1f} ms  ({len(got)} ok, {tally.errors[kind]} failed)"
+            f"  {label:<10} {kind:<9} {out[kind]['rate']:7.1f} req/s  p50 {out[kind]['p50']:7.1f} ms"
+            f"  p99 {out[kind]['p99']:7.1f} ms  ({len(got)} ok, {tally.errors[kind]} failed)",
+            flush=True,
         )
-    return rates
+    if tally.first_error:
+        print(f"  first failure: {tally.first_error}")
+    return out
 
 
-def bench_database(name: str, database_url: str) -> bool:
-    print(f"\n{name}: {PATIENTS} patients, {CLIENTS} clients, one uvicorn process", flush=True)
+def fill_caseload(database_url: str, owner_id: str, template: str) -> None:
+    """The clinician's caseload up to ``CASELOAD`` patients (``WITH_PLAN`` with a copy of the
+    template patient's plan, the others with intake and assessment but no plan), and ``OTHERS``
+    patients of other clinicians (person and assessment rows only: never read here)."""
+    engine = create_engine(database_url)
+    now = datetime.now(UTC)
+    try:
+        with engine.begin() as conn:
+            intake, assessment = conn.execute(
+                select(tb.IntakeRow.document, tb.AssessmentRow.document)
+                .join(tb.AssessmentRow, tb.AssessmentRow.intake_id == tb.IntakeRow.id)
+                .where(tb.IntakeRow.person_id == template)
+            ).one()
+            plan = (
+                conn.execute(
+                    select(tb.PlanVersionRow.document).where(
+                        tb.PlanVersionRow.person_id == template
+                    )
+                )
+                .scalars()
+                .first()
+            )
+            rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for n in range(CASELOAD - ACTIVE + OTHERS):
+                mine = n < CASELOAD - ACTIVE
+                pid, iid = str(uuid.uuid4()), str(uuid.uuid4())
+                owner = owner_id if mine else f"other-{n % 90}"
+                ref = f"filler-{n:05d}"
+                rows["persons"].append(
+                    {"id": pid, "owner_id": owner, "external_ref": ref, "created_at": now}
+                )
+                doc = intake if mine else {}
+                rows["intakes"].append(
+                    {
+                        "id": iid,
+                        "person_id": pid,
+                        "kind": "baseline",
+                        "document": doc,
+                        "created_at": now,
+                    }
+                )
+                rows["assessments"].append(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "person_id": pid,
+                        "intake_id": iid,
+                        "referral_required": False,
+                        "urgency": "none",
+                        "document": assessment if mine else {},
+                        "created_at": now,
+                    }
+                )
+                if mine and n < WITH_PLAN:
+                    rows["plan_versions"].append(
+                        {"id": str(uuid.uuid4()), "person_id": pid, "version": 1,
+                         "reason": "bench copy", "document": plan, "created_at": now}
+                    )  # fmt: skip
+            for table in ("persons", "intakes", "assessments", "plan_versions"):
+                batch = rows[table]
+                for i in range(0, len(batch), 500):
+                    conn.execute(insert(tb.Base.metadata.tables[table]), batch[i : i + 500])
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("ANALYZE")
+    finally:
+        engine.dispose()
+
+
+def _curve_log(plan: Plan, week_no: int, i: int, day: int, sid: str) -> SessionLog:
+    """A green session of week ``week_no`` of ``plan``, performed ``day`` days into the plan."""
+    week = plan.weeks[week_no - 1]
+    session = week.sessions[i % len(week.sessions)]
+    blocks = tuple(
+        BlockLog(
+            technique=b.technique,
+            completed_sets=b.dose.sets,
+            intensity=3,
+            pain_during=1,
+            pain_after=1,
+        )
+        for b in session.blocks
+    )
+    return SessionLog(
+        session_id=sid,
+        week=week.week,
+        session_index=session.index,
+        performed_on=date(2026, 1, 5) + timedelta(days=day),
+        blocks=blocks,
+    )
+
+
+def history_curve(database_url: str) -> dict[int, float]:
+    """Median in-process ``record_session`` time (ms) with 1, 48 and 480 logs already stored."""
+    store = open_store(StoreSettings(database_url))
+    out = {}
+    try:
+        for stored_logs in CURVE:
+            doc = json.loads(example_intake_text())
+            doc["person"]["id"] = f"curve-{stored_logs}"
+            enrolled = journey.init_person(store.uow(), json.dumps(doc))
+            assert enrolled.plan is not None
+            pid = enrolled.person.id
+            for i in range(stored_logs):  # a history over weeks 1-11, written as it happened
+                plan = journey.current_plan(store.uow(), pid).plan
+                day = i * 77 // stored_logs
+                log = _curve_log(plan, day // 7 + 1, i, day, f"hist-{i:06d}")
+                journey.record_session(store.uow(), pid, log)
+            # the measured writes: week 12 on the days after, alike whatever the history
+            plan = journey.current_plan(store.uow(), pid).plan
+            times = []
+            for k in range(CURVE_WRITES):
+                log = _curve_log(plan, 12, k, 78 + k, f"new-{k:06d}")
+                t0 = time.perf_counter()
+                journey.record_session(store.uow(), pid, log)
+                times.append(time.perf_counter() - t0)
+            out[stored_logs] = 1000 * statistics.median(times)
+    finally:
+        store.close()
+    print(
+        "  history curve (in process, median of "
+        f"{CURVE_WRITES} writes): "
+        + ", ".join(f"{n} logs {ms:.1f} ms" for n, ms in out.items())
+        + f"; {CURVE[-1]} / {CURVE[0]} = {out[CURVE[-1]] / out[CURVE[0]]:.2f}",
+        flush=True,
+    )
+    return out
+
+
+def _total_rate(figures: dict[str, dict[str, float]]) -> float:
+    return sum(f["rate"] for f in figures.values())
+
+
+def bench_database(name: str, database_url: str, scale_out: bool) -> dict[str, Any]:
+    print(
+        f"\n{name}: {CASELOAD} patients of the bench clinician ({ACTIVE} logging), "
+        f"{OTHERS} of other clinicians",
+        flush=True,
+    )
+    result: dict[str, Any] = {"database": name}
     with tempfile.TemporaryDirectory(prefix="lumbo-bench-") as tmp:
         data_dir = Path(tmp)
         settings = WebSettings(data_dir=data_dir, secret_key=SECRET, database_url=database_url)
         store = open_store(StoreSettings(database_url))
         try:
-            create_user(store, settings, email=EMAIL, password=PASSWORD, role="clinician")
+            user = create_user(store, settings, email=EMAIL, password=PASSWORD, role="clinician")
         finally:
             store.close()
+        tallies: list[Tally] = []
         with server(data_dir, database_url) as url:
             with closing(client(url)) as api:
-                bodies = enrol(api, PATIENTS)
-            mixed = run_clients(url, bodies, MIX, MIXED_S)
-            dash = run_clients(url, bodies, (("dashboard", 1.0),), SOLO_S)
-            trivial = run_clients(url, bodies, (("trivial", 1.0),), SOLO_S)
+                bodies = enrol(api, ACTIVE)
+                fill_caseload(database_url, user.id, sorted(bodies)[0])
+                for _ in range(3):  # warm-up: plan versions parsed once per process
+                    api.get("/api/patients", params={"sort": "attention"}).raise_for_status()
+                    api.get("/patients").raise_for_status()
+            for clients in CLIENT_LEVELS:
+                print(f"  mixed, {clients} clients, {MIXED_S:.0f} s:", flush=True)
+                tally = run_clients(url, bodies, MIX, MIXED_S, clients, f"m{clients}")
+                tallies.append(tally)
+                result[f"mixed_{clients}"] = report(f"mixed {clients}", tally)
+            print(f"  each kind alone, 8 clients, {SOLO_S:.0f} s:", flush=True)
+            alone: dict[str, dict[str, float]] = {}
+            for kind in ("write", "dashboard", "page", "trivial"):
+                tally = run_clients(url, bodies, ((kind, 1.0),), SOLO_S, 8, f"s{kind}")
+                tallies.append(tally)
+                alone.update(report("alone", tally))
+            result["alone"] = alone
+        if scale_out:
+            for workers in (2,):
+                with server(data_dir, database_url, workers=workers) as url:
+                    with closing(client(url)) as api:
+                        for _ in range(4 * workers):  # each worker parses the plans once
+                            api.get("/api/patients", params=ATTENTION).raise_for_status()
+                            api.get("/patients").raise_for_status()
+                    print(f"  mixed, 8 clients, {workers} workers:", flush=True)
+                    tally = run_clients(url, bodies, MIX, MIXED_S, 8, f"w{workers}")
+                    tallies.append(tally)
+                    result[f"workers_{workers}"] = report(f"{workers} workers", tally)
         in_db = stored(database_url)
-    print(f"  mixed, {MIXED_S:.0f} s:")
-    report("mixed", mixed)
-    print(f"  alone, {SOLO_S:.0f} s each:")
-    d = report("alone", dash).get("dashboard", 0.0)
-    t = report("alone", trivial).get("trivial", 0.0)
-    lost = len(mixed.acked - set(in_db))
-    duplicated = sum(c - 1 for c in in_db.values()) + sum(
-        c - 1 for c in mixed.created.values() if c > 1
-    )
-    unacked_stored = len(set(in_db) - mixed.acked)
-    for tally in (mixed, dash, trivial):
-        if tally.first_error:
-            print(f"  first failure: {tally.first_error}")
+    acked = set().union(*(tl.acked for tl in tallies))
+    created: Counter[tuple[str, str]] = Counter()
+    for tl in tallies:
+        created.update(tl.created)
+    lost = len(acked - set(in_db))
+    duplicated = sum(c - 1 for c in in_db.values()) + sum(c - 1 for c in created.values() if c > 1)
     print(
-        f"  writes: {len(mixed.acked)} acknowledged ids ({mixed.replays} deliberate replays), "
-        f"{sum(in_db.values())} rows stored; lost {lost}, duplicated {duplicated}, "
-        f"stored without an answer {unacked_stored}"
+        f"  writes: {len(acked)} acknowledged ids ({sum(tl.replays for tl in tallies)} deliberate "
+        f"replays), {sum(in_db.values())} rows stored; lost {lost}, duplicated {duplicated}"
     )
-    print(f"  dashboard / trivial throughput: {d:.1f} / {t:.1f} req/s = {d / t:.3f}" if t else "")
-    return lost == 0 and duplicated == 0
+    result.update(lost=lost, duplicated=duplicated, acknowledged=len(acked))
+    result["curve"] = history_curve(database_url)
+    return result
+
+
+def summary(results: list[dict[str, Any]]) -> None:
+    print("\nSummary (ratios from this run; goals in brackets)")
+    for r in results:
+        a = r["alone"]
+        trivial = a.get("trivial", {}).get("rate", 0.0) or float("nan")
+        curve = r["curve"]
+        print(f"  {r['database']}:")
+        print(
+            f"    alone, 8 clients: writes {a['write']['rate']:.1f}/s, patient list API "
+            f"{a['dashboard']['rate']:.1f}/s, page {a['page']['rate']:.1f}/s, trivial "
+            f"{trivial:.1f}/s; writes/trivial {a['write']['rate'] / trivial:.2f} [>= 0.5], "
+            f"list/trivial {a['dashboard']['rate'] / trivial:.2f} and "
+            f"{a['page']['rate'] / trivial:.2f} [>= 0.5]"
+        )
+        for clients, goal in zip(CLIENT_LEVELS, (100, 250), strict=True):
+            mixed = r[f"mixed_{clients}"]
+            worst = max(f["p99"] for f in mixed.values())
+            failed = sum(int(f["failed"]) for f in mixed.values())
+            print(
+                f"    mixed, {clients} clients: "
+                + ", ".join(
+                    f"{k} p50 {f['p50']:.0f}/p99 {f['p99']:.0f} ms" for k, f in mixed.items()
+                )
+                + f"; worst p99 {worst:.0f} ms [< {goal}], {failed} failed"
+            )
+        print(
+            f"    history curve: {curve[CURVE[0]]:.1f} / {curve[CURVE[1]]:.1f} / "
+            f"{curve[CURVE[-1]]:.1f} ms at {'/'.join(map(str, CURVE))} logs; "
+            f"{CURVE[-1]}/{CURVE[0]} = {curve[CURVE[-1]] / curve[CURVE[0]]:.2f} [<= 1.2]"
+        )
+        if "workers_2" in r:
+            one, two = _total_rate(r["mixed_8"]), _total_rate(r["workers_2"])
+            print(
+                f"    2 workers / 1 worker, mixed, 8 clients: {two:.1f} / {one:.1f} req/s = "
+                f"{two / one:.2f} [>= 1.6; the 8 client threads share the 2 cores]"
+            )
+            r["scale_out"] = two / one
+        print(f"    lost {r['lost']}, duplicated {r['duplicated']} [0, 0]")
 
 
 @contextmanager
@@ -312,18 +556,27 @@ def fresh_pg(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    started = time.monotonic()
     print(f"lumbo service bench on loopback ({os.cpu_count()} cores; client and server share them)")
+    results = []
     with tempfile.TemporaryDirectory(prefix="lumbo-bench-db-") as tmp:
-        ok = bench_database("SQLite", f"sqlite:///{Path(tmp) / 'lumbo.db'}")
+        results.append(bench_database("SQLite", f"sqlite:///{Path(tmp) / 'lumbo.db'}", False))
     admin = os.environ.get("LUMBO_BENCH_DATABASE_URL") or os.environ.get("LUMBO_TEST_DATABASE_URL")
     if admin:
         with fresh_pg(admin) as url:
-            ok = bench_database("PostgreSQL", url) and ok
+            results.append(bench_database("PostgreSQL", url, True))
     else:
         print("\nPostgreSQL: skipped (set LUMBO_BENCH_DATABASE_URL or LUMBO_TEST_DATABASE_URL)")
-    return 0 if ok else 1
+    summary(results)
+    print(f"\nbench_service took {time.monotonic() - started:.0f} s")
+    if "--json" in argv:
+        out = Path(argv[argv.index("--json") + 1])
+        out.parent.mkdir(parents=True, exist_ok=True)
+        doc = {"cores": os.cpu_count(), "date": date.today().isoformat(), "results": results}
+        out.write_text(json.dumps(doc, indent=1, default=str), encoding="utf-8")
+    return 0 if all(r["lost"] == 0 and r["duplicated"] == 0 for r in results) else 1
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -22,11 +22,11 @@ referral-signs alert.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import Literal
+from dataclasses import replace
+from datetime import date, timedelta
 
 from lumbo.domain.adjust_apply import apply_adjustment
+from lumbo.domain.adjust_state import Color, Judged, Settled, Track, fold
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge import library as shipped_library
@@ -44,21 +44,15 @@ from lumbo.domain.protocol_model import (
 )
 from lumbo.domain.protocol_select import index
 
-__all__ = ["Judged", "adjust", "apply_adjustment", "judge"]
-
-Color = Literal["green", "yellow", "red", "pending"]
-
-
-@dataclass(frozen=True, slots=True)
-class Judged:
-    """One logged block, judged."""
-
-    technique: str
-    order: tuple[str, int, int, str]
-    color: Color
-    reasons: tuple[str, ...]
-    level: int
-    tingling: bool
+__all__ = [
+    "Judged",
+    "Settled",
+    "adjust",
+    "adjust_from",
+    "apply_adjustment",
+    "judge",
+    "stop_alerts",
+]
 
 
 STIFFNESS_RISE = 2
@@ -78,23 +72,36 @@ STOP_MESSAGE = (
 )
 
 
+def stop_keys(
+    logs: list[SessionLog] | tuple[SessionLog, ...],
+    checkins: list[CheckIn] | tuple[CheckIn, ...],
+) -> frozenset[str]:
+    """The warning signs (keys of :data:`STOP_SIGNS`) reported in session logs, their blocks
+    (peripheralisation) or check-ins."""
+    seen: set[str] = set()
+    for log in logs:
+        seen.update(log.warning_signs)
+        if any(b.symptoms_spread_down_leg for b in log.blocks):
+            seen.add("symptoms_spread_down_leg")
+    for c in checkins:
+        seen.update(c.warning_signs)
+    return frozenset(seen & STOP_SIGNS.keys())
+
+
+def _stop_alert(keys: frozenset[str]) -> tuple[Alert, ...]:
+    signs = [STOP_SIGNS[s] for s in STOP_SIGNS if s in keys]
+    if not signs:
+        return ()
+    return (Alert(kind="stop_and_refer", reason=f"{STOP_MESSAGE}. Reported: {'; '.join(signs)}."),)
+
+
 def stop_alerts(
     logs: list[SessionLog] | tuple[SessionLog, ...],
     checkins: list[CheckIn] | tuple[CheckIn, ...],
 ) -> tuple[Alert, ...]:
     """Warning signs reported in session logs, their blocks (peripheralisation) or check-ins:
     each one stops the plan at once with the referral message."""
-    seen: list[str] = []
-    for log in logs:
-        seen += log.warning_signs
-        if any(b.symptoms_spread_down_leg for b in log.blocks):
-            seen.append("symptoms_spread_down_leg")
-    for c in checkins:
-        seen += c.warning_signs
-    signs = [STOP_SIGNS[s] for s in STOP_SIGNS if s in seen]
-    if not signs:
-        return ()
-    return (Alert(kind="stop_and_refer", reason=f"{STOP_MESSAGE}. Reported: {'; '.join(signs)}."),)
+    return _stop_alert(stop_keys(logs, checkins))
 
 
 def judge(
@@ -210,20 +217,21 @@ def _checkins(log: SessionLog, checkins: list[CheckIn]) -> tuple[CheckIn | None,
     return after, before
 
 
-def _pending(log: SessionLog, logs: list[SessionLog], checkins: list[CheckIn]) -> bool:
+def _pending(log: SessionLog, last_day: date, last_checkin: date | None) -> bool:
     """May this session's next-morning check-in still arrive? Yes while no session was performed
-    on a later day and no check-in is dated after its next morning."""
+    on a later day (``last_day``: the latest session day) and no check-in is dated after its next
+    morning (``last_checkin``: the latest check-in day)."""
     day_after = log.performed_on + timedelta(days=1)
-    return not any(other.performed_on > log.performed_on for other in logs) and not any(
-        c.on > day_after for c in checkins
-    )
+    return log.performed_on >= last_day and (last_checkin is None or last_checkin <= day_after)
 
 
 def _judge_all(plan: Plan, logs: list[SessionLog], checkins: list[CheckIn]) -> list[Judged]:
     out = []
+    last_day = max((log.performed_on for log in logs), default=date.min)
+    last_checkin = max((c.on for c in checkins), default=None)
     for log in logs:
         after, before = _checkins(log, checkins)
-        pending = after is None and _pending(log, logs, checkins)
+        pending = after is None and _pending(log, last_day, last_checkin)
         session = plan.weeks[log.week - 1].sessions[log.session_index - 1]
         by_tid = {b.technique: b for b in session.blocks}
         order = (log.performed_on.isoformat(), log.week, log.session_index, log.session_id)
@@ -294,10 +302,12 @@ def _replacement(
     return None
 
 
-def _decide(plan: Plan, lib: Library, tid: str, judged: list[Judged], from_week: int) -> Decision:
+def _decide(plan: Plan, lib: Library, tid: str, track: Track, from_week: int) -> Decision:
+    """The decision for one technique from its judged history, summarised as a :class:`Track`
+    (the latest non-pending judgement and the green run ending the history)."""
     t = lib.get(tid)
-    history = [j for j in judged if j.color != "pending"]
-    if not history:
+    last = track.last
+    if last is None:
         return Decision(
             technique=tid,
             action="hold",
@@ -306,12 +316,7 @@ def _decide(plan: Plan, lib: Library, tid: str, judged: list[Judged], from_week:
             reason="pending: keep the planned dose until the next-morning check-in confirms "
             "that pain settled",
         )
-    last = history[-1]
-    run = 0
-    for j in reversed(history):
-        if j.color != "green":
-            break
-        run += 1
+    run = track.run
     gate = config().gate.green_sessions
     why = "; ".join(last.reasons)
     if last.color == "red":
@@ -383,13 +388,10 @@ def _decide(plan: Plan, lib: Library, tid: str, judged: list[Judged], from_week:
     )
 
 
-def _alerts(judged: list[Judged]) -> tuple[Alert, ...]:
+def _alerts(state: Settled) -> tuple[Alert, ...]:
     gate = config().gate
-    sessions: dict[tuple[str, int, int, str], list[Judged]] = {}
-    for j in judged:
-        sessions.setdefault(j.order, []).append(j)
-    recent = sorted(sessions)[-gate.review_window :]
-    red = [k for k in recent if any(j.color == "red" for j in sessions[k])]
+    recent = [order for order, _ in state.recent]
+    red = [order for order, was_red in state.recent if was_red]
     alerts = []
     if len(red) >= gate.red_sessions_for_review:
         alerts.append(
@@ -401,13 +403,12 @@ def _alerts(judged: list[Judged]) -> tuple[Alert, ...]:
                 ),
             )
         )
-    tingling = [k for k in sorted(sessions) if any(j.tingling for j in sessions[k])]
-    if len(tingling) >= gate.tingling_sessions_for_referral_signs:
+    if state.tingling >= gate.tingling_sessions_for_referral_signs:
         alerts.append(
             Alert(
                 kind="referral_signs",
                 reason=(
-                    f"new numbness or tingling in {len(tingling)} sessions: "
+                    f"new numbness or tingling in {state.tingling} sessions: "
                     "see a clinician before continuing"
                 ),
             )
@@ -422,6 +423,23 @@ def adjust(
     library: Library | None = None,
 ) -> Adjustment:
     """Decide, per logged technique, whether its next sessions progress, hold, regress or swap."""
+    return adjust_from(plan, Settled.empty(plan.version), logs, checkins, library)[0]
+
+
+def adjust_from(
+    plan: Plan,
+    settled: Settled,
+    logs: list[SessionLog] | tuple[SessionLog, ...],
+    checkins: list[CheckIn] | tuple[CheckIn, ...] = (),
+    library: Library | None = None,
+    settle_before: date | None = None,
+) -> tuple[Adjustment, Settled]:
+    """:func:`adjust` over a history whose sessions before ``settled.before`` are summarised in
+    ``settled``; ``logs`` are the sessions performed since (all of them: the tail) and
+    ``checkins`` every check-in the tail's judgements can see (``lumbo.domain.adjust_state``).
+
+    Also returns the summary settled before ``settle_before`` (default: ``settled.before``),
+    for the next write."""
     lib = library if library is not None else shipped_library()
     unique: dict[str, SessionLog] = {}
     for log in sorted(logs, key=lambda s: (s.performed_on, s.week, s.session_index, s.session_id)):
@@ -430,18 +448,42 @@ def adjust(
     _validate(plan, ordered)
     cks = sorted(checkins, key=lambda c: (c.on, c.checkin_id))
     judged = _judge_all(plan, ordered, cks)
-    from_week = max((log.week for log in ordered), default=0) + 1
-    by_tid: dict[str, list[Judged]] = {}
-    for j in judged:
-        by_tid.setdefault(j.technique, []).append(j)
+    window = config().gate.review_window
+    cut = settle_before or settled.before
+    if cut is None or cut == settled.before:
+        next_settled = settled
+    else:
+        done = [j for j in judged if j.order[0] < cut.isoformat()]
+        next_settled = fold(settled, done, window)
+        settled_stops = stop_keys(
+            [log for log in ordered if log.performed_on < cut], [c for c in cks if c.on <= cut]
+        )
+        next_settled = replace(next_settled, stops=next_settled.stops | settled_stops)
+    next_settled = _with(next_settled, cut, plan.version)
+    state = fold(settled, judged, window)
+    from_week = state.max_week + 1
     decisions = tuple(
-        _decide(plan, lib, tid, history, from_week) for tid, history in sorted(by_tid.items())
+        _decide(plan, lib, tid, track, from_week) for tid, track in sorted(state.tracks.items())
     )
-    stop = stop_alerts(ordered, cks)
-    return Adjustment(
+    stop = _stop_alert(settled.stops | stop_keys(ordered, cks))
+    adjustment = Adjustment(
         decisions=decisions,
-        alerts=stop + _alerts(judged),
+        alerts=stop + _alerts(state),
         stopped=bool(stop),
         plan_version=plan.version,
-        from_week=from_week if ordered and from_week <= len(plan.weeks) else None,
+        from_week=from_week if state.logs and from_week <= len(plan.weeks) else None,
+    )
+    return adjustment, next_settled
+
+
+def _with(state: Settled, before: date | None, plan_version: int) -> Settled:
+    return Settled(
+        before=before,
+        plan_version=plan_version,
+        tracks=state.tracks,
+        recent=state.recent,
+        tingling=state.tingling,
+        max_week=state.max_week,
+        logs=state.logs,
+        stops=state.stops,
     )

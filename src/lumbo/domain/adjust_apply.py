@@ -14,10 +14,19 @@ from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge import library as shipped_library
 from lumbo.domain.progression import config, max_level, min_level
 from lumbo.domain.protocol import SlotSpec, fit_session, where_of
-from lumbo.domain.protocol_model import STAGES, Adjustment, Block, Decision, Plan, Session, Week
+from lumbo.domain.protocol_model import (
+    STAGES,
+    Adjustment,
+    Block,
+    Decision,
+    Dose,
+    Plan,
+    Session,
+    Week,
+)
 from lumbo.domain.protocol_select import index
 
-__all__ = ["apply_adjustment"]
+__all__ = ["apply_adjustment", "material_change", "prescription"]
 
 
 def _check(plan: Plan, adjustment: Adjustment, lib: Library) -> None:
@@ -166,3 +175,47 @@ def _coverage(
             None,
         )
     return out
+
+
+Prescription = tuple[
+    tuple[int, tuple[tuple[int, tuple[tuple[str, Dose, int | None], ...]], ...]], ...
+]
+
+
+def prescription(plan: Plan) -> Prescription:
+    """What the plan asks the person to do: per week and session, the techniques in order, each
+    with its dose (sets, reps, hold, rest, intensity target...) and its release/stabilize partner.
+    Labels and estimates (``why``, ``level``, estimated minutes, notes, coverage) are not part of
+    it."""
+    return tuple(
+        (
+            w.week,
+            tuple(
+                (s.index, tuple((b.technique, b.dose, b.pairs_with) for b in s.blocks))
+                for s in w.sessions
+            ),
+        )
+        for w in plan.weeks
+    )
+
+
+def material_change(before: Plan, after: Plan) -> bool:
+    """A change is *material* when the prescription (:func:`prescription`) differs: a technique
+    added, removed, swapped or reordered, a dose changed, or a pairing changed. Only a material
+    change is stored as a new plan version (lumbo policy: a version is something a clinician can
+    review and a patient would notice)."""
+    if len(before.weeks) != len(after.weeks):
+        return True
+    for wa, wb in zip(before.weeks, after.weeks, strict=True):
+        if wa is wb:  # apply_adjustment keeps the weeks and sessions it does not touch
+            continue
+        if len(wa.sessions) != len(wb.sessions):
+            return True
+        for sa, sb in zip(wa.sessions, wb.sessions, strict=True):
+            if sa is not sb and _session_rx(sa) != _session_rx(sb):
+                return True
+    return False
+
+
+def _session_rx(s: Session) -> tuple[int, tuple[tuple[str, Dose, int | None], ...]]:
+    return (s.index, tuple((b.technique, b.dose, b.pairs_with) for b in s.blocks))

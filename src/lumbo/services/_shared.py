@@ -43,8 +43,11 @@ def latest_assessment(repo: JourneyRepository, person_id: str) -> AssessmentReco
 def active_plan(repo: JourneyRepository, person_id: str) -> PlanVersion:
     """The latest plan version, withheld while the latest assessment requires a referral."""
     need_person(repo, person_id)
-    referral = latest_assessment(repo, person_id).assessment.referral
-    if referral.required:
+    required = repo.latest_referral_required(person_id)  # a column: no document parsed
+    if required is None:
+        raise NotFound(f"person {person_id} has no assessment")
+    if required:
+        referral = latest_assessment(repo, person_id).assessment.referral
         raise ReferralRequired(referral.urgency, list(referral.reasons))
     plan = repo.latest_plan(person_id)
     if plan is None:

@@ -3,8 +3,9 @@
 * :func:`export_all` gathers every record of the person (one JSON document) with their FHIR
   bundle. Authorization and the audit entry happen at the edge (web scope, CLI).
 * :func:`erase_person` deletes, in one transaction, every row that refers to the person (found
-  generically: every table with a ``person_id`` column), their patient account with its sessions,
-  and the audit entries about them or made by their account; it adds a de-identified tombstone to
+  generically: every table with a ``person_id`` column) and their patient account with its
+  sessions; it blanks who, whom and where in the audit entries about them or made by their account
+  (each keeps the digest of what it held, so the hash chain still verifies); it adds a de-identified tombstone to
   the audit log (that an erasure happened, by whom, when: no person id). After the commit it
   deletes the person's files (every ``<data dir>/<area>/<person id>`` directory: uploads and
   anything derived from them).
@@ -18,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 
 from lumbo import __version__
 from lumbo.domain.errors import Conflict, NotFound
@@ -26,7 +27,7 @@ from lumbo.services import interop, patient_records
 from lumbo.services._shared import need_person
 from lumbo.store import tables as t
 from lumbo.store.accounts import AccountRepository, User
-from lumbo.store.audit import AuditEntry, add_entry, entries
+from lumbo.store.audit import AuditEntry, add_entry, entries, redact
 from lumbo.store.db import Store
 from lumbo.store.web_tables import AuditRow, PlanApprovalRow, UserRow, WebSessionRow
 
@@ -127,10 +128,7 @@ def erase_person(
         if actor is not None and actor.id in account_ids:
             raise Conflict("a patient erases their data through their clinician")
         audit_filter = or_(AuditRow.person_id == person_id, AuditRow.actor_id.in_(account_ids))
-        rows["audit_log"] = int(
-            s.scalar(select(func.count()).select_from(AuditRow).where(audit_filter)) or 0
-        )
-        s.execute(delete(AuditRow).where(audit_filter))
+        rows["audit_log"] = redact(s, audit_filter)
         if account_ids:
             s.execute(delete(WebSessionRow).where(WebSessionRow.user_id.in_(account_ids)))
         for table in person_tables():

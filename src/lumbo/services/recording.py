@@ -1,21 +1,34 @@
 """Recording what a person did: session logs and check-ins, idempotent by client id.
 
-Each call is one unit of work: the log (or check-in) and, when the adjustment rules change the
-plan, the new plan version are committed together or not at all. Replaying the same id with the
-same content is a no-op; the same id with different content is a :class:`Conflict`.
+Each call is one unit of work: the log (or check-in), the person's status and, when the adjustment
+rules change the prescription materially, the new plan version are committed together or not at
+all. Replaying the same id with the same content is a no-op; the same id with different content is
+a :class:`Conflict`.
+
+A write costs the same whatever the length of the history: the person's status row (locked for the
+write, so writers of one person queue) holds the adjustment rules' summary of the settled sessions
+(``lumbo.domain.adjust_state``); only the sessions of the last two session days and the check-ins
+they can see are read and judged, with the same domain functions as a full recomputation. A write
+that could change a settled judgement (a back-dated log or check-in), a status judged against
+another plan version, or a missing status recomputes from the whole history instead (and rebuilds
+the summary). A new plan version is stored only on a material change
+(:func:`lumbo.domain.adjust_apply.material_change`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import TypeVar
 
-from lumbo.domain.adjust import adjust, apply_adjustment
+from lumbo.domain.adjust import adjust_from, apply_adjustment
+from lumbo.domain.adjust_apply import material_change
+from lumbo.domain.adjust_state import Settled, needs_full, settle_before
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
 from lumbo.domain.protocol_model import Adjustment, CheckIn, Plan, SessionLog
-from lumbo.services._shared import active_plan, need_person
-from lumbo.store.records import PlanVersion, StoredCheckIn, StoredSessionLog
+from lumbo.services._shared import active_plan
+from lumbo.store.records import PersonStatus, PlanVersion, StoredCheckIn, StoredSessionLog
 from lumbo.store.repository import JourneyRepository
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
@@ -29,7 +42,7 @@ class Recorded:
     created: bool  # False: this exact record was already stored (a retry); nothing changed
     plan: PlanVersion  # the plan in force after the write
     adjustment: Adjustment | None  # the rules' verdict over all logs so far (None on a replay)
-    new_plan: bool  # True when the adjustment produced a new plan version
+    new_plan: bool  # True when the adjustment changed the prescription: a new plan version
     log: StoredSessionLog | None = None
     checkin: StoredCheckIn | None = None
 
@@ -54,22 +67,29 @@ def _retrying(attempt: Callable[[], T]) -> T:
 def _record_session(uow: AbstractUnitOfWork, person_id: str, log: SessionLog) -> Recorded:
     with uow:
         repo = uow.journeys
-        need_person(repo, person_id)
-        plan = active_plan(repo, person_id)
         existing = repo.get_session_log(person_id, log.session_id)
         if existing is not None:
+            plan = active_plan(repo, person_id)
             if _same_log(existing.log, log):
                 return Recorded(False, plan, None, False, log=existing)
             raise Conflict(
                 f"session_id {log.session_id!r} is already logged with different content; "
                 "use a new session_id for a new session"
             )
+        status = repo.get_status(person_id, lock=True)  # one writer per person from here on
+        plan = active_plan(repo, person_id)
         _check_log_fits(log, plan.plan)
         version = _known_version(repo, person_id, log.plan_version) or plan.version
         filled = log.model_copy(update={"plan_version": version})
         stored = StoredSessionLog(person_id=person_id, log=filled, plan_version=version)
         repo.add_session_log(stored)
-        adjustment, current, changed = _readjust(repo, person_id, plan, f"session {log.session_id}")
+        settled = _usable(status, plan)
+        full = settled is None or needs_full(settled, log_performed_on=log.performed_on)
+        adjustment, current, changed, summary = _readjust(
+            repo, person_id, plan, f"session {log.session_id}", None if full else settled
+        )
+        warning = _warning(filled, status)
+        repo.put_status(_status(person_id, current, summary, adjustment, warning))
         uow.commit()
         return Recorded(True, current, adjustment, changed, log=stored)
 
@@ -77,22 +97,69 @@ def _record_session(uow: AbstractUnitOfWork, person_id: str, log: SessionLog) ->
 def _record_checkin(uow: AbstractUnitOfWork, person_id: str, checkin: CheckIn) -> Recorded:
     with uow:
         repo = uow.journeys
-        need_person(repo, person_id)
-        plan = active_plan(repo, person_id)
         existing = repo.get_checkin(person_id, checkin.checkin_id)
         if existing is not None:
+            plan = active_plan(repo, person_id)
             if existing.checkin == checkin:
                 return Recorded(False, plan, None, False, checkin=existing)
             raise Conflict(
                 f"checkin_id {checkin.checkin_id!r} is already recorded with different content"
             )
+        status = repo.get_status(person_id, lock=True)
+        plan = active_plan(repo, person_id)
         stored = StoredCheckIn(person_id=person_id, checkin=checkin)
         repo.add_checkin(stored)
-        adjustment, current, changed = _readjust(
-            repo, person_id, plan, f"check-in {checkin.checkin_id}"
+        settled = _usable(status, plan)
+        linked = (
+            None if checkin.session_id is None else repo.session_day(person_id, checkin.session_id)
         )
+        full = settled is None or needs_full(
+            settled, checkin_on=checkin.on, checkin_linked_to=linked
+        )
+        adjustment, current, changed, summary = _readjust(
+            repo, person_id, plan, f"check-in {checkin.checkin_id}", None if full else settled
+        )
+        warning = None if status is None else status.last_warning
+        repo.put_status(_status(person_id, current, summary, adjustment, warning))
         uow.commit()
         return Recorded(True, current, adjustment, changed, checkin=stored)
+
+
+def _usable(status: PersonStatus | None, plan: PlanVersion) -> Settled | None:
+    """The stored summary, if it was judged against the plan in force and settles something."""
+    if status is None or status.settled is None or status.settled.before is None:
+        return None
+    return status.settled if status.plan_version == plan.version else None
+
+
+def _warning(log: SessionLog, status: PersonStatus | None) -> tuple[str, int, int] | None:
+    """The latest session with warning signs (stretch above 7/10, sharp pain, new numbness)."""
+    before = None if status is None else status.last_warning
+    signs = any(
+        b.sharp_pain or b.new_numbness_or_tingling or (b.intensity or 0) > 7 for b in log.blocks
+    )
+    here = (log.performed_on.isoformat(), log.week, log.session_index)
+    if signs and (before is None or here[0] >= before[0]):
+        return here
+    return before
+
+
+def _status(
+    person_id: str,
+    current: PlanVersion,
+    summary: Settled,
+    adjustment: Adjustment,
+    warning: tuple[str, int, int] | None,
+) -> PersonStatus:
+    """The status after a write. A new plan version keeps every week the settled sessions were
+    judged on (it changes only weeks after the latest logged one), so the summary carries over."""
+    return PersonStatus(
+        person_id=person_id,
+        plan_version=current.version,
+        settled=replace(summary, plan_version=current.version),
+        alerts=adjustment.alerts,
+        last_warning=warning,
+    )
 
 
 def _same_log(stored: SessionLog, given: SessionLog) -> bool:
@@ -107,7 +174,7 @@ def _same_log(stored: SessionLog, given: SessionLog) -> bool:
 def _known_version(repo: JourneyRepository, person_id: str, version: int | None) -> int | None:
     if version is None:
         return None
-    known = [v.version for v in repo.plan_versions(person_id)]
+    known = repo.plan_version_numbers(person_id)
     if version not in known:
         problem = Problem("plan_version", f"must be one of {known}", version)
         raise InvalidInput([problem], "session log")
@@ -136,15 +203,32 @@ def _check_log_fits(log: SessionLog, plan: Plan) -> None:
 
 
 def _readjust(
-    repo: JourneyRepository, person_id: str, plan: PlanVersion, trigger: str
-) -> tuple[Adjustment, PlanVersion, bool]:
-    """Judge all logs and check-ins against the plan; store a new version if the plan changes."""
-    logs = [s.log for s in repo.session_logs(person_id)]
-    checkins = [c.checkin for c in repo.checkins(person_id)]
-    adjustment = adjust(plan.plan, logs, checkins)
+    repo: JourneyRepository,
+    person_id: str,
+    plan: PlanVersion,
+    trigger: str,
+    settled: Settled | None,
+) -> tuple[Adjustment, PlanVersion, bool, Settled]:
+    """Judge the logs and check-ins against the plan (from ``settled`` on, or all of them when it
+    is None); store a new version if the prescription changes materially. Also returns the
+    summary of the sessions settled after this write."""
+    if settled is None or settled.before is None:
+        logs = [s.log for s in repo.session_logs(person_id)]
+        checkins = [c.checkin for c in repo.checkins(person_id)]
+        base = Settled.empty(plan.version)
+    else:
+        logs = [s.log for s in repo.session_logs_since(person_id, settled.before)]
+        tail_ids = {log.session_id for log in logs}
+        found = repo.checkins_for_tail(person_id, settled.before, tail_ids)
+        checkins = [c.checkin for c in found]
+        base = settled
+    cut = _cut(base.before, settle_before([log.performed_on for log in logs]))
+    adjustment, summary = adjust_from(plan.plan, base, logs, checkins, settle_before=cut)
+    if all(d.level is None for d in adjustment.decisions):  # no dose is decided: nothing to apply
+        return adjustment, plan, False, summary
     adjusted = apply_adjustment(plan.plan, adjustment)
-    if adjusted.weeks == plan.plan.weeks:  # only notes changed: the plan itself did not
-        return adjustment, plan, False
+    if not material_change(plan.plan, adjusted):  # labels or notes at most: keep the version
+        return adjustment, plan, False, summary
     version = plan.version + 1
     new = PlanVersion(
         person_id=person_id,
@@ -155,7 +239,14 @@ def _readjust(
         adjustment=adjustment,
     )
     repo.add_plan_version(new)
-    return adjustment, new, True
+    return adjustment, new, True, summary
+
+
+def _cut(settled: date | None, latest: date | None) -> date | None:
+    """The settled part never shrinks."""
+    if settled is None or latest is None:
+        return latest or settled
+    return max(settled, latest)
 
 
 def _summary(adjustment: Adjustment) -> str:

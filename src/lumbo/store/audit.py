@@ -2,7 +2,9 @@
 who signed in or out (or failed to), account changes, admin reads and refused requests.
 
 Each entry gets the next sequence number and the hash of the entry before it; its own hash covers
-every field and that previous hash (:func:`entry_hash`). Appending takes a lock (PostgreSQL: a
+the digest of every field and that previous hash (:func:`entry_hash`). An erasure blanks the
+identifying fields of a patient's entries and keeps their digest (:func:`redact`), so the chain
+still verifies without holding the patient's data. Appending takes a lock (PostgreSQL: a
 transaction-level advisory lock; SQLite: every transaction is ``BEGIN IMMEDIATE``), so concurrent
 workers never fork the chain. :func:`verify_chain` recomputes it.
 """
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import select, text
+from sqlalchemy import ColumnElement, select, text
 from sqlalchemy.orm import Session
 
 from lumbo.store.tables import new_id, utcnow
@@ -59,8 +61,8 @@ class AuditEntry:
         }
 
 
-def entry_hash(row: AuditRow) -> str:
-    """SHA-256 over the row's fields, its sequence number and the previous row's hash."""
+def content_digest(row: AuditRow) -> str:
+    """SHA-256 over the row's own fields (not its place in the chain)."""
     at = row.at.astimezone(UTC) if row.at.tzinfo else row.at.replace(tzinfo=UTC)
     fields = [
         row.id,
@@ -75,11 +77,38 @@ def entry_hash(row: AuditRow) -> str:
         row.outcome,
         row.client,
         row.event,
-        row.seq,
-        row.prev_hash,
     ]
     canonical = json.dumps(fields, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def entry_hash(row: AuditRow) -> str:
+    """SHA-256 over the digest of the row's fields (the one kept in ``redacted`` once an erasure
+    blanked them), its sequence number and the previous row's hash."""
+    content = row.redacted if row.redacted is not None else content_digest(row)
+    canonical = json.dumps([content, row.seq, row.prev_hash], separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+ERASED_ROUTE = "(erased)"
+
+
+def redact(session: Session, where: ColumnElement[bool]) -> int:
+    """Blank the identifying fields (actor, person, resource, route, client) of the rows matching
+    ``where``, keeping the digest of what they held so the chain still verifies; rows from before
+    the chain existed are deleted. Returns how many rows were touched."""
+    touched = 0
+    for row in session.scalars(select(AuditRow).where(where)):
+        touched += 1
+        if row.seq is None:
+            session.delete(row)
+            continue
+        if row.redacted is None:
+            row.redacted = content_digest(row)
+        row.actor_id = row.person_id = row.resource_id = row.client = None
+        row.route = ERASED_ROUTE
+    session.flush()
+    return touched
 
 
 def _last(session: Session) -> AuditRow | None:

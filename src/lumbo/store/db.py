@@ -8,6 +8,7 @@ from the start and SQLite gives real, serializable transactions, DDL included.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -29,19 +30,37 @@ def create_engine_for(settings: StoreSettings) -> Engine:
     """Build (but do not connect) the engine that ``settings`` describe."""
     url = settings.url
     if not settings.is_sqlite:
-        return create_engine(url, echo=settings.echo_sql, pool_pre_ping=True)
+        return create_engine(
+            url,
+            echo=settings.echo_sql,
+            pool_pre_ping=True,
+            pool_size=settings.pool_size,
+            max_overflow=settings.pool_overflow,
+            pool_timeout=settings.pool_timeout_s,
+        )
     in_memory = url.database in (None, "", ":memory:")
     kwargs: dict[str, Any] = {"echo": settings.echo_sql}
     if in_memory:
         kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
         Path(str(url.database)).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if not in_memory:
+        kwargs.update(
+            pool_size=settings.pool_size,
+            max_overflow=settings.pool_overflow,
+            pool_timeout=settings.pool_timeout_s,
+        )
     engine = create_engine(url, **kwargs)
-    _tune_sqlite(engine, settings.sqlite_busy_timeout_ms, wal=not in_memory)
+    _tune_sqlite(
+        engine,
+        settings.sqlite_busy_timeout_ms,
+        wal=not in_memory,
+        queue=settings.sqlite_queue_writers,
+    )
     return engine
 
 
-def _tune_sqlite(engine: Engine, busy_timeout_ms: int, *, wal: bool) -> None:
+def _tune_sqlite(engine: Engine, busy_timeout_ms: int, *, wal: bool, queue: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see module doc)
@@ -55,9 +74,27 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int, *, wal: bool) -> None:
         finally:
             cursor.close()
 
+    # One writer at a time: SQLite's busy handler makes a waiting transaction sleep and poll
+    # (up to 100 ms a try), which under many threads turns a few milliseconds of work into
+    # seconds of waiting. Threads of this process queue on a lock instead and start the moment
+    # the previous transaction ends; other processes still meet the busy timeout. (A plain lock:
+    # a connection may go back to the pool from another thread; after the busy timeout a waiter
+    # goes ahead and meets SQLite's own busy handling.)
+    writer = threading.Lock()
+    wait_s = busy_timeout_ms / 1000
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        if queue and not conn.info.get(
+            "lumbo_writer"
+        ):  # held until the connection goes back to the pool
+            conn.info["lumbo_writer"] = writer.acquire(timeout=wait_s)
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None and record.info.pop("lumbo_writer", False):
+            writer.release()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

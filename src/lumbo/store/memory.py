@@ -13,6 +13,7 @@ from lumbo.store.records import (
     AssessmentRecord,
     IntakeRecord,
     PersonRecord,
+    PersonStatus,
     PlanVersion,
     ReassessmentRecord,
     StoredCheckIn,
@@ -32,6 +33,7 @@ class MemoryData:
     checkins: list[StoredCheckIn] = field(default_factory=list)
     reassessments: list[ReassessmentRecord] = field(default_factory=list)
     videos: list[VideoMeasurementRecord] = field(default_factory=list)
+    statuses: list[PersonStatus] = field(default_factory=list)
 
     def copy(self) -> MemoryData:
         """A copy whose lists can change independently (the records themselves are frozen)."""
@@ -138,6 +140,14 @@ class InMemoryRepository(JourneyRepository):
             ),
             None,
         )
+
+    def get_status(self, person_id: str, *, lock: bool = False) -> PersonStatus | None:
+        return next((s for s in self.data.statuses if s.person_id == person_id), None)
+
+    def put_status(self, status: PersonStatus) -> None:
+        self._need_person(status.person_id, f"status of person {status.person_id}")
+        others = [s for s in self.data.statuses if s.person_id != status.person_id]
+        self.data.statuses[:] = [*others, status]
 
     def add_reassessment(self, reassessment: ReassessmentRecord) -> None:
         self._need_person(reassessment.person_id, f"reassessment {reassessment.id}")

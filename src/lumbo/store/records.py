@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from lumbo.domain.adjust_state import Settled
 from lumbo.domain.assessment_model import Assessment
 from lumbo.domain.intake import Intake
-from lumbo.domain.protocol_model import Adjustment, CheckIn, Plan, SessionLog
+from lumbo.domain.protocol_model import Adjustment, Alert, CheckIn, Plan, SessionLog
 from lumbo.store.tables import new_id, utcnow
 
 IntakeKind = Literal["baseline", "reassessment"]
@@ -108,3 +109,21 @@ class VideoMeasurementRecord(_UTC):
     created_at: datetime = field(default_factory=utcnow)
     author_id: str | None = None  # the account that recorded it (None: the CLI or older rows)
     source: str | None = None  # patient_reported | clinician | video_job | cli
+
+
+@dataclass(frozen=True, slots=True)
+class PersonStatus:
+    """Derived per-person state kept beside the history (table ``person_status``): the adjustment
+    rules' summary of the settled sessions (judged against ``plan_version``), the alerts of the
+    latest adjustment, and the latest session with warning signs (performed_on, week, index)."""
+
+    person_id: str
+    plan_version: int | None = None
+    settled: Settled | None = None
+    alerts: tuple[Alert, ...] = ()
+    last_warning: tuple[str, int, int] | None = None
+    updated_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def attention(self) -> int:
+        return len(self.alerts) + (self.last_warning is not None)

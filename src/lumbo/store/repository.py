@@ -12,23 +12,30 @@ SQLAlchemy implementation satisfy the same contract tests. Contract:
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Collection
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lumbo.domain.adjust_state import Settled
 from lumbo.domain.assessment_model import Assessment
 from lumbo.domain.errors import Conflict
 from lumbo.domain.intake import Intake
-from lumbo.domain.protocol_model import Adjustment, CheckIn, Plan, SessionLog
+from lumbo.domain.protocol_model import Adjustment, Alert, CheckIn, Plan, SessionLog
 from lumbo.store import tables as t
 from lumbo.store.records import (
     AssessmentRecord,
     IntakeKind,
     IntakeRecord,
     PersonRecord,
+    PersonStatus,
     PlanVersion,
     ReassessmentRecord,
     StoredCheckIn,
@@ -85,6 +92,52 @@ class JourneyRepository(abc.ABC):
     def checkins(self, person_id: str) -> list[StoredCheckIn]: ...
     @abc.abstractmethod
     def get_checkin(self, person_id: str, checkin_id: str) -> StoredCheckIn | None: ...
+
+    # cheap reads for a write (defaults built on the lists above; the SQL store overrides them)
+    def latest_referral_required(self, person_id: str) -> bool | None:
+        """Whether the latest assessment requires a referral (None: no assessment)."""
+        found = self.assessments(person_id)
+        return found[-1].assessment.referral.required if found else None
+
+    def plan_version_numbers(self, person_id: str) -> list[int]:
+        return [v.version for v in self.plan_versions(person_id)]
+
+    def session_logs_since(self, person_id: str, day: date) -> list[StoredSessionLog]:
+        """Session logs performed on or after ``day``, oldest first."""
+        return [s for s in self.session_logs(person_id) if s.log.performed_on >= day]
+
+    def session_day(self, person_id: str, session_id: str) -> date | None:
+        """The day the session ``session_id`` was performed (None: no such log)."""
+        found = self.get_session_log(person_id, session_id)
+        return None if found is None else found.log.performed_on
+
+    def checkins_for_tail(
+        self, person_id: str, day: date, session_ids: Collection[str]
+    ) -> list[StoredCheckIn]:
+        """Every check-in the judgement of a session performed on or after ``day`` can see:
+        those dated from the day before ``day`` on, those linked to ``session_ids``, and the two
+        latest before (``lumbo.domain.adjust_state``)."""
+        edge = day - timedelta(days=1)
+        found = self.checkins(person_id)
+        earlier = sorted(
+            (c for c in found if c.checkin.on < edge),
+            key=lambda c: (c.checkin.on, c.checkin.checkin_id),
+        )[-2:]
+        keep = {c.id for c in earlier}
+        return [
+            c
+            for c in found
+            if c.id in keep or c.checkin.on >= edge or c.checkin.session_id in session_ids
+        ]
+
+    # derived per-person state (table person_status)
+    @abc.abstractmethod
+    def get_status(self, person_id: str, *, lock: bool = False) -> PersonStatus | None:
+        """The person's status; ``lock``: hold it until the unit of work ends (one writer per
+        person at a time)."""
+
+    @abc.abstractmethod
+    def put_status(self, status: PersonStatus) -> None: ...
 
     # reassessments and video measurements
     @abc.abstractmethod
@@ -189,18 +242,43 @@ class SqlAlchemyRepository(JourneyRepository):
         )
         self._insert(row, f"plan version {plan.version} of person {plan.person_id}")
 
+    def _plans(self, person_id: str, latest: bool = False) -> list[PlanVersion]:
+        """Plan versions, parsed once per process: a stored version never changes, so the key
+        columns are read and only versions not yet cached load (and validate) their documents."""
+        r = t.PlanVersionRow
+        stmt = select(r.id, r.version).where(r.person_id == person_id)
+        stmt = stmt.order_by(r.version.desc()).limit(1) if latest else stmt.order_by(r.version)
+        keys = [(row.id, row.version) for row in self.session.execute(stmt)]
+        found = {k: PLAN_CACHE.get(k) for k in keys}
+        missing = [pid for (pid, _), got in found.items() if got is None]
+        if missing:
+            for row in self.session.scalars(select(r).where(r.id.in_(missing))):
+                parsed = _plan(row)
+                found[(row.id, row.version)] = PLAN_CACHE.put((row.id, row.version), parsed)
+        return [p for k in keys if (p := found[k]) is not None]
+
     def plan_versions(self, person_id: str) -> list[PlanVersion]:
-        return self._list(t.PlanVersionRow, person_id, _plan, t.PlanVersionRow.version)
+        return self._plans(person_id)
 
     def latest_plan(self, person_id: str) -> PlanVersion | None:
+        found = self._plans(person_id, latest=True)
+        return found[0] if found else None
+
+    def plan_version_numbers(self, person_id: str) -> list[int]:
+        r = t.PlanVersionRow
+        stmt = select(r.version).where(r.person_id == person_id).order_by(r.version)
+        return list(self.session.scalars(stmt))
+
+    def latest_referral_required(self, person_id: str) -> bool | None:
+        a = t.AssessmentRow
         stmt = (
-            select(t.PlanVersionRow)
-            .where(t.PlanVersionRow.person_id == person_id)
-            .order_by(t.PlanVersionRow.version.desc())
+            select(a.referral_required)
+            .where(a.person_id == person_id)
+            .order_by(a.created_at.desc(), a.id.desc())
             .limit(1)
         )
-        row = self.session.scalars(stmt).first()
-        return None if row is None else _plan(row)
+        got = self.session.execute(stmt).first()
+        return None if got is None else bool(got[0])
 
     # session logs and check-ins
     def add_session_log(self, log: StoredSessionLog) -> None:
@@ -226,6 +304,70 @@ class SqlAlchemyRepository(JourneyRepository):
         stmt = select(r).where(r.person_id == person_id, r.session_id == session_id)
         row = self.session.scalars(stmt).first()
         return None if row is None else _log(row)
+
+    def session_logs_since(self, person_id: str, day: date) -> list[StoredSessionLog]:
+        r = t.SessionLogRow
+        stmt = (
+            select(r)
+            .where(r.person_id == person_id, r.performed_on >= day)
+            .order_by(r.performed_on, r.created_at, r.id)
+        )
+        return [_log(row) for row in self.session.scalars(stmt)]
+
+    def session_day(self, person_id: str, session_id: str) -> date | None:
+        r = t.SessionLogRow
+        stmt = select(r.performed_on).where(r.person_id == person_id, r.session_id == session_id)
+        return self.session.scalars(stmt).first()
+
+    def checkins_for_tail(
+        self, person_id: str, day: date, session_ids: Collection[str]
+    ) -> list[StoredCheckIn]:
+        r = t.CheckInRow
+        edge = day - timedelta(days=1)
+        near = r.on_date >= edge
+        if session_ids:
+            near = near | r.session_id.in_(sorted(session_ids))
+        earlier = (
+            select(r.id)
+            .where(r.person_id == person_id, r.on_date < edge)
+            .order_by(r.on_date.desc(), r.checkin_id.desc())
+            .limit(2)
+        )
+        ids = list(self.session.scalars(earlier))
+        stmt = select(r).where(r.person_id == person_id, near | r.id.in_(ids) if ids else near)
+        rows = self.session.scalars(stmt.order_by(r.on_date, r.created_at, r.id))
+        return [_checkin(row) for row in rows]
+
+    def get_status(self, person_id: str, *, lock: bool = False) -> PersonStatus | None:
+        stmt = select(t.PersonStatusRow).where(t.PersonStatusRow.person_id == person_id)
+        if lock:  # the person's row always exists (the status may not yet): lock that
+            person = select(t.PersonRow.id).where(t.PersonRow.id == person_id)
+            self.session.execute(person.with_for_update(key_share=True))  # FOR NO KEY UPDATE
+        row = self.session.scalars(stmt.execution_options(populate_existing=True)).first()
+        return None if row is None else _status(row)
+
+    def put_status(self, status: PersonStatus) -> None:
+        values = {
+            "person_id": status.person_id,
+            "plan_version": status.plan_version,
+            "settled": None if status.settled is None else status.settled.to_json(),
+            "alerts": [a.model_dump(mode="json") for a in status.alerts],
+            "attention": status.attention,
+            "last_warning": None if status.last_warning is None else list(status.last_warning),
+            "updated_at": status.updated_at,
+        }
+        table = t.PersonStatusRow.__table__
+        assert isinstance(table, Table)
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+        update = {k: v for k, v in values.items() if k != "person_id"}
+        stmt = insert.values(**values).on_conflict_do_update(
+            index_elements=["person_id"], set_=update
+        )
+        try:
+            self.session.execute(stmt)
+        except IntegrityError as err:
+            raise Conflict(f"status of person {status.person_id}: {err.orig}") from None
 
     def add_checkin(self, checkin: StoredCheckIn) -> None:
         c = checkin.checkin
@@ -321,6 +463,57 @@ def _plan(r: t.PlanVersionRow) -> PlanVersion:
         assessment_id=r.assessment_id,
         adjustment=None if r.adjustment is None else Adjustment.model_validate(r.adjustment),
         created_at=r.created_at,
+    )
+
+
+class _PlanCache:
+    """A bounded, thread-safe map of parsed plan versions keyed by (row id, version). Only
+    immutable data is kept: a stored plan version is never updated, so every process may keep its
+    own copy (nothing here is shared between requests that another process could change)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, int], PlanVersion] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple[str, int]) -> PlanVersion | None:
+        with self._lock:
+            got = self._items.get(key)
+            if got is None:
+                self.misses += 1
+                return None
+            self.hits += 1
+            self._items.move_to_end(key)
+            return got
+
+    def put(self, key: tuple[str, int], plan: PlanVersion) -> PlanVersion:
+        with self._lock:
+            self._items[key] = plan
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return plan
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+PLAN_CACHE = _PlanCache()
+
+
+def _status(r: t.PersonStatusRow) -> PersonStatus:
+    warning = r.last_warning
+    return PersonStatus(
+        person_id=r.person_id,
+        plan_version=r.plan_version,
+        settled=None if r.settled is None else Settled.from_json(r.settled),
+        alerts=tuple(Alert.model_validate(a) for a in r.alerts),
+        last_warning=None
+        if warning is None
+        else (str(warning[0]), int(warning[1]), int(warning[2])),
+        updated_at=r.updated_at,
     )
 
 

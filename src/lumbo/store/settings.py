@@ -33,7 +33,14 @@ class StoreSettings:
 
     database_url: str
     sqlite_busy_timeout_ms: int = 10_000
+    sqlite_queue_writers: bool = True  # threads queue on a lock rather than on the busy wait
     echo_sql: bool = False
+    # Connections per process: the web server runs sync handlers on up to 40 threads (AnyIO's
+    # default), so 10 kept + 30 overflow lets every thread hold one without queueing for the pool;
+    # with N worker processes the database must accept N * 40 (PostgreSQL's default is 100).
+    pool_size: int = 10
+    pool_overflow: int = 30
+    pool_timeout_s: float = 30.0
 
     @property
     def url(self) -> URL:
@@ -47,7 +54,11 @@ class StoreSettings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> StoreSettings:
         env = os.environ if environ is None else environ
         raw = env.get(ENV_DATABASE_URL, "").strip()
-        settings = cls(database_url=raw or default_database_url())
+        settings = cls(
+            database_url=raw or default_database_url(),
+            pool_size=_count(env, "LUMBO_DB_POOL_SIZE", 10),
+            pool_overflow=_count(env, "LUMBO_DB_POOL_OVERFLOW", 30),
+        )
         settings.url  # noqa: B018 - validate now, so a bad variable fails before any work
         return settings
 
@@ -68,3 +79,12 @@ def parse_database_url(raw: str) -> URL:
             "settings",
         )
     return url
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 0 <= int(raw) <= 1000:
+        raise InvalidInput([Problem(name, "must be an integer 0-1000", raw)], "settings")
+    return int(raw)

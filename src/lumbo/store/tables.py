@@ -88,6 +88,7 @@ def _created() -> Mapped[datetime]:
 
 class PersonRow(Base):
     __tablename__ = "persons"
+    __table_args__ = (Index("ix_persons_owner_ref", "owner_id", "external_ref", "id"),)
 
     id: Mapped[str] = _id()
     owner_id: Mapped[str | None] = mapped_column(String(36), index=True)
@@ -205,6 +206,26 @@ class VideoMeasurementRow(Base):
     source: Mapped[str | None] = mapped_column(
         String(24)
     )  # patient_reported | clinician | video_job
+
+
+class PersonStatusRow(Base):
+    """Per person, what a write or the patient list would otherwise recompute from the whole
+    history: the adjustment rules' summary of the settled sessions (``settled``, see
+    ``lumbo.domain.adjust_state``), the alerts of the latest adjustment and the latest session with
+    warning signs. Derived data: rebuilt from the history when missing or stale."""
+
+    __tablename__ = "person_status"
+    __table_args__ = (Index("ix_person_status_attention", "attention"),)
+
+    person_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
+    )
+    plan_version: Mapped[int | None] = mapped_column(Integer)  # the version `settled` judged
+    settled: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc)
+    alerts: Mapped[list[Any]] = mapped_column(JsonDoc, nullable=False)  # [{kind, reason}]
+    attention: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_warning: Mapped[list[Any] | None] = mapped_column(JsonDoc)  # [week, session index]
+    updated_at: Mapped[datetime] = _created()
 
 
 # The web service's tables share this metadata (migration 0002); imported last, as it imports Base.

@@ -68,8 +68,9 @@ class LoginFailureRow(Base):
 
 class AuditRow(Base):
     """Append-only: who touched which patient's data, how, and when. Hash-chained: ``hash`` is
-    the SHA-256 of the row's fields and ``prev_hash`` (the hash of row ``seq - 1``), so an edited,
-    removed or inserted row breaks the chain (``lumbo audit verify``)."""
+    the SHA-256 of the digest of the row's fields and ``prev_hash`` (the hash of row ``seq - 1``),
+    so an edited, removed or inserted row breaks the chain (``lumbo audit verify``). An erasure
+    blanks a row's identifying fields and keeps their digest in ``redacted`` instead."""
 
     __tablename__ = "audit_log"
     __table_args__ = (
@@ -92,6 +93,8 @@ class AuditRow(Base):
     seq: Mapped[int | None] = mapped_column(BigInteger)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    # set by an erasure: the digest of the fields it blanked, so the chain still verifies
+    redacted: Mapped[str | None] = mapped_column(String(64))
 
 
 class PlanApprovalRow(Base):

@@ -20,6 +20,8 @@
                            off when ``LUMBO_PRODUCTION=1``)
 ``LUMBO_PRODUCTION``       ``1``: production defaults (no API docs)
 ``LUMBO_HOST`` / ``_PORT`` where ``lumbo serve`` listens (default 127.0.0.1:8000)
+``LUMBO_DB_POOL_SIZE``     database connections kept per process (default 10) and
+``LUMBO_DB_POOL_OVERFLOW`` extra ones under load (default 30): see ``docs/performance.md``
 =========================  ========================================================================
 """
 
@@ -87,7 +89,10 @@ class WebSettings:
 
     @property
     def store(self) -> StoreSettings:
-        return StoreSettings(self.database_url)
+        pooled = StoreSettings.from_env({ENV_DATABASE_URL: self.database_url, **_pool_env()})
+        return StoreSettings(
+            self.database_url, pool_size=pooled.pool_size, pool_overflow=pooled.pool_overflow
+        )
 
     @property
     def upload_dir(self) -> Path:
@@ -127,6 +132,12 @@ class WebSettings:
             uploads_per_hour=_int(env, "LUMBO_UPLOADS_PER_HOUR", 20, 1, 10_000),
             api_docs=(not production) if docs is None else docs,
         )
+
+
+def _pool_env() -> dict[str, str]:
+    return {
+        k: v for k, v in os.environ.items() if k in ("LUMBO_DB_POOL_SIZE", "LUMBO_DB_POOL_OVERFLOW")
+    }
 
 
 def persisted_secret(data_dir: Path) -> str:

@@ -133,10 +133,10 @@ def test_a_failure_after_the_insert_rolls_the_whole_write_back(
     journey.record_session(uow_factory(), person, kept)
     before = _counts(uow_factory, person)
 
-    def crash(*_: object) -> None:
+    def crash(*_: object, **__: object) -> None:
         raise RuntimeError("crash while adjusting")
 
-    monkeypatch.setattr(recording, "adjust", crash)
+    monkeypatch.setattr(recording, "adjust_from", crash)
     lost = _log(uow_factory, person, "lost-000002")
     with pytest.raises(RuntimeError, match="crash while adjusting"):
         journey.record_session(uow_factory(), person, lost)

@@ -192,3 +192,20 @@ def test_nul_characters_are_422_on_every_backend(world: World) -> None:
     assert upload.status_code == 422
     assert upload.json()["detail"][0]["loc"] == ["body", "movement"]
     assert world.row_counts() == before
+
+
+def test_the_patient_list_is_paged_filtered_and_sorted_by_the_database(world: World) -> None:
+    c = world.clinician_a
+    for ref in ("page-c", "page-a", "page-b"):
+        assert c.post("/api/patients", json=intake(id=ref)).status_code == 201
+    got = c.get("/api/patients", params={"per_page": 2, "sort": "name", "q": "page-"})
+    assert got.status_code == 200, got.text
+    assert got.headers["X-Total-Count"] == "3"
+    assert 'rel="next"' in got.headers["Link"]
+    assert [p["external_ref"] for p in got.json()] == ["page-a", "page-b"]
+    assert {"id", "owner_id", "adherence_percent", "alerts", "plan_version"} <= set(got.json()[0])
+    second = c.get("/api/patients", params={"per_page": 2, "page": 2, "sort": "name", "q": "page-"})
+    assert [p["external_ref"] for p in second.json()] == ["page-c"]
+    assert "Link" not in second.headers
+    for bad in ({"per_page": 0}, {"per_page": 201}, {"sort": "age"}, {"page": 0}):
+        assert c.get("/api/patients", params=bad).status_code == 422, bad

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
+from urllib.parse import quote_plus
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lumbo.domain.errors import Conflict, InvalidInput
@@ -20,6 +21,7 @@ from lumbo.web.pages import views
 from lumbo.web.pages.common import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+PER_PAGE = 50
 
 
 def patient_nav(scope_person_id: str, name: str | None, active: str) -> dict[str, str | None]:
@@ -28,16 +30,42 @@ def patient_nav(scope_person_id: str, name: str | None, active: str) -> dict[str
 
 @router.get("/patients", response_class=HTMLResponse)
 def patients(
-    request: Request, principal: CurrentPrincipal, ctx: Ctx, access: AccessDep
+    request: Request,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    access: AccessDep,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    q: Annotated[str | None, Query(max_length=64)] = None,
+    attention: bool = False,
+    sort: Annotated[str, Query(pattern="^(attention|name|created)$")] = "attention",
 ) -> HTMLResponse:
     if principal.user.role != "clinician":
         raise Forbidden("the patient list is for clinicians")
     audit.record(ctx.store, principal.user, access, None)
-    rows = views.patient_rows(ctx.store, principal.user.id, date.today())
-    rows.sort(key=lambda r: (-len(r.alerts), r.name))
-    return render(
-        request, "patients.html", {"title": "Your patients", "rows": rows}, principal=principal
+    rows, found = views.patient_rows(
+        ctx.store,
+        principal.user.id,
+        date.today(),
+        page=page,
+        per_page=PER_PAGE,
+        q=q,
+        attention_only=attention,
+        sort=sort,
     )
+    keep = {"q": found.q or "", "attention": "1" if attention else "", "sort": sort}
+    query = "&".join(f"{k}={quote_plus(v)}" for k, v in keep.items() if v)
+    context = {
+        "title": "Your patients",
+        "rows": rows,
+        "found": found,
+        "sorts": [
+            ("attention", "Needs attention first"),
+            ("name", "Name"),
+            ("created", "Enrolled"),
+        ],
+        "query": query,
+    }
+    return render(request, "patients.html", context, principal=principal)
 
 
 @router.get("/patients/{person_id}", response_class=HTMLResponse)

@@ -7,7 +7,6 @@ for the templates (grouping, labels, which alerts to show first).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -19,6 +18,7 @@ from lumbo.domain.protocol_model import Session
 from lumbo.domain.session_guide import OVERSTRETCH, timed_phases
 from lumbo.reports.svg import Series, adherence_calendar, prom_chart, rom_chart, trend_chart
 from lumbo.services import journey, patient_records, plan_edit
+from lumbo.services.caseload import CaseloadPage, CaseloadRow, caseload
 from lumbo.store.db import Store
 from lumbo.web.pages import video_words
 
@@ -29,50 +29,16 @@ RULE_NAMES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class PatientRow:
-    id: str
-    name: str
-    adherence_pct: float | None
-    last_session: str | None
-    sessions_logged: int
-    plan_version: int | None
-    alerts: list[tuple[str, str]] = field(default_factory=list)  # (kind, text)
+PatientRow = CaseloadRow  # the patient list's rows (``lumbo.services.caseload``)
 
 
-def patient_row(store: Store, person_id: str, on: date) -> PatientRow:
-    summary = patient_records.summary(store.uow(), person_id)
-    prog = journey.progress(store.uow(), person_id, on).to_json()
-    versions = patient_records.plan_versions(store.uow(), person_id)
-    alerts: list[tuple[str, str]] = []
-    referral = summary["referral"]
-    if referral and referral["required"]:
-        urgency = "emergency" if referral["urgency"] == "emergency" else "before starting"
-        alerts.append(("referral", f"Referral required ({urgency})"))
-    red = [s for s in prog["sessions"] if s["warning_signs"]]
-    if red:
-        last = red[-1]
-        place = f"week {last['week']}, session {last['session_index']}"
-        alerts.append(("red", f"{place}: stretch above 7/10, sharp pain or new numbness"))
-    latest = next((v["adjustment"] for v in reversed(versions) if v["adjustment"]), None)
-    for alert in (latest or {}).get("alerts", []):
-        kind = "review" if alert["kind"] == "clinician_review" else "referral"
-        alerts.append((kind, alert["reason"]))
-    sessions = prog["sessions"]
-    return PatientRow(
-        id=person_id,
-        name=summary["external_ref"] or person_id,
-        adherence_pct=prog["adherence"]["percent"],
-        last_session=max((s["performed_on"] for s in sessions), default=None),
-        sessions_logged=len(sessions),
-        plan_version=summary["plan_version"],
-        alerts=alerts,
-    )
-
-
-def patient_rows(store: Store, owner_id: str, on: date) -> list[PatientRow]:
-    persons = patient_records.persons_of_owner(store.uow(), owner_id)
-    return [patient_row(store, p.id, on) for p in persons]
+def patient_rows(
+    store: Store, owner_id: str, on: date, **options: Any
+) -> tuple[list[PatientRow], CaseloadPage]:
+    """One page of the clinician's patients (``options``: page, per_page, q, attention_only,
+    sort, as :func:`lumbo.services.caseload.caseload` takes them)."""
+    found = caseload(store.uow(), owner_id, on, **options)
+    return found.rows, found
 
 
 def assessment_view(store: Store, person_id: str) -> dict[str, Any]:

@@ -4,14 +4,16 @@ assessment and plan preview (``lumbo assess`` / ``lumbo plan``)."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Query, Response
 
 from lumbo.domain.errors import ReferralRequired
 from lumbo.domain.protocol import build_plan
 from lumbo.services import journey, patient_records
 from lumbo.services.assessment import assess_intake_text
+from lumbo.services.caseload import MAX_PER_PAGE, caseload
 from lumbo.web import audit, auth
 from lumbo.web.deps import AccessDep, Clinician, Ctx, CurrentUser, OwnPatient, Patient, Uow
 from lumbo.web.schemas import INTAKE_DOC, AccountIn
@@ -21,14 +23,40 @@ IntakeBody = Annotated[dict[str, Any], Body(description=INTAKE_DOC)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {}}
 
 
-@router.get("/patients")
-def list_patients(user: CurrentUser, uow: Uow, ctx: Ctx, access: AccessDep) -> list[dict[str, Any]]:
-    """A clinician's own patients; for a patient, themself; for an admin, none."""
+@router.get("/patients", responses={422: {}})
+def list_patients(
+    user: CurrentUser,
+    uow: Uow,
+    ctx: Ctx,
+    access: AccessDep,
+    response: Response,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
+    q: Annotated[str | None, Query(max_length=64, description="reference starts with")] = None,
+    attention: Annotated[bool, Query(description="only patients with an alert")] = False,
+    sort: Annotated[str, Query(pattern="^(attention|name|created)$")] = "created",
+) -> list[dict[str, Any]]:
+    """A clinician's own patients, one page at a time (``X-Total-Count`` and ``Link`` headers
+    say how many and where the next page is), with adherence, last session and alerts; for a
+    patient, themself; for an admin, none."""
     audit.record(ctx.store, user, access, user.person_id)
     if user.role == "clinician":
-        return [
-            patient_records.person_json(p) for p in patient_records.persons_of_owner(uow, user.id)
-        ]
+        found = caseload(
+            uow,
+            user.id,
+            date.today(),
+            page=page,
+            per_page=per_page,
+            q=q,
+            attention_only=attention,
+            sort=sort,
+        )
+        response.headers["X-Total-Count"] = str(found.total)
+        if page < found.pages:
+            response.headers["Link"] = (
+                f'</api/patients?page={page + 1}&per_page={per_page}&sort={sort}>; rel="next"'
+            )
+        return [{**r.to_json(), "owner_id": user.id} for r in found.rows]
     if user.role == "patient" and user.person_id is not None:
         return [patient_records.summary(uow, user.person_id)]
     return []
