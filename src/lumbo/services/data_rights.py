@@ -127,7 +127,12 @@ def erase_person(
         account_ids = list(s.scalars(select(UserRow.id).where(UserRow.person_id == person_id)))
         if actor is not None and actor.id in account_ids:
             raise Conflict("a patient erases their data through their clinician")
-        audit_filter = or_(AuditRow.person_id == person_id, AuditRow.actor_id.in_(account_ids))
+        audit_filter = or_(
+            AuditRow.person_id == person_id,
+            AuditRow.actor_id.in_(account_ids),
+            AuditRow.resource_id == person_id,
+            AuditRow.route.contains(person_id, autoescape=True),  # refused requests: raw paths
+        )
         rows["audit_log"] = redact(s, audit_filter)
         if account_ids:
             s.execute(delete(WebSessionRow).where(WebSessionRow.user_id.in_(account_ids)))

@@ -43,7 +43,17 @@ class Actor:
     client: str | None = None
 
 
+_EVENTS = {
+    "enable": "account_enabled",
+    "disable": "account_disabled",
+    "delete": "account_deleted",
+    "force password reset": "password_reset_forced",
+    "password reset completed": "password_reset_completed",
+}
+
+
 def _audit(session: Session, actor: Actor, what: str, target: str) -> None:
+    event = "role_changed" if what.startswith("role ") else _EVENTS[what]
     add_entry(
         session,
         AuditEntry(
@@ -56,6 +66,7 @@ def _audit(session: Session, actor: Actor, what: str, target: str) -> None:
             resource_id=target,
             outcome="allowed",
             client=actor.client,
+            event=event,
         ),
     )
 

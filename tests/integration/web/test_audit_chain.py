@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, update
 
 from lumbo.cli import main
-from lumbo.store.audit import verify_chain
+from lumbo.store.audit import redact, verify_chain
 from lumbo.store.web_tables import AuditRow
 from tests.integration.web.world import PASSWORD, World
 
@@ -87,3 +87,20 @@ def test_lumbo_audit_verify_exits_non_zero_on_a_broken_chain(
         uow.session.execute(update(AuditRow).where(AuditRow.seq == 2).values(client="1.1.1.1"))
         uow.commit()
     assert main(["audit", "verify"]) == 1
+
+
+def test_a_redacted_entry_still_verifies_but_not_with_another_digest(world: World) -> None:
+    """An erasure blanks an entry and keeps its digest: the chain holds; a forged digest breaks it."""
+    world.clinician_a.get(f"/api/patients/{world.person_a}")
+    with world.ctx.store.uow() as uow:
+        assert redact(uow.session, AuditRow.person_id == world.person_a) > 0
+        uow.commit()
+    with world.ctx.store.uow() as uow:
+        assert verify_chain(uow.session).ok
+        row = uow.session.scalars(select(AuditRow).where(AuditRow.redacted.is_not(None))).first()
+        assert row is not None and row.person_id is None and row.route == "(erased)"
+        row.redacted = "f" * 64
+        uow.commit()
+    with world.ctx.store.uow() as uow:
+        broken = verify_chain(uow.session)
+    assert not broken.ok and "changed" in (broken.reason or "")
