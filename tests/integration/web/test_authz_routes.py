@@ -131,6 +131,8 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("GET", "/patients/{person_id}/videos"): (_none, False),
     ("POST", "/patients/{person_id}/videos"): (_none, False),
     ("POST", "/patients/{person_id}/videos/accept"): (_none, False),
+    ("GET", "/patients/{person_id}/videos/film"): (_none, False),
+    ("POST", "/patients/{person_id}/videos/check"): (_none, False),
 }
 
 # Routes without a patient id: who may call them.
