@@ -36,23 +36,20 @@ def fake_camera(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def camera_browser(fake_camera: Path) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"chromium is not installed at {CHROMIUM}")
+def camera_browser(browser: Any, fake_camera: Path) -> Iterator[Any]:
+    """A second Chromium from the session's Playwright (one sync Playwright per process), whose
+    camera plays ``fake_camera``."""
     args = [
         *LAUNCH_ARGS,
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={fake_camera}",
     ]
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-        try:
-            yield b
-        finally:
-            b.close()
+    b = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=args)
+    try:
+        yield b
+    finally:
+        b.close()
 
 
 def _open(browser: Any, server: Server, axe: Path, name: str, phone: bool) -> Browsing:

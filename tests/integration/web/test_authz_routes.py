@@ -139,6 +139,8 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("GET", "/patients/{person_id}/handout"): (_none, False),
     ("GET", "/patients/{person_id}/report/assessment"): (_none, True),
     ("GET", "/patients/{person_id}/report/progress"): (_none, False),
+    ("GET", "/patients/{person_id}/videos/film"): (_none, False),
+    ("POST", "/patients/{person_id}/videos/check"): (_none, False),
 }
 
 # Patient-id routes that the generic walk cannot exercise (it would erase the owner's patient
