@@ -14,7 +14,7 @@ import pytest
 
 from lumbo.jobs.measure import run_measure_job
 from lumbo.store.jobs import JobRepository
-from tests.e2e.web.conftest import CHROMIUM, LAUNCH_ARGS, Browsing, Server
+from tests.e2e.web.conftest import AXE_URL, CHROMIUM, LAUNCH_ARGS, Browsing, Server
 
 pytestmark = pytest.mark.vision
 
@@ -63,6 +63,10 @@ def _open(browser: Any, server: Server, axe: Path, name: str, phone: bool) -> Br
         }
     context = browser.new_context(base_url=server.url, **options)
     context.grant_permissions(["camera"], origin=server.url)
+    context.route(  # axe-core from the same origin, as the shared fixture serves it (strict CSP)
+        "**" + AXE_URL,
+        lambda route: route.fulfill(path=str(axe), content_type="text/javascript"),
+    )
     page = context.new_page()
     page.set_default_timeout(20_000)
     return Browsing(f"test_film_page-{name}", context, page, server.url, axe)
