@@ -595,3 +595,39 @@ def test_hicks_failure_rule_gives_less_stabilization(example_intake: dict[str, A
     for w in with_failure.weeks:  # still at least the stabilization every session needs
         for s in w.sessions:
             assert any(b.role.value == "stabilize" for b in s.blocks)
+
+
+# --- the main strengthening progresses over the 12 weeks within the time budget --------------------
+
+
+def main_levels(plan: Plan, week: int) -> dict[str, int]:
+    """Technique -> highest level of its stabilize or integrate blocks in ``week``."""
+    out: dict[str, int] = {}
+    for s in plan.weeks[week - 1].sessions:
+        for b in s.blocks:
+            if b.role.value in {"stabilize", "integrate"}:
+                out[b.technique] = max(out.get(b.technique, b.level), b.level)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("minutes", "per_week"),
+    [(None, None), (None, 3), (15, None), (15, 3), (20, 4), (30, 3)],
+)
+def test_main_strengthening_progresses_over_12_weeks(
+    example_intake: dict[str, Any], minutes: int | None, per_week: int | None
+) -> None:
+    prefs = {
+        k: v
+        for k, v in {"minutes_per_session": minutes, "sessions_per_week": per_week}.items()
+        if v is not None
+    }
+    plan = seed_plan(example_intake, **prefs)
+    first, last = main_levels(plan, 1), main_levels(plan, 12)
+    # A strengthening technique of week 1 is still practised in week 12, at a higher level.
+    assert any(last[t] > first[t] for t in first.keys() & last.keys()), (first, last)
+    for w in plan.weeks:  # stabilization every week, and every session within the time budget
+        assert any(b.role.value == "stabilize" for s in w.sessions for b in s.blocks)
+        for s in w.sessions:
+            assert s.estimated_minutes <= plan.minutes_per_session
+    assert not any("strengthening work does not get harder" in n for n in plan.notes)
