@@ -4,7 +4,10 @@
 :mod:`lumbo.domain.protocol_select` (coverage of the findings by severity within the time budget,
 every release paired with a later stabilize block sharing a region); the sessions of a week cycle
 through the variants. Doses move up one progression level per week at most (``progression.toml``),
-and a session whose progressed doses would exceed the budget gives back levels until it fits.
+and a session whose progressed doses would exceed the budget gives back levels until it fits:
+warm-up, breathing and mobility first, the main strengthening (stabilize, integrate) last
+(``trim_order`` in phases.toml), an extra warm-up or redundant block being left out before the
+strengthening gives back, so the strengthening progresses over the 12 weeks (or a note says why not).
 """
 
 from __future__ import annotations
