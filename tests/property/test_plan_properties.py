@@ -407,3 +407,69 @@ def test_adjusted_plans_keep_every_rule(
     check_plan(new, intake, assessment, lib, coverage=False)
     if adj.from_week is not None:
         assert new.weeks[: adj.from_week - 1] == plan.weeks[: adj.from_week - 1]
+
+
+def strengthening_progresses(plan: Plan, lib: Library) -> bool:
+    """The main strengthening work (stabilize and integrate blocks) of week 12 against week 1:
+    progresses when a technique of both weeks reaches a higher level (dose level), when week 12
+    uses a harder member of a week-1 technique's chain (reachable through its progressions), or
+    when it takes more minutes per session (larger volume)."""
+    by_id = {t.id: t for t in lib.techniques}
+
+    def main(week: int) -> list[Any]:
+        w = plan.weeks[week - 1]
+        return [b for s in w.sessions for b in s.blocks if b.role.value in MAIN_ROLES]
+
+    first, last = main(1), main(12)
+    levels: dict[str, int] = {}
+    for b in first:
+        levels[b.technique] = max(levels.get(b.technique, b.level), b.level)
+    if any(b.technique in levels and b.level > levels[b.technique] for b in last):
+        return True
+    harder: set[str] = set()
+    todo = [p for t in levels for p in by_id[t].progressions]
+    while todo:
+        tid = todo.pop()
+        if tid not in harder and tid in by_id:
+            harder.add(tid)
+            todo.extend(by_id[tid].progressions)
+    if any(b.technique in harder for b in last):
+        return True
+    per_session = [
+        sum(b.estimated_minutes for b in blocks) / len(plan.weeks[w - 1].sessions)
+        for w, blocks in ((1, first), (12, last))
+    ]
+    return per_session[1] > per_session[0]
+
+
+MAIN_ROLES = {"stabilize", "integrate"}
+NOT_PROGRESSING = "strengthening work does not get harder from week 1 to week 12"
+
+
+def check_strengthening(plan: Plan, lib: Library) -> None:
+    if plan.status != "ok":
+        return
+
+    def has_stabilize(week: int) -> bool:
+        w = plan.weeks[week - 1]
+        return any(b.role.value == "stabilize" for s in w.sessions for b in s.blocks)
+
+    if not (has_stabilize(1) and has_stabilize(12)):
+        return
+    noted = any(NOT_PROGRESSING in n for n in plan.notes)
+    assert strengthening_progresses(plan, lib) != noted, plan.notes
+
+
+@settings(deadline=None)
+@given(intake_docs(measurements=False), assessments(), libraries())
+def test_main_strengthening_progresses_or_the_plan_says_why_not(
+    doc: dict[str, Any], assessment: Assessment, lib: Library
+) -> None:
+    check_strengthening(build_plan(Intake.model_validate(doc), assessment, lib), lib)
+
+
+@settings(deadline=None)
+@given(intake_docs(measurements=True))
+def test_main_strengthening_progresses_with_the_shipped_library(doc: dict[str, Any]) -> None:
+    intake = Intake.model_validate(doc)
+    check_strengthening(build_plan(intake, assess(intake)), library())

@@ -17,9 +17,9 @@ from lumbo.domain.knowledge import Library, library
 from lumbo.domain.knowledge.model import DoseTemplate
 from lumbo.domain.plan_view import dose_words, plan_lines
 from lumbo.domain.progression import config, dose_at, max_level, min_level, tempo_seconds
-from lumbo.domain.protocol import build_plan
+from lumbo.domain.protocol import SlotSpec, build_plan, fit_session
 from lumbo.domain.protocol_model import Plan
-from lumbo.domain.protocol_select import chains
+from lumbo.domain.protocol_select import chains, index
 from tests.strategies import assessment_with, chain_groups, sample_library, tech
 
 
@@ -595,3 +595,86 @@ def test_hicks_failure_rule_gives_less_stabilization(example_intake: dict[str, A
     for w in with_failure.weeks:  # still at least the stabilization every session needs
         for s in w.sessions:
             assert any(b.role.value == "stabilize" for b in s.blocks)
+
+
+# --- the main strengthening progresses over the 12 weeks within the time budget --------------------
+
+
+def main_levels(plan: Plan, week: int) -> dict[str, int]:
+    """Technique -> highest level of its stabilize or integrate blocks in ``week``."""
+    out: dict[str, int] = {}
+    for s in plan.weeks[week - 1].sessions:
+        for b in s.blocks:
+            if b.role.value in {"stabilize", "integrate"}:
+                out[b.technique] = max(out.get(b.technique, b.level), b.level)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("minutes", "per_week"),
+    [(None, None), (None, 3), (15, None), (15, 3), (20, 4), (30, 3)],
+)
+def test_main_strengthening_progresses_over_12_weeks(
+    example_intake: dict[str, Any], minutes: int | None, per_week: int | None
+) -> None:
+    prefs = {
+        k: v
+        for k, v in {"minutes_per_session": minutes, "sessions_per_week": per_week}.items()
+        if v is not None
+    }
+    plan = seed_plan(example_intake, **prefs)
+    first, last = main_levels(plan, 1), main_levels(plan, 12)
+    # A strengthening technique of week 1 is still practised in week 12, at a higher level.
+    assert any(last[t] > first[t] for t in first.keys() & last.keys()), (first, last)
+    for w in plan.weeks:  # stabilization every week, and every session within the time budget
+        assert any(b.role.value == "stabilize" for s in w.sessions for b in s.blocks)
+        for s in w.sessions:
+            assert s.estimated_minutes <= plan.minutes_per_session
+    assert not any("strengthening work does not get harder" in n for n in plan.notes)
+
+
+def trim_library() -> Library:
+    return Library(
+        [
+            tech("warm-a", "warmup", dose="reps"),
+            tech("warm-b", "warmup", dose="reps"),
+            tech("mob", "mobilize", dose="reps", addresses=["LUMBAR_FLEXION_HYPOMOBILITY"]),
+            tech("stab", "stabilize", dose="reps", addresses=["LUMBAR_FLEXION_HYPOMOBILITY"]),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("levels", "budget_over", "findings", "expect"),
+    [
+        # Over budget by a little: the warm-ups give back before the stabilize block.
+        ({"warm-a": 2, "warm-b": 2, "mob": 2, "stab": 2}, 0, None, {"stab": 2}),
+        # No finding list (plan adjustment): nothing is left out, the stabilize may give back.
+        ({"warm-a": 0, "warm-b": 0, "mob": 0, "stab": 3}, -1, None, {"stab": 2}),
+        # With the findings: an extra warm-up (or redundant mobility) is left out first.
+        (
+            {"warm-a": 0, "warm-b": 0, "mob": 0, "stab": 3},
+            -1,
+            (finding("LUMBAR_FLEXION_HYPOMOBILITY"),),
+            {"stab": 3},
+        ),
+    ],
+)
+def test_the_main_strengthening_gives_back_last(
+    levels: dict[str, int], budget_over: int, findings: Any, expect: dict[str, int]
+) -> None:
+    idx = index(trim_library())
+    specs = [SlotSpec(tid, 0, lv, None) for tid, lv in levels.items()]
+    level0 = sum(idx.dose(s.tid, 0, 7)[1] for s in specs)
+    full = sum(idx.dose(s.tid, s.level, 7)[1] for s in specs)
+    # budget: the planned stabilize level fits only when the others are at level 0 (first case),
+    # or a tenth short of the level-0 session plus the stabilize step (other cases).
+    stab_step = idx.dose("stab", levels["stab"], 7)[1] - idx.dose("stab", 0, 7)[1]
+    budget = level0 + stab_step + budget_over
+    assert budget < full
+    s = fit_session(idx, specs, budget, 7, frozenset(), {}, 1, findings=findings)
+    got = {b.technique: b.level for b in s.blocks}
+    for tid, lv in expect.items():
+        assert got[tid] == lv, got
+    assert s.estimated_minutes * 10 <= budget + 1e-9
+    assert any(b.role.value == "warmup" for b in s.blocks)

@@ -99,10 +99,15 @@ class Config:
     rotate_from_sessions_per_week: int
     rotate_variants: int
     fill_percent: int
+    trim_order: tuple[Role, ...]
     timing: Timing
     rules: dict[str, tuple[StepRule, ...]]
     gate: Gate
     pain: PainModel
+
+    def trim_rank(self, role: Role) -> int:
+        """Where a block of ``role`` comes in the order of giving back levels (0 = first)."""
+        return self.trim_order.index(role) if role in self.trim_order else -1
 
     def phase_of(self, week: int) -> Phase:
         for p in self.phases:
@@ -136,6 +141,15 @@ def _phase(number: int, raw: dict[str, Any]) -> Phase:
         gentle_emphasis=_roles(raw.get("symptom_modulation_emphasis")),
         gentle_required_roles=_roles(raw.get("symptom_modulation_required_roles")),
     )
+
+
+def _trim_order(raw: list[str]) -> tuple[Role, ...]:
+    order = tuple(Role(r) for r in raw)
+    if sorted(order) != sorted(Role) or len(set(order)) != len(order):
+        raise KnowledgeBaseError(
+            "phases.toml: trim_order must name every role once: " + ", ".join(r.value for r in Role)
+        )
+    return order
 
 
 def _codes(raw: list[str]) -> frozenset[str]:
@@ -186,6 +200,7 @@ def config() -> Config:
             rotate_from_sessions_per_week=int(ph["rotate_from_sessions_per_week"]),
             rotate_variants=int(ph["rotate_variants"]),
             fill_percent=int(ph["fill_percent"]),
+            trim_order=_trim_order(ph["trim_order"]),
             timing=Timing(
                 transition_s=int(t["transition_s"]),
                 rep_s=int(t["rep_s"]),

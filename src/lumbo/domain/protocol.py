@@ -4,7 +4,10 @@
 :mod:`lumbo.domain.protocol_select` (coverage of the findings by severity within the time budget,
 every release paired with a later stabilize block sharing a region); the sessions of a week cycle
 through the variants. Doses move up one progression level per week at most (``progression.toml``),
-and a session whose progressed doses would exceed the budget gives back levels until it fits.
+and a session whose progressed doses would exceed the budget gives back levels until it fits:
+warm-up, breathing and mobility first, the main strengthening (stabilize, integrate) last
+(``trim_order`` in phases.toml), an extra warm-up or redundant block being left out before the
+strengthening gives back, so the strengthening progresses over the 12 weeks (or a note says why not).
 """
 
 from __future__ import annotations
@@ -33,8 +36,17 @@ from lumbo.domain.protocol_select import (
 )
 from lumbo.domain.safety import Person, exclusions
 
-__all__ = ["SlotSpec", "Where", "build_plan", "fit_session", "person_of", "where_of"]
+__all__ = [
+    "SlotSpec",
+    "Where",
+    "build_plan",
+    "fit_session",
+    "person_of",
+    "strengthening_progresses",
+    "where_of",
+]
 
+MAIN_STRENGTHENING = (Role.stabilize, Role.integrate)  # the work that must progress over 12 weeks
 ACUTE_BELOW_DAYS = 42  # six weeks (lumbo policy, as alrwaily_approach.recent_episode_below_days)
 
 _ROLE_WORDS: dict[Role, str] = {
@@ -171,6 +183,65 @@ def _why(
     return ". ".join(parts) + "."
 
 
+def _give_back(
+    idx: Index, specs: list[SlotSpec], budget_tenths: int, cap: int
+) -> tuple[list[int], list[int]]:
+    """Levels and sizes after progressed blocks give back levels until the session fits: in the
+    order of ``trim_order`` (phases.toml), warm-up, breathing and mobility before the main
+    strengthening (stabilize, integrate); within one role the longest block first."""
+    trim_rank = config().trim_rank
+    levels = [s.level for s in specs]
+    sizes = [idx.dose(s.tid, lv, cap)[1] for s, lv in zip(specs, levels, strict=True)]
+    total = sum(sizes)
+    while total > budget_tenths:
+        movable = [i for i, lv in enumerate(levels) if lv > 0]
+        if not movable:
+            break
+        i = min(
+            movable,
+            key=lambda k: (trim_rank(idx.infos[specs[k].tid].t.role), -sizes[k], k),
+        )
+        levels[i] -= 1
+        new = idx.dose(specs[i].tid, levels[i], cap)[1]
+        total += new - sizes[i]
+        sizes[i] = new
+    return levels, sizes
+
+
+def _droppable(idx: Index, specs: list[SlotSpec], findings: tuple[Finding, ...]) -> int | None:
+    """The block to leave out so that the main strengthening keeps its progressed level: an extra
+    warm-up, or mobility or strengthening work whose findings other blocks of the session address
+    too. Never a release, a stabilize partner, the last warm-up, the cool-down, education, or the
+    last block of a main strengthening role present."""
+    partners = {s.partner for s in specs if s.partner}
+    trim_rank = config().trim_rank
+    roles = [idx.infos[s.tid].t.role for s in specs]
+    candidates = []
+    for i, spec in enumerate(specs):
+        role = roles[i]
+        if (
+            spec.tid in partners
+            or role not in (Role.warmup, Role.mobilize, *MAIN_STRENGTHENING)
+            or (role in (Role.warmup, *MAIN_STRENGTHENING) and roles.count(role) < 2)
+        ):
+            continue
+        t = idx.infos[spec.tid].t
+        others = [idx.infos[o.tid].t for j, o in enumerate(specs) if j != i]
+        if all(any(matches(o, f) for o in others) for f in findings if matches(t, f)):
+            candidates.append(i)
+    if not candidates:
+        return None
+    return min(
+        candidates,
+        key=lambda k: (
+            trim_rank(roles[k]),
+            specs[k].level,
+            -idx.dose(specs[k].tid, specs[k].level, 7)[1],
+            k,
+        ),
+    )
+
+
 def fit_session(
     idx: Index,
     specs: list[SlotSpec],
@@ -181,21 +252,23 @@ def fit_session(
     session_index: int,
     cache: dict[tuple[object, ...], Block] | None = None,
     where: dict[str, Where] | None = None,
+    findings: tuple[Finding, ...] | None = None,
 ) -> Session:
-    """Turn specs into a session that fits the budget: the longest progressed block gives back a
-    level until the total fits (level-0 doses were chosen to fit)."""
-    levels = [s.level for s in specs]
-    sizes = [idx.dose(s.tid, lv, cap)[1] for s, lv in zip(specs, levels, strict=True)]
-    total = sum(sizes)
-    while total > budget_tenths:
-        movable = [i for i, lv in enumerate(levels) if lv > 0]
-        if not movable:
+    """Turn specs into a session that fits the budget (:func:`_give_back`; level-0 doses were
+    chosen to fit). With ``findings``, when the main strengthening would still give back a level,
+    extra blocks are left out first (:func:`_droppable`), one at a time, so the strengthening keeps
+    progressing over the 12 weeks."""
+    while True:
+        levels, sizes = _give_back(idx, specs, budget_tenths, cap)
+        if findings is None or not any(
+            lv < spec.level and idx.infos[spec.tid].t.role in MAIN_STRENGTHENING
+            for spec, lv in zip(specs, levels, strict=True)
+        ):
             break
-        i = max(movable, key=lambda k: (sizes[k], -k))
-        levels[i] -= 1
-        new = idx.dose(specs[i].tid, levels[i], cap)[1]
-        total += new - sizes[i]
-        sizes[i] = new
+        drop = _droppable(idx, specs, findings)
+        if drop is None:
+            break
+        specs = specs[:drop] + specs[drop + 1 :]
     position = {s.tid: i for i, s in enumerate(specs)}
     blocks = []
     for spec, level, size in zip(specs, levels, sizes, strict=True):
@@ -401,6 +474,46 @@ def plan_shaping_notes(intake: Intake, assessment: Assessment, person: Person) -
     return tuple(out)
 
 
+def _harder(idx: Index, tid: str) -> set[str]:
+    """The techniques reachable from ``tid`` through its progressions (harder chain members)."""
+    out: set[str] = set()
+    todo = list(idx.infos[tid].t.progressions) if tid in idx.infos else []
+    while todo:
+        nxt = todo.pop()
+        if nxt not in out and nxt in idx.infos:
+            out.add(nxt)
+            todo.extend(idx.infos[nxt].t.progressions)
+    return out
+
+
+def strengthening_progresses(weeks: list[Week] | tuple[Week, ...], idx: Index) -> bool | None:
+    """Whether the main strengthening work (stabilize and integrate blocks) of the last week is
+    harder than that of the first: a technique of both weeks at a higher level, a harder member of
+    a first-week technique's chain, or more minutes of it per session. None when the first or the
+    last week holds no stabilize block (nothing to compare)."""
+    if not weeks:
+        return None
+    first, last = weeks[0], weeks[-1]
+
+    def main(w: Week) -> list[Block]:
+        return [b for s in w.sessions for b in s.blocks if b.role in MAIN_STRENGTHENING]
+
+    a, b = main(first), main(last)
+    if not any(x.role is Role.stabilize for x in a) or not any(x.role is Role.stabilize for x in b):
+        return None
+    level_a: dict[str, int] = {}
+    for x in a:
+        level_a[x.technique] = max(level_a.get(x.technique, x.level), x.level)
+    if any(x.technique in level_a and x.level > level_a[x.technique] for x in b):
+        return True
+    harder = set().union(*(_harder(idx, t) for t in level_a))
+    if any(x.technique in harder for x in b):
+        return True
+    per_a = sum(x.estimated_minutes for x in a) / len(first.sessions)
+    per_b = sum(x.estimated_minutes for x in b) / len(last.sessions)
+    return per_b > per_a
+
+
 def build_plan(intake: Intake, assessment: Assessment, library: Library | None = None) -> Plan:
     """The 12-week plan for this person (``status="referral_required"`` and no weeks on referral)."""
     prefs = intake.preferences
@@ -458,6 +571,12 @@ def build_plan(intake: Intake, assessment: Assessment, library: Library | None =
             for p in d.picks
         )
     weeks, coverage = _weeks(idx, plan_weeks, person, severity, budget, findings)
+    if strengthening_progresses(weeks, idx) is False:
+        phase_notes.append(
+            "Your strengthening work does not get harder from week 1 to week 12: the "
+            f"{prefs.minutes_per_session}-minute session leaves no room for it to grow alongside "
+            "the rest; ask your clinician how to progress it."
+        )
     cautions = tuple(f"Caution: {c}" for c in assessment.referral.cautions)
     notes = (
         cautions
@@ -529,8 +648,9 @@ def _weeks(
                 done = same.get(key)
                 if done is None:
                     done = fit_session(
-                        idx, specs, budget, cap, person.findings, severity, s, cache, where
-                    )
+                        idx, specs, budget, cap, person.findings, severity, s, cache, where,
+                        findings=findings,
+                    )  # fmt: skip
                     same[key] = done
                 fitted[id(draft)] = done
                 for b in done.blocks:
@@ -539,7 +659,7 @@ def _weeks(
                     if first_week[k] is None:
                         first_week[k] = w
             sessions.append(done if done.index == s else done.model_copy(update={"index": s}))
-            this_week.update(p.tid for p in draft.picks)
+            this_week.update(b.technique for b in done.blocks)
         for tid, n in this_week.items():
             prior_weeks[tid] += 1
             prior_sessions[tid] += n
