@@ -200,15 +200,11 @@ def handout(
     }
 
 
-def assessment_report(uow_factory: Any, person_id: str) -> dict[str, Any]:
-    """Referral status, scores with bands, findings with evidence and sources, prediction rules
-    criterion by criterion, classification: the latest assessment, for the clinician."""
-    who = _who(uow_factory(), person_id)
-    found = patient_records.assessments(uow_factory(), person_id)
-    if not found:
-        return {"kind": "assessment", "title": "Assessment report", **who, "assessment": None}
-    latest = found[-1]
-    a = Assessment.model_validate(latest["assessment"])
+def assessment_sections(
+    a: Assessment,
+) -> tuple[list[tuple[str, list[dict[str, Any]]]], list[dict[str, Any]]]:
+    """The findings grouped by region (in the order of ``REGION_TITLES``) and the prediction rules
+    with their names: what the assessment page and the assessment report show."""
     regions: dict[str, list[dict[str, Any]]] = {}
     for f in a.findings:
         regions.setdefault(f.region, []).append(
@@ -228,6 +224,46 @@ def assessment_report(uow_factory: Any, person_id: str) -> dict[str, Any]:
     rules = [
         {"name": RULE_NAMES.get(k, k), **r.model_dump(mode="json")} for k, r in a.rules.items()
     ]
+    return grouped, rules
+
+
+def progress_charts(prog: dict[str, Any]) -> dict[str, str]:
+    """The progress charts (range of motion, questionnaires, adherence, session trend) as SVG,
+    from ``journey.progress(...).to_json()``: the progress page and the progress report."""
+    sessions = prog["sessions"]
+    next_morning = {c["session_id"]: c["pain"] for c in prog["checkins"] if c.get("session_id")}
+    labels = [f"W{s['week']}S{s['session_index']}" for s in sessions]
+    series = [
+        Series("intensity (max)", tuple(s["max_intensity"] for s in sessions), "#0b5394"),
+        Series("pain during", tuple(s["max_pain_during"] for s in sessions), "#a33a00", "6 3"),
+        Series("pain after", tuple(s["max_pain_after"] for s in sessions), "#6a1b9a", "2 2"),
+        Series(
+            "pain next morning",
+            tuple(next_morning.get(s["session_id"]) for s in sessions),
+            "#1e6b30",
+            "8 2 2 2",
+        ),
+    ]
+    return {
+        "rom": rom_chart(prog["rom"]),
+        "proms": prom_chart(prog["proms"]),
+        "adherence": adherence_calendar(prog["adherence"]["by_week"]),
+        "trend": trend_chart(
+            labels, series, limits=[(7, "overstretch guard 7/10"), (5, "pain limit 5/10")]
+        ),
+    }
+
+
+def assessment_report(uow_factory: Any, person_id: str) -> dict[str, Any]:
+    """Referral status, scores with bands, findings with evidence and sources, prediction rules
+    criterion by criterion, classification: the latest assessment, for the clinician."""
+    who = _who(uow_factory(), person_id)
+    found = patient_records.assessments(uow_factory(), person_id)
+    if not found:
+        return {"kind": "assessment", "title": "Assessment report", **who, "assessment": None}
+    latest = found[-1]
+    a = Assessment.model_validate(latest["assessment"])
+    grouped, rules = assessment_sections(a)
     evidence = " ".join(e for f in a.findings for e in f.evidence)
     cited = sorted(
         {s.citation for s in sources().values() if s.short and s.short in evidence},
@@ -252,32 +288,11 @@ def progress_report(uow_factory: Any, person_id: str, on: date) -> dict[str, Any
     """Outcomes against baseline, MCID and age norms, with the charts the pages draw."""
     who = _who(uow_factory(), person_id)
     prog = journey.progress(uow_factory(), person_id, on).to_json()
-    sessions = prog["sessions"]
-    next_morning = {c["session_id"]: c["pain"] for c in prog["checkins"] if c.get("session_id")}
-    labels = [f"W{s['week']}S{s['session_index']}" for s in sessions]
-    series = [
-        Series("intensity (max)", tuple(s["max_intensity"] for s in sessions), "#0b5394"),
-        Series("pain during", tuple(s["max_pain_during"] for s in sessions), "#a33a00", "6 3"),
-        Series("pain after", tuple(s["max_pain_after"] for s in sessions), "#6a1b9a", "2 2"),
-        Series(
-            "pain next morning",
-            tuple(next_morning.get(s["session_id"]) for s in sessions),
-            "#1e6b30",
-            "8 2 2 2",
-        ),
-    ]
     return {
         "kind": "progress",
         "title": "Progress report",
         **who,
         "printed_on": on.isoformat(),
         "progress": prog,
-        "charts": {
-            "rom": rom_chart(prog["rom"]),
-            "proms": prom_chart(prog["proms"]),
-            "adherence": adherence_calendar(prog["adherence"]["by_week"]),
-            "trend": trend_chart(
-                labels, series, limits=[(7, "overstretch guard 7/10"), (5, "pain limit 5/10")]
-            ),
-        },
+        "charts": progress_charts(prog),
     }

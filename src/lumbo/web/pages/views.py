@@ -11,14 +11,14 @@ from datetime import date
 from typing import Any
 
 from lumbo.domain.assessment_model import Assessment
-from lumbo.domain.explain import REGION_TITLES, plain_finding, score_rows, what_this_means, where
+from lumbo.domain.explain import score_rows, what_this_means
 from lumbo.domain.knowledge import Library
 from lumbo.domain.plan_view import dose_words
 from lumbo.domain.protocol_model import Session
 from lumbo.domain.session_guide import OVERSTRETCH, timed_phases
-from lumbo.reports.svg import Series, adherence_calendar, prom_chart, rom_chart, trend_chart
 from lumbo.services import journey, patient_records, plan_edit
 from lumbo.services.caseload import CaseloadPage, CaseloadRow, caseload
+from lumbo.services.documents import assessment_sections, progress_charts
 from lumbo.store.db import Store
 from lumbo.web.pages import video_words
 
@@ -47,25 +47,7 @@ def assessment_view(store: Store, person_id: str) -> dict[str, Any]:
         return {"assessment": None}
     latest = found[-1]
     a = Assessment.model_validate(latest["assessment"])
-    regions: dict[str, list[dict[str, Any]]] = {}
-    for f in a.findings:
-        regions.setdefault(f.region, []).append(
-            {
-                "code": f.code,
-                "where": where(f),
-                "severity": f.severity.value,
-                "plain": plain_finding(f),
-                "evidence": list(f.evidence),
-            }
-        )
-    order = list(REGION_TITLES)
-    grouped = [
-        (REGION_TITLES.get(r, r), regions[r])
-        for r in sorted(regions, key=lambda r: order.index(r) if r in order else 99)
-    ]
-    rules = [
-        {"name": RULE_NAMES.get(k, k), **r.model_dump(mode="json")} for k, r in a.rules.items()
-    ]
+    grouped, rules = assessment_sections(a)
     return {
         "assessment": a,
         "created_at": latest["created_at"][:10],
@@ -178,20 +160,6 @@ def progress_view(store: Store, person_id: str, on: date) -> dict[str, Any]:
         {**m, "words": video_words.describe(m["result"] if isinstance(m["result"], dict) else {})}
         for m in patient_records.measurements(store.uow(), person_id)
     ]
-    sessions = prog["sessions"]
-    next_morning = {c["session_id"]: c["pain"] for c in prog["checkins"] if c.get("session_id")}
-    labels = [f"W{s['week']}S{s['session_index']}" for s in sessions]
-    series = [
-        Series("intensity (max)", tuple(s["max_intensity"] for s in sessions), "#0b5394"),
-        Series("pain during", tuple(s["max_pain_during"] for s in sessions), "#a33a00", "6 3"),
-        Series("pain after", tuple(s["max_pain_after"] for s in sessions), "#6a1b9a", "2 2"),
-        Series(
-            "pain next morning",
-            tuple(next_morning.get(s["session_id"]) for s in sessions),
-            "#1e6b30",
-            "8 2 2 2",
-        ),
-    ]
     notes = [
         {
             "performed_on": log["performed_on"],
@@ -206,14 +174,5 @@ def progress_view(store: Store, person_id: str, on: date) -> dict[str, Any]:
         "progress": prog,
         "session_notes": sorted(notes, key=lambda n: n["performed_on"], reverse=True),
         "measurements": measurements,
-        "charts": {
-            "rom": rom_chart(prog["rom"]),
-            "proms": prom_chart(prog["proms"]),
-            "adherence": adherence_calendar(prog["adherence"]["by_week"]),
-            "trend": trend_chart(
-                labels,
-                series,
-                limits=[(7, "overstretch guard 7/10"), (5, "pain limit 5/10")],
-            ),
-        },
+        "charts": progress_charts(prog),
     }
