@@ -410,3 +410,7 @@ def test_a_warning_sign_stops_today_until_a_reassessment(
     cli.json("reassess", str(EXAMPLE), "--on", "2026-11-26")
     again = cli.json("today", "--on", "2026-11-26")
     assert again["stop"] is None and again["session"] is not None
+    cli.json(
+        "checkin", "--on", "2026-11-27", "--pain", "2", "--stiffness", "3", "--warning-sign", sign
+    )
+    assert cli.json("today", "--on", "2026-11-27")["session"] is None  # a new report stops again
