@@ -273,7 +273,7 @@
     var head = h("tr", {});
     ["Block", "Sets", "Intensity", "Pain during / after", "Warning signs"].forEach(function (t) { head.appendChild(h("th", { scope: "col", text: t })); });
     root.appendChild(h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Session summary" }, h("table", { id: "summary" }, h("thead", {}, head), body)));
-    if (warned) root.appendChild(h("p", { class: "overstretch", text: "Some answers were above the limits: the affected techniques will be eased back, and your clinician is told." }));
+    if (warned && !signs.length && !spread) root.appendChild(h("p", { class: "overstretch", text: "Some answers were above the limits: the affected techniques will be eased back, and your clinician is told." }));
     var state = h("p", { id: "sync-state", role: "status", text: "Saving…" });
     root.appendChild(state);
     var retry = h("button", { type: "button", id: "send-now", class: "secondary", text: "Send now" });
