@@ -381,3 +381,36 @@ def test_checkin_warning_sign_stops_the_plan_with_the_referral_message(
         "--warning-sign", "tired", code=2,
     )  # fmt: skip
     assert "warning_signs" in bad.stderr + bad.stdout
+
+
+@pytest.mark.parametrize(
+    ("sign", "words"),
+    [
+        ("saddle_numbness", "same-day emergency care"),
+        ("symptoms_spread_down_leg", "see your clinician before you exercise again"),
+    ],
+)
+def test_a_warning_sign_stops_today_until_a_reassessment(
+    tmp_path: Path, database_url: str, sign: str, words: str
+) -> None:
+    cli = Cli(tmp_path, database_url)
+    cli.json("init", str(EXAMPLE))
+    assert cli.json("today", "--on", "2026-11-24")["session"] is not None
+    cli.json(
+        "checkin", "--on", "2026-11-24", "--pain", "2", "--stiffness", "3", "--warning-sign", sign
+    )
+    today = cli.json("today", "--on", "2026-11-25")
+    assert today["session"] is None
+    assert words in today["stop"]["advice"]
+    assert today["stop"]["urgent"] is (sign != "symptoms_spread_down_leg")
+    shown = " ".join(cli.run("today", "--on", "2026-11-25").stdout.split())
+    assert "Your plan is stopped" in shown and words in shown
+    assert "Session 1" not in shown
+    # lumbo policy: a reassessment recorded after the report lifts the stop
+    cli.json("reassess", str(EXAMPLE), "--on", "2026-11-26")
+    again = cli.json("today", "--on", "2026-11-26")
+    assert again["stop"] is None and again["session"] is not None
+    cli.json(
+        "checkin", "--on", "2026-11-27", "--pain", "2", "--stiffness", "3", "--warning-sign", sign
+    )
+    assert cli.json("today", "--on", "2026-11-27")["session"] is None  # a new report stops again

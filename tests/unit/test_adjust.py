@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from lumbo.domain.adjust import STOP_SIGNS, adjust, apply_adjustment, judge
+from lumbo.domain.adjust import (
+    STOP_SIGNS,
+    URGENT_SIGNS,
+    adjust,
+    apply_adjustment,
+    judge,
+    stop_alerts,
+    stop_keys_of,
+)
 from lumbo.domain.assessment_model import Finding, Severity
 from lumbo.domain.errors import InvalidInput
 from lumbo.domain.intake import RED_FLAG_FIELDS, parse_intake
@@ -461,3 +469,30 @@ def test_next_morning_stiffness_rise_holds_the_dose(morning_stiffness: int, colo
     got, reasons = judge(log, planned, after, before)
     assert (got if got != "green" else "pending") == color
     assert any("stiffer" in r for r in reasons) is (color == "yellow")
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        frozenset(c)
+        for n in range(len(STOP_SIGNS) + 1)
+        for c in itertools.combinations(STOP_SIGNS, n)
+    ],
+)
+def test_the_stored_stop_alert_names_back_exactly_the_signs_reported(
+    keys: frozenset[str],
+) -> None:
+    """The stop in force is read from the alerts kept in the person's status: every combination
+    of warning signs in a check-in comes back from its alert, and only from a stop alert."""
+    checkin = CheckIn(
+        checkin_id="checkin-stop-1",
+        on=date(2026, 11, 24),
+        pain=2,
+        stiffness=3,
+        warning_signs=tuple(keys),
+    )
+    alerts = stop_alerts([], [checkin])
+    assert stop_keys_of(alerts) == keys
+    assert bool(keys & URGENT_SIGNS) is any(k != "symptoms_spread_down_leg" for k in keys)
+    other = tuple(a.model_copy(update={"kind": "clinician_review"}) for a in alerts)
+    assert stop_keys_of(other) == frozenset()

@@ -63,7 +63,11 @@ def today_view(t: Today, library: Library) -> RenderableType:
         parts.append(Text(f"The plan starts on {t.start_date.isoformat()}.", style="italic"))
     if t.reassessment_due:
         parts.append(Text("Reassessment due this week: `lumbo reassess INTAKE`.", style="bold"))
-    if t.session is None:
+    if t.stop is not None:
+        parts.append(Text("Your plan is stopped: you reported a warning sign.", style="bold red"))
+        parts.append(Text("You reported: " + "; ".join(t.stop.signs) + ".", style="bold red"))
+        parts.append(Text(t.stop.advice, style="bold red"))
+    elif t.session is None:
         parts.append(Text("All of this week's sessions are done. Rest, or walk.", style="green"))
     else:
         title = f"Session {t.session.index} (~{t.session.estimated_minutes:g} min)"

@@ -52,6 +52,7 @@ __all__ = [
     "apply_adjustment",
     "judge",
     "stop_alerts",
+    "stop_keys_of",
 ]
 
 
@@ -93,6 +94,35 @@ def _stop_alert(keys: frozenset[str]) -> tuple[Alert, ...]:
     if not signs:
         return ()
     return (Alert(kind="stop_and_refer", reason=f"{STOP_MESSAGE}. Reported: {'; '.join(signs)}."),)
+
+
+URGENT_SIGNS = frozenset({"saddle_numbness", "bladder_or_bowel_change", "new_weakness"})
+"""Warning signs that need same-day emergency care; the others need a clinician before the next
+exercise (clinical-reference: cauda equina and progressive neurological deficit)."""
+
+STOP_ADVICE = {
+    "urgent": (
+        "Stop your exercises now and get same-day emergency care: go to an emergency department "
+        "or call your emergency number today. Do not wait to see if it settles."
+    ),
+    "clinician": (
+        "Stop your exercises now and see your clinician before you exercise again. If you also "
+        "notice numbness between your legs, a change passing urine or stool, or new weakness in a "
+        "leg, get same-day emergency care."
+    ),
+}
+"""What the patient is told to do once a warning sign stops the plan (plain second person)."""
+
+
+def stop_keys_of(alerts: tuple[Alert, ...] | list[Alert]) -> frozenset[str]:
+    """The warning signs named by the ``stop_and_refer`` alerts among ``alerts`` (as stored in the
+    person's status), read back from the signs' wording in the alert."""
+    keys: set[str] = set()
+    for a in alerts:
+        if a.kind == "stop_and_refer":
+            reported = a.reason.partition("Reported: ")[2]
+            keys.update(k for k, words in STOP_SIGNS.items() if words in reported)
+    return frozenset(keys)
 
 
 def stop_alerts(

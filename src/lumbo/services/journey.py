@@ -20,6 +20,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from lumbo.domain.adjust import (
+    STOP_ADVICE,
+    STOP_SIGNS,
+    URGENT_SIGNS,
+    stop_keys,
+    stop_keys_of,
+)
 from lumbo.domain.assessment import assess
 from lumbo.domain.assessment_model import Assessment
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
@@ -48,6 +55,7 @@ __all__ = [
     "Progress",
     "Reassessed",
     "Recorded",
+    "Stop",
     "Today",
     "current_plan",
     "find_person",
@@ -57,6 +65,7 @@ __all__ = [
     "record_checkin",
     "record_session",
     "record_video_measurement",
+    "stop_in_force",
     "today",
 ]
 
@@ -114,6 +123,50 @@ def current_plan(uow: AbstractUnitOfWork, person_id: str) -> PlanVersion:
 
 
 @dataclass(frozen=True, slots=True)
+class Stop:
+    """The plan is stopped: a warning sign was reported (``signs``: plain words) and no session is
+    offered. ``urgent``: same-day emergency care; otherwise see the clinician first. Lumbo policy:
+    the stop stays until a reassessment (a new intake, seen by the clinician) is recorded after the
+    latest report of a warning sign."""
+
+    signs: tuple[str, ...]
+    urgent: bool
+    advice: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"signs": list(self.signs), "urgent": self.urgent, "advice": self.advice}
+
+
+def stopped(repo: JourneyRepository, person_id: str) -> Stop | None:
+    """The stop in force for the person, if any. Reads the stored status (one row); only when it
+    carries a stop and a reassessment exists are the logs and check-ins read, to date the latest
+    warning sign against the latest reassessment."""
+    status = repo.get_status(person_id)
+    keys = stop_keys_of(status.alerts) if status is not None else frozenset()
+    if not keys:
+        return None
+    reassessed = [r.created_at for r in repo.reassessments(person_id)]
+    if reassessed:
+        reported = [
+            s.created_at for s in repo.session_logs(person_id) if stop_keys([s.log], [])
+        ] + [c.created_at for c in repo.checkins(person_id) if stop_keys([], [c.checkin])]
+        if reported and max(reassessed) > max(reported):
+            return None
+    urgent = bool(keys & URGENT_SIGNS)
+    return Stop(
+        signs=tuple(STOP_SIGNS[k] for k in STOP_SIGNS if k in keys),
+        urgent=urgent,
+        advice=STOP_ADVICE["urgent" if urgent else "clinician"],
+    )
+
+
+def stop_in_force(uow: AbstractUnitOfWork, person_id: str) -> Stop | None:
+    """The stop in force for the person (see :class:`Stop`), or None."""
+    with uow:
+        return stopped(uow.journeys, person_id)
+
+
+@dataclass(frozen=True, slots=True)
 class Today:
     person_id: str
     plan_version: int
@@ -125,6 +178,7 @@ class Today:
     done_this_week: int
     sessions_this_week: int
     reassessment_due: bool
+    stop: Stop | None = None  # a warning sign stopped the plan: no session is offered
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -138,6 +192,7 @@ class Today:
             "done_this_week": self.done_this_week,
             "sessions_this_week": self.sessions_this_week,
             "reassessment_due": self.reassessment_due,
+            "stop": None if self.stop is None else self.stop.to_json(),
         }
 
 
@@ -152,6 +207,7 @@ def today(uow: AbstractUnitOfWork, person_id: str, on: date) -> Today:
         done = {s.log.session_index for s in repo.session_logs(person_id) if s.log.week == week_no}
         due = next((s for s in week.sessions if s.index not in done), None)
         reassessed = {r.week for r in repo.reassessments(person_id)}
+        stop = stopped(repo, person_id)
     return Today(
         person_id=person_id,
         plan_version=plan.version,
@@ -159,10 +215,11 @@ def today(uow: AbstractUnitOfWork, person_id: str, on: date) -> Today:
         start_date=plan.plan.start_date or person.created_at.date(),
         week=week_no,
         phase=week.phase_name or week.phase,
-        session=due,
+        session=None if stop is not None else due,
         done_this_week=len(done),
         sessions_this_week=len(week.sessions),
         reassessment_due=week.reassessment and week_no not in reassessed,
+        stop=stop,
     )
 
 

@@ -117,6 +117,9 @@ def test_patient_runs_a_session_offline_and_the_clinician_sees_it(
         page.fill("#pain_after", "1")
         page.click("#save-block")
     assert timed_seen and reps_seen
+    # the warning-sign step: nothing ticked by default means none reported
+    assert not page.is_checked("#ws_new_weakness")
+    page.click("#save-session")
 
     # the summary says "Saving…" until the (offline) send attempt has failed and the log is queued
     page.wait_for_function(
@@ -130,6 +133,8 @@ def test_patient_runs_a_session_offline_and_the_clinician_sees_it(
     log = queued[0]["body"]
     assert log["week"] == 1 and log["session_index"] == 1 and len(log["blocks"]) == blocks
     assert log["blocks"][0]["intensity"] == 8
+    assert log["warning_signs"] == []
+    assert not any(b["symptoms_spread_down_leg"] for b in log["blocks"])
 
     assert page.is_visible("#send-now")
     page.context.set_offline(False)  # the browser's "online" event sends the queued log
@@ -204,3 +209,52 @@ def test_signing_out_sends_the_queue_first_or_refuses_while_entries_are_unsent(
         "() => Object.keys(localStorage).filter(k => k.startsWith('lumbo.outbox'))"
     )
     assert left == []
+
+
+def test_a_warning_sign_in_the_player_stops_the_plan(browsing: Any, server: Server) -> None:
+    """A patient of their own (the demo patient's plan must keep going for the other tests)
+    ticks "spread further down your leg" on a block and new leg weakness at the end: the
+    session is saved with both, the player says what to do now and today offers no session."""
+    from lumbo.cli.demo import example_intake_text
+    from lumbo.services import journey
+    from lumbo.web.auth import create_user
+
+    ctx = server.app.state.lumbo
+    person = journey.init_person(ctx.store.uow(), example_intake_text()).person.id
+    create_user(
+        ctx.store, ctx.settings, email="stop@x.test", password="stop horse battery staple",
+        role="patient", person_id=person,
+    )  # fmt: skip
+    me = browsing("patient-stop", phone=True)
+    page = me.page
+    page.add_init_script(TEST_CLOCK)
+    me.login("stop@x.test", "stop horse battery staple")
+    blocks = page.locator("#player ol li").count()
+    page.click("#start-session")
+    for n in range(blocks):
+        run_block(page)
+        if page.locator("#intensity").count():
+            page.fill("#intensity", "3")
+        if n == 0:
+            page.check("#symptoms_spread_down_leg")
+            assert page.is_visible("#overstretch")
+            me.check("player-spread-down-leg")
+        page.click("#save-block")
+    me.check("player-warning-signs")
+    page.check("#ws_new_weakness")
+    page.click("#save-session")
+    page.wait_for_function(
+        "() => document.querySelector('#sync-state').textContent === 'Session saved.'"
+    )
+    assert "same-day emergency care" in page.inner_text("#stop-now")
+    me.check("player-stop-now")
+    logs = page.request.get(f"/api/patients/{person}/sessions").json()
+    assert logs[-1]["warning_signs"] == ["new_weakness"]
+    assert logs[-1]["blocks"][0]["symptoms_spread_down_leg"] is True
+
+    me.goto(f"/patients/{person}/today")
+    me.check("today-stopped")
+    no_sideways_scroll(page)
+    banner = page.inner_text("#stop-banner")
+    assert "same-day emergency care" in banner and "new weakness in a leg" in banner
+    assert page.locator("#player").count() == 0

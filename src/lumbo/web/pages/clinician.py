@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from lumbo.domain.errors import Conflict, InvalidInput
 from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.describe import describe_dose
-from lumbo.services import plan_edit
+from lumbo.services import journey, plan_edit
 from lumbo.web import audit
 from lumbo.web.auth import Forbidden
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, OwnPatient, Patient
@@ -83,6 +83,7 @@ def assessment(
         "title": "Assessment",
         **patient_nav(scope.person_id, scope.person.external_ref, "assessment"),
         **view,
+        "stop": journey.stop_in_force(ctx.store.uow(), scope.person_id),
     }
     return render(request, "assessment.html", context, principal=principal)
 
@@ -105,6 +106,7 @@ def _plan_page(
         **view,
         "error": error,
         "notice": notice,
+        "stop": journey.stop_in_force(ctx.store.uow(), person_id),
     }
     return render(request, "plan.html", context, principal=principal, status=status)
 

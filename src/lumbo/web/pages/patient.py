@@ -20,6 +20,14 @@ from lumbo.web.pages import views
 from lumbo.web.pages.clinician import patient_nav
 from lumbo.web.pages.common import PageRoute, render
 
+WARNING_QUESTIONS = (
+    ("saddle_numbness", "Numbness between your legs or around your back passage"),
+    ("bladder_or_bowel_change", "A new problem passing or holding urine or stool"),
+    ("new_weakness", "New weakness in a leg"),
+    ("symptoms_spread_down_leg", "Pain, numbness or tingling spreading further down your leg"),
+)
+"""The warning-sign questions asked in plain words (keys of ``adjust.STOP_SIGNS``)."""
+
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
@@ -64,6 +72,7 @@ def _checkin_page(
         "sessions": list(reversed(logs))[:10],
         "errors": errors,
         "done": done,
+        "warning_questions": WARNING_QUESTIONS,
     }
     return render(request, "checkin.html", context, principal=principal, status=status)
 
@@ -86,8 +95,10 @@ def checkin_submit(
     pain: Annotated[int, Form()],
     stiffness: Annotated[int, Form()],
     session_id: Annotated[str, Form(max_length=64)] = "",
+    warning_signs: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     data = {
+        "warning_signs": warning_signs or [],
         "checkin_id": checkin_id,
         "on": on,
         "session_id": session_id or None,

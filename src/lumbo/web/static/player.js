@@ -191,13 +191,14 @@
     form.appendChild(slider("pain_after", "Pain after 0-10", 0));
     form.appendChild(checkbox("sharp_pain", "Sharp or shooting pain"));
     form.appendChild(checkbox("new_numbness_or_tingling", "New numbness or tingling"));
+    form.appendChild(checkbox("symptoms_spread_down_leg", "Pain, numbness or tingling spread further down your leg"));
     var warning = h("div", { class: "overstretch", id: "overstretch", role: "alert", text: root.getAttribute("data-overstretch") });
     warning.hidden = true;
     form.appendChild(warning);
     form.appendChild(h("div", { class: "controls" }, h("button", { type: "submit", id: "save-block", text: i + 1 < blocks.length ? "Save and go to the next block" : "Save and finish" })));
     function val(id) { var e = form.querySelector("#" + id); return e ? Number(e.value) : null; }
     function checked(id) { return form.querySelector("#" + id).checked; }
-    function update() { warning.hidden = !((stretch && val("intensity") > 7) || checked("sharp_pain") || checked("new_numbness_or_tingling")); }
+    function update() { warning.hidden = !((stretch && val("intensity") > 7) || checked("sharp_pain") || checked("new_numbness_or_tingling") || checked("symptoms_spread_down_leg")); }
     form.addEventListener("input", update);
     form.addEventListener("change", update);
     form.addEventListener("submit", function (ev) {
@@ -212,25 +213,56 @@
         pain_during: val("pain_during"),
         pain_after: val("pain_after"),
         sharp_pain: checked("sharp_pain"),
-        new_numbness_or_tingling: checked("new_numbness_or_tingling")
+        new_numbness_or_tingling: checked("new_numbness_or_tingling"),
+        symptoms_spread_down_leg: checked("symptoms_spread_down_leg")
       });
-      if (i + 1 < blocks.length) showBlock(i + 1); else finish();
+      if (i + 1 < blocks.length) showBlock(i + 1); else askWarnings();
     });
     root.appendChild(form);
     focusHeading();
   }
 
-  function finish() {
+  var WARNING_SIGNS = [
+    ["saddle_numbness", "Numbness between your legs or around your back passage"],
+    ["bladder_or_bowel_change", "A new problem passing or holding urine or stool"],
+    ["new_weakness", "New weakness in a leg"]
+  ];
+
+  function askWarnings() {
+    clear();
+    root.appendChild(h("h2", { text: "Before you save: any of these?" }));
+    var form = h("form", { id: "warning-form" });
+    form.appendChild(h("p", { text: "Tick any you have noticed during or since this session. Leave them all empty if none." }));
+    WARNING_SIGNS.forEach(function (w) { form.appendChild(checkbox("ws_" + w[0], w[1])); });
+    form.appendChild(h("div", { class: "controls" }, h("button", { type: "submit", id: "save-session", text: "Save the session" })));
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var signs = WARNING_SIGNS.filter(function (w) { return form.querySelector("#ws_" + w[0]).checked; }).map(function (w) { return w[0]; });
+      finish(signs);
+    });
+    root.appendChild(form);
+    focusHeading();
+  }
+
+  function finish(signs) {
     clear();
     var log = {
       session_id: sessionId, plan_version: data.plan_version, week: data.week,
-      session_index: data.session_index, performed_on: data.performed_on, blocks: logs
+      session_index: data.session_index, performed_on: data.performed_on, blocks: logs,
+      warning_signs: signs
     };
+    var spread = logs.some(function (l) { return l.symptoms_spread_down_leg; });
+    if (signs.length || spread) {
+      root.appendChild(h("div", { class: "banner banner-danger", role: "alert", id: "stop-now" },
+        h("p", { text: signs.length
+          ? "Stop your exercises now and get same-day emergency care: go to an emergency department or call your emergency number today."
+          : "Stop your exercises now and see your clinician before you exercise again." })));
+    }
     root.appendChild(h("h2", { text: "Session summary" }));
     var body = h("tbody", {});
     var warned = false;
     logs.forEach(function (l, i) {
-      var warn = (l.intensity || 0) > 7 || l.sharp_pain || l.new_numbness_or_tingling;
+      var warn = (l.intensity || 0) > 7 || l.sharp_pain || l.new_numbness_or_tingling || l.symptoms_spread_down_leg;
       warned = warned || warn;
       var cells = [blocks[i].name, l.completed_sets + " / " + blocks[i].sets, l.intensity == null ? "–" : l.intensity,
         l.pain_during + " / " + l.pain_after, warn ? "yes" : "no"];
@@ -241,7 +273,7 @@
     var head = h("tr", {});
     ["Block", "Sets", "Intensity", "Pain during / after", "Warning signs"].forEach(function (t) { head.appendChild(h("th", { scope: "col", text: t })); });
     root.appendChild(h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Session summary" }, h("table", { id: "summary" }, h("thead", {}, head), body)));
-    if (warned) root.appendChild(h("p", { class: "overstretch", text: "Some answers were above the limits: the affected techniques will be eased back, and your clinician is told." }));
+    if (warned && !signs.length && !spread) root.appendChild(h("p", { class: "overstretch", text: "Some answers were above the limits: the affected techniques will be eased back, and your clinician is told." }));
     var state = h("p", { id: "sync-state", role: "status", text: "Saving…" });
     root.appendChild(state);
     var retry = h("button", { type: "button", id: "send-now", class: "secondary", text: "Send now" });
