@@ -698,5 +698,24 @@ def patient_bundle(
         "meta": {"lastUpdated": _when(generated_at)},
         "type": "collection",
         "timestamp": _when(generated_at),
-        "entry": b.entries,
+        "entry": fhir_strings(b.entries),
     }
+
+
+# FHIR's string type (pattern ``^[ \r\n\t\S]+$``, a JavaScript regex) allows no whitespace but
+# space, CR, LF and tab: a no-break space or a line separator typed into free text (a PSFS
+# activity) would make the bundle invalid. These are the other characters JavaScript's \s matches.
+_OTHER_SPACES = dict.fromkeys(
+    map(ord, "\v\f\u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff"), " "
+) | dict.fromkeys(range(0x2000, 0x200B), " ")
+
+
+def fhir_strings(value: Any) -> Any:
+    """``value`` with every string's other whitespace (see ``_OTHER_SPACES``) made a space."""
+    if isinstance(value, str):
+        return value.translate(_OTHER_SPACES)
+    if isinstance(value, list):
+        return [fhir_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {k: fhir_strings(v) for k, v in value.items()}
+    return value

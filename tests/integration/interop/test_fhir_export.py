@@ -185,3 +185,28 @@ def test_generated_patients_pass_both_validators(tmp_path: Path) -> None:
     errors = schema_errors(bundles, tmp_path)
     bad = [(i, e[:3]) for i, e in enumerate(errors) if e]
     assert not bad, bad
+
+
+@pytest.mark.parametrize(
+    "activity",
+    [
+        "carrying\u00a0boxes",  # no-break space (pasted text)
+        "stairs\u2028at work",  # line separator
+        "gardening\u3000weekends",  # ideographic space
+        "kneeling\u2009down",  # thin space
+        "walking\ufeffthe dog",  # zero-width no-break space
+    ],
+)
+def test_free_text_with_other_whitespace_still_validates(activity: str, tmp_path: Path) -> None:
+    """FHIR strings allow no whitespace but space, CR, LF and tab (found by the generated-patient
+    test): such characters in free text become spaces in the export."""
+    from lumbo.cli.demo import example_intake_text
+
+    intake = json.loads(example_intake_text())
+    intake["questionnaires"]["psfs"][0]["activity"] = activity
+    uow = FakeUnitOfWork()
+    pid = journey.init_person(uow, json.dumps(intake)).person.id
+    bundle = interop.export_fhir(uow, pid, now=NOW)
+    parse_all(bundle)
+    assert schema_errors([bundle], tmp_path) == [[]]
+    assert activity.split(next(c for c in activity if not c.isalnum()))[0] in json.dumps(bundle)
