@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
@@ -52,3 +54,22 @@ def print_json(data: Any) -> None:
     import sys
 
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+if TYPE_CHECKING:
+    from lumbo.store.db import Store
+    from lumbo.web.settings import WebSettings
+
+
+@contextmanager
+def web_store() -> Iterator[tuple[Store, WebSettings]]:
+    """The store the web service uses (its settings, from the environment), closed afterwards."""
+    from lumbo.store.db import open_store
+    from lumbo.web.settings import WebSettings
+
+    settings = WebSettings.from_env()
+    store = open_store(settings.store)
+    try:
+        yield store, settings
+    finally:
+        store.close()

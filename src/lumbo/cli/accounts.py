@@ -4,32 +4,16 @@ ACCOUNT is an account id or e-mail."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lumbo.cli._common import console, print_json
+from lumbo.cli._common import console, print_json, web_store
 
 if TYPE_CHECKING:
-    from lumbo.store.db import Store
-    from lumbo.web.settings import WebSettings
+    pass
 
 AccountArg = Annotated[str, typer.Argument(help="account id or e-mail")]
-
-
-@contextmanager
-def _store() -> Iterator[tuple[Store, WebSettings]]:
-    from lumbo.store.db import open_store
-    from lumbo.web.settings import WebSettings
-
-    settings = WebSettings.from_env()
-    store = open_store(settings.store)
-    try:
-        yield store, settings
-    finally:
-        store.close()
 
 
 def list_cmd(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
@@ -38,7 +22,7 @@ def list_cmd(as_json: Annotated[bool, typer.Option("--json", help="print JSON")]
 
     from lumbo.web.admin_accounts import list_accounts
 
-    with _store() as (store, _):
+    with web_store() as (store, _):
         users = list_accounts(store)
     if as_json:
         print_json([u.public() for u in users])
@@ -53,7 +37,7 @@ def list_cmd(as_json: Annotated[bool, typer.Option("--json", help="print JSON")]
 def _act(ref: str, what: str) -> None:
     from lumbo.web import admin_accounts as aa
 
-    with _store() as (store, settings):
+    with web_store() as (store, settings):
         user = aa.find_account(store, ref)
         actor = aa.Actor(None)
         if what in ("disable", "enable"):
@@ -94,7 +78,7 @@ def role_cmd(
     """Change a staff account's role (never demote the last active admin)."""
     from lumbo.web import admin_accounts as aa
 
-    with _store() as (store, _):
+    with web_store() as (store, _):
         user = aa.find_account(store, account)
         aa.change_role(store, aa.Actor(None), user.id, role)
     console.print(f"{user.email}: now {role}")

@@ -8,37 +8,21 @@ erasure leaves an audit entry (actor role ``cli``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from lumbo.cli._common import console, print_json, read_text
+from lumbo.cli._common import console, print_json, read_text, web_store
 from lumbo.domain.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
     from lumbo.store.db import Store
-    from lumbo.web.settings import WebSettings
 
 PersonArg = Annotated[str, typer.Argument(help="store id or intake person.id")]
 OutOpt = Annotated[
     Path | None, typer.Option("-o", "--output", help="write to this file (default: print)")
 ]
-
-
-@contextmanager
-def _store() -> Iterator[tuple[Store, WebSettings]]:
-    from lumbo.store.db import open_store
-    from lumbo.web.settings import WebSettings
-
-    settings = WebSettings.from_env()
-    store = open_store(settings.store)
-    try:
-        yield store, settings
-    finally:
-        store.close()
 
 
 def _person(store: Store, ref: str, *, exact: bool = False) -> str:
@@ -87,7 +71,7 @@ def export_fhir_cmd(person: PersonArg, output: OutOpt = None) -> None:
     from lumbo.services.interop import export_fhir
     from lumbo.store.tables import utcnow
 
-    with _store() as (store, _):
+    with web_store() as (store, _):
         pid = _person(store, person)
         _audit(store, "lumbo export fhir", pid)
         bundle = export_fhir(store.uow(), pid, now=utcnow())
@@ -99,7 +83,7 @@ def export_all_cmd(person: PersonArg, output: OutOpt = None) -> None:
     from lumbo.services.data_rights import export_all
     from lumbo.store.tables import utcnow
 
-    with _store() as (store, _):
+    with web_store() as (store, _):
         pid = _person(store, person)
         _audit(store, "lumbo export all", pid)
         data = export_all(store, pid, now=utcnow())
@@ -126,7 +110,7 @@ def import_fhir_cmd(
         print_json({"questionnaires": interop.read_fhir(text)})
         return
     base = load_json(read_text(intake, "--intake"), "intake")
-    with _store() as (store, _):
+    with web_store() as (store, _):
         enrolled = interop.import_fhir(store.uow(), text, base)
         _audit(store, "lumbo import fhir", enrolled.person.id, "write")
     console.print(
@@ -145,7 +129,7 @@ def erase_cmd(
 
     if not yes:
         raise InvalidInput([Problem("--yes", "erasure cannot be undone: confirm with --yes")])
-    with _store() as (store, settings):
+    with web_store() as (store, settings):
         pid = _person(store, person, exact=True)
         done = erase_person(store, pid, actor=None, data_dir=settings.data_dir, via="cli")
     rows = sum(done.rows.values())
@@ -163,7 +147,7 @@ def export_research_cmd(
     from lumbo.services.clinic import export_research
 
     chosen = fmt or ("parquet" if output.suffix == ".parquet" else "csv")
-    with _store() as (store, _):
+    with web_store() as (store, _):
         data = export_research(store, None, chosen)
         _audit(store, f"lumbo export research ({chosen})", None)
     output.write_bytes(data)
@@ -178,7 +162,7 @@ def outcomes_cmd(
     a reassessment, split by classification and adherence band."""
     from lumbo.services.clinic import clinic_outcomes
 
-    with _store() as (store, _):
+    with web_store() as (store, _):
         summary = clinic_outcomes(store, None)
     if as_json:
         print_json(summary.to_json())
