@@ -28,6 +28,8 @@ import pytest
 from lumbo.web.demo import DemoAccounts, ensure_demo
 from lumbo.web.settings import PasswordHashing, WebSettings
 
+from .text_scan import Audience, problems
+
 ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = os.environ.get("LUMBO_CHROMIUM", "/usr/bin/chromium")
 NPM_DIR = ROOT / ".cache" / "npm"
@@ -166,8 +168,12 @@ class Browsing:
     def path(self) -> str:
         return urlparse(self.page.url).path
 
-    def check(self, label: str) -> list[dict[str, Any]]:
-        """Screenshot the whole page, run axe; fail on serious or critical violations."""
+    def check(self, label: str, scan: Audience | None = None) -> list[dict[str, Any]]:
+        """Screenshot the whole page, run axe; fail on serious or critical violations.
+
+        With ``scan`` ("clinician" or "patient"), also fail when the page's visible text shows its
+        reader a code, an id, a repr, a CLI command or (patients) a source key: see text_scan.py.
+        """
         self.page.wait_for_load_state("load")
         SHOTS.mkdir(parents=True, exist_ok=True)
         shot = SHOTS / f"{self.name}-{len(self.shots) + 1:02d}-{label}.png"
@@ -191,6 +197,9 @@ class Browsing:
         assert not bad, f"axe on {label} ({self.page.url}): {json.dumps(bad, indent=2)}"
         body = self.page.inner_text("body")
         assert "Traceback" not in body and 'File "' not in body
+        if scan is not None:
+            bad_text = problems(body, scan)
+            assert not bad_text, f"{label} ({self.page.url}) shows its reader: {bad_text}"
         return violations
 
     def csrf(self) -> str:
