@@ -11,11 +11,11 @@ EXIT_BROKEN = 1
 
 def verify_cmd() -> None:
     """Check that no audit entry was changed, removed or inserted since it was written."""
+    from lumbo.settings import Settings
     from lumbo.store.audit import verify_chain
     from lumbo.store.db import open_store
-    from lumbo.web.settings import WebSettings
 
-    settings = WebSettings.from_env()
+    settings = Settings.from_env()
     store = open_store(settings.store)
     try:
         with store.uow() as uow:

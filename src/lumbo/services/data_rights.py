@@ -26,7 +26,7 @@ from lumbo.domain.errors import Conflict, NotFound
 from lumbo.services import interop, patient_records
 from lumbo.services._shared import need_person
 from lumbo.store import tables as t
-from lumbo.store.accounts import AccountRepository, User
+from lumbo.store.accounts import User
 from lumbo.store.audit import AuditEntry, add_entry, entries, redact
 from lumbo.store.db import Store
 from lumbo.store.web_tables import AuditRow, PlanApprovalRow, UserRow, WebSessionRow
@@ -60,7 +60,7 @@ def export_all(store: Store, person_id: str, *, now: datetime) -> dict[str, Any]
                 select(PlanApprovalRow).where(PlanApprovalRow.person_id == person_id)
             )
         ]
-        account = AccountRepository(uow.session).account_of_person(person_id)
+        account = uow.accounts.account_of_person(person_id)
         audit = [e.to_json() for e in entries(uow.session, person_id, limit=100_000)]
         person = need_person(uow.journeys, person_id)
     records = {

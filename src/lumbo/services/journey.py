@@ -312,6 +312,22 @@ def record_video_measurement(
 ) -> VideoMeasurementRecord:
     """Append one video measurement (``lumbo measure --record``, a finished video job, or the
     API); measurements are never changed. Who recorded it and how are kept with it."""
+    record = video_measurement(person_id, movement, result_json, author_id=author_id, source=source)
+    with uow:
+        add_video_measurement(uow, record)
+        uow.commit()
+    return record
+
+
+def video_measurement(
+    person_id: str,
+    movement: str,
+    result_json: str | bytes,
+    *,
+    author_id: str | None = None,
+    source: MeasurementSource = "cli",
+) -> VideoMeasurementRecord:
+    """A checked video measurement, not yet stored (:func:`add_video_measurement` stores it)."""
     if len(result_json) > MEASUREMENT_MAX_BYTES:
         raise InvalidInput(
             [Problem("result", f"must be at most {MEASUREMENT_MAX_BYTES} bytes of JSON", None)],
@@ -329,14 +345,15 @@ def record_video_measurement(
         )
     if problems:
         raise InvalidInput(problems, "measurement")
-    record = VideoMeasurementRecord(
+    return VideoMeasurementRecord(
         person_id=person_id, movement=movement, result=result, author_id=author_id, source=source
     )
-    with uow:
-        need_person(uow.journeys, person_id)
-        uow.journeys.add_video_measurement(record)
-        uow.commit()
-    return record
+
+
+def add_video_measurement(uow: AbstractUnitOfWork, record: VideoMeasurementRecord) -> None:
+    """Store a checked measurement inside an open unit of work (the caller commits)."""
+    need_person(uow.journeys, record.person_id)
+    uow.journeys.add_video_measurement(record)
 
 
 def _add_assessed(

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lumbo.settings import Settings
 from lumbo.store.db import Store, open_store
 from lumbo.store.jobs import JobDispatcher, NoDispatch
 from lumbo.store.private import make_private
@@ -31,7 +32,6 @@ from lumbo.web.routes import (
     records,
     videos,
 )
-from lumbo.web.settings import WebSettings
 
 JSON_BODY_LIMIT = 2 * 1024 * 1024
 MULTIPART_OVERHEAD = 64 * 1024
@@ -102,7 +102,7 @@ async def _too_large(send: Send, limit: int) -> None:
 
 
 def create_app(
-    settings: WebSettings, *, dispatcher: JobDispatcher | None = None, store: Store | None = None
+    settings: Settings, *, dispatcher: JobDispatcher | None = None, store: Store | None = None
 ) -> FastAPI:
     """The app over ``settings``' store (opened and migrated here unless given)."""
     make_private(settings.data_dir)
@@ -148,5 +148,5 @@ def app_from_env() -> FastAPI:
     task queue (``lumbo.jobs``)."""
     from lumbo.jobs.queue import dispatcher_for
 
-    settings = WebSettings.from_env()
+    settings = Settings.from_env()
     return create_app(settings, dispatcher=dispatcher_for(settings))
