@@ -11,10 +11,24 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 from lumbo.domain.errors import InvalidInput, LumboError, Problem
-from lumbo.services.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_REFERRAL, outcome_of
+from lumbo.services.errors import (
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_REFERRAL,
+    AlreadyEnrolled,
+    NoPersonYet,
+    outcome_of,
+)
 
 EXIT_OK = 0
-__all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_REFERRAL", "exit_code_for"]
+__all__ = [
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "EXIT_REFERRAL",
+    "error_text",
+    "exit_code_for",
+]
 
 console = Console(highlight=False)
 console_err = Console(stderr=True, highlight=False)
@@ -23,6 +37,19 @@ console_err = Console(stderr=True, highlight=False)
 def exit_code_for(err: LumboError) -> int:
     """The exit code of the one error table (:data:`lumbo.services.errors.OUTCOMES`)."""
     return outcome_of(err).exit_code
+
+
+#: What to type next, added by the CLI to a service's error (services carry no CLI wording).
+CLI_HINTS: tuple[tuple[type[LumboError], str], ...] = (
+    (AlreadyEnrolled, "use `lumbo reassess INTAKE --person ID` for a new intake"),
+    (NoPersonYet, "run `lumbo init INTAKE` first"),
+)
+
+
+def error_text(err: LumboError) -> str:
+    """The error's message, with the CLI's hint when one applies."""
+    hint = next((h for cls, h in CLI_HINTS if isinstance(err, cls)), None)
+    return f"{err}" if hint is None else f"{err}\nhint: {hint}"
 
 
 def read_text(path: Path, what: str) -> str:

@@ -15,7 +15,7 @@ from typing import Literal
 
 from lumbo.domain.errors import NotFound
 from lumbo.store.accounts import User
-from lumbo.store.audit import AuditEntry
+from lumbo.store.audit import AuditEntry, ChainReport
 from lumbo.store.jobs import Job
 from lumbo.store.records import PersonRecord
 from lumbo.store.unit_of_work import AbstractUnitOfWork
@@ -151,3 +151,28 @@ def refused(
 def audit_entries(uow: AbstractUnitOfWork, person_id: str | None, limit: int) -> list[AuditEntry]:
     with uow:
         return uow.audit.entries(person_id, limit)
+
+
+def record_cli(
+    uow: AbstractUnitOfWork, route: str, person_id: str | None, action: Literal["read", "write"]
+) -> None:
+    """Audit a command-line access to patient data (the actor is the server account)."""
+    with uow:
+        uow.audit.add(
+            AuditEntry(
+                actor_id=None,
+                actor_role="cli",
+                action=action,
+                method="CLI",
+                route=route,
+                person_id=person_id,
+                outcome="allowed",
+            )
+        )
+        uow.commit()
+
+
+def verify_audit(uow: AbstractUnitOfWork) -> ChainReport:
+    """Recompute the audit log's hash chain."""
+    with uow:
+        return uow.audit.verify()

@@ -5,7 +5,9 @@ to its CLI exit code, HTTP status and page title (the edges read it; nobody writ
     ├── InvalidInput        bad input, naming each field                       CLI 2   HTTP 422
     ├── ReferralRequired    a red flag withholds the plan                      CLI 3   HTTP 409
     ├── NotFound            an id that does not exist (or is not yours)        CLI 2   HTTP 404
+    │   └── NoPersonYet     nothing enrolled yet
     ├── Conflict            a write that contradicts stored state              CLI 2   HTTP 409
+    │   └── AlreadyEnrolled the intake's person is enrolled already
     ├── NotAuthenticated    no valid sign-in session                           CLI 2   HTTP 401
     ├── Forbidden           signed in, but the role may not do this            CLI 2   HTTP 403
     ├── TooLarge            a body, file or video above its limit              CLI 2   HTTP 413
@@ -29,6 +31,14 @@ from lumbo.domain.errors import (
     NotFound,
     ReferralRequired,
 )
+
+
+class AlreadyEnrolled(Conflict):
+    """An intake for a person who is already enrolled (a new intake is a reassessment)."""
+
+
+class NoPersonYet(NotFound):
+    """The store holds no person yet (nothing was enrolled)."""
 
 
 class NotAuthenticated(LumboError):

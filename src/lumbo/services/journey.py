@@ -29,12 +29,13 @@ from lumbo.domain.adjust import (
 )
 from lumbo.domain.assessment import assess
 from lumbo.domain.assessment_model import Assessment
-from lumbo.domain.errors import Conflict, InvalidInput, Problem
+from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.intake import Intake, parse_intake_json
 from lumbo.domain.outcomes import outcomes
 from lumbo.domain.protocol import build_plan
 from lumbo.domain.protocol_model import Plan, Session
 from lumbo.services._shared import active_plan, need_person, resolve, week_on
+from lumbo.services.errors import AlreadyEnrolled
 from lumbo.services.parsing import load_json
 from lumbo.services.progress import Progress, progress
 from lumbo.services.recording import Recorded, record_checkin, record_session
@@ -98,9 +99,9 @@ def init_person(
         if intake.person.id is not None:
             same = [p for p in repo.find_persons(intake.person.id) if p.owner_id == owner_id]
             if same:
-                raise Conflict(
+                raise AlreadyEnrolled(
                     f"person {intake.person.id!r} is already enrolled (id {same[-1].id}); "
-                    "use `lumbo reassess` for a new intake"
+                    "a new intake for them is a reassessment"
                 )
         repo.add_person(person)
         _, assessment_rec = _add_assessed(repo, person.id, "baseline", intake, assessment)

@@ -406,7 +406,12 @@ class InMemoryApprovals(ApprovalRepository):
         )
 
     def add(self, approval: Approval) -> None:
-        if self.get(approval.person_id, approval.version) is not None:
+        known = {u.id for u in self.data.users}
+        if (
+            self.get(approval.person_id, approval.version) is not None
+            or not any(p.id == approval.person_id for p in self.data.persons)
+            or (approval.approved_by is not None and approval.approved_by not in known)
+        ):
             raise Conflict(f"plan version {approval.version} is already approved")
         self.data.approvals.append(approval)
 
