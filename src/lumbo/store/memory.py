@@ -1,3 +1,5 @@
+# long-module: one in-memory fake per repository contract, all over one MemoryData so a
+#   FakeUnitOfWork transaction spans them
 """In-memory repositories (journeys, accounts, jobs, audit, approvals) with the same contracts as
 the SQLAlchemy ones (``tests/integration/store/test_repository.py`` and ``test_repositories.py``).
 

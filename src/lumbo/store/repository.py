@@ -1,3 +1,5 @@
+# long-module: the journey repository's contract and its SQLAlchemy implementation side by side, so
+#   the contract and its one real implementation read together
 """The repository interface for a person's journey, and its SQLAlchemy implementation.
 
 The interface speaks in :mod:`lumbo.store.records`; the in-memory fake (``memory.py``) and the
