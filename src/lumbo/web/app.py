@@ -22,6 +22,7 @@ from lumbo.web import errors, pages
 from lumbo.web.deps import AppContext
 from lumbo.web.headers import SecurityHeaders
 from lumbo.web.input_guard import reject_unstorable
+from lumbo.web.responses import Health
 from lumbo.web.routes import (
     admin,
     auth,
@@ -157,7 +158,7 @@ def create_app(
 
     pages.install(app)  # server-rendered pages and /static (lumbo.web.pages)
 
-    @app.get("/api/health", tags=["health"])
+    @app.get("/api/health", tags=["health"], response_model=Health)
     def health() -> dict[str, Any]:
         return {"status": "ok"}
 
