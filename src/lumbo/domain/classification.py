@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lumbo.domain.assessment_model import Approach, Classification, Finding, RuleResult
+from lumbo.domain.assessment.model import Approach, Classification, Finding, RuleResult
 from lumbo.domain.intake import Condition, Direction, Intake
 from lumbo.domain.thresholds import threshold
 

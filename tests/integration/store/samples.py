@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from lumbo.domain.intake import Intake, parse_intake_json
-from lumbo.domain.protocol_model import (
+from lumbo.domain.protocol.model import (
     Block,
     BlockLog,
     CheckIn,
