@@ -88,7 +88,6 @@ def _tbc(
             "no Fritz 2007 category's criteria are met on the data given",
             *not_assessed,
         ]
-        return None, ["no Fritz 2007 category's criteria are met on the data given"]
     chosen = matches[0][0]
     reasons = [f"{cat}: {why} (Fritz 2007)" for cat, why in matches]
     return chosen, reasons + not_assessed
