@@ -18,7 +18,9 @@ from lumbo.domain.protocol.model import (
     Week,
 )
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "intake-seed-case.json"
+EXAMPLE = (
+    Path(__file__).resolve().parents[3] / "src" / "lumbo" / "examples" / "intake-seed-case.json"
+)
 
 
 def intake() -> Intake:
