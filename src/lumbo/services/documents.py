@@ -261,7 +261,7 @@ def assessment_report(uow_factory: Any, person_id: str) -> dict[str, Any]:
     if not found:
         return {"kind": "assessment", "title": "Assessment report", **who, "assessment": None}
     latest = found[-1]
-    a = Assessment.model_validate(latest["assessment"])
+    a = Assessment.model_validate(latest.assessment)
     grouped, rules = assessment_sections(a)
     evidence = " ".join(e for f in a.findings for e in f.evidence)
     cited = sorted(
@@ -274,7 +274,7 @@ def assessment_report(uow_factory: Any, person_id: str) -> dict[str, Any]:
         "title": "Assessment report",
         **who,
         "assessment": a,
-        "assessed_on": latest["created_at"][:10],
+        "assessed_on": latest.created_at[:10],
         "count": len(found),
         "scores": score_rows(a.scores),
         "regions": grouped,

@@ -9,70 +9,48 @@ an error in the tests, never a silent change of the contract.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field
+
+from lumbo.services.results import (
+    AdjustmentJson,
+    Approval,
+    Document,
+    JobOut,
+    OutcomesJson,
+    ReferralJson,
+    UserOut,
+    VideoOut,
+)
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class _Document(RootModel[dict[str, Any]]):
-    """A JSON object whose shape is one of lumbo's documented contracts."""
-
-
-class AssessmentDoc(_Document):
+class AssessmentDoc(Document):
     """An assessment, as ``lumbo assess --json`` (its JSON contract: DESIGN.md)."""
 
 
-class PlanDoc(_Document):
+class PlanDoc(Document):
     """A 12-week plan, as ``lumbo plan --json`` (its JSON contract: DESIGN.md)."""
 
 
-class TodayDoc(_Document):
+class TodayDoc(Document):
     """The session due on a day, as ``lumbo today --json`` (its JSON contract: DESIGN.md)."""
 
 
-class ProgressDoc(_Document):
+class ProgressDoc(Document):
     """Progress, as ``lumbo progress --json`` (its JSON contract: DESIGN.md)."""
 
 
-class ClinicOutcomesDoc(_Document):
+class ClinicOutcomesDoc(Document):
     """A clinician's clinic outcomes (its JSON contract: DESIGN.md)."""
-
-
-class IntakeDoc(_Document):
-    """An intake (schema_version 1) (its JSON contract: DESIGN.md)."""
-
-
-class ReferralDoc(_Document):
-    """The referral decision of an assessment (its JSON contract: DESIGN.md)."""
-
-
-class AdjustmentDoc(_Document):
-    """What the adjustment rules decided per technique (its JSON contract: DESIGN.md)."""
-
-
-class OutcomesDoc(_Document):
-    """Outcomes against baseline (MCID and norms) (its JSON contract: DESIGN.md)."""
-
-
-class MeasurementResultDoc(_Document):
-    """A video measurement result, as ``lumbo measure --json`` (its JSON contract: DESIGN.md)."""
 
 
 class Health(_Out):
     status: Literal["ok"]
-
-
-class UserOut(_Out):
-    id: str
-    email: str
-    role: Literal["clinician", "patient", "admin"]
-    person_id: str | None
-    active: bool
-    created_at: str
 
 
 class LoginOut(_Out):
@@ -99,44 +77,11 @@ class CaseloadPatient(_Out):
     owner_id: str
 
 
-class PatientSummary(_Out):
-    """A patient, their latest referral decision, plan version and login (if any)."""
-
-    id: str
-    external_ref: str | None
-    owner_id: str | None
-    created_at: str
-    referral: ReferralDoc | None
-    plan_version: int | None
-    account: str | None
-
-
 class Enrolled(_Out):
     person_id: str
     external_ref: str | None
-    referral: ReferralDoc
+    referral: ReferralJson
     plan_version: int | None
-
-
-class StoredIntake(_Out):
-    id: str
-    kind: str
-    created_at: str
-    intake: IntakeDoc
-
-
-class StoredAssessment(_Out):
-    id: str
-    intake_id: str
-    created_at: str
-    assessment: AssessmentDoc
-
-
-class Approval(_Out):
-    version: int
-    approved_by: str | None
-    approved_at: str
-    note: str | None
 
 
 class CurrentPlan(_Out):
@@ -145,13 +90,6 @@ class CurrentPlan(_Out):
     created_at: str
     approval: Approval | None
     plan: PlanDoc
-
-
-class PlanVersionOut(_Out):
-    version: int
-    reason: str
-    created_at: str
-    adjustment: AdjustmentDoc | None
 
 
 class SwappedPlan(_Out):
@@ -164,58 +102,15 @@ class Recorded(_Out):
     created: bool = Field(description="false: a replay of an id already recorded")
     plan_version: int
     new_plan: bool
-    adjustment: AdjustmentDoc | None
-
-
-class SessionLogDoc(_Document):
-    """A performed session, as recorded (its JSON contract: DESIGN.md)."""
-
-
-class CheckInDoc(_Document):
-    """A next-morning check-in, as recorded (its JSON contract: DESIGN.md)."""
+    adjustment: AdjustmentJson | None
 
 
 class Reassessed(_Out):
     week: int
-    referral: ReferralDoc
-    outcomes: OutcomesDoc
+    referral: ReferralJson
+    outcomes: OutcomesJson
     plan_version: int | None
     plan_created: bool
-
-
-class Reassessment(_Out):
-    id: str
-    week: int
-    created_at: str
-    assessment_id: str
-    outcomes: OutcomesDoc
-
-
-class VideoOut(_Out):
-    id: str
-    person_id: str
-    movement: str
-    filename: str
-    content_type: str
-    size_bytes: int
-    sha256: str
-    job_id: str | None
-    created_at: str
-
-
-class JobOut(_Out):
-    """A background job: ``queued``, ``running``, ``done`` or ``failed``; progress 0-1."""
-
-    id: str
-    kind: str
-    person_id: str
-    status: Literal["queued", "running", "done", "failed"]
-    progress: float
-    result: MeasurementResultDoc | None
-    error: str | None
-    attempts: int
-    created_at: str
-    updated_at: str
 
 
 class Uploaded(_Out):
@@ -230,30 +125,6 @@ class MeasurementRecorded(_Out):
     source: str
 
 
-class Measurement(_Out):
-    id: str
-    movement: str
-    created_at: str
-    result: MeasurementResultDoc
-    source: str | None = Field(description="who recorded it and how (none on older rows)")
-    author_id: str | None
-
-
-class AuditEntryOut(_Out):
-    id: str
-    at: str
-    actor_id: str | None
-    actor_role: str | None
-    action: Literal["read", "write"]
-    method: str
-    route: str
-    person_id: str | None
-    resource_id: str | None
-    outcome: Literal["allowed", "denied"]
-    client: str | None
-    event: str | None
-
-
 class ResetLink(_Out):
     reset_path: str = Field(description="the one-time link's path")
     valid_hours: int
@@ -265,7 +136,7 @@ class Erased(_Out):
     files: int
 
 
-class QuestionnairesDoc(_Document):
+class QuestionnairesDoc(Document):
     """An intake's questionnaires section (its JSON contract: DESIGN.md)."""
 
 

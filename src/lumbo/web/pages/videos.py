@@ -44,21 +44,19 @@ def _videos_page(
 ) -> HTMLResponse:
     jobs = patient_records.jobs(ctx.store.uow(), scope.person_id)
     recorded = patient_records.measurements(ctx.store.uow(), scope.person_id)
-    results = [m["result"] for m in recorded]
+    results = [m.result for m in recorded]
     rows: list[dict[str, Any]] = []
     for j in reversed(jobs):
-        result = j["result"]
+        result = j.result
         by_worker = isinstance(result, dict) and result.get("recorded_measurement_id") is not None
         words = video_words.describe(result) if isinstance(result, dict) else None
         accepted = by_worker or (result is not None and result in results)
-        rows.append({**j, "accepted": accepted, "words": words})
+        rows.append({**j.to_json(), "accepted": accepted, "words": words})
     context = {
         "title": "Videos",
         **patient_nav(scope.person_id, scope.person.external_ref, "videos"),
         "movements": MOVEMENTS,
-        "videos": {
-            v["job_id"]: v for v in patient_records.videos(ctx.store.uow(), scope.person_id)
-        },
+        "videos": {v.job_id: v for v in patient_records.videos(ctx.store.uow(), scope.person_id)},
         "jobs": rows,
         "live": job,
         "measurements": recorded,

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from lumbo.services import accounts
+from lumbo.services import accounts, results
 from lumbo.web import auth
 from lumbo.web import responses as out
 from lumbo.web.client import client_address
@@ -45,6 +45,6 @@ def logout(principal: CurrentPrincipal, request: Request, response: Response, ct
     auth.clear_session_cookies(response)
 
 
-@router.get("/me", responses={401: {}}, response_model=out.UserOut)
+@router.get("/me", responses={401: {}}, response_model=results.UserOut)
 def me(user: CurrentUser) -> dict[str, Any]:
     return user.public()

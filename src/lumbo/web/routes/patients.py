@@ -12,7 +12,7 @@ from fastapi import APIRouter, Body, Query, Response
 from lumbo.domain.errors import ReferralRequired
 from lumbo.domain.protocol.engine import build_plan
 from lumbo.services import access as policy
-from lumbo.services import accounts, journey, patient_records
+from lumbo.services import accounts, journey, patient_records, results
 from lumbo.services.assessment import assess_intake_text
 from lumbo.services.caseload import MAX_PER_PAGE, caseload
 from lumbo.web import responses as out
@@ -25,7 +25,9 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {}}
 
 
 @router.get(
-    "/patients", responses={422: {}}, response_model=list[out.CaseloadPatient | out.PatientSummary]
+    "/patients",
+    responses={422: {}},
+    response_model=list[out.CaseloadPatient | results.PatientSummary],
 )
 def list_patients(
     user: CurrentUser,
@@ -61,7 +63,7 @@ def list_patients(
             )
         return [{**r.to_json(), "owner_id": user.id} for r in found.rows]
     if user.role == "patient" and user.person_id is not None:
-        return [patient_records.summary(uow, user.person_id)]
+        return [patient_records.summary(uow, user.person_id).to_json()]
     return []
 
 
@@ -83,8 +85,8 @@ def enrol(
     }
 
 
-@router.get("/patients/{person_id}", responses=NOT_FOUND, response_model=out.PatientSummary)
-def patient(scope: Patient, uow: Uow) -> dict[str, Any]:
+@router.get("/patients/{person_id}", responses=NOT_FOUND, response_model=results.PatientSummary)
+def patient(scope: Patient, uow: Uow) -> results.PatientSummary:
     return patient_records.summary(uow, scope.person_id)
 
 
@@ -92,7 +94,7 @@ def patient(scope: Patient, uow: Uow) -> dict[str, Any]:
     "/patients/{person_id}/account",
     status_code=201,
     responses={404: {}, 409: {}},
-    response_model=out.UserOut,
+    response_model=results.UserOut,
 )
 def add_account(body: AccountIn, scope: OwnPatient, ctx: Ctx, access: AccessDep) -> dict[str, Any]:
     """Create the patient's own login (one per patient)."""
@@ -110,18 +112,18 @@ def add_account(body: AccountIn, scope: OwnPatient, ctx: Ctx, access: AccessDep)
 
 
 @router.get(
-    "/patients/{person_id}/intakes", responses=NOT_FOUND, response_model=list[out.StoredIntake]
+    "/patients/{person_id}/intakes", responses=NOT_FOUND, response_model=list[results.StoredIntake]
 )
-def intakes(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+def intakes(scope: Patient, uow: Uow) -> list[results.StoredIntake]:
     return patient_records.intakes(uow, scope.person_id)
 
 
 @router.get(
     "/patients/{person_id}/assessments",
     responses=NOT_FOUND,
-    response_model=list[out.StoredAssessment],
+    response_model=list[results.StoredAssessment],
 )
-def assessments(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+def assessments(scope: Patient, uow: Uow) -> list[results.StoredAssessment]:
     return patient_records.assessments(uow, scope.person_id)
 
 

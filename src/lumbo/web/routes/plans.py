@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from lumbo.services import journey, patient_records, plan_edit
+from lumbo.services import journey, patient_records, plan_edit, results
 from lumbo.web import responses as out
 from lumbo.web.deps import OwnPatient, Patient, Uow
 from lumbo.web.schemas import ApproveIn, SwapIn
@@ -30,8 +30,8 @@ def plan(scope: Patient, uow: Uow) -> dict[str, Any]:
     }
 
 
-@router.get("/patients/{person_id}/plan/versions", response_model=list[out.PlanVersionOut])
-def plan_versions(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+@router.get("/patients/{person_id}/plan/versions", response_model=list[results.PlanVersionOut])
+def plan_versions(scope: Patient, uow: Uow) -> list[results.PlanVersionOut]:
     return patient_records.plan_versions(uow, scope.person_id)
 
 
@@ -64,7 +64,9 @@ def swap(body: SwapIn, scope: OwnPatient, uow: Uow) -> dict[str, Any]:
 
 
 @router.post(
-    "/patients/{person_id}/plan/approve", responses={409: {}, 422: {}}, response_model=out.Approval
+    "/patients/{person_id}/plan/approve",
+    responses={409: {}, 422: {}},
+    response_model=results.Approval,
 )
 def approve(body: ApproveIn, scope: OwnPatient, uow: Uow) -> dict[str, Any]:
     """Approve the current plan version (again: returns the first approval)."""

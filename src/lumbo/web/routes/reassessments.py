@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
 
-from lumbo.services import journey, patient_records
+from lumbo.services import journey, patient_records, results
 from lumbo.web import responses as out
 from lumbo.web.deps import OwnPatient, Patient, Uow
 from lumbo.web.schemas import INTAKE_DOC
@@ -40,8 +40,8 @@ def reassess(
     }
 
 
-@router.get("/patients/{person_id}/outcomes", response_model=list[out.Reassessment])
-def outcomes(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+@router.get("/patients/{person_id}/outcomes", response_model=list[results.Reassessment])
+def outcomes(scope: Patient, uow: Uow) -> list[results.Reassessment]:
     """Each reassessment's outcomes against baseline (vs MCID and norms), oldest first."""
     return patient_records.outcomes(uow, scope.person_id)
 

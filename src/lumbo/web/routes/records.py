@@ -40,8 +40,8 @@ def log_session(log: SessionLog, scope: Patient, uow: Uow, response: Response) -
     return _recorded(journey.record_session(uow, scope.person_id, log), response)
 
 
-@router.get("/patients/{person_id}/sessions", response_model=list[out.SessionLogDoc])
-def sessions(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+@router.get("/patients/{person_id}/sessions", response_model=list[SessionLog])
+def sessions(scope: Patient, uow: Uow) -> list[SessionLog]:
     return patient_records.session_logs(uow, scope.person_id)
 
 
@@ -53,6 +53,6 @@ def check_in(checkin: CheckIn, scope: Patient, uow: Uow, response: Response) -> 
     return _recorded(journey.record_checkin(uow, scope.person_id, checkin), response)
 
 
-@router.get("/patients/{person_id}/checkins", response_model=list[out.CheckInDoc])
-def checkins(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+@router.get("/patients/{person_id}/checkins", response_model=list[CheckIn])
+def checkins(scope: Patient, uow: Uow) -> list[CheckIn]:
     return patient_records.checkins(uow, scope.person_id)
