@@ -6,15 +6,13 @@ with the status of the one error table (``services.errors``)."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from lumbo.domain.errors import InvalidInput, Problem
-from lumbo.services import access, patient_records, video_jobs
+from lumbo.domain.errors import InvalidInput
+from lumbo.services import access, patient_records, uploads, video_jobs
 from lumbo.services.errors import RateLimited, TooLarge, outcome_of
 from lumbo.services.uploads import save_video
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, Patient
@@ -132,7 +130,6 @@ REQUIRED_VIEW_WORDS = {
     "lateral_flexion": "front",
     "rotation": "front",
 }
-CHECK_MAX_BYTES = 32 * 1024 * 1024
 
 
 @router.post("/patients/{person_id}/videos/check")
@@ -143,41 +140,8 @@ def check(
     movement: Annotated[str, Form(max_length=64)],
 ) -> JSONResponse:
     """Check the first seconds filmed in the browser: whole body in view, right view. Nothing is
-    stored; the answer is ok or what to fix, in words."""
-    if movement not in REQUIRED_VIEW_WORDS:
-        allowed = ", ".join(REQUIRED_VIEW_WORDS)
-        raise InvalidInput([Problem("movement", f"must be one of {allowed}", movement)], "check")
-    try:
-        from lumbo.vision.pose import VisionUnavailable, require_vision
-
-        require_vision()
-    except (ImportError, VisionUnavailable):
-        return JSONResponse(
-            {"ok": None, "message": "The framing cannot be checked here; you can still record.",
-             "problems": []}
-        )  # fmt: skip
-    from lumbo.vision.framing import check_framing
-
-    with tempfile.TemporaryDirectory(prefix="lumbo-check-") as tmp:
-        path = Path(tmp) / "check.webm"
-        size = 0
-        with path.open("wb") as out:
-            while chunk := file.file.read(1024 * 1024):
-                size += len(chunk)
-                if size > CHECK_MAX_BYTES:
-                    raise InvalidInput(
-                        [Problem("file", f"the check takes at most {CHECK_MAX_BYTES} bytes")],
-                        "check",
-                    )
-                out.write(chunk)
-        try:
-            result = check_framing(path, movement.replace("_", "-"))
-        except InvalidInput:
-            return JSONResponse(
-                {"ok": False, "message": "The recording could not be read.",
-                 "problems": ["Try again; if it keeps failing, upload a video file instead."]}
-            )  # fmt: skip
-    return JSONResponse(result.to_json())
+    stored; the answer is ok or what to fix, in words (``services.uploads.check_framing``)."""
+    return JSONResponse(uploads.check_framing(file.file, movement, tuple(REQUIRED_VIEW_WORDS)))
 
 
 @router.post("/patients/{person_id}/videos/accept", response_class=HTMLResponse)
