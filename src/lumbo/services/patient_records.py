@@ -74,6 +74,8 @@ def assessments(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any
 
 
 def plan_versions(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+    """Every plan version, oldest first, with who made it (``changed_by``: the editing account's
+    id, or None when the engine made the version)."""
     with uow:
         found = uow.journeys.plan_versions(person_id)
     return [
@@ -82,6 +84,7 @@ def plan_versions(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, A
             "reason": v.reason,
             "created_at": v.created_at.isoformat(),
             "adjustment": None if v.adjustment is None else v.adjustment.to_json(),
+            "changed_by": v.changed_by,
         }
         for v in found
     ]

@@ -24,6 +24,7 @@ from lumbo.domain.protocol.engine import person_of
 from lumbo.domain.protocol.model import Adjustment, Decision, Plan
 from lumbo.domain.safety import MAX_STRETCH_INTENSITY, Person, reasons_for
 from lumbo.services._shared import active_plan, need_person, week_on
+from lumbo.store.accounts import AccountRepository
 from lumbo.store.approvals import Approval, add_approval, get_approval
 from lumbo.store.records import PlanVersion
 from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
@@ -31,6 +32,7 @@ from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
 __all__ = [
     "PlanView",
     "approve_plan",
+    "changed_by",
     "declared_alternatives",
     "plan_violations",
     "plan_with_approval",
@@ -95,12 +97,23 @@ def plan_violations(plan: Plan, person: Person, lib: Library) -> list[str]:
 class PlanView:
     plan: PlanVersion
     approval: Approval | None
+    changed_by: str | None = None  # the e-mail of the account whose edit made the version
+
+
+def changed_by(uow: SqlAlchemyUnitOfWork, version: PlanVersion) -> str | None:
+    """Who made ``version``: the editing account's e-mail, "a deleted account", or None when the
+    engine made it. Call inside the unit of work."""
+    if version.changed_by is None:
+        return None
+    user = AccountRepository(uow.session).get_user(version.changed_by)
+    return "a deleted account" if user is None else user.email
 
 
 def plan_with_approval(uow: SqlAlchemyUnitOfWork, person_id: str) -> PlanView:
     with uow:
         plan = active_plan(uow.journeys, person_id)
-        return PlanView(plan, get_approval(uow.session, person_id, plan.version))
+        approval = get_approval(uow.session, person_id, plan.version)
+        return PlanView(plan, approval, changed_by(uow, plan))
 
 
 def _check_swap(
@@ -196,6 +209,7 @@ def swap_technique(
             reason=f"clinician swap from week {start}: {technique} -> {replacement}",
             assessment_id=current.assessment_id,
             adjustment=adjustment,
+            changed_by=actor_id,
         )
         repo.add_plan_version(stored)
         uow.commit()

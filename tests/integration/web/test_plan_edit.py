@@ -14,7 +14,7 @@ from lumbo.domain.protocol.engine import build_plan, person_of
 from lumbo.domain.protocol.model import Plan
 from lumbo.domain.safety import Person
 from lumbo.services.assessment import assess_intake_text
-from lumbo.services.plan_edit import declared_alternatives, plan_violations
+from lumbo.services.plan_edit import declared_alternatives, plan_violations, plan_with_approval
 from tests.integration.web.world import World
 
 
@@ -133,6 +133,13 @@ def test_swap_and_approve_through_the_api(world: World) -> None:
             refused += "breaks safety rules" in got.json()["detail"][0]["msg"]
             assert world.row_counts() == before
     assert stored >= 1 and refused >= 1, (stored, refused, pairs)
+
+    # Who swapped is stored with the version and shown in the plan history.
+    me = c.get("/api/auth/me").json()["id"]
+    history = c.get(f"{url}/versions").json()
+    assert [v["changed_by"] for v in history] == [None] + [me] * stored
+    view = plan_with_approval(world.ctx.store.uow(), person)
+    assert view.changed_by == "a@x.test"
 
     current = c.get(url).json()
     version = current["version"]
