@@ -27,6 +27,7 @@ from typing import Any, Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from lumbo.domain.errors import Conflict, InvalidInput, LumboError
+from lumbo.domain.movements import Movement
 from lumbo.store.db import Store
 from lumbo.store.jobs import VIDEO_ANALYSIS, Job, JobRepository, Video
 from lumbo.store.records import VideoMeasurementRecord
@@ -190,7 +191,8 @@ def _prepare(store: Store, data_dir: Path, job: Job) -> Work:
         raise JobFailed("the video's stored path is outside the data directory")
     if not path.is_file():
         raise JobFailed("the uploaded video file is missing from the data directory")
-    movement = str(job.payload.get("movement") or video.movement).replace("_", "-")
+    named = str(job.payload.get("movement") or video.movement)
+    movement = m.value if (m := Movement.of(named)) is not None else named
     return Work(job, video, path, movement, bool(job.payload.get("record", False)))
 
 

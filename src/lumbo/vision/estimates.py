@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from lumbo.domain.movements import Movement
 from lumbo.vision.angles import ROTATION_MODEL_UNCERTAINTY_DEG
 from lumbo.vision.landmarks import FloatArray
 from lumbo.vision.movement import baseline
@@ -116,9 +117,11 @@ MIN_SAMPLES = 8
 
 
 def main_name(movement: str) -> str:
-    return {"lateral-flexion": "lateral_inclination", "rotation": "axial_rotation"}.get(
-        movement, "trunk_inclination"
-    )
+    names: dict[str, str] = {
+        Movement.lateral_flexion: "lateral_inclination",
+        Movement.rotation: "axial_rotation",
+    }
+    return names.get(movement, "trunk_inclination")
 
 
 def video_fields(
@@ -142,13 +145,13 @@ def video_fields(
     frames analysed)."""
     low = peak_i if low_i is None else low_i
     fields: dict[str, tuple[float, float]] = {}
-    if movement in ("trunk-flexion", "trunk-extension"):
+    if movement in (Movement.trunk_flexion, Movement.trunk_extension):
         hip = series.filtered("hip_flexion")
         hip_noise = series.series["hip_flexion"].noise_sd_deg
         hb = baseline(t, hip)
         at_peak = float(hip[peak_i])
         if np.isfinite(hip).sum() >= MIN_SAMPLES and math.isfinite(hb) and math.isfinite(at_peak):
-            if movement == "trunk-flexion":
+            if movement == Movement.trunk_flexion:
                 fields["lumbar_flexion_deg"] = lumbar_estimate(at_peak - hb, hip_noise)
             else:
                 fields["lumbar_extension_deg"] = lumbar_estimate(hb - at_peak, hip_noise)
@@ -164,7 +167,7 @@ def video_fields(
                 "the legs were not seen well enough to separate hip from trunk motion; "
                 "no lumbar estimate"
             )
-    elif movement == "lateral-flexion":
+    elif movement == Movement.lateral_flexion:
         lat = series.filtered("lateral_flexion")
         lb = baseline(t, lat)
         noise = series.series["lateral_flexion"].noise_sd_deg

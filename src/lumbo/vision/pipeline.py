@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lumbo.domain.errors import InvalidInput, Problem
+from lumbo.domain.movements import Movement
 from lumbo.vision import estimates as est
 from lumbo.vision import trust
 from lumbo.vision.decode import Frame, FrameStream, check_path, mean_luma, open_video
@@ -32,13 +33,13 @@ from lumbo.vision.tracking import Tracker, select_subject
 if TYPE_CHECKING:
     from lumbo.vision.adaptive import AdaptiveStride
 
-MOVEMENTS = ("trunk-flexion", "trunk-extension", "lateral-flexion", "rotation")
 VIEWS = ("side", "front")
-REQUIRED_VIEW = {
-    "trunk-flexion": "side",
-    "trunk-extension": "side",
-    "lateral-flexion": "front",
-    "rotation": "front",
+#: Per movement: the angle series that measures it, its sign, and whether it has two sides.
+MAIN_ANGLE: dict[str, tuple[str, float, bool]] = {
+    Movement.trunk_flexion: ("trunk_inclination", 1.0, False),
+    Movement.trunk_extension: ("trunk_inclination", -1.0, False),
+    Movement.lateral_flexion: ("lateral_inclination", 1.0, True),
+    Movement.rotation: ("axial_rotation", 1.0, True),
 }
 #: ``--stride auto`` analyses about this many frames per second.
 AUTO_TARGET_HZ = 10.0
@@ -65,19 +66,16 @@ class MeasureOptions:
 
     def validate(self) -> None:
         problems: list[Problem] = []
-        if self.movement not in MOVEMENTS:
+        movement = Movement(self.movement) if self.movement in Movement.values() else None
+        if movement is None:
             problems.append(
-                Problem("movement", f"must be one of {', '.join(MOVEMENTS)}", self.movement)
+                Problem("movement", f"must be one of {', '.join(Movement.values())}", self.movement)
             )
         if self.view not in VIEWS:
             problems.append(Problem("view", "must be side or front", self.view))
-        elif self.movement in REQUIRED_VIEW and REQUIRED_VIEW[self.movement] != self.view:
+        elif movement is not None and movement.view != self.view:
             problems.append(
-                Problem(
-                    "view",
-                    f"{self.movement} must be filmed from the {REQUIRED_VIEW[self.movement]}",
-                    self.view,
-                )
+                Problem("view", f"{movement} must be filmed from the {movement.view}", self.view)
             )
         tilt = self.camera_tilt_deg
         if tilt is not None and not (math.isfinite(tilt) and abs(tilt) <= MAX_TILT_DEG):
@@ -114,10 +112,15 @@ def default_options(
     view, ``DEFAULT_STRIDE``; each can be overridden."""
     return MeasureOptions(
         movement=movement,
-        view=view if view is not None else REQUIRED_VIEW.get(movement, "side"),
+        view=view if view is not None else required_view(movement),
         camera_tilt_deg=camera_tilt_deg,
         stride=DEFAULT_STRIDE if stride is None else stride,
     )
+
+
+def required_view(movement: str) -> str:
+    """The view ``movement`` (``lumbo measure`` spelling) is filmed from; side when unknown."""
+    return Movement(movement).view if movement in Movement.values() else "side"
 
 
 @dataclass(slots=True)
@@ -304,12 +307,7 @@ def analyse_trace(
             "frontal angles are unreliable: film from the front"
         )
 
-    main, sign, two_sided = {
-        "trunk-flexion": ("trunk_inclination", 1.0, False),
-        "trunk-extension": ("trunk_inclination", -1.0, False),
-        "lateral-flexion": ("lateral_inclination", 1.0, True),
-        "rotation": ("axial_rotation", 1.0, True),
-    }[options.movement]
+    main, sign, two_sided = MAIN_ANGLE[options.movement]
     clean_main = series.series[main]
     y = sign * clean_main.filtered
     valid = np.isfinite(y[analysed])

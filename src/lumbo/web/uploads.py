@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from lumbo.domain.errors import InvalidInput, LumboError, Problem
+from lumbo.domain.movements import Movement
 from lumbo.services._shared import need_person
 from lumbo.store.db import Store
 from lumbo.store.jobs import VIDEO_ANALYSIS, Job, JobDispatcher, JobRepository, Video
@@ -102,10 +103,6 @@ class Uploaded:
     job: Job
 
 
-# The movements the video pipeline measures (``lumbo measure --movement``, with _ for -).
-VIDEO_MOVEMENTS = ("trunk_flexion", "trunk_extension", "lateral_flexion", "rotation")
-
-
 def _looks_like_video(head: bytes, content_type: str) -> bool:
     if content_type == "video/webm":
         return head.startswith(b"\x1a\x45\xdf\xa3")
@@ -120,8 +117,8 @@ def check_meta(settings: WebSettings, content_type: str | None, movement: str) -
                 "file", f"content type must be one of {list(settings.video_types)}", content_type
             )
         )
-    if movement not in VIDEO_MOVEMENTS:
-        allowed = ", ".join(VIDEO_MOVEMENTS)
+    if movement not in Movement.names():
+        allowed = ", ".join(Movement.names())
         problems.append(Problem("movement", f"must be one of {allowed}", movement))
     return problems
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
+from lumbo.domain.movements import Movement
 from lumbo.services import journey, patient_records
 from lumbo.web.audit import open_job
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, Patient
@@ -24,10 +25,10 @@ from lumbo.web.uploads import TooLarge, TooManyUploads, save_video
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MOVEMENTS = (
-    ("trunk_flexion", "Trunk flexion (side view)"),
-    ("trunk_extension", "Trunk extension (side view)"),
-    ("lateral_flexion", "Side-bending (front or back view)"),
-    ("rotation", "Rotation"),
+    (Movement.trunk_flexion.key, "Trunk flexion (side view)"),
+    (Movement.trunk_extension.key, "Trunk extension (side view)"),
+    (Movement.lateral_flexion.key, "Side-bending (front or back view)"),
+    (Movement.rotation.key, "Rotation"),
 )
 
 
@@ -122,18 +123,11 @@ def film(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
         "title": "Film a movement",
         **patient_nav(scope.person_id, scope.person.external_ref, "videos"),
         "movements": MOVEMENTS,
-        "views": {value: REQUIRED_VIEW_WORDS[value] for value, _ in MOVEMENTS},
+        "views": {m.key: m.view for m in Movement},
     }
     return render(request, "film.html", context, principal=principal)
 
 
-#: How each movement must be filmed (the framing guide's words).
-REQUIRED_VIEW_WORDS = {
-    "trunk_flexion": "side",
-    "trunk_extension": "side",
-    "lateral_flexion": "front",
-    "rotation": "front",
-}
 CHECK_MAX_BYTES = 32 * 1024 * 1024
 
 
@@ -146,8 +140,8 @@ def check(
 ) -> JSONResponse:
     """Check the first seconds filmed in the browser: whole body in view, right view. Nothing is
     stored; the answer is ok or what to fix, in words."""
-    if movement not in REQUIRED_VIEW_WORDS:
-        allowed = ", ".join(REQUIRED_VIEW_WORDS)
+    if movement not in Movement.names():
+        allowed = ", ".join(Movement.names())
         raise InvalidInput([Problem("movement", f"must be one of {allowed}", movement)], "check")
     try:
         from lumbo.vision.pose import VisionUnavailable, require_vision
@@ -173,7 +167,7 @@ def check(
                     )
                 out.write(chunk)
         try:
-            result = check_framing(path, movement.replace("_", "-"))
+            result = check_framing(path, Movement[movement].value)
         except InvalidInput:
             return JSONResponse(
                 {"ok": False, "message": "The recording could not be read.",
