@@ -295,7 +295,7 @@ def expected_gate(intake: Intake, odi: float | None) -> bool:
 def test_gates_withhold_the_plan(doc: dict[str, Any]) -> None:
     intake = Intake.model_validate(doc)
     a = assess(intake)
-    odi = a.scores["odi"]["percent"] if a.scores.get("odi") else None
+    odi = a.scores.odi.percent if a.scores.odi else None
     assert a.referral.required is expected_gate(intake, odi)
     if a.referral.required:
         assert a.referral.urgency == "before_starting"

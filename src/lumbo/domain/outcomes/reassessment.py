@@ -195,11 +195,7 @@ def _rom(
 
 
 def _score(a: Assessment, name: str, key: str) -> float | None:
-    entry = a.scores.get(name)
-    if not isinstance(entry, dict):
-        return None
-    value = entry.get(key)
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return a.scores.value(name, key)
 
 
 def _prom(m: Mcid, base: Assessment, now: Assessment) -> PromChange:
