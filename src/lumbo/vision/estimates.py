@@ -24,6 +24,7 @@ perpendicular to the movement plane (``VIEW_ERROR_DEG``), and the camera-level e
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -85,18 +86,19 @@ BASIS = {
 
 def intake_measurements(
     values: dict[str, tuple[float, float]],
-    warnings: list[str],
     unreliable: set[str] | frozenset[str] = frozenset(),
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Build the ``measurements`` block: intake fields (validated against the intake model),
-    their uncertainties and the basis of each estimate. Values outside the intake's range are
-    clamped with a warning. Fields named in ``unreliable`` (uncertainty above the limit of
-    :mod:`lumbo.vision.trust`) go to ``unreliable`` instead of ``fields``: never into the intake."""
+    their uncertainties and the basis of each estimate, and the warnings it gives. Values outside
+    the intake's range are clamped with a warning. Fields named in ``unreliable`` (uncertainty
+    above the limit of :mod:`lumbo.vision.trust`) go to ``unreliable`` instead of ``fields``:
+    never into the intake."""
     from lumbo.domain.intake import Measurements
 
     fields: dict[str, Any] = {"method": "video"}
     wide: dict[str, float] = {}
     unc: dict[str, float] = {}
+    warnings: list[str] = []
     for name, (value, u) in values.items():
         limit = FIELD_LIMITS[name]
         if value > limit:
@@ -105,12 +107,13 @@ def intake_measurements(
         (wide if name in unreliable else fields)[name] = round(value, 1)
         unc[name] = round(u, 1)
     Measurements.model_validate(fields)
-    return {
+    block = {
         "fields": fields,
         "uncertainty_deg": unc,
         "basis": {name: BASIS[name] for name in values},
         "unreliable": wide,
     }
+    return block, tuple(warnings)
 
 
 MIN_SAMPLES = 8
@@ -124,20 +127,29 @@ def main_name(movement: str) -> str:
     return names.get(movement, "trunk_inclination")
 
 
+@dataclass(frozen=True, slots=True)
+class VideoFields:
+    """What one movement's video gives the intake: ``fields`` as (estimate, uncertainty), the hip
+    contribution for sagittal movements (the summary's ``hip_contribution``), and the warnings
+    that explain an omission or an estimate's limits."""
+
+    fields: dict[str, tuple[float, float]]
+    hip_contribution: dict[str, Any] | None
+    warnings: tuple[str, ...]
+
+
 def video_fields(
     movement: str,
     series: AngleSeries,
     t: FloatArray,
     y: FloatArray,
     base: float,
-    summary: dict[str, Any],
     components: dict[str, Any],
     peak_i: int,
-    warnings: list[str],
     low_i: int | None = None,
-) -> dict[str, tuple[float, float]]:
-    """The intake fields this movement fills, as (estimate, uncertainty); adds the hip
-    contribution to ``summary`` for sagittal movements and explains omissions in ``warnings``.
+) -> VideoFields:
+    """The intake fields this movement fills, with the hip contribution and the warnings (see
+    :class:`VideoFields`); nothing passed in is changed.
 
     Every estimate is taken where the main angle was seen to turn: at ``peak_i`` (and, for
     two-sided movements, ``low_i``), never at the largest value anywhere in the video (which
@@ -145,6 +157,8 @@ def video_fields(
     frames analysed)."""
     low = peak_i if low_i is None else low_i
     fields: dict[str, tuple[float, float]] = {}
+    hip_contribution: dict[str, Any] | None = None
+    warnings: list[str] = []
     if movement in (Movement.trunk_flexion, Movement.trunk_extension):
         hip = series.filtered("hip_flexion")
         hip_noise = series.series["hip_flexion"].noise_sd_deg
@@ -155,7 +169,7 @@ def video_fields(
                 fields["lumbar_flexion_deg"] = lumbar_estimate(at_peak - hb, hip_noise)
             else:
                 fields["lumbar_extension_deg"] = lumbar_estimate(hb - at_peak, hip_noise)
-            summary["hip_contribution"] = {
+            hip_contribution = {
                 "trunk_inclination_change_deg": round(float(y[peak_i]) - base, 1),
                 "trunk_on_thigh_change_deg": components.get("hip_flexion_change_deg"),
                 "thigh_inclination_change_deg": components.get("thigh_inclination_change_deg"),
@@ -193,4 +207,4 @@ def video_fields(
             "rotation is estimated from the pose model's monocular depth: uncertainty about "
             f"+/- {ROTATION_MODEL_UNCERTAINTY_DEG:.0f} deg"
         )
-    return fields
+    return VideoFields(fields, hip_contribution, tuple(warnings))
