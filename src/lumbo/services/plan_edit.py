@@ -23,10 +23,9 @@ from lumbo.domain.protocol.engine import person_of
 from lumbo.domain.protocol.model import Adjustment, Decision, Plan
 from lumbo.domain.protocol.validity import Violation, plan_violations
 from lumbo.services._shared import active_plan, need_person, week_on
-from lumbo.store.accounts import AccountRepository
-from lumbo.store.approvals import Approval, add_approval, get_approval
+from lumbo.store.approvals import Approval
 from lumbo.store.records import PlanVersion
-from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
+from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 __all__ = [
     "PlanView",
@@ -53,19 +52,19 @@ class PlanView:
     changed_by: str | None = None  # the e-mail of the account whose edit made the version
 
 
-def changed_by(uow: SqlAlchemyUnitOfWork, version: PlanVersion) -> str | None:
+def changed_by(uow: AbstractUnitOfWork, version: PlanVersion) -> str | None:
     """Who made ``version``: the editing account's e-mail, "a deleted account", or None when the
     engine made it. Call inside the unit of work."""
     if version.changed_by is None:
         return None
-    user = AccountRepository(uow.session).get_user(version.changed_by)
+    user = uow.accounts.get_user(version.changed_by)
     return "a deleted account" if user is None else user.email
 
 
-def plan_with_approval(uow: SqlAlchemyUnitOfWork, person_id: str) -> PlanView:
+def plan_with_approval(uow: AbstractUnitOfWork, person_id: str) -> PlanView:
     with uow:
         plan = active_plan(uow.journeys, person_id)
-        approval = get_approval(uow.session, person_id, plan.version)
+        approval = uow.approvals.get(person_id, plan.version)
         return PlanView(plan, approval, changed_by(uow, plan))
 
 
@@ -93,7 +92,7 @@ def _check_swap(
 
 
 def swap_technique(
-    uow: SqlAlchemyUnitOfWork,
+    uow: AbstractUnitOfWork,
     person_id: str,
     *,
     plan_version: int,
@@ -181,7 +180,7 @@ def _brief(violations: tuple[Violation, ...], most: int = 5) -> str:
 
 
 def approve_plan(
-    uow: SqlAlchemyUnitOfWork,
+    uow: AbstractUnitOfWork,
     person_id: str,
     *,
     plan_version: int,
@@ -195,10 +194,10 @@ def approve_plan(
             raise Conflict(
                 f"plan_version {plan_version} is not the current version {current.version}"
             )
-        existing = get_approval(uow.session, person_id, plan_version)
+        existing = uow.approvals.get(person_id, plan_version)
         if existing is not None:
             return existing
         approval = Approval(person_id, plan_version, actor_id, note)
-        add_approval(uow.session, approval)
+        uow.approvals.add(approval)
         uow.commit()
     return approval
