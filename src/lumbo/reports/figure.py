@@ -391,10 +391,6 @@ def _surface_height(pose: Pose, surface: Surface) -> float:
     return h
 
 
-def _vertical(v: Vec, view: View) -> float:
-    return v[1]
-
-
 def _place(pose: Pose, a: dict[str, float], anchor_x: float | None) -> Body:
     body = forward(a, _mirror(pose), pose.view)
     first = pose.contacts[0]

@@ -510,10 +510,3 @@ def complete_reset(store: UnitsOfWork, settings: Settings, token: str, password:
         uow.audit.add(_admin_entry(Actor(current), "password reset completed", user.id))
         uow.commit()
     return current
-
-
-def role_of(value: str) -> Role:
-    for r in ROLES:
-        if r == value:
-            return r
-    raise InvalidInput([Problem("role", f"must be one of {list(ROLES)}", value)], "account")

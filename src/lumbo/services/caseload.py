@@ -18,6 +18,7 @@ from lumbo.domain.adjust.decide import adjust_from
 from lumbo.domain.adjust.state import Settled, settle_before
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.protocol.model import Alert
+from lumbo.domain.safety import MAX_STRETCH_INTENSITY, overstretch_signs
 from lumbo.services._shared import week_on
 from lumbo.store.caseload import SORTS, CaseloadEntry, Sort
 from lumbo.store.records import PersonStatus
@@ -141,9 +142,7 @@ def _rebuild(uow: AbstractUnitOfWork, e: CaseloadEntry) -> PersonStatus:
     )
     warning = None
     for log in logs:
-        if any(
-            b.sharp_pain or b.new_numbness_or_tingling or (b.intensity or 0) > 7 for b in log.blocks
-        ):
+        if any(overstretch_signs(b) for b in log.blocks):
             warning = (log.performed_on.isoformat(), log.week, log.session_index)
     status = PersonStatus(e.person_id, e.plan.version, summary, adjustment.alerts, warning)
     repo.put_status(status)
@@ -159,7 +158,10 @@ def _row(e: CaseloadEntry, on: date) -> CaseloadRow:
     if status is not None and status.last_warning is not None:
         _, week, index = status.last_warning
         alerts.append(
-            ("red", f"week {week}, session {index}: stretch above 7/10, sharp pain or new numbness")
+            (
+                "red",
+                f"week {week}, session {index}: stretch above {MAX_STRETCH_INTENSITY}/10, sharp pain or new numbness",
+            )
         )
     for alert in status.alerts if status is not None else ():
         alerts.append(_alert(alert))

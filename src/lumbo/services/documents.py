@@ -17,7 +17,9 @@ from lumbo.domain.explain import REGION_TITLES, plain_finding, score_rows, what_
 from lumbo.domain.knowledge import Library, library
 from lumbo.domain.norms import sources
 from lumbo.domain.plan_view import dose_words
+from lumbo.domain.progression import config
 from lumbo.domain.protocol.model import Plan, Session
+from lumbo.domain.safety import MAX_STRETCH_INTENSITY
 from lumbo.reports.svg import Series, adherence_calendar, prom_chart, rom_chart, trend_chart
 from lumbo.services import journey, patient_records
 from lumbo.services._shared import need_person
@@ -249,12 +251,18 @@ def progress_charts(prog: dict[str, Any]) -> dict[str, str]:
             "8 2 2 2",
         ),
     ]
+    pain_limit = config().pain.acceptable_max
     return {
         "rom": rom_chart(prog["rom"]),
         "proms": prom_chart(prog["proms"]),
         "adherence": adherence_calendar(prog["adherence"]["by_week"]),
         "trend": trend_chart(
-            labels, series, limits=[(7, "overstretch guard 7/10"), (5, "pain limit 5/10")]
+            labels,
+            series,
+            limits=[
+                (MAX_STRETCH_INTENSITY, f"overstretch guard {MAX_STRETCH_INTENSITY}/10"),
+                (pain_limit, f"pain limit {pain_limit}/10"),
+            ],
         ),
     }
 

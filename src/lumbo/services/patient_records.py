@@ -90,6 +90,8 @@ def assessments(uow: AbstractUnitOfWork, person_id: str) -> list[StoredAssessmen
 
 
 def plan_versions(uow: AbstractUnitOfWork, person_id: str) -> list[PlanVersionOut]:
+    """Every plan version, oldest first, with who made it (``changed_by``: the editing account's
+    id, or None when the engine made the version)."""
     with uow:
         found = uow.journeys.plan_versions(person_id)
     return [
@@ -99,6 +101,7 @@ def plan_versions(uow: AbstractUnitOfWork, person_id: str) -> list[PlanVersionOu
                 "reason": v.reason,
                 "created_at": v.created_at.isoformat(),
                 "adjustment": None if v.adjustment is None else v.adjustment.to_json(),
+                "changed_by": v.changed_by,
             }
         )
         for v in found

@@ -112,6 +112,7 @@ class PlanVersionOut(Result):
     reason: str
     created_at: str
     adjustment: AdjustmentJson | None
+    changed_by: str | None = None  # the editing account's id; None when the engine made it
 
 
 class Reassessment(Result):

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from lumbo.domain.errors import InvalidInput, LumboError, Problem
+from lumbo.domain.movements import Movement
 from lumbo.services._shared import UnitsOfWork, need_person
 from lumbo.services.errors import TooLarge, TooManyUploads
-from lumbo.services.video_jobs import VIDEO_MOVEMENTS, VideoJobPayload
+from lumbo.services.video_jobs import VideoJobPayload
 from lumbo.settings import Settings
 from lumbo.store.jobs import VIDEO_ANALYSIS, Job, JobDispatcher, Video
 from lumbo.store.tables import utcnow
@@ -106,8 +107,8 @@ def check_meta(settings: Settings, content_type: str | None, movement: str) -> l
                 "file", f"content type must be one of {list(settings.video_types)}", content_type
             )
         )
-    if movement not in VIDEO_MOVEMENTS:
-        allowed = ", ".join(VIDEO_MOVEMENTS)
+    if movement not in Movement.names():
+        allowed = ", ".join(Movement.names())
         problems.append(Problem("movement", f"must be one of {allowed}", movement))
     return problems
 

@@ -68,6 +68,7 @@ class PlanVersion(_UTC):
     reason: str
     assessment_id: str | None = None
     adjustment: Adjustment | None = None
+    changed_by: str | None = None  # the account whose edit made this version (None: the engine)
     id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
 

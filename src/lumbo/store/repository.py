@@ -290,6 +290,7 @@ class SqlAlchemyRepository(JourneyRepository):
             reason=plan.reason,
             document=_doc(plan.plan),
             adjustment=None if plan.adjustment is None else _doc(plan.adjustment),
+            changed_by=plan.changed_by,
             created_at=plan.created_at,
         )
         self._insert(row, f"plan version {plan.version} of person {plan.person_id}")
@@ -525,6 +526,7 @@ def _plan(r: t.PlanVersionRow) -> PlanVersion:
         reason=r.reason,
         assessment_id=r.assessment_id,
         adjustment=None if r.adjustment is None else Adjustment.model_validate(r.adjustment),
+        changed_by=r.changed_by,
         created_at=r.created_at,
     )
 

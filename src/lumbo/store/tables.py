@@ -135,6 +135,7 @@ class PlanVersionRow(Base):
     reason: Mapped[str] = mapped_column(Text, nullable=False)
     document: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
     adjustment: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc)
+    changed_by: Mapped[str | None] = mapped_column(String(36))  # the account whose edit made it
     created_at: Mapped[datetime] = _created()
 
 

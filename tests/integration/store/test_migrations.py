@@ -40,7 +40,7 @@ WEB_TABLES = {  # migration 0002 (web service)
 }
 CASELOAD_TABLES = {"person_status"}  # migration 0004_caseload
 TABLES = JOURNEY_TABLES | WEB_TABLES | CASELOAD_TABLES
-HEAD = "0004"
+HEAD = "0005"
 
 
 def test_the_first_migration_creates_every_journey_table(database_url: str) -> None:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from lumbo.domain.errors import InvalidInput
 from lumbo.domain.knowledge import library
 from lumbo.domain.protocol.model import CheckIn
+from lumbo.domain.safety import MAX_STRETCH_INTENSITY
 from lumbo.services import journey, patient_records
 from lumbo.services.parsing import parse_model
 from lumbo.web.deps import Ctx, CurrentPrincipal, Patient
@@ -41,7 +42,9 @@ def today(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ct
         "due": due,
         "blocks": blocks,
         "overstretch": views.OVERSTRETCH_TEXT,
+        "max_stretch_intensity": MAX_STRETCH_INTENSITY,
         "player": {
+            "max_stretch_intensity": MAX_STRETCH_INTENSITY,
             "person_id": scope.person_id,
             "plan_version": due.plan_version,
             "week": due.week,

@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from lumbo.domain.errors import InvalidInput
+from lumbo.domain.movements import Movement
 from lumbo.services import access, patient_records, uploads, video_jobs
 from lumbo.services.errors import RateLimited, TooLarge, outcome_of
 from lumbo.services.uploads import save_video
@@ -22,10 +23,10 @@ from lumbo.web.pages.common import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MOVEMENTS = (
-    ("trunk_flexion", "Trunk flexion (side view)"),
-    ("trunk_extension", "Trunk extension (side view)"),
-    ("lateral_flexion", "Side-bending (front or back view)"),
-    ("rotation", "Rotation"),
+    (Movement.trunk_flexion.key, "Trunk flexion (side view)"),
+    (Movement.trunk_extension.key, "Trunk extension (side view)"),
+    (Movement.lateral_flexion.key, "Side-bending (front or back view)"),
+    (Movement.rotation.key, "Rotation"),
 )
 
 
@@ -118,18 +119,9 @@ def film(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
         "title": "Film a movement",
         **patient_nav(scope.person_id, scope.person.external_ref, "videos"),
         "movements": MOVEMENTS,
-        "views": {value: REQUIRED_VIEW_WORDS[value] for value, _ in MOVEMENTS},
+        "views": {m.key: m.view for m in Movement},
     }
     return render(request, "film.html", context, principal=principal)
-
-
-#: How each movement must be filmed (the framing guide's words).
-REQUIRED_VIEW_WORDS = {
-    "trunk_flexion": "side",
-    "trunk_extension": "side",
-    "lateral_flexion": "front",
-    "rotation": "front",
-}
 
 
 @router.post("/patients/{person_id}/videos/check")
@@ -141,7 +133,7 @@ def check(
 ) -> JSONResponse:
     """Check the first seconds filmed in the browser: whole body in view, right view. Nothing is
     stored; the answer is ok or what to fix, in words (``services.uploads.check_framing``)."""
-    return JSONResponse(uploads.check_framing(file.file, movement, tuple(REQUIRED_VIEW_WORDS)))
+    return JSONResponse(uploads.check_framing(file.file, movement, Movement.names()))
 
 
 @router.post("/patients/{person_id}/videos/accept", response_class=HTMLResponse)

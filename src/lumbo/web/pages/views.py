@@ -92,6 +92,7 @@ def plan_view(store: Store, person_id: str, library: Library, on: date) -> dict[
     return {
         "version": view.plan.version,
         "reason": view.plan.reason,
+        "changed_by": view.changed_by,
         "approval": view.approval,
         "plan": plan,
         "weeks": weeks,

@@ -15,6 +15,8 @@
     after: function (ms, fn) { return setTimeout(fn, ms); }
   });
   var blocks = data.blocks;
+  // The overstretch guard's threshold, served by the page (lumbo.domain.safety.MAX_STRETCH_INTENSITY).
+  var maxIntensity = data.max_stretch_intensity;
   var logs = [];
   var audio = null;
   var sessionId = null;
@@ -198,7 +200,7 @@
     form.appendChild(h("div", { class: "controls" }, h("button", { type: "submit", id: "save-block", text: i + 1 < blocks.length ? "Save and go to the next block" : "Save and finish" })));
     function val(id) { var e = form.querySelector("#" + id); return e ? Number(e.value) : null; }
     function checked(id) { return form.querySelector("#" + id).checked; }
-    function update() { warning.hidden = !((stretch && val("intensity") > 7) || checked("sharp_pain") || checked("new_numbness_or_tingling") || checked("symptoms_spread_down_leg")); }
+    function update() { warning.hidden = !((stretch && val("intensity") > maxIntensity) || checked("sharp_pain") || checked("new_numbness_or_tingling") || checked("symptoms_spread_down_leg")); }
     form.addEventListener("input", update);
     form.addEventListener("change", update);
     form.addEventListener("submit", function (ev) {
@@ -262,7 +264,7 @@
     var body = h("tbody", {});
     var warned = false;
     logs.forEach(function (l, i) {
-      var warn = (l.intensity || 0) > 7 || l.sharp_pain || l.new_numbness_or_tingling || l.symptoms_spread_down_leg;
+      var warn = (l.intensity || 0) > maxIntensity || l.sharp_pain || l.new_numbness_or_tingling || l.symptoms_spread_down_leg;
       warned = warned || warn;
       var cells = [blocks[i].name, l.completed_sets + " / " + blocks[i].sets, l.intensity == null ? "–" : l.intensity,
         l.pain_during + " / " + l.pain_after, warn ? "yes" : "no"];
