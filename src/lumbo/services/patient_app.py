@@ -1,0 +1,177 @@
+"""The patient's program on a phone (issue 16): what the patient's pages show, in words written for
+the patient (``domain/knowledge/patient_words.toml``), never codes, ids or citations.
+
+* :func:`referral_screen`: why no plan is shown and what to do now (emergency or "see your
+  clinician before starting"), from the latest intake's red-flag answers;
+* :func:`player_blocks`: the session player's blocks with a patient "why" and the timed parts of
+  each set (holds inside rep exercises included);
+* :func:`offline_urls`: what the service worker caches so the app opens and a session runs with no
+  connection (today's page, the week's technique pages and illustrations);
+* :func:`decision_lines`: a plan adjustment (after a check-in) in patient words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from lumbo.domain.intake import RED_FLAG_FIELDS
+from lumbo.domain.knowledge import Library
+from lumbo.domain.knowledge.patient_words import patient_words
+from lumbo.domain.plan_view import dose_words
+from lumbo.domain.protocol_model import Session
+from lumbo.domain.referral import MANDATORY
+from lumbo.domain.session_guide import timed_phases
+from lumbo.services._shared import active_plan, need_person, week_on
+from lumbo.store.unit_of_work import AbstractUnitOfWork
+
+EMERGENCY_FLAGS = ("saddle_anaesthesia", "bladder_or_bowel_dysfunction", "progressive_neurological_deficit")
+
+EMERGENCY_NOW = (
+    "Get same-day emergency care: go to an emergency department or call your emergency number "
+    "today. Do not wait to see if it settles, and do not do your exercises."
+)
+CLINICIAN_NOW = (
+    "See your clinician before starting your exercises. Book an appointment in the next few days. "
+    "If you notice numbness between your legs, a change passing urine or stool, or new weakness "
+    "in a leg, get same-day emergency care."
+)
+ANSWER_NOW = (
+    "Your clinician needs a few more answers before your exercises can start. Contact your "
+    "clinician so they can go through these questions with you:"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralScreen:
+    """Why the patient sees no plan, and what to do now."""
+
+    emergency: bool
+    title: str
+    what_to_do: str
+    reasons: tuple[str, ...]  # patient words, never the clinician's reason text
+    questions: tuple[str, ...] = ()  # unanswered screening questions, as asked
+
+
+def referral_screen(uow: AbstractUnitOfWork, person_id: str) -> ReferralScreen:
+    """The patient's screen for a withheld plan, from the latest intake and assessment."""
+    words = patient_words()
+    with uow:
+        repo = uow.journeys
+        need_person(repo, person_id)
+        intakes = repo.intakes(person_id)
+        assessments = repo.assessments(person_id)
+    flags = intakes[-1].intake.red_flags if intakes else None
+    referral = assessments[-1].assessment.referral if assessments else None
+    ticked = [f for f in RED_FLAG_FIELDS if flags is not None and getattr(flags, f, None) is True]
+    emergency = (referral is not None and referral.urgency == "emergency") or any(
+        f in EMERGENCY_FLAGS for f in ticked
+    )
+    reasons = tuple(words.word("red_flags", f) for f in ticked)
+    if emergency:
+        return ReferralScreen(
+            emergency=True,
+            title="Get emergency care today",
+            what_to_do=EMERGENCY_NOW,
+            reasons=tuple(words.word("red_flags", f) for f in ticked if f in EMERGENCY_FLAGS)
+            or reasons,
+        )
+    questions = tuple(MANDATORY[f] for f in (referral.unanswered if referral else ()) if f in MANDATORY)
+    if questions and not reasons:
+        return ReferralScreen(
+            emergency=False,
+            title="A few questions first",
+            what_to_do=ANSWER_NOW,
+            reasons=(),
+            questions=questions,
+        )
+    if not reasons:
+        reasons = ("something in your answers needs your clinician's attention before you start",)
+    return ReferralScreen(
+        emergency=False,
+        title="See your clinician before starting",
+        what_to_do=CLINICIAN_NOW,
+        reasons=reasons,
+        questions=questions,
+    )
+
+
+def patient_why(codes: tuple[str, ...], role: str, rationale: str) -> str:
+    """Why this exercise, for the patient: what it addresses in their words, its part."""
+    words = patient_words()
+    parts = []
+    if codes:
+        found = "; ".join(words.word("findings", c) for c in dict.fromkeys(codes))
+        parts.append("Because " + found)
+    first = rationale.strip().split(". ")[0].rstrip(".")
+    if first:
+        parts.append(first)
+    parts.append("Its part in your session: " + words.word("roles", role))
+    return ". ".join(parts) + "."
+
+
+def player_blocks(session: Session, library: Library) -> list[dict[str, Any]]:
+    """What the session player needs per block. ``phases`` are the timed parts of one set; for a
+    rep exercise with a hold per rep (side plank 5 x 10 s), ``rep_hold_s`` times each rep."""
+    words = patient_words()
+    out = []
+    for b in session.blocks:
+        t = library.get(b.technique) if b.technique in library else None
+        d = b.dose
+        rationale = t.rationale if t else ""
+        out.append(
+            {
+                "technique": b.technique,
+                "name": t.name if t else b.technique.replace("_", " "),
+                "role": words.word("roles", b.role.value),
+                "dose": dose_words(d),
+                "why": patient_why(tuple(b.addresses), b.role.value, rationale),
+                "steps": list(t.steps) if t else [],
+                "cues": list(t.cues) if t else [],
+                "equipment": [words.word("equipment", e.value) for e in (t.equipment if t else ())],
+                "kind": d.kind,
+                "sets": d.sets,
+                "reps": d.reps,
+                "hold_s": d.hold_s,
+                "rep_hold_s": d.hold_s if d.kind == "reps" and d.hold_s else None,
+                "rest_s": d.rest_s,
+                "side_rest_s": (d.rest_s or 10) if d.per_side else 0,
+                "per_side": d.per_side,
+                "intensity_target": d.intensity_target,
+                "phases": [[label, seconds] for label, seconds in timed_phases(d)],
+            }
+        )
+    return out
+
+
+def offline_urls(uow: AbstractUnitOfWork, person_id: str, on: date) -> list[str]:
+    """The pages and pictures the service worker keeps for this patient: today's page, the
+    check-in, and the technique page and illustration of every block of the current week."""
+    with uow:
+        repo = uow.journeys
+        person = need_person(repo, person_id)
+        plan = active_plan(repo, person_id)
+        week_no = week_on(plan, person.created_at.date(), on)
+    week = next(w for w in plan.plan.weeks if w.week == week_no)
+    techniques = sorted({b.technique for s in week.sessions for b in s.blocks})
+    urls = [f"/patients/{person_id}/today", f"/patients/{person_id}/checkin"]
+    for tid in techniques:
+        urls += [f"/techniques/{tid}", f"/illustrations/{tid}.svg", f"/illustrations/{tid}.svg?motion=1"]
+    return urls
+
+
+def decision_lines(adjustment: Any, library: Library) -> list[str]:
+    """A plan adjustment in patient words: "Cat-camel: made a little harder, ..."."""
+    if adjustment is None:
+        return []
+    words = patient_words()
+    lines = []
+    for d in adjustment.decisions:
+        if d.action == "hold":
+            continue
+        name = library.get(d.technique).name if d.technique in library else "One exercise"
+        lines.append(f"{name}: {words.word('actions', d.action)}.")
+    for a in adjustment.alerts:
+        lines.append(words.word("alerts", a.kind))
+    return lines
