@@ -26,7 +26,11 @@ from lumbo.domain.session_guide import timed_phases
 from lumbo.services._shared import active_plan, need_person, week_on
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
-EMERGENCY_FLAGS = ("saddle_anaesthesia", "bladder_or_bowel_dysfunction", "progressive_neurological_deficit")
+EMERGENCY_FLAGS = (
+    "saddle_anaesthesia",
+    "bladder_or_bowel_dysfunction",
+    "progressive_neurological_deficit",
+)
 
 EMERGENCY_NOW = (
     "Get same-day emergency care: go to an emergency department or call your emergency number "
@@ -77,7 +81,9 @@ def referral_screen(uow: AbstractUnitOfWork, person_id: str) -> ReferralScreen:
             reasons=tuple(words.word("red_flags", f) for f in ticked if f in EMERGENCY_FLAGS)
             or reasons,
         )
-    questions = tuple(MANDATORY[f] for f in (referral.unanswered if referral else ()) if f in MANDATORY)
+    questions = tuple(
+        MANDATORY[f] for f in (referral.unanswered if referral else ()) if f in MANDATORY
+    )
     if questions and not reasons:
         return ReferralScreen(
             emergency=False,
@@ -157,7 +163,11 @@ def offline_urls(uow: AbstractUnitOfWork, person_id: str, on: date) -> list[str]
     techniques = sorted({b.technique for s in week.sessions for b in s.blocks})
     urls = [f"/patients/{person_id}/today", f"/patients/{person_id}/checkin"]
     for tid in techniques:
-        urls += [f"/techniques/{tid}", f"/illustrations/{tid}.svg", f"/illustrations/{tid}.svg?motion=1"]
+        urls += [
+            f"/techniques/{tid}",
+            f"/illustrations/{tid}.svg",
+            f"/illustrations/{tid}.svg?motion=1",
+        ]
     return urls
 
 

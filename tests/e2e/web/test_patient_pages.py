@@ -107,14 +107,14 @@ def test_patient_runs_a_session_offline_and_the_clinician_sees_it(
         if n == 0:
             me.check("player-questions")
             assert not page.is_visible("#overstretch")
-            page.fill("#intensity", "8")
+            page.check("#intensity-8")
             assert page.is_visible("#overstretch")
             assert "Overstretch warning" in page.inner_text("#overstretch")
             me.check("player-overstretch")
         elif page.locator("#intensity").count():
-            page.fill("#intensity", "4")
-        page.fill("#pain_during", "2")
-        page.fill("#pain_after", "1")
+            page.check("#intensity-4")
+        page.check("#pain_during-2")
+        page.check("#pain_after-1")
         page.click("#save-block")
     assert timed_seen and reps_seen
     # the warning-sign step: nothing ticked by default means none reported
@@ -152,8 +152,8 @@ def test_patient_runs_a_session_offline_and_the_clinician_sees_it(
 
     me.goto(f"/patients/{person}/checkin")
     me.check("checkin")
-    page.fill("#pain", "3")
-    page.fill("#stiffness", "4")
+    page.check("#pain-3")
+    page.check("#stiffness-4")
     page.click("#checkin-form button[type=submit]")
     page.wait_for_load_state("load")
     me.check("checkin-saved")
@@ -234,7 +234,9 @@ def test_a_warning_sign_in_the_player_stops_the_plan(browsing: Any, server: Serv
     for n in range(blocks):
         run_block(page)
         if page.locator("#intensity").count():
-            page.fill("#intensity", "3")
+            page.check("#intensity-3")
+        page.check("#pain_during-1")
+        page.check("#pain_after-1")
         if n == 0:
             page.check("#symptoms_spread_down_leg")
             assert page.is_visible("#overstretch")

@@ -190,6 +190,8 @@ OTHER: dict[tuple[str, str], str] = {
     ("POST", "/reset/{token}"): "public",
     ("GET", "/outcomes"): "clinician",
     ("GET", "/illustrations/{technique_id}.svg"): "signed-in",  # pictures: no patient data
+    ("GET", "/manifest.webmanifest"): "public",  # the installable app: no patient data
+    ("GET", "/sw.js"): "public",
     ("GET", "/documents/{name}.css"): "public",  # the documents' stylesheets
 }
 

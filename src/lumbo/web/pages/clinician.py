@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from lumbo.domain.errors import Conflict, InvalidInput
 from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.describe import describe_dose
+from lumbo.domain.knowledge.patient_words import patient_words
 from lumbo.services import journey, plan_edit
 from lumbo.web import audit
 from lumbo.web.auth import Forbidden
@@ -204,6 +205,8 @@ def technique(request: Request, technique_id: str, principal: CurrentPrincipal) 
         "t": t,
         "dose": describe_dose(t.dose),
         "alternatives": alternatives,
+        "patient_view": principal.user.role == "patient",
+        "words": patient_words(),
     }
     return render(request, "technique.html", context, principal=principal)
 

@@ -93,7 +93,8 @@ def _explain(exc: Exception) -> tuple[int, str, list[str]]:
             409,
             "Plan withheld: referral required",
             [
-                "A clinician must see this person before any exercise plan is shown.",
+                "No exercise plan is shown until a clinician has seen the patient about these "
+                "screening answers.",
                 *exc.reasons,
             ],
         )

@@ -10,10 +10,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from lumbo.domain.errors import InvalidInput
+from lumbo.domain.errors import InvalidInput, ReferralRequired
 from lumbo.domain.knowledge import library
 from lumbo.domain.protocol_model import CheckIn
-from lumbo.services import journey, patient_records
+from lumbo.services import journey, patient_app, patient_records
 from lumbo.services.parsing import parse_model
 from lumbo.web.deps import Ctx, CurrentPrincipal, Patient
 from lumbo.web.pages import views
@@ -33,9 +33,16 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 @router.get("/patients/{person_id}/today", response_class=HTMLResponse)
 def today(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx) -> HTMLResponse:
-    due = journey.today(ctx.store.uow(), scope.person_id, date.today())
-    blocks = [] if due.session is None else views.player_data(due.session, library())
+    try:
+        due = journey.today(ctx.store.uow(), scope.person_id, date.today())
+    except ReferralRequired:
+        if principal.user.role != "patient":
+            raise  # the clinician's error page names the clinical reasons and their sources
+        return referral_page(request, scope, principal, ctx)
+    blocks = [] if due.session is None else patient_app.player_blocks(due.session, library())
+    offline = patient_app.offline_urls(ctx.store.uow(), scope.person_id, date.today())
     context = {
+        "offline_urls": offline,
         "title": "Today's session",
         **patient_nav(scope.person_id, scope.person.external_ref, "today"),
         "due": due,
@@ -51,6 +58,20 @@ def today(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ct
         },
     }
     return render(request, "today.html", context, principal=principal)
+
+
+def referral_page(
+    request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
+) -> HTMLResponse:
+    """No plan while a referral is required: what to do now, in plain words, with a sign-out.
+    A clinician opening the patient's today page sees the clinician's wording instead."""
+    screen = patient_app.referral_screen(ctx.store.uow(), scope.person_id)
+    context = {
+        "title": screen.title,
+        **patient_nav(scope.person_id, scope.person.external_ref, "today"),
+        "screen": screen,
+    }
+    return render(request, "referral.html", context, principal=principal)
 
 
 def _checkin_page(
@@ -72,6 +93,9 @@ def _checkin_page(
         "sessions": list(reversed(logs))[:10],
         "errors": errors,
         "done": done,
+        "decisions": patient_app.decision_lines(
+            None if done is None else done.adjustment, library()
+        ),
         "warning_questions": WARNING_QUESTIONS,
     }
     return render(request, "checkin.html", context, principal=principal, status=status)
@@ -92,11 +116,18 @@ def checkin_submit(
     ctx: Ctx,
     checkin_id: Annotated[str, Form(max_length=64)],
     on: Annotated[str, Form(max_length=10)],
-    pain: Annotated[int, Form()],
-    stiffness: Annotated[int, Form()],
+    pain: Annotated[int | None, Form(ge=0, le=10)] = None,
+    stiffness: Annotated[int | None, Form(ge=0, le=10)] = None,
     session_id: Annotated[str, Form(max_length=64)] = "",
     warning_signs: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
+    unanswered = [
+        f"Choose a number for {label}: nothing is filled in for you."
+        for label, value in (("pain now", pain), ("stiffness now", stiffness))
+        if value is None
+    ]
+    if unanswered:
+        return _checkin_page(request, scope, principal, ctx, errors=unanswered, status=422)
     data = {
         "warning_signs": warning_signs or [],
         "checkin_id": checkin_id,
