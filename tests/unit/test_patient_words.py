@@ -11,6 +11,7 @@ import pytest
 from lumbo.domain.intake import RED_FLAG_FIELDS, Condition, Equipment
 from lumbo.domain.knowledge.model import FINDING_CODES, EvidenceLevel, Role
 from lumbo.domain.knowledge.patient_words import PatientWords, patient_words
+from lumbo.domain.outcomes import ROM_MEASURES, mcids
 from lumbo.domain.protocol_model import Alert, Decision
 from lumbo.domain.safety import PERSON_RULES, RULES
 from tests.e2e.web.text_scan import problems
@@ -25,6 +26,8 @@ KEYS = (
     + [("alerts", k) for k in get_args(Alert.model_fields["kind"].annotation)]
     + [("roles", r.value) for r in Role]
     + [("evidence", e.value) for e in EvidenceLevel]
+    + [("measures", m[0]) for m in ROM_MEASURES]
+    + [("measures", m.measure) for m in mcids()]
 )
 
 

@@ -185,3 +185,65 @@ def decision_lines(adjustment: Any, library: Library) -> list[str]:
     for a in adjustment.alerts:
         lines.append(words.word("alerts", a.kind))
     return lines
+
+
+def progress_words(prog: dict[str, Any]) -> list[str]:
+    """The patient's progress in words: sessions done, pain and stiffness from the morning
+    check-ins, degrees gained against their start, the questionnaires against their first answers.
+    ``prog`` is :func:`lumbo.services.journey.progress`'s JSON."""
+    words = patient_words()
+    lines = []
+    a = prog["adherence"]
+    if a["planned_sessions"]:
+        lines.append(
+            f"You have done {a['completed_sessions']} of the {a['planned_sessions']} sessions "
+            f"planned so far."
+        )
+    else:
+        lines.append("Your first sessions are planned for this week.")
+    checkins = sorted(prog.get("checkins", []), key=lambda c: c["on"])
+    if len(checkins) >= 2:
+        first, last = checkins[0], checkins[-1]
+        for key, label in (("pain", "pain"), ("stiffness", "stiffness")):
+            lines.append(
+                f"Your morning {label} went from {first[key]} to {last[key]} out of 10 "
+                f"({_trend(first[key], last[key], 'lower')})."
+            )
+    elif checkins:
+        c = checkins[0]
+        lines.append(
+            f"Your first morning check-in: pain {c['pain']} and stiffness {c['stiffness']} out "
+            "of 10. Check in after your next sessions to see how they change."
+        )
+    else:
+        lines.append("Check in the morning after a session to see your pain and stiffness here.")
+    for r in prog.get("rom", []):
+        if r["baseline_deg"] is None or r["now_deg"] is None:
+            continue
+        what = words.word("measures", r["measure"])
+        change = r["now_deg"] - r["baseline_deg"]
+        gained = (
+            f"{change:.0f} degrees gained"
+            if change >= 0.5
+            else (f"{-change:.0f} degrees less" if change <= -0.5 else "no change yet")
+        )
+        lines.append(
+            f"{what[0].upper()}{what[1:]}: {r['baseline_deg']:.0f} degrees at the start, "
+            f"{r['now_deg']:.0f} now ({gained})."
+        )
+    for p in prog.get("proms", []):
+        if p["baseline"] is None or p["now"] is None:
+            continue
+        what = words.word("measures", p["measure"])
+        lines.append(
+            f"{what[0].upper()}{what[1:]}: {_trend(p['baseline'], p['now'], p['better'])} since "
+            "your first answers."
+        )
+    return lines
+
+
+def _trend(before: float, now: float, better: str) -> str:
+    if now == before:
+        return "no change"
+    improved = now < before if better == "lower" else now > before
+    return "better" if improved else "worse"

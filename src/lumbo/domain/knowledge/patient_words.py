@@ -28,6 +28,7 @@ class PatientWords(BaseModel):
     roles: dict[str, str]
     evidence: dict[str, str]
     alerts: dict[str, str]
+    measures: dict[str, str]
 
     @field_validator("*")
     @classmethod

@@ -14,7 +14,7 @@ from lumbo.domain.errors import Conflict, InvalidInput
 from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.describe import describe_dose
 from lumbo.domain.knowledge.patient_words import patient_words
-from lumbo.services import journey, plan_edit
+from lumbo.services import journey, patient_app, plan_edit
 from lumbo.web import audit
 from lumbo.web.auth import Forbidden
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, OwnPatient, Patient
@@ -220,5 +220,10 @@ def progress(
         "title": "Progress",
         **patient_nav(scope.person_id, scope.person.external_ref, "progress"),
         **view,
+        "patient_words": (
+            patient_app.progress_words(view["progress"])
+            if principal.user.role == "patient"
+            else None
+        ),
     }
     return render(request, "progress.html", context, principal=principal)
