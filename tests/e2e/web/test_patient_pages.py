@@ -320,3 +320,38 @@ def test_a_warning_sign_in_the_player_stops_the_plan(browsing: Any, server: Serv
     banner = page.inner_text("#stop-banner")
     assert "same-day emergency care" in banner and "new weakness in a leg" in banner
     assert page.locator("#player").count() == 0
+
+
+def test_emergency_screen_says_what_to_do_now_and_signs_out(browsing: Any, server: Server) -> None:
+    """A patient whose intake reports numbness between the legs sees no plan: the screen says to
+    get same-day emergency care and why, in plain words (no status code, no citation, not "this
+    person"), and signing out from it works."""
+    import json
+
+    from lumbo.cli.demo import example_intake_text
+    from lumbo.services import journey
+    from lumbo.web.auth import create_user
+
+    intake = json.loads(example_intake_text())
+    intake["red_flags"]["saddle_anaesthesia"] = True
+    ctx = server.app.state.lumbo
+    person = journey.init_person(ctx.store.uow(), json.dumps(intake)).person.id
+    create_user(
+        ctx.store, ctx.settings, email="emergency@x.test", password="emergency horse battery",
+        role="patient", person_id=person,
+    )  # fmt: skip
+    me = browsing("patient-emergency", phone=True)
+    page = me.page
+    me.login("emergency@x.test", "emergency horse battery")
+    assert me.path() == f"/patients/{person}/today"
+    me.check("emergency", scan="patient")
+    no_sideways_scroll(page)
+    screen = page.inner_text("#referral-screen")
+    assert "same-day emergency care" in screen
+    assert "numbness between your legs" in page.inner_text("#referral-reasons")
+    assert "this person" not in page.inner_text("body")
+    assert page.locator("#player").count() == 0
+    page.click("#referral-signout button")
+    page.wait_for_url("**/login")
+    me.check("signed-out-from-emergency")
+    assert page.request.get(f"/api/patients/{person}/today").status == 401
