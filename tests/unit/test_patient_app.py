@@ -90,7 +90,7 @@ def test_player_blocks_time_holds_inside_reps_and_rest_between_sides() -> None:
 )
 def test_decisions_in_patient_words(action: str, words: str | None) -> None:
     adj = Adjustment(
-        decisions=(Decision(technique="glute-bridge", action=action, reason="x"),),  # type: ignore[arg-type]
+        decisions=(Decision(technique="glute-bridge", action=action, reason="x"),),
         alerts=(Alert(kind="clinician_review", reason="red responses in 2 of the last 3"),),
     )
     lines = patient_app.decision_lines(adj, library())
