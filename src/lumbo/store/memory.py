@@ -12,9 +12,11 @@ from lumbo.domain.errors import Conflict
 from lumbo.store.records import (
     AssessmentRecord,
     IntakeRecord,
+    PatientSettings,
     PersonRecord,
     PersonStatus,
     PlanVersion,
+    QuestionnaireResponse,
     ReassessmentRecord,
     StoredCheckIn,
     StoredSessionLog,
@@ -34,6 +36,8 @@ class MemoryData:
     reassessments: list[ReassessmentRecord] = field(default_factory=list)
     videos: list[VideoMeasurementRecord] = field(default_factory=list)
     statuses: list[PersonStatus] = field(default_factory=list)
+    questionnaires: list[QuestionnaireResponse] = field(default_factory=list)
+    settings: list[PatientSettings] = field(default_factory=list)
 
     def copy(self) -> MemoryData:
         """A copy whose lists can change independently (the records themselves are frozen)."""
@@ -167,3 +171,32 @@ class InMemoryRepository(JourneyRepository):
         return sorted(
             (v for v in self.data.videos if v.person_id == person_id), key=lambda v: v.created_at
         )
+
+    def add_questionnaire_response(self, response: QuestionnaireResponse) -> None:
+        self._need_person(response.person_id, f"questionnaire response {response.id}")
+        if any(q.id == response.id for q in self.data.questionnaires):
+            raise Conflict(f"questionnaire response {response.id} contradicts stored state")
+        self.data.questionnaires.append(response)
+
+    def questionnaire_responses(self, person_id: str) -> list[QuestionnaireResponse]:
+        return sorted(
+            (q for q in self.data.questionnaires if q.person_id == person_id),
+            key=lambda q: q.created_at,
+        )
+
+    def get_patient_settings(self, person_id: str) -> PatientSettings | None:
+        return next((x for x in self.data.settings if x.person_id == person_id), None)
+
+    def put_patient_settings(self, settings: PatientSettings) -> None:
+        self._need_person(settings.person_id, f"settings of {settings.person_id}")
+        token = settings.calendar_token_hash
+        if token is not None and any(
+            x.calendar_token_hash == token and x.person_id != settings.person_id
+            for x in self.data.settings
+        ):
+            raise Conflict(f"settings of {settings.person_id} contradict stored state")
+        others = [x for x in self.data.settings if x.person_id != settings.person_id]
+        self.data.settings[:] = [*others, settings]
+
+    def settings_for_calendar(self, token_hash: str) -> PatientSettings | None:
+        return next((x for x in self.data.settings if x.calendar_token_hash == token_hash), None)
