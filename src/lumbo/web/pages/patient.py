@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from lumbo.domain.errors import InvalidInput, ReferralRequired
 from lumbo.domain.knowledge import library
 from lumbo.domain.protocol_model import CheckIn
-from lumbo.services import journey, patient_app, patient_records
+from lumbo.services import journey, patient_app, patient_records, phone_questionnaires
 from lumbo.services.parsing import parse_model
 from lumbo.web.deps import Ctx, CurrentPrincipal, Patient
 from lumbo.web.pages import views
@@ -43,6 +43,9 @@ def today(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ct
     offline = patient_app.offline_urls(ctx.store.uow(), scope.person_id, date.today())
     context = {
         "offline_urls": offline,
+        "questionnaire_due": phone_questionnaires.due(
+            ctx.store.uow(), scope.person_id, date.today()
+        ),
         "title": "Today's session",
         **patient_nav(scope.person_id, scope.person.external_ref, "today"),
         "due": due,
@@ -143,3 +146,26 @@ def checkin_submit(
         lines = [f"{p.path}: {p.message}" for p in exc.problems]
         return _checkin_page(request, scope, principal, ctx, errors=lines, status=422)
     return _checkin_page(request, scope, principal, ctx, done=done)
+
+
+@router.get("/patients/{person_id}/questionnaires", response_class=HTMLResponse)
+def questionnaires(
+    request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
+) -> HTMLResponse:
+    """The questionnaire set due now, one question per screen (questionnaire.js); answers go
+    through the outbox, so they can be given offline."""
+    due = phone_questionnaires.due(ctx.store.uow(), scope.person_id, date.today())
+    context = {
+        "title": "Questionnaire",
+        **patient_nav(scope.person_id, scope.person.external_ref, "questionnaires"),
+        "due": due,
+        "form": None
+        if due is None
+        else {
+            "person_id": scope.person_id,
+            "kind": due.kind,
+            "week": due.week,
+            "items": due.items,
+        },
+    }
+    return render(request, "questionnaires.html", context, principal=principal)

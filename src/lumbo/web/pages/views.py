@@ -16,7 +16,7 @@ from lumbo.domain.knowledge import Library
 from lumbo.domain.plan_view import dose_words
 from lumbo.domain.protocol_model import Session
 from lumbo.domain.session_guide import OVERSTRETCH, timed_phases
-from lumbo.services import journey, patient_records, plan_edit
+from lumbo.services import journey, patient_records, phone_questionnaires, plan_edit
 from lumbo.services.caseload import CaseloadPage, CaseloadRow, caseload
 from lumbo.services.documents import assessment_sections, progress_charts
 from lumbo.store.db import Store
@@ -175,4 +175,5 @@ def progress_view(store: Store, person_id: str, on: date) -> dict[str, Any]:
         "session_notes": sorted(notes, key=lambda n: n["performed_on"], reverse=True),
         "measurements": measurements,
         "charts": progress_charts(prog),
+        "phone_questionnaires": phone_questionnaires.results(store.uow(), person_id),
     }

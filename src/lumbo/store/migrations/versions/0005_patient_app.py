@@ -65,15 +65,11 @@ def upgrade() -> None:
             name="fk_patient_settings_person_id_persons",
             ondelete="CASCADE",
         ),
-        sa.UniqueConstraint(
-            "calendar_token_hash", name="uq_patient_settings_calendar_token_hash"
-        ),
+        sa.UniqueConstraint("calendar_token_hash", name="uq_patient_settings_calendar_token_hash"),
     )
 
 
 def downgrade() -> None:
     op.drop_table("patient_settings")
-    op.drop_index(
-        "ix_questionnaire_responses_person_created", table_name="questionnaire_responses"
-    )
+    op.drop_index("ix_questionnaire_responses_person_created", table_name="questionnaire_responses")
     op.drop_table("questionnaire_responses")
