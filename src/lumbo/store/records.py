@@ -154,4 +154,5 @@ class PatientSettings:
     reminder_days: tuple[int, ...] = ()
     reminder_time: str | None = None
     reminder_email: bool = False
+    reminded_on: str | None = None  # ISO date of the last e-mail reminder (one a day at most)
     updated_at: datetime = field(default_factory=utcnow)

@@ -467,6 +467,7 @@ class SqlAlchemyRepository(JourneyRepository):
         row.reminder_days = list(settings.reminder_days)
         row.reminder_time = settings.reminder_time
         row.reminder_email = settings.reminder_email
+        row.reminded_on = settings.reminded_on
         row.updated_at = settings.updated_at
         try:
             self.session.flush()
@@ -624,6 +625,7 @@ def _settings(r: t.PatientSettingsRow) -> PatientSettings:
         reminder_days=tuple(int(d) for d in r.reminder_days),
         reminder_time=r.reminder_time,
         reminder_email=r.reminder_email,
+        reminded_on=r.reminded_on,
         updated_at=r.updated_at,
     )
 

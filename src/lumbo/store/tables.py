@@ -261,4 +261,5 @@ class PatientSettingsRow(Base):
     reminder_days: Mapped[list[Any]] = mapped_column(JsonDoc, nullable=False)
     reminder_time: Mapped[str | None] = mapped_column(String(5))
     reminder_email: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    reminded_on: Mapped[str | None] = mapped_column(String(10))
     updated_at: Mapped[datetime] = _created()

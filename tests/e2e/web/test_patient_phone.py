@@ -8,6 +8,8 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
+
 from tests.e2e.web.conftest import Server
 
 
@@ -92,3 +94,88 @@ def test_reassessment_questionnaire_one_item_per_screen_resumes_and_reaches_the_
     dr.check("progress-with-phone-questionnaire", scan="clinician")
     table = dr.page.inner_text("#phone-questionnaires")
     assert "week 4 reassessment" in table and "PSFS mean" in table
+
+
+def test_reminders_calendar_feed_and_a_reminder_email(browsing: Any, server: Server) -> None:
+    """The patient chooses days and a time and e-mail reminders, makes a private calendar link
+    (parsed as iCalendar), gets a reminder and the exercise sheet on the local SMTP server, and
+    stops the link (it then answers 404)."""
+    import urllib.error
+    import urllib.request
+    from datetime import datetime
+
+    from icalendar import Calendar
+
+    from lumbo.cli.demo import example_intake_text
+    from lumbo.services import journey, reminders
+    from lumbo.services.mail import SmtpMailer
+    from lumbo.web.auth import create_user
+
+    ctx = server.app.state.lumbo
+    intake = json.loads(example_intake_text())
+    intake["person"]["id"] = "remind"
+    person = journey.init_person(ctx.store.uow(), json.dumps(intake)).person.id
+    create_user(
+        ctx.store, ctx.settings, email="remind@x.test", password="remind horse battery",
+        role="patient", person_id=person,
+    )  # fmt: skip
+    me = browsing("patient-reminders", phone=True)
+    page = me.page
+    me.login("remind@x.test", "remind horse battery")
+    me.check("today-reminders", scan="patient")
+    me.goto(f"/patients/{person}/reminders")
+    me.check("reminders", scan="patient")
+    today = date.today()
+    for n in range(7):
+        page.set_checked(f"#day-{n}", n in (today.weekday(), (today.weekday() + 2) % 7))
+    page.fill("#at", "07:30")
+    page.check("#email")
+    page.click("#reminders-form button[type=submit]")
+    page.wait_for_load_state("load")
+    me.check("reminders-saved", scan="patient")
+    assert "saved" in page.inner_text("#reminders-notice")
+
+    page.click("#make-calendar")
+    page.wait_for_load_state("load")
+    me.check("calendar-link", scan="patient")
+    url = page.input_value("#calendar-link")
+    assert url.startswith(server.url + "/calendar/") and url.endswith(".ics")
+    with urllib.request.urlopen(url) as answer:  # no cookie: the token is the credential
+        assert answer.headers["Content-Type"].startswith("text/calendar")
+        cal = Calendar.from_ical(answer.read())
+    events = list(cal.walk("VEVENT"))
+    sessions = [e for e in events if str(e["SUMMARY"]) == "lumbo: your back exercises"]
+    assert len(sessions) == 48  # 12 weeks x 4 sessions, none done yet
+    assert {e.decoded("DTSTART").weekday() for e in sessions} <= {
+        today.weekday(),
+        (today.weekday() + 2) % 7,
+    }
+    assert all(e.decoded("DTSTART").strftime("%H:%M") == "07:30" for e in sessions)
+    assert sum(str(e["SUMMARY"]) == "lumbo: your questionnaire" for e in events) == 3
+
+    before = len(server.mailbox)
+    mailer = SmtpMailer(ctx.settings.mail)
+    at = datetime.combine(today, datetime.min.time()).replace(hour=8)
+    sent = reminders.send_due(ctx.store.uow, mailer, at, {person: "remind@x.test"}, server.url)
+    assert sent == [person]
+    assert (
+        reminders.send_due(ctx.store.uow, mailer, at, {person: "remind@x.test"}, server.url) == []
+    )
+    mails = server.mailbox[before:]
+    assert len(mails) == 1 and mails[0]["To"] == "remind@x.test"
+    assert "exercise days" in mails[0].get_content()
+
+    page.click("#email-handout")
+    page.wait_for_load_state("load")
+    me.check("handout-emailed", scan="patient")
+    handout = server.mailbox[-1]
+    assert handout["Subject"] == "lumbo: your home exercises"
+    pdf = [p for p in handout.iter_attachments() if p.get_content_type() == "application/pdf"]
+    assert len(pdf) == 1 and pdf[0].get_content().startswith(b"%PDF")
+
+    page.click("#revoke-calendar")
+    page.wait_for_load_state("load")
+    me.check("calendar-stopped", scan="patient")
+    with pytest.raises(urllib.error.HTTPError) as stopped:
+        urllib.request.urlopen(url)
+    assert stopped.value.code == 404

@@ -144,6 +144,11 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("GET", "/patients/{person_id}/today"): (_none, False),
     ("GET", "/patients/{person_id}/checkin"): (_none, False),
     ("GET", "/patients/{person_id}/questionnaires"): (_none, False),
+    ("GET", "/patients/{person_id}/reminders"): (_none, False),
+    ("POST", "/patients/{person_id}/reminders"): (_none, False),
+    ("POST", "/patients/{person_id}/calendar"): (_none, False),
+    ("POST", "/patients/{person_id}/calendar/revoke"): (_none, False),
+    ("POST", "/patients/{person_id}/handout/email"): (_none, False),
     ("POST", "/patients/{person_id}/checkin"): (_none, False),
     ("GET", "/patients/{person_id}/videos"): (_none, False),
     ("POST", "/patients/{person_id}/videos"): (_none, False),
@@ -206,6 +211,10 @@ OTHER: dict[tuple[str, str], str] = {
     ("GET", "/illustrations/{technique_id}.svg"): "signed-in",  # pictures: no patient data
     ("GET", "/manifest.webmanifest"): "public",  # the installable app: no patient data
     ("GET", "/sw.js"): "public",
+    (
+        "GET",
+        "/calendar/{token}.ics",
+    ): "public",  # the unguessable, revocable token is the credential
     ("GET", "/documents/{name}.css"): "public",  # the documents' stylesheets
 }
 

@@ -15,6 +15,7 @@ from lumbo.web.pages import (
     data_admin,
     documents,
     patient,
+    reminders,
     signin,
     videos,
     wizard,
@@ -25,5 +26,15 @@ from lumbo.web.pages.common import STATIC_DIR
 def install(app: FastAPI) -> None:
     """Mount ``/static`` and include every page router (the wizard before ``/patients/{id}``)."""
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (app_shell, signin, wizard, clinician, patient, videos, data_admin, documents):
+    for module in (
+        app_shell,
+        signin,
+        wizard,
+        clinician,
+        patient,
+        reminders,
+        videos,
+        data_admin,
+        documents,
+    ):
         app.include_router(module.router)

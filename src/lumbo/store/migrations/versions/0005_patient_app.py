@@ -57,6 +57,7 @@ def upgrade() -> None:
         sa.Column("reminder_days", _json(), nullable=False),
         sa.Column("reminder_time", sa.String(5), nullable=True),
         sa.Column("reminder_email", sa.Boolean(), nullable=False),
+        sa.Column("reminded_on", sa.String(10), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("person_id", name="pk_patient_settings"),
         sa.ForeignKeyConstraint(
