@@ -11,7 +11,7 @@ import pytest
 
 from lumbo.cli.demo import example_intake_text
 from lumbo.domain.knowledge import library
-from lumbo.domain.protocol_model import Adjustment, Alert, Decision
+from lumbo.domain.protocol.model import Adjustment, Alert, Decision
 from lumbo.services import journey, patient_app
 from lumbo.store.unit_of_work import FakeUnitOfWork
 from tests.e2e.web.text_scan import problems

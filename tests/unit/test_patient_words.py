@@ -11,8 +11,8 @@ import pytest
 from lumbo.domain.intake import RED_FLAG_FIELDS, Condition, Equipment
 from lumbo.domain.knowledge.model import FINDING_CODES, EvidenceLevel, Role
 from lumbo.domain.knowledge.patient_words import PatientWords, patient_words
-from lumbo.domain.outcomes import ROM_MEASURES, mcids
-from lumbo.domain.protocol_model import Alert, Decision
+from lumbo.domain.outcomes.reassessment import ROM_MEASURES, mcids
+from lumbo.domain.protocol.model import Alert, Decision
 from lumbo.domain.safety import PERSON_RULES, RULES
 from tests.e2e.web.text_scan import problems
 

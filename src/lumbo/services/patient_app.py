@@ -20,7 +20,7 @@ from lumbo.domain.intake import RED_FLAG_FIELDS
 from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge.patient_words import patient_words
 from lumbo.domain.plan_view import dose_words
-from lumbo.domain.protocol_model import Session
+from lumbo.domain.protocol.model import Session
 from lumbo.domain.referral import MANDATORY
 from lumbo.domain.session_guide import timed_phases
 from lumbo.services._shared import active_plan, need_person, week_on
