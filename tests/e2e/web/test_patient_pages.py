@@ -334,6 +334,7 @@ def test_emergency_screen_says_what_to_do_now_and_signs_out(browsing: Any, serve
 
     intake = json.loads(example_intake_text())
     intake["red_flags"]["saddle_anaesthesia"] = True
+    intake["person"]["id"] = "emergency-case"
     ctx = server.app.state.lumbo
     person = journey.init_person(ctx.store.uow(), json.dumps(intake)).person.id
     create_user(
