@@ -122,6 +122,10 @@ class AccountRepository:
         row = self.session.scalars(stmt).first()
         return None if row is None else _user(row)
 
+    def session_created(self, session_hash: str) -> datetime | None:
+        row = self.session.get(WebSessionRow, session_hash)
+        return None if row is None else row.created_at
+
     def delete_session(self, session_hash: str) -> None:
         self.session.execute(delete(WebSessionRow).where(WebSessionRow.id == session_hash))
 

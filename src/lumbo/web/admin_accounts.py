@@ -183,6 +183,16 @@ def force_reset(store: Store, settings: WebSettings, actor: Actor, user_id: str)
     return token
 
 
+def reset_link_token(store: Store, settings: WebSettings, user_id: str) -> str:
+    """A reset token for a patient who asked for one by e-mail (issue 16): the same signed,
+    one-time token as :func:`force_reset`, bound to the account's *current* password hash, which
+    keeps working until the link is used (so a stranger asking cannot lock the account)."""
+    with store.uow() as uow:
+        user = _need(AccountRepository(uow.session), user_id)
+    token: str = _serializer(settings).dumps({"u": user.id, "f": _fingerprint(user.password_hash)})
+    return token
+
+
 def reset_account(settings: WebSettings, store: Store, token: str) -> User:
     """The account a reset token may still set a password for (NotFound: used, old or forged)."""
     try:

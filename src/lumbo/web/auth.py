@@ -218,6 +218,7 @@ class SignedIn:
     token: str  # goes into the session cookie; never stored
     csrf: str
     device: str  # the device cookie: this browser is a known device of the account
+    max_age_s: int | None = None  # the session's lifetime (None: settings.session_hours)
 
 
 def device_token(secret_key: str, user_id: str, nonce: str | None = None) -> str:
@@ -285,10 +286,15 @@ def login(
     password: str,
     client: str,
     device: str | None = None,
+    *,
+    remember: bool = False,
 ) -> SignedIn:
     """Check the credentials; raise :class:`NotAuthenticated` or :class:`RateLimited`.
 
-    ``device`` is the browser's device cookie, if any (see the module's notes)."""
+    ``device`` is the browser's device cookie, if any (see the module's notes). ``remember``: a
+    patient's "remember this device" session lasts ``settings.remember_days`` instead of
+    ``settings.session_hours`` (staff sessions never do); account changes still ask for a fresh
+    sign-in (:func:`signed_in_recently`)."""
     email = email.strip().lower()
     limits = _limits(settings, email, client)
     now = utcnow()
@@ -331,7 +337,12 @@ def login(
             accounts.set_password_hash(user.id, rehashed)
         token = secrets.token_urlsafe(32)
         hashed = session_hash(token)
-        accounts.add_session(hashed, user.id, now + timedelta(hours=settings.session_hours))
+        lifetime = (
+            timedelta(days=settings.remember_days)
+            if remember and user.role == "patient"
+            else timedelta(hours=settings.session_hours)
+        )
+        accounts.add_session(hashed, user.id, now + lifetime)
         accounts.clear_failures(limits[0].key)
         accounts.delete_failures_before(now - timedelta(seconds=settings.login_window_s))
         accounts.delete_expired_sessions(now)
@@ -344,6 +355,7 @@ def login(
         token=token,
         csrf=csrf_for(settings.secret_key, hashed),
         device=device if known and device else device_token(settings.secret_key, user.id),
+        max_age_s=int(lifetime.total_seconds()),
     )
 
 
@@ -362,6 +374,14 @@ def user_for_session(store: Store, hashed: str) -> User | None:
         return AccountRepository(uow.session).session_user(hashed, utcnow())
 
 
+def signed_in_recently(store: Store, settings: WebSettings, hashed: str) -> bool:
+    """Whether the session's sign-in is at most ``settings.session_hours`` old: a remembered
+    device may read and run sessions for 30 days, but account changes need a fresh sign-in."""
+    with store.uow() as uow:
+        created = AccountRepository(uow.session).session_created(hashed)
+    return created is not None and utcnow() - created <= timedelta(hours=settings.session_hours)
+
+
 def logout(store: Store, hashed: str, user: User | None = None, client: str | None = None) -> None:
     with store.uow() as uow:
         AccountRepository(uow.session).delete_session(hashed)
@@ -373,7 +393,7 @@ def logout(store: Store, hashed: str, user: User | None = None, client: str | No
 
 def set_session_cookies(response: Response, signed: SignedIn, settings: WebSettings) -> None:
     """The HttpOnly session cookie and the script-readable CSRF cookie, with the same lifetime."""
-    max_age = int(settings.session_hours * 3600)
+    max_age = signed.max_age_s or int(settings.session_hours * 3600)
     response.set_cookie(
         SESSION_COOKIE,
         signed.token,

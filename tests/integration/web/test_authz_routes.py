@@ -149,6 +149,7 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("POST", "/patients/{person_id}/calendar"): (_none, False),
     ("POST", "/patients/{person_id}/calendar/revoke"): (_none, False),
     ("POST", "/patients/{person_id}/handout/email"): (_none, False),
+    ("POST", "/patients/{person_id}/account/reset-link"): (_none, True),
     ("POST", "/patients/{person_id}/checkin"): (_none, False),
     ("GET", "/patients/{person_id}/videos"): (_none, False),
     ("POST", "/patients/{person_id}/videos"): (_none, False),
@@ -211,6 +212,8 @@ OTHER: dict[tuple[str, str], str] = {
     ("GET", "/illustrations/{technique_id}.svg"): "signed-in",  # pictures: no patient data
     ("GET", "/manifest.webmanifest"): "public",  # the installable app: no patient data
     ("GET", "/sw.js"): "public",
+    ("GET", "/password/forgot"): "public",
+    ("POST", "/password/forgot"): "public",  # the same answer whether or not the account exists
     (
         "GET",
         "/calendar/{token}.ics",

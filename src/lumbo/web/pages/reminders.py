@@ -6,18 +6,31 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lumbo.domain.errors import InvalidInput
 from lumbo.services import patient_mail, reminders
 from lumbo.services.mail import mailer_for
+from lumbo.web.auth import signed_in_recently
 from lumbo.web.deps import Ctx, CurrentPrincipal, Patient
 from lumbo.web.pages.clinician import patient_nav
 from lumbo.web.pages.common import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def _fresh_sign_in(
+    request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
+) -> RedirectResponse | None:
+    """A remembered device (30 days) may run sessions, but changing reminders, the calendar link
+    or sending mail needs a sign-in of the last hours: otherwise, back to the sign-in page."""
+    if signed_in_recently(ctx.store, ctx.settings, principal.session):
+        return None
+    target = quote(f"/patients/{scope.person_id}/reminders", safe="/")
+    return RedirectResponse(f"/login?again=1&next={target}", status_code=303)
 
 
 def _page(
@@ -61,7 +74,9 @@ def save(
     at: Annotated[str, Form(max_length=5)] = "",
     days: Annotated[list[int] | None, Form()] = None,
     email: Annotated[str, Form(max_length=3)] = "",
-) -> HTMLResponse:
+) -> Response:
+    if (again := _fresh_sign_in(request, scope, principal, ctx)) is not None:
+        return again
     wants_mail = email == "on" and ctx.settings.mail is not None
     try:
         reminders.choose(ctx.store.uow(), scope.person_id, days or [], at, wants_mail)
@@ -74,7 +89,9 @@ def save(
 @router.post("/patients/{person_id}/calendar", response_class=HTMLResponse)
 def make_calendar(
     request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
-) -> HTMLResponse:
+) -> Response:
+    if (again := _fresh_sign_in(request, scope, principal, ctx)) is not None:
+        return again
     token = reminders.new_calendar_token(ctx.store.uow(), scope.person_id)
     url = str(request.base_url).rstrip("/") + f"/calendar/{token}.ics"
     return _page(request, scope, principal, ctx, feed_url=url)
@@ -83,7 +100,9 @@ def make_calendar(
 @router.post("/patients/{person_id}/calendar/revoke", response_class=HTMLResponse)
 def revoke_calendar(
     request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
-) -> HTMLResponse:
+) -> Response:
+    if (again := _fresh_sign_in(request, scope, principal, ctx)) is not None:
+        return again
     reminders.revoke_calendar(ctx.store.uow(), scope.person_id)
     notice = "Your calendar link is stopped: calendars that used it get no more updates."
     return _page(request, scope, principal, ctx, notice=notice)
@@ -92,7 +111,9 @@ def revoke_calendar(
 @router.post("/patients/{person_id}/handout/email", response_class=HTMLResponse)
 def email_handout(
     request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
-) -> HTMLResponse:
+) -> Response:
+    if (again := _fresh_sign_in(request, scope, principal, ctx)) is not None:
+        return again
     mailer = mailer_for(ctx.settings.mail)
     if mailer is None:
         errors = ["E-mail is not set up on this lumbo service: download the sheet instead."]
