@@ -19,7 +19,7 @@ from lumbo.domain.adjust.state import Settled, settle_before
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.protocol.model import Alert
 from lumbo.services._shared import week_on
-from lumbo.store.caseload import SORTS, CaseloadEntry, Sort, caseload_page
+from lumbo.store.caseload import SORTS, CaseloadEntry, Sort
 from lumbo.store.records import PersonStatus
 from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -94,8 +94,7 @@ def caseload(
     chosen: Sort = "name" if sort == "name" else "created" if sort == "created" else "attention"
     search = q.strip() if q and q.strip() else None
     with uow:
-        total, entries = caseload_page(
-            uow.session,
+        total, entries = uow.caseload_page(
             owner_id,
             offset=(page - 1) * per_page,
             limit=per_page,

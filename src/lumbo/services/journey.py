@@ -29,12 +29,13 @@ from lumbo.domain.adjust.decide import (
 )
 from lumbo.domain.assessment.assess import assess
 from lumbo.domain.assessment.model import Assessment
-from lumbo.domain.errors import Conflict, InvalidInput, Problem
+from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.intake import Intake, parse_intake_json
 from lumbo.domain.outcomes.reassessment import outcomes
 from lumbo.domain.protocol.engine import build_plan
 from lumbo.domain.protocol.model import Plan, Session
 from lumbo.services._shared import active_plan, need_person, resolve, week_on
+from lumbo.services.errors import AlreadyEnrolled
 from lumbo.services.parsing import load_json
 from lumbo.services.progress import Progress, progress
 from lumbo.services.recording import Recorded, record_checkin, record_session
@@ -98,9 +99,9 @@ def init_person(
         if intake.person.id is not None:
             same = [p for p in repo.find_persons(intake.person.id) if p.owner_id == owner_id]
             if same:
-                raise Conflict(
+                raise AlreadyEnrolled(
                     f"person {intake.person.id!r} is already enrolled (id {same[-1].id}); "
-                    "use `lumbo reassess` for a new intake"
+                    "a new intake for them is a reassessment"
                 )
         repo.add_person(person)
         _, assessment_rec = _add_assessed(repo, person.id, "baseline", intake, assessment)
@@ -312,6 +313,22 @@ def record_video_measurement(
 ) -> VideoMeasurementRecord:
     """Append one video measurement (``lumbo measure --record``, a finished video job, or the
     API); measurements are never changed. Who recorded it and how are kept with it."""
+    record = video_measurement(person_id, movement, result_json, author_id=author_id, source=source)
+    with uow:
+        add_video_measurement(uow, record)
+        uow.commit()
+    return record
+
+
+def video_measurement(
+    person_id: str,
+    movement: str,
+    result_json: str | bytes,
+    *,
+    author_id: str | None = None,
+    source: MeasurementSource = "cli",
+) -> VideoMeasurementRecord:
+    """A checked video measurement, not yet stored (:func:`add_video_measurement` stores it)."""
     if len(result_json) > MEASUREMENT_MAX_BYTES:
         raise InvalidInput(
             [Problem("result", f"must be at most {MEASUREMENT_MAX_BYTES} bytes of JSON", None)],
@@ -329,14 +346,15 @@ def record_video_measurement(
         )
     if problems:
         raise InvalidInput(problems, "measurement")
-    record = VideoMeasurementRecord(
+    return VideoMeasurementRecord(
         person_id=person_id, movement=movement, result=result, author_id=author_id, source=source
     )
-    with uow:
-        need_person(uow.journeys, person_id)
-        uow.journeys.add_video_measurement(record)
-        uow.commit()
-    return record
+
+
+def add_video_measurement(uow: AbstractUnitOfWork, record: VideoMeasurementRecord) -> None:
+    """Store a checked measurement inside an open unit of work (the caller commits)."""
+    need_person(uow.journeys, record.person_id)
+    uow.journeys.add_video_measurement(record)
 
 
 def _add_assessed(

@@ -1,30 +1,27 @@
 """Sending e-mail, as a port: :class:`Mailer` is what features call (reminders, "e-mail me my
 handout", password-reset links); :class:`MemoryMailer` keeps messages for tests;
 :class:`SmtpMailer` sends through the configured SMTP server. Mail is off unless SMTP is
-configured (:class:`MailSettings`, read by the web settings from ``LUMBO_SMTP_*``)."""
+configured (:class:`lumbo.settings.MailSettings`, read from ``LUMBO_SMTP_*``)."""
 
 from __future__ import annotations
 
 import smtplib
 import ssl
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
 
+from lumbo.settings import MailSettings
 
-@dataclass(frozen=True, slots=True)
-class MailSettings:
-    """``LUMBO_SMTP_HOST`` (mail is off without it), ``LUMBO_SMTP_PORT`` (587), ``LUMBO_SMTP_FROM``,
-    ``LUMBO_SMTP_USER`` / ``LUMBO_SMTP_PASSWORD`` (optional), ``LUMBO_SMTP_TLS``: ``starttls``
-    (default), ``ssl`` or ``none`` (a local relay only)."""
-
-    host: str
-    sender: str
-    port: int = 587
-    user: str | None = None
-    password: str | None = field(default=None, repr=False)
-    tls: str = "starttls"
-    timeout_s: float = 10.0
+__all__ = [
+    "Attachment",
+    "Mail",
+    "MailSettings",
+    "Mailer",
+    "MemoryMailer",
+    "SmtpMailer",
+    "mailer_for",
+]
 
 
 @dataclass(frozen=True, slots=True)

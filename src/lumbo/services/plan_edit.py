@@ -24,9 +24,9 @@ from lumbo.domain.protocol.engine import person_of
 from lumbo.domain.protocol.model import Adjustment, Decision, Plan
 from lumbo.domain.safety import MAX_STRETCH_INTENSITY, Person, reasons_for
 from lumbo.services._shared import active_plan, need_person, week_on
-from lumbo.store.approvals import Approval, add_approval, get_approval
+from lumbo.store.approvals import Approval
 from lumbo.store.records import PlanVersion
-from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
+from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 __all__ = [
     "PlanView",
@@ -97,10 +97,10 @@ class PlanView:
     approval: Approval | None
 
 
-def plan_with_approval(uow: SqlAlchemyUnitOfWork, person_id: str) -> PlanView:
+def plan_with_approval(uow: AbstractUnitOfWork, person_id: str) -> PlanView:
     with uow:
         plan = active_plan(uow.journeys, person_id)
-        return PlanView(plan, get_approval(uow.session, person_id, plan.version))
+        return PlanView(plan, uow.approvals.get(person_id, plan.version))
 
 
 def _check_swap(
@@ -127,7 +127,7 @@ def _check_swap(
 
 
 def swap_technique(
-    uow: SqlAlchemyUnitOfWork,
+    uow: AbstractUnitOfWork,
     person_id: str,
     *,
     plan_version: int,
@@ -214,7 +214,7 @@ def _brief(violations: list[str], most: int = 5) -> str:
 
 
 def approve_plan(
-    uow: SqlAlchemyUnitOfWork,
+    uow: AbstractUnitOfWork,
     person_id: str,
     *,
     plan_version: int,
@@ -228,10 +228,10 @@ def approve_plan(
             raise Conflict(
                 f"plan_version {plan_version} is not the current version {current.version}"
             )
-        existing = get_approval(uow.session, person_id, plan_version)
+        existing = uow.approvals.get(person_id, plan_version)
         if existing is not None:
             return existing
         approval = Approval(person_id, plan_version, actor_id, note)
-        add_approval(uow.session, approval)
+        uow.approvals.add(approval)
         uow.commit()
     return approval

@@ -26,8 +26,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from lumbo.settings import PasswordHashing, Settings
 from lumbo.web.demo import DemoAccounts, ensure_demo
-from lumbo.web.settings import PasswordHashing, WebSettings
 
 from .text_scan import Audience, problems
 
@@ -85,7 +85,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     import uvicorn
     from aiosmtpd.controller import Controller
 
-    from lumbo.services.mail import MailSettings
+    from lumbo.settings import MailSettings
     from lumbo.web.app import create_app
 
     mailbox: list[Any] = []
@@ -102,7 +102,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     smtp.start()
     data = tmp_path_factory.mktemp("lumbo-web")
     port = _free_port()
-    settings = WebSettings(
+    settings = Settings(
         mail=MailSettings(host="127.0.0.1", port=smtp_port, sender="lumbo@e2e.test", tls="none"),
         data_dir=data,
         secret_key="e2e-secret-" + "s" * 40,

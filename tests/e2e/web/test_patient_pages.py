@@ -277,7 +277,7 @@ def test_a_warning_sign_in_the_player_stops_the_plan(browsing: Any, server: Serv
     session is saved with both, the player says what to do now and today offers no session."""
     from lumbo.cli.demo import example_intake_text
     from lumbo.services import journey
-    from lumbo.web.auth import create_user
+    from lumbo.services.accounts import create_user
 
     ctx = server.app.state.lumbo
     person = journey.init_person(ctx.store.uow(), example_intake_text()).person.id
@@ -330,7 +330,7 @@ def test_emergency_screen_says_what_to_do_now_and_signs_out(browsing: Any, serve
 
     from lumbo.cli.demo import example_intake_text
     from lumbo.services import journey
-    from lumbo.web.auth import create_user
+    from lumbo.services.accounts import create_user
 
     intake = json.loads(example_intake_text())
     intake["red_flags"]["saddle_anaesthesia"] = True

@@ -16,7 +16,7 @@ from tests.e2e.web.conftest import Server
 def _week4_patient(server: Server, email: str, password: str) -> str:
     from lumbo.cli.demo import example_intake_text
     from lumbo.services import journey
-    from lumbo.web.auth import create_user
+    from lumbo.services.accounts import create_user
 
     ctx = server.app.state.lumbo
     with ctx.store.uow() as uow:
@@ -109,7 +109,7 @@ def test_reminders_calendar_feed_and_a_reminder_email(browsing: Any, server: Ser
     from lumbo.cli.demo import example_intake_text
     from lumbo.services import journey, reminders
     from lumbo.services.mail import SmtpMailer
-    from lumbo.web.auth import create_user
+    from lumbo.services.accounts import create_user
 
     ctx = server.app.state.lumbo
     intake = json.loads(example_intake_text())

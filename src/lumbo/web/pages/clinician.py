@@ -14,9 +14,9 @@ from lumbo.domain.errors import Conflict, InvalidInput
 from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.describe import describe_dose
 from lumbo.domain.knowledge.patient_words import patient_words
+from lumbo.services import access as policy
 from lumbo.services import journey, patient_app, plan_edit
-from lumbo.web import audit
-from lumbo.web.auth import Forbidden
+from lumbo.services.errors import Forbidden
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, OwnPatient, Patient
 from lumbo.web.pages import views
 from lumbo.web.pages.common import PageRoute, render
@@ -42,7 +42,7 @@ def patients(
 ) -> HTMLResponse:
     if principal.user.role != "clinician":
         raise Forbidden("the patient list is for clinicians")
-    audit.record(ctx.store, principal.user, access, None)
+    policy.record(ctx.store.uow(), principal.user, access, None)
     rows, found = views.patient_rows(
         ctx.store,
         principal.user.id,

@@ -1,6 +1,6 @@
 """Getting back into an account (issue 16): "Forgot your password?" sends a one-time reset link
-by e-mail when SMTP is configured (the same token as a forced reset: ``admin_accounts``), and a
-clinician can issue a reset link for their own patient's account (``admin_accounts.force_reset``).
+by e-mail when SMTP is configured (the same token as a forced reset: ``services.accounts``), and a
+clinician can issue a reset link for their own patient's account (``services.accounts.force_reset``).
 Both links lead to ``/reset/{token}``. The e-mail answer is the same whether or not the address
 has an account (no account discovery)."""
 
@@ -12,10 +12,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
 from lumbo.domain.errors import InvalidInput, Problem
+from lumbo.services import accounts as account_admin
+from lumbo.services.errors import Forbidden
 from lumbo.services.mail import Mail, mailer_for
-from lumbo.store.accounts import AccountRepository
-from lumbo.web import admin_accounts
-from lumbo.web.auth import Forbidden
 from lumbo.web.deps import Ctx, CurrentPrincipal, OwnPatient
 from lumbo.web.pages.clinician import patient_nav
 from lumbo.web.pages.common import PageRoute, render
@@ -46,9 +45,9 @@ def forgot_submit(
         context = {"title": "Forgot your password", "mail_on": False, "notice": NO_MAIL}
         return render(request, "forgot.html", context, status=409)
     with ctx.store.uow() as uow:
-        user = AccountRepository(uow.session).user_by_email(email.strip().lower())
+        user = uow.accounts.user_by_email(email.strip().lower())
     if user is not None and user.active:
-        token = admin_accounts.reset_link_token(ctx.store, ctx.settings, user.id)
+        token = account_admin.reset_link_token(ctx.store, ctx.settings, user.id)
         link = str(request.base_url).rstrip("/") + f"/reset/{token}"
         mailer.send(
             Mail(
@@ -79,14 +78,11 @@ def clinician_reset_link(
     if confirm != "yes":
         raise InvalidInput([Problem("confirm", "must be yes to make a new password link", confirm)])
     with ctx.store.uow() as uow:
-        account = next(
-            (u for u in AccountRepository(uow.session).users() if u.person_id == scope.person_id),
-            None,
-        )
+        account = uow.accounts.account_of_person(scope.person_id)
     if account is None:
         raise Forbidden("this patient has no account yet")
-    actor = admin_accounts.Actor(principal.user)
-    token = admin_accounts.force_reset(ctx.store, ctx.settings, actor, account.id)
+    actor = account_admin.Actor(principal.user)
+    token = account_admin.force_reset(ctx.store, ctx.settings, actor, account.id)
     context = {
         "title": "Password reset link",
         **patient_nav(scope.person_id, scope.person.external_ref, "data"),

@@ -13,8 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lumbo.domain.errors import InvalidInput
 from lumbo.services import patient_mail, reminders
+from lumbo.services.accounts import signed_in_recently
 from lumbo.services.mail import mailer_for
-from lumbo.web.auth import signed_in_recently
 from lumbo.web.deps import Ctx, CurrentPrincipal, Patient
 from lumbo.web.pages.clinician import patient_nav
 from lumbo.web.pages.common import PageRoute, render
