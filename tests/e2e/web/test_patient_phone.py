@@ -108,8 +108,8 @@ def test_reminders_calendar_feed_and_a_reminder_email(browsing: Any, server: Ser
 
     from lumbo.cli.demo import example_intake_text
     from lumbo.services import journey, reminders
-    from lumbo.services.mail import SmtpMailer
     from lumbo.services.accounts import create_user
+    from lumbo.services.mail import SmtpMailer
 
     ctx = server.app.state.lumbo
     intake = json.loads(example_intake_text())
