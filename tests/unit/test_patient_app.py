@@ -133,3 +133,22 @@ def test_progress_words(checkins: list[dict[str, Any]], expect: str) -> None:
     )
     assert "How much your back limits your daily life: better since your first answers." in lines
     assert problems(text, "patient") == []
+
+
+def test_lessons_come_from_the_plans_education_blocks_and_are_marked_read() -> None:
+    from lumbo.domain.errors import InvalidInput
+    from lumbo.services import lessons
+
+    uow, person = _person({})
+    found = lessons.lessons(uow, person, date.today())
+    assert found and all(lesson.week == 1 for lesson in found)
+    assert not any(lesson.read for lesson in found)
+    assert all(
+        problems(lesson.title + " " + " ".join(lesson.points), "patient") == [] for lesson in found
+    )
+    lessons.mark_read(uow, person, found[0].technique, date.today())
+    lessons.mark_read(uow, person, found[0].technique, date.today())  # twice: still one
+    again = lessons.lessons(uow, person, date.today())
+    assert [lesson.read for lesson in again][0] is True
+    with pytest.raises(InvalidInput):
+        lessons.mark_read(uow, person, "glute-bridge", date.today())  # not a lesson

@@ -161,7 +161,11 @@ def offline_urls(uow: AbstractUnitOfWork, person_id: str, on: date) -> list[str]
         week_no = week_on(plan, person.created_at.date(), on)
     week = next(w for w in plan.plan.weeks if w.week == week_no)
     techniques = sorted({b.technique for s in week.sessions for b in s.blocks})
-    urls = [f"/patients/{person_id}/today", f"/patients/{person_id}/checkin"]
+    urls = [
+        f"/patients/{person_id}/today",
+        f"/patients/{person_id}/checkin",
+        f"/patients/{person_id}/lessons",
+    ]
     for tid in techniques:
         urls += [
             f"/techniques/{tid}",

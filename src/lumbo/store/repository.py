@@ -482,6 +482,7 @@ class SqlAlchemyRepository(JourneyRepository):
         row.reminder_time = settings.reminder_time
         row.reminder_email = settings.reminder_email
         row.reminded_on = settings.reminded_on
+        row.lessons_read = list(settings.lessons_read)
         row.updated_at = settings.updated_at
         try:
             self.session.flush()
@@ -651,6 +652,7 @@ def _settings(r: t.PatientSettingsRow) -> PatientSettings:
         reminder_time=r.reminder_time,
         reminder_email=r.reminder_email,
         reminded_on=r.reminded_on,
+        lessons_read=tuple(str(x) for x in r.lessons_read),
         updated_at=r.updated_at,
     )
 

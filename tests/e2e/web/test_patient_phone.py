@@ -87,6 +87,17 @@ def test_reassessment_questionnaire_one_item_per_screen_resumes_and_reaches_the_
     me.check("questionnaire-nothing-due", scan="patient")
     assert page.locator("#nothing-due").count() == 1
 
+    # the plan's lessons so far, one marked as read
+    me.goto(f"/patients/{person}/lessons")
+    me.check("lessons", scan="patient")
+    first = page.locator("article.lesson").first
+    lesson_id = first.get_attribute("id")
+    assert lesson_id is not None and page.locator("article.lesson").count() >= 1
+    first.locator("button").click()
+    page.wait_for_load_state("load")
+    me.check("lessons-read", scan="patient")
+    assert "read" in page.inner_text(f"#{lesson_id} h2")
+
     dr = browsing("clinician-week4")
     dr.login(server.accounts.clinician_email, server.accounts.clinician_password)
     dr.check("patients")

@@ -145,6 +145,8 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("GET", "/patients/{person_id}/checkin"): (_none, False),
     ("GET", "/patients/{person_id}/questionnaires"): (_none, False),
     ("GET", "/patients/{person_id}/reminders"): (_none, False),
+    ("GET", "/patients/{person_id}/lessons"): (_none, False),
+    ("POST", "/patients/{person_id}/lessons/{technique_id}/read"): (_none, False),
     ("POST", "/patients/{person_id}/reminders"): (_none, False),
     ("POST", "/patients/{person_id}/calendar"): (_none, False),
     ("POST", "/patients/{person_id}/calendar/revoke"): (_none, False),

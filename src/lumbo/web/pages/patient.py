@@ -8,12 +8,12 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lumbo.domain.errors import InvalidInput, ReferralRequired
 from lumbo.domain.knowledge import library
 from lumbo.domain.protocol.model import CheckIn
-from lumbo.services import journey, patient_app, patient_records, phone_questionnaires
+from lumbo.services import journey, lessons, patient_app, patient_records, phone_questionnaires
 from lumbo.services.parsing import parse_model
 from lumbo.web.deps import Ctx, CurrentPrincipal, Patient
 from lumbo.web.pages import views
@@ -169,3 +169,26 @@ def questionnaires(
         },
     }
     return render(request, "questionnaires.html", context, principal=principal)
+
+
+@router.get("/patients/{person_id}/lessons", response_class=HTMLResponse)
+def lessons_page(
+    request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
+) -> HTMLResponse:
+    """The short lessons the plan has scheduled so far, each marked as read or not."""
+    context = {
+        "title": "Lessons",
+        **patient_nav(scope.person_id, scope.person.external_ref, "lessons"),
+        "lessons": lessons.lessons(ctx.store.uow(), scope.person_id, date.today()),
+    }
+    return render(request, "lessons.html", context, principal=principal)
+
+
+@router.post("/patients/{person_id}/lessons/{technique_id}/read")
+def lesson_read(
+    request: Request, technique_id: str, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
+) -> Response:
+    lessons.mark_read(ctx.store.uow(), scope.person_id, technique_id, date.today())
+    return RedirectResponse(
+        f"/patients/{scope.person_id}/lessons#lesson-{technique_id}", status_code=303
+    )

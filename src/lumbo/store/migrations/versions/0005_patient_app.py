@@ -1,5 +1,6 @@
 """The patient's phone app (issue 16): questionnaires filled in on the phone and the patient's own
-settings (private calendar feed token hash, reminder days and time, e-mail reminders on/off).
+settings (private calendar feed token hash, reminder days and time, e-mail reminders on/off,
+lessons read).
 
 Frozen copy of the schema at this revision (it does not import ``lumbo.store.tables``).
 
@@ -58,6 +59,7 @@ def upgrade() -> None:
         sa.Column("reminder_time", sa.String(5), nullable=True),
         sa.Column("reminder_email", sa.Boolean(), nullable=False),
         sa.Column("reminded_on", sa.String(10), nullable=True),
+        sa.Column("lessons_read", _json(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("person_id", name="pk_patient_settings"),
         sa.ForeignKeyConstraint(
