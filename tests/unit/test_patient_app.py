@@ -149,6 +149,6 @@ def test_lessons_come_from_the_plans_education_blocks_and_are_marked_read() -> N
     lessons.mark_read(uow, person, found[0].technique, date.today())
     lessons.mark_read(uow, person, found[0].technique, date.today())  # twice: still one
     again = lessons.lessons(uow, person, date.today())
-    assert [lesson.read for lesson in again][0] is True
+    assert again[0].read is True
     with pytest.raises(InvalidInput):
         lessons.mark_read(uow, person, "glute-bridge", date.today())  # not a lesson
