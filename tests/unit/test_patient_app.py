@@ -152,3 +152,51 @@ def test_lessons_come_from_the_plans_education_blocks_and_are_marked_read() -> N
     assert again[0].read is True
     with pytest.raises(InvalidInput):
         lessons.mark_read(uow, person, "glute-bridge", date.today())  # not a lesson
+
+
+@pytest.mark.parametrize(
+    ("email", "hour", "today_chosen", "sent"),
+    [(True, 8, True, 1), (True, 6, True, 0), (False, 8, True, 0), (True, 8, False, 0)],
+    ids=["due", "before-the-time", "email-off", "not-a-chosen-day"],
+)
+def test_email_reminders_go_on_chosen_days_after_the_time_once_a_day(
+    email: bool, hour: int, today_chosen: bool, sent: int
+) -> None:
+    from datetime import datetime
+
+    from lumbo.services import reminders
+    from lumbo.services.accounts import create_user
+    from lumbo.services.mail import MemoryMailer
+    from lumbo.settings import PasswordHashing, Settings
+
+    uow, person = _person({})
+    settings = Settings(
+        data_dir=__import__("pathlib").Path("/nonexistent"),
+        secret_key="s" * 40,
+        database_url="sqlite://",
+        hashing=PasswordHashing(time_cost=1, memory_kib=1024, parallelism=1),
+    )
+
+    class Units:
+        def uow(self) -> FakeUnitOfWork:
+            return uow
+
+    create_user(
+        Units(),
+        settings,
+        email="p@x.test",
+        password="correct horse battery",
+        role="patient",
+        person_id=person,
+    )  # type: ignore[arg-type]
+    today = date.today()
+    day = today.weekday() if today_chosen else (today.weekday() + 1) % 7
+    reminders.choose(uow, person, [day], "07:30", email)
+    mailer = MemoryMailer()
+    now = datetime.combine(today, datetime.min.time()).replace(hour=hour)
+    reminders.send_all_due(lambda: uow, mailer, now, "https://lumbo.example")
+    reminders.send_all_due(lambda: uow, mailer, now, "https://lumbo.example")  # once a day
+    assert len(mailer.sent) == sent
+    if sent:
+        assert mailer.sent[0].to == "p@x.test" and "https://lumbo.example/" in mailer.sent[0].text
+        assert problems(mailer.sent[0].text, "patient") == []

@@ -210,3 +210,19 @@ def send_due(
             uow.commit()
         sent.append(person_id)
     return sent
+
+
+def recipients(uow: AbstractUnitOfWork) -> dict[str, str]:
+    """Person id -> e-mail address of every active patient account."""
+    with uow:
+        return {
+            u.person_id: u.email
+            for u in uow.accounts.users()
+            if u.role == "patient" and u.active and u.person_id is not None
+        }
+
+
+def send_all_due(uow_factory: Any, mailer: Mailer, now: datetime, base_url: str) -> list[str]:
+    """:func:`send_due` for every patient account (``lumbo reminders send``, run e.g. every 15
+    minutes by cron or a timer)."""
+    return send_due(uow_factory, mailer, now, recipients(uow_factory()), base_url)
