@@ -15,7 +15,7 @@ from lumbo.domain.explain import score_rows, what_this_means
 from lumbo.domain.knowledge import Library
 from lumbo.domain.plan_view import dose_words
 from lumbo.domain.protocol.model import Session
-from lumbo.domain.session_guide import OVERSTRETCH, timed_phases
+from lumbo.domain.session_guide import OVERSTRETCH
 from lumbo.services import journey, patient_records, phone_questionnaires, plan_edit
 from lumbo.services.caseload import CaseloadPage, CaseloadRow, caseload
 from lumbo.services.documents import assessment_sections, progress_charts
@@ -120,35 +120,6 @@ def _session_rows(s: Session, name: Any) -> dict[str, Any]:
             }
         )
     return {"index": s.index, "minutes": s.estimated_minutes, "blocks": blocks}
-
-
-def player_data(session: Session, library: Library) -> list[dict[str, Any]]:
-    """What the session player needs per block (the same phases and dose text as ``lumbo
-    session``'s guide)."""
-    out = []
-    for b in session.blocks:
-        t = library.get(b.technique) if b.technique in library else None
-        d = b.dose
-        out.append(
-            {
-                "technique": b.technique,
-                "name": t.name if t else b.technique,
-                "role": b.role.value,
-                "dose": dose_words(d),
-                "why": b.why,
-                "steps": list(t.steps) if t else [],
-                "cues": list(t.cues) if t else [],
-                "kind": d.kind,
-                "sets": d.sets,
-                "reps": d.reps,
-                "hold_s": d.hold_s,
-                "rest_s": d.rest_s,
-                "per_side": d.per_side,
-                "intensity_target": d.intensity_target,
-                "phases": [[label, seconds] for label, seconds in timed_phases(d)],
-            }
-        )
-    return out
 
 
 OVERSTRETCH_TEXT = OVERSTRETCH

@@ -12,7 +12,7 @@
 var SHELL = "lumbo-shell-v1";
 var PAGES = "lumbo-pages-v1";
 var SHELL_FILES = ["/static/lumbo.css", "/static/boot.js", "/static/app.js", "/static/outbox.js",
-  "/static/player.js", "/static/checkin.js", "/static/icon.svg", "/manifest.webmanifest"];
+  "/static/player.js", "/static/questionnaire.js", "/static/icon.svg", "/manifest.webmanifest"];
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL).then(function (c) { return c.addAll(SHELL_FILES); }).then(function () { return self.skipWaiting(); }));
