@@ -200,3 +200,26 @@ def test_email_reminders_go_on_chosen_days_after_the_time_once_a_day(
     if sent:
         assert mailer.sent[0].to == "p@x.test" and "https://lumbo.example/" in mailer.sent[0].text
         assert problems(mailer.sent[0].text, "patient") == []
+
+
+@pytest.mark.parametrize(
+    ("reason", "expect"),
+    [
+        ("contraindicated by SEGMENTAL_HYPERMOBILITY (technique entry)", "needs control rather"),
+        ("contraindicated by osteoporosis (technique entry)", "thinning bones"),
+        ("needs equipment not available: foam_roller, band", "a foam roller and a resistance band"),
+        ("moves against the recorded directional preference", "makes your symptoms worse"),
+        ("something new the words do not know yet", "does not suit something in your history"),
+    ],
+)
+def test_exclusion_reasons_in_patient_words(reason: str, expect: str) -> None:
+    words = patient_app.exclusion_words(reason)
+    assert expect in words
+    assert problems(words, "patient") == []
+
+
+def test_every_exclusion_rule_has_patient_words() -> None:
+    from lumbo.domain.safety import PERSON_RULES, RULES
+
+    for rule in (*RULES, *PERSON_RULES):
+        assert patient_app.exclusion_words(rule.reason).startswith("left out")

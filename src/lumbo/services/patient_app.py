@@ -251,3 +251,27 @@ def _trend(before: float, now: float, better: str) -> str:
         return "no change"
     improved = now < before if better == "lower" else now > before
     return "better" if improved else "worse"
+
+
+def exclusion_words(reason: str) -> str:
+    """One reason an exercise was left out of the plan (``domain.safety`` text), in patient words:
+    a rule's own words, "it does not suit <your condition or finding>", or "it needs <equipment>".
+    For the patient's view of the plan (the clinician's keeps the rule text)."""
+    from lumbo.domain.safety import PERSON_RULES, RULES
+
+    words = patient_words()
+    keyed = {r.reason: r.key for r in RULES} | {r.reason: r.key for r in PERSON_RULES}
+    if reason in keyed:
+        return words.word("rules", keyed[reason])
+    if reason.startswith("contraindicated by "):
+        code = reason.removeprefix("contraindicated by ").split(" ", 1)[0]
+        what = words.findings.get(code) or words.conditions.get(code)
+        if what is not None:
+            return f"left out because it does not suit you: {what}"
+        return words.word("rules", "contraindication")
+    if reason.startswith("needs equipment not available: "):
+        items = reason.removeprefix("needs equipment not available: ").split(", ")
+        return "left out because it needs " + " and ".join(
+            words.word("equipment", e) for e in items
+        )
+    return words.word("rules", "contraindication")
