@@ -219,6 +219,9 @@ def test_patient_installs_runs_a_session_offline_resumes_after_reload_and_syncs_
 
     me.goto(f"/techniques/{blocks[held]['technique']}")
     me.check("technique", scan="patient")
+    me.goto(f"/patients/{person}/plan")  # not in the patient's menu, but reachable
+    me.check("plan", scan="patient")
+    assert "needs control rather than stretching" in page.inner_text("main")
 
     me.goto(f"/patients/{person}/progress")
     me.check("progress", scan="patient")

@@ -101,6 +101,8 @@ def _plan_page(
     status: int = 200,
 ) -> HTMLResponse:
     view = views.plan_view(ctx.store, person_id, library(), date.today())
+    if principal.user.role == "patient":
+        view = views.for_patient(view)
     context = {
         "title": "Plan",
         **patient_nav(person_id, name, "plan"),

@@ -16,7 +16,7 @@ from lumbo.domain.knowledge import Library
 from lumbo.domain.plan_view import dose_words
 from lumbo.domain.protocol.model import Session
 from lumbo.domain.session_guide import OVERSTRETCH
-from lumbo.services import journey, patient_records, phone_questionnaires, plan_edit
+from lumbo.services import journey, patient_app, patient_records, phone_questionnaires, plan_edit
 from lumbo.services.caseload import CaseloadPage, CaseloadRow, caseload
 from lumbo.services.documents import assessment_sections, progress_charts
 from lumbo.store.db import Store
@@ -148,3 +148,23 @@ def progress_view(store: Store, person_id: str, on: date) -> dict[str, Any]:
         "charts": progress_charts(prog),
         "phone_questionnaires": phone_questionnaires.results(store.uow(), person_id),
     }
+
+
+def for_patient(view: dict[str, Any]) -> dict[str, Any]:
+    """The plan view as the patient reads it: why an exercise was left out in their words
+    (``patient_app.exclusion_words``) and why the version changed, never a finding code, an
+    equipment id or a session id."""
+    plan = view["plan"]
+    excluded = [
+        (name, "; ".join(dict.fromkeys(patient_app.exclusion_words(r) for r in e.reasons)))
+        for (name, _), e in zip(view["excluded"], plan.excluded, strict=True)
+    ]
+    reason = str(view.get("reason") or "")
+    words = (
+        "adjusted to how your sessions went"
+        if reason.startswith("adjusted")
+        else "made for you from your assessment"
+        if view.get("version") == 1
+        else "changed by your clinician"
+    )
+    return {**view, "excluded": excluded, "reason": words}
