@@ -176,3 +176,35 @@ def test_questionnaires_are_stored_once_and_checked(world: World) -> None:
 @pytest.mark.parametrize("token", ["x", "not-a-real-token-" + "a" * 30])
 def test_an_unknown_calendar_token_is_not_found(world: World, token: str) -> None:
     assert world.anonymous().get(f"/calendar/{token}.ics").status_code == 404
+
+
+def test_before_the_first_visit_the_patient_gets_the_intake_questionnaire(world: World) -> None:
+    """A patient invited before their first visit (no assessment, no plan): Today welcomes them
+    and offers the intake questionnaire; once sent, it is not due any more and the clinician sees
+    it."""
+    from lumbo.services.accounts import create_user
+    from lumbo.store.records import PersonRecord
+    from tests.integration.web.world import signed_in
+
+    ctx = world.ctx
+    with ctx.store.uow() as uow:
+        owner = uow.accounts.user_by_email("a@x.test")
+        assert owner is not None
+        person = PersonRecord(external_ref="new-patient", owner_id=owner.id)
+        uow.journeys.add_person(person)
+        uow.commit()
+    create_user(ctx.store, ctx.settings, email="new@x.test", password=PASSWORD, role="patient",
+                person_id=person.id)  # fmt: skip
+    me = signed_in(world.app, "new@x.test")
+    today = me.get(f"/patients/{person.id}/today")
+    assert today.status_code == 200 and 'id="welcome-questionnaire"' in today.text
+    page = me.get(f"/patients/{person.id}/questionnaires")
+    assert "before your first visit" in page.text
+    body = {"response_id": "q-intake-0001", "kind": "intake",
+            "answers": {"nprs": 5, "odi": [2, 1, 2, 1, 2, 1, 1, None, 1, 2]}}  # fmt: skip
+    assert me.post(f"/api/patients/{person.id}/questionnaires", json=body).status_code == 201
+    assert 'id="welcome-done"' in me.get(f"/patients/{person.id}/today").text
+    assert 'id="nothing-due"' in me.get(f"/patients/{person.id}/questionnaires").text
+    seen = world.clinician_a.get(f"/api/patients/{person.id}/questionnaires").json()
+    assert [q["kind"] for q in seen] == ["intake"]
+    assert {r["label"]: r["now"] for r in seen[0]["rows"]}["Pain now (0-10)"] == 5

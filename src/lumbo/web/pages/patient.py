@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from lumbo.domain.errors import InvalidInput, ReferralRequired
+from lumbo.domain.errors import InvalidInput, NotFound, ReferralRequired
 from lumbo.domain.knowledge import library
 from lumbo.domain.protocol.model import CheckIn
 from lumbo.services import journey, lessons, patient_app, patient_records, phone_questionnaires
@@ -39,6 +39,10 @@ def today(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ct
         if principal.user.role != "patient":
             raise  # the clinician's error page names the clinical reasons and their sources
         return referral_page(request, scope, principal, ctx)
+    except NotFound:
+        if principal.user.role != "patient":
+            raise
+        return welcome_page(request, scope, principal, ctx)
     blocks = [] if due.session is None else patient_app.player_blocks(due.session, library())
     offline = patient_app.offline_urls(ctx.store.uow(), scope.person_id, date.today())
     context = {
@@ -61,6 +65,21 @@ def today(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ct
         },
     }
     return render(request, "today.html", context, principal=principal)
+
+
+def welcome_page(
+    request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
+) -> HTMLResponse:
+    """Before the first visit (no assessment or plan yet): what happens next, and the intake
+    questionnaire when it is due."""
+    context = {
+        "title": "Welcome",
+        **patient_nav(scope.person_id, scope.person.external_ref, "today"),
+        "questionnaire_due": phone_questionnaires.due(
+            ctx.store.uow(), scope.person_id, date.today()
+        ),
+    }
+    return render(request, "welcome.html", context, principal=principal)
 
 
 def referral_page(
