@@ -350,6 +350,21 @@ def signed_in_recently(store: UnitsOfWork, settings: Settings, hashed: str) -> b
     return created is not None and utcnow() - created <= timedelta(hours=settings.session_hours)
 
 
+RESET_REQUESTS_PER_WINDOW = 5  # e-mailed reset links per address and per account (lumbo policy)
+
+
+def reset_request_allowed(store: UnitsOfWork, settings: Settings, email: str, client: str) -> bool:
+    """Count one e-mailed reset request; False once an address or an account asked more than
+    ``RESET_REQUESTS_PER_WINDOW`` times within the sign-in window (no mail flood, no probing)."""
+    keys = (f"reset-ip:{client}"[:400], f"reset-account:{email.strip().lower()}"[:400])
+    since = utcnow() - timedelta(seconds=settings.login_window_s)
+    with store.uow() as uow:
+        counts = [uow.accounts.failures_since(k, since)[0] for k in keys]
+        uow.accounts.add_failure(*keys)
+        uow.commit()
+    return max(counts) < RESET_REQUESTS_PER_WINDOW
+
+
 def reset_link_token(store: UnitsOfWork, settings: Settings, user_id: str) -> str:
     """A reset token for a patient who asked for one by e-mail (issue 16): the same signed,
     one-time token as :func:`force_reset`, bound to the account's *current* password hash, which

@@ -15,6 +15,7 @@ from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.services import accounts as account_admin
 from lumbo.services.errors import Forbidden
 from lumbo.services.mail import Mail, mailer_for
+from lumbo.web.client import client_address
 from lumbo.web.deps import Ctx, CurrentPrincipal, OwnPatient
 from lumbo.web.pages.clinician import patient_nav
 from lumbo.web.pages.common import PageRoute, render
@@ -44,9 +45,12 @@ def forgot_submit(
     if mailer is None:
         context = {"title": "Forgot your password", "mail_on": False, "notice": NO_MAIL}
         return render(request, "forgot.html", context, status=409)
+    allowed = account_admin.reset_request_allowed(
+        ctx.store, ctx.settings, email, client_address(request)
+    )
     with ctx.store.uow() as uow:
         user = uow.accounts.user_by_email(email.strip().lower())
-    if user is not None and user.active:
+    if allowed and user is not None and user.active:
         token = account_admin.reset_link_token(ctx.store, ctx.settings, user.id)
         link = str(request.base_url).rstrip("/") + f"/reset/{token}"
         mailer.send(
