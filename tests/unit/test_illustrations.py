@@ -28,6 +28,8 @@ from lumbo.domain.knowledge.illustration import (
 )
 from lumbo.domain.knowledge.model import Position
 from lumbo.reports.figure import (
+    _cost,
+    _tilted_cost,
     animated_svg,
     contact_gaps,
     illustration_svg,
@@ -80,6 +82,19 @@ def test_body_does_not_sink_into_the_floor(technique_id: str, scenes: dict[str, 
     scene = _scene(technique_id, scenes)
     deep = [(i, round(d, 1)) for i, d in sinking(scene) if d < -SINK_TOL_CM]
     assert not deep, f"body below the floor (keyframe, cm): {deep}"
+
+
+def test_fast_leveling_cost_equals_placing_the_tilted_body() -> None:
+    """The solver turns one computed body instead of recomputing it for each tilt it tries: its
+    cost agrees with placing the body at that tilt (the reference), for every pose, keyframe and a
+    spread of tilts, mirrored figures included."""
+    lib = pose_library()
+    for pose in lib.poses:
+        for i, angles in enumerate(pose.angles(lib.postures)):
+            fast = _tilted_cost(pose, angles, i)
+            for d in (-30.0, -12.5, -3.0, 0.0, 7.5, 21.0):
+                ref = _cost(pose, {**angles, "tilt": angles["tilt"] + d}, i)
+                assert fast(d) == pytest.approx(ref, rel=1e-9, abs=1e-9), (pose.technique, i, d)
 
 
 @pytest.mark.parametrize("technique_id", IDS)

@@ -14,7 +14,7 @@ the back's shape), tapered limbs, hands and feet. The limbs of the side that wor
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from xml.sax.saxutils import escape
@@ -302,48 +302,67 @@ def _torso(body: Body, names: Iterable[str]) -> list[Vec]:
     return out
 
 
-def region_points(body: Body, part: str) -> list[Vec]:
-    """Surface points of a body part named by a pose contact."""
+def _region(body: Body, part: str) -> list[tuple[Vec, float]]:
+    """A body part named by a pose contact as (point, radius) pairs: a radius > 0 is a ball of
+    surface points around the point (sampled along the world's axes), 0 a point of the torso's
+    surface."""
     p = body.points
+
+    def balls(keys: Iterable[str], r: float) -> list[tuple[Vec, float]]:
+        return [(p[k], r) for k in keys]
+
     if part in {"feet", "foot_l", "foot_r"}:
         sides = "lr" if part == "feet" else part[-1]
-        return [q for s in sides for k in ("heel", "toe") for q in _ball(p[f"{k}_{s}"], 2.6)]
+        return balls((f"{k}_{s}" for s in sides for k in ("heel", "toe")), 2.6)
     if part in {"heels", "heel_l", "heel_r"}:
         sides = "lr" if part == "heels" else part[-1]
-        return [q for s in sides for q in _ball(p[f"heel_{s}"], 2.6)]
+        return balls((f"heel_{s}" for s in sides), 2.6)
     if part == "toes":
-        return [q for s in "lr" for q in _ball(p[f"toe_{s}"], 2.6)]
+        return balls((f"toe_{s}" for s in "lr"), 2.6)
     if part in {"hands", "hand_l", "hand_r"}:
         sides = "lr" if part == "hands" else part[-1]
-        return [q for s in sides for k in ("wrist", "hand") for q in _ball(p[f"{k}_{s}"], 2.6)]
+        return balls((f"{k}_{s}" for s in sides for k in ("wrist", "hand")), 2.6)
     if part in {"knees", "knee_l", "knee_r"}:
         sides = "lr" if part == "knees" else part[-1]
-        return [q for s in sides for q in _ball(p[f"knee_{s}"], 5.0)]
+        return balls((f"knee_{s}" for s in sides), 5.0)
     if part in {"shins", "shin_l", "shin_r"}:
         sides = "lr" if part == "shins" else part[-1]
         out = []
         for s in sides:
             for f in (0.0, 0.5, 1.0):
                 c = _add(_mul(p[f"knee_{s}"], 1 - f), _mul(p[f"ankle_{s}"], f))
-                out += _ball(c, 5.0 - 1.5 * f)
+                out.append((c, 5.0 - 1.5 * f))
         return out
     if part in {"elbows", "elbow_l", "elbow_r"}:
         sides = "lr" if part == "elbows" else part[-1]
-        return [q for s in sides for q in _ball(p[f"elbow_{s}"], 3.8)]
+        return balls((f"elbow_{s}" for s in sides), 3.8)
     if part in {"forearm_l", "forearm_r"}:
         s = part[-1]
-        return _ball(p[f"elbow_{s}"], 3.8) + _ball(p[f"wrist_{s}"], 2.8)
+        return [(p[f"elbow_{s}"], 3.8), (p[f"wrist_{s}"], 2.8)]
     if part in {"pelvis", "hip_l", "hip_r"}:
-        return _torso(body, ("seat", "root", "s1"))
-    if part == "waist":
-        return _torso(body, ("s1", "l3", "l1"))
-    if part == "upper_back":
-        return _torso(body, ("t7", "t2"))
-    if part in {"back", "front", "side_l", "side_r"}:
-        return _torso(body, ("l3", "l1", "t7", "t2"))
-    if part == "head":
-        return _ball(p["head"], HEAD_R)
-    raise KeyError(part)
+        stations: tuple[str, ...] = ("seat", "root", "s1")
+    elif part == "waist":
+        stations = ("s1", "l3", "l1")
+    elif part == "upper_back":
+        stations = ("t7", "t2")
+    elif part in {"back", "front", "side_l", "side_r"}:
+        stations = ("l3", "l1", "t7", "t2")
+    elif part == "head":
+        return [(p["head"], HEAD_R)]
+    else:
+        raise KeyError(part)
+    return [(q, 0.0) for q in _torso(body, stations)]
+
+
+def region_points(body: Body, part: str) -> list[Vec]:
+    """Surface points of a body part named by a pose contact."""
+    out: list[Vec] = []
+    for q, r in _region(body, part):
+        if r > 0:
+            out += _ball(q, r)
+        else:
+            out.append(q)
+    return out
 
 
 def _split(part: str) -> list[str]:
@@ -433,16 +452,69 @@ def _cost(pose: Pose, a: dict[str, float], frame: int) -> float:
     return total
 
 
+_Lows = list[tuple[float, float, float]]  # x, y, drop below the point (a ball's radius)
+
+
+def _tilted_cost(pose: Pose, a: dict[str, float], frame: int) -> Callable[[float], float]:
+    """:func:`_cost` of the angles ``a`` with the root tilt changed by ``d`` degrees, as a function
+    of ``d`` (the leveling search below calls it about 30 times per keyframe). A change of root
+    tilt turns the whole skeleton rigidly about the world's z axis through the root (the other way
+    round when the figure is mirrored), so the body is computed once; only the heights of its
+    joints and torso points are turned for each ``d``. A ball region is sampled along the world's
+    axes, so its lowest point is its turned centre less its radius."""
+    body = forward(a, _mirror(pose), pose.view)
+    sign = -1.0 if _mirror(pose) else 1.0
+
+    def region(part: str) -> _Lows:
+        return [(q[0], q[1], r) for q, r in _region(body, part)]
+
+    first = pose.contacts[0]
+    if first.surface is Surface.wall:
+        anchor, anchor_h = region("feet"), _surface_height(pose, Surface.floor)
+    else:
+        anchor, anchor_h = region(first.part), _surface_height(pose, first.surface)
+    terms: list[tuple[_Lows, float, float]] = []  # (points, surface height, weight below it)
+    for c in pose.contacts[1:]:
+        if c.surface is Surface.wall or not c.applies(frame):
+            continue
+        terms += [(region(part), _surface_height(pose, c.surface), 4.0) for part in _split(c.part)]
+    terms += [
+        (region(part), _surface_height(pose, first.surface), 1.0) for part in _split(first.part)
+    ]
+    whole = [(q[0], q[1], r) for q, r in _lowest_candidates(body)]
+    floor = _surface_height(pose, Surface.floor)
+
+    def cost(d: float) -> float:
+        t = math.radians(sign * d)
+        s, c = math.sin(t), math.cos(t)
+
+        def low(pts: _Lows) -> float:
+            return min(s * x + c * y - r for x, y, r in pts)
+
+        dy = anchor_h - low(anchor)
+        total = 0.0
+        for pts, h, below in terms:
+            gap = low(pts) + dy - h
+            total += gap * gap * (below if gap < 0 else 1.0)
+        sink = low(whole) + dy - floor
+        if sink < 0:
+            total += 4.0 * sink * sink
+        return total
+
+    return cost
+
+
 def _level(pose: Pose, a: dict[str, float], frame: int) -> dict[str, float]:
     """Tip the whole body (root tilt, within 30 degrees) so all its contacts rest together."""
     active = [c for c in pose.contacts if c.surface is not Surface.wall and c.applies(frame)]
     if len(active) + sum(len(_split(c.part)) - 1 for c in active) < 2:
         return a
     base = a["tilt"]
+    cost = _tilted_cost(pose, a, frame)
 
     def f(d: float) -> float:
         # the data's own tilt is preferred: 10 degrees cost as much as a 2 cm gap
-        return _cost(pose, {**a, "tilt": base + d}, frame) + 0.05 * d * d
+        return cost(d) + 0.05 * d * d
 
     lo, hi = -30.0, 30.0
     best = min((f(d), d) for d in (lo + i * 5.0 for i in range(13)))[1]
@@ -526,12 +598,16 @@ def contact_gaps(scene: Scene) -> list[tuple[int, str, float]]:
     return out
 
 
+def _lowest_candidates(body: Body) -> list[tuple[Vec, float]]:
+    out = [(q, 0.0) for q in _torso(body, [s[0] for s in STATIONS])]
+    for part in ("feet", "hands", "knees", "elbows", "head", "shins"):
+        out += _region(body, part)
+    return out
+
+
 def lowest_point(body: Body) -> float:
     """The lowest point of the whole body's surface (for the no-sinking-into-the-floor check)."""
-    pts: list[Vec] = _torso(body, [s[0] for s in STATIONS])
-    for part in ("feet", "hands", "knees", "elbows", "head", "shins"):
-        pts += region_points(body, part)
-    return min(q[1] for q in pts)
+    return min(q[1] - r for q, r in _lowest_candidates(body))
 
 
 def sinking(scene: Scene) -> list[tuple[int, float]]:
