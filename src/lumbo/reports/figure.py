@@ -102,6 +102,7 @@ SKIN_FAR = "#f1d8c1"
 PROP = "#b9b9b9"
 PROP_DARK = "#7d7d7d"
 MAT_FILL = "#9fc9a6"
+MAT_EDGE = "#7fae87"
 ARROW = "#b3261e"
 
 
@@ -624,15 +625,36 @@ def sinking(scene: Scene) -> list[tuple[int, float]]:
 # -- projection and drawing -----------------------------------------------------------------------
 
 
+#: The two views from above ("top": from the floor on the body's front side, +z, in a side-view
+#: posture; "front_above": in front of the body, +x) look down on the floor from this many degrees
+#: above it. Straight down (90), a side-lying body's bent legs and arms read as a kneeling person's;
+#: from this height the floor and the mat show as a plane the body lies on, and a movement toward
+#: or away from the floor (the open book's arm, knees falling to one side) still shows.
+ELEVATION = {View.top: 40.0, View.front_above: 25.0}
+_SIN_COS = {v: (math.sin(math.radians(e)), math.cos(math.radians(e))) for v, e in ELEVATION.items()}
+_ABOVE = set(ELEVATION)
+
+
 def _project(v: Vec, view: View) -> tuple[float, float]:
     """World (cm, y up) to picture coordinates (cm, y down)."""
     if view is View.top:
-        return (v[0], v[2])
+        s, c = _SIN_COS[view]
+        return (v[0], v[2] * s - v[1] * c)
+    if view is View.front_above:
+        s, c = _SIN_COS[view]
+        return (-v[2], v[0] * s - v[1] * c)
     return (v[0], -v[1])
 
 
 def _depth(v: Vec, view: View) -> float:
-    return v[1] if view is View.top else v[2]
+    """How near the viewer a point is (larger: nearer)."""
+    if view is View.top:
+        s, c = _SIN_COS[view]
+        return v[1] * s + v[2] * c
+    if view is View.front_above:
+        s, c = _SIN_COS[view]
+        return v[1] * s + v[0] * c
+    return v[2]
 
 
 def _f(x: float) -> str:
@@ -864,6 +886,19 @@ def _extent(bodies: Sequence[Body], view: View) -> tuple[float, float, float, fl
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def _top_mat(scene: Scene) -> tuple[float, float, float, float, float]:
+    """The mat seen from above, in picture coordinates: left, far edge, right, near edge of its
+    top, and the bottom of its near side."""
+    every = [q for b in scene.bodies for q in _all_surface(b)]
+    mx0, mx1 = min(q[0] for q in every) - 8, max(q[0] for q in every) + 8
+    mz0, mz1 = min(q[2] for q in every) - 8, max(q[2] for q in every) + 8
+    view = scene.pose.view
+    corners = [_project((x, MAT_H, z), view) for x in (mx0, mx1) for z in (mz0, mz1)]
+    near = (mx1, 0.0, mz1) if view is View.front_above else (mx0, 0.0, mz1)
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    return min(xs), min(ys), max(xs), max(ys), _project(near, view)[1]
+
+
 def _prop_shapes(scene: Scene, body: Body) -> tuple[list[str], list[str]]:
     """SVG elements behind and in front of the figure (front: straps and bands)."""
     pose = scene.pose
@@ -871,7 +906,7 @@ def _prop_shapes(scene: Scene, body: Body) -> tuple[list[str], list[str]]:
     first = scene.bodies[0]
     back: list[str] = []
     front: list[str] = []
-    x0, y0, x1, y1 = _extent(scene.bodies, view)
+    x0, y0, x1, _ = _extent(scene.bodies, view)
 
     def on(surface: Surface) -> list[Vec]:
         pts: list[Vec] = []
@@ -880,16 +915,20 @@ def _prop_shapes(scene: Scene, body: Body) -> tuple[list[str], list[str]]:
                 pts += region_points(scene.bodies[c.frames[0] if c.frames else 0], c.part)
         return pts
 
-    if view is not View.top:
+    if view not in _ABOVE:
         back.append(
             f'<line x1="{_f(x0 - 30)}" y1="0" x2="{_f(x1 + 30)}" y2="0" stroke="{PROP_DARK}" '
             'stroke-width="1.2"/>'
         )
     if Prop.mat in pose.props:
-        if view is View.top:
+        if view in _ABOVE:
+            # the mat under the whole body, on the floor plane, with its near edge's thickness
+            mx0, top0, mx1, top1, edge = _top_mat(scene)
             back.append(
-                f'<rect x="{_f(x0 - 8)}" y="{_f(y0 - 8)}" width="{_f(x1 - x0 + 16)}" '
-                f'height="{_f(y1 - y0 + 16)}" rx="3" fill="{MAT_FILL}"/>'
+                f'<rect x="{_f(mx0)}" y="{_f(top1)}" width="{_f(mx1 - mx0)}" '
+                f'height="{_f(edge - top1 + 0.6)}" rx="1" fill="{MAT_EDGE}"/>'
+                f'<rect x="{_f(mx0)}" y="{_f(top0)}" width="{_f(mx1 - mx0)}" '
+                f'height="{_f(top1 - top0)}" rx="1" fill="{MAT_FILL}"/>'
             )
         else:
             low = [q for b in scene.bodies for q in _all_surface(b) if q[1] < 25]
@@ -956,8 +995,11 @@ def _prop_shapes(scene: Scene, body: Body) -> tuple[list[str], list[str]]:
         if pts:
             under = min(pts, key=lambda q: q[1])
             base = scene.floor
+            cx, cy = _project((under[0], base + SURFACE_H[surface] / 2, under[2]), view)
+            if view not in _ABOVE:
+                cy = -(base + SURFACE_H[surface] / 2)
             back.append(
-                f'<ellipse cx="{_f(under[0])}" cy="{_f(-(base + SURFACE_H[surface] / 2))}" '
+                f'<ellipse cx="{_f(cx)}" cy="{_f(cy)}" '
                 f'rx="{_f(max(r, SURFACE_H[surface] / 2) * (1.6 if prop is Prop.towel else 1))}" '
                 f'ry="{_f(SURFACE_H[surface] / 2)}" fill="{PROP if prop is not Prop.towel else "#d7c7a8"}"/>'
             )
@@ -1104,7 +1146,11 @@ def _figure(scene: Scene, body: Body, ghost: bool = False) -> str:
 
 def _bounds(scene: Scene) -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = _extent(scene.bodies, scene.pose.view)
-    y1 = max(y1, 0.0) if scene.pose.view is not View.top else y1
+    if scene.pose.view not in _ABOVE:
+        y1 = max(y1, 0.0)
+    elif Prop.mat in scene.pose.props:
+        mx0, top0, mx1, _, edge = _top_mat(scene)
+        x0, y0, x1, y1 = min(x0, mx0 + 6), min(y0, top0 + 6), max(x1, mx1 - 6), max(y1, edge - 6)
     if scene.wall_x is not None:
         x0, x1 = min(x0, scene.wall_x - 8), max(x1, scene.wall_x + 8)
     if Prop.band in scene.pose.props:
@@ -1139,7 +1185,8 @@ def still_svg(pose: Pose, name: str | None = None, width: int = 360) -> str:
         dx = i * (w + gap) - x0
         ghost = _figure(scene, start, ghost=True) if i == 1 else ""
         arrow = _arrow(scene, _arrow_path(scene)) if i == 1 else ""
-        if view_note := (" (seen from above)" if pose.view is View.top else ""):
+        notes = {View.top: " (seen from above)", View.front_above: " (seen from in front)"}
+        if view_note := notes.get(pose.view, ""):
             label = label + view_note
         panels.append(
             f'<g transform="translate({_f(dx)} {_f(-y0)})">{"".join(back)}{ghost}'
