@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from lumbo.domain.adjust import adjust_from
-from lumbo.domain.adjust_state import Settled, settle_before
+from lumbo.domain.adjust.decide import adjust_from
+from lumbo.domain.adjust.state import Settled, settle_before
 from lumbo.domain.errors import InvalidInput, Problem
-from lumbo.domain.protocol_model import Alert
+from lumbo.domain.protocol.model import Alert
 from lumbo.services._shared import week_on
 from lumbo.store.caseload import SORTS, CaseloadEntry, Sort, caseload_page
 from lumbo.store.records import PersonStatus

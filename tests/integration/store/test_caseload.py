@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, insert, select, text
 
 from lumbo.domain.errors import InvalidInput
-from lumbo.domain.protocol_model import BlockLog, SessionLog
+from lumbo.domain.protocol.model import BlockLog, SessionLog
 from lumbo.services import journey
 from lumbo.services.caseload import caseload
 from lumbo.store import tables as t
