@@ -29,7 +29,7 @@ from lumbo.store.settings import StoreSettings
 from lumbo.vision.pipeline import default_options, measure_video
 from lumbo.vision.result import MeasurementResult
 from tests.conftest import ROOT
-from tests.integration.vision.conftest import Traces, hinge_profile, write_hinge_clip
+from tests.integration.vision.conftest import Traces, hinge_clip_file
 
 pytestmark = pytest.mark.vision
 
@@ -43,10 +43,7 @@ THIRD_PARTY = re.compile(
 
 @pytest.fixture(scope="session")
 def hinge_clip(traces: Traces) -> Path:
-    out = traces.workdir / "hinge.mp4"
-    if not out.exists():
-        write_hinge_clip(traces.demo, out, hinge_profile(60.0, 2))
-    return out
+    return hinge_clip_file(60.0, 2)
 
 
 @pytest.fixture(scope="session")
