@@ -46,10 +46,11 @@ INSTALL_HINT = "pip install 'lumbo[vision]'"
 
 
 def require_vision() -> None:
-    """Raise :class:`VisionUnavailable` unless mediapipe, cv2 and scipy can be imported."""
+    """Raise :class:`VisionUnavailable` unless mediapipe and cv2 can be imported (the low-pass
+    filter no longer needs SciPy: vision/signal.py)."""
     set_quiet_env()
     missing = []
-    for name in ("mediapipe", "cv2", "scipy"):
+    for name in ("mediapipe", "cv2"):
         try:
             with captured_stderr(), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
