@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,6 +27,17 @@ UInt8Array = npt.NDArray[np.uint8]
 
 QUEUE_FRAMES = 4
 MIN_DURATION_S = 1.0
+
+#: Above this the container's frame rate is not believed (lumbo policy): a variable-frame-rate
+#: WebM (the browser's MediaRecorder) reports its 1 ms timebase, 1000 frames/s, instead.
+MAX_TRUSTED_FPS = 240.0
+#: Frames whose presentation times are read to check or derive the rate (about 1 s at 30 fps).
+PROBE_FRAMES = 32
+#: Fewest presentation times from which a rate is derived.
+MIN_STAMPS = 4
+#: A reported rate is kept while the timestamps' median rate is within this fraction of it.
+RATE_TOLERANCE = 0.1
+_MATROSKA = b"\x1a\x45\xdf\xa3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +122,9 @@ def open_video(path: Path) -> OpenVideo:
         ok, first = cap.read()
         if not ok or first is None:
             raise _bad("the video has no decodable frame (corrupt or empty)", str(path))
-        fps = float(cap.get(cv2.CAP_PROP_FPS))
-        count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+        fps, count = frame_rate(
+            path, float(cap.get(cv2.CAP_PROP_FPS)), int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+        )
         h, w = first.shape[:2]
         info = _checked(path, fps, count, int(w), int(h))
     except BaseException:
@@ -121,9 +133,81 @@ def open_video(path: Path) -> OpenVideo:
     return OpenVideo(info, cap, np.asarray(first, dtype=np.uint8))
 
 
+def _trusted(fps: float) -> bool:
+    return math.isfinite(fps) and 1.0 < fps <= MAX_TRUSTED_FPS
+
+
+def choose_rate(reported: float, stamps_ms: Sequence[float]) -> float | None:
+    """The frame rate to analyse at: the container's ``reported`` rate, unless it is not
+    believable (not finite, at most 1 or above ``MAX_TRUSTED_FPS`` frames/s) or the frames'
+    presentation times ``stamps_ms`` (consecutive frames from the start) disagree with it by more
+    than ``RATE_TOLERANCE``; then the stamps' mean rate (frames per time they span: with dropped
+    or uneven frames, frame index / rate still spans the real duration). The stamps
+    are used only if there are at least ``MIN_STAMPS`` of them and they strictly increase.
+    ``None``: no usable rate."""
+    derived: float | None = None
+    stamps = np.asarray(stamps_ms, dtype=np.float64)
+    if len(stamps) >= MIN_STAMPS and np.all(np.isfinite(stamps)):
+        steps = np.diff(stamps)
+        if np.all(steps > 0):
+            derived = 1000.0 * len(steps) / float(stamps[-1] - stamps[0])
+    if _trusted(reported) and (derived is None or abs(derived / reported - 1.0) <= RATE_TOLERANCE):
+        return reported
+    return derived if derived is not None and _trusted(derived) else None
+
+
+def _stamps(path: Path, limit: int) -> tuple[list[float], bool]:
+    """Presentation times (ms) of the first ``limit`` frames of ``path`` (read on a capture of its
+    own) and whether the video ended before ``limit``."""
+    import cv2
+
+    cap = cv2.VideoCapture(str(path))
+    stamps: list[float] = []
+    try:
+        while len(stamps) < limit:
+            if not cap.grab():
+                return stamps, True
+            stamps.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
+        return stamps, not cap.grab()
+    finally:
+        cap.release()
+
+
+def _is_matroska(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) == _MATROSKA
+
+
+def frame_rate(path: Path, reported: float, count: int) -> tuple[float, int]:
+    """The rate to analyse ``path`` at and its frame count (see :func:`choose_rate`). The frames'
+    timestamps are read only when the reported rate is not believable or the file is Matroska/WebM
+    (what browsers record, at a variable frame rate): other files keep the container's values
+    untouched. With a derived rate the count is the container's duration at that rate (the frames
+    counted, for a video shorter than the probe)."""
+    if _trusted(reported) and not _is_matroska(path):
+        return reported, count
+    stamps, ended = _stamps(path, PROBE_FRAMES)
+    rate = choose_rate(reported, stamps)
+    if rate is None:
+        raise _bad(
+            f"the video reports no usable frame rate (need 1-{MAX_TRUSTED_FPS:.0f} frames/s, "
+            "or frame timestamps that increase)",
+            reported,
+        )
+    if rate == reported:
+        return reported, count
+    if ended:
+        return rate, len(stamps)
+    if math.isfinite(reported) and reported > 0 and count > 0:
+        return rate, round(count / reported * rate)
+    return rate, 0
+
+
 def _checked(path: Path, fps: float, count: int, w: int, h: int) -> VideoInfo:
-    if not math.isfinite(fps) or fps <= 1.0 or fps > 1000.0:
-        raise _bad("the video reports no usable frame rate (need 1-1000 frames/s)", fps)
+    if not _trusted(fps):
+        raise _bad(
+            f"the video reports no usable frame rate (need 1-{MAX_TRUSTED_FPS:.0f} frames/s)", fps
+        )
     info = VideoInfo(str(path), fps, max(count, 1), w, h)
     if count > 0 and info.duration_s < MIN_DURATION_S:
         raise _bad(
@@ -167,8 +251,16 @@ def _reader(
     frames on (dense block) or drops them. Which frames are analysed never depends on timing."""
     import cv2
 
-    cap = cv2.VideoCapture(path) if opened is None else opened.capture
-    fps = float(cap.get(cv2.CAP_PROP_FPS)) or 30.0
+    if opened is None:
+        cap = cv2.VideoCapture(path)
+        reported = float(cap.get(cv2.CAP_PROP_FPS))
+        try:
+            fps = frame_rate(Path(path), reported, 0)[0]
+        except InvalidInput:
+            fps = reported if reported > 0 else 30.0
+    else:
+        cap = opened.capture
+        fps = opened.info.fps  # the rate chosen on opening (see :func:`frame_rate`)
     first = None if opened is None else opened.first_bgr
     kept: list[tuple[int, UInt8Array]] = []
 

@@ -1,0 +1,80 @@
+"""Variable-frame-rate WebM clips for tests, like the browser's MediaRecorder makes them.
+
+OpenCV writes a constant-rate WebM (VP8); :func:`make_vfr` then edits its Matroska structure in
+place: the track's default frame duration becomes a Void element and every frame's timestamp
+moves by a few milliseconds (deterministic jitter, still increasing). FFmpeg then cannot find a
+frame rate in the file and OpenCV reports the 1 ms timebase, 1000 frames/s, as MediaRecorder's
+files do. Nothing changes size, so the file stays valid."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+#: Matroska master elements walked into: Segment, Tracks, TrackEntry, Cluster, BlockGroup.
+_MASTERS = {0x18538067, 0x1654AE6B, 0xAE, 0x1F43B675, 0xA0}
+_DEFAULT_DURATION = 0x23E383
+_BLOCKS = {0xA3, 0xA1}  # SimpleBlock, Block
+
+
+def _vint(data: bytearray, pos: int, keep_marker: bool) -> tuple[int, int]:
+    first = data[pos]
+    n, mask = 1, 0x80
+    while not first & mask:
+        n, mask = n + 1, mask >> 1
+    value = first if keep_marker else first & (mask - 1)
+    for i in range(1, n):
+        value = (value << 8) | data[pos + i]
+    return value, n
+
+
+def make_vfr(path: Path, jitter_ms: int = 9, seed: int = 1) -> int:
+    """Make the WebM at ``path`` variable-frame-rate (see the module); returns the frames moved."""
+    data = bytearray(path.read_bytes())
+    shifts = np.random.default_rng(seed).integers(-jitter_ms, jitter_ms + 1, size=1 << 16)
+    moved = 0
+
+    def walk(pos: int, end: int) -> None:
+        nonlocal moved
+        while pos < end:
+            eid, n = _vint(data, pos, True)
+            size, m = _vint(data, pos + n, False)
+            body = pos + n + m
+            if size == (1 << (7 * m)) - 1:  # unknown size: up to the parent's end
+                size = end - body
+            if eid in _MASTERS:
+                walk(body, body + size)
+            elif eid == _DEFAULT_DURATION:
+                total = n + m + size
+                data[pos : pos + total] = bytes([0xEC, 0x80 | (total - 2)]) + bytes(total - 2)
+            elif eid in _BLOCKS:
+                _, t = _vint(data, body, False)
+                (rel,) = struct.unpack(">h", data[body + t : body + t + 2])
+                shift = int(shifts[moved]) if moved else 0  # the first frame stays at 0
+                data[body + t : body + t + 2] = struct.pack(">h", rel + shift)
+                moved += 1
+            pos = body + size
+
+    walk(0, len(data))
+    path.write_bytes(bytes(data))
+    return moved
+
+
+def write_vfr_webm(frames: Iterable[np.ndarray], out: Path, fps: float = 30.0) -> Path:
+    """``frames`` (BGR, one size) as a VP8 WebM at nominal ``fps``, made variable-frame-rate."""
+    import cv2
+
+    writer = None
+    for img in frames:
+        if writer is None:
+            h, w = img.shape[:2]
+            writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"VP80"), fps, (w, h))
+            assert writer.isOpened(), "OpenCV cannot write VP8 WebM"
+        writer.write(img)
+    assert writer is not None, "no frames"
+    writer.release()
+    make_vfr(out)
+    return out
