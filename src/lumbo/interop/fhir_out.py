@@ -1,3 +1,5 @@
+# long-module: one mapping per FHIR resource type, in the order docs/interop.md describes them;
+#   each is short and all share the id and coding helpers
 """A person's records as one FHIR R4 Bundle (type ``collection``): a pure function of the records.
 
 :func:`patient_bundle` reads nothing and writes nothing: the caller passes the stored records,

@@ -1,3 +1,5 @@
+# long-module: the figure's kinematics, body outline and SVG animation share one joint model and
+#   its constants (pure functions, no I/O)
 """Exercise illustrations drawn from pose data: forward kinematics, ground contact, SVG.
 
 Pure functions, no I/O. A pose (:mod:`lumbo.domain.knowledge.illustration`) gives joint angles per

@@ -1,3 +1,5 @@
+# long-module: creating, signing in (with its rate limits) and administering accounts share the
+#   password rules, the hashing slots and the audit wording
 """Accounts: creating them, signing in and out (argon2id passwords, server-side sessions, login
 rate limits) and administering them (list, disable and re-enable, force a password reset, change a
 role, delete a staff account). Used by the sign-in pages and API, the admin API and pages and

@@ -22,7 +22,7 @@ from lumbo.domain.safety import MAX_STRETCH_INTENSITY, overstretch_signs
 from lumbo.services._shared import week_on
 from lumbo.store.caseload import SORTS, CaseloadEntry, Sort
 from lumbo.store.records import PersonStatus
-from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
+from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 MAX_PER_PAGE = 200
 
@@ -68,7 +68,7 @@ class CaseloadPage:
 
 
 def caseload(
-    uow: SqlAlchemyUnitOfWork,
+    uow: AbstractUnitOfWork,
     owner_id: str,
     on: date,
     *,
@@ -95,7 +95,7 @@ def caseload(
     chosen: Sort = "name" if sort == "name" else "created" if sort == "created" else "attention"
     search = q.strip() if q and q.strip() else None
     with uow:
-        total, entries = uow.caseload_page(
+        total, entries = uow.journeys.caseload_page(
             owner_id,
             offset=(page - 1) * per_page,
             limit=per_page,
@@ -130,7 +130,7 @@ def _with_status(e: CaseloadEntry, status: PersonStatus) -> CaseloadEntry:
     )
 
 
-def _rebuild(uow: SqlAlchemyUnitOfWork, e: CaseloadEntry) -> PersonStatus:
+def _rebuild(uow: AbstractUnitOfWork, e: CaseloadEntry) -> PersonStatus:
     """A missing status from the whole history (once per person; later writes keep it)."""
     assert e.plan is not None
     repo = uow.journeys

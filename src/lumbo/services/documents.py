@@ -8,6 +8,7 @@ the clinician and the record.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -126,7 +127,12 @@ def _weeks_words(weeks: list[int]) -> str:
 
 
 def handout(
-    uow_factory: Any, person_id: str, on: date, *, app_url: str, whole_plan: bool = False
+    uow_factory: Callable[[], AbstractUnitOfWork],
+    person_id: str,
+    on: date,
+    *,
+    app_url: str,
+    whole_plan: bool = False,
 ) -> dict[str, Any]:
     """The patient's home-exercise handout: the sessions of this week (or, with ``whole_plan``,
     every different session of the 12 weeks), each exercise in full the first time it appears and
@@ -261,7 +267,9 @@ def progress_charts(prog: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def assessment_report(uow_factory: Any, person_id: str) -> dict[str, Any]:
+def assessment_report(
+    uow_factory: Callable[[], AbstractUnitOfWork], person_id: str
+) -> dict[str, Any]:
     """Referral status, scores with bands, findings with evidence and sources, prediction rules
     criterion by criterion, classification: the latest assessment, for the clinician."""
     who = _who(uow_factory(), person_id)
@@ -269,7 +277,7 @@ def assessment_report(uow_factory: Any, person_id: str) -> dict[str, Any]:
     if not found:
         return {"kind": "assessment", "title": "Assessment report", **who, "assessment": None}
     latest = found[-1]
-    a = Assessment.model_validate(latest["assessment"])
+    a = Assessment.model_validate(latest.assessment)
     grouped, rules = assessment_sections(a)
     evidence = " ".join(e for f in a.findings for e in f.evidence)
     cited = sorted(
@@ -282,7 +290,7 @@ def assessment_report(uow_factory: Any, person_id: str) -> dict[str, Any]:
         "title": "Assessment report",
         **who,
         "assessment": a,
-        "assessed_on": latest["created_at"][:10],
+        "assessed_on": latest.created_at[:10],
         "count": len(found),
         "scores": score_rows(a.scores),
         "regions": grouped,
@@ -291,7 +299,9 @@ def assessment_report(uow_factory: Any, person_id: str) -> dict[str, Any]:
     }
 
 
-def progress_report(uow_factory: Any, person_id: str, on: date) -> dict[str, Any]:
+def progress_report(
+    uow_factory: Callable[[], AbstractUnitOfWork], person_id: str, on: date
+) -> dict[str, Any]:
     """Outcomes against baseline, MCID and age norms, with the charts the pages draw."""
     who = _who(uow_factory(), person_id)
     prog = journey.progress(uow_factory(), person_id, on).to_json()

@@ -100,8 +100,9 @@ def init_person(
             same = [p for p in repo.find_persons(intake.person.id) if p.owner_id == owner_id]
             if same:
                 raise AlreadyEnrolled(
-                    f"person {intake.person.id!r} is already enrolled (id {same[-1].id}); "
-                    "a new intake for them is a reassessment"
+                    f"person {intake.person.id!r} is already enrolled; "
+                    "a new intake for them is a reassessment",
+                    same[-1].id,
                 )
         repo.add_person(person)
         _, assessment_rec = _add_assessed(repo, person.id, "baseline", intake, assessment)

@@ -1,3 +1,5 @@
+# long-module: one in-memory fake per repository contract, all over one MemoryData so a
+#   FakeUnitOfWork transaction spans them
 """In-memory repositories (journeys, accounts, jobs, audit, approvals) with the same contracts as
 the SQLAlchemy ones (``tests/integration/store/test_repository.py`` and ``test_repositories.py``).
 
@@ -15,6 +17,7 @@ from lumbo.domain.errors import Conflict
 from lumbo.store.accounts import AccountRepository, Role, User
 from lumbo.store.approvals import Approval, ApprovalRepository
 from lumbo.store.audit import AuditEntry, AuditRepository, ChainReport
+from lumbo.store.caseload import CaseloadEntry, Sort
 from lumbo.store.jobs import Job, JobRepository, JobStatus, Video
 from lumbo.store.records import (
     AssessmentRecord,
@@ -65,6 +68,55 @@ class InMemoryRepository(JourneyRepository):
     def _need_person(self, person_id: str, what: str) -> None:
         if self.get_person(person_id) is None:
             raise Conflict(f"{what} contradicts stored state: no person {person_id}")
+
+    def caseload_page(
+        self,
+        owner_id: str,
+        *,
+        offset: int,
+        limit: int,
+        q: str | None = None,
+        attention_only: bool = False,
+        sort: Sort = "attention",
+    ) -> tuple[int, list[CaseloadEntry]]:
+        found = []
+        for p in self.data.persons:
+            if p.owner_id != owner_id or (q and not (p.external_ref or "").startswith(q)):
+                continue
+            assessed = self.assessments(p.id)
+            referral = assessed[-1].assessment.referral if assessed else None
+            status = self.get_status(p.id)
+            needs = (0 if status is None else status.attention) + bool(
+                referral and referral.required
+            )
+            if not attention_only or needs > 0:
+                found.append((p, referral, status, needs))
+        if sort == "attention":
+            found.sort(key=lambda f: (-f[3], f[0].external_ref or "", f[0].id))
+        elif sort == "name":
+            found.sort(key=lambda f: (f[0].external_ref or "", f[0].id))
+        else:
+            found.sort(key=lambda f: (f[0].created_at, f[0].id))
+        entries = []
+        for p, referral, status, _ in found[offset : offset + limit]:
+            logs = self.session_logs(p.id)
+            entries.append(
+                CaseloadEntry(
+                    person_id=p.id,
+                    external_ref=p.external_ref,
+                    created_at=p.created_at,
+                    referral_required=bool(referral and referral.required),
+                    urgency=None if referral is None else referral.urgency,
+                    plan=self.latest_plan(p.id),
+                    sessions_logged=len(logs),
+                    last_session=max((s.log.performed_on for s in logs), default=None),
+                    done=frozenset((s.log.week, s.log.session_index) for s in logs),
+                    status=None
+                    if status is None
+                    else PersonStatus(p.id, alerts=status.alerts, last_warning=status.last_warning),
+                )
+            )
+        return len(found), entries
 
     def erase_person(self, person_id: str) -> dict[str, int]:
         d, rows = self.data, {}

@@ -1,3 +1,5 @@
+# long-module: the journey repository's contract and its SQLAlchemy implementation side by side, so
+#   the contract and its one real implementation read together
 """The repository interface for a person's journey, and its SQLAlchemy implementation.
 
 The interface speaks in :mod:`lumbo.store.records`; the in-memory fake (``memory.py``) and the
@@ -16,7 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -43,9 +45,28 @@ from lumbo.store.records import (
     VideoMeasurementRecord,
 )
 
+if TYPE_CHECKING:
+    from lumbo.store.caseload import CaseloadEntry, Sort
+
 
 class JourneyRepository(abc.ABC):
     """Everything stored about persons and their journey through lumbo."""
+
+    # a clinician's caseload
+    @abc.abstractmethod
+    def caseload_page(
+        self,
+        owner_id: str,
+        *,
+        offset: int,
+        limit: int,
+        q: str | None = None,
+        attention_only: bool = False,
+        sort: Sort = "attention",
+    ) -> tuple[int, list[CaseloadEntry]]:
+        """(how many of the owner's persons match, the entries of one page): ``q`` a prefix of
+        the external reference, ``attention_only`` those with an alert or a referral, sorted by
+        ``attention`` (most first, then reference), ``name`` (reference) or ``created``."""
 
     # persons
     @abc.abstractmethod
@@ -179,6 +200,23 @@ class SqlAlchemyRepository(JourneyRepository):
         stmt = select(model).where(model.person_id == person_id)  # type: ignore[attr-defined]
         by = order or (model.created_at, model.id)  # type: ignore[attr-defined]
         return [to(row) for row in self.session.scalars(stmt.order_by(*by))]
+
+    def caseload_page(
+        self,
+        owner_id: str,
+        *,
+        offset: int,
+        limit: int,
+        q: str | None = None,
+        attention_only: bool = False,
+        sort: Sort = "attention",
+    ) -> tuple[int, list[CaseloadEntry]]:
+        from lumbo.store.caseload import caseload_page
+
+        return caseload_page(
+            self.session, owner_id, offset=offset, limit=limit, q=q,
+            attention_only=attention_only, sort=sort,
+        )  # fmt: skip
 
     # persons
     def erase_person(self, person_id: str) -> dict[str, int]:

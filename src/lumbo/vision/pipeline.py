@@ -1,3 +1,5 @@
+# long-module: the stages of measure_video share one streaming frame loop and its options; split,
+#   the loop's state would travel between modules
 """``measure_video``: decode -> pose -> person selection -> angles -> conditioning -> quality.
 
 Memory is constant in the video's length apart from the per-frame landmarks (33 x 4 floats, about

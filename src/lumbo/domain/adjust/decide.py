@@ -1,3 +1,5 @@
+# long-module: the traffic-light judgement of each block and the per-technique decisions read the
+#   same pending/settled rules
 """Adjustment: how the person responded decides progress / hold / regress per technique. Pure.
 
 Each logged block is judged with the pain-monitoring model (Silbernagel 2007; thresholds in

@@ -1,3 +1,5 @@
+# long-module: the greedy session selection and its cached per-library index belong together; every
+#   tie-break reads the same index
 """Technique selection for one session of a phase: coverage by severity within the time budget.
 
 A per-library :class:`Index` is computed once (cached by library identity). :func:`draft_session`

@@ -46,11 +46,11 @@ def assessment_view(store: Store, person_id: str) -> dict[str, Any]:
     if not found:
         return {"assessment": None}
     latest = found[-1]
-    a = Assessment.model_validate(latest["assessment"])
+    a = Assessment.model_validate(latest.assessment)
     grouped, rules = assessment_sections(a)
     return {
         "assessment": a,
-        "created_at": latest["created_at"][:10],
+        "created_at": latest.created_at[:10],
         "count": len(found),
         "scores": score_rows(a.scores),
         "regions": grouped,
@@ -158,18 +158,18 @@ OVERSTRETCH_TEXT = OVERSTRETCH
 def progress_view(store: Store, person_id: str, on: date) -> dict[str, Any]:
     prog = journey.progress(store.uow(), person_id, on).to_json()
     measurements = [
-        {**m, "words": video_words.describe(m["result"] if isinstance(m["result"], dict) else {})}
+        {**m.to_json(), "words": video_words.describe(m.result)}
         for m in patient_records.measurements(store.uow(), person_id)
     ]
     notes = [
         {
-            "performed_on": log["performed_on"],
-            "week": log["week"],
-            "session_index": log["session_index"],
-            "text": log["notes"],
+            "performed_on": log.performed_on.isoformat(),
+            "week": log.week,
+            "session_index": log.session_index,
+            "text": log.notes,
         }
         for log in patient_records.session_logs(store.uow(), person_id)
-        if log.get("notes")
+        if log.notes
     ]
     return {
         "progress": prog,
