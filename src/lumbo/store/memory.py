@@ -10,7 +10,7 @@ publishes the copy on commit and drops it on rollback, so the fakes are transact
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from lumbo.domain.errors import Conflict
@@ -22,9 +22,11 @@ from lumbo.store.jobs import Job, JobRepository, JobStatus, Video
 from lumbo.store.records import (
     AssessmentRecord,
     IntakeRecord,
+    PatientSettings,
     PersonRecord,
     PersonStatus,
     PlanVersion,
+    QuestionnaireResponse,
     ReassessmentRecord,
     StoredCheckIn,
     StoredSessionLog,
@@ -45,10 +47,13 @@ class MemoryData:
     reassessments: list[ReassessmentRecord] = field(default_factory=list)
     videos: list[VideoMeasurementRecord] = field(default_factory=list)
     statuses: list[PersonStatus] = field(default_factory=list)
+    questionnaires: list[QuestionnaireResponse] = field(default_factory=list)
+    settings: list[PatientSettings] = field(default_factory=list)
     users: list[User] = field(default_factory=list)
     web_sessions: list[tuple[str, str, datetime]] = field(
         default_factory=list
     )  # hash, user, expiry
+    web_session_created: list[tuple[str, datetime]] = field(default_factory=list)
     login_failures: list[tuple[str, datetime]] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
     uploads: list[Video] = field(default_factory=list)
@@ -250,6 +255,35 @@ class InMemoryRepository(JourneyRepository):
             (v for v in self.data.videos if v.person_id == person_id), key=lambda v: v.created_at
         )
 
+    def add_questionnaire_response(self, response: QuestionnaireResponse) -> None:
+        self._need_person(response.person_id, f"questionnaire response {response.id}")
+        if any(q.id == response.id for q in self.data.questionnaires):
+            raise Conflict(f"questionnaire response {response.id} contradicts stored state")
+        self.data.questionnaires.append(response)
+
+    def questionnaire_responses(self, person_id: str) -> list[QuestionnaireResponse]:
+        return sorted(
+            (q for q in self.data.questionnaires if q.person_id == person_id),
+            key=lambda q: q.created_at,
+        )
+
+    def get_patient_settings(self, person_id: str) -> PatientSettings | None:
+        return next((x for x in self.data.settings if x.person_id == person_id), None)
+
+    def put_patient_settings(self, settings: PatientSettings) -> None:
+        self._need_person(settings.person_id, f"settings of {settings.person_id}")
+        token = settings.calendar_token_hash
+        if token is not None and any(
+            x.calendar_token_hash == token and x.person_id != settings.person_id
+            for x in self.data.settings
+        ):
+            raise Conflict(f"settings of {settings.person_id} contradict stored state")
+        others = [x for x in self.data.settings if x.person_id != settings.person_id]
+        self.data.settings[:] = [*others, settings]
+
+    def settings_for_calendar(self, token_hash: str) -> PatientSettings | None:
+        return next((x for x in self.data.settings if x.calendar_token_hash == token_hash), None)
+
 
 def _replace_in(items: list[Any], match: Any, **changes: Any) -> bool:
     for i, item in enumerate(items):
@@ -299,6 +333,14 @@ class InMemoryAccounts(AccountRepository):
 
     def add_session(self, session_hash: str, user_id: str, expires_at: datetime) -> None:
         self.data.web_sessions.append((session_hash, user_id, expires_at))
+        self.data.web_session_created.append((session_hash, datetime.now(UTC)))
+
+    def session_created(self, session_hash: str) -> datetime | None:
+        live = {s[0] for s in self.data.web_sessions}
+        return next(
+            (at for h, at in self.data.web_session_created if h == session_hash and h in live),
+            None,
+        )
 
     def session_user(self, session_hash: str, now: datetime) -> User | None:
         for hashed, user_id, expires in self.data.web_sessions:

@@ -36,9 +36,11 @@ from lumbo.store.records import (
     AssessmentRecord,
     IntakeKind,
     IntakeRecord,
+    PatientSettings,
     PersonRecord,
     PersonStatus,
     PlanVersion,
+    QuestionnaireResponse,
     ReassessmentRecord,
     StoredCheckIn,
     StoredSessionLog,
@@ -174,6 +176,18 @@ class JourneyRepository(abc.ABC):
     def add_video_measurement(self, measurement: VideoMeasurementRecord) -> None: ...
     @abc.abstractmethod
     def video_measurements(self, person_id: str) -> list[VideoMeasurementRecord]: ...
+
+    # the patient's phone app (issue 16): questionnaires filled in, settings
+    @abc.abstractmethod
+    def add_questionnaire_response(self, response: QuestionnaireResponse) -> None: ...
+    @abc.abstractmethod
+    def questionnaire_responses(self, person_id: str) -> list[QuestionnaireResponse]: ...
+    @abc.abstractmethod
+    def get_patient_settings(self, person_id: str) -> PatientSettings | None: ...
+    @abc.abstractmethod
+    def put_patient_settings(self, settings: PatientSettings) -> None: ...
+    @abc.abstractmethod
+    def settings_for_calendar(self, token_hash: str) -> PatientSettings | None: ...
 
 
 R = TypeVar("R", bound=t.Base)
@@ -478,6 +492,51 @@ class SqlAlchemyRepository(JourneyRepository):
     def video_measurements(self, person_id: str) -> list[VideoMeasurementRecord]:
         return self._list(t.VideoMeasurementRow, person_id, _video)
 
+    def add_questionnaire_response(self, response: QuestionnaireResponse) -> None:
+        row = t.QuestionnaireResponseRow(
+            id=response.id,
+            person_id=response.person_id,
+            kind=response.kind,
+            week=response.week,
+            answers=response.answers,
+            scores=response.scores,
+            created_at=response.created_at,
+        )
+        self._insert(row, f"questionnaire response {response.id}")
+
+    def questionnaire_responses(self, person_id: str) -> list[QuestionnaireResponse]:
+        return self._list(t.QuestionnaireResponseRow, person_id, _questionnaire)
+
+    def get_patient_settings(self, person_id: str) -> PatientSettings | None:
+        row = self.session.get(t.PatientSettingsRow, person_id)
+        return None if row is None else _settings(row)
+
+    def put_patient_settings(self, settings: PatientSettings) -> None:
+        row = self.session.get(t.PatientSettingsRow, settings.person_id)
+        if row is None:
+            row = t.PatientSettingsRow(person_id=settings.person_id)
+            self.session.add(row)
+        row.calendar_token_hash = settings.calendar_token_hash
+        row.reminder_days = list(settings.reminder_days)
+        row.reminder_time = settings.reminder_time
+        row.reminder_email = settings.reminder_email
+        row.reminded_on = settings.reminded_on
+        row.lessons_read = list(settings.lessons_read)
+        row.updated_at = settings.updated_at
+        try:
+            self.session.flush()
+        except IntegrityError as err:
+            raise Conflict(
+                f"settings of {settings.person_id} contradict stored state: {err.orig}"
+            ) from None
+
+    def settings_for_calendar(self, token_hash: str) -> PatientSettings | None:
+        stmt = select(t.PatientSettingsRow).where(
+            t.PatientSettingsRow.calendar_token_hash == token_hash
+        )
+        row = self.session.scalars(stmt).first()
+        return None if row is None else _settings(row)
+
 
 def person_tables() -> list[Any]:
     """Every table with a ``person_id`` column but the audit log, children before parents."""
@@ -610,6 +669,31 @@ def _reassessment(r: t.ReassessmentRow) -> ReassessmentRecord:
         week=r.week,
         outcomes=r.outcomes,
         created_at=r.created_at,
+    )
+
+
+def _questionnaire(r: t.QuestionnaireResponseRow) -> QuestionnaireResponse:
+    return QuestionnaireResponse(
+        person_id=r.person_id,
+        id=r.id,
+        kind=r.kind,
+        week=r.week,
+        answers=r.answers,
+        scores=r.scores,
+        created_at=r.created_at,
+    )
+
+
+def _settings(r: t.PatientSettingsRow) -> PatientSettings:
+    return PatientSettings(
+        person_id=r.person_id,
+        calendar_token_hash=r.calendar_token_hash,
+        reminder_days=tuple(int(d) for d in r.reminder_days),
+        reminder_time=r.reminder_time,
+        reminder_email=r.reminder_email,
+        reminded_on=r.reminded_on,
+        lessons_read=tuple(str(x) for x in r.lessons_read),
+        updated_at=r.updated_at,
     )
 
 

@@ -231,3 +231,37 @@ class PersonStatusRow(Base):
 
 # The web service's tables share this metadata (migration 0002); imported last, as it imports Base.
 from lumbo.store import web_tables as _web_tables  # noqa: E402, F401
+
+
+class QuestionnaireResponseRow(Base):
+    """Questionnaires the patient filled in on the phone; the id comes from the client."""
+
+    __tablename__ = "questionnaire_responses"
+    __table_args__ = (
+        Index("ix_questionnaire_responses_person_created", "person_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[str] = _person_fk()
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    week: Mapped[int | None] = mapped_column(Integer)
+    answers: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
+    scores: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
+    created_at: Mapped[datetime] = _created()
+
+
+class PatientSettingsRow(Base):
+    """One row per patient: the calendar feed token's hash and the reminder choices."""
+
+    __tablename__ = "patient_settings"
+
+    person_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
+    )
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    reminder_days: Mapped[list[Any]] = mapped_column(JsonDoc, nullable=False)
+    reminder_time: Mapped[str | None] = mapped_column(String(5))
+    reminder_email: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    reminded_on: Mapped[str | None] = mapped_column(String(10))
+    lessons_read: Mapped[list[Any]] = mapped_column(JsonDoc, nullable=False)
+    updated_at: Mapped[datetime] = _created()

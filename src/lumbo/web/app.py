@@ -27,6 +27,7 @@ from lumbo.web.routes import (
     admin,
     auth,
     data_rights,
+    patient_app,
     patients,
     plans,
     reassessments,
@@ -153,7 +154,17 @@ def create_app(
     )
     app.state.lumbo = AppContext(settings, opened, dispatcher or NoDispatch())
     errors.install(app)
-    for module in (auth, patients, plans, records, reassessments, videos, admin, data_rights):
+    for module in (
+        auth,
+        patients,
+        plans,
+        records,
+        reassessments,
+        videos,
+        admin,
+        data_rights,
+        patient_app,
+    ):
         app.include_router(module.router, prefix="/api")
 
     pages.install(app)  # server-rendered pages and /static (lumbo.web.pages)

@@ -39,8 +39,9 @@ WEB_TABLES = {  # migration 0002 (web service)
     "videos",
 }
 CASELOAD_TABLES = {"person_status"}  # migration 0004_caseload
-TABLES = JOURNEY_TABLES | WEB_TABLES | CASELOAD_TABLES
-HEAD = "0005"
+PATIENT_APP_TABLES = {"questionnaire_responses", "patient_settings"}  # migration 0006_patient_app
+TABLES = JOURNEY_TABLES | WEB_TABLES | CASELOAD_TABLES | PATIENT_APP_TABLES
+HEAD = "0006"
 
 
 def test_the_first_migration_creates_every_journey_table(database_url: str) -> None:

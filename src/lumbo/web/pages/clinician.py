@@ -13,8 +13,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from lumbo.domain.errors import Conflict, InvalidInput
 from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.describe import describe_dose
+from lumbo.domain.knowledge.patient_words import patient_words
 from lumbo.services import access as policy
-from lumbo.services import journey, plan_edit
+from lumbo.services import journey, patient_app, plan_edit
 from lumbo.services.errors import Forbidden
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, OwnPatient, Patient
 from lumbo.web.pages import views
@@ -100,6 +101,8 @@ def _plan_page(
     status: int = 200,
 ) -> HTMLResponse:
     view = views.plan_view(ctx.store, person_id, library(), date.today())
+    if principal.user.role == "patient":
+        view = views.for_patient(view)
     context = {
         "title": "Plan",
         **patient_nav(person_id, name, "plan"),
@@ -204,6 +207,8 @@ def technique(request: Request, technique_id: str, principal: CurrentPrincipal) 
         "t": t,
         "dose": describe_dose(t.dose),
         "alternatives": alternatives,
+        "patient_view": principal.user.role == "patient",
+        "words": patient_words(),
     }
     return render(request, "technique.html", context, principal=principal)
 
@@ -217,5 +222,10 @@ def progress(
         "title": "Progress",
         **patient_nav(scope.person_id, scope.person.external_ref, "progress"),
         **view,
+        "patient_words": (
+            patient_app.progress_words(view["progress"])
+            if principal.user.role == "patient"
+            else None
+        ),
     }
     return render(request, "progress.html", context, principal=principal)
