@@ -15,7 +15,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
-from lumbo.domain.knowledge import load_toml
+from lumbo.domain.knowledge import load_knowledge
+from lumbo.domain.knowledge.files import Licence, LicencesFile
 from lumbo.domain.scoring.odi import score_odi
 from lumbo.domain.scoring.psfs import score_psfs
 from lumbo.interop.questionnaires import ODI_SECTIONS
@@ -27,17 +28,9 @@ from lumbo.store.unit_of_work import AbstractUnitOfWork
 Kind = Literal["intake", "reassessment"]
 
 
-class Licence(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    wording: bool
-    licence: str
-
-
 @cache
 def licences() -> dict[str, Licence]:
-    return {
-        k: Licence.model_validate(v) for k, v in load_toml("questionnaire_licences.toml").items()
-    }
+    return load_knowledge("questionnaire_licences.toml", LicencesFile).root
 
 
 class _M(BaseModel):
