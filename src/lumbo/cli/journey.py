@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lumbo.cli import _journey_view as view
-from lumbo.cli._common import console, console_err, print_json, read_text
+from lumbo.cli._common import console, console_err, print_json, read_text, web_store
 from lumbo.cli._guide import (
     Clock,
     ConsolePrompter,
@@ -50,14 +50,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON")]
 
 @contextmanager
 def _store() -> Iterator[Store]:
-    from lumbo.store.db import open_store
-    from lumbo.store.settings import StoreSettings
-
-    store = open_store(StoreSettings.from_env())
-    try:
+    with web_store(signs=False) as (store, _settings):
         yield store
-    finally:
-        store.close()
 
 
 def _date(value: str | None, option: str = "--on") -> date:
