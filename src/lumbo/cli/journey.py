@@ -291,8 +291,8 @@ def checkin_cmd(
     with _store() as store:
         who = journey.find_person(store.uow(), person)
         if session_id is None:
-            latest = journey.progress(store.uow(), who.id, day).data["sessions"]
-            session_id = latest[-1]["session_id"] if latest else None
+            latest = journey.progress(store.uow(), who.id, day).sessions
+            session_id = latest[-1].session_id if latest else None
         raw: dict[str, Any] = {
             "checkin_id": checkin_id or uuid.uuid4().hex,
             "on": day.isoformat(),

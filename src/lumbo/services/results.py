@@ -65,6 +65,31 @@ MeasurementResultJson = Annotated[
 ]
 
 
+PlanJson = Annotated[
+    dict[str, Any],
+    Field(description="A 12-week plan, as ``lumbo plan --json`` (its JSON contract: DESIGN.md)."),
+]
+
+
+FhirBundleJson = Annotated[
+    dict[str, Any],
+    Field(description="A FHIR R4 Bundle of the person (docs/fhir.md)."),
+]
+
+
+StoreRecordJson = Annotated[
+    dict[str, Any],
+    Field(description="A stored record (an approval, an audit entry) as the store writes it."),
+]
+
+
+class PersonOut(Result):
+    id: str
+    external_ref: str | None
+    owner_id: str | None
+    created_at: str
+
+
 class UserOut(Result):
     id: str
     email: str

@@ -59,7 +59,7 @@ def fhir_bundle(scope: Patient, uow: Uow, download: bool = False) -> Response:
 )
 def export_everything(scope: Patient, ctx: Ctx) -> Response:
     """Every record lumbo holds about the patient (JSON) with their FHIR bundle, as a download."""
-    data = data_rights.export_all(ctx.store, scope.person_id, now=utcnow())
+    data = data_rights.export_all(ctx.store, scope.person_id, now=utcnow()).to_json()
     return _json(data, "application/json", f"lumbo-{scope.person_id}-all-data.json")
 
 
