@@ -197,3 +197,35 @@ class AuditEntryOut(Result):
     outcome: Literal["allowed", "denied"]
     client: str | None
     event: str | None
+
+
+class RateOut(Result):
+    """A responder rate: ``responders`` of ``measured`` patients, with its 95% Wilson interval."""
+
+    measure: str
+    label: str
+    responders: int
+    measured: int
+    percent: float | None
+    ci95: tuple[float, float] | None
+    threshold: str
+    source: str
+
+
+class GroupOut(Result):
+    group: str
+    patients: int
+    proms: tuple[RateOut, ...]
+    rom: tuple[RateOut, ...]
+    adherence_median_pct: float | None
+    adherence_known: int
+
+
+class ClinicOutcomesOut(Result):
+    """A clinician's clinic outcomes (:class:`lumbo.domain.outcomes.clinic.ClinicOutcomes`, its
+    JSON contract: DESIGN.md)."""
+
+    overall: GroupOut
+    by_classification: tuple[GroupOut, ...]
+    by_adherence: tuple[GroupOut, ...]
+    notes: tuple[str, ...]

@@ -24,6 +24,7 @@ from lumbo.services.results import (
     UserOut,
     VideoOut,
 )
+from lumbo.services.results import ClinicOutcomesOut as ClinicOutcomesOut
 
 
 class _Out(BaseModel):
@@ -40,10 +41,6 @@ class PlanDoc(Document):
 
 class TodayDoc(Document):
     """The session due on a day, as ``lumbo today --json`` (its JSON contract: DESIGN.md)."""
-
-
-class ClinicOutcomesDoc(Document):
-    """A clinician's clinic outcomes (its JSON contract: DESIGN.md)."""
 
 
 class Health(_Out):

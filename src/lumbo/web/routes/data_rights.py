@@ -122,11 +122,11 @@ def import_patient(
     }
 
 
-@router.get("/outcomes", response_model=out.ClinicOutcomesDoc)
-def outcomes(clinician: Clinician, ctx: Ctx, access: AccessDep) -> dict[str, Any]:
+@router.get("/outcomes", response_model=out.ClinicOutcomesOut)
+def outcomes(clinician: Clinician, ctx: Ctx, access: AccessDep) -> out.ClinicOutcomesOut:
     """The clinician's clinic outcomes (their patients who reached a reassessment)."""
     policy.record(ctx.store.uow(), clinician, access, None)
-    return clinic.clinic_outcomes(ctx.store, clinician.id).to_json()
+    return clinic.clinic_outcomes_out(ctx.store, clinician.id)
 
 
 @router.get(
