@@ -29,7 +29,7 @@ def worker_cmd(
     from lumbo.settings import Settings
     from lumbo.store.private import make_private
 
-    settings = QueueSettings.of(Settings.from_env())
+    settings = QueueSettings.of(Settings.from_env(signs=False))  # the worker signs nothing
     make_private(settings.data_dir)
     queue = JobQueue(settings)
     waiting = queue.check()
