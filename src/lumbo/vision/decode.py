@@ -143,13 +143,15 @@ def choose_rate(reported: float, stamps_ms: Sequence[float]) -> float | None:
     presentation times ``stamps_ms`` (consecutive frames from the start) disagree with it by more
     than ``RATE_TOLERANCE``; then the stamps' mean rate (frames per time they span: with dropped
     or uneven frames, frame index / rate still spans the real duration). The stamps
-    are used only if there are at least ``MIN_STAMPS`` of them and they strictly increase.
+    are used only if there are at least ``MIN_STAMPS`` of them and they never go back (a stamp may
+    repeat).
     ``None``: no usable rate."""
     derived: float | None = None
     stamps = np.asarray(stamps_ms, dtype=np.float64)
     if len(stamps) >= MIN_STAMPS and np.all(np.isfinite(stamps)):
         steps = np.diff(stamps)
-        if np.all(steps > 0):
+        # A repeated stamp happens (Chromium's MediaRecorder under load); going back does not.
+        if np.all(steps >= 0) and stamps[-1] > stamps[0]:
             derived = 1000.0 * len(steps) / float(stamps[-1] - stamps[0])
     if _trusted(reported) and (derived is None or abs(derived / reported - 1.0) <= RATE_TOLERANCE):
         return reported
@@ -191,7 +193,7 @@ def frame_rate(path: Path, reported: float, count: int) -> tuple[float, int]:
     if rate is None:
         raise _bad(
             f"the video reports no usable frame rate (need 1-{MAX_TRUSTED_FPS:.0f} frames/s, "
-            "or frame timestamps that increase)",
+            "or frame timestamps that do not go back)",
             reported,
         )
     if rate == reported:

@@ -43,6 +43,42 @@ def rate_of(stamps: list[float]) -> float:
     return 1000.0 * (len(stamps) - 1) / (stamps[-1] - stamps[0])
 
 
+#: The first 32 presentation times (ms) of a 2.5 s check recorded by Chromium's MediaRecorder
+#: (fake camera, 30 frames/s) in a loaded run: uneven, with gaps and repeated stamps.
+CHROMIUM = [
+    0.0,
+    37.0,
+    86.0,
+    104.0,
+    167.0,
+    313.0,
+    313.0,
+    347.0,
+    380.0,
+    413.0,
+    446.0,
+    480.0,
+    637.0,
+    637.0,
+    670.0,
+    704.0,
+    738.0,
+    771.0,
+    804.0,
+    837.0,
+    872.0,
+    905.0,
+    939.0,
+    972.0,
+    1007.0,
+    1042.0,
+    1074.0,
+    1109.0,
+    1139.0,
+    1171.0,
+    1208.0,
+    1237.0,
+]
 VFR_30 = media_recorder(30.0)
 UNEVEN = uneven(24.0, 30.0)
 SLOW = steady(15.0)
@@ -64,7 +100,9 @@ SLOW = steady(15.0)
         pytest.param(30.0, steady(60.0, 3), 30.0, id="too-few-frames-reported-kept"),
         pytest.param(1000.0, [0.0, 33.0, 20.0, 66.0, 99.0], None, id="non-monotonic"),
         pytest.param(30.0, [0.0, 33.0, 20.0, 66.0, 99.0], 30.0, id="non-monotonic-reported-kept"),
-        pytest.param(1000.0, [0.0, 33.0, 33.0, 66.0, 99.0], None, id="repeated-stamp"),
+        pytest.param(1000.0, [0.0, 33.0, 33.0, 66.0, 99.0], 4000 / 99, id="repeated-stamp"),
+        pytest.param(1000.0, CHROMIUM, rate_of(CHROMIUM), id="chromium-media-recorder-loaded"),
+        pytest.param(1000.0, [5.0, 5.0, 5.0, 5.0], None, id="all-stamps-equal"),
         pytest.param(1000.0, [0.0, 1.0, 2.0, 3.0, 4.0], None, id="stamps-at-1000-not-believed"),
         pytest.param(0.0, [], None, id="nothing-usable"),
     ],
@@ -82,6 +120,7 @@ def test_jittery_rates_land_near_the_generating_rate() -> None:
     assert rate_of(VFR_30) == pytest.approx(30.0, rel=0.03)
     assert 24.0 < rate_of(UNEVEN) < 30.0
     assert np.ptp(np.diff(UNEVEN)) > 5.0
+    assert len(CHROMIUM) == 32 and rate_of(CHROMIUM) == pytest.approx(25.06, abs=0.01)
 
 
 # --- a variable-frame-rate WebM, as the browser's MediaRecorder records ----------------------
