@@ -35,6 +35,7 @@ from lumbo.domain.outcomes import outcomes
 from lumbo.domain.protocol import build_plan
 from lumbo.domain.protocol_model import Plan, Session
 from lumbo.services._shared import active_plan, need_person, resolve, week_on
+from lumbo.services.approval import in_force
 from lumbo.services.parsing import load_json
 from lumbo.services.progress import Progress, progress
 from lumbo.services.recording import Recorded, record_checkin, record_session
@@ -201,7 +202,7 @@ def today(uow: AbstractUnitOfWork, person_id: str, on: date) -> Today:
     with uow:
         repo = uow.journeys
         person = need_person(repo, person_id)
-        plan = active_plan(repo, person_id)
+        plan = in_force(repo, person_id).in_force  # the patient runs the last approved version
         week_no = week_on(plan, person.created_at.date(), on)
         week = next(w for w in plan.plan.weeks if w.week == week_no)
         done = {s.log.session_index for s in repo.session_logs(person_id) if s.log.week == week_no}

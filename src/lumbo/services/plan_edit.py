@@ -24,6 +24,7 @@ from lumbo.domain.protocol import person_of
 from lumbo.domain.protocol_model import Adjustment, Decision, Plan
 from lumbo.domain.safety import MAX_STRETCH_INTENSITY, Person, reasons_for
 from lumbo.services._shared import active_plan, need_person, week_on
+from lumbo.services.approval import in_force
 from lumbo.store.approvals import Approval, add_approval, get_approval
 from lumbo.store.records import PlanVersion
 from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
@@ -95,12 +96,18 @@ def plan_violations(plan: Plan, person: Person, lib: Library) -> list[str]:
 class PlanView:
     plan: PlanVersion
     approval: Approval | None
+    waiting: bool = False  # the latest version waits for approval (the patient runs an older one)
 
 
-def plan_with_approval(uow: SqlAlchemyUnitOfWork, person_id: str) -> PlanView:
+def plan_with_approval(
+    uow: SqlAlchemyUnitOfWork, person_id: str, *, patient: bool = False
+) -> PlanView:
+    """The latest version with its approval (the clinician's view); ``patient``: the version the
+    patient runs instead, the last approved one (``lumbo.services.approval``)."""
     with uow:
-        plan = active_plan(uow.journeys, person_id)
-        return PlanView(plan, get_approval(uow.session, person_id, plan.version))
+        state = in_force(uow.journeys, person_id)
+        plan = state.in_force if patient else state.latest
+        return PlanView(plan, get_approval(uow.session, person_id, plan.version), state.waiting)
 
 
 def _check_swap(
@@ -193,7 +200,10 @@ def swap_technique(
             person_id=person_id,
             version=version,
             plan=edited.model_copy(update={"version": version, "person_id": person_id}),
-            reason=f"clinician swap from week {start}: {technique} -> {replacement}",
+            reason=(
+                f"Swapped {lib.get(technique).name} for {lib.get(replacement).name} "
+                f"from week {start} (clinician's edit)."
+            ),
             assessment_id=current.assessment_id,
             adjustment=adjustment,
         )

@@ -30,6 +30,8 @@ from lumbo.domain.errors import Conflict
 from lumbo.domain.intake import Intake
 from lumbo.domain.protocol_model import Adjustment, Alert, CheckIn, Plan, SessionLog
 from lumbo.store import tables as t
+from lumbo.store.clinic_settings import AUTO_APPROVE, get_setting
+from lumbo.store.web_tables import PlanApprovalRow
 from lumbo.store.records import (
     AssessmentRecord,
     IntakeKind,
@@ -94,6 +96,10 @@ class JourneyRepository(abc.ABC):
     def get_checkin(self, person_id: str, checkin_id: str) -> StoredCheckIn | None: ...
 
     # cheap reads for a write (defaults built on the lists above; the SQL store overrides them)
+    def latest_pains(self, person_id: str, count: int) -> list[int]:
+        """Next-morning pain of the latest ``count`` check-ins, oldest first."""
+        return [c.checkin.pain for c in self.checkins(person_id)][-count:]
+
     def latest_referral_required(self, person_id: str) -> bool | None:
         """Whether the latest assessment requires a referral (None: no assessment)."""
         found = self.assessments(person_id)
@@ -129,6 +135,16 @@ class JourneyRepository(abc.ABC):
             for c in found
             if c.id in keep or c.checkin.on >= edge or c.checkin.session_id in session_ids
         ]
+
+    # approvals (the SQL store keeps them; the in-memory store has none: every version counts)
+    def approved_versions(self, person_id: str) -> frozenset[int] | None:
+        """The plan versions a clinician (or the clinic's auto-approval) approved; None: this
+        store does not track approvals."""
+        return None
+
+    def approve_automatically(self, person_id: str, version: int, note: str) -> bool:
+        """Approve a version the rules made when the clinic auto-approves them (True: approved)."""
+        return True
 
     # derived per-person state (table person_status)
     @abc.abstractmethod
@@ -181,6 +197,7 @@ class SqlAlchemyRepository(JourneyRepository):
             id=person.id,
             owner_id=person.owner_id,
             external_ref=person.external_ref,
+            display_name=person.display_name,
             created_at=person.created_at,
         )
         self._insert(row, f"person {person.id}")
@@ -354,6 +371,7 @@ class SqlAlchemyRepository(JourneyRepository):
             "alerts": [a.model_dump(mode="json") for a in status.alerts],
             "attention": status.attention,
             "last_warning": None if status.last_warning is None else list(status.last_warning),
+            "pain_rise": status.pain_rise,
             "updated_at": status.updated_at,
         }
         table = t.PersonStatusRow.__table__
@@ -387,6 +405,31 @@ class SqlAlchemyRepository(JourneyRepository):
     def checkins(self, person_id: str) -> list[StoredCheckIn]:
         r = t.CheckInRow
         return self._list(r, person_id, _checkin, r.on_date, r.created_at, r.id)
+
+    def approved_versions(self, person_id: str) -> frozenset[int] | None:
+        a = PlanApprovalRow
+        return frozenset(
+            int(v) for v in self.session.scalars(select(a.version).where(a.person_id == person_id))
+        )
+
+    def approve_automatically(self, person_id: str, version: int, note: str) -> bool:
+        if not get_setting(self.session, AUTO_APPROVE):
+            return False
+        self.session.add(
+            PlanApprovalRow(person_id=person_id, version=version, approved_by=None, note=note)
+        )
+        self.session.flush()
+        return True
+
+    def latest_pains(self, person_id: str, count: int) -> list[int]:
+        r = t.CheckInRow
+        stmt = (
+            select(r.pain)
+            .where(r.person_id == person_id)
+            .order_by(r.on_date.desc(), r.created_at.desc(), r.id.desc())
+            .limit(count)
+        )
+        return [int(p) for p in self.session.scalars(stmt)][::-1]
 
     def get_checkin(self, person_id: str, checkin_id: str) -> StoredCheckIn | None:
         r = t.CheckInRow
@@ -428,7 +471,11 @@ class SqlAlchemyRepository(JourneyRepository):
 
 def _person(r: t.PersonRow) -> PersonRecord:
     return PersonRecord(
-        id=r.id, owner_id=r.owner_id, external_ref=r.external_ref, created_at=r.created_at
+        id=r.id,
+        owner_id=r.owner_id,
+        external_ref=r.external_ref,
+        display_name=r.display_name,
+        created_at=r.created_at,
     )
 
 
@@ -514,6 +561,7 @@ def _status(r: t.PersonStatusRow) -> PersonStatus:
         if warning is None
         else (str(warning[0]), int(warning[1]), int(warning[2])),
         updated_at=r.updated_at,
+        pain_rise=r.pain_rise,
     )
 
 

@@ -39,8 +39,9 @@ WEB_TABLES = {  # migration 0002 (web service)
     "videos",
 }
 CASELOAD_TABLES = {"person_status"}  # migration 0004_caseload
-TABLES = JOURNEY_TABLES | WEB_TABLES | CASELOAD_TABLES
-HEAD = "0004"
+CLINIC_DAY_TABLES = {"referral_clearances", "clinic_settings"}  # migration 0005_clinic_day
+TABLES = JOURNEY_TABLES | WEB_TABLES | CASELOAD_TABLES | CLINIC_DAY_TABLES
+HEAD = "0005"
 
 
 def test_the_first_migration_creates_every_journey_table(database_url: str) -> None:

@@ -99,7 +99,8 @@ def _plan_page(
     notice: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    view = views.plan_view(ctx.store, person_id, library(), date.today())
+    patient = principal.user.role == "patient"
+    view = views.plan_view(ctx.store, person_id, library(), date.today(), patient=patient)
     context = {
         "title": "Plan",
         **patient_nav(person_id, name, "plan"),

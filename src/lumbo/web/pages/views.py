@@ -59,8 +59,10 @@ def assessment_view(store: Store, person_id: str) -> dict[str, Any]:
     }
 
 
-def plan_view(store: Store, person_id: str, library: Library, on: date) -> dict[str, Any]:
-    view = plan_edit.plan_with_approval(store.uow(), person_id)
+def plan_view(
+    store: Store, person_id: str, library: Library, on: date, *, patient: bool = False
+) -> dict[str, Any]:
+    view = plan_edit.plan_with_approval(store.uow(), person_id, patient=patient)
     today = journey.today(store.uow(), person_id, on)
     plan = view.plan.plan
 
@@ -93,6 +95,7 @@ def plan_view(store: Store, person_id: str, library: Library, on: date) -> dict[
         "version": view.plan.version,
         "reason": view.plan.reason,
         "approval": view.approval,
+        "waiting": view.waiting,
         "plan": plan,
         "weeks": weeks,
         "current_week": today.week,
