@@ -84,7 +84,11 @@ class Enrolled:
 
 
 def init_person(
-    uow: AbstractUnitOfWork, intake_json: str | bytes, *, owner_id: str | None = None
+    uow: AbstractUnitOfWork,
+    intake_json: str | bytes,
+    *,
+    owner_id: str | None = None,
+    display_name: str | None = None,
 ) -> Enrolled:
     """Enrol a person from their intake. A second person with the same intake ``person.id`` (for
     the same owner) is a :class:`Conflict`: reassess the existing one instead."""
@@ -93,15 +97,20 @@ def init_person(
     plan = None if assessment.referral.required else build_plan(intake, assessment)
     if plan is not None and plan.status != "ok":
         plan = None
-    person = PersonRecord(external_ref=intake.person.id, owner_id=owner_id)
+    person = PersonRecord(
+        external_ref=intake.person.id,
+        owner_id=owner_id,
+        display_name=display_name.strip() if display_name and display_name.strip() else None,
+        start_on=intake.preferences.start_date,
+    )
     with uow:
         repo = uow.journeys
         if intake.person.id is not None:
             same = [p for p in repo.find_persons(intake.person.id) if p.owner_id == owner_id]
             if same:
                 raise Conflict(
-                    f"person {intake.person.id!r} is already enrolled (id {same[-1].id}); "
-                    "use `lumbo reassess` for a new intake"
+                    f"a patient with the reference {intake.person.id!r} is already enrolled: "
+                    "open their page and record a reassessment or correct the intake instead"
                 )
         repo.add_person(person)
         _, assessment_rec = _add_assessed(repo, person.id, "baseline", intake, assessment)

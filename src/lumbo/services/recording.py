@@ -304,5 +304,3 @@ def version_note(adjustment: Adjustment, trigger: tuple[str, date]) -> str:
         after = f"after the next-morning check-in on {when}"
     changes = ", ".join(parts) or "changed the plan"
     return f"{changes[0].upper()}{changes[1:]} {after}."
-
-

@@ -7,7 +7,7 @@ store are interchangeable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from lumbo.domain.adjust_state import Settled
@@ -39,6 +39,7 @@ class PersonRecord(_UTC):
     external_ref: str | None = None
     owner_id: str | None = None
     display_name: str | None = None  # the patient's name as the clinician writes it
+    start_on: date | None = None  # the plan's first day (None: the day of enrolment)
     id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
 

@@ -31,7 +31,6 @@ from lumbo.domain.intake import Intake
 from lumbo.domain.protocol_model import Adjustment, Alert, CheckIn, Plan, SessionLog
 from lumbo.store import tables as t
 from lumbo.store.clinic_settings import AUTO_APPROVE, get_setting
-from lumbo.store.web_tables import PlanApprovalRow
 from lumbo.store.records import (
     AssessmentRecord,
     IntakeKind,
@@ -44,6 +43,7 @@ from lumbo.store.records import (
     StoredSessionLog,
     VideoMeasurementRecord,
 )
+from lumbo.store.web_tables import PlanApprovalRow
 
 
 class JourneyRepository(abc.ABC):
@@ -198,6 +198,7 @@ class SqlAlchemyRepository(JourneyRepository):
             owner_id=person.owner_id,
             external_ref=person.external_ref,
             display_name=person.display_name,
+            start_on=person.start_on,
             created_at=person.created_at,
         )
         self._insert(row, f"person {person.id}")
@@ -475,6 +476,7 @@ def _person(r: t.PersonRow) -> PersonRecord:
         owner_id=r.owner_id,
         external_ref=r.external_ref,
         display_name=r.display_name,
+        start_on=r.start_on,
         created_at=r.created_at,
     )
 

@@ -97,6 +97,7 @@ class PersonRow(Base):
     owner_id: Mapped[str | None] = mapped_column(String(36), index=True)
     external_ref: Mapped[str | None] = mapped_column(String(64), index=True)
     display_name: Mapped[str | None] = mapped_column(String(120))  # migration 0005
+    start_on: Mapped[date | None] = mapped_column(Date)  # the plan's first day (migration 0005)
     created_at: Mapped[datetime] = _created()
 
 

@@ -3,6 +3,8 @@ settings, and the pain trend the attention list sorts by.
 
 * ``persons.display_name`` with ``ix_persons_owner_name`` (owner_id, display_name, id): the patient
   list searched and sorted by name through the index.
+* ``persons.start_on``: the plan's first day (the intake's start date, else enrolment), so the
+  database can tell which plan week a patient is in.
 * ``person_status.pain_rise``: how far next-morning pain rose over the latest check-ins (kept by
   every check-in write; derived data).
 * ``referral_clearances``: append-only record of who cleared a referral, when, and why.
@@ -39,6 +41,7 @@ def _json() -> sa.types.TypeEngine[Any]:
 def upgrade() -> None:
     with op.batch_alter_table("persons") as batch:
         batch.add_column(sa.Column("display_name", sa.String(120), nullable=True))
+        batch.add_column(sa.Column("start_on", sa.Date(), nullable=True))
     op.create_index("ix_persons_owner_name", "persons", ["owner_id", "display_name", "id"])
     with op.batch_alter_table("person_status") as batch:
         batch.add_column(sa.Column("pain_rise", sa.Integer(), nullable=True))
@@ -124,4 +127,5 @@ def downgrade() -> None:
         batch.drop_column("pain_rise")
     op.drop_index("ix_persons_owner_name", table_name="persons")
     with op.batch_alter_table("persons") as batch:
+        batch.drop_column("start_on")
         batch.drop_column("display_name")
