@@ -37,7 +37,11 @@ def patients(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     q: Annotated[str | None, Query(max_length=64)] = None,
     attention: bool = False,
-    sort: Annotated[str, Query(pattern="^(attention|name|created)$")] = "attention",
+    sort: Annotated[str, Query(pattern="^(attention|name|created|inactive|pain)$")] = "attention",
+    flag: Annotated[
+        str | None,
+        Query(pattern="^(|safety|worsening|inactive|reassessment|referral|approval)$"),
+    ] = None,
 ) -> HTMLResponse:
     if principal.user.role != "clinician":
         raise Forbidden("the patient list is for clinicians")
@@ -51,8 +55,14 @@ def patients(
         q=q,
         attention_only=attention,
         sort=sort,
+        flag=flag or None,
     )
-    keep = {"q": found.q or "", "attention": "1" if attention else "", "sort": sort}
+    keep = {
+        "q": found.q or "",
+        "attention": "1" if attention else "",
+        "sort": sort,
+        "flag": flag or "",
+    }
     query = "&".join(f"{k}={quote_plus(v)}" for k, v in keep.items() if v)
     context = {
         "title": "Your patients",
@@ -60,8 +70,19 @@ def patients(
         "found": found,
         "sorts": [
             ("attention", "Needs attention first"),
+            ("pain", "Pain rising most first"),
+            ("inactive", "Longest without a session first"),
             ("name", "Name"),
             ("created", "Enrolled"),
+        ],
+        "flags": [
+            ("", "Any"),
+            ("safety", "Red responses and safety reports"),
+            ("worsening", "Pain getting worse"),
+            ("inactive", "No session for a week"),
+            ("reassessment", "Reassessment due"),
+            ("referral", "Referral pending"),
+            ("approval", "Plan waiting for approval"),
         ],
         "query": query,
     }
