@@ -97,6 +97,9 @@ class AccountRepository:
         rows = self.session.scalars(select(UserRow).order_by(UserRow.created_at, UserRow.id))
         return [_user(r) for r in rows]
 
+    def delete_user(self, user_id: str) -> None:
+        self.session.execute(delete(UserRow).where(UserRow.id == user_id))
+
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
         row = self.session.get(UserRow, user_id)
         if row is not None:

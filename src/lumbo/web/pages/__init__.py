@@ -9,12 +9,32 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from lumbo.web.pages import clinician, data_admin, documents, patient, signin, videos, wizard
+from lumbo.web.pages import (
+    clinic_day,
+    clinician,
+    data_admin,
+    documents,
+    patient,
+    patient_account,
+    signin,
+    videos,
+    wizard,
+)
 from lumbo.web.pages.common import STATIC_DIR
 
 
 def install(app: FastAPI) -> None:
     """Mount ``/static`` and include every page router (the wizard before ``/patients/{id}``)."""
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (signin, wizard, clinician, patient, videos, data_admin, documents):
+    for module in (
+        signin,
+        wizard,
+        clinic_day,
+        clinician,
+        patient,
+        patient_account,
+        videos,
+        data_admin,
+        documents,
+    ):
         app.include_router(module.router)

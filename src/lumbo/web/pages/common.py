@@ -28,6 +28,7 @@ from lumbo.domain.errors import (
     NotFound,
     ReferralRequired,
 )
+from lumbo.store.records import PersonRecord
 from lumbo.web.auth import Forbidden, NotAuthenticated, RateLimited, csrf_for
 from lumbo.web.deps import AppContext, Principal
 from lumbo.web.errors import audit_refusal
@@ -157,6 +158,11 @@ class PageRoute(APIRoute):
                 return error_page(request, status, title, lines)
 
         return handler
+
+
+def person_label(person: PersonRecord) -> str:
+    """How pages name a patient: their name, else their reference, never the store id."""
+    return person.display_name or person.external_ref or "Patient"
 
 
 def safe_next(target: str | None) -> str:

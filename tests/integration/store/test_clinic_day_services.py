@@ -1,0 +1,158 @@
+"""The clinic's working day on SQLite and PostgreSQL: clearing a referral, correcting an intake
+(a new version, a diff, a rebuilt plan that waits for approval) and what approval means for the
+plan the patient runs (the clinic's auto-approve setting)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from lumbo.domain.errors import Conflict, InvalidInput
+from lumbo.domain.knowledge import library
+from lumbo.domain.protocol_model import BlockLog, SessionLog
+from lumbo.services import approval, intake_correction, journey, plan_edit, referral_clearance
+from lumbo.store.db import Store
+from tests.integration.store import samples
+
+TODAY = date(2026, 11, 25)
+
+
+def _doc(**changes: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = samples.intake_dict()
+    for path, value in changes.items():
+        section, field = path.split("__")
+        doc[section] = {**doc[section], field: value}
+    return doc
+
+
+def _enrol(store: Store, doc: dict[str, Any]) -> str:
+    return journey.init_person(store.uow(), json.dumps(doc), owner_id="clin").person.id
+
+
+def _counts(store: Store, person: str) -> tuple[int, int, int]:
+    with store.uow() as uow:
+        r = uow.journeys
+        return len(r.intakes(person)), len(r.assessments(person)), len(r.plan_versions(person))
+
+
+def test_a_cleared_referral_builds_the_plan_and_keeps_who_when_why(store: Store) -> None:
+    person = _enrol(store, _doc(history__conditions=["recent_spinal_surgery"]))
+    assert _counts(store, person) == (1, 1, 0)
+    with pytest.raises(InvalidInput) as bad:
+        referral_clearance.clear_referral(
+            store.uow(),
+            person,
+            cleared_by=" ",
+            cleared_on=TODAY + timedelta(days=1),
+            note="",
+            actor_id="clin",
+            today=TODAY,
+        )
+    assert [p.path for p in bad.value.problems] == ["cleared_by", "cleared_on", "note"]
+    assert _counts(store, person) == (1, 1, 0)  # nothing written
+
+    done = referral_clearance.clear_referral(
+        store.uow(),
+        person,
+        cleared_by="Mr Patel, spinal surgeon",
+        cleared_on=TODAY,
+        note="Fusion healed; cleared for graded exercise.",
+        actor_id="clin",
+        today=TODAY,
+    )
+    assert done.plan_created and done.plan is not None and done.plan.version == 1
+    assert _counts(store, person) == (2, 2, 1)
+    assert journey.current_plan(store.uow(), person).version == 1
+    (kept,) = referral_clearance.clearance_history(store.uow(), person)
+    assert (kept.cleared_by, kept.cleared_on) == ("Mr Patel, spinal surgeon", TODAY)
+    with pytest.raises(Conflict, match="no referral is pending"):
+        referral_clearance.clear_referral(
+            store.uow(), person, cleared_by="x", cleared_on=TODAY, note="y", actor_id=None,
+            today=TODAY,
+        )  # fmt: skip
+
+
+def test_an_emergency_referral_cannot_be_cleared(store: Store) -> None:
+    person = _enrol(store, _doc(red_flags__saddle_anaesthesia=True))
+    with pytest.raises(Conflict, match="emergency referral cannot be cleared"):
+        referral_clearance.clear_referral(
+            store.uow(), person, cleared_by="Dr A", cleared_on=TODAY, note="seen",
+            actor_id=None, today=TODAY,
+        )  # fmt: skip
+    assert _counts(store, person) == (1, 1, 0)
+
+
+def test_a_corrected_intake_is_a_new_version_with_a_diff_and_a_plan_waiting(store: Store) -> None:
+    person = _enrol(store, _doc())
+    corrected = _doc(preferences__equipment=["mat", "band", "chair", "wall"])
+    preview = intake_correction.preview_correction(store.uow(), person, json.dumps(corrected))
+    assert [c.label for c in preview.fields] == ["preferences › equipment"]
+    assert preview.fields[0].reason == "band, mat → band, chair, mat, wall"
+    assert _counts(store, person) == (1, 1, 1)  # a preview writes nothing
+    added = {c.label for c in preview.exercises if c.change == "added"}
+
+    done = intake_correction.apply_correction(store.uow(), person, json.dumps(corrected), on=TODAY)
+    assert done.plan is not None and done.plan.version == 2
+    assert "corrected on 25 November 2026" in done.plan.reason
+    assert _counts(store, person) == (2, 2, 2)
+    with store.uow() as uow:  # history stays readable: the first intake is unchanged
+        first, second = uow.journeys.intakes(person)
+    assert first.intake.preferences.equipment != second.intake.preferences.equipment
+    lib = library()
+    now = {
+        lib.get(b.technique).name
+        for w in done.plan.plan.weeks
+        for s in w.sessions
+        for b in s.blocks
+    }
+    assert added <= now  # what the diff said is added is in the rebuilt plan
+
+    # the patient keeps version 1 until the clinician approves version 2
+    assert approval.patient_plan(store.uow(), person).version == 1
+    assert journey.today(store.uow(), person, TODAY).plan_version == 1
+    plan_edit.approve_plan(store.uow(), person, plan_version=2, actor_id=None)
+    assert approval.patient_plan(store.uow(), person).version == 2
+    with pytest.raises(Conflict, match="nothing was changed"):
+        intake_correction.apply_correction(store.uow(), person, json.dumps(corrected), on=TODAY)
+
+
+def _painful_session(store: Store, person: str, sid: str, on: date) -> bool:
+    today = journey.today(store.uow(), person, on)
+    assert today.session is not None
+    blocks = tuple(
+        BlockLog(
+            technique=b.technique,
+            completed_sets=b.dose.sets,
+            intensity=5,
+            pain_during=6,
+            pain_after=6,
+        )
+        for b in today.session.blocks
+    )
+    log = SessionLog(
+        session_id=sid,
+        week=today.week,
+        session_index=today.session.index,
+        performed_on=on,
+        plan_version=today.plan_version,
+        blocks=blocks,
+    )
+    return journey.record_session(store.uow(), person, log).new_plan
+
+
+@pytest.mark.parametrize("auto", [True, False])
+def test_rule_made_versions_follow_the_clinic_setting(store: Store, auto: bool) -> None:
+    assert approval.clinic_settings(store.uow()).auto_approve_adjustments  # default on
+    approval.set_auto_approve(store.uow(), auto, "admin")
+    person = _enrol(store, _doc())
+    assert _painful_session(store, person, "pain-000001", TODAY)
+    latest = journey.current_plan(store.uow(), person)
+    assert latest.version == 2
+    assert "session on 25 November 2026" in latest.reason and "pain-000001" not in latest.reason
+    seen = approval.patient_plan(store.uow(), person).version
+    assert seen == (2 if auto else 1)
+    state = approval.approval_state(store.uow(), person)
+    assert state.waiting is (not auto)
