@@ -311,7 +311,7 @@ async def reassess(
 def settings_page(
     request: Request, principal: CurrentPrincipal, ctx: Ctx, done: str | None = None
 ) -> HTMLResponse:
-    if principal.user.role not in ("clinician", "admin"):
+    if principal.user.role != "clinician":
         raise Forbidden("the clinic settings are for clinicians")
     context = {
         "title": "Clinic settings",
@@ -327,7 +327,7 @@ def save_settings(
     ctx: Ctx,
     auto_approve: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
-    if principal.user.role not in ("clinician", "admin"):
+    if principal.user.role != "clinician":
         raise Forbidden("the clinic settings are for clinicians")
     approval.set_auto_approve(ctx.store.uow(), auto_approve == "on", principal.user.id)
     return RedirectResponse("/settings?done=1", status_code=303)

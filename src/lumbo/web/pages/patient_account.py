@@ -4,6 +4,7 @@ send the link again, revoke it, disable or re-enable the account. Calls
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import segno
@@ -96,22 +97,57 @@ def resend(
     return _page(request, scope, principal, ctx, invitation=sent)
 
 
-@router.post("/patients/{person_id}/account/{action}", response_class=HTMLResponse)
-def change(
-    request: Request, action: str, scope: OwnPatient, principal: CurrentPrincipal, ctx: Ctx
+def _done(
+    request: Request,
+    scope: OwnPatient,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    act: Callable[[], object],
+    done: str,
 ) -> Response:
     try:
-        if action == "revoke":
-            invitations.revoke(ctx.store, scope.user, scope.person_id)
-            done = "revoked"
-        elif action == "disable":
-            invitations.disable(ctx.store, scope.user, scope.person_id)
-            done = "disabled"
-        elif action == "enable":
-            invitations.enable(ctx.store, scope.user, scope.person_id)
-            done = "enabled"
-        else:
-            raise NotFound("no such account action")
-    except Conflict as exc:
+        act()
+    except (Conflict, NotFound) as exc:
         return _page(request, scope, principal, ctx, error=str(exc), status=409)
     return RedirectResponse(f"/patients/{scope.person_id}/account?done={done}", status_code=303)
+
+
+@router.post("/patients/{person_id}/account/revoke", response_class=HTMLResponse)
+def revoke(request: Request, scope: OwnPatient, principal: CurrentPrincipal, ctx: Ctx) -> Response:
+    def act() -> None:
+        invitations.revoke(ctx.store, scope.user, scope.person_id)
+
+    return _done(request, scope, principal, ctx, act, "revoked")
+
+
+@router.post("/patients/{person_id}/account/disable", response_class=HTMLResponse)
+def disable(
+    request: Request,
+    scope: OwnPatient,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    confirm: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    if confirm != "yes":
+        error = "Tick the box to confirm that the patient should no longer sign in."
+        return _page(request, scope, principal, ctx, error=error, status=422)
+    return _done(
+        request,
+        scope,
+        principal,
+        ctx,
+        lambda: invitations.disable(ctx.store, scope.user, scope.person_id),
+        "disabled",
+    )
+
+
+@router.post("/patients/{person_id}/account/enable", response_class=HTMLResponse)
+def enable(request: Request, scope: OwnPatient, principal: CurrentPrincipal, ctx: Ctx) -> Response:
+    return _done(
+        request,
+        scope,
+        principal,
+        ctx,
+        lambda: invitations.enable(ctx.store, scope.user, scope.person_id),
+        "enabled",
+    )

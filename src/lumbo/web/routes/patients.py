@@ -62,7 +62,7 @@ def list_patients(
         response.headers["X-Total-Count"] = str(found.total)
         if page < found.pages:
             response.headers["Link"] = (
-                f'</api/patients?page={page + 1}&per_page={per_page}&sort={sort}'
+                f"</api/patients?page={page + 1}&per_page={per_page}&sort={sort}"
                 + (f"&flag={flag}" if flag else "")
                 + '>; rel="next"'
             )
