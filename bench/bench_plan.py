@@ -16,10 +16,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from intake_gen import generate_intakes
 
-from lumbo.domain.assessment import assess
+from lumbo.domain.assessment.assess import assess
 from lumbo.domain.intake import parse_intake
 from lumbo.domain.knowledge import library
-from lumbo.domain.protocol import build_plan
+from lumbo.domain.protocol.engine import build_plan
 
 N = 10_000
 GOAL = 200.0

@@ -49,7 +49,7 @@ from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from lumbo.cli.demo import example_intake_text
-from lumbo.domain.protocol_model import BlockLog, Plan, SessionLog
+from lumbo.domain.protocol.model import BlockLog, Plan, SessionLog
 from lumbo.services import journey
 from lumbo.store import tables as tb
 from lumbo.store.db import open_store

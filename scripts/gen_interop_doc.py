@@ -21,10 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generated_doc import fill_blocks
 
 from lumbo import __version__
-from lumbo.domain.assessment import assess
+from lumbo.domain.assessment.assess import assess
 from lumbo.domain.intake import parse_intake_json
 from lumbo.domain.knowledge import library
-from lumbo.domain.protocol import build_plan
+from lumbo.domain.protocol.engine import build_plan
 from lumbo.interop.fhir_out import IntakeEntry, PatientRecords, PlanEntry, patient_bundle
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,10 +13,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generated_doc import fill_blocks, regenerate
 
-from lumbo.domain.assessment import assess
+from lumbo.domain.assessment.assess import assess
 from lumbo.domain.intake import parse_intake
 from lumbo.domain.knowledge import library
-from lumbo.domain.protocol import build_plan
+from lumbo.domain.protocol.engine import build_plan
 from lumbo.examples.presentations import PRESENTATIONS, Presentation
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "clinical-safety.md"

@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE_INTAKE = ROOT / "examples" / "intake-seed-case.json"
+# The example intake lives once, in the package; the repository's examples/ holds a checked copy.
+EXAMPLE_INTAKE = ROOT / "src" / "lumbo" / "examples" / "intake-seed-case.json"
+EXAMPLE_INTAKE_COPY = ROOT / "examples" / "intake-seed-case.json"
 
 # "ci" runs the safety properties on >= 500 generated examples; "dev" is quicker for local loops.
 settings.register_profile(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from lumbo.domain.assessment import assess
-from lumbo.domain.assessment_model import Assessment, Finding
+from lumbo.domain.assessment.assess import assess
+from lumbo.domain.assessment.model import Assessment, Finding
 from lumbo.domain.intake import parse_intake
 
 

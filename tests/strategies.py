@@ -14,7 +14,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from lumbo.domain.assessment_model import (
+from lumbo.domain.assessment.model import (
     Assessment,
     Classification,
     Finding,

@@ -256,7 +256,7 @@ def test_referral_at_init_stores_the_person_but_withholds_the_plan(
 
 
 def _hold_block() -> Any:
-    from lumbo.domain.protocol_model import Block, Dose
+    from lumbo.domain.protocol.model import Block, Dose
 
     return Block(
         technique="cat-camel",
@@ -313,7 +313,7 @@ def test_overstretch_warning_shows_as_soon_as_intensity_exceeds_7() -> None:
 def test_answers_name_the_faulty_field() -> None:
     from lumbo.cli._guide import parse_answers
     from lumbo.domain.errors import InvalidInput
-    from lumbo.domain.protocol_model import Session
+    from lumbo.domain.protocol.model import Session
 
     session = Session(index=1, estimated_minutes=2.0, blocks=(_hold_block(),))
     with pytest.raises(InvalidInput) as err:

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lumbo.cli import main
-from lumbo.domain.assessment import assess
+from lumbo.domain.assessment.assess import assess
 from lumbo.domain.errors import InvalidInput
 from lumbo.domain.intake import SEGMENTS, parse_intake
 from tests.conftest import EXAMPLE_INTAKE

@@ -17,10 +17,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lumbo.domain.adjust import adjust, apply_adjustment
-from lumbo.domain.adjust_apply import material_change
+from lumbo.domain.adjust.apply import material_change
+from lumbo.domain.adjust.decide import adjust, apply_adjustment
 from lumbo.domain.errors import Conflict
-from lumbo.domain.protocol_model import BlockLog, CheckIn, SessionLog
+from lumbo.domain.protocol.model import BlockLog, CheckIn, SessionLog
 from lumbo.services import journey
 from lumbo.store.unit_of_work import FakeUnitOfWork
 from tests.conftest import EXAMPLE_INTAKE

@@ -14,15 +14,15 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lumbo.domain.adjust import adjust, apply_adjustment
-from lumbo.domain.assessment import assess
-from lumbo.domain.assessment_model import Assessment, Finding, Referral
+from lumbo.domain.adjust.decide import adjust, apply_adjustment
+from lumbo.domain.assessment.assess import assess
+from lumbo.domain.assessment.model import Assessment, Finding, Referral
 from lumbo.domain.intake import Intake
 from lumbo.domain.knowledge import Library, library
 from lumbo.domain.knowledge.model import Technique
 from lumbo.domain.progression import config, seconds
-from lumbo.domain.protocol import build_plan, high_psychosocial_risk, week_one_essentials
-from lumbo.domain.protocol_model import STAGES, BlockLog, CheckIn, Plan, SessionLog
+from lumbo.domain.protocol.engine import build_plan, high_psychosocial_risk, week_one_essentials
+from lumbo.domain.protocol.model import STAGES, BlockLog, CheckIn, Plan, SessionLog
 from tests.strategies import assessments, chain_groups, intake_docs, libraries
 
 STAGE_ROLES = {

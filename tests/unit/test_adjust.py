@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from lumbo.domain.adjust import (
+from lumbo.domain.adjust.decide import (
     STOP_SIGNS,
     URGENT_SIGNS,
     adjust,
@@ -17,12 +17,12 @@ from lumbo.domain.adjust import (
     stop_alerts,
     stop_keys_of,
 )
-from lumbo.domain.assessment_model import Finding, Severity
+from lumbo.domain.assessment.model import Finding, Severity
 from lumbo.domain.errors import InvalidInput
 from lumbo.domain.intake import RED_FLAG_FIELDS, parse_intake
 from lumbo.domain.knowledge import Library
-from lumbo.domain.protocol import build_plan
-from lumbo.domain.protocol_model import Adjustment, BlockLog, CheckIn, Plan, SessionLog
+from lumbo.domain.protocol.engine import build_plan
+from lumbo.domain.protocol.model import Adjustment, BlockLog, CheckIn, Plan, SessionLog
 from tests.strategies import assessment_with, tech
 
 HOLD = {"kind": "hold", "sets": 2, "hold_s": 20, "rest_s": 10, "intensity_target": 5}

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lumbo.domain.clinic_outcomes import (
+from lumbo.domain.outcomes.clinic import (
     ROM_MDC_DEG,
     PatientOutcome,
     adherence_band,

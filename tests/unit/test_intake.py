@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
 from lumbo.domain.errors import InvalidInput
 from lumbo.domain.intake import intake_json_schema, parse_intake, parse_intake_json
-from tests.conftest import EXAMPLE_INTAKE, ROOT
+from tests.conftest import EXAMPLE_INTAKE, EXAMPLE_INTAKE_COPY, ROOT
 from tests.helpers import DELETE, with_changes
 
 
@@ -20,9 +19,11 @@ def test_example_is_accepted_as_is() -> None:
     assert len(intake.measurements.segmental_mobility) == 5
 
 
-def test_packaged_example_is_the_same_document() -> None:
-    packaged = ROOT / "src" / "lumbo" / "examples" / "intake-seed-case.json"
-    assert json.loads(packaged.read_text()) == json.loads(EXAMPLE_INTAKE.read_text())
+def test_repository_example_is_a_byte_copy_of_the_packaged_one() -> None:
+    assert EXAMPLE_INTAKE_COPY.read_bytes() == EXAMPLE_INTAKE.read_bytes(), (
+        f"{EXAMPLE_INTAKE_COPY.relative_to(ROOT)} differs from {EXAMPLE_INTAKE.relative_to(ROOT)} "
+        "(the packaged example is the source; copy it over the repository's)"
+    )
 
 
 @pytest.mark.parametrize(

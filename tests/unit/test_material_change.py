@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from lumbo.domain.adjust_apply import material_change
-from lumbo.domain.protocol_model import Block, Plan
+from lumbo.domain.adjust.apply import material_change
+from lumbo.domain.protocol.model import Block, Plan
 from tests.integration.store import samples
 
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from lumbo.domain.assessment_model import Assessment
+from lumbo.domain.assessment.model import Assessment
 from lumbo.domain.intake import RED_FLAG_FIELDS, Intake, parse_intake
 from lumbo.domain.norms import expected
-from lumbo.domain.outcomes import MIN_DEFICIT_DEG, outcomes
-from lumbo.domain.protocol import build_plan
-from lumbo.domain.protocol_model import BlockLog, Plan, SessionLog
+from lumbo.domain.outcomes.reassessment import MIN_DEFICIT_DEG, outcomes
+from lumbo.domain.protocol.engine import build_plan
+from lumbo.domain.protocol.model import BlockLog, Plan, SessionLog
 from tests.strategies import assessment_with, sample_library
 
 

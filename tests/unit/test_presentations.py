@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from lumbo.domain.assessment import assess
+from lumbo.domain.assessment.assess import assess
 from lumbo.domain.intake import parse_intake
 from lumbo.domain.knowledge import library
-from lumbo.domain.protocol import build_plan
-from lumbo.domain.protocol_model import Plan
+from lumbo.domain.protocol.engine import build_plan
+from lumbo.domain.protocol.model import Plan
 from lumbo.examples.presentations import PRESENTATIONS
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 
-from lumbo.domain.assessment import assess
-from lumbo.domain.assessment_model import Finding, Referral, Severity
+from lumbo.domain.assessment.assess import assess
+from lumbo.domain.assessment.model import Finding, Referral, Severity
 from lumbo.domain.intake import RED_FLAG_FIELDS, Intake, parse_intake
 from lumbo.domain.knowledge import Library, library
 from lumbo.domain.knowledge.model import DoseTemplate
 from lumbo.domain.plan_view import dose_words, plan_lines
 from lumbo.domain.progression import config, dose_at, max_level, min_level, tempo_seconds
-from lumbo.domain.protocol import SlotSpec, build_plan, fit_session
-from lumbo.domain.protocol_model import Plan
-from lumbo.domain.protocol_select import chains, index
+from lumbo.domain.protocol.engine import SlotSpec, build_plan, fit_session
+from lumbo.domain.protocol.model import Plan
+from lumbo.domain.protocol.selection import chains, index
 from tests.strategies import assessment_with, chain_groups, sample_library, tech
 
 
@@ -386,9 +386,9 @@ def test_same_bytes_across_processes_with_different_hash_seeds(
     """String hashing differs per process; the plan must not depend on set or dict order."""
     script = (
         "import hashlib, json, sys\n"
-        "from lumbo.domain.assessment import assess\n"
+        "from lumbo.domain.assessment.assess import assess\n"
         "from lumbo.domain.intake import parse_intake\n"
-        "from lumbo.domain.protocol import build_plan\n"
+        "from lumbo.domain.protocol.engine import build_plan\n"
         "i = parse_intake(json.loads(sys.stdin.read()))\n"
         "text = json.dumps(build_plan(i, assess(i)).to_json())\n"
         "print(hashlib.sha256(text.encode()).hexdigest())\n"

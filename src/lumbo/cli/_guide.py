@@ -22,7 +22,7 @@ from rich.text import Text
 from lumbo.domain.errors import InvalidInput, NotFound, Problem
 from lumbo.domain.knowledge import Library
 from lumbo.domain.plan_view import dose_words
-from lumbo.domain.protocol_model import Block, BlockLog, Session
+from lumbo.domain.protocol.model import Block, BlockLog, Session
 from lumbo.domain.session_guide import OVERSTRETCH, timed_phases
 from lumbo.services.parsing import parse_model
 

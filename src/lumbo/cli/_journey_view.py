@@ -10,7 +10,7 @@ from rich.text import Text
 
 from lumbo.domain.knowledge import Library
 from lumbo.domain.plan_view import dose_words
-from lumbo.domain.protocol_model import Adjustment, BlockLog, Plan, Session
+from lumbo.domain.protocol.model import Adjustment, BlockLog, Plan, Session
 
 if TYPE_CHECKING:
     from lumbo.services.journey import Today

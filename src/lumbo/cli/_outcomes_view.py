@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from lumbo.domain.clinic_outcomes import ClinicOutcomes, Group, Rate
+from lumbo.domain.outcomes.clinic import ClinicOutcomes, Group, Rate
 
 
 def _rate(r: Rate) -> str:

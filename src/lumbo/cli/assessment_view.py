@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from lumbo.domain.assessment_model import Assessment, RuleResult
+from lumbo.domain.assessment.model import Assessment, RuleResult
 from lumbo.domain.explain import REGION_TITLES, score_rows, what_this_means, where
 
 _SEVERITY_STYLE = {"severe": "bold red", "moderate": "yellow", "mild": "cyan"}

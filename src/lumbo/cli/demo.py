@@ -10,7 +10,7 @@ from lumbo.cli import _journey_view as view
 from lumbo.cli._common import console
 from lumbo.cli.assessment_view import render_assessment
 from lumbo.domain.knowledge import library
-from lumbo.domain.protocol import build_plan
+from lumbo.domain.protocol.engine import build_plan
 from lumbo.services.assessment import assess_intake_text
 
 

@@ -29,7 +29,7 @@ from lumbo.cli._guide import (
 )
 from lumbo.domain.errors import InvalidInput, Problem, ReferralRequired
 from lumbo.domain.knowledge import library
-from lumbo.domain.protocol_model import CheckIn, SessionLog
+from lumbo.domain.protocol.model import CheckIn, SessionLog
 from lumbo.services.parsing import load_json, parse_list, parse_model
 
 if TYPE_CHECKING:  # the store and services load only when a journey command runs
@@ -110,7 +110,7 @@ def plan_cmd(
     week: Annotated[int | None, typer.Option("--week", help="show one week (1-12)")] = None,
 ) -> None:
     """Assess an intake and print its 12-week plan (stateless: nothing is stored)."""
-    from lumbo.domain.protocol import build_plan
+    from lumbo.domain.protocol.engine import build_plan
     from lumbo.services.assessment import assess_intake_text
 
     if week is not None and not 1 <= week <= 12:
@@ -150,8 +150,8 @@ def adjust_cmd(
     check-in may still come: it neither holds nor counts as green, but red on its own still
     regresses at once); an earlier session without one holds.
     """
-    from lumbo.domain.adjust import adjust
-    from lumbo.domain.protocol_model import Plan
+    from lumbo.domain.adjust.decide import adjust
+    from lumbo.domain.protocol.model import Plan
 
     plan = parse_model(Plan, load_json(read_text(plan_file, "plan"), "plan"), "plan")
     data = load_json(read_text(logs_file, "logs"), "logs")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lumbo.domain.assessment_model import Approach, Classification, Finding, RuleResult
+from lumbo.domain.assessment.model import Approach, Classification, Finding, RuleResult
 from lumbo.domain.intake import Condition, Direction, Intake
 from lumbo.domain.thresholds import threshold
 
@@ -88,7 +88,6 @@ def _tbc(
             "no Fritz 2007 category's criteria are met on the data given",
             *not_assessed,
         ]
-        return None, ["no Fritz 2007 category's criteria are met on the data given"]
     chosen = matches[0][0]
     reasons = [f"{cat}: {why} (Fritz 2007)" for cat, why in matches]
     return chosen, reasons + not_assessed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lumbo.domain.assessment_model import Assessment, Finding
+from lumbo.domain.assessment.model import Assessment, Finding
 
 REGION_TITLES: dict[str, str] = {
     "lumbar": "Lower back (lumbar spine)",

@@ -17,8 +17,6 @@ from lumbo.domain.dates import RecordDate
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.validation import problems_from
 
-SCHEMA_VERSION = 1
-
 SEGMENTS: tuple[str, ...] = ("L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1")
 Segment = Literal["L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"]
 Side = Literal["left", "right"]

@@ -7,13 +7,9 @@ applicable (both were derived in non-radicular low back pain).
 
 from __future__ import annotations
 
-from lumbo.domain.intake import Distribution, Intake, NeuroGrade, NeuroScreen
+from lumbo.domain.intake import Distribution, Intake, NeuroGrade
 
-_PARTS: tuple[tuple[str, str], ...] = (
-    ("myotomes", "muscle strength (myotomes)"),
-    ("reflexes", "tendon reflexes"),
-    ("dermatomes", "skin sensation (dermatomes)"),
-)
+_PARTS: tuple[str, ...] = ("myotomes", "reflexes", "dermatomes")
 _WORD = {
     ("myotomes", NeuroGrade.reduced): "weakness",
     ("myotomes", NeuroGrade.absent): "marked weakness",
@@ -24,24 +20,13 @@ _WORD = {
 }
 
 
-def screen_lines(screen: NeuroScreen | None) -> list[str]:
-    """One line per part and side: the result, or "not assessed"."""
-    out = []
-    for part, label in _PARTS:
-        sides = getattr(screen, part) if screen is not None else None
-        for side in ("left", "right"):
-            grade = getattr(sides, side) if sides is not None else None
-            out.append(f"{label}, {side}: {grade.value if grade else 'not assessed'}")
-    return out
-
-
 def neuro_signs(intake: Intake) -> list[str]:
     """Abnormal neurological screen results, e.g. ``"weakness on the left"``."""
     screen = intake.measurements.neuro_screen
     if screen is None:
         return []
     out = []
-    for part, _ in _PARTS:
+    for part in _PARTS:
         sides = getattr(screen, part)
         for side in ("left", "right"):
             grade = getattr(sides, side) if sides is not None else None

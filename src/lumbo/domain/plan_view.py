@@ -11,7 +11,7 @@ from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge import library as shipped_library
 from lumbo.domain.knowledge.describe import describe_dose
 from lumbo.domain.knowledge.model import DoseTemplate
-from lumbo.domain.protocol_model import Block, Dose, Plan, Session, Week
+from lumbo.domain.protocol.model import Block, Dose, Plan, Session, Week
 from lumbo.domain.referral import ANSWER_FIRST
 
 __all__ = ["block_lines", "dose_words", "plan_lines", "session_lines", "week_lines"]

@@ -15,7 +15,7 @@ from typing import Any
 from lumbo.domain.errors import KnowledgeBaseError
 from lumbo.domain.knowledge import load_toml
 from lumbo.domain.knowledge.model import FINDING_CODES, DoseTemplate, Load, NeuralTension, Role
-from lumbo.domain.protocol_model import Dose
+from lumbo.domain.protocol.model import Dose
 from lumbo.domain.safety import MAX_STRETCH_INTENSITY
 
 _INT_FIELDS = ("sets", "reps", "hold_s", "work_s", "breaths")

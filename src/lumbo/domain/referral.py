@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lumbo.domain.assessment_model import Referral
+from lumbo.domain.assessment.model import Referral
 from lumbo.domain.intake import RED_FLAG_FIELDS, Condition, Intake
 from lumbo.domain.neuro import motor_deficit_reason
 from lumbo.domain.thresholds import threshold

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from lumbo.domain.assessment_model import Criterion, RuleResult, Status
+from lumbo.domain.assessment.model import Criterion, RuleResult, Status
 from lumbo.domain.intake import SEGMENTS, Distribution, Intake, Mobility
 from lumbo.domain.neuro import nerve_root_signs
 from lumbo.domain.thresholds import threshold

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lumbo.domain.protocol_model import Dose
+from lumbo.domain.protocol.model import Dose
 
 STRETCH_KINDS = frozenset({"hold", "contract_relax", "timed"})
 SECONDS_PER_BREATH = 6

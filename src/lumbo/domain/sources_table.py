@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lumbo.domain.norms import NORM_MEASURES, expected, source, sources
-from lumbo.domain.outcomes import mcids
+from lumbo.domain.outcomes.reassessment import mcids
 from lumbo.domain.thresholds import thresholds
 
 _KIND = {

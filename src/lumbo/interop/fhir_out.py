@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from lumbo.domain.assessment_model import Assessment, Finding
+from lumbo.domain.assessment.model import Assessment, Finding
 from lumbo.domain.intake import Intake
-from lumbo.domain.outcomes import adherence
+from lumbo.domain.outcomes.reassessment import adherence
 from lumbo.domain.plan_view import dose_words
-from lumbo.domain.protocol_model import Block, Plan, SessionLog
+from lumbo.domain.protocol.model import Block, Plan, SessionLog
 from lumbo.interop import codes as c
 from lumbo.interop.questionnaires import PROMIS_ITEMS, build
 

@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from lumbo.domain.outcomes import adherence
+from lumbo.domain.outcomes.reassessment import adherence
 from lumbo.interop.fhir_out import PatientRecords
 
 COLUMNS: tuple[str, ...] = (

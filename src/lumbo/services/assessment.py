@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lumbo.domain.assessment import assess
-from lumbo.domain.assessment_model import Assessment
+from lumbo.domain.assessment.assess import assess
+from lumbo.domain.assessment.model import Assessment
 from lumbo.domain.intake import Intake, parse_intake_json
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, get_args
 
-from lumbo.domain.adjust import adjust_from
-from lumbo.domain.adjust_state import Settled, settle_before
+from lumbo.domain.adjust.decide import adjust_from
+from lumbo.domain.adjust.state import Settled, settle_before
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.progression import config
-from lumbo.domain.protocol_model import Alert
+from lumbo.domain.protocol.model import Alert
 from lumbo.services._shared import week_on
 from lumbo.store.caseload import FLAGS, SORTS, CaseloadEntry, Flag, Sort, caseload_page
 from lumbo.store.records import PersonStatus

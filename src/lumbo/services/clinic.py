@@ -11,8 +11,8 @@ import io
 import secrets
 from typing import Any
 
-from lumbo.domain.clinic_outcomes import ClinicOutcomes, PatientOutcome, summarize
 from lumbo.domain.errors import InvalidInput, Problem
+from lumbo.domain.outcomes.clinic import ClinicOutcomes, PatientOutcome, summarize
 from lumbo.interop.research import COLUMNS, all_rows
 from lumbo.services.interop import patient_records
 from lumbo.store.accounts import AccountRepository

@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from lumbo.domain.assessment_model import Assessment
+from lumbo.domain.assessment.model import Assessment
 from lumbo.domain.explain import REGION_TITLES, plain_finding, score_rows, what_this_means, where
 from lumbo.domain.knowledge import Library, library
 from lumbo.domain.norms import sources
 from lumbo.domain.plan_view import dose_words
-from lumbo.domain.protocol_model import Plan, Session
+from lumbo.domain.protocol.model import Plan, Session
 from lumbo.reports.svg import Series, adherence_calendar, prom_chart, rom_chart, trend_chart
 from lumbo.services import journey, patient_records
 from lumbo.services._shared import need_person

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from lumbo.domain.assessment import assess
-from lumbo.domain.assessment_model import Assessment
+from lumbo.domain.assessment.assess import assess
+from lumbo.domain.assessment.model import Assessment
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
 from lumbo.domain.explain import plain_finding
 from lumbo.domain.intake import Intake, parse_intake_json
 from lumbo.domain.knowledge import library
-from lumbo.domain.protocol import build_plan
-from lumbo.domain.protocol_model import Plan
+from lumbo.domain.protocol.engine import build_plan
+from lumbo.domain.protocol.model import Plan
 from lumbo.services._shared import latest_assessment, need_person
 from lumbo.services.journey import _add_assessed, _add_first_plan
 from lumbo.store.records import PlanVersion

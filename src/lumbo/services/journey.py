@@ -20,20 +20,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from lumbo.domain.adjust import (
+from lumbo.domain.adjust.decide import (
     STOP_ADVICE,
     STOP_SIGNS,
     URGENT_SIGNS,
     stop_keys,
     stop_keys_of,
 )
-from lumbo.domain.assessment import assess
-from lumbo.domain.assessment_model import Assessment
+from lumbo.domain.assessment.assess import assess
+from lumbo.domain.assessment.model import Assessment
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
 from lumbo.domain.intake import Intake, parse_intake_json
-from lumbo.domain.outcomes import outcomes
-from lumbo.domain.protocol import build_plan
-from lumbo.domain.protocol_model import Plan, Session
+from lumbo.domain.outcomes.reassessment import outcomes
+from lumbo.domain.protocol.engine import build_plan
+from lumbo.domain.protocol.model import Plan, Session
 from lumbo.services._shared import active_plan, need_person, resolve, week_on
 from lumbo.services.approval import in_force
 from lumbo.services.parsing import load_json

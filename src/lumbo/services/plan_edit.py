@@ -14,14 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from lumbo.domain.adjust_apply import apply_adjustment
+from lumbo.domain.adjust.apply import apply_adjustment
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
 from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge import library as shipped_library
 from lumbo.domain.knowledge.model import NeuralTension, Role
 from lumbo.domain.progression import config
-from lumbo.domain.protocol import person_of
-from lumbo.domain.protocol_model import Adjustment, Decision, Plan
+from lumbo.domain.protocol.engine import person_of
+from lumbo.domain.protocol.model import Adjustment, Decision, Plan
 from lumbo.domain.safety import MAX_STRETCH_INTENSITY, Person, reasons_for
 from lumbo.services._shared import active_plan, need_person, week_on
 from lumbo.services.approval import in_force

@@ -1,7 +1,7 @@
 """Progress of one person: adherence by week, range of motion against the age norm, questionnaires
 against their MCIDs, the plan's versions, sessions and check-ins.
 
-The figures come from :func:`lumbo.domain.outcomes.outcomes` over the baseline and the latest
+The figures come from :func:`lumbo.domain.outcomes.reassessment.outcomes` over the baseline and the latest
 intake (before any reassessment, both are the baseline: no change). Adherence counts every plan
 week that has begun by ``on`` (week 1 before the start date).
 """
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from lumbo.domain.outcomes import outcomes
-from lumbo.domain.protocol_model import Plan
+from lumbo.domain.outcomes.reassessment import outcomes
+from lumbo.domain.protocol.model import Plan
 from lumbo.services._shared import need_person, week_on
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 

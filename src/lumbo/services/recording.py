@@ -7,12 +7,12 @@ a :class:`Conflict`.
 
 A write costs the same whatever the length of the history: the person's status row (locked for the
 write, so writers of one person queue) holds the adjustment rules' summary of the settled sessions
-(``lumbo.domain.adjust_state``); only the sessions of the last two session days and the check-ins
+(``lumbo.domain.adjust.state``); only the sessions of the last two session days and the check-ins
 they can see are read and judged, with the same domain functions as a full recomputation. A write
 that could change a settled judgement (a back-dated log or check-in), a status judged against
 another plan version, or a missing status recomputes from the whole history instead (and rebuilds
 the summary). A new plan version is stored only on a material change
-(:func:`lumbo.domain.adjust_apply.material_change`).
+(:func:`lumbo.domain.adjust.apply.material_change`).
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeVar
 
-from lumbo.domain.adjust import adjust_from, apply_adjustment
-from lumbo.domain.adjust_apply import material_change
-from lumbo.domain.adjust_state import Settled, needs_full, settle_before
+from lumbo.domain.adjust.apply import material_change
+from lumbo.domain.adjust.decide import adjust_from, apply_adjustment
+from lumbo.domain.adjust.state import Settled, needs_full, settle_before
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
 from lumbo.domain.knowledge import library
-from lumbo.domain.protocol_model import Adjustment, CheckIn, Plan, SessionLog
+from lumbo.domain.protocol.model import Adjustment, CheckIn, Plan, SessionLog
 from lumbo.services._shared import active_plan
 from lumbo.store.records import (
     PAIN_TREND_CHECKINS,

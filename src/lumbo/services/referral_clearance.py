@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from lumbo.domain.assessment import assess
+from lumbo.domain.assessment.assess import assess
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
-from lumbo.domain.protocol import build_plan
+from lumbo.domain.protocol.engine import build_plan
 from lumbo.services._shared import latest_assessment, need_person
 from lumbo.services.journey import _add_assessed, _add_first_plan
 from lumbo.store.clearances import Clearance, add_clearance, clearances

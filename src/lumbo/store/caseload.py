@@ -16,7 +16,7 @@ from typing import Any, Literal
 from sqlalchemy import Date, Select, and_, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from lumbo.domain.protocol_model import Alert
+from lumbo.domain.protocol.model import Alert
 from lumbo.store import tables as t
 from lumbo.store.records import PersonStatus, PlanVersion
 from lumbo.store.repository import PLAN_CACHE, _plan

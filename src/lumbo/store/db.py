@@ -9,7 +9,6 @@ from the start and SQLite gives real, serializable transactions, DDL included.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -128,10 +127,6 @@ class Store:
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.sessions)
-
-    @property
-    def uow_factory(self) -> Callable[[], SqlAlchemyUnitOfWork]:
-        return self.uow
 
     def close(self) -> None:
         self.engine.dispose()

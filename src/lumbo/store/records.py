@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from lumbo.domain.adjust_state import Settled
-from lumbo.domain.assessment_model import Assessment
+from lumbo.domain.adjust.state import Settled
+from lumbo.domain.assessment.model import Assessment
 from lumbo.domain.intake import Intake
-from lumbo.domain.protocol_model import Adjustment, Alert, CheckIn, Plan, SessionLog
+from lumbo.domain.protocol.model import Adjustment, Alert, CheckIn, Plan, SessionLog
 from lumbo.store.tables import new_id, utcnow
 
 IntakeKind = Literal["baseline", "reassessment"]

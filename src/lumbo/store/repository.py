@@ -24,11 +24,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lumbo.domain.adjust_state import Settled
-from lumbo.domain.assessment_model import Assessment
+from lumbo.domain.adjust.state import Settled
+from lumbo.domain.assessment.model import Assessment
 from lumbo.domain.errors import Conflict
 from lumbo.domain.intake import Intake
-from lumbo.domain.protocol_model import Adjustment, Alert, CheckIn, Plan, SessionLog
+from lumbo.domain.protocol.model import Adjustment, Alert, CheckIn, Plan, SessionLog
 from lumbo.store import tables as t
 from lumbo.store.clinic_settings import AUTO_APPROVE, get_setting
 from lumbo.store.records import (
@@ -122,7 +122,7 @@ class JourneyRepository(abc.ABC):
     ) -> list[StoredCheckIn]:
         """Every check-in the judgement of a session performed on or after ``day`` can see:
         those dated from the day before ``day`` on, those linked to ``session_ids``, and the two
-        latest before (``lumbo.domain.adjust_state``)."""
+        latest before (``lumbo.domain.adjust.state``)."""
         edge = day - timedelta(days=1)
         found = self.checkins(person_id)
         earlier = sorted(

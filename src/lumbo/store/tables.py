@@ -216,7 +216,7 @@ class VideoMeasurementRow(Base):
 class PersonStatusRow(Base):
     """Per person, what a write or the patient list would otherwise recompute from the whole
     history: the adjustment rules' summary of the settled sessions (``settled``, see
-    ``lumbo.domain.adjust_state``), the alerts of the latest adjustment and the latest session with
+    ``lumbo.domain.adjust.state``), the alerts of the latest adjustment and the latest session with
     warning signs. Derived data: rebuilt from the history when missing or stale."""
 
     __tablename__ = "person_status"

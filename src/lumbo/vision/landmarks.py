@@ -96,13 +96,6 @@ class Box:
     def center(self) -> tuple[float, float]:
         return ((self.x0 + self.x1) / 2.0, (self.y0 + self.y1) / 2.0)
 
-    def iou(self, other: Box) -> float:
-        ix = max(0.0, min(self.x1, other.x1) - max(self.x0, other.x0))
-        iy = max(0.0, min(self.y1, other.y1) - max(self.y0, other.y0))
-        inter = ix * iy
-        union = self.width * self.height + other.width * other.height - inter
-        return inter / union if union > 0 else 0.0
-
 
 @dataclass(frozen=True, slots=True)
 class Pose:
@@ -113,9 +106,6 @@ class Pose:
     def __post_init__(self) -> None:
         if self.points.shape != (N_LANDMARKS, 4):
             raise ValueError(f"pose points must have shape (33, 4), got {self.points.shape}")
-
-    def xy(self, index: int) -> FloatArray:
-        return self.points[index, :2]
 
     def visibility(self, index: int) -> float:
         return float(self.points[index, 3])

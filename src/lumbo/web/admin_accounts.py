@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from lumbo.domain.errors import Conflict, InvalidInput, NotFound, Problem
-from lumbo.store.accounts import ROLES, AccountRepository, Role, User
+from lumbo.store.accounts import ROLES, AccountRepository, User
 from lumbo.store.audit import AuditEntry, add_entry
 from lumbo.store.db import Store
 from lumbo.store.tables import PersonRow
@@ -212,10 +212,3 @@ def complete_reset(store: Store, settings: WebSettings, token: str, password: st
         _audit(uow.session, Actor(current), "password reset completed", user.id)
         uow.commit()
     return current
-
-
-def role_of(value: str) -> Role:
-    for r in ROLES:
-        if r == value:
-            return r
-    raise InvalidInput([Problem("role", f"must be one of {list(ROLES)}", value)], "account")

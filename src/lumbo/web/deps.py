@@ -59,13 +59,6 @@ def unit_of_work(ctx: Ctx) -> SqlAlchemyUnitOfWork:
 Uow = Annotated[SqlAlchemyUnitOfWork, Depends(unit_of_work)]
 
 
-def store(ctx: Ctx) -> Store:
-    return ctx.store
-
-
-StoreDep = Annotated[Store, Depends(store)]
-
-
 @dataclass(frozen=True, slots=True)
 class Principal:
     user: User

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from lumbo.domain.intake import PROMIS_4A, PROMIS_6A, PROMIS_8A
-from lumbo.domain.protocol_model import BlockLog, SessionLog
+from lumbo.domain.protocol.model import BlockLog, SessionLog
 from lumbo.services import journey, recording
 from lumbo.store.records import PlanVersion
 from lumbo.store.unit_of_work import AbstractUnitOfWork

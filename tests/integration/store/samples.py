@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from lumbo.domain.intake import Intake, parse_intake_json
-from lumbo.domain.protocol_model import (
+from lumbo.domain.protocol.model import (
     Block,
     BlockLog,
     CheckIn,
@@ -18,7 +18,9 @@ from lumbo.domain.protocol_model import (
     Week,
 )
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "intake-seed-case.json"
+EXAMPLE = (
+    Path(__file__).resolve().parents[3] / "src" / "lumbo" / "examples" / "intake-seed-case.json"
+)
 
 
 def intake() -> Intake:

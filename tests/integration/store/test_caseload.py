@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Table, func, insert, select, text
 
 from lumbo.domain.errors import InvalidInput
-from lumbo.domain.protocol_model import BlockLog, CheckIn, SessionLog
+from lumbo.domain.protocol.model import BlockLog, CheckIn, SessionLog
 from lumbo.services import journey
 from lumbo.services.caseload import caseload
 from lumbo.store import tables as t

@@ -12,7 +12,7 @@ import pytest
 
 from lumbo.domain.errors import Conflict, InvalidInput
 from lumbo.domain.knowledge import library
-from lumbo.domain.protocol_model import BlockLog, SessionLog
+from lumbo.domain.protocol.model import BlockLog, SessionLog
 from lumbo.services import approval, intake_correction, journey, plan_edit, referral_clearance
 from lumbo.store.db import Store
 from tests.integration.store import samples

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from lumbo.domain.adjust import adjust, apply_adjustment
-from lumbo.domain.adjust_apply import material_change
-from lumbo.domain.protocol_model import BlockLog, CheckIn, SessionLog
+from lumbo.domain.adjust.apply import material_change
+from lumbo.domain.adjust.decide import adjust, apply_adjustment
+from lumbo.domain.protocol.model import BlockLog, CheckIn, SessionLog
 from lumbo.services import journey
 from lumbo.store.repository import JourneyRepository, SqlAlchemyRepository
 from lumbo.store.unit_of_work import FakeUnitOfWork
@@ -162,8 +162,8 @@ def test_concurrent_writers_of_one_person_keep_the_summary_exact(uow_factory: Uo
     the stored summary still equals a full recomputation, and so does the next decision."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from lumbo.domain.adjust import adjust_from
-    from lumbo.domain.adjust_state import Settled, settle_before
+    from lumbo.domain.adjust.decide import adjust_from
+    from lumbo.domain.adjust.state import Settled, settle_before
 
     if isinstance(uow_factory(), FakeUnitOfWork):
         pytest.skip("the fake has no concurrent transactions")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from lumbo.domain.errors import Conflict, InvalidInput, NotFound, ReferralRequired
-from lumbo.domain.protocol_model import BlockLog, CheckIn, SessionLog
+from lumbo.domain.protocol.model import BlockLog, CheckIn, SessionLog
 from lumbo.services import journey, recording
 from tests.integration.store import samples
 from tests.integration.store.conftest import UowFactory

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from lumbo.domain.assessment import assess
+from lumbo.domain.assessment.assess import assess
 from lumbo.domain.errors import Conflict
-from lumbo.domain.protocol_model import Adjustment, Decision
+from lumbo.domain.protocol.model import Adjustment, Decision
 from lumbo.store.records import (
     AssessmentRecord,
     IntakeRecord,

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from lumbo.cli.demo import example_intake_text
-from lumbo.domain.protocol_model import BlockLog, CheckIn, SessionLog
+from lumbo.domain.protocol.model import BlockLog, CheckIn, SessionLog
 from lumbo.services import journey, recording
 from lumbo.store.audit import verify_chain
 from lumbo.store.tables import Base

@@ -10,8 +10,8 @@ from typing import Any
 
 from lumbo.cli.demo import example_intake_text
 from lumbo.domain.knowledge import library
-from lumbo.domain.protocol import build_plan, person_of
-from lumbo.domain.protocol_model import Plan
+from lumbo.domain.protocol.engine import build_plan, person_of
+from lumbo.domain.protocol.model import Plan
 from lumbo.domain.safety import Person
 from lumbo.services.assessment import assess_intake_text
 from lumbo.services.plan_edit import declared_alternatives, plan_violations

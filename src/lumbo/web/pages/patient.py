@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from lumbo.domain.errors import InvalidInput
 from lumbo.domain.knowledge import library
-from lumbo.domain.protocol_model import CheckIn
+from lumbo.domain.protocol.model import CheckIn
 from lumbo.services import journey, patient_records
 from lumbo.services.parsing import parse_model
 from lumbo.web.deps import Ctx, CurrentPrincipal, Patient

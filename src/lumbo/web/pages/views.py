@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from lumbo.domain.assessment_model import Assessment
+from lumbo.domain.assessment.model import Assessment
 from lumbo.domain.explain import score_rows, what_this_means
 from lumbo.domain.knowledge import Library
 from lumbo.domain.plan_view import dose_words
-from lumbo.domain.protocol_model import Session
+from lumbo.domain.protocol.model import Session
 from lumbo.domain.session_guide import OVERSTRETCH, timed_phases
 from lumbo.services import journey, patient_records, plan_edit
 from lumbo.services.caseload import CaseloadPage, CaseloadRow, caseload

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Response
 
 from lumbo.domain.errors import ReferralRequired
-from lumbo.domain.protocol import build_plan
+from lumbo.domain.protocol.engine import build_plan
 from lumbo.services import journey, patient_records
 from lumbo.services.assessment import assess_intake_text
 from lumbo.services.caseload import MAX_PER_PAGE, caseload

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from lumbo.domain.protocol_model import CheckIn, SessionLog
+from lumbo.domain.protocol.model import CheckIn, SessionLog
 from lumbo.services import journey, patient_records
 from lumbo.services.recording import Recorded
 from lumbo.web.deps import Patient, Uow

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from lumbo.domain.assessment_model import Assessment
+from lumbo.domain.assessment.model import Assessment
 from lumbo.domain.classification import classify
-from lumbo.domain.findings import find
+from lumbo.domain.findings.collect import find
 from lumbo.domain.intake import Intake
 from lumbo.domain.referral import assess_referral
 from lumbo.domain.rules import evaluate_rules

@@ -15,11 +15,11 @@ import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from lumbo.domain.assessment_model import Finding
+from lumbo.domain.assessment.model import Finding
 from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge.model import EvidenceLevel, NeuralTension, Role, Technique
 from lumbo.domain.progression import Phase, config, dose_at, max_level, tenths
-from lumbo.domain.protocol_model import Dose
+from lumbo.domain.protocol.model import Dose
 from lumbo.domain.safety import Person
 
 STAGE_OF_ROLE: dict[Role, int] = {

@@ -1,7 +1,7 @@
 """A clinic's outcomes: what its own patients did, for the patients who reached a reassessment. Pure.
 
 For each patient the latest reassessment counts (its outcomes were computed against baseline when
-it was stored, see :mod:`lumbo.domain.outcomes`). Per instrument: the share of patients whose
+it was stored, see :mod:`lumbo.domain.outcomes.reassessment`). Per instrument: the share of patients whose
 change reached the instrument's MCID (``responder``), with a 95% Wilson score interval; per range
 of motion measure: the share who improved by more than the minimal detectable change; adherence.
 Everything is split by classification (the baseline's treatment approach) and by adherence band.
@@ -18,7 +18,7 @@ from typing import Any
 
 from lumbo.domain.errors import KnowledgeBaseError
 from lumbo.domain.norms import source
-from lumbo.domain.outcomes import ROM_MEASURES, mcids
+from lumbo.domain.outcomes.reassessment import ROM_MEASURES, mcids
 
 ROM_MDC_DEG = 5.0
 """lumbo policy: no minimal detectable change for these range-of-motion measures is encoded from a

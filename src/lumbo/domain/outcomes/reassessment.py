@@ -15,11 +15,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from lumbo.domain.assessment_model import Assessment
+from lumbo.domain.assessment.model import Assessment
 from lumbo.domain.intake import Intake
 from lumbo.domain.knowledge import load_toml
 from lumbo.domain.norms import expected, source
-from lumbo.domain.protocol_model import Plan, SessionLog
+from lumbo.domain.protocol.model import Plan, SessionLog
 from lumbo.domain.thresholds import threshold
 
 __all__ = ["MIN_DEFICIT_DEG", "Outcomes", "adherence", "mcids", "outcomes"]

@@ -1,6 +1,6 @@
 """What the adjustment rules remember about a history, so that a new log is judged without the rest.
 
-The rules of :mod:`lumbo.domain.adjust` decide each technique from two facts about its judged
+The rules of :mod:`lumbo.domain.adjust.decide` decide each technique from two facts about its judged
 history (the latest non-pending judgement and the length of the green run that ends it), and raise
 alerts from the last ``gate.review_window`` sessions and the count of sessions with new numbness or
 tingling. :class:`Settled` is that summary for the *settled* part of a history: every session log
@@ -9,7 +9,7 @@ on a later day exists, so none of them is pending, and their check-ins are all d
 ``before``).
 
 A write then judges only the logs performed on or after ``before`` (the *tail*) with the same
-:func:`~lumbo.domain.adjust.judge`, folds them into the summary with :func:`fold` and decides with
+:func:`~lumbo.domain.adjust.decide.judge`, folds them into the summary with :func:`fold` and decides with
 the same decision functions as a full recomputation; :func:`needs_full` names the writes that could
 change a settled judgement (a log performed before ``before``, a check-in dated on or before it, or
 one linked to a settled session), for which the caller recomputes from the whole history instead.

@@ -13,8 +13,8 @@ from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge import library as shipped_library
 from lumbo.domain.progression import config, max_level, min_level
-from lumbo.domain.protocol import SlotSpec, fit_session, where_of
-from lumbo.domain.protocol_model import (
+from lumbo.domain.protocol.engine import SlotSpec, fit_session, where_of
+from lumbo.domain.protocol.model import (
     STAGES,
     Adjustment,
     Block,
@@ -24,7 +24,7 @@ from lumbo.domain.protocol_model import (
     Session,
     Week,
 )
-from lumbo.domain.protocol_select import index
+from lumbo.domain.protocol.selection import index
 
 __all__ = ["apply_adjustment", "material_change", "prescription"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from lumbo.domain.assessment_model import SEVERITY_RANK as _RANK
-from lumbo.domain.assessment_model import Finding, Severity
-from lumbo.domain.findings_rom import SideName
-from lumbo.domain.findings_rom import fmt as _fmt
+from lumbo.domain.assessment.model import SEVERITY_RANK as _RANK
+from lumbo.domain.assessment.model import Finding, Severity
+from lumbo.domain.findings.rom import SideName
+from lumbo.domain.findings.rom import fmt as _fmt
 from lumbo.domain.intake import Condition, Direction, Distribution, Intake, Sex
 from lumbo.domain.thresholds import threshold
 

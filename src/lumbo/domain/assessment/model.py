@@ -94,6 +94,3 @@ class Assessment(_Out):
     def to_json(self) -> dict[str, Any]:
         """The machine-readable contract of ``lumbo assess --json`` (DESIGN.md)."""
         return self.model_dump(mode="json")
-
-    def has(self, code: str) -> bool:
-        return any(f.code == code for f in self.findings)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from lumbo.domain.assessment_model import SEVERITY_RANK, Finding
-from lumbo.domain.findings_rom import frontal_transverse, sagittal, segments
-from lumbo.domain.findings_tissue import (
+from lumbo.domain.assessment.model import SEVERITY_RANK, Finding
+from lumbo.domain.findings.rom import frontal_transverse, sagittal, segments
+from lumbo.domain.findings.tissue import (
     directional,
     hypermobility,
     motor_control,

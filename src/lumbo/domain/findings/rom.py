@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from lumbo.domain.assessment_model import SEVERITY_RANK as _RANK
-from lumbo.domain.assessment_model import Finding, Severity
+from lumbo.domain.assessment.model import SEVERITY_RANK as _RANK
+from lumbo.domain.assessment.model import Finding, Severity
 from lumbo.domain.intake import SEGMENTS, Intake, Mobility
 from lumbo.domain.norms import expected
 from lumbo.domain.thresholds import threshold

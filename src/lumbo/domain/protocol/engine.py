@@ -1,7 +1,7 @@
 """The protocol engine: ``build_plan(intake, assessment) -> Plan``, pure and deterministic.
 
 12 weeks in the phases of ``knowledge/phases.toml``; each phase has a few session *variants* chosen by
-:mod:`lumbo.domain.protocol_select` (coverage of the findings by severity within the time budget,
+:mod:`lumbo.domain.protocol.selection` (coverage of the findings by severity within the time budget,
 every release paired with a later stabilize block sharing a region); the sessions of a week cycle
 through the variants. Doses move up one progression level per week at most (``progression.toml``),
 and a session whose progressed doses would exceed the budget gives back levels until it fits:
@@ -17,14 +17,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from lumbo.domain.assessment_model import SEVERITY_RANK, Assessment, Finding
+from lumbo.domain.assessment.model import SEVERITY_RANK, Assessment, Finding
 from lumbo.domain.intake import Intake
 from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge import library as shipped_library
 from lumbo.domain.knowledge.model import FindingCode, NeuralTension, Role, Technique
 from lumbo.domain.progression import Phase, config
-from lumbo.domain.protocol_model import STAGES, Block, Excluded, Plan, Session, Stage, Week
-from lumbo.domain.protocol_select import (
+from lumbo.domain.protocol.model import STAGES, Block, Excluded, Plan, Session, Stage, Week
+from lumbo.domain.protocol.selection import (
     Context,
     Draft,
     Index,

@@ -25,14 +25,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from lumbo.domain.adjust_apply import apply_adjustment
-from lumbo.domain.adjust_state import Color, Judged, Settled, Track, fold
+from lumbo.domain.adjust.apply import apply_adjustment
+from lumbo.domain.adjust.state import Color, Judged, Settled, Track, fold
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge import library as shipped_library
 from lumbo.domain.knowledge.model import Technique
 from lumbo.domain.progression import config, max_level, min_level
-from lumbo.domain.protocol_model import (
+from lumbo.domain.protocol.model import (
     Adjustment,
     Alert,
     Block,
@@ -42,7 +42,7 @@ from lumbo.domain.protocol_model import (
     Plan,
     SessionLog,
 )
-from lumbo.domain.protocol_select import index
+from lumbo.domain.protocol.selection import index
 
 __all__ = [
     "Judged",
@@ -466,7 +466,7 @@ def adjust_from(
 ) -> tuple[Adjustment, Settled]:
     """:func:`adjust` over a history whose sessions before ``settled.before`` are summarised in
     ``settled``; ``logs`` are the sessions performed since (all of them: the tail) and
-    ``checkins`` every check-in the tail's judgements can see (``lumbo.domain.adjust_state``).
+    ``checkins`` every check-in the tail's judgements can see (``lumbo.domain.adjust.state``).
 
     Also returns the summary settled before ``settle_before`` (default: ``settled.before``),
     for the next write."""

@@ -1,6 +1,6 @@
 """Contract models of the protocol engine: plans, session logs, check-ins, adjustment decisions.
 
-These are the shapes shared by the pure engine (``protocol.py``, ``adjust.py``, ``outcomes.py``),
+These are the shapes shared by the pure engine (``protocol.engine``, ``adjust.decide``, ``outcomes.reassessment``),
 the store and the entry points. ``Plan.to_json()`` is the ``lumbo plan --json`` contract
 of DESIGN.md.
 """

@@ -1,0 +1,1 @@
+"""Adjustment: judging logged sessions, the remembered history, and the next plan version."""

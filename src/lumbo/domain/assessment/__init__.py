@@ -1,0 +1,1 @@
+"""The assessment: its result models and the pure intake -> assessment function."""

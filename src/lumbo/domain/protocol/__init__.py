@@ -1,0 +1,1 @@
+"""The protocol engine: plan models, technique selection and the 12-week plan builder."""
