@@ -143,7 +143,9 @@ def plan(
 ) -> HTMLResponse:
     notice = {
         "swap": "Technique swapped: a new plan version was stored.",
-        "approve": "Plan approved.",
+        "approve": "Plan approved: the patient now runs this version.",
+        "cleared": "Referral clearance recorded: the plan is built.",
+        "corrected": "Corrected intake stored: the rebuilt plan below waits for your approval.",
     }
     return _plan_page(
         request,
