@@ -105,6 +105,7 @@ def test_the_clinicians_day(browsing: Any, server: Server) -> None:
     # Correct Maria's intake (a chair was forgotten): the diff, then approval of the new plan.
     dr.goto(f"/patients/{main}/intake/edit")
     dr.check("intake-edit", scan="clinician")
+    page.click("#step-person [data-next]")
     page.check('input[name="preferences.equipment"][value="chair"]')
     page.evaluate("document.getElementById('wizard').submit()")
     page.wait_for_load_state("load")
@@ -124,6 +125,8 @@ def test_the_clinicians_day(browsing: Any, server: Server) -> None:
     dr.check("reassess", scan="clinician")
     assert not page.locator("#step-person").count()
     assert page.input_value("#f-measurements-lumbar-extension-deg") == "9"
+    page.click("#step-symptoms [data-next]")
+    page.click("#step-questionnaires [data-next]")
     page.fill("#f-measurements-lumbar-extension-deg", "15")
     page.evaluate("document.getElementById('wizard').submit()")
     page.wait_for_load_state("load")
@@ -133,6 +136,7 @@ def test_the_clinicians_day(browsing: Any, server: Server) -> None:
 
     # Clear Rosa's referral: who, when, a note; the plan is built.
     dr.goto(f"/patients/{referred}/assessment")
+    dr.check("assessment-referral", scan="clinician")
     page.click("#referral-link")
     dr.check("referral", scan="clinician")
     page.click("#clearance-form button")  # empty: the browser's own required-field check

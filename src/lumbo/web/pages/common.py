@@ -7,6 +7,7 @@ Page routes call the same services as the JSON API; this module holds no busines
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Coroutine
 from functools import cache
 from pathlib import Path
@@ -40,10 +41,26 @@ TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 
 
+SNAKE = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
+
+
+def _said(m: re.Match[str]) -> str:
+    name = m.group(0)
+    return (name.lower() if name.isupper() else name).replace("_", " ")
+
+
+def words(text: object) -> str:
+    """Machine names inside a text said as words ("dual_inclinometer" -> "dual inclinometer",
+    "SEGMENTAL_HYPERMOBILITY" -> "segmental hypermobility")."""
+    return SNAKE.sub(_said, str(text))
+
+
 @cache
 def templates() -> Jinja2Templates:
     """The Jinja2 environment (autoescaping on), built on first use."""
-    return Jinja2Templates(directory=str(TEMPLATES_DIR))
+    built = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    built.env.filters["words"] = words
+    return built
 
 
 def ctx_of(request: Request) -> AppContext:
