@@ -197,8 +197,12 @@ def _row(e: CaseloadEntry, on: date) -> CaseloadRow:
     began = e.plan.plan.start_date if e.plan is not None else None
     since = (on - (last or began or e.created_at.date())).days
     if f.inactive:
-        what = f"since the last session ({_day(last)})" if last else "since enrolment, none yet"
-        alerts.append(("inactive", f"No session for {since} days {what}"))
+        what = (
+            f"No session for {since} days (the last on {_day(last)})"
+            if last
+            else f"No session yet, {since} days after the plan started"
+        )
+        alerts.append(("inactive", what))
     if f.reassessment_due:
         alerts.append(
             (

@@ -126,10 +126,21 @@ def _exercises(before: Plan | None, after: Plan | None) -> tuple[Change, ...]:
         return lib.get(tid).name if tid in lib else tid.replace("_", " ")
 
     left_out = {e.technique: "; ".join(e.reasons) for e in (after.excluded if after else ())}
+    why: dict[str, str] = {}
+    for w in after.weeks if after else ():
+        for s in w.sessions:
+            for b in s.blocks:
+                why.setdefault(b.technique, b.why)
     was, now = _used(before), _used(after)
-    out = [Change("exercise", "added", name(t), "now in the plan") for t in sorted(now - was)]
+    not_chosen = (
+        "not chosen by the rebuilt plan (others fit the findings, equipment and session time)"
+    )
+    out = [
+        Change("exercise", "added", name(t), why.get(t) or "chosen by the rebuilt plan")
+        for t in sorted(now - was)
+    ]
     out += [
-        Change("exercise", "removed", name(t), left_out.get(t, "no longer needed by the findings"))
+        Change("exercise", "removed", name(t), left_out.get(t, not_chosen))
         for t in sorted(was - now)
     ]
     return tuple(out)

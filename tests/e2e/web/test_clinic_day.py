@@ -66,7 +66,7 @@ def test_the_clinicians_day(browsing: Any, server: Server) -> None:
     assert order.index(worse) < min(calm, default=len(order))
     assert order.index(idle) < min(calm, default=len(order))
     assert "pain rising" in page.inner_text(f'tr[data-person="{worse}"]')
-    assert "No session for 12 days" in page.inner_text(f'tr[data-person="{idle}"]')
+    assert "No session yet, 12 days after" in page.inner_text(f'tr[data-person="{idle}"]')
     page.select_option("#flag", "worsening")
     page.click(".caseload-filter button")
     page.wait_for_load_state("load")
