@@ -120,6 +120,24 @@ def test_the_clinicians_day(browsing: Any, server: Server) -> None:
     dr.check("plan-approved-after-correction", scan="clinician")
     assert "Approved" in page.inner_text("#approval")
 
+    # Edit a dose: ten sets do not fit the session (a refusal naming its rule), one set less does.
+    week2 = journey.current_plan(server.store.uow(), main).plan.weeks[1].sessions[0].blocks
+    easy = next(b for b in week2 if b.dose.sets >= 2)
+    page.select_option("#dose-technique", easy.technique)
+    page.fill("#dose-from", "2")
+    page.fill("#dose-sets", "10")
+    page.click("#dose-form button")
+    page.wait_for_load_state("load")
+    dr.check("dose-refused", scan="clinician")
+    assert "Refused by the rule “Session time budget”" in page.inner_text("#plan-error")
+    page.select_option("#dose-technique", easy.technique)
+    page.fill("#dose-from", "2")
+    page.fill("#dose-sets", str(easy.dose.sets - 1))
+    page.click("#dose-form button")
+    page.wait_for_url(re.compile(r"/plan\?done=dose$"))
+    dr.check("dose-changed", scan="clinician")
+    assert page.inner_text("#plan-version") == "3"
+
     # Reassess Maria: pre-filled, only what is retested; outcomes against baseline.
     dr.goto(f"/patients/{main}/reassess")
     dr.check("reassess", scan="clinician")

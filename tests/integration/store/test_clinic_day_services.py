@@ -13,7 +13,14 @@ import pytest
 from lumbo.domain.errors import Conflict, InvalidInput
 from lumbo.domain.knowledge import library
 from lumbo.domain.protocol.model import BlockLog, SessionLog
-from lumbo.services import approval, intake_correction, journey, plan_edit, referral_clearance
+from lumbo.services import (
+    approval,
+    intake_correction,
+    journey,
+    plan_dose,
+    plan_edit,
+    referral_clearance,
+)
 from lumbo.store.db import Store
 from tests.integration.store import samples
 
@@ -156,3 +163,36 @@ def test_rule_made_versions_follow_the_clinic_setting(store: Store, auto: bool) 
     assert seen == (2 if auto else 1)
     state = approval.approval_state(store.uow(), person)
     assert state.waiting is (not auto)
+
+
+def test_a_dose_change_is_checked_and_a_refusal_names_its_rule(store: Store) -> None:
+    person = _enrol(store, _doc())
+    plan = journey.current_plan(store.uow(), person)
+    block = plan.plan.weeks[0].sessions[0].blocks[-1]
+    edited = plan_dose.change_dose(
+        store.uow(),
+        person,
+        plan_version=1,
+        change=plan_dose.DoseChange(block.technique, from_week=2, sets=block.dose.sets + 1),
+        on=TODAY,
+    )
+    assert edited.version == 2 and "clinician's edit" in edited.reason
+    assert edited.plan.weeks[0] == plan.plan.weeks[0]  # week 1 untouched
+    changed = [b for b in edited.plan.weeks[1].sessions[0].blocks if b.technique == block.technique]
+    assert changed and changed[0].dose.sets == block.dose.sets + 1
+    assert approval.patient_plan(store.uow(), person).version == 1  # waits for approval
+
+    with pytest.raises(plan_dose.DoseRefused) as refused:  # ten sets of everything: too long
+        for b in edited.plan.weeks[1].sessions[0].blocks:
+            plan_dose.change_dose(
+                store.uow(), person, plan_version=journey.current_plan(store.uow(), person).version,
+                change=plan_dose.DoseChange(b.technique, from_week=2, sets=10), on=TODAY,
+            )  # fmt: skip
+    assert refused.value.refusals[0].rule == "Session time budget"
+    assert "minute session budget" in refused.value.refusals[0].why
+    with pytest.raises(InvalidInput) as bad:
+        plan_dose.change_dose(
+            store.uow(), person, plan_version=journey.current_plan(store.uow(), person).version,
+            change=plan_dose.DoseChange(block.technique, from_week=13, sets=0), on=TODAY,
+        )  # fmt: skip
+    assert [p.path for p in bad.value.problems] == ["from_week", "sets"]

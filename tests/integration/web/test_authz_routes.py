@@ -155,6 +155,7 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("POST", "/patients/{person_id}/intake/correct"): (_none, True),
     ("GET", "/patients/{person_id}/reassess"): (_none, True),
     ("POST", "/patients/{person_id}/reassess"): (_none, True),
+    ("POST", "/patients/{person_id}/plan/dose"): (_none, True),  # no plan version: 422
 }
 
 # Patient-id routes that the generic walk cannot exercise (it would erase the owner's patient

@@ -20,11 +20,12 @@ from lumbo.domain.intake import Equipment
 from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.describe import describe_dose
 from lumbo.domain.knowledge.model import Region, Role
-from lumbo.services import approval, intake_correction, journey, referral_clearance
+from lumbo.services import approval, intake_correction, journey, plan_dose, referral_clearance
 from lumbo.services._shared import latest_assessment
 from lumbo.services.intake_correction import Preview
 from lumbo.web.auth import Forbidden
 from lumbo.web.deps import Ctx, CurrentPrincipal, OwnPatient
+from lumbo.web.pages.clinician import _plan_page
 from lumbo.web.pages.common import PageRoute, person_label, render
 from lumbo.web.pages.intake_form import Errors, field_errors, form_values, steps, to_intake
 from lumbo.web.pages.wizard import in_words, read_values
@@ -302,6 +303,65 @@ async def reassess(
         "referral": done.assessment.referral,
     }
     return render(request, "reassessed.html", context, principal=principal)
+
+
+# ---------------------------------------------------------------- dose change
+
+
+@router.post("/patients/{person_id}/plan/dose", response_class=HTMLResponse)
+def dose(
+    request: Request,
+    scope: OwnPatient,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    plan_version: Annotated[int, Form(ge=1)],
+    technique: Annotated[str, Form(min_length=1, max_length=64)],
+    from_week: Annotated[int, Form(ge=1, le=52)] = 1,
+    sets: Annotated[str, Form(max_length=4)] = "",
+    reps: Annotated[str, Form(max_length=4)] = "",
+    hold_s: Annotated[str, Form(max_length=4)] = "",
+    intensity_target: Annotated[str, Form(max_length=4)] = "",
+) -> Response:
+    def number(raw: str) -> int | None:
+        return int(raw) if raw.strip().isdigit() else None
+
+    change = plan_dose.DoseChange(
+        technique=technique,
+        from_week=from_week,
+        sets=number(sets),
+        reps=number(reps),
+        hold_s=number(hold_s),
+        intensity_target=number(intensity_target),
+    )
+    try:
+        plan_dose.change_dose(
+            ctx.store.uow(), scope.person_id, plan_version=plan_version, change=change,
+            on=date.today(),
+        )  # fmt: skip
+    except plan_dose.DoseRefused as exc:
+        lines = [f"Refused by the rule “{r.rule}”: {r.why}" for r in exc.refusals]
+        return _plan_page(request, principal, ctx, scope.person_id, person_label(scope.person),
+                          error=lines, status=422)  # fmt: skip
+    except (InvalidInput, Conflict) as exc:
+        lines = (
+            [f"{DOSE_FIELDS.get(p.path, p.path)}: {p.message}" for p in exc.problems]
+            if isinstance(exc, InvalidInput)
+            else [str(exc)]
+        )
+        return _plan_page(request, principal, ctx, scope.person_id, person_label(scope.person),
+                          error=lines, status=409 if isinstance(exc, Conflict) else 422)  # fmt: skip
+    return RedirectResponse(f"/patients/{scope.person_id}/plan?done=dose", status_code=303)
+
+
+DOSE_FIELDS = {
+    "sets": "Sets",
+    "reps": "Repetitions",
+    "hold_s": "Hold (seconds)",
+    "intensity_target": "Stretch intensity target",
+    "from_week": "From week",
+    "technique": "Exercise",
+    "dose": "Dose",
+}
 
 
 # ---------------------------------------------------------------- clinic settings

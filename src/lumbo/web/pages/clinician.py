@@ -18,7 +18,7 @@ from lumbo.web import audit
 from lumbo.web.auth import Forbidden
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, OwnPatient, Patient
 from lumbo.web.pages import views
-from lumbo.web.pages.common import PageRoute, render
+from lumbo.web.pages.common import PageRoute, person_label, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PER_PAGE = 50
@@ -102,7 +102,7 @@ def assessment(
     view = views.assessment_view(ctx.store, scope.person_id)
     context = {
         "title": "Assessment",
-        **patient_nav(scope.person_id, scope.person.external_ref, "assessment"),
+        **patient_nav(scope.person_id, person_label(scope.person), "assessment"),
         **view,
         "stop": journey.stop_in_force(ctx.store.uow(), scope.person_id),
     }
@@ -146,13 +146,14 @@ def plan(
         "approve": "Plan approved: the patient now runs this version.",
         "cleared": "Referral clearance recorded: the plan is built.",
         "corrected": "Corrected intake stored: the rebuilt plan below waits for your approval.",
+        "dose": "Dose changed: a new plan version waits for your approval.",
     }
     return _plan_page(
         request,
         principal,
         ctx,
         scope.person_id,
-        scope.person.external_ref,
+        person_label(scope.person),
         notice=notice.get(done or ""),
     )
 
@@ -186,7 +187,7 @@ def swap(
             else [str(exc)]
         )
         status = 422 if isinstance(exc, InvalidInput) else 409
-        name = scope.person.external_ref
+        name = person_label(scope.person)
         return _plan_page(
             request, principal, ctx, scope.person_id, name, error=lines, status=status
         )
@@ -211,7 +212,7 @@ def approve(
             note=note.strip() or None,
         )
     except Conflict as exc:
-        name = scope.person.external_ref
+        name = person_label(scope.person)
         return _plan_page(
             request, principal, ctx, scope.person_id, name, error=[str(exc)], status=409
         )
@@ -239,7 +240,7 @@ def progress(
     view = views.progress_view(ctx.store, scope.person_id, date.today())
     context = {
         "title": "Progress",
-        **patient_nav(scope.person_id, scope.person.external_ref, "progress"),
+        **patient_nav(scope.person_id, person_label(scope.person), "progress"),
         **view,
     }
     return render(request, "progress.html", context, principal=principal)

@@ -19,7 +19,7 @@ from lumbo.web.audit import open_job
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, Patient
 from lumbo.web.pages import video_words
 from lumbo.web.pages.clinician import patient_nav
-from lumbo.web.pages.common import PageRoute, render
+from lumbo.web.pages.common import PageRoute, person_label, render
 from lumbo.web.uploads import TooLarge, TooManyUploads, save_video
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -54,7 +54,7 @@ def _videos_page(
         rows.append({**j, "accepted": accepted, "words": words})
     context = {
         "title": "Videos",
-        **patient_nav(scope.person_id, scope.person.external_ref, "videos"),
+        **patient_nav(scope.person_id, person_label(scope.person), "videos"),
         "movements": MOVEMENTS,
         "videos": {
             v["job_id"]: v for v in patient_records.videos(ctx.store.uow(), scope.person_id)
@@ -120,7 +120,7 @@ def film(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
     upload (all in ``film.js``; the upload is the same form post as a chosen file)."""
     context = {
         "title": "Film a movement",
-        **patient_nav(scope.person_id, scope.person.external_ref, "videos"),
+        **patient_nav(scope.person_id, person_label(scope.person), "videos"),
         "movements": MOVEMENTS,
         "views": {value: REQUIRED_VIEW_WORDS[value] for value, _ in MOVEMENTS},
     }

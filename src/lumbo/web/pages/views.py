@@ -100,6 +100,7 @@ def plan_view(
         "weeks": weeks,
         "current_week": today.week,
         "swaps": swaps,
+        "used": [(t, name(t)) for t in used],
         "excluded": [(name(e.technique), "; ".join(e.reasons)) for e in plan.excluded],
         "notes": list(plan.notes),
     }

@@ -1,0 +1,191 @@
+"""A clinician changes a dose: sets, repetitions, hold time or stretch intensity target of one
+technique, from a plan week on. The edited plan is re-checked with the engine's own safety checks
+(:func:`lumbo.services.plan_edit.plan_violations`: contraindications, phase rules, neural
+sequencing, the stretch intensity cap, release/stabilize pairing, the session time budget); a
+refusal names the rule and says why. The edit is stored as the next plan version, waiting for
+approval like every clinician's edit (``lumbo.services.approval``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from lumbo.domain.errors import Conflict, InvalidInput, Problem
+from lumbo.domain.knowledge import Library, library
+from lumbo.domain.plan_view import dose_words
+from lumbo.domain.progression import tenths
+from lumbo.domain.protocol.engine import person_of
+from lumbo.domain.protocol.model import Block, Dose, Plan, Session, Week
+from lumbo.services._shared import active_plan, need_person
+from lumbo.services.plan_edit import plan_violations
+from lumbo.store.records import PlanVersion
+from lumbo.store.unit_of_work import AbstractUnitOfWork
+
+__all__ = ["DoseChange", "Refusal", "change_dose", "rule_of"]
+
+LIMITS = {"sets": (1, 10), "reps": (1, 50), "hold_s": (5, 180), "intensity_target": (0, 10)}
+# lumbo policy: the range a clinician may type; the safety rules then judge the edited plan.
+
+RULES: tuple[tuple[str, str], ...] = (
+    ("session budget", "Session time budget"),
+    ("intensity target", "Stretch intensity cap"),
+    ("excluded for this person", "Left out for this patient"),
+    ("not allowed in phase", "Phase rules"),
+    ("neural tensioner", "Neural sequencing (sliders before tensioners)"),
+    ("stabilize partner", "A release needs a stabilize partner"),
+    ("appears twice", "One technique once per session"),
+)
+
+
+def rule_of(violation: str) -> str:
+    """The name of the rule a violation message comes from (the rest are contraindications)."""
+    return next((name for key, name in RULES if key in violation), "Contraindication")
+
+
+@dataclass(frozen=True, slots=True)
+class DoseChange:
+    technique: str
+    from_week: int
+    sets: int | None = None
+    reps: int | None = None
+    hold_s: int | None = None
+    intensity_target: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    rule: str
+    why: str
+
+
+class DoseRefused(InvalidInput):
+    """The edited plan breaks a safety rule: ``refusals`` name each rule and say why."""
+
+    def __init__(self, refusals: list[Refusal]) -> None:
+        self.refusals = refusals
+        super().__init__(
+            [Problem("dose", f"refused by the rule “{r.rule}”: {r.why}") for r in refusals],
+            "dose change",
+        )
+
+
+def _check(change: DoseChange, weeks: int) -> None:
+    problems = []
+    if not 1 <= change.from_week <= weeks:
+        problems.append(Problem("from_week", f"must be between 1 and {weeks}", change.from_week))
+    for name, (low, high) in LIMITS.items():
+        value = getattr(change, name)
+        if value is not None and not low <= value <= high:
+            problems.append(Problem(name, f"must be between {low} and {high}", value))
+    if all(getattr(change, n) is None for n in LIMITS):
+        problems.append(Problem("dose", "give at least one of sets, repetitions, hold or target"))
+    if problems:
+        raise InvalidInput(problems, "dose change")
+
+
+def _dose(d: Dose, c: DoseChange) -> Dose:
+    update: dict[str, int] = {}
+    if c.sets is not None:
+        update["sets"] = c.sets
+    if c.reps is not None and d.reps is not None:
+        update["reps"] = c.reps
+    if c.hold_s is not None and d.hold_s is not None:
+        update["hold_s"] = c.hold_s
+    if c.intensity_target is not None and d.intensity_target is not None:
+        update["intensity_target"] = c.intensity_target
+    return d.model_copy(update=update)
+
+
+def _edited(plan: Plan, c: DoseChange) -> Plan:
+    weeks = []
+    for w in plan.weeks:
+        if w.week < c.from_week:
+            weeks.append(w)
+            continue
+        sessions = []
+        for s in w.sessions:
+            blocks: list[Block] = []
+            for b in s.blocks:
+                if b.technique == c.technique:
+                    dose = _dose(b.dose, c)
+                    b = b.model_copy(update={"dose": dose, "estimated_minutes": tenths(dose) / 10})
+                blocks.append(b)
+            minutes = round(sum(b.estimated_minutes for b in blocks), 1)
+            sessions.append(Session.model_validate(
+                {**s.model_dump(), "blocks": [b.model_dump() for b in blocks],
+                 "estimated_minutes": minutes}
+            ))  # fmt: skip
+        weeks.append(Week.model_validate({**w.model_dump(), "sessions": [
+            x.model_dump() for x in sessions]}))  # fmt: skip
+    return plan.model_copy(update={"weeks": tuple(weeks)})
+
+
+def change_dose(
+    uow: AbstractUnitOfWork,
+    person_id: str,
+    *,
+    plan_version: int,
+    change: DoseChange,
+    on: date,
+) -> PlanVersion:
+    lib = library()
+    with uow:
+        repo = uow.journeys
+        need_person(repo, person_id)
+        current = active_plan(repo, person_id)
+        if plan_version != current.version:
+            raise Conflict(
+                f"the plan changed meanwhile (now version {current.version}): reload and edit again"
+            )
+        _check(change, len(current.plan.weeks))
+        used = {
+            b.technique
+            for w in current.plan.weeks[change.from_week - 1 :]
+            for s in w.sessions
+            for b in s.blocks
+        }
+        if change.technique not in used:
+            problem = Problem("technique", f"is not in the plan from week {change.from_week} on")
+            raise InvalidInput([problem], "dose change")
+        edited = _edited(current.plan, change)
+        if edited == current.plan:
+            raise InvalidInput([Problem("dose", "is the dose already planned")], "dose change")
+        intake = repo.intakes(person_id)[-1].intake
+        assessment = repo.assessments(person_id)[-1].assessment
+        broken = plan_violations(edited, person_of(intake, assessment), lib)
+        if broken:
+            seen: dict[str, str] = {}
+            for v in broken:
+                seen.setdefault(rule_of(v), v)
+            raise DoseRefused([Refusal(rule, _named(why, lib)) for rule, why in seen.items()])
+        version = current.version + 1
+        name = lib.get(change.technique).name
+        first = next(
+            b.dose
+            for w in edited.weeks[change.from_week - 1 :]
+            for s in w.sessions
+            for b in s.blocks
+            if b.technique == change.technique
+        )
+        stored = PlanVersion(
+            person_id=person_id,
+            version=version,
+            plan=edited.model_copy(update={"version": version, "person_id": person_id}),
+            reason=(
+                f"Changed the dose of {name} from week {change.from_week} to "
+                f"{dose_words(first)} (clinician's edit on {on.day} {on:%B %Y})."
+            ),
+            assessment_id=current.assessment_id,
+        )
+        repo.add_plan_version(stored)
+        uow.commit()
+    return stored
+
+
+def _named(violation: str, lib: Library) -> str:
+    """Technique ids in a violation message said by name."""
+    out = violation
+    for t in lib.techniques:
+        out = out.replace(f"{t.id}:", f"{t.name}:").replace(f" {t.id} ", f" {t.name} ")
+    return out
