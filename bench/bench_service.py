@@ -59,8 +59,8 @@ from lumbo.store.tables import SessionLogRow
 try:
     import httpx
 
-    from lumbo.web.auth import create_user
-    from lumbo.web.settings import WebSettings
+    from lumbo.services.accounts import create_user
+    from lumbo.settings import Settings
 except ImportError as missing:  # the web extra is not installed
     print(f"bench_service needs the web extra (pip install -e '.[web]'): {missing}")
     raise SystemExit(1) from None
@@ -449,7 +449,7 @@ def bench_database(name: str, database_url: str, scale_out: bool) -> dict[str, A
     result: dict[str, Any] = {"database": name}
     with tempfile.TemporaryDirectory(prefix="lumbo-bench-") as tmp:
         data_dir = Path(tmp)
-        settings = WebSettings(data_dir=data_dir, secret_key=SECRET, database_url=database_url)
+        settings = Settings(data_dir=data_dir, secret_key=SECRET, database_url=database_url)
         store = open_store(StoreSettings(database_url))
         try:
             user = create_user(store, settings, email=EMAIL, password=PASSWORD, role="clinician")

@@ -11,7 +11,7 @@ from importlib import import_module
 
 import typer
 
-from lumbo.cli._common import EXIT_INPUT, console_err, exit_code_for
+from lumbo.cli._common import EXIT_INPUT, console_err, error_text, exit_code_for
 
 # One line per command module. Keep the order: it is the order of `lumbo --help`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         code = 0
     except LumboError as err:
         code = exit_code_for(err)
-        console_err.print(f"error: {err}", markup=False, highlight=False)
+        console_err.print(f"error: {error_text(err)}", markup=False, highlight=False)
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_INPUT)
     except KeyboardInterrupt:

@@ -10,33 +10,46 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from lumbo.domain.errors import (
-    Conflict,
-    InvalidInput,
-    KnowledgeBaseError,
-    LumboError,
-    NotFound,
-    Problem,
-    ReferralRequired,
+from lumbo.domain.errors import InvalidInput, LumboError, Problem
+from lumbo.services.errors import (
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_REFERRAL,
+    AlreadyEnrolled,
+    NoPersonYet,
+    outcome_of,
 )
 
 EXIT_OK = 0
-EXIT_INPUT = 2
-EXIT_REFERRAL = 3
-EXIT_INTERNAL = 70
+__all__ = [
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "EXIT_REFERRAL",
+    "error_text",
+    "exit_code_for",
+]
 
 console = Console(highlight=False)
 console_err = Console(stderr=True, highlight=False)
 
 
 def exit_code_for(err: LumboError) -> int:
-    if isinstance(err, ReferralRequired):
-        return EXIT_REFERRAL
-    if isinstance(err, InvalidInput | NotFound | Conflict):
-        return EXIT_INPUT
-    if isinstance(err, KnowledgeBaseError):
-        return EXIT_INTERNAL
-    return EXIT_INTERNAL
+    """The exit code of the one error table (:data:`lumbo.services.errors.OUTCOMES`)."""
+    return outcome_of(err).exit_code
+
+
+#: What to type next, added by the CLI to a service's error (services carry no CLI wording).
+CLI_HINTS: tuple[tuple[type[LumboError], str], ...] = (
+    (AlreadyEnrolled, "use `lumbo reassess INTAKE --person ID` for a new intake"),
+    (NoPersonYet, "run `lumbo init INTAKE` first"),
+)
+
+
+def error_text(err: LumboError) -> str:
+    """The error's message, with the CLI's hint when one applies."""
+    hint = next((h for cls, h in CLI_HINTS if isinstance(err, cls)), None)
+    return f"{err}" if hint is None else f"{err}\nhint: {hint}"
 
 
 def read_text(path: Path, what: str) -> str:
@@ -57,17 +70,17 @@ def print_json(data: Any) -> None:
 
 
 if TYPE_CHECKING:
+    from lumbo.settings import Settings
     from lumbo.store.db import Store
-    from lumbo.web.settings import WebSettings
 
 
 @contextmanager
-def web_store() -> Iterator[tuple[Store, WebSettings]]:
+def web_store() -> Iterator[tuple[Store, Settings]]:
     """The store the web service uses (its settings, from the environment), closed afterwards."""
+    from lumbo.settings import Settings
     from lumbo.store.db import open_store
-    from lumbo.web.settings import WebSettings
 
-    settings = WebSettings.from_env()
+    settings = Settings.from_env()
     store = open_store(settings.store)
     try:
         yield store, settings

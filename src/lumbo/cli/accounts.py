@@ -20,7 +20,7 @@ def list_cmd(as_json: Annotated[bool, typer.Option("--json", help="print JSON")]
     """Every account with its role and status."""
     from rich.table import Table
 
-    from lumbo.web.admin_accounts import list_accounts
+    from lumbo.services.accounts import list_accounts
 
     with web_store() as (store, _):
         users = list_accounts(store)
@@ -35,20 +35,20 @@ def list_cmd(as_json: Annotated[bool, typer.Option("--json", help="print JSON")]
 
 
 def _act(ref: str, what: str) -> None:
-    from lumbo.web import admin_accounts as aa
+    from lumbo.services import accounts
 
     with web_store() as (store, settings):
-        user = aa.find_account(store, ref)
-        actor = aa.Actor(None)
+        user = accounts.find_account(store, ref)
+        actor = accounts.Actor(None)
         if what in ("disable", "enable"):
-            aa.set_active(store, actor, user.id, what == "enable")
+            accounts.set_active(store, actor, user.id, what == "enable")
             console.print(f"{user.email}: {what}d")
         elif what == "reset":
-            token = aa.force_reset(store, settings, actor, user.id)
+            token = accounts.force_reset(store, settings, actor, user.id)
             console.print(f"{user.email}: password retired; one-time link (valid 24 h):")
             print(f"http://{settings.host}:{settings.port}/reset/{token}")
         elif what == "delete":
-            aa.delete_account(store, actor, user.id)
+            accounts.delete_account(store, actor, user.id)
             console.print(f"{user.email}: deleted")
 
 
@@ -76,11 +76,11 @@ def role_cmd(
     account: AccountArg, role: Annotated[str, typer.Argument(help="clinician or admin")]
 ) -> None:
     """Change a staff account's role (never demote the last active admin)."""
-    from lumbo.web import admin_accounts as aa
+    from lumbo.services import accounts
 
     with web_store() as (store, _):
-        user = aa.find_account(store, account)
-        aa.change_role(store, aa.Actor(None), user.id, role)
+        user = accounts.find_account(store, account)
+        accounts.change_role(store, accounts.Actor(None), user.id, role)
     console.print(f"{user.email}: now {role}")
 
 

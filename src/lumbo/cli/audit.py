@@ -11,15 +11,14 @@ EXIT_BROKEN = 1
 
 def verify_cmd() -> None:
     """Check that no audit entry was changed, removed or inserted since it was written."""
-    from lumbo.store.audit import verify_chain
+    from lumbo.services.access import verify_audit
+    from lumbo.settings import Settings
     from lumbo.store.db import open_store
-    from lumbo.web.settings import WebSettings
 
-    settings = WebSettings.from_env()
+    settings = Settings.from_env()
     store = open_store(settings.store)
     try:
-        with store.uow() as uow:
-            report = verify_chain(uow.session)
+        report = verify_audit(store.uow())
     finally:
         store.close()
     before = f"; {report.unchained} older entries predate the chain" if report.unchained else ""

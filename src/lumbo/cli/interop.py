@@ -40,22 +40,9 @@ def _person(store: Store, ref: str, *, exact: bool = False) -> str:
 
 
 def _audit(store: Store, route: str, person_id: str | None, action: str = "read") -> None:
-    from lumbo.store.audit import AuditEntry, add_entry
+    from lumbo.services.access import record_cli
 
-    with store.uow() as uow:
-        add_entry(
-            uow.session,
-            AuditEntry(
-                actor_id=None,
-                actor_role="cli",
-                action="write" if action == "write" else "read",
-                method="CLI",
-                route=route,
-                person_id=person_id,
-                outcome="allowed",
-            ),
-        )
-        uow.commit()
+    record_cli(store.uow(), route, person_id, "write" if action == "write" else "read")
 
 
 def _write(data: Any, output: Path | None) -> None:

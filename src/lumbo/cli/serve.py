@@ -1,6 +1,6 @@
 """`lumbo serve [--host --port --workers --demo]` and `lumbo users add --role R --email E`.
 
-Thin: settings from the environment (``lumbo.web.settings``), the app from ``create_app``.
+Thin: settings from the environment (``lumbo.settings``), the app from ``create_app``.
 """
 
 from __future__ import annotations
@@ -38,10 +38,10 @@ def serve_cmd(
     """Start the web service (pages, JSON API, OpenAPI docs at /docs)."""
     import uvicorn
 
+    from lumbo.settings import Settings
     from lumbo.web.app import create_app
-    from lumbo.web.settings import WebSettings
 
-    settings = WebSettings.from_env()
+    settings = Settings.from_env()
     settings = replace(settings, host=host or settings.host, port=port or settings.port)
     url = f"http://{settings.host}:{settings.port}"
     if workers > 1:  # each worker builds its own app from the environment
@@ -116,9 +116,9 @@ def users_add_cmd(
     ] = False,
 ) -> None:
     """Create an account (the password is prompted for, or read with --password-stdin)."""
+    from lumbo.services.accounts import create_user
+    from lumbo.settings import Settings
     from lumbo.store.db import open_store
-    from lumbo.web.auth import create_user
-    from lumbo.web.settings import WebSettings
 
     if role not in ROLES:
         raise InvalidInput([Problem("--role", f"must be one of {list(ROLES)}", role)], "options")
@@ -126,7 +126,7 @@ def users_add_cmd(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    settings = WebSettings.from_env()
+    settings = Settings.from_env()
     store = open_store(settings.store)
     try:
         user = create_user(

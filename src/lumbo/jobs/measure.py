@@ -1,60 +1,34 @@
-"""The video-analysis job: claim it, run the vision pipeline on its uploaded video with progress
-written to the job row (throttled), store the result, and end it ``done`` or ``failed``.
+"""The worker's side of a video-analysis job: run the vision pipeline on its video between the
+steps of :mod:`lumbo.services.video_jobs` (claim, prepare, progress, finish or fail).
 
 Failures end the job with a short message a person can act on (never a stack trace; that goes to
-the worker's log). When the upload asked for it (``payload["record"]``), the measurement is
-recorded through :func:`lumbo.services.journey.record_video_measurement` in the same transaction
-that marks the job done, so a worker dying in between can never record it twice.
-
-While the job runs, its row is touched at least every ``heartbeat_s`` (progress writes, or a
-heartbeat thread during the phases without progress): a row left untouched for longer belongs to a
-dead worker, and :mod:`lumbo.jobs.recovery` queues it again.
+the worker's log). While the job runs, its row is touched at least every ``heartbeat_s`` (progress
+writes, throttled, or a heartbeat thread during the phases without progress): a row left untouched
+for longer belongs to a dead worker, and :func:`lumbo.services.video_jobs.orphaned` queues it again.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
-
-from lumbo.domain.errors import Conflict, InvalidInput, LumboError
-from lumbo.store.db import Store
-from lumbo.store.jobs import VIDEO_ANALYSIS, Job, JobRepository, Video
-from lumbo.store.records import VideoMeasurementRecord
-from lumbo.store.repository import SqlAlchemyRepository
-from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
-from lumbo.store.web_tables import JobRow
+from lumbo.domain.errors import LumboError
+from lumbo.services import video_jobs
+from lumbo.services._shared import UnitsOfWork
+from lumbo.services.video_jobs import CORRUPT, JobFailed, JobLost, Work, readable
 
 log = logging.getLogger("lumbo.jobs")
 
 PROGRESS_EVERY_S = 0.5
 PROGRESS_STEP = 0.02
 POSE_SHARE = 0.9  # the pose loop reports 0-0.9; refinement and analysis take the rest
-CORRUPT = "could not analyse the video: it may be corrupt or in an unsupported format"
-
-
-class JobFailed(Exception):
-    """Ends the job ``failed`` with this (user-facing) message."""
-
-
-class JobLost(Exception):
-    """The job left ``running`` under us (queued again by recovery, or failed): stop quietly."""
-
-
-def readable(err: LumboError) -> str:
-    """A LumboError as one line, without the values (they may hold server paths)."""
-    if isinstance(err, InvalidInput):
-        return f"invalid {err.what}: " + "; ".join(f"{p.path}: {p.message}" for p in err.problems)
-    return str(err).replace("\n", "; ")
+__all__ = ["CORRUPT", "JobFailed", "JobLost", "ProgressWriter", "Work", "run_measure_job"]
 
 
 class ProgressWriter:
@@ -63,7 +37,7 @@ class ProgressWriter:
 
     def __init__(
         self,
-        store: Store,
+        store: UnitsOfWork,
         job_id: str,
         *,
         every_s: float = PROGRESS_EVERY_S,
@@ -86,12 +60,7 @@ class ProgressWriter:
             now = self.clock()
             if not force and (now - self._at < self.every_s or value - self.value < self.step):
                 return
-            try:
-                with self.store.uow() as uow:
-                    JobRepository(uow.session).set_progress(self.job_id, value)
-                    uow.commit()
-            except Conflict:
-                raise JobLost(self.job_id) from None
+            video_jobs.set_progress(self.store, self.job_id, value)
             self.value, self._at = value, now
             self.writes += 1
 
@@ -129,71 +98,6 @@ def heartbeat(writer: ProgressWriter, every_s: float) -> Iterator[threading.Even
         thread.join()
 
 
-class _Capturing(SqlAlchemyRepository):
-    """The journey repository, remembering the id of the video measurement it adds."""
-
-    added: str | None = None
-
-    def add_video_measurement(self, measurement: VideoMeasurementRecord) -> None:
-        super().add_video_measurement(measurement)
-        self.added = measurement.id
-
-
-class _FinishOnCommit(SqlAlchemyUnitOfWork):
-    """A unit of work whose commit also ends the job ``done`` with its result, naming the video
-    measurement the service added: one transaction."""
-
-    def __init__(self, sessions: sessionmaker[Session], job_id: str, result: dict[str, Any]):
-        super().__init__(sessions)
-        self.job_id = job_id
-        self.result = result
-
-    def __enter__(self) -> Self:
-        entered = super().__enter__()
-        self.journeys = _Capturing(self.session)
-        return entered
-
-    def commit(self) -> None:
-        added = self.journeys.added if isinstance(self.journeys, _Capturing) else None
-        self.result["recorded_measurement_id"] = added
-        JobRepository(self.session).finish(self.job_id, self.result)
-        super().commit()
-
-
-@dataclass(frozen=True, slots=True)
-class Work:
-    job: Job
-    video: Video
-    path: Path
-    movement: str
-    record: bool
-
-
-def _claim(store: Store, job_id: str) -> Job | None:
-    with store.uow() as uow:
-        job = JobRepository(uow.session).claim(job_id)
-        uow.commit()
-    return job
-
-
-def _prepare(store: Store, data_dir: Path, job: Job) -> Work:
-    if job.kind != VIDEO_ANALYSIS:
-        raise JobFailed(f"unknown job kind {job.kind!r}")
-    with store.uow() as uow:
-        video_id = job.payload.get("video_id")
-        video = JobRepository(uow.session).get_video(str(video_id)) if video_id else None
-    if video is None:
-        raise JobFailed("the uploaded video of this job no longer exists")
-    root = data_dir.resolve()
-    path = (root / video.path).resolve()
-    if not path.is_relative_to(root):
-        raise JobFailed("the video's stored path is outside the data directory")
-    if not path.is_file():
-        raise JobFailed("the uploaded video file is missing from the data directory")
-    movement = str(job.payload.get("movement") or video.movement).replace("_", "-")
-    return Work(job, video, path, movement, bool(job.payload.get("record", False)))
-
-
 def _measure(work: Work, writer: ProgressWriter) -> dict[str, Any]:
     from lumbo.vision.pose import VisionUnavailable, require_vision
 
@@ -211,59 +115,26 @@ def _measure(work: Work, writer: ProgressWriter) -> dict[str, Any]:
     return data
 
 
-def _store(store: Store, work: Work, data: dict[str, Any]) -> None:
-    if not work.record:
-        data["recorded_measurement_id"] = None
-        with store.uow() as uow:
-            JobRepository(uow.session).finish(work.job.id, data)
-            uow.commit()
-        return
-    from lumbo.services import journey
-
-    uow = _FinishOnCommit(store.sessions, work.job.id, data)
-    journey.record_video_measurement(
-        uow,
-        work.job.person_id,
-        work.video.movement,
-        json.dumps(data, allow_nan=False),
-        author_id=work.job.created_by,
-        source="video_job",
-    )
-
-
-def _fail(store: Store, job_id: str, message: str) -> None:
-    """Mark the job failed, only while it is still ours (``running``): a job queued again under
-    us belongs to its next run."""
-    with store.uow() as uow:
-        row = uow.session.get(JobRow, job_id, with_for_update=True)
-        if row is None or row.status != "running":
-            log.info("job %s: no longer running; not marked failed", job_id)
-            return
-        JobRepository(uow.session).fail(job_id, message)
-        uow.commit()
-
-
-def run_measure_job(store: Store, data_dir: Path, job_id: str, heartbeat_s: float = 15.0) -> str:
+def run_measure_job(
+    store: UnitsOfWork, data_dir: Path, job_id: str, heartbeat_s: float = 15.0
+) -> str:
     """Run one video-analysis job to its end; returns what happened (for the log): ``done``,
     ``failed``, ``lost`` or ``skipped`` (not queued: another worker has it or it is over)."""
-    job = _claim(store, job_id)
+    job = video_jobs.claim(store, job_id)
     if job is None:
         log.info("job %s: not queued; skipped", job_id)
         return "skipped"
     started = time.perf_counter()
     writer = ProgressWriter(store, job_id)
     try:
-        work = _prepare(store, data_dir, job)
+        work = video_jobs.prepare(store, data_dir, job)
         with heartbeat(writer, heartbeat_s) as lost:
             data = _measure(work, writer)
         if lost.is_set():
             raise JobLost(job_id)
         data["processing"]["job_seconds"] = round(time.perf_counter() - started, 3)
         data["processing"]["progress_writes"] = writer.writes
-        try:
-            _store(store, work, data)
-        except Conflict as err:  # finish refused: the job left ``running`` under us
-            raise JobLost(job_id) from err
+        video_jobs.finish(store, work, data)
     except JobLost:
         log.warning("job %s: taken away while running (queued again or failed); dropped", job_id)
         return "lost"
@@ -278,5 +149,5 @@ def run_measure_job(store: Store, data_dir: Path, job_id: str, heartbeat_s: floa
         log.info("job %s: done in %.1f s", job_id, time.perf_counter() - started)
         return "done"
     log.info("job %s: failed: %s", job_id, message)
-    _fail(store, job_id, message)
+    video_jobs.fail(store, job_id, message)
     return "failed"

@@ -13,13 +13,13 @@ import threading
 from typing import Any
 
 from lumbo.domain.errors import InvalidInput, Problem
-from lumbo.jobs import recovery
 from lumbo.jobs.measure import run_measure_job
 from lumbo.jobs.settings import ENV_QUEUE_URL, QueueSettings
+from lumbo.services import video_jobs
+from lumbo.settings import Settings
 from lumbo.store.db import Store, open_store
 from lumbo.store.jobs import JobDispatcher
 from lumbo.store.private import make_private
-from lumbo.web.settings import WebSettings
 
 log = logging.getLogger("lumbo.jobs")
 
@@ -86,10 +86,15 @@ class JobQueue:
         )
 
     def recover(self, queued_older_than_s: float = 0.0) -> list[str]:
-        """Enqueue the jobs the queue may have lost (see :mod:`lumbo.jobs.recovery`)."""
-        return recovery.recover(
-            self.store, self.enqueue, self.settings.stale_after_s, queued_older_than_s
-        )
+        """Enqueue the jobs the queue may have lost: the job table is the truth, huey only
+        carries job ids. A job committed ``queued`` whose enqueue never happened, one whose task
+        was dropped with a wiped queue, and a ``running`` job whose worker died (see
+        :func:`lumbo.services.video_jobs.orphaned`) are enqueued again; enqueuing twice is
+        harmless (only one claim wins)."""
+        found = video_jobs.orphaned(self.store, self.settings.stale_after_s, queued_older_than_s)
+        for job_id in found:
+            self.enqueue(job_id)
+        return found
 
     def sweep(self) -> None:
         """Periodic: jobs queued for a while without being picked up, and dead workers' jobs."""
@@ -101,7 +106,7 @@ class JobQueue:
         if (
             getattr(task, "name", None) == MEASURE_TASK
             and task.args
-            and recovery.requeue_if_running(self.store, str(task.args[0]))
+            and video_jobs.requeue_if_running(self.store, str(task.args[0]))
         ):
             log.info("job %s: interrupted by the worker stopping; queued again", task.args[0])
 
@@ -127,7 +132,7 @@ class HueyDispatcher:
             log.exception("job %s: could not enqueue; a worker's recovery will pick it up", job_id)
 
 
-def dispatcher_for(settings: WebSettings) -> JobDispatcher:
+def dispatcher_for(settings: Settings) -> JobDispatcher:
     """The dispatcher of the web app over ``settings``' data directory and database, with the
     queue from the environment (``LUMBO_QUEUE_URL``, ``LUMBO_QUEUE_NAME``)."""
     queue_settings = QueueSettings.from_env(

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Protocol
 
 from lumbo.domain.errors import NotFound, ReferralRequired
+from lumbo.services.errors import NoPersonYet
 from lumbo.store.records import AssessmentRecord, PersonRecord, PlanVersion
 from lumbo.store.repository import JourneyRepository
+from lumbo.store.unit_of_work import AbstractUnitOfWork
+
+
+class UnitsOfWork(Protocol):
+    """Where a use case of several transactions gets its units of work: the store
+    (``Store.uow``) or, in tests, a :class:`~lumbo.store.unit_of_work.FakeUnitOfWork`."""
+
+    def uow(self) -> AbstractUnitOfWork: ...
 
 
 def need_person(repo: JourneyRepository, person_id: str) -> PersonRecord:
@@ -24,7 +34,7 @@ def resolve(repo: JourneyRepository, ref: str | None) -> PersonRecord:
     if ref is None:
         persons = repo.persons()
         if not persons:
-            raise NotFound("the store holds no person yet: run `lumbo init INTAKE` first")
+            raise NoPersonYet("the store holds no person yet")
         return persons[-1]
     found = repo.find_persons(ref)
     if not found:

@@ -20,7 +20,7 @@ from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.progression import config
 from lumbo.domain.protocol.model import Alert
 from lumbo.services._shared import week_on
-from lumbo.store.caseload import FLAGS, SORTS, CaseloadEntry, Flag, Sort, caseload_page
+from lumbo.store.caseload import FLAGS, SORTS, CaseloadEntry, Flag, Sort
 from lumbo.store.records import PersonStatus
 from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -109,8 +109,7 @@ def caseload(
     chosen_flag: Flag | None = next((x for x in _FLAGS if x == flag), None)
     search = q.strip() if q and q.strip() else None
     with uow:
-        total, entries = caseload_page(
-            uow.session,
+        total, entries = uow.caseload_page(
             owner_id,
             offset=(page - 1) * per_page,
             limit=per_page,

@@ -15,7 +15,6 @@ from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.outcomes.clinic import ClinicOutcomes, PatientOutcome, summarize
 from lumbo.interop.research import COLUMNS, all_rows
 from lumbo.services.interop import patient_records
-from lumbo.store.accounts import AccountRepository
 from lumbo.store.db import Store
 from lumbo.store.records import PersonRecord
 
@@ -26,7 +25,7 @@ def _persons(store: Store, owner_id: str | None) -> list[PersonRecord]:
     with store.uow() as uow:
         if owner_id is None:
             return uow.journeys.persons()
-        return AccountRepository(uow.session).persons_of_owner(owner_id)
+        return uow.accounts.persons_of_owner(owner_id)
 
 
 def clinic_outcomes(store: Store, owner_id: str | None) -> ClinicOutcomes:

@@ -2,9 +2,9 @@
 
 * :func:`export_all` gathers every record of the person (one JSON document) with their FHIR
   bundle. Authorization and the audit entry happen at the edge (web scope, CLI).
-* :func:`erase_person` deletes, in one transaction, every row that refers to the person (found
-  generically: every table with a ``person_id`` column) and their patient account with its
-  sessions; it blanks who, whom and where in the audit entries about them or made by their account
+* :func:`erase_person` deletes, in one transaction, every row that refers to the person
+  (``uow.journeys.erase_person``: every table with a ``person_id`` column) and their patient
+  account with its sessions; it blanks who, whom and where in the audit entries about them or made by their account
   (each keeps the digest of what it held, so the hash chain still verifies); it adds a de-identified tombstone to
   the audit log (that an erasure happened, by whom, when: no person id). After the commit it
   deletes the person's files (every ``<data dir>/<area>/<person id>`` directory: uploads and
@@ -19,22 +19,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, or_, select
-
 from lumbo import __version__
 from lumbo.domain.errors import Conflict, NotFound
 from lumbo.services import interop, patient_records
-from lumbo.services._shared import need_person
-from lumbo.store import tables as t
-from lumbo.store.accounts import AccountRepository, User
-from lumbo.store.audit import AuditEntry, add_entry, entries, redact
-from lumbo.store.db import Store
-from lumbo.store.web_tables import AuditRow, PlanApprovalRow, UserRow, WebSessionRow
+from lumbo.services._shared import UnitsOfWork, need_person
+from lumbo.store.accounts import User
+from lumbo.store.audit import AuditEntry
 
 ERASURE_ROUTE = "erase patient"
 
 
-def export_all(store: Store, person_id: str, *, now: datetime) -> dict[str, Any]:
+def export_all(store: UnitsOfWork, person_id: str, *, now: datetime) -> dict[str, Any]:
     """Every record lumbo holds about the person, plus their FHIR R4 bundle."""
     uow = store.uow()
     with uow:
@@ -49,19 +44,9 @@ def export_all(store: Store, person_id: str, *, now: datetime) -> dict[str, Any]
             }
             for v in uow.journeys.plan_versions(person_id)
         ]
-        approvals = [
-            {
-                "version": r.version,
-                "approved_at": r.approved_at.isoformat(),
-                "approved_by": r.approved_by,
-                "note": r.note,
-            }
-            for r in uow.session.scalars(
-                select(PlanApprovalRow).where(PlanApprovalRow.person_id == person_id)
-            )
-        ]
-        account = AccountRepository(uow.session).account_of_person(person_id)
-        audit = [e.to_json() for e in entries(uow.session, person_id, limit=100_000)]
+        approvals = [a.to_json() for a in uow.approvals.of_person(person_id)]
+        account = uow.accounts.account_of_person(person_id)
+        audit = [e.to_json() for e in uow.audit.entries(person_id, limit=100_000)]
         person = need_person(uow.journeys, person_id)
     records = {
         "person": patient_records.person_json(person),
@@ -101,17 +86,8 @@ class Erased:
     files: int
 
 
-def person_tables() -> list[Any]:
-    """Every table with a ``person_id`` column, children before parents."""
-    return [
-        table
-        for table in reversed(t.Base.metadata.sorted_tables)
-        if "person_id" in table.c and table.name != AuditRow.__tablename__
-    ]
-
-
 def erase_person(
-    store: Store,
+    store: UnitsOfWork,
     person_id: str,
     *,
     actor: User | None,
@@ -119,30 +95,17 @@ def erase_person(
     via: str = "api",
 ) -> Erased:
     """Erase the person everywhere (see the module doc). ``actor`` None: the command line."""
-    rows: dict[str, int] = {}
     with store.uow() as uow:
-        s = uow.session
-        if s.get(t.PersonRow, person_id) is None:
+        if uow.journeys.get_person(person_id) is None:
             raise NotFound(f"no patient with id {person_id!r}")
-        account_ids = list(s.scalars(select(UserRow.id).where(UserRow.person_id == person_id)))
+        account = uow.accounts.account_of_person(person_id)
+        account_ids = [] if account is None else [account.id]
         if actor is not None and actor.id in account_ids:
             raise Conflict("a patient erases their data through their clinician")
-        audit_filter = or_(
-            AuditRow.person_id == person_id,
-            AuditRow.actor_id.in_(account_ids),
-            AuditRow.resource_id == person_id,
-            AuditRow.route.contains(person_id, autoescape=True),  # refused requests: raw paths
-        )
-        rows["audit_log"] = redact(s, audit_filter)
-        if account_ids:
-            s.execute(delete(WebSessionRow).where(WebSessionRow.user_id.in_(account_ids)))
-        for table in person_tables():
-            done = s.execute(delete(table).where(table.c.person_id == person_id))
-            rows[table.name] = int(getattr(done, "rowcount", 0) or 0)
-        s.execute(delete(t.PersonRow).where(t.PersonRow.id == person_id))
-        rows["persons"] = 1
-        add_entry(
-            s,
+        audited = uow.audit.redact_person(person_id, account_ids)
+        uow.accounts.delete_sessions_of(account_ids)
+        rows = {"audit_log": audited, **uow.journeys.erase_person(person_id)}
+        uow.audit.add(
             AuditEntry(
                 actor_id=None if actor is None else actor.id,
                 actor_role="cli" if actor is None else actor.role,
@@ -151,7 +114,7 @@ def erase_person(
                 route=f"{ERASURE_ROUTE} ({via})",
                 person_id=None,
                 outcome="allowed",
-            ),
+            )
         )
         uow.commit()
     return Erased(

@@ -20,8 +20,7 @@ from lumbo.domain.protocol.model import Plan, Session
 from lumbo.reports.svg import Series, adherence_calendar, prom_chart, rom_chart, trend_chart
 from lumbo.services import journey, patient_records
 from lumbo.services._shared import need_person
-from lumbo.store.accounts import AccountRepository
-from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
+from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 __all__ = ["RULE_NAMES", "assessment_report", "handout", "progress_report"]
 
@@ -62,10 +61,10 @@ SEEK_CARE = (
 )
 
 
-def _who(uow: SqlAlchemyUnitOfWork, person_id: str) -> dict[str, Any]:
+def _who(uow: AbstractUnitOfWork, person_id: str) -> dict[str, Any]:
     with uow:
         person = need_person(uow.journeys, person_id)
-        accounts = AccountRepository(uow.session)
+        accounts = uow.accounts
         owner = accounts.get_user(person.owner_id) if person.owner_id else None
         account = accounts.account_of_person(person_id)
     return {

@@ -1,7 +1,7 @@
 """Inviting a patient: a one-time link (and its QR code) that lets the patient set their own
 password, with expiry, resend and revoke; disabling and re-enabling the account.
 
-Built on the one-time link of a forced password reset (``lumbo.web.admin_accounts``): an invited
+Built on the one-time link of a forced password reset (``lumbo.services.accounts``): an invited
 account is created with an unusable password hash, and the link is the same signed token naming
 the account and a fingerprint of that hash. The patient's first password retires the link; a
 resend stores a new unusable hash (the previous link stops working at once); a revoke deletes the
@@ -16,15 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy.orm import Session
-
 from lumbo.domain.errors import Conflict, InvalidInput, NotFound, Problem
-from lumbo.services._shared import need_person
-from lumbo.store.accounts import AccountRepository, User
-from lumbo.store.audit import AuditEntry, add_entry
-from lumbo.store.db import Store
-from lumbo.store.tables import utcnow
-from lumbo.web.admin_accounts import (
+from lumbo.services._shared import UnitsOfWork, need_person
+from lumbo.services.accounts import (
     RESET_MAX_AGE_S,
     UNUSABLE_PREFIX,
     Actor,
@@ -32,7 +26,10 @@ from lumbo.web.admin_accounts import (
     _serializer,
     set_active,
 )
-from lumbo.web.settings import WebSettings
+from lumbo.settings import Settings
+from lumbo.store.accounts import AccountRepository, User
+from lumbo.store.audit import AuditEntry
+from lumbo.store.tables import utcnow
 
 __all__ = [
     "AccountState",
@@ -75,31 +72,28 @@ def _state(user: User | None) -> AccountState:
     return AccountState("active", user.email)
 
 
-def account_state(store: Store, person_id: str) -> AccountState:
+def account_state(store: UnitsOfWork, person_id: str) -> AccountState:
     with store.uow() as uow:
         need_person(uow.journeys, person_id)
-        return _state(AccountRepository(uow.session).account_of_person(person_id))
+        return _state(uow.accounts.account_of_person(person_id))
 
 
-def _audit(session: Session, actor: User, event: str, target: str, person_id: str) -> None:
-    add_entry(
-        session,
-        AuditEntry(
-            actor_id=actor.id,
-            actor_role=actor.role,
-            action="write",
-            method="POST",
-            route=f"account: {event.replace('_', ' ')}",
-            person_id=person_id,
-            resource_id=target,
-            outcome="allowed",
-            client=None,
-            event=event,
-        ),
+def _entry(actor: User, event: str, target: str, person_id: str) -> AuditEntry:
+    return AuditEntry(
+        actor_id=actor.id,
+        actor_role=actor.role,
+        action="write",
+        method="POST",
+        route=f"account: {event.replace('_', ' ')}",
+        person_id=person_id,
+        resource_id=target,
+        outcome="allowed",
+        client=None,
+        event=event,
     )
 
 
-def _link(settings: WebSettings, user_id: str, unusable: str) -> str:
+def _link(settings: Settings, user_id: str, unusable: str) -> str:
     token: str = _serializer(settings).dumps({"u": user_id, "f": _fingerprint(unusable)})
     return token
 
@@ -116,7 +110,7 @@ def _check_email(email: str) -> str:
 
 
 def invite(
-    store: Store, settings: WebSettings, actor: User, person_id: str, email: str
+    store: UnitsOfWork, settings: Settings, actor: User, person_id: str, email: str
 ) -> Invitation:
     """Create the patient's account, not usable until they set a password through the link."""
     address = _check_email(email)
@@ -124,7 +118,7 @@ def invite(
     user = User(email=address, role="patient", password_hash=unusable, person_id=person_id)
     with store.uow() as uow:
         need_person(uow.journeys, person_id)
-        repo = AccountRepository(uow.session)
+        repo = uow.accounts
         existing = repo.account_of_person(person_id)
         if existing is not None:
             state = _state(existing).state
@@ -137,7 +131,7 @@ def invite(
             repo.add_user(user)
         except Conflict:
             raise Conflict("that e-mail address already belongs to another account") from None
-        _audit(uow.session, actor, "patient_invited", user.id, person_id)
+        uow.audit.add(_entry(actor, "patient_invited", user.id, person_id))
         uow.commit()
     return Invitation(address, _link(settings, user.id, unusable), utcnow() + VALID_FOR)
 
@@ -149,40 +143,40 @@ def _pending(repo: AccountRepository, person_id: str) -> User:
     return user
 
 
-def resend(store: Store, settings: WebSettings, actor: User, person_id: str) -> Invitation:
+def resend(store: UnitsOfWork, settings: Settings, actor: User, person_id: str) -> Invitation:
     """A new link; the previous one stops working."""
     unusable = UNUSABLE_PREFIX + secrets.token_hex(16)
     with store.uow() as uow:
-        repo = AccountRepository(uow.session)
+        repo = uow.accounts
         user = _pending(repo, person_id)
         repo.set_password_hash(user.id, unusable)
-        _audit(uow.session, actor, "invitation_resent", user.id, person_id)
+        uow.audit.add(_entry(actor, "invitation_resent", user.id, person_id))
         uow.commit()
     return Invitation(user.email, _link(settings, user.id, unusable), utcnow() + VALID_FOR)
 
 
-def revoke(store: Store, actor: User, person_id: str) -> None:
+def revoke(store: UnitsOfWork, actor: User, person_id: str) -> None:
     """Withdraw an invitation that was never used: its account goes, the link stops working."""
     with store.uow() as uow:
-        repo = AccountRepository(uow.session)
+        repo = uow.accounts
         user = _pending(repo, person_id)
         repo.delete_user(user.id)
-        _audit(uow.session, actor, "invitation_revoked", user.id, person_id)
+        uow.audit.add(_entry(actor, "invitation_revoked", user.id, person_id))
         uow.commit()
 
 
-def _account(store: Store, person_id: str) -> User:
+def _account(store: UnitsOfWork, person_id: str) -> User:
     with store.uow() as uow:
-        user = AccountRepository(uow.session).account_of_person(person_id)
+        user = uow.accounts.account_of_person(person_id)
     if user is None:
         raise NotFound("this patient has no account")
     return user
 
 
-def disable(store: Store, actor: User, person_id: str) -> AccountState:
+def disable(store: UnitsOfWork, actor: User, person_id: str) -> AccountState:
     """The patient can no longer sign in (signed-in sessions end at once)."""
     return _state(set_active(store, Actor(actor), _account(store, person_id).id, False))
 
 
-def enable(store: Store, actor: User, person_id: str) -> AccountState:
+def enable(store: UnitsOfWork, actor: User, person_id: str) -> AccountState:
     return _state(set_active(store, Actor(actor), _account(store, person_id).id, True))

@@ -29,13 +29,14 @@ from lumbo.domain.adjust.decide import (
 )
 from lumbo.domain.assessment.assess import assess
 from lumbo.domain.assessment.model import Assessment
-from lumbo.domain.errors import Conflict, InvalidInput, Problem
+from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.intake import Intake, parse_intake_json
 from lumbo.domain.outcomes.reassessment import outcomes
 from lumbo.domain.protocol.engine import build_plan
 from lumbo.domain.protocol.model import Plan, Session
 from lumbo.services._shared import active_plan, need_person, resolve, week_on
 from lumbo.services.approval import in_force
+from lumbo.services.errors import AlreadyEnrolled
 from lumbo.services.parsing import load_json
 from lumbo.services.progress import Progress, progress
 from lumbo.services.recording import Recorded, record_checkin, record_session
@@ -108,7 +109,7 @@ def init_person(
         if intake.person.id is not None:
             same = [p for p in repo.find_persons(intake.person.id) if p.owner_id == owner_id]
             if same:
-                raise Conflict(
+                raise AlreadyEnrolled(
                     f"a patient with the reference {intake.person.id!r} is already enrolled: "
                     "open their page and record a reassessment or correct the intake instead"
                 )
@@ -322,6 +323,22 @@ def record_video_measurement(
 ) -> VideoMeasurementRecord:
     """Append one video measurement (``lumbo measure --record``, a finished video job, or the
     API); measurements are never changed. Who recorded it and how are kept with it."""
+    record = video_measurement(person_id, movement, result_json, author_id=author_id, source=source)
+    with uow:
+        add_video_measurement(uow, record)
+        uow.commit()
+    return record
+
+
+def video_measurement(
+    person_id: str,
+    movement: str,
+    result_json: str | bytes,
+    *,
+    author_id: str | None = None,
+    source: MeasurementSource = "cli",
+) -> VideoMeasurementRecord:
+    """A checked video measurement, not yet stored (:func:`add_video_measurement` stores it)."""
     if len(result_json) > MEASUREMENT_MAX_BYTES:
         raise InvalidInput(
             [Problem("result", f"must be at most {MEASUREMENT_MAX_BYTES} bytes of JSON", None)],
@@ -339,14 +356,15 @@ def record_video_measurement(
         )
     if problems:
         raise InvalidInput(problems, "measurement")
-    record = VideoMeasurementRecord(
+    return VideoMeasurementRecord(
         person_id=person_id, movement=movement, result=result, author_id=author_id, source=source
     )
-    with uow:
-        need_person(uow.journeys, person_id)
-        uow.journeys.add_video_measurement(record)
-        uow.commit()
-    return record
+
+
+def add_video_measurement(uow: AbstractUnitOfWork, record: VideoMeasurementRecord) -> None:
+    """Store a checked measurement inside an open unit of work (the caller commits)."""
+    need_person(uow.journeys, record.person_id)
+    uow.journeys.add_video_measurement(record)
 
 
 def _add_assessed(

@@ -8,10 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from lumbo.services._shared import need_person
-from lumbo.store.accounts import AccountRepository
-from lumbo.store.jobs import JobRepository
 from lumbo.store.records import PersonRecord
-from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
+from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 
 def person_json(person: PersonRecord) -> dict[str, Any]:
@@ -23,19 +21,19 @@ def person_json(person: PersonRecord) -> dict[str, Any]:
     }
 
 
-def persons_of_owner(uow: SqlAlchemyUnitOfWork, owner_id: str) -> list[PersonRecord]:
+def persons_of_owner(uow: AbstractUnitOfWork, owner_id: str) -> list[PersonRecord]:
     with uow:
-        return AccountRepository(uow.session).persons_of_owner(owner_id)
+        return uow.accounts.persons_of_owner(owner_id)
 
 
-def summary(uow: SqlAlchemyUnitOfWork, person_id: str) -> dict[str, Any]:
+def summary(uow: AbstractUnitOfWork, person_id: str) -> dict[str, Any]:
     """The person, their latest referral decision, plan version and account (if any)."""
     with uow:
         repo = uow.journeys
         person = need_person(repo, person_id)
         assessments = repo.assessments(person_id)
         plan = repo.latest_plan(person_id)
-        account = AccountRepository(uow.session).account_of_person(person_id)
+        account = uow.accounts.account_of_person(person_id)
     referral = assessments[-1].assessment.referral if assessments else None
     return {
         **person_json(person),
@@ -45,7 +43,7 @@ def summary(uow: SqlAlchemyUnitOfWork, person_id: str) -> dict[str, Any]:
     }
 
 
-def intakes(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+def intakes(uow: AbstractUnitOfWork, person_id: str) -> list[dict[str, Any]]:
     with uow:
         found = uow.journeys.intakes(person_id)
     return [
@@ -59,7 +57,7 @@ def intakes(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def assessments(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+def assessments(uow: AbstractUnitOfWork, person_id: str) -> list[dict[str, Any]]:
     with uow:
         found = uow.journeys.assessments(person_id)
     return [
@@ -73,7 +71,7 @@ def assessments(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any
     ]
 
 
-def plan_versions(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+def plan_versions(uow: AbstractUnitOfWork, person_id: str) -> list[dict[str, Any]]:
     with uow:
         found = uow.journeys.plan_versions(person_id)
     return [
@@ -87,19 +85,19 @@ def plan_versions(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, A
     ]
 
 
-def session_logs(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+def session_logs(uow: AbstractUnitOfWork, person_id: str) -> list[dict[str, Any]]:
     with uow:
         found = uow.journeys.session_logs(person_id)
     return [s.log.model_dump(mode="json") for s in found]
 
 
-def checkins(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+def checkins(uow: AbstractUnitOfWork, person_id: str) -> list[dict[str, Any]]:
     with uow:
         found = uow.journeys.checkins(person_id)
     return [c.checkin.model_dump(mode="json") for c in found]
 
 
-def outcomes(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+def outcomes(uow: AbstractUnitOfWork, person_id: str) -> list[dict[str, Any]]:
     """Each reassessment with its outcomes against baseline, oldest first."""
     with uow:
         found = uow.journeys.reassessments(person_id)
@@ -115,7 +113,7 @@ def outcomes(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def measurements(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+def measurements(uow: AbstractUnitOfWork, person_id: str) -> list[dict[str, Any]]:
     with uow:
         found = uow.journeys.video_measurements(person_id)
     return [
@@ -151,13 +149,13 @@ def _too_deep(value: object, budget: int) -> bool:
     return any(_too_deep(v, budget - 1) for v in items)
 
 
-def videos(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+def videos(uow: AbstractUnitOfWork, person_id: str) -> list[dict[str, Any]]:
     with uow:
-        found = JobRepository(uow.session).videos_of(person_id)
+        found = uow.jobs.videos_of(person_id)
     return [v.to_json() for v in found]
 
 
-def jobs(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+def jobs(uow: AbstractUnitOfWork, person_id: str) -> list[dict[str, Any]]:
     with uow:
-        found = JobRepository(uow.session).jobs_of(person_id)
+        found = uow.jobs.jobs_of(person_id)
     return [j.to_json() for j in found]

@@ -25,9 +25,9 @@ from lumbo.domain.protocol.model import Adjustment, Decision, Plan
 from lumbo.domain.safety import MAX_STRETCH_INTENSITY, Person, reasons_for
 from lumbo.services._shared import active_plan, need_person, week_on
 from lumbo.services.approval import in_force
-from lumbo.store.approvals import Approval, add_approval, get_approval
+from lumbo.store.approvals import Approval
 from lumbo.store.records import PlanVersion
-from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
+from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 __all__ = [
     "PlanView",
@@ -100,14 +100,14 @@ class PlanView:
 
 
 def plan_with_approval(
-    uow: SqlAlchemyUnitOfWork, person_id: str, *, patient: bool = False
+    uow: AbstractUnitOfWork, person_id: str, *, patient: bool = False
 ) -> PlanView:
     """The latest version with its approval (the clinician's view); ``patient``: the version the
     patient runs instead, the last approved one (``lumbo.services.approval``)."""
     with uow:
         state = in_force(uow.journeys, person_id)
         plan = state.in_force if patient else state.latest
-        return PlanView(plan, get_approval(uow.session, person_id, plan.version), state.waiting)
+        return PlanView(plan, uow.approvals.get(person_id, plan.version), state.waiting)
 
 
 def _check_swap(
@@ -134,7 +134,7 @@ def _check_swap(
 
 
 def swap_technique(
-    uow: SqlAlchemyUnitOfWork,
+    uow: AbstractUnitOfWork,
     person_id: str,
     *,
     plan_version: int,
@@ -224,7 +224,7 @@ def _brief(violations: list[str], most: int = 5) -> str:
 
 
 def approve_plan(
-    uow: SqlAlchemyUnitOfWork,
+    uow: AbstractUnitOfWork,
     person_id: str,
     *,
     plan_version: int,
@@ -238,10 +238,10 @@ def approve_plan(
             raise Conflict(
                 f"plan_version {plan_version} is not the current version {current.version}"
             )
-        existing = get_approval(uow.session, person_id, plan_version)
+        existing = uow.approvals.get(person_id, plan_version)
         if existing is not None:
             return existing
         approval = Approval(person_id, plan_version, actor_id, note)
-        add_approval(uow.session, approval)
+        uow.approvals.add(approval)
         uow.commit()
     return approval

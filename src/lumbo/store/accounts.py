@@ -1,16 +1,18 @@
-"""Accounts, sign-in sessions, login failures and patient ownership, over an open SQLAlchemy session.
+"""Accounts, sign-in sessions, login failures and patient ownership: ``uow.accounts``.
 
-Used inside a :class:`~lumbo.store.unit_of_work.SqlAlchemyUnitOfWork` (``AccountRepository(uow.session)``)
-so account writes share the unit of work's transaction.
+:class:`AccountRepository` is the contract; :class:`SqlAlchemyAccountRepository` runs in the unit of
+work's transaction and :class:`~lumbo.store.memory.InMemoryAccounts` is its fake (both pass
+``tests/integration/store/test_repositories.py``).
 """
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -63,7 +65,53 @@ def _user(r: UserRow) -> User:
     )
 
 
-class AccountRepository:
+class AccountRepository(abc.ABC):
+    """Contract: ``add_user`` of a taken e-mail (or a second account of one person) raises
+    :class:`Conflict`; lists come oldest first."""
+
+    @abc.abstractmethod
+    def add_user(self, user: User) -> None: ...
+    @abc.abstractmethod
+    def get_user(self, user_id: str) -> User | None: ...
+    @abc.abstractmethod
+    def user_by_email(self, email: str) -> User | None: ...
+    @abc.abstractmethod
+    def users(self) -> list[User]: ...
+    @abc.abstractmethod
+    def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
+    @abc.abstractmethod
+    def set_active(self, user_id: str, active: bool) -> None: ...
+    @abc.abstractmethod
+    def set_role(self, user_id: str, role: Role) -> None: ...
+    @abc.abstractmethod
+    def delete_user(self, user_id: str) -> None: ...
+    @abc.abstractmethod
+    def active_admins(self) -> int: ...
+    @abc.abstractmethod
+    def add_session(self, session_hash: str, user_id: str, expires_at: datetime) -> None: ...
+    @abc.abstractmethod
+    def session_user(self, session_hash: str, now: datetime) -> User | None: ...
+    @abc.abstractmethod
+    def delete_session(self, session_hash: str) -> None: ...
+    @abc.abstractmethod
+    def delete_sessions_of(self, user_ids: list[str]) -> None: ...
+    @abc.abstractmethod
+    def delete_expired_sessions(self, now: datetime) -> None: ...
+    @abc.abstractmethod
+    def add_failure(self, *keys: str) -> None: ...
+    @abc.abstractmethod
+    def failures_since(self, key: str, since: datetime) -> tuple[int, datetime | None]: ...
+    @abc.abstractmethod
+    def delete_failures_before(self, before: datetime) -> None: ...
+    @abc.abstractmethod
+    def clear_failures(self, key: str) -> None: ...
+    @abc.abstractmethod
+    def persons_of_owner(self, owner_id: str) -> list[PersonRecord]: ...
+    @abc.abstractmethod
+    def account_of_person(self, person_id: str) -> User | None: ...
+
+
+class SqlAlchemyAccountRepository(AccountRepository):
     def __init__(self, session: Session) -> None:
         self.session = session
 
@@ -97,14 +145,25 @@ class AccountRepository:
         rows = self.session.scalars(select(UserRow).order_by(UserRow.created_at, UserRow.id))
         return [_user(r) for r in rows]
 
-    def delete_user(self, user_id: str) -> None:
-        self.session.execute(delete(UserRow).where(UserRow.id == user_id))
-
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
         row = self.session.get(UserRow, user_id)
         if row is not None:
             row.password_hash = password_hash
             self.session.flush()
+
+    def set_active(self, user_id: str, active: bool) -> None:
+        self.session.execute(update(UserRow).where(UserRow.id == user_id).values(active=active))
+
+    def set_role(self, user_id: str, role: Role) -> None:
+        self.session.execute(update(UserRow).where(UserRow.id == user_id).values(role=role))
+
+    def delete_user(self, user_id: str) -> None:
+        self.session.execute(delete(UserRow).where(UserRow.id == user_id))
+
+    def active_admins(self) -> int:
+        stmt = select(func.count()).select_from(UserRow)
+        stmt = stmt.where(UserRow.role == "admin", UserRow.active.is_(True))
+        return int(self.session.scalar(stmt) or 0)
 
     # sign-in sessions
     def add_session(self, session_hash: str, user_id: str, expires_at: datetime) -> None:
@@ -127,6 +186,10 @@ class AccountRepository:
 
     def delete_session(self, session_hash: str) -> None:
         self.session.execute(delete(WebSessionRow).where(WebSessionRow.id == session_hash))
+
+    def delete_sessions_of(self, user_ids: list[str]) -> None:
+        if user_ids:
+            self.session.execute(delete(WebSessionRow).where(WebSessionRow.user_id.in_(user_ids)))
 
     def delete_expired_sessions(self, now: datetime) -> None:
         self.session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= now))

@@ -1,7 +1,12 @@
-"""Clinician approvals of plan versions (one per person and version)."""
+"""Clinician approvals of plan versions (one per person and version): ``uow.approvals``.
+
+:class:`ApprovalRepository` is the contract (a second approval of one version raises
+:class:`Conflict`), :class:`SqlAlchemyApprovalRepository` the database one and
+:class:`~lumbo.store.memory.InMemoryApprovals` its fake."""
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -43,25 +48,43 @@ def _approval(r: PlanApprovalRow) -> Approval:
     )
 
 
-def get_approval(session: Session, person_id: str, version: int) -> Approval | None:
-    r = PlanApprovalRow
-    stmt = select(r).where(r.person_id == person_id, r.version == version)
-    row = session.scalars(stmt).first()
-    return None if row is None else _approval(row)
+class ApprovalRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, person_id: str, version: int) -> Approval | None: ...
+    @abc.abstractmethod
+    def add(self, approval: Approval) -> None: ...
+    @abc.abstractmethod
+    def of_person(self, person_id: str) -> list[Approval]:
+        """Oldest version first."""
 
 
-def add_approval(session: Session, approval: Approval) -> None:
-    session.add(
-        PlanApprovalRow(
-            id=approval.id,
-            person_id=approval.person_id,
-            version=approval.version,
-            approved_by=approval.approved_by,
-            note=approval.note,
-            approved_at=approval.approved_at,
+class SqlAlchemyApprovalRepository(ApprovalRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, person_id: str, version: int) -> Approval | None:
+        r = PlanApprovalRow
+        stmt = select(r).where(r.person_id == person_id, r.version == version)
+        row = self.session.scalars(stmt).first()
+        return None if row is None else _approval(row)
+
+    def of_person(self, person_id: str) -> list[Approval]:
+        r = PlanApprovalRow
+        stmt = select(r).where(r.person_id == person_id).order_by(r.version)
+        return [_approval(row) for row in self.session.scalars(stmt)]
+
+    def add(self, approval: Approval) -> None:
+        self.session.add(
+            PlanApprovalRow(
+                id=approval.id,
+                person_id=approval.person_id,
+                version=approval.version,
+                approved_by=approval.approved_by,
+                note=approval.note,
+                approved_at=approval.approved_at,
+            )
         )
-    )
-    try:
-        session.flush()
-    except IntegrityError:
-        raise Conflict(f"plan version {approval.version} is already approved") from None
+        try:
+            self.session.flush()
+        except IntegrityError:
+            raise Conflict(f"plan version {approval.version} is already approved") from None

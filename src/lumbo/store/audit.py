@@ -7,17 +7,21 @@ identifying fields of a patient's entries and keeps their digest (:func:`redact`
 still verifies without holding the patient's data. Appending takes a lock (PostgreSQL: a
 transaction-level advisory lock; SQLite: every transaction is ``BEGIN IMMEDIATE``), so concurrent
 workers never fork the chain. :func:`verify_chain` recomputes it.
+
+Services reach it as ``uow.audit`` (:class:`AuditRepository`; :class:`SqlAlchemyAuditRepository`
+here, :class:`~lumbo.store.memory.InMemoryAudit` the fake).
 """
 
 from __future__ import annotations
 
+import abc
 import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import ColumnElement, select, text
+from sqlalchemy import ColumnElement, or_, select, text
 from sqlalchemy.orm import Session
 
 from lumbo.store.tables import new_id, utcnow
@@ -202,3 +206,45 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
                 return ChainReport(checked, unchained, seq, "the row was changed after writing")
             prev, expected_seq, checked, after = row.hash, seq + 1, checked + 1, seq
         session.expunge_all()
+
+
+class AuditRepository(abc.ABC):
+    """Contract: entries are appended (never changed but by :meth:`redact_person`) and listed
+    most recent first."""
+
+    @abc.abstractmethod
+    def add(self, entry: AuditEntry) -> None: ...
+    @abc.abstractmethod
+    def entries(self, person_id: str | None = None, limit: int = 200) -> list[AuditEntry]: ...
+    @abc.abstractmethod
+    def redact_person(self, person_id: str, account_ids: list[str]) -> int:
+        """Blank the identifying fields of every entry about the person, made by one of their
+        accounts, or naming the person in its route; returns how many entries."""
+
+    @abc.abstractmethod
+    def verify(self) -> ChainReport: ...
+
+
+class SqlAlchemyAuditRepository(AuditRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, entry: AuditEntry) -> None:
+        add_entry(self.session, entry)
+
+    def entries(self, person_id: str | None = None, limit: int = 200) -> list[AuditEntry]:
+        return entries(self.session, person_id, limit)
+
+    def redact_person(self, person_id: str, account_ids: list[str]) -> int:
+        return redact(
+            self.session,
+            or_(
+                AuditRow.person_id == person_id,
+                AuditRow.actor_id.in_(account_ids),
+                AuditRow.resource_id == person_id,
+                AuditRow.route.contains(person_id, autoescape=True),  # refused requests: raw paths
+            ),
+        )
+
+    def verify(self) -> ChainReport:
+        return verify_chain(self.session)

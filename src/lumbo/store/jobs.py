@@ -1,9 +1,11 @@
-"""Background jobs and uploaded videos, over an open SQLAlchemy session.
+"""Background jobs and uploaded videos: ``uow.jobs``.
 
 A job moves ``queued -> running -> done | failed``; ``progress`` goes from 0 to 1 and ``result`` is a
 JSON object once done. The web app creates jobs (``add_job``) and reads them; a worker claims them
 (``claim``), reports ``set_progress`` and ends them with ``finish`` or ``fail``. Each call runs in the
 caller's transaction: commit it (one unit of work per step) so the status API sees the change.
+:class:`JobRepository` is the contract, :class:`SqlAlchemyJobRepository` the database one and
+:class:`~lumbo.store.memory.InMemoryJobs` its fake.
 
 :class:`JobDispatcher` is how the web app tells a queue that a committed job exists; the default
 does nothing (a worker polling ``claim`` finds the job).
@@ -11,6 +13,7 @@ does nothing (a worker polling ``claim`` finds the job).
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -137,7 +140,44 @@ def _video(r: VideoRow) -> Video:
     )
 
 
-class JobRepository:
+class JobRepository(abc.ABC):
+    """Contract: a status change from a status not allowed (``finish`` of a job not ``running``,
+    ``fail`` of a finished one, ``requeue`` of one not ``running``) raises :class:`Conflict`;
+    ``claim`` marks one ``queued`` job ``running`` (attempts + 1) or returns None; lists come
+    oldest first."""
+
+    @abc.abstractmethod
+    def add_job(self, job: Job) -> None: ...
+    @abc.abstractmethod
+    def get_job(self, job_id: str, *, lock: bool = False) -> Job | None: ...
+    @abc.abstractmethod
+    def jobs_of(self, person_id: str) -> list[Job]: ...
+    @abc.abstractmethod
+    def claim(self, job_id: str | None = None) -> Job | None: ...
+    @abc.abstractmethod
+    def set_progress(self, job_id: str, progress: float) -> None: ...
+    @abc.abstractmethod
+    def finish(self, job_id: str, result: dict[str, Any]) -> None: ...
+    @abc.abstractmethod
+    def fail(self, job_id: str, error: str) -> None: ...
+    @abc.abstractmethod
+    def requeue(self, job_id: str) -> None: ...
+    @abc.abstractmethod
+    def ids_with_status(self, kind: str, status: JobStatus, untouched_since: datetime) -> list[str]:
+        """Jobs of ``kind`` in ``status`` whose row was last touched at or before
+        ``untouched_since``, oldest first."""
+
+    @abc.abstractmethod
+    def upload_times(self, uploaded_by: str, since: datetime) -> list[datetime]: ...
+    @abc.abstractmethod
+    def add_video(self, video: Video) -> None: ...
+    @abc.abstractmethod
+    def get_video(self, video_id: str) -> Video | None: ...
+    @abc.abstractmethod
+    def videos_of(self, person_id: str) -> list[Video]: ...
+
+
+class SqlAlchemyJobRepository(JobRepository):
     def __init__(self, session: Session) -> None:
         self.session = session
 
@@ -161,9 +201,15 @@ class JobRepository:
         )
         self.session.flush()
 
-    def get_job(self, job_id: str) -> Job | None:
-        row = self.session.get(JobRow, job_id)
+    def get_job(self, job_id: str, *, lock: bool = False) -> Job | None:
+        row = self.session.get(JobRow, job_id, with_for_update=lock or None)
         return None if row is None else _job(row)
+
+    def ids_with_status(self, kind: str, status: JobStatus, untouched_since: datetime) -> list[str]:
+        stmt = select(JobRow.id).where(
+            JobRow.kind == kind, JobRow.status == status, JobRow.updated_at <= untouched_since
+        )
+        return list(self.session.scalars(stmt.order_by(JobRow.created_at, JobRow.id)))
 
     def jobs_of(self, person_id: str) -> list[Job]:
         stmt = select(JobRow).where(JobRow.person_id == person_id)

@@ -1,14 +1,21 @@
-"""An in-memory :class:`JourneyRepository` with the same contract as the SQLAlchemy one.
+"""In-memory repositories (journeys, accounts, jobs, audit, approvals) with the same contracts as
+the SQLAlchemy ones (``tests/integration/store/test_repository.py`` and ``test_repositories.py``).
 
-It works on a private copy of :class:`MemoryData`; :class:`~lumbo.store.unit_of_work.FakeUnitOfWork`
-publishes the copy on commit and drops it on rollback, so the fake is transactional too.
+They work on a private copy of :class:`MemoryData`; :class:`~lumbo.store.unit_of_work.FakeUnitOfWork`
+publishes the copy on commit and drops it on rollback, so the fakes are transactional too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
 
 from lumbo.domain.errors import Conflict
+from lumbo.store.accounts import AccountRepository, Role, User
+from lumbo.store.approvals import Approval, ApprovalRepository
+from lumbo.store.audit import AuditEntry, AuditRepository, ChainReport
+from lumbo.store.jobs import Job, JobRepository, JobStatus, Video
 from lumbo.store.records import (
     AssessmentRecord,
     IntakeRecord,
@@ -21,6 +28,7 @@ from lumbo.store.records import (
     VideoMeasurementRecord,
 )
 from lumbo.store.repository import JourneyRepository
+from lumbo.store.tables import utcnow
 
 
 @dataclass
@@ -34,6 +42,15 @@ class MemoryData:
     reassessments: list[ReassessmentRecord] = field(default_factory=list)
     videos: list[VideoMeasurementRecord] = field(default_factory=list)
     statuses: list[PersonStatus] = field(default_factory=list)
+    users: list[User] = field(default_factory=list)
+    web_sessions: list[tuple[str, str, datetime]] = field(
+        default_factory=list
+    )  # hash, user, expiry
+    login_failures: list[tuple[str, datetime]] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)
+    uploads: list[Video] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
+    approvals: list[Approval] = field(default_factory=list)
 
     def copy(self) -> MemoryData:
         """A copy whose lists can change independently (the records themselves are frozen)."""
@@ -48,6 +65,19 @@ class InMemoryRepository(JourneyRepository):
     def _need_person(self, person_id: str, what: str) -> None:
         if self.get_person(person_id) is None:
             raise Conflict(f"{what} contradicts stored state: no person {person_id}")
+
+    def erase_person(self, person_id: str) -> dict[str, int]:
+        d, rows = self.data, {}
+        for name in ("intakes", "assessments", "plans", "logs", "checkins", "reassessments",
+                     "videos", "statuses", "jobs", "uploads", "approvals", "users"):  # fmt: skip
+            items: list[Any] = getattr(d, name)
+            kept = [x for x in items if x.person_id != person_id]
+            rows[name] = len(items) - len(kept)
+            items[:] = kept
+        before = len(d.persons)
+        d.persons[:] = [p for p in d.persons if p.id != person_id]
+        rows["persons"] = before - len(d.persons)
+        return rows
 
     def add_person(self, person: PersonRecord) -> None:
         if self.get_person(person.id) is not None:
@@ -167,3 +197,224 @@ class InMemoryRepository(JourneyRepository):
         return sorted(
             (v for v in self.data.videos if v.person_id == person_id), key=lambda v: v.created_at
         )
+
+
+def _replace_in(items: list[Any], match: Any, **changes: Any) -> bool:
+    for i, item in enumerate(items):
+        if match(item):
+            items[i] = replace(item, **changes)
+            return True
+    return False
+
+
+class InMemoryAccounts(AccountRepository):
+    def __init__(self, data: MemoryData) -> None:
+        self.data = data
+
+    def add_user(self, user: User) -> None:
+        taken = any(
+            u.email == user.email or (user.person_id and u.person_id == user.person_id)
+            for u in self.data.users
+        )
+        if taken or self.get_user(user.id) is not None:
+            raise Conflict(f"an account for {user.email!r} (or for that person) exists")
+        self.data.users.append(user)
+
+    def get_user(self, user_id: str) -> User | None:
+        return next((u for u in self.data.users if u.id == user_id), None)
+
+    def user_by_email(self, email: str) -> User | None:
+        return next((u for u in self.data.users if u.email == email), None)
+
+    def users(self) -> list[User]:
+        return sorted(self.data.users, key=lambda u: (u.created_at, u.id))
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        _replace_in(self.data.users, lambda u: u.id == user_id, password_hash=password_hash)
+
+    def set_active(self, user_id: str, active: bool) -> None:
+        _replace_in(self.data.users, lambda u: u.id == user_id, active=active)
+
+    def set_role(self, user_id: str, role: Role) -> None:
+        _replace_in(self.data.users, lambda u: u.id == user_id, role=role)
+
+    def delete_user(self, user_id: str) -> None:
+        self.data.users[:] = [u for u in self.data.users if u.id != user_id]
+        self.delete_sessions_of([user_id])
+
+    def active_admins(self) -> int:
+        return sum(1 for u in self.data.users if u.role == "admin" and u.active)
+
+    def add_session(self, session_hash: str, user_id: str, expires_at: datetime) -> None:
+        self.data.web_sessions.append((session_hash, user_id, expires_at))
+
+    def session_user(self, session_hash: str, now: datetime) -> User | None:
+        for hashed, user_id, expires in self.data.web_sessions:
+            if hashed == session_hash and expires > now:
+                user = self.get_user(user_id)
+                return user if user is not None and user.active else None
+        return None
+
+    def delete_session(self, session_hash: str) -> None:
+        self.data.web_sessions[:] = [s for s in self.data.web_sessions if s[0] != session_hash]
+
+    def delete_sessions_of(self, user_ids: list[str]) -> None:
+        self.data.web_sessions[:] = [s for s in self.data.web_sessions if s[1] not in user_ids]
+
+    def delete_expired_sessions(self, now: datetime) -> None:
+        self.data.web_sessions[:] = [s for s in self.data.web_sessions if s[2] > now]
+
+    def add_failure(self, *keys: str) -> None:
+        now = utcnow()
+        self.data.login_failures += [(key, now) for key in keys]
+
+    def failures_since(self, key: str, since: datetime) -> tuple[int, datetime | None]:
+        times = [at for k, at in self.data.login_failures if k == key and at > since]
+        return len(times), max(times, default=None)
+
+    def delete_failures_before(self, before: datetime) -> None:
+        self.data.login_failures[:] = [f for f in self.data.login_failures if f[1] > before]
+
+    def clear_failures(self, key: str) -> None:
+        self.data.login_failures[:] = [f for f in self.data.login_failures if f[0] != key]
+
+    def persons_of_owner(self, owner_id: str) -> list[PersonRecord]:
+        mine = [p for p in self.data.persons if p.owner_id == owner_id]
+        return sorted(mine, key=lambda p: (p.created_at, p.id))
+
+    def account_of_person(self, person_id: str) -> User | None:
+        return next((u for u in self.data.users if u.person_id == person_id), None)
+
+
+class InMemoryJobs(JobRepository):
+    def __init__(self, data: MemoryData) -> None:
+        self.data = data
+
+    def add_job(self, job: Job) -> None:
+        if self.get_job(job.id) is not None:
+            raise Conflict(f"job {job.id} contradicts stored state: already exists")
+        self.data.jobs.append(job)
+
+    def get_job(self, job_id: str, *, lock: bool = False) -> Job | None:
+        return next((j for j in self.data.jobs if j.id == job_id), None)
+
+    def jobs_of(self, person_id: str) -> list[Job]:
+        mine = [j for j in self.data.jobs if j.person_id == person_id]
+        return sorted(mine, key=lambda j: (j.created_at, j.id))
+
+    def claim(self, job_id: str | None = None) -> Job | None:
+        queued = [j for j in self.data.jobs if j.status == "queued"]
+        queued = [j for j in queued if job_id is None or j.id == job_id]
+        if not queued:
+            return None
+        job = min(queued, key=lambda j: (j.created_at, j.id))
+        self._set(job.id, ("queued",), status="running", attempts=job.attempts + 1)
+        return self.get_job(job.id)
+
+    def _set(self, job_id: str, allowed: tuple[JobStatus, ...], **changes: Any) -> None:
+        found = _replace_in(
+            self.data.jobs,
+            lambda j: j.id == job_id and j.status in allowed,
+            updated_at=utcnow(),
+            **changes,
+        )
+        if not found:
+            raise Conflict(f"job {job_id} is not in status {' or '.join(allowed)}")
+
+    def set_progress(self, job_id: str, progress: float) -> None:
+        self._set(job_id, ("running",), progress=max(0.0, min(1.0, progress)))
+
+    def finish(self, job_id: str, result: dict[str, Any]) -> None:
+        self._set(job_id, ("running",), status="done", progress=1.0, result=result, error=None)
+
+    def fail(self, job_id: str, error: str) -> None:
+        self._set(job_id, ("queued", "running"), status="failed", error=error[:4000])
+
+    def requeue(self, job_id: str) -> None:
+        self._set(job_id, ("running",), status="queued", progress=0.0)
+
+    def ids_with_status(self, kind: str, status: JobStatus, untouched_since: datetime) -> list[str]:
+        found = [
+            j
+            for j in self.data.jobs
+            if j.kind == kind and j.status == status and j.updated_at <= untouched_since
+        ]
+        return [j.id for j in sorted(found, key=lambda j: (j.created_at, j.id))]
+
+    def upload_times(self, uploaded_by: str, since: datetime) -> list[datetime]:
+        return [
+            v.created_at
+            for v in self.data.uploads
+            if v.uploaded_by == uploaded_by and v.created_at > since
+        ]
+
+    def add_video(self, video: Video) -> None:
+        self.data.uploads.append(video)
+
+    def get_video(self, video_id: str) -> Video | None:
+        return next((v for v in self.data.uploads if v.id == video_id), None)
+
+    def videos_of(self, person_id: str) -> list[Video]:
+        mine = [v for v in self.data.uploads if v.person_id == person_id]
+        return sorted(mine, key=lambda v: (v.created_at, v.id))
+
+
+class InMemoryAudit(AuditRepository):
+    """The audit log as a list; there is no hash chain to break, so :meth:`verify` reports every
+    entry as chained."""
+
+    def __init__(self, data: MemoryData) -> None:
+        self.data = data
+
+    def add(self, entry: AuditEntry) -> None:
+        self.data.audit.append(entry)
+
+    def entries(self, person_id: str | None = None, limit: int = 200) -> list[AuditEntry]:
+        found = [e for e in self.data.audit if person_id is None or e.person_id == person_id]
+        found.sort(key=lambda e: e.id)
+        found.sort(key=lambda e: e.at, reverse=True)
+        return found[:limit]
+
+    def redact_person(self, person_id: str, account_ids: list[str]) -> int:
+        touched = 0
+        for i, e in enumerate(self.data.audit):
+            if (
+                e.person_id == person_id
+                or e.actor_id in account_ids
+                or e.resource_id == person_id
+                or person_id in e.route
+            ):
+                self.data.audit[i] = replace(
+                    e, actor_id=None, person_id=None, resource_id=None, client=None,
+                    route="(erased)",
+                )  # fmt: skip
+                touched += 1
+        return touched
+
+    def verify(self) -> ChainReport:
+        return ChainReport(len(self.data.audit), 0, None, None)
+
+
+class InMemoryApprovals(ApprovalRepository):
+    def __init__(self, data: MemoryData) -> None:
+        self.data = data
+
+    def get(self, person_id: str, version: int) -> Approval | None:
+        return next(
+            (a for a in self.data.approvals if a.person_id == person_id and a.version == version),
+            None,
+        )
+
+    def add(self, approval: Approval) -> None:
+        known = {u.id for u in self.data.users}
+        if (
+            self.get(approval.person_id, approval.version) is not None
+            or not any(p.id == approval.person_id for p in self.data.persons)
+            or (approval.approved_by is not None and approval.approved_by not in known)
+        ):
+            raise Conflict(f"plan version {approval.version} is already approved")
+        self.data.approvals.append(approval)
+
+    def of_person(self, person_id: str) -> list[Approval]:
+        mine = [a for a in self.data.approvals if a.person_id == person_id]
+        return sorted(mine, key=lambda a: a.version)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -52,6 +52,11 @@ class JourneyRepository(abc.ABC):
     # persons
     @abc.abstractmethod
     def add_person(self, person: PersonRecord) -> None: ...
+    @abc.abstractmethod
+    def erase_person(self, person_id: str) -> dict[str, int]:
+        """Delete the person and every row that refers to them (their account included; the
+        audit log is redacted, not deleted: ``uow.audit.redact_person``); rows per table."""
+
     @abc.abstractmethod
     def get_person(self, person_id: str) -> PersonRecord | None: ...
     @abc.abstractmethod
@@ -192,6 +197,15 @@ class SqlAlchemyRepository(JourneyRepository):
         return [to(row) for row in self.session.scalars(stmt.order_by(*by))]
 
     # persons
+    def erase_person(self, person_id: str) -> dict[str, int]:
+        rows: dict[str, int] = {}
+        for table in person_tables():
+            done = self.session.execute(delete(table).where(table.c.person_id == person_id))
+            rows[table.name] = int(getattr(done, "rowcount", 0) or 0)
+        done = self.session.execute(delete(t.PersonRow).where(t.PersonRow.id == person_id))
+        rows["persons"] = int(getattr(done, "rowcount", 0) or 0)
+        return rows
+
     def add_person(self, person: PersonRecord) -> None:
         row = t.PersonRow(
             id=person.id,
@@ -468,6 +482,17 @@ class SqlAlchemyRepository(JourneyRepository):
 
     def video_measurements(self, person_id: str) -> list[VideoMeasurementRecord]:
         return self._list(t.VideoMeasurementRow, person_id, _video)
+
+
+def person_tables() -> list[Any]:
+    """Every table with a ``person_id`` column but the audit log, children before parents."""
+    from lumbo.store.web_tables import AuditRow
+
+    return [
+        table
+        for table in reversed(t.Base.metadata.sorted_tables)
+        if "person_id" in table.c and table.name != AuditRow.__tablename__
+    ]
 
 
 def _person(r: t.PersonRow) -> PersonRecord:

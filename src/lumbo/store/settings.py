@@ -1,7 +1,8 @@
 """Typed store settings, read from the environment only when asked.
 
-``LUMBO_DATABASE_URL`` selects the database. Unset, lumbo uses an embedded SQLite file in the user's
-data directory. ``postgresql+psycopg://user@host:5432/db`` selects PostgreSQL (install the
+``LUMBO_DATABASE_URL`` selects the database. Unset, lumbo uses an embedded SQLite file,
+``lumbo.db`` in the data directory: ``LUMBO_DATA_DIR`` or, unset, the user's data directory (the
+same rule as :class:`lumbo.settings.Settings`, so every entry point reads one database). ``postgresql+psycopg://user@host:5432/db`` selects PostgreSQL (install the
 ``postgres`` extra). Any other scheme is rejected as bad input that names the variable.
 """
 
@@ -19,12 +20,19 @@ from sqlalchemy.exc import ArgumentError
 from lumbo.domain.errors import InvalidInput, Problem
 
 ENV_DATABASE_URL = "LUMBO_DATABASE_URL"
+ENV_DATA_DIR = "LUMBO_DATA_DIR"
 ALLOWED_DRIVERS: tuple[str, ...] = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
 
 
-def default_database_url() -> str:
-    """``sqlite:///<user data dir>/lumbo.db`` (the directory is created when the engine is)."""
-    return f"sqlite:///{Path(user_data_dir('lumbo', appauthor=False)) / 'lumbo.db'}"
+def data_dir_from_env(environ: Mapping[str, str] | None = None) -> Path:
+    """``LUMBO_DATA_DIR``, or the user's data directory: the one rule for where lumbo keeps data."""
+    env = os.environ if environ is None else environ
+    return Path(env.get(ENV_DATA_DIR, "").strip() or user_data_dir("lumbo", appauthor=False))
+
+
+def default_database_url(environ: Mapping[str, str] | None = None) -> str:
+    """``sqlite:///<data dir>/lumbo.db`` (the directory is created when the engine is)."""
+    return f"sqlite:///{data_dir_from_env(environ) / 'lumbo.db'}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +63,7 @@ class StoreSettings:
         env = os.environ if environ is None else environ
         raw = env.get(ENV_DATABASE_URL, "").strip()
         settings = cls(
-            database_url=raw or default_database_url(),
+            database_url=raw or default_database_url(env),
             pool_size=_count(env, "LUMBO_DB_POOL_SIZE", 10),
             pool_overflow=_count(env, "LUMBO_DB_POOL_OVERFLOW", 30),
         )

@@ -1,29 +1,53 @@
-"""Units of work: one transaction each. Leaving the ``with`` block without ``commit()`` rolls back.
+"""Units of work: one transaction each, and the only way services reach the store. Leaving the
+``with`` block without ``commit()`` rolls back.
 
     with uow:
         uow.journeys.add_person(...)
+        uow.audit.add(...)
         uow.commit()
 
-:class:`SqlAlchemyUnitOfWork` runs on a real database; :class:`FakeUnitOfWork` keeps committed
-state in memory with the same all-or-nothing behaviour, for fast service tests.
+Repositories: ``journeys`` (persons and their records), ``accounts`` (users, sign-in sessions,
+login failures), ``jobs`` (background jobs and uploaded videos), ``audit`` (the hash-chained log)
+and ``approvals`` (plan approvals). :class:`SqlAlchemyUnitOfWork` runs on a real database;
+:class:`FakeUnitOfWork` keeps committed state in memory with the same all-or-nothing behaviour, for
+fast service tests. Services are typed against :class:`AbstractUnitOfWork`; nothing subclasses a
+unit of work to slip a write into its commit (write it in the ``with`` block, then commit).
 """
 
 from __future__ import annotations
 
 import abc
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lumbo.domain.errors import Conflict
-from lumbo.store.memory import InMemoryRepository, MemoryData
+from lumbo.store.accounts import AccountRepository, SqlAlchemyAccountRepository
+from lumbo.store.approvals import ApprovalRepository, SqlAlchemyApprovalRepository
+from lumbo.store.audit import AuditRepository, SqlAlchemyAuditRepository
+from lumbo.store.jobs import JobRepository, SqlAlchemyJobRepository
+from lumbo.store.memory import (
+    InMemoryAccounts,
+    InMemoryApprovals,
+    InMemoryAudit,
+    InMemoryJobs,
+    InMemoryRepository,
+    MemoryData,
+)
 from lumbo.store.repository import JourneyRepository, SqlAlchemyRepository
+
+if TYPE_CHECKING:
+    from lumbo.store.caseload import CaseloadEntry
 
 
 class AbstractUnitOfWork(abc.ABC):
     journeys: JourneyRepository
+    accounts: AccountRepository
+    jobs: JobRepository
+    audit: AuditRepository
+    approvals: ApprovalRepository
 
     def __enter__(self) -> Self:
         return self
@@ -51,8 +75,12 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self._session: Session | None = None
 
     def __enter__(self) -> Self:
-        self._session = self._sessions()
-        self.journeys = SqlAlchemyRepository(self._session)
+        self._session = session = self._sessions()
+        self.journeys = SqlAlchemyRepository(session)
+        self.accounts = SqlAlchemyAccountRepository(session)
+        self.jobs = SqlAlchemyJobRepository(session)
+        self.audit = SqlAlchemyAuditRepository(session)
+        self.approvals = SqlAlchemyApprovalRepository(session)
         return super().__enter__()
 
     def __exit__(
@@ -74,6 +102,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             raise RuntimeError("unit of work used outside its `with` block")
         return self._session
 
+    def caseload_page(self, owner_id: str, **query: Any) -> tuple[int, list[CaseloadEntry]]:
+        """A clinician's caseload page (:func:`lumbo.store.caseload.caseload_page`): SQL only,
+        it has no in-memory fake (the database filters, sorts and pages)."""
+        from lumbo.store.caseload import caseload_page
+
+        return caseload_page(self.session, owner_id, **query)
+
     def commit(self) -> None:
         try:
             self.session.commit()
@@ -92,16 +127,27 @@ class FakeUnitOfWork(AbstractUnitOfWork):
     def __init__(self, data: MemoryData | None = None) -> None:
         self.data = data if data is not None else MemoryData()
         self.commits = 0
-        self.journeys = InMemoryRepository(self.data.copy())
+        self._open(self.data.copy())
+
+    def uow(self) -> Self:
+        """The fake is its own factory (a use case of several transactions reuses it)."""
+        return self
+
+    def _open(self, working: MemoryData) -> None:
+        self._working = working
+        self.journeys = InMemoryRepository(working)
+        self.accounts = InMemoryAccounts(working)
+        self.jobs = InMemoryJobs(working)
+        self.audit = InMemoryAudit(working)
+        self.approvals = InMemoryApprovals(working)
 
     def __enter__(self) -> Self:
-        self.journeys = InMemoryRepository(self.data.copy())
+        self._open(self.data.copy())
         return super().__enter__()
 
     def commit(self) -> None:
-        assert isinstance(self.journeys, InMemoryRepository)
-        self.data = self.journeys.data.copy()
+        self.data = self._working.copy()
         self.commits += 1
 
     def rollback(self) -> None:
-        self.journeys = InMemoryRepository(self.data.copy())
+        self._open(self.data.copy())

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lumbo.settings import Settings
 from lumbo.store.db import Store, open_store
 from lumbo.store.jobs import JobDispatcher, NoDispatch
 from lumbo.store.private import make_private
@@ -31,7 +32,6 @@ from lumbo.web.routes import (
     records,
     videos,
 )
-from lumbo.web.settings import WebSettings
 
 JSON_BODY_LIMIT = 2 * 1024 * 1024
 MULTIPART_OVERHEAD = 64 * 1024
@@ -39,7 +39,8 @@ MULTIPART_OVERHEAD = 64 * 1024
 
 class BodyLimit:
     """Refuse request bodies above a limit (uploads: the upload limit; anything else: 2 MiB), by
-    ``Content-Length`` up front and by counting streamed chunks."""
+    ``Content-Length`` up front and by counting streamed chunks: 413, as JSON under ``/api`` and
+    as a readable error page anywhere else (a page's form)."""
 
     def __init__(self, app: ASGIApp, upload_limit: int) -> None:
         self.app = app
@@ -51,9 +52,10 @@ class BodyLimit:
             return
         path: str = scope.get("path", "")
         limit = self.upload_limit if path.endswith("/videos") else JSON_BODY_LIMIT
+        page = not path.startswith("/api/")
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
-            await _too_large(send, limit)
+            await _too_large(send, limit, page)
             return
         seen = 0
         too_big = started = False
@@ -83,17 +85,38 @@ class BodyLimit:
             if not too_big or started:
                 raise
         if too_big and not started:
-            await _too_large(send, limit)
+            await _too_large(send, limit, page)
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    body = b'{"detail":"request body larger than %d bytes"}' % limit
+def _too_large_page(limit: int) -> bytes:
+    from lumbo.services.errors import TooLarge, outcome_of
+    from lumbo.web.pages.common import templates
+
+    megabytes = max(1, round(limit / (1024 * 1024)))
+    outcome = outcome_of(TooLarge())
+    lines = [
+        f"What you sent is larger than {megabytes} MB, the most this page takes.",
+        "For a video, film a shorter clip (one movement, a few repetitions) and try again.",
+    ]
+    html = (
+        templates()
+        .env.get_template("error.html")
+        .render(user=None, csrf=None, title=outcome.title, lines=lines, status=outcome.status)
+    )
+    return html.encode("utf-8")
+
+
+async def _too_large(send: Send, limit: int, page: bool = False) -> None:
+    if page:
+        body, kind = _too_large_page(limit), b"text/html; charset=utf-8"
+    else:
+        body, kind = b'{"detail":"request body larger than %d bytes"}' % limit, b"application/json"
     await send(
         {
             "type": "http.response.start",
             "status": 413,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", kind),
                 (b"content-length", b"%d" % len(body)),
             ],
         }
@@ -102,7 +125,7 @@ async def _too_large(send: Send, limit: int) -> None:
 
 
 def create_app(
-    settings: WebSettings, *, dispatcher: JobDispatcher | None = None, store: Store | None = None
+    settings: Settings, *, dispatcher: JobDispatcher | None = None, store: Store | None = None
 ) -> FastAPI:
     """The app over ``settings``' store (opened and migrated here unless given)."""
     make_private(settings.data_dir)
@@ -148,5 +171,5 @@ def app_from_env() -> FastAPI:
     task queue (``lumbo.jobs``)."""
     from lumbo.jobs.queue import dispatcher_for
 
-    settings = WebSettings.from_env()
+    settings = Settings.from_env()
     return create_app(settings, dispatcher=dispatcher_for(settings))

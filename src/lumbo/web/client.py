@@ -7,24 +7,11 @@ header (it would otherwise escape the per-address sign-in limits and forge the a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
+from ipaddress import ip_address
 
 from fastapi import Request
 
-Network = IPv4Network | IPv6Network
-
-
-def parse_networks(raw: str) -> tuple[Network, ...]:
-    """``"10.0.0.1, 192.168.0.0/24"`` -> networks; raises ``ValueError`` naming the bad entry."""
-    networks = []
-    for item in raw.split(","):
-        item = item.strip()
-        if item:
-            try:
-                networks.append(ip_network(item, strict=False))
-            except ValueError:
-                raise ValueError(item) from None
-    return tuple(networks)
+from lumbo.settings import Network
 
 
 def _trusted(address: str, proxies: Sequence[Network]) -> bool:

@@ -16,10 +16,9 @@ from datetime import date
 from importlib import resources
 
 from lumbo.services import journey
-from lumbo.store.accounts import AccountRepository
+from lumbo.services.accounts import create_user
+from lumbo.settings import Settings
 from lumbo.store.db import Store
-from lumbo.web.auth import create_user
-from lumbo.web.settings import WebSettings
 
 CLINICIAN = "clinician@demo.lumbo.local"
 PATIENT = "patient@demo.lumbo.local"
@@ -43,10 +42,10 @@ def demo_intake(start: date) -> str:
     return json.dumps(data)
 
 
-def ensure_demo(store: Store, settings: WebSettings, today: date | None = None) -> DemoAccounts:
+def ensure_demo(store: Store, settings: Settings, today: date | None = None) -> DemoAccounts:
     path = settings.data_dir / "demo-accounts.json"
     with store.uow() as uow:
-        existing = AccountRepository(uow.session).user_by_email(CLINICIAN)
+        existing = uow.accounts.user_by_email(CLINICIAN)
     if existing is not None:
         saved = json.loads(path.read_text("utf-8")) if path.exists() else {}
         return DemoAccounts(

@@ -11,24 +11,17 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 
+from lumbo.services import access as policy
+from lumbo.services.accounts import session_hash, user_for_session
+from lumbo.services.errors import Forbidden, NotAuthenticated
+from lumbo.settings import Settings
 from lumbo.store.accounts import Role, User
 from lumbo.store.db import Store
 from lumbo.store.jobs import Job, JobDispatcher
 from lumbo.store.records import PersonRecord
 from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
-from lumbo.web import audit
-from lumbo.web.auth import (
-    CSRF_FIELD,
-    CSRF_HEADER,
-    SESSION_COOKIE,
-    Forbidden,
-    NotAuthenticated,
-    csrf_matches,
-    session_hash,
-    user_for_session,
-)
+from lumbo.web.auth import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, csrf_matches
 from lumbo.web.client import client_address
-from lumbo.web.settings import WebSettings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -38,7 +31,7 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 class AppContext:
     """Everything a request needs, built once by ``create_app``."""
 
-    settings: WebSettings
+    settings: Settings
     store: Store
     dispatcher: JobDispatcher
 
@@ -121,11 +114,11 @@ def route_template(request: Request) -> str:
     return "/".join(f"{{{names[p]}}}" if p in names else p for p in parts)
 
 
-def access_of(request: Request) -> audit.Access:
-    return audit.Access(request.method, route_template(request), client_address(request))
+def access_of(request: Request) -> policy.Access:
+    return policy.Access(request.method, route_template(request), client_address(request))
 
 
-AccessDep = Annotated[audit.Access, Depends(access_of)]
+AccessDep = Annotated[policy.Access, Depends(access_of)]
 # Store ids are 36 characters (UUIDs); a longer one is a 422 naming the parameter, never a query
 # (PostgreSQL refuses to compare a VARCHAR(36) column with a longer value).
 PersonId = Annotated[str, Path(min_length=1, max_length=36, description="the patient's store id")]
@@ -145,7 +138,7 @@ class Scope:
 
 
 def patient_scope(person_id: PersonId, user: CurrentUser, ctx: Ctx, access: AccessDep) -> Scope:
-    return Scope(user, audit.open_patient(ctx.store, user, person_id, access))
+    return Scope(user, policy.open_patient(ctx.store.uow(), user, person_id, access))
 
 
 Patient = Annotated[Scope, Depends(patient_scope)]
@@ -161,7 +154,7 @@ OwnPatient = Annotated[Scope, Depends(clinician_scope)]
 
 
 def job_scope(job_id: JobId, user: CurrentUser, ctx: Ctx, access: AccessDep) -> Job:
-    return audit.open_job(ctx.store, user, job_id, access)
+    return policy.open_job(ctx.store.uow(), user, job_id, access)
 
 
 ScopedJob = Annotated[Job, Depends(job_scope)]

@@ -1,18 +1,11 @@
 """lumbo's exception tree mapped to HTTP, at the edge only. Every error body is ``{"detail": ...}``.
 
-=====================  ======  ===========================================================
-InvalidInput           422     ``[{"loc": ["body", ...field path], "msg", "input", "type"}]``
-RequestValidationError 422     FastAPI's own list, same shape
-NotAuthenticated       401
-Forbidden              403
-NotFound               404
-Conflict               409
-ReferralRequired       409     ``{"msg", "urgency", "reasons"}``
-TooLarge, TooManyFields 413
-RateLimited            429     with ``Retry-After``
-KnowledgeBaseError     500     a generic message; the cause goes to the log, never to the client
-any other exception    500     likewise
-=====================  ======  ===========================================================
+The status of each error comes from the one table, :data:`lumbo.services.errors.OUTCOMES`; this
+module only shapes the body: ``InvalidInput`` as ``[{"loc": ["body", ...field path], "msg",
+"input", "type"}]`` (FastAPI's own ``RequestValidationError`` has the same shape),
+``ReferralRequired`` as ``{"msg", "urgency", "reasons"}``, ``RateLimited`` with ``Retry-After``;
+internal errors (``KnowledgeBaseError`` and any other exception) as a generic message, the cause
+going to the log, never to the client. Refusals the table marks ``audited`` go to the audit log.
 """
 
 from __future__ import annotations
@@ -24,20 +17,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from lumbo.domain.errors import (
-    MISSING,
-    Conflict,
-    InvalidInput,
-    LumboError,
-    NotFound,
-    Problem,
-    ReferralRequired,
-)
-from lumbo.web import audit
-from lumbo.web.auth import Forbidden, NotAuthenticated, RateLimited
+from lumbo.domain.errors import MISSING, InvalidInput, LumboError, Problem, ReferralRequired
+from lumbo.services import access as policy
+from lumbo.services.errors import RateLimited, outcome_of
 from lumbo.web.client import client_address
-from lumbo.web.input_guard import TooManyFields
-from lumbo.web.uploads import TooLarge, TooManyUploads
 
 log = logging.getLogger("lumbo.web")
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -65,36 +48,27 @@ def _json(status: int, detail: Any, headers: dict[str, str] | None = None) -> JS
 
 
 async def _lumbo_error(request: Request, exc: Exception) -> JSONResponse:
+    outcome = outcome_of(exc)
+    if outcome.status >= 500:
+        return await _internal(request, exc)
+    if outcome.audited:
+        audit_refusal(request, outcome.status)
     if isinstance(exc, InvalidInput):
-        return _json(422, [problem_json(p) for p in exc.problems])
-    if isinstance(exc, NotAuthenticated):
-        return _json(401, str(exc) or "not signed in")
-    if isinstance(exc, Forbidden):
-        audit_refusal(request, 403)
-        return _json(403, str(exc) or "not allowed")
-    if isinstance(exc, NotFound):
-        return _json(404, str(exc))
+        return _json(outcome.status, [problem_json(p) for p in exc.problems])
     if isinstance(exc, ReferralRequired):
         detail = {"msg": str(exc), "urgency": exc.urgency, "reasons": exc.reasons}
-        return _json(409, detail)
-    if isinstance(exc, Conflict):
-        return _json(409, str(exc))
-    if isinstance(exc, TooLarge | TooManyFields):
-        return _json(413, str(exc))
-    if isinstance(exc, TooManyUploads):
-        audit_refusal(request, 429)
-        return _json(429, str(exc), {"Retry-After": str(exc.retry_after_s)})
+        return _json(outcome.status, detail)
     if isinstance(exc, RateLimited):
-        audit_refusal(request, 429)
-        return _json(429, str(exc), {"Retry-After": str(exc.retry_after_s)})
-    return await _internal(request, exc)
+        headers = {"Retry-After": str(exc.retry_after_s)}
+        return _json(outcome.status, str(exc), headers)
+    return _json(outcome.status, str(exc) or outcome.title.lower())
 
 
 def audit_refusal(request: Request, status: int) -> None:
     """Refused requests go to the audit log (never failing the answer itself)."""
     try:
-        audit.refused(
-            request.app.state.lumbo.store,
+        policy.refused(
+            request.app.state.lumbo.store.uow(),
             request.method,
             request.url.path,
             client_address(request),

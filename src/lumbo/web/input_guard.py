@@ -23,7 +23,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 
-from lumbo.domain.errors import LumboError
+from lumbo.services.errors import TooLarge
 
 NUL = "\x00"
 MESSAGE = "must not contain NUL characters"
@@ -35,7 +35,7 @@ MAX_FORM_FIELDS = 1000
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-class TooManyFields(LumboError):
+class TooManyFields(TooLarge):
     """A form with more fields than any lumbo page sends (HTTP 413)."""
 
 

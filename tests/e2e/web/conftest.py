@@ -25,8 +25,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from lumbo.settings import PasswordHashing, Settings
 from lumbo.web.demo import DemoAccounts, ensure_demo
-from lumbo.web.settings import PasswordHashing, WebSettings
 
 from .text_scan import Audience, problems
 
@@ -86,7 +86,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
     data = tmp_path_factory.mktemp("lumbo-web")
     port = _free_port()
-    settings = WebSettings(
+    settings = Settings(
         data_dir=data,
         secret_key="e2e-secret-" + "s" * 40,
         database_url=f"sqlite:///{data / 'lumbo.db'}",

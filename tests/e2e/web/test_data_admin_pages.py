@@ -13,7 +13,7 @@ import pytest
 
 from lumbo.cli.demo import example_intake_text
 from lumbo.services import journey
-from lumbo.web.auth import create_user
+from lumbo.services.accounts import create_user
 from tests.e2e.web.conftest import Server
 
 PASSWORD = "correct horse battery"

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from lumbo.jobs.measure import run_measure_job
-from lumbo.store.jobs import JobRepository
 from tests.e2e.web.conftest import AXE_URL, CHROMIUM, LAUNCH_ARGS, Browsing, Server
 
 pytestmark = pytest.mark.vision
@@ -108,7 +107,7 @@ def test_film_check_record_upload_and_read_the_result(
         data_dir = server.app.state.lumbo.settings.data_dir
         outcome = run_measure_job(server.store, data_dir, job_id)
         with server.store.uow() as uow:
-            job = JobRepository(uow.session).get_job(job_id)
+            job = uow.jobs.get_job(job_id)
         assert outcome == "done", None if job is None else job.error
         page.wait_for_selector(f"#job-{job_id}[data-status=done]", timeout=30_000)
         phone.check("film-result")

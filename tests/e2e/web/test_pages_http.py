@@ -15,17 +15,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from lumbo.domain.intake import intake_json_schema, parse_intake
+from lumbo.settings import Settings
 from lumbo.web.app import create_app
 from lumbo.web.demo import DemoAccounts, ensure_demo
 from lumbo.web.pages import views
 from lumbo.web.pages.intake_form import all_fields, form_values, to_intake
-from lumbo.web.settings import WebSettings
 from tests.conftest import EXAMPLE_INTAKE
 from tests.e2e.web.conftest import FAST_HASHING
 
 
-def sqlite_settings(data: Path) -> WebSettings:
-    return WebSettings(
+def sqlite_settings(data: Path) -> Settings:
+    return Settings(
         data_dir=data,
         secret_key="pages-secret-" + "p" * 40,
         database_url=f"sqlite:///{data / 'lumbo.db'}",

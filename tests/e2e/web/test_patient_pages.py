@@ -217,7 +217,7 @@ def test_a_warning_sign_in_the_player_stops_the_plan(browsing: Any, server: Serv
     session is saved with both, the player says what to do now and today offers no session."""
     from lumbo.cli.demo import example_intake_text
     from lumbo.services import journey
-    from lumbo.web.auth import create_user
+    from lumbo.services.accounts import create_user
 
     ctx = server.app.state.lumbo
     person = journey.init_person(ctx.store.uow(), example_intake_text()).person.id

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lumbo.store.jobs import JobRepository
 from tests.e2e.web.conftest import Server
 
 FAKE_MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 2048
@@ -44,7 +43,7 @@ def test_video_upload_progress_and_accept(browsing: Any, server: Server) -> None
     dr.check("video-queued")
 
     with server.store.uow() as uow:
-        jobs = JobRepository(uow.session)
+        jobs = uow.jobs
         assert jobs.claim(job_id) is not None
         jobs.set_progress(job_id, 0.4)
         uow.commit()
@@ -55,7 +54,7 @@ def test_video_upload_progress_and_accept(browsing: Any, server: Server) -> None
     dr.check("video-running")
 
     with server.store.uow() as uow:
-        JobRepository(uow.session).finish(job_id, RESULT)
+        uow.jobs.finish(job_id, RESULT)
         uow.commit()
     page.wait_for_selector(f"#job-{job_id}[data-status=done] form button", timeout=10_000)
     dr.check("video-done")

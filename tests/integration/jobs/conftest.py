@@ -76,9 +76,9 @@ class Site:
     def app(self, *, dispatch: bool = True) -> FastAPI:
         """A new web app over the site (``dispatch=False``: the enqueue is lost, as when the web
         process dies between its commit and the enqueue)."""
-        from lumbo.web.settings import WebSettings
+        from lumbo.settings import Settings
 
-        settings = WebSettings(
+        settings = Settings(
             data_dir=self.data_dir,
             secret_key=SECRET,
             database_url=self.database_url,

@@ -20,10 +20,10 @@ from typing import Any
 import httpx
 
 from lumbo.cli.demo import example_intake_text
+from lumbo.services.accounts import create_user
+from lumbo.settings import PasswordHashing, Settings
 from lumbo.store.db import open_store
 from lumbo.store.settings import StoreSettings
-from lumbo.web.auth import create_user
-from lumbo.web.settings import PasswordHashing, WebSettings
 
 SECRET = "jobs-test-secret-" + "s" * 40
 PASSWORD = "correct horse battery"
@@ -135,7 +135,7 @@ def intake(person_ref: str) -> dict[str, Any]:
 
 def create_clinician(data_dir: Path, database_url: str, email: str = CLINICIAN) -> None:
     """Migrate the store and add a clinician account (before any server starts)."""
-    settings = WebSettings(
+    settings = Settings(
         data_dir=data_dir, secret_key=SECRET, database_url=database_url, hashing=FAST_HASHING
     )
     store = open_store(StoreSettings(database_url))

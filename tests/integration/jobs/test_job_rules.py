@@ -15,11 +15,12 @@ from lumbo.cli.demo import example_intake_text
 from lumbo.domain.errors import InvalidInput
 from lumbo.jobs import measure
 from lumbo.jobs.measure import JobLost, ProgressWriter, run_measure_job
-from lumbo.jobs.recovery import orphaned_jobs, requeue_if_running
 from lumbo.jobs.settings import QueueSettings
 from lumbo.services import journey
+from lumbo.services.video_jobs import orphaned as orphaned_jobs
+from lumbo.services.video_jobs import requeue_if_running
 from lumbo.store.db import Store, open_store
-from lumbo.store.jobs import VIDEO_ANALYSIS, Job, JobRepository, Video
+from lumbo.store.jobs import VIDEO_ANALYSIS, Job, Video
 from lumbo.store.settings import StoreSettings
 from lumbo.store.tables import utcnow
 from lumbo.store.web_tables import JobRow
@@ -54,7 +55,7 @@ def add_job(
         payload={"video_id": video.id, "path": relative, "movement": movement},
     )
     with store.uow() as uow:
-        repo = JobRepository(uow.session)
+        repo = uow.jobs
         repo.add_job(job)
         repo.add_video(video)
         uow.commit()
@@ -63,7 +64,7 @@ def add_job(
 
 def get(store: Store, job_id: str) -> Job:
     with store.uow() as uow:
-        found = JobRepository(uow.session).get_job(job_id)
+        found = uow.jobs.get_job(job_id)
     assert found is not None
     return found
 
@@ -73,7 +74,7 @@ def test_progress_is_written_at_most_every_half_second_and_in_steps(
 ) -> None:
     job = add_job(store, person, tmp_path)
     with store.uow() as uow:
-        JobRepository(uow.session).claim(job.id)
+        uow.jobs.claim(job.id)
         uow.commit()
     now = [0.0]
     writer = ProgressWriter(store, job.id, clock=lambda: now[0])
@@ -87,7 +88,7 @@ def test_progress_is_written_at_most_every_half_second_and_in_steps(
     assert get(store, job.id).progress == pytest.approx(writer.value)
 
     with store.uow() as uow:  # taken away (e.g. queued again by recovery): the writer stops
-        JobRepository(uow.session).requeue(job.id)
+        uow.jobs.requeue(job.id)
         uow.commit()
     with pytest.raises(JobLost):
         writer.heartbeat()
@@ -144,7 +145,7 @@ def test_orphaned_jobs_are_found_stale_running_ones_requeued(
 ) -> None:
     fresh, stale, running, done = (add_job(store, person, tmp_path) for _ in range(4))
     with store.uow() as uow:
-        repo = JobRepository(uow.session)
+        repo = uow.jobs
         for job in (stale, running, done):
             repo.claim(job.id)
         repo.finish(done.id, {})

@@ -25,9 +25,7 @@ from tests.integration.store import samples
 DAY = date(2026, 11, 23)
 
 
-def _enrol(
-    store: Store, ref: str, owner: str, start: date | None = None, **red_flags: bool
-) -> str:
+def _enrol(store: Store, ref: str, owner: str, start: date | None = None, **red_flags: bool) -> str:
     doc: dict[str, Any] = samples.intake_dict()
     doc["person"] = {**doc["person"], "id": ref}  # type: ignore[dict-item]
     if start is not None:

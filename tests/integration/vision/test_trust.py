@@ -24,7 +24,7 @@ from lumbo.cli.demo import example_intake_text
 from lumbo.jobs.measure import run_measure_job
 from lumbo.services import journey
 from lumbo.store.db import open_store
-from lumbo.store.jobs import VIDEO_ANALYSIS, Job, JobRepository, Video
+from lumbo.store.jobs import VIDEO_ANALYSIS, Job, Video
 from lumbo.store.settings import StoreSettings
 from lumbo.vision.pipeline import default_options, measure_video
 from tests.conftest import ROOT
@@ -135,13 +135,13 @@ def _job_result(video: Path, movement: str, tmp: Path) -> dict[str, Any]:
             payload={"video_id": video_row.id, "path": relative, "movement": movement},
         )
         with store.uow() as uow:
-            repo = JobRepository(uow.session)
+            repo = uow.jobs
             repo.add_job(job)
             repo.add_video(dataclasses.replace(video_row, job_id=job.id))
             uow.commit()
         assert run_measure_job(store, tmp, job.id) == "done"
         with store.uow() as uow:
-            found = JobRepository(uow.session).get_job(job.id)
+            found = uow.jobs.get_job(job.id)
         assert found is not None and found.result is not None
         return found.result
     finally:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
+from lumbo.settings import PasswordHashing, Settings
 from lumbo.web.app import create_app
-from lumbo.web.settings import PasswordHashing, WebSettings
 from tests.integration.store.pg import PG_ENV, fresh_pg_database, pg_admin_url, pg_schema_url
 from tests.integration.web.world import World, build_world
 
@@ -36,7 +36,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return pg_schema_url(request.getfixturevalue("pg_database"))
 
 
-def make_settings(data_dir: Path, database_url: str, **changes: object) -> WebSettings:
+def make_settings(data_dir: Path, database_url: str, **changes: object) -> Settings:
     values: dict[str, object] = {
         "data_dir": data_dir,
         "secret_key": "test-secret-" + "k" * 40,
@@ -44,16 +44,16 @@ def make_settings(data_dir: Path, database_url: str, **changes: object) -> WebSe
         "hashing": FAST_HASHING,
     }
     values.update(changes)
-    return WebSettings(**values)  # type: ignore[arg-type]
+    return Settings(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture
-def settings(tmp_path: Path, database_url: str) -> WebSettings:
+def settings(tmp_path: Path, database_url: str) -> Settings:
     return make_settings(tmp_path / "data", database_url)
 
 
 @pytest.fixture
-def app(settings: WebSettings) -> Iterator[FastAPI]:
+def app(settings: Settings) -> Iterator[FastAPI]:
     built = create_app(settings)
     try:
         yield built

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from lumbo.web.auth import create_user
+from lumbo.services.accounts import create_user
 from tests.integration.web.world import PASSWORD, Client, World, signed_in
 
 

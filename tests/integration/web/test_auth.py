@@ -12,10 +12,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from lumbo.domain.errors import InvalidInput
-from lumbo.store.accounts import AccountRepository
+from lumbo.services import accounts
+from lumbo.services.errors import NotAuthenticated, RateLimited
+from lumbo.settings import PasswordHashing, Settings
 from lumbo.web import auth
 from lumbo.web.app import create_app
-from lumbo.web.settings import PasswordHashing, WebSettings
 from tests.integration.web.conftest import make_settings
 from tests.integration.web.world import PASSWORD, Client, World, signed_in
 
@@ -43,7 +44,7 @@ def test_sign_in_sets_safe_cookies_and_sign_out_revokes_the_session(world: World
     token = client.cookies[auth.SESSION_COOKIE]
     assert client.get("/api/auth/me").json()["email"] == "a@x.test"
     with world.ctx.store.uow() as uow:
-        stored = AccountRepository(uow.session).user_by_email("a@x.test")
+        stored = uow.accounts.user_by_email("a@x.test")
     assert stored is not None and stored.password_hash.startswith("$argon2id$")
     assert client.post("/api/auth/logout").status_code == 204
     replayed = TestClient(world.app, cookies={auth.SESSION_COOKIE: token})
@@ -111,33 +112,35 @@ def test_failed_sign_ins_are_limited_per_account_and_address_across_workers(
 def test_failures_from_many_addresses_lock_the_account(world: World) -> None:
     store, settings = world.ctx.store, world.ctx.settings
     for i in range(settings.login_failures_per_account):
-        with pytest.raises(auth.NotAuthenticated):
-            auth.login(store, settings, "b@x.test", "wrong password!", f"10.0.0.{i}")
-    with pytest.raises(auth.RateLimited):
-        auth.login(store, settings, "b@x.test", PASSWORD, "10.9.9.9")
+        with pytest.raises(NotAuthenticated):
+            accounts.login(store, settings, "b@x.test", "wrong password!", f"10.0.0.{i}")
+    with pytest.raises(RateLimited):
+        accounts.login(store, settings, "b@x.test", PASSWORD, "10.9.9.9")
 
 
 def test_outdated_hashes_are_upgraded_at_sign_in(world: World) -> None:
     store = world.ctx.store
-    weak = WebSettings(**{**_fields(world.ctx.settings), "hashing": PasswordHashing(1, 512, 1)})
-    auth.create_user(store, weak, email="old@x.test", password=PASSWORD, role="clinician")
-    auth.login(store, world.ctx.settings, "old@x.test", PASSWORD, "1.2.3.4")
+    weak = Settings(**{**_fields(world.ctx.settings), "hashing": PasswordHashing(1, 512, 1)})
+    accounts.create_user(store, weak, email="old@x.test", password=PASSWORD, role="clinician")
+    accounts.login(store, world.ctx.settings, "old@x.test", PASSWORD, "1.2.3.4")
     with store.uow() as uow:
-        user = AccountRepository(uow.session).user_by_email("old@x.test")
+        user = uow.accounts.user_by_email("old@x.test")
     assert user is not None and "m=1024" in user.password_hash
 
 
-def _fields(settings: WebSettings) -> dict[str, object]:
-    return {name: getattr(settings, name) for name in WebSettings.__dataclass_fields__}
+def _fields(settings: Settings) -> dict[str, object]:
+    return {name: getattr(settings, name) for name in Settings.__dataclass_fields__}
 
 
 def test_accounts_are_validated(world: World) -> None:
     store, settings = world.ctx.store, world.ctx.settings
     with pytest.raises(InvalidInput) as err:
-        auth.create_user(store, settings, email="not-an-email", password="short", role="clinician")
+        accounts.create_user(
+            store, settings, email="not-an-email", password="short", role="clinician"
+        )
     assert {p.path for p in err.value.problems} == {"email", "password"}
     with pytest.raises(InvalidInput):
-        auth.create_user(store, settings, email="p@x.test", password=PASSWORD, role="patient")
+        accounts.create_user(store, settings, email="p@x.test", password=PASSWORD, role="patient")
     got = world.admin.post(
         "/api/users", json={"email": "a@x.test", "password": PASSWORD, "role": "clinician"}
     )
@@ -151,14 +154,12 @@ def test_accounts_are_validated(world: World) -> None:
 
 def test_the_secret_key_is_generated_once_and_kept_private(tmp_path: Path) -> None:
     env = {"LUMBO_DATA_DIR": str(tmp_path / "d")}
-    first = WebSettings.from_env(env)
-    second = WebSettings.from_env(env)
+    first = Settings.from_env(env)
+    second = Settings.from_env(env)
     assert first.secret_key == second.secret_key and len(first.secret_key) >= 32
     key_file = tmp_path / "d" / "secret_key"
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
-    assert (
-        WebSettings.from_env({"LUMBO_DATA_DIR": str(tmp_path / "e")}).secret_key != first.secret_key
-    )
+    assert Settings.from_env({"LUMBO_DATA_DIR": str(tmp_path / "e")}).secret_key != first.secret_key
     assert first.database_url == f"sqlite:///{tmp_path / 'd' / 'lumbo.db'}"
     for name, bad in (
         ("LUMBO_SECRET_KEY", "short"),
@@ -167,7 +168,7 @@ def test_the_secret_key_is_generated_once_and_kept_private(tmp_path: Path) -> No
         ("LUMBO_DATABASE_URL", "mysql://u@h/db"),
     ):
         with pytest.raises(InvalidInput) as err:
-            WebSettings.from_env({**env, name: bad})
+            Settings.from_env({**env, name: bad})
         assert err.value.problems[0].path == name
 
 

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 import lumbo.web.headers
+from lumbo.settings import Settings
 from lumbo.web.app import create_app
-from lumbo.web.settings import WebSettings
 from tests.integration.web.conftest import make_settings
 from tests.integration.web.world import World
 
@@ -96,7 +96,7 @@ def test_api_docs_can_be_turned_off_and_are_off_in_production(world: World, tmp_
     finally:
         app.state.lumbo.store.close()
     env = {"LUMBO_DATA_DIR": str(tmp_path / "e")}
-    assert WebSettings.from_env(env).api_docs is True
-    assert WebSettings.from_env({**env, "LUMBO_PRODUCTION": "1"}).api_docs is False
+    assert Settings.from_env(env).api_docs is True
+    assert Settings.from_env({**env, "LUMBO_PRODUCTION": "1"}).api_docs is False
     both = {**env, "LUMBO_PRODUCTION": "1", "LUMBO_API_DOCS": "1"}
-    assert WebSettings.from_env(both).api_docs is True
+    assert Settings.from_env(both).api_docs is True

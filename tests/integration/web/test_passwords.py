@@ -10,7 +10,7 @@ import pytest
 
 from lumbo.cli.demo import example_intake_text
 from lumbo.domain.errors import InvalidInput
-from lumbo.web import auth
+from lumbo.services import accounts
 from tests.integration.web.world import World
 
 
@@ -36,7 +36,7 @@ def _intake() -> dict[str, Any]:
     ],
 )
 def test_password_rules(password: str, email: str, refused: bool) -> None:
-    assert (auth.password_problem(password, email, "clinician") is not None) is refused
+    assert (accounts.password_problem(password, email, "clinician") is not None) is refused
 
 
 def test_weak_passwords_are_refused_with_the_field_named(world: World) -> None:
@@ -46,7 +46,7 @@ def test_weak_passwords_are_refused_with_the_field_named(world: World) -> None:
     assert got.status_code == 422 and got.json()["detail"][0]["loc"] == ["body", "password"]
     assert "guess" in got.json()["detail"][0]["msg"]
     with pytest.raises(InvalidInput):
-        auth.create_user(
+        accounts.create_user(
             world.ctx.store,
             world.ctx.settings,
             email="m@x.test",

@@ -17,10 +17,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from lumbo.cli import main
-from lumbo.store.accounts import AccountRepository
+from lumbo.settings import Settings
 from lumbo.store.db import open_store
 from lumbo.web.app import create_app
-from lumbo.web.settings import WebSettings
 
 
 def _env(data_dir: Path) -> dict[str, str]:
@@ -38,11 +37,11 @@ def test_users_add_creates_an_account_from_a_password_on_stdin(
     monkeypatch.setattr(sys, "stdin", io.StringIO("a long enough password\n"))
     argv = ["users", "add", "--role", "admin", "--email", "Root@Example.org", "--password-stdin"]
     assert main(argv) == 0
-    settings = WebSettings.from_env()
+    settings = Settings.from_env()
     store = open_store(settings.store)
     try:
         with store.uow() as uow:
-            user = AccountRepository(uow.session).user_by_email("root@example.org")
+            user = uow.accounts.user_by_email("root@example.org")
         assert user is not None and user.role == "admin"
     finally:
         store.close()
@@ -97,11 +96,11 @@ def test_serve_creates_the_demo_accounts_once(tmp_path: Path) -> None:
     second, again = _serve(tmp_path)
     assert "Demo accounts created" not in second and again == {}  # printed on first run only
     assert all(p not in second for p in passwords.values())
-    settings = WebSettings.from_env(_env(tmp_path))
+    settings = Settings.from_env(_env(tmp_path))
     app = create_app(settings)
     try:
         with app.state.lumbo.store.uow() as uow:
-            assert len(AccountRepository(uow.session).users()) == 2
+            assert len(uow.accounts.users()) == 2
             assert len(uow.journeys.persons()) == 1
         for email, password in passwords.items():  # the printed sign-in works
             client = TestClient(app)

@@ -18,11 +18,13 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from lumbo.services import accounts
+from lumbo.services.errors import NotAuthenticated, RateLimited
+from lumbo.settings import Settings
 from lumbo.store.web_tables import LoginFailureRow
 from lumbo.web import auth
 from lumbo.web.app import create_app
 from lumbo.web.client import address_of
-from lumbo.web.settings import WebSettings
 from tests.integration.jobs.procs import CLINICIAN as PROC_CLINICIAN
 from tests.integration.jobs.procs import Server, base_env, create_clinician
 from tests.integration.web.conftest import make_settings
@@ -41,36 +43,37 @@ def _age_failures(world: World, seconds: float) -> None:
 
 def test_failures_from_many_addresses_delay_but_never_lock_the_account(world: World) -> None:
     store, settings = world.ctx.store, world.ctx.settings
-    device = auth.login(store, settings, "b@x.test", PASSWORD, "10.1.1.1").device
+    device = accounts.login(store, settings, "b@x.test", PASSWORD, "10.1.1.1").device
     for i in range(settings.login_failures_per_account):
-        with pytest.raises(auth.NotAuthenticated):
-            auth.login(store, settings, "b@x.test", WRONG, f"10.0.0.{i}")
+        with pytest.raises(NotAuthenticated):
+            accounts.login(store, settings, "b@x.test", WRONG, f"10.0.0.{i}")
     # A new device waits a short, bounded delay ...
-    with pytest.raises(auth.RateLimited) as limited:
-        auth.login(store, settings, "b@x.test", PASSWORD, "10.9.9.9")
+    with pytest.raises(RateLimited) as limited:
+        accounts.login(store, settings, "b@x.test", PASSWORD, "10.9.9.9")
     assert 1 <= limited.value.retry_after_s <= settings.login_backoff_max_s
     # ... the owner's known device signs in at once, whatever the attacker did ...
-    assert auth.login(store, settings, "b@x.test", PASSWORD, "10.9.9.8", device).user.email
+    assert accounts.login(store, settings, "b@x.test", PASSWORD, "10.9.9.8", device).user.email
     # ... and once the delay has passed (not the whole window) anyone with the password can.
     _age_failures(world, limited.value.retry_after_s + 1)
-    assert auth.login(store, settings, "b@x.test", PASSWORD, "10.9.9.9").user.email
+    assert accounts.login(store, settings, "b@x.test", PASSWORD, "10.9.9.9").user.email
 
 
 def test_a_forged_device_cookie_is_no_known_device(world: World) -> None:
     store, settings = world.ctx.store, world.ctx.settings
-    other = auth.login(store, settings, "a@x.test", PASSWORD, "10.1.1.1").device
+    other = accounts.login(store, settings, "a@x.test", PASSWORD, "10.1.1.1").device
     for i in range(settings.login_failures_per_account):
-        with pytest.raises(auth.NotAuthenticated):
-            auth.login(store, settings, "b@x.test", WRONG, f"10.0.0.{i}")
+        with pytest.raises(NotAuthenticated):
+            accounts.login(store, settings, "b@x.test", WRONG, f"10.0.0.{i}")
     for forged in (other, "x.y", "nonce." + "0" * 64, None):
-        with pytest.raises(auth.RateLimited):
-            auth.login(store, settings, "b@x.test", PASSWORD, "10.9.9.9", forged)
+        with pytest.raises(RateLimited):
+            accounts.login(store, settings, "b@x.test", PASSWORD, "10.9.9.9", forged)
 
 
 def test_the_delay_doubles_with_each_failure_up_to_the_cap(world: World) -> None:
     settings = world.ctx.settings
     waits = [
-        auth.backoff_s(settings, n, settings.login_failures_per_account_ip) for n in range(3, 20)
+        accounts.backoff_s(settings, n, settings.login_failures_per_account_ip)
+        for n in range(3, 20)
     ]
     assert waits[:4] == [0.0, 0.0, 30.0, 60.0]
     assert max(waits) == settings.login_backoff_max_s and waits == sorted(waits)
@@ -82,8 +85,8 @@ def test_the_device_cookie_is_set_at_sign_in_and_passes_the_account_delay(world:
     assert got.status_code == 200 and auth.DEVICE_COOKIE in client.cookies
     store, settings = world.ctx.store, world.ctx.settings
     for i in range(settings.login_failures_per_account):
-        with pytest.raises(auth.NotAuthenticated):
-            auth.login(store, settings, "b@x.test", WRONG, f"10.0.0.{i}")
+        with pytest.raises(NotAuthenticated):
+            accounts.login(store, settings, "b@x.test", WRONG, f"10.0.0.{i}")
     stranger = TestClient(world.app)
     assert (
         stranger.post(
@@ -101,11 +104,13 @@ def test_password_spraying_from_one_address_is_slowed(world: World, tmp_path: Pa
     )
     store = world.ctx.store
     for i in range(6):  # one guess per account: no account reaches its own limit
-        with pytest.raises(auth.NotAuthenticated):
-            auth.login(store, settings, f"user{i}@x.test", WRONG, "10.6.6.6")
-    with pytest.raises(auth.RateLimited):
-        auth.login(store, settings, "a@x.test", PASSWORD, "10.6.6.6")
-    assert auth.login(store, settings, "a@x.test", PASSWORD, "10.7.7.7").user.email == "a@x.test"
+        with pytest.raises(NotAuthenticated):
+            accounts.login(store, settings, f"user{i}@x.test", WRONG, "10.6.6.6")
+    with pytest.raises(RateLimited):
+        accounts.login(store, settings, "a@x.test", PASSWORD, "10.6.6.6")
+    assert (
+        accounts.login(store, settings, "a@x.test", PASSWORD, "10.7.7.7").user.email == "a@x.test"
+    )
 
 
 def test_spraying_across_addresses_is_slowed_but_known_devices_pass(
@@ -115,13 +120,13 @@ def test_spraying_across_addresses_is_slowed_but_known_devices_pass(
         tmp_path / "s", world.ctx.settings.database_url, login_failures_global=8
     )
     store = world.ctx.store
-    device = auth.login(store, settings, "a@x.test", PASSWORD, "10.1.1.1").device
+    device = accounts.login(store, settings, "a@x.test", PASSWORD, "10.1.1.1").device
     for i in range(8):
-        with pytest.raises(auth.NotAuthenticated):
-            auth.login(store, settings, f"user{i}@x.test", WRONG, f"10.8.0.{i}")
-    with pytest.raises(auth.RateLimited):
-        auth.login(store, settings, "b@x.test", PASSWORD, "10.9.0.1")
-    assert auth.login(store, settings, "a@x.test", PASSWORD, "10.9.0.2", device).user
+        with pytest.raises(NotAuthenticated):
+            accounts.login(store, settings, f"user{i}@x.test", WRONG, f"10.8.0.{i}")
+    with pytest.raises(RateLimited):
+        accounts.login(store, settings, "b@x.test", PASSWORD, "10.9.0.1")
+    assert accounts.login(store, settings, "a@x.test", PASSWORD, "10.9.0.2", device).user
 
 
 @pytest.mark.parametrize(
@@ -145,8 +150,8 @@ def test_the_client_address_trusts_forwarded_headers_only_from_proxies(
 
 def test_trusted_proxies_setting(tmp_path: Path) -> None:
     env = {"LUMBO_DATA_DIR": str(tmp_path)}
-    assert WebSettings.from_env(env).trusted_proxies == ()
-    got = WebSettings.from_env({**env, "LUMBO_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/24"})
+    assert Settings.from_env(env).trusted_proxies == ()
+    got = Settings.from_env({**env, "LUMBO_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/24"})
     assert [str(n) for n in got.trusted_proxies] == ["10.0.0.1/32", "192.168.0.0/24"]
 
 
@@ -200,7 +205,7 @@ def test_concurrent_password_hashing_is_bounded(
     store, settings = world.ctx.store, world.ctx.settings
     threads = [
         threading.Thread(
-            target=lambda i=i: auth.login(store, settings, "a@x.test", PASSWORD, f"10.2.0.{i}")
+            target=lambda i=i: accounts.login(store, settings, "a@x.test", PASSWORD, f"10.2.0.{i}")
         )
         for i in range(16)
     ]

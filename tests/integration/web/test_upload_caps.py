@@ -78,3 +78,40 @@ def test_uploads_per_hour(world: World, tmp_path: Path, clip: bytes) -> None:
         assert _upload(other, world.person_b, clip).status_code == 202
     finally:
         app.state.lumbo.store.close()
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        (1024, "larger than 1048576 bytes"),  # counted while saving (services.uploads)
+        (200 * 1024, "larger than 1 MB, the most this page takes"),  # refused up front
+    ],
+)
+def test_an_oversize_upload_from_the_page_gets_a_readable_page(
+    world: World, tmp_path: Path, extra: int, words: str
+) -> None:
+    """Before, a body over the limit sent from the page got the API's raw JSON 413."""
+    mib = 1024 * 1024
+    settings = make_settings(tmp_path / "s", world.ctx.settings.database_url, max_upload_bytes=mib)
+    app = create_app(settings)
+    try:
+        client = signed_in(app, "a@x.test")
+        before = world.row_counts()
+        got = client.post(
+            f"/patients/{world.person_a}/videos",
+            files={
+                "file": (
+                    "clip.mp4",
+                    b"\x00\x00\x00\x18ftypmp42" + b"\x00" * (mib + extra),
+                    "video/mp4",
+                )
+            },
+            data={"movement": "trunk_flexion", "csrf_token": client.csrf},
+        )
+        assert got.status_code == 413
+        assert got.headers["content-type"].startswith("text/html")
+        assert words in got.text and "{" not in got.text.split("<main", 1)[-1]
+        assert world.row_counts() == before
+        assert not list((tmp_path / "s" / "uploads").rglob("*.*"))
+    finally:
+        app.state.lumbo.store.close()

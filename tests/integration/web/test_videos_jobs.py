@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from lumbo.domain.errors import Conflict
-from lumbo.store.jobs import JobRepository
 from lumbo.web.app import create_app
 from tests.integration.web.conftest import make_settings
 from tests.integration.web.world import World, signed_in
@@ -52,7 +51,7 @@ def test_an_upload_is_stored_under_the_data_dir_with_a_queued_job(world: World) 
 
 def job_payload(world: World, job_id: str) -> dict[str, object]:
     with world.ctx.store.uow() as uow:
-        job = JobRepository(uow.session).get_job(job_id)
+        job = uow.jobs.get_job(job_id)
     assert job is not None
     return job.payload
 
@@ -132,7 +131,7 @@ def test_the_worker_side_of_a_job_shows_in_the_status_api(world: World) -> None:
     job_id = upload(world, MP4).json()["job"]["id"]
     store = world.ctx.store
     with store.uow() as uow:
-        jobs = JobRepository(uow.session)
+        jobs = uow.jobs
         oldest = jobs.claim()  # oldest first: the world's job of patient a
         assert oldest is not None and oldest.id == world.job_a and oldest.status == "running"
         claimed = jobs.claim(job_id)
@@ -143,19 +142,19 @@ def test_the_worker_side_of_a_job_shows_in_the_status_api(world: World) -> None:
         assert jobs.claim() is None
         uow.commit()
     with store.uow() as uow:
-        JobRepository(uow.session).set_progress(claimed.id, 0.5)
+        uow.jobs.set_progress(claimed.id, 0.5)
         uow.commit()
     status = world.patient_a.get(f"/api/jobs/{claimed.id}").json()
     assert status["status"] == "running" and status["progress"] == 0.5
     with store.uow() as uow:
-        JobRepository(uow.session).finish(claimed.id, {"rom_deg": 42.0})
+        uow.jobs.finish(claimed.id, {"rom_deg": 42.0})
         uow.commit()
     done = world.clinician_a.get(f"/api/jobs/{job_id}").json()
     assert done == {**done, "status": "done", "progress": 1.0, "result": {"rom_deg": 42.0}}
     with store.uow() as uow, pytest.raises(Conflict):
-        JobRepository(uow.session).finish(job_id, {})
+        uow.jobs.finish(job_id, {})
     with store.uow() as uow:
-        JobRepository(uow.session).fail(world.job_a, "decoder crashed")
+        uow.jobs.fail(world.job_a, "decoder crashed")
         uow.commit()
     failed = world.clinician_a.get(f"/api/jobs/{world.job_a}").json()
     assert failed["status"] == "failed" and failed["error"] == "decoder crashed"
@@ -173,7 +172,7 @@ class RecordingDispatcher:
     def dispatch(self, job_id: str) -> None:
         store = self.app.state.lumbo.store  # type: ignore[attr-defined]
         with store.uow() as uow:
-            self.seen.append((job_id, JobRepository(uow.session).get_job(job_id) is not None))
+            self.seen.append((job_id, uow.jobs.get_job(job_id) is not None))
 
 
 def test_the_dispatcher_is_told_after_the_commit(world: World) -> None:

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from lumbo.cli.demo import example_intake_text
 from lumbo.services import journey
-from lumbo.store.jobs import Job, JobRepository
+from lumbo.services.accounts import create_user
+from lumbo.store.jobs import Job
 from lumbo.store.tables import Base
-from lumbo.web.auth import create_user
 from lumbo.web.deps import AppContext
 
 PASSWORD = "correct horse battery"
@@ -86,7 +86,7 @@ def _enrol(ctx: AppContext, clinician: str, patient: str) -> tuple[str, str]:
     )
     job = Job(kind="video_analysis", person_id=person.id, payload={"video_id": None})
     with ctx.store.uow() as uow:
-        JobRepository(uow.session).add_job(job)
+        uow.jobs.add_job(job)
         uow.commit()
     return person.id, job.id
 

@@ -22,8 +22,8 @@ from lumbo.domain.knowledge.describe import describe_dose
 from lumbo.domain.knowledge.model import Region, Role
 from lumbo.services import approval, intake_correction, journey, plan_dose, referral_clearance
 from lumbo.services._shared import latest_assessment
+from lumbo.services.errors import Forbidden
 from lumbo.services.intake_correction import Preview
-from lumbo.web.auth import Forbidden
 from lumbo.web.deps import Ctx, CurrentPrincipal, OwnPatient
 from lumbo.web.pages.clinician import _plan_page
 from lumbo.web.pages.common import PageRoute, person_label, render

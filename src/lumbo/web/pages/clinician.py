@@ -13,9 +13,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from lumbo.domain.errors import Conflict, InvalidInput
 from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.describe import describe_dose
+from lumbo.services import access as policy
 from lumbo.services import journey, plan_edit
-from lumbo.web import audit
-from lumbo.web.auth import Forbidden
+from lumbo.services.errors import Forbidden
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, OwnPatient, Patient
 from lumbo.web.pages import views
 from lumbo.web.pages.common import PageRoute, person_label, render
@@ -45,7 +45,7 @@ def patients(
 ) -> HTMLResponse:
     if principal.user.role != "clinician":
         raise Forbidden("the patient list is for clinicians")
-    audit.record(ctx.store, principal.user, access, None)
+    policy.record(ctx.store.uow(), principal.user, access, None)
     rows, found = views.patient_rows(
         ctx.store,
         principal.user.id,

@@ -26,14 +26,13 @@ from lumbo.domain.errors import (
     InvalidInput,
     KnowledgeBaseError,
     LumboError,
-    NotFound,
     ReferralRequired,
 )
+from lumbo.services.accounts import csrf_for
+from lumbo.services.errors import Forbidden, NotAuthenticated, outcome_of
 from lumbo.store.records import PersonRecord
-from lumbo.web.auth import Forbidden, NotAuthenticated, RateLimited, csrf_for
 from lumbo.web.deps import AppContext, Principal
 from lumbo.web.errors import audit_refusal
-from lumbo.web.input_guard import TooManyFields
 
 log = logging.getLogger("lumbo.web.pages")
 WEB_DIR = Path(__file__).resolve().parent.parent
@@ -99,38 +98,33 @@ def error_page(request: Request, status: int, title: str, message: str | list[st
     )
 
 
-def _explain(exc: Exception) -> tuple[int, str, list[str]]:
+#: The words a page shows for an error (its status and title come from the one error table,
+#: :data:`lumbo.services.errors.OUTCOMES`); an error class without words here shows its message.
+def _lines(exc: Exception) -> list[str]:
     if isinstance(exc, InvalidInput):
-        return 422, "Some values are not valid", [f"{p.path}: {p.message}" for p in exc.problems]
+        return [f"{p.path}: {p.message}" for p in exc.problems]
     if isinstance(exc, Forbidden):
-        return 403, "Not allowed", [str(exc) or "Your role may not open this page."]
-    if isinstance(exc, NotFound):
-        return 404, "Not found", [str(exc)]
+        return [str(exc) or "Your role may not open this page."]
     if isinstance(exc, ReferralRequired):
-        return (
-            409,
-            "Plan withheld: referral required",
-            [
-                "A clinician must see this person before any exercise plan is shown.",
-                *exc.reasons,
-            ],
-        )
+        return [
+            "A clinician must see this person before any exercise plan is shown.",
+            *exc.reasons,
+        ]
     if isinstance(exc, Conflict):
-        return 409, "This changed in the meantime", [str(exc), "Reload the page and try again."]
-    if isinstance(exc, TooManyFields):
-        return 413, "Too many form fields", [str(exc)]
-    if isinstance(exc, RateLimited):
-        return 429, "Too many attempts", [str(exc)]
+        return [str(exc), "Reload the page and try again."]
     if isinstance(exc, KnowledgeBaseError):
-        return 500, "lumbo could not load its knowledge base", ["The cause is in the server log."]
-    return (
-        500,
-        "lumbo could not load this page",
-        [
-            "Something went wrong while loading the data. Nothing was changed.",
-            "Try again in a moment; the cause is in the server log.",
-        ],
-    )
+        return ["The cause is in the server log."]
+    if isinstance(exc, LumboError):
+        return [str(exc).removeprefix("file: ")]
+    return [
+        "Something went wrong while loading the data. Nothing was changed.",
+        "Try again in a moment; the cause is in the server log.",
+    ]
+
+
+def _explain(exc: Exception) -> tuple[int, str, list[str]]:
+    outcome = outcome_of(exc)
+    return outcome.status, outcome.title, _lines(exc)
 
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
@@ -164,7 +158,7 @@ class PageRoute(APIRoute):
                 return error_page(request, status, "Cannot show this page", [str(exc.detail)])
             except LumboError as exc:
                 status, title, lines = _explain(exc)
-                if status in (403, 429):
+                if outcome_of(exc).audited:
                     audit_refusal(request, status)
                 if status >= 500:
                     log.error("page %s failed", request.url.path, exc_info=exc)

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lumbo.domain.errors import Conflict, InvalidInput, NotFound
+from lumbo.services import access as policy
+from lumbo.services import accounts as account_admin
 from lumbo.services import clinic, data_rights
-from lumbo.web import admin_accounts, audit
-from lumbo.web.auth import Forbidden
+from lumbo.services.errors import Forbidden
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, OwnPatient, Patient
 from lumbo.web.pages.clinician import patient_nav
 from lumbo.web.pages.common import PageRoute, person_label, render
@@ -30,7 +31,7 @@ def _accounts_page(
     reset_link: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    users = admin_accounts.list_accounts(ctx.store)
+    users = account_admin.list_accounts(ctx.store)
     context = {
         "title": "Accounts",
         "accounts": users,
@@ -51,7 +52,7 @@ def accounts(
     request: Request, principal: CurrentPrincipal, ctx: Ctx, access: AccessDep
 ) -> HTMLResponse:
     _need_admin(principal)
-    audit.record(ctx.store, principal.user, access, None)
+    policy.record(ctx.store.uow(), principal.user, access, None)
     return _accounts_page(request, principal, ctx)
 
 
@@ -66,25 +67,25 @@ def account_action(
     role: Annotated[str, Form(max_length=16)] = "",
 ) -> HTMLResponse:
     _need_admin(principal)
-    actor = admin_accounts.Actor(principal.user, access.client)
+    actor = account_admin.Actor(principal.user, access.client)
     link = None
     try:
-        target = admin_accounts.find_account(ctx.store, user_id)
+        target = account_admin.find_account(ctx.store, user_id)
         if action in ("disable", "enable"):
-            admin_accounts.set_active(ctx.store, actor, user_id, action == "enable")
+            account_admin.set_active(ctx.store, actor, user_id, action == "enable")
             done = f"{target.email} is {action}d."
         elif action == "reset":
-            token = admin_accounts.force_reset(ctx.store, ctx.settings, actor, user_id)
+            token = account_admin.force_reset(ctx.store, ctx.settings, actor, user_id)
             link = str(request.base_url).rstrip("/") + f"/reset/{token}"
             done = (
                 f"The password of {target.email} no longer works. Send them this one-time link "
                 "(valid 24 hours); it is shown only now."
             )
         elif action == "role":
-            admin_accounts.change_role(ctx.store, actor, user_id, role)
+            account_admin.change_role(ctx.store, actor, user_id, role)
             done = f"{target.email} is now {role}."
         elif action == "delete":
-            admin_accounts.delete_account(ctx.store, actor, user_id)
+            account_admin.delete_account(ctx.store, actor, user_id)
             done = f"The account {target.email} is deleted."
         else:
             raise NotFound(f"no account action {action!r}; one of {', '.join(ACTIONS)}")
@@ -97,7 +98,7 @@ def account_action(
 @router.get("/reset/{token}", response_class=HTMLResponse)
 def reset_page(request: Request, token: str, ctx: Ctx) -> HTMLResponse:
     try:
-        user = admin_accounts.reset_account(ctx.settings, ctx.store, token)
+        user = account_admin.reset_account(ctx.settings, ctx.store, token)
     except NotFound as exc:
         return render(
             request,
@@ -122,12 +123,12 @@ def reset_submit(
 ) -> Response:
     context: dict[str, object] = {"title": "Choose a new password", "token": token}
     try:
-        user = admin_accounts.reset_account(ctx.settings, ctx.store, token)
+        user = account_admin.reset_account(ctx.settings, ctx.store, token)
         context["email"] = user.email
         if password != again:
             context["error"] = "The two passwords are not the same."
             return render(request, "reset.html", context, status=422)
-        admin_accounts.complete_reset(ctx.store, ctx.settings, token, password)
+        account_admin.complete_reset(ctx.store, ctx.settings, token, password)
     except NotFound as exc:
         return render(request, "reset.html", {**context, "invalid": str(exc)}, status=404)
     except InvalidInput as exc:
@@ -175,7 +176,7 @@ def outcomes_page(
 ) -> HTMLResponse:
     if principal.user.role != "clinician":
         raise Forbidden("the clinic outcomes are for clinicians")
-    audit.record(ctx.store, principal.user, access, None)
+    policy.record(ctx.store.uow(), principal.user, access, None)
     summary = clinic.clinic_outcomes(ctx.store, principal.user.id)
     context = {
         "title": "Clinic outcomes",

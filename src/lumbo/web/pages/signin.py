@@ -9,6 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from lumbo.services import accounts
+from lumbo.services.errors import NotAuthenticated, RateLimited
 from lumbo.web import auth
 from lumbo.web.client import client_address
 from lumbo.web.deps import Ctx, CurrentPrincipal
@@ -81,7 +83,7 @@ def login_submit(
         return _login_form(request, ctx, context, status=403)
     client = client_address(request)
     try:
-        signed = auth.login(
+        signed = accounts.login(
             ctx.store,
             ctx.settings,
             email,
@@ -89,8 +91,8 @@ def login_submit(
             client,
             request.cookies.get(auth.DEVICE_COOKIE),
         )
-    except (auth.NotAuthenticated, auth.RateLimited) as exc:
-        status = 429 if isinstance(exc, auth.RateLimited) else 401
+    except (NotAuthenticated, RateLimited) as exc:
+        status = 429 if isinstance(exc, RateLimited) else 401
         context = {"title": "Sign in", "next": safe_next(next), "email": email, "error": str(exc)}
         return _login_form(request, ctx, context, status=status)
     target = safe_next(next)
@@ -104,7 +106,7 @@ def login_submit(
 
 @router.post("/logout")
 def logout_submit(principal: CurrentPrincipal, request: Request, ctx: Ctx) -> RedirectResponse:
-    auth.logout(ctx.store, principal.session, principal.user, client_address(request))
+    accounts.logout(ctx.store, principal.session, principal.user, client_address(request))
     response = RedirectResponse("/login", status_code=303)
     auth.clear_session_cookies(response)
     return response

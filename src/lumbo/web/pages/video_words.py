@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lumbo.services.video_jobs import acceptable, result_fields
+
 FIELD_LABELS = {
     "lumbar_flexion_deg": "Low-back forward bending (estimate)",
     "lumbar_extension_deg": "Low-back backward bending (estimate)",
@@ -30,27 +32,6 @@ def _deg(value: Any) -> str:
     return f"{float(value):.0f} degrees"
 
 
-def _fields(result: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """(reliable fields, unreliable fields, uncertainties), also for results stored before the
-    ``fields`` block existed (the intake fields directly under ``measurements``)."""
-    m = result.get("measurements") or {}
-    if "fields" in m:
-        fields = {k: v for k, v in (m.get("fields") or {}).items() if k != "method"}
-        return fields, dict(m.get("unreliable") or {}), dict(m.get("uncertainty_deg") or {})
-    return {k: v for k, v in m.items() if k in FIELD_LABELS}, {}, {}
-
-
-def acceptable(result: dict[str, Any] | None) -> bool:
-    """Whether the result may be offered for the record: the movement was measured and at least
-    one intake value is within the uncertainty limit."""
-    if not result:
-        return False
-    verdict = result.get("verdict") or {}
-    if verdict.get("measured") is False:
-        return False
-    return bool(_fields(result)[0])
-
-
 def describe(result: dict[str, Any]) -> dict[str, Any]:
     """The words the result page shows for one analysis."""
     verdict = result.get("verdict") or {}
@@ -73,7 +54,7 @@ def describe(result: dict[str, Any]) -> dict[str, Any]:
             if unc is not None:
                 text += f", give or take {_deg(unc)}"
             values.append(("Trunk movement (what the camera saw)", text))
-    reliable, unreliable, unc_by_field = _fields(result)
+    reliable, unreliable, unc_by_field = result_fields(result)
     for name, value in reliable.items():
         text = _deg(value)
         if name in unc_by_field:

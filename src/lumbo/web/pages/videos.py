@@ -1,11 +1,11 @@
-"""Video pages: upload (``uploads.save_video``, the same as ``POST /api/.../videos``), live job
-progress (video.js polls ``GET /api/jobs/{id}``), and accepting a finished measurement into the
-record (``journey.record_video_measurement``). A result is accepted once; an upload that asked the
-worker to record it (``record`` in the API) is already in the record."""
+"""Video pages: upload (``services.uploads.save_video``, the same as ``POST /api/.../videos``), live
+job progress (video.js polls ``GET /api/jobs/{id}``), and accepting a finished measurement into the
+record (``services.video_jobs.accept``). A result is accepted once; an upload that asked the worker
+to record it (``record`` in the API) is already in the record. Errors are shown on the videos page
+with the status of the one error table (``services.errors``)."""
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,14 +13,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from lumbo.domain.errors import Conflict, InvalidInput, Problem
-from lumbo.services import journey, patient_records
-from lumbo.web.audit import open_job
+from lumbo.domain.errors import InvalidInput, Problem
+from lumbo.services import access, patient_records, video_jobs
+from lumbo.services.errors import RateLimited, TooLarge, outcome_of
+from lumbo.services.uploads import save_video
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, Patient
 from lumbo.web.pages import video_words
 from lumbo.web.pages.clinician import patient_nav
 from lumbo.web.pages.common import PageRoute, person_label, render
-from lumbo.web.uploads import TooLarge, TooManyUploads, save_video
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MOVEMENTS = (
@@ -106,9 +106,9 @@ def upload(
     except InvalidInput as exc:
         lines = [f"{p.path}: {p.message}" for p in exc.problems]
         return _videos_page(request, scope, principal, ctx, errors=lines, status=422)
-    except (TooLarge, TooManyUploads) as exc:
-        status = 413 if isinstance(exc, TooLarge) else 429
+    except (TooLarge, RateLimited) as exc:
         message = str(exc).removeprefix("file: ")
+        status = outcome_of(exc).status
         return _videos_page(request, scope, principal, ctx, errors=[message], status=status)
     url = f"/patients/{scope.person_id}/videos?job={done.job.id}"
     return RedirectResponse(url, status_code=303)
@@ -188,34 +188,16 @@ def accept(
     scope: Patient,
     principal: CurrentPrincipal,
     ctx: Ctx,
-    access: AccessDep,
+    access_: AccessDep,
     job_id: Annotated[str, Form(min_length=1, max_length=36)],
 ) -> Response:
-    job = open_job(ctx.store, scope.user, job_id, access)
-    problem = None
-    if job.person_id != scope.person_id:
-        problem = "this job belongs to another patient"
-    elif job.status != "done" or job.result is None:
-        problem = f"the analysis is {job.status}: there is no result to accept yet"
-    elif not video_words.acceptable(job.result):
-        problem = "nothing from this video can go into the record: " + str(
-            video_words.describe(job.result)["headline"]
-        )
-    elif job.result.get("recorded_measurement_id") is not None or any(
-        m["result"] == job.result
-        for m in patient_records.measurements(ctx.store.uow(), scope.person_id)
-    ):
-        raise Conflict("this measurement is already in the record")
-    if problem is not None:
+    job = access.open_job(ctx.store.uow(), scope.user, job_id, access_)
+    try:
+        video_jobs.accept(ctx.store, scope.user, scope.person_id, job)
+    except video_jobs.NotAcceptable as exc:
+        problem = str(exc)
+        if exc.unmeasured and job.result is not None:
+            problem += ": " + str(video_words.describe(job.result)["headline"])
         return _videos_page(request, scope, principal, ctx, errors=[problem], status=409)
-    movement = str(job.payload.get("movement", "unknown"))
-    journey.record_video_measurement(
-        ctx.store.uow(),
-        scope.person_id,
-        movement,
-        json.dumps(job.result),
-        author_id=scope.user.id,
-        source="video_job",
-    )
     url = f"/patients/{scope.person_id}/videos?accepted={job.id}"
     return RedirectResponse(url, status_code=303)

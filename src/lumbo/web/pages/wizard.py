@@ -12,8 +12,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
+from lumbo.services import access as policy
 from lumbo.services import journey
-from lumbo.web import audit
 from lumbo.web.deps import AccessDep, Clinician, Ctx, CurrentPrincipal
 from lumbo.web.pages.common import PageRoute, render
 from lumbo.web.pages.intake_form import Errors, field_errors, steps, to_intake
@@ -89,5 +89,5 @@ async def enrol(
     except Conflict as exc:
         errors = field_errors([Problem("person.id", str(exc), intake["person"].get("id"))])
         return _page(request, principal, values, errors, 409)
-    audit.record(ctx.store, clinician, access, enrolled.person.id)
+    policy.record(ctx.store.uow(), clinician, access, enrolled.person.id)
     return RedirectResponse(f"/patients/{enrolled.person.id}/assessment", status_code=303)

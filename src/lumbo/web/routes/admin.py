@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict
 
+from lumbo.services import access as policy
+from lumbo.services import accounts
 from lumbo.store.accounts import User
-from lumbo.web import admin_accounts, audit, auth
 from lumbo.web.deps import AccessDep, Admin, Ctx
 from lumbo.web.schemas import UserIn
 
@@ -19,7 +20,7 @@ UserId = Annotated[str, Path(min_length=1, max_length=64, description="the accou
 @router.post("/users", status_code=201, responses={409: {}})
 def add_user(body: UserIn, admin: Admin, ctx: Ctx, access: AccessDep) -> dict[str, Any]:
     """Create a clinician or admin account (patient accounts: ``POST /patients/{id}/account``)."""
-    user = auth.create_user(
+    user = accounts.create_user(
         ctx.store,
         ctx.settings,
         email=body.email,
@@ -33,8 +34,8 @@ def add_user(body: UserIn, admin: Admin, ctx: Ctx, access: AccessDep) -> dict[st
 
 @router.get("/users")
 def users(admin: Admin, ctx: Ctx, access: AccessDep) -> list[dict[str, Any]]:
-    audit.record(ctx.store, admin, access, None, event="accounts_listed")
-    return [u.public() for u in auth.list_users(ctx.store)]
+    policy.record(ctx.store.uow(), admin, access, None, event="accounts_listed")
+    return [u.public() for u in accounts.list_users(ctx.store)]
 
 
 @router.get("/audit")
@@ -46,8 +47,8 @@ def audit_log(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[dict[str, Any]]:
     """Audit entries, most recent first (optionally of one person). Reading is audited too."""
-    audit.record(ctx.store, admin, access, person_id, event="audit_read")
-    return [e.to_json() for e in audit.audit_entries(ctx.store, person_id, limit)]
+    policy.record(ctx.store.uow(), admin, access, person_id, event="audit_read")
+    return [e.to_json() for e in policy.audit_entries(ctx.store.uow(), person_id, limit)]
 
 
 class RoleIn(BaseModel):
@@ -55,27 +56,27 @@ class RoleIn(BaseModel):
     role: Literal["clinician", "admin"]
 
 
-def _actor(admin: User, access: audit.Access) -> admin_accounts.Actor:
-    return admin_accounts.Actor(admin, access.client)
+def _actor(admin: User, access: policy.Access) -> accounts.Actor:
+    return accounts.Actor(admin, access.client)
 
 
 @router.post("/users/{user_id}/disable", responses={404: {}, 409: {}})
 def disable_user(user_id: UserId, admin: Admin, ctx: Ctx, access: AccessDep) -> dict[str, Any]:
     """Disable an account (its sessions end); the last active admin cannot be disabled."""
-    return admin_accounts.set_active(ctx.store, _actor(admin, access), user_id, False).public()
+    return accounts.set_active(ctx.store, _actor(admin, access), user_id, False).public()
 
 
 @router.post("/users/{user_id}/enable", responses={404: {}})
 def enable_user(user_id: UserId, admin: Admin, ctx: Ctx, access: AccessDep) -> dict[str, Any]:
-    return admin_accounts.set_active(ctx.store, _actor(admin, access), user_id, True).public()
+    return accounts.set_active(ctx.store, _actor(admin, access), user_id, True).public()
 
 
 @router.post("/users/{user_id}/reset", responses={404: {}})
 def reset_user(user_id: UserId, admin: Admin, ctx: Ctx, access: AccessDep) -> dict[str, Any]:
     """Force a password reset: the password and sessions stop working; the one-time link (valid
     24 h) lets the account holder choose a new password."""
-    token = admin_accounts.force_reset(ctx.store, ctx.settings, _actor(admin, access), user_id)
-    return {"reset_path": f"/reset/{token}", "valid_hours": admin_accounts.RESET_MAX_AGE_S // 3600}
+    token = accounts.force_reset(ctx.store, ctx.settings, _actor(admin, access), user_id)
+    return {"reset_path": f"/reset/{token}", "valid_hours": accounts.RESET_MAX_AGE_S // 3600}
 
 
 @router.put("/users/{user_id}/role", responses={404: {}, 409: {}, 422: {}})
@@ -83,10 +84,10 @@ def set_role(
     user_id: UserId, body: RoleIn, admin: Admin, ctx: Ctx, access: AccessDep
 ) -> dict[str, Any]:
     """Change a staff account's role; the last active admin cannot be demoted."""
-    return admin_accounts.change_role(ctx.store, _actor(admin, access), user_id, body.role).public()
+    return accounts.change_role(ctx.store, _actor(admin, access), user_id, body.role).public()
 
 
 @router.delete("/users/{user_id}", status_code=204, responses={404: {}, 409: {}})
 def delete_user(user_id: UserId, admin: Admin, ctx: Ctx, access: AccessDep) -> None:
     """Delete a staff account that owns no patients; never the last active admin."""
-    admin_accounts.delete_account(ctx.store, _actor(admin, access), user_id)
+    accounts.delete_account(ctx.store, _actor(admin, access), user_id)

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from lumbo.services import accounts
 from lumbo.web import auth
 from lumbo.web.client import client_address
 from lumbo.web.deps import Ctx, CurrentPrincipal, CurrentUser
@@ -19,7 +20,7 @@ def login(body: LoginIn, request: Request, response: Response, ctx: Ctx) -> dict
     """Sign in with e-mail and password. Sets the HttpOnly session cookie and the CSRF cookie;
     send the returned ``csrf_token`` as ``X-CSRF-Token`` with every POST."""
     client = client_address(request)
-    signed = auth.login(
+    signed = accounts.login(
         ctx.store,
         ctx.settings,
         body.email,
@@ -34,7 +35,7 @@ def login(body: LoginIn, request: Request, response: Response, ctx: Ctx) -> dict
 @router.post("/logout", status_code=204, responses={401: {}, 403: {}})
 def logout(principal: CurrentPrincipal, request: Request, response: Response, ctx: Ctx) -> None:
     """Sign out: the session is deleted on the server and the cookies are cleared."""
-    auth.logout(ctx.store, principal.session, principal.user, client_address(request))
+    accounts.logout(ctx.store, principal.session, principal.user, client_address(request))
     auth.clear_session_cookies(response)
 
 

@@ -11,9 +11,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
 
+from lumbo.services import access as policy
 from lumbo.services import clinic, data_rights, interop
 from lumbo.store.tables import utcnow
-from lumbo.web import audit
 from lumbo.web.deps import (
     AccessDep,
     Admin,
@@ -69,7 +69,7 @@ def erase(scope: OwnPatient, ctx: Ctx) -> dict[str, Any]:
 @router.delete("/admin/patients/{person_id}")
 def admin_erase(person_id: PersonId, admin: Admin, ctx: Ctx, access: AccessDep) -> dict[str, Any]:
     """An admin erases a patient (for example when their clinician has left)."""
-    audit.record(ctx.store, admin, access, None)
+    policy.record(ctx.store.uow(), admin, access, None)
     done = data_rights.erase_person(
         ctx.store, person_id, actor=admin, data_dir=ctx.settings.data_dir
     )
@@ -102,7 +102,7 @@ def import_patient(
     """Enrol a new patient from ``intake`` with the questionnaires the FHIR document answers.
     Bad input: 422 naming the resource and element; nothing is written."""
     enrolled = interop.import_fhir(uow, json.dumps(fhir), intake, owner_id=clinician.id)
-    audit.record(ctx.store, clinician, access, enrolled.person.id)
+    policy.record(ctx.store.uow(), clinician, access, enrolled.person.id)
     return {
         "person_id": enrolled.person.id,
         "questionnaires": sorted(k for k, v in enrolled.intake.questionnaires if v is not None),
@@ -113,7 +113,7 @@ def import_patient(
 @router.get("/outcomes")
 def outcomes(clinician: Clinician, ctx: Ctx, access: AccessDep) -> dict[str, Any]:
     """The clinician's clinic outcomes (their patients who reached a reassessment)."""
-    audit.record(ctx.store, clinician, access, None)
+    policy.record(ctx.store.uow(), clinician, access, None)
     return clinic.clinic_outcomes(ctx.store, clinician.id).to_json()
 
 
@@ -127,7 +127,7 @@ def research(
     """De-identified outcomes of the clinician's patients, one row per patient per assessment
     (CSV or Parquet); docs/interop.md says what is removed and why."""
     data = clinic.export_research(ctx.store, clinician.id, format)
-    audit.record(ctx.store, clinician, access, None)
+    policy.record(ctx.store.uow(), clinician, access, None)
     media = "text/csv" if format == "csv" else "application/vnd.apache.parquet"
     name = f"lumbo-research.{format}"
     return Response(

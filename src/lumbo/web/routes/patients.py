@@ -11,10 +11,10 @@ from fastapi import APIRouter, Body, Query, Response
 
 from lumbo.domain.errors import ReferralRequired
 from lumbo.domain.protocol.engine import build_plan
-from lumbo.services import journey, patient_records
+from lumbo.services import access as policy
+from lumbo.services import accounts, journey, patient_records
 from lumbo.services.assessment import assess_intake_text
 from lumbo.services.caseload import MAX_PER_PAGE, caseload
-from lumbo.web import audit, auth
 from lumbo.web.deps import AccessDep, Clinician, Ctx, CurrentUser, OwnPatient, Patient, Uow
 from lumbo.web.schemas import INTAKE_DOC, AccountIn
 
@@ -46,7 +46,7 @@ def list_patients(
     """A clinician's own patients, one page at a time (``X-Total-Count`` and ``Link`` headers
     say how many and where the next page is), with adherence, last session and alerts; for a
     patient, themself; for an admin, none."""
-    audit.record(ctx.store, user, access, user.person_id)
+    policy.record(ctx.store.uow(), user, access, user.person_id)
     if user.role == "clinician":
         found = caseload(
             uow,
@@ -79,7 +79,7 @@ def enrol(
     """Enrol a patient: assess the intake and store it with plan version 1 (none while a
     referral is required)."""
     enrolled = journey.init_person(uow, json.dumps(intake), owner_id=clinician.id)
-    audit.record(ctx.store, clinician, access, enrolled.person.id)
+    policy.record(ctx.store.uow(), clinician, access, enrolled.person.id)
     return {
         "person_id": enrolled.person.id,
         "external_ref": enrolled.person.external_ref,
@@ -96,7 +96,7 @@ def patient(scope: Patient, uow: Uow) -> dict[str, Any]:
 @router.post("/patients/{person_id}/account", status_code=201, responses={404: {}, 409: {}})
 def add_account(body: AccountIn, scope: OwnPatient, ctx: Ctx, access: AccessDep) -> dict[str, Any]:
     """Create the patient's own login (one per patient)."""
-    user = auth.create_user(
+    user = accounts.create_user(
         ctx.store,
         ctx.settings,
         email=body.email,

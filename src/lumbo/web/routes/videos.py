@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 
 from lumbo.services import journey, patient_records
+from lumbo.services.uploads import save_video
 from lumbo.web.deps import Ctx, Patient, ScopedJob, Uow
 from lumbo.web.schemas import MeasurementIn
-from lumbo.web.uploads import save_video
 
 router = APIRouter(tags=["videos"], responses={401: {}, 403: {}, 404: {}})
 

@@ -1,4 +1,9 @@
-"""Typed settings of the web service, read from the environment only when asked.
+"""lumbo's settings: one typed model, read from the environment once at each entry point
+(``lumbo serve``, ``lumbo worker``, every CLI command that opens the store).
+
+The data directory and the database are decided here only (:func:`data_dir_from_env`,
+:meth:`lumbo.store.settings.StoreSettings.from_env` uses the same rule), so ``lumbo init``,
+``lumbo measure --record``, the web service and the worker always share one database.
 
 =========================  ========================================================================
 ``LUMBO_DATA_DIR``         data directory (default: the user data dir); holds the SQLite file,
@@ -31,13 +36,27 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from lumbo.domain.errors import InvalidInput, Problem
-from lumbo.store.settings import ENV_DATABASE_URL, StoreSettings
-from lumbo.web.client import Network, parse_networks
+from lumbo.store.settings import ENV_DATABASE_URL, StoreSettings, data_dir_from_env
+
+Network = IPv4Network | IPv6Network
+
+
+def parse_networks(raw: str) -> tuple[Network, ...]:
+    """``"10.0.0.1, 192.168.0.0/24"`` -> networks; raises ``ValueError`` naming the bad entry."""
+    networks = []
+    for item in raw.split(","):
+        item = item.strip()
+        if item:
+            try:
+                networks.append(ip_network(item, strict=False))
+            except ValueError:
+                raise ValueError(item) from None
+    return tuple(networks)
+
 
 VIDEO_TYPES: tuple[str, ...] = ("video/mp4", "video/quicktime", "video/webm", "video/x-m4v")
 
@@ -52,7 +71,7 @@ class PasswordHashing:
 
 
 @dataclass(frozen=True, slots=True)
-class WebSettings:
+class Settings:
     data_dir: Path
     secret_key: str = field(repr=False)
     database_url: str
@@ -99,13 +118,10 @@ class WebSettings:
         return self.data_dir / "uploads"
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> WebSettings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        data_dir = Path(
-            env.get("LUMBO_DATA_DIR", "").strip() or user_data_dir("lumbo", appauthor=False)
-        )
-        database_url = env.get(ENV_DATABASE_URL, "").strip() or f"sqlite:///{data_dir / 'lumbo.db'}"
-        StoreSettings(database_url).url  # noqa: B018 - a bad URL fails here, naming the variable
+        data_dir = data_dir_from_env(env)
+        database_url = StoreSettings.from_env(env).database_url  # a bad URL fails here
         secret = env.get("LUMBO_SECRET_KEY", "").strip() or persisted_secret(data_dir)
         try:
             proxies = parse_networks(env.get("LUMBO_TRUSTED_PROXIES", ""))

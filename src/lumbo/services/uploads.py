@@ -1,9 +1,11 @@
 """Video uploads: checked (type, signature, size), stored under ``<data dir>/uploads/<person id>/``
-and recorded with a queued ``video_analysis`` job, all or nothing.
+and recorded with a queued ``video_analysis`` job (:mod:`.video_jobs`), all or nothing. The
+web page and the API both call :func:`save_video`.
 
 The file is streamed to a temporary name, hashed and counted, then renamed into place; the video
 and job rows are committed together; a failed commit removes the file. The job's payload names the
-video id, its path relative to the data directory and the movement. After the commit the app's
+video id, its path relative to the data directory and the movement
+(:class:`~lumbo.services.video_jobs.VideoJobPayload`). After the commit the app's
 :class:`~lumbo.store.jobs.JobDispatcher` is told about the job.
 """
 
@@ -18,11 +20,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from lumbo.domain.errors import InvalidInput, LumboError, Problem
-from lumbo.services._shared import need_person
-from lumbo.store.db import Store
-from lumbo.store.jobs import VIDEO_ANALYSIS, Job, JobDispatcher, JobRepository, Video
+from lumbo.services._shared import UnitsOfWork, need_person
+from lumbo.services.errors import TooLarge, TooManyUploads
+from lumbo.services.video_jobs import VIDEO_MOVEMENTS, VideoJobPayload
+from lumbo.settings import Settings
+from lumbo.store.jobs import VIDEO_ANALYSIS, Job, JobDispatcher, Video
 from lumbo.store.tables import utcnow
-from lumbo.web.settings import WebSettings
 
 CHUNK = 1024 * 1024
 EXTENSIONS = {
@@ -33,28 +36,14 @@ EXTENSIONS = {
 }
 
 
-class TooLarge(LumboError):
-    """A request body above the configured limit (HTTP 413)."""
-
-
-class TooManyUploads(LumboError):
-    """More uploads within the hour than the account may make (HTTP 429)."""
-
-    def __init__(self, retry_after_s: int, limit: int) -> None:
-        self.retry_after_s = max(1, retry_after_s)
-        super().__init__(
-            f"at most {limit} videos per hour; try again in {self.retry_after_s // 60 + 1} minutes"
-        )
-
-
-def check_upload_rate(store: Store, settings: WebSettings, uploaded_by: str | None) -> None:
+def check_upload_rate(store: UnitsOfWork, settings: Settings, uploaded_by: str | None) -> None:
     """At most ``uploads_per_hour`` videos per account in any hour (counted in the database, so
     every worker sees them)."""
     if uploaded_by is None:
         return
     now = utcnow()
     with store.uow() as uow:
-        times = JobRepository(uow.session).upload_times(uploaded_by, now - timedelta(hours=1))
+        times = uow.jobs.upload_times(uploaded_by, now - timedelta(hours=1))
     if len(times) >= settings.uploads_per_hour:
         oldest = sorted(times)[len(times) - settings.uploads_per_hour]
         raise TooManyUploads(
@@ -62,7 +51,7 @@ def check_upload_rate(store: Store, settings: WebSettings, uploaded_by: str | No
         )
 
 
-def check_media(settings: WebSettings, path: Path) -> None:
+def check_media(settings: Settings, path: Path) -> None:
     """Duration, frame count and resolution from the video's header, against the settings. A
     header that cannot be read is left to the analysis job (which reports it)."""
     try:
@@ -102,17 +91,13 @@ class Uploaded:
     job: Job
 
 
-# The movements the video pipeline measures (``lumbo measure --movement``, with _ for -).
-VIDEO_MOVEMENTS = ("trunk_flexion", "trunk_extension", "lateral_flexion", "rotation")
-
-
 def _looks_like_video(head: bytes, content_type: str) -> bool:
     if content_type == "video/webm":
         return head.startswith(b"\x1a\x45\xdf\xa3")
     return head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
 
 
-def check_meta(settings: WebSettings, content_type: str | None, movement: str) -> list[Problem]:
+def check_meta(settings: Settings, content_type: str | None, movement: str) -> list[Problem]:
     problems = []
     if content_type not in settings.video_types:
         problems.append(
@@ -127,8 +112,8 @@ def check_meta(settings: WebSettings, content_type: str | None, movement: str) -
 
 
 def save_video(
-    store: Store,
-    settings: WebSettings,
+    store: UnitsOfWork,
+    settings: Settings,
     dispatcher: JobDispatcher,
     *,
     person_id: str,
@@ -171,12 +156,9 @@ def save_video(
         job = Job(
             kind=VIDEO_ANALYSIS,
             person_id=person_id,
-            payload={
-                "video_id": video_id,
-                "path": relative.as_posix(),
-                "movement": movement,
-                "record": record,
-            },
+            payload=VideoJobPayload(
+                video_id=video_id, path=relative.as_posix(), movement=movement, record=record
+            ).to_json(),
             created_by=uploaded_by,
         )
         video = Video(
@@ -193,9 +175,8 @@ def save_video(
         )
         with store.uow() as uow:
             need_person(uow.journeys, person_id)
-            jobs = JobRepository(uow.session)
-            jobs.add_job(job)
-            jobs.add_video(video)
+            uow.jobs.add_job(job)
+            uow.jobs.add_video(video)
             uow.commit()
     except BaseException:
         partial.unlink(missing_ok=True)

@@ -4,6 +4,8 @@ A clinician sees the persons they own (``persons.owner_id``), a patient only the
 account is linked to, an admin no patient data. Every access to a patient-scoped route writes an
 audit entry (allowed or denied) *before* the data is touched, in the same transaction as the
 ownership check; an id the caller may not see answers exactly like an id that does not exist.
+
+Every function takes one unit of work (one transaction); the web layer passes ``store.uow()``.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from typing import Literal
 
 from lumbo.domain.errors import NotFound
 from lumbo.store.accounts import User
-from lumbo.store.audit import AuditEntry, add_entry, entries
-from lumbo.store.db import Store
-from lumbo.store.jobs import Job, JobRepository
+from lumbo.store.audit import AuditEntry, ChainReport
+from lumbo.store.jobs import Job
 from lumbo.store.records import PersonRecord
+from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,28 +64,27 @@ def _entry(
     )
 
 
-def open_patient(store: Store, user: User, person_id: str, access: Access) -> PersonRecord:
+def open_patient(
+    uow: AbstractUnitOfWork, user: User, person_id: str, access: Access
+) -> PersonRecord:
     """The person, after checking ``user`` may see them; audited either way."""
-    with store.uow() as uow:
+    with uow:
         person = uow.journeys.get_person(person_id)
         allowed = person is not None and can_see(user, person)
-        add_entry(uow.session, _entry(user, access, person_id, allowed, None))
+        uow.audit.add(_entry(user, access, person_id, allowed, None))
         uow.commit()
     if person is None or not allowed:
         raise NotFound(f"no patient with id {person_id!r}")
     return person
 
 
-def open_job(store: Store, user: User, job_id: str, access: Access) -> Job:
+def open_job(uow: AbstractUnitOfWork, user: User, job_id: str, access: Access) -> Job:
     """The job, after checking ``user`` may see its person; audited either way."""
-    with store.uow() as uow:
-        job = JobRepository(uow.session).get_job(job_id)
+    with uow:
+        job = uow.jobs.get_job(job_id)
         person = None if job is None else uow.journeys.get_person(job.person_id)
         allowed = person is not None and can_see(user, person)
-        add_entry(
-            uow.session,
-            _entry(user, access, None if job is None else job.person_id, allowed, job_id),
-        )
+        uow.audit.add(_entry(user, access, None if job is None else job.person_id, allowed, job_id))
         uow.commit()
     if job is None or not allowed:
         raise NotFound(f"no job with id {job_id!r}")
@@ -91,11 +92,15 @@ def open_job(store: Store, user: User, job_id: str, access: Access) -> Job:
 
 
 def record(
-    store: Store, user: User, access: Access, person_id: str | None, event: str | None = None
+    uow: AbstractUnitOfWork,
+    user: User,
+    access: Access,
+    person_id: str | None,
+    event: str | None = None,
 ) -> None:
     """Audit an access that is not scoped by a path id (listing, enrolling, admin reads)."""
-    with store.uow() as uow:
-        add_entry(uow.session, _entry(user, access, person_id, True, None, event))
+    with uow:
+        uow.audit.add(_entry(user, access, person_id, True, None, event))
         uow.commit()
 
 
@@ -123,7 +128,9 @@ def account_entry(
     )
 
 
-def refused(store: Store, method: str, path: str, client: str | None, status: int) -> None:
+def refused(
+    uow: AbstractUnitOfWork, method: str, path: str, client: str | None, status: int
+) -> None:
     """Audit a refused request (403, 429): who is unknown here, where it came from is not."""
     entry = AuditEntry(
         actor_id=None,
@@ -136,11 +143,36 @@ def refused(store: Store, method: str, path: str, client: str | None, status: in
         client=client,
         event=f"refused_{status}",
     )
-    with store.uow() as uow:
-        add_entry(uow.session, entry)
+    with uow:
+        uow.audit.add(entry)
         uow.commit()
 
 
-def audit_entries(store: Store, person_id: str | None, limit: int) -> list[AuditEntry]:
-    with store.uow() as uow:
-        return entries(uow.session, person_id, limit)
+def audit_entries(uow: AbstractUnitOfWork, person_id: str | None, limit: int) -> list[AuditEntry]:
+    with uow:
+        return uow.audit.entries(person_id, limit)
+
+
+def record_cli(
+    uow: AbstractUnitOfWork, route: str, person_id: str | None, action: Literal["read", "write"]
+) -> None:
+    """Audit a command-line access to patient data (the actor is the server account)."""
+    with uow:
+        uow.audit.add(
+            AuditEntry(
+                actor_id=None,
+                actor_role="cli",
+                action=action,
+                method="CLI",
+                route=route,
+                person_id=person_id,
+                outcome="allowed",
+            )
+        )
+        uow.commit()
+
+
+def verify_audit(uow: AbstractUnitOfWork) -> ChainReport:
+    """Recompute the audit log's hash chain."""
+    with uow:
+        return uow.audit.verify()

@@ -1,0 +1,164 @@
+"""The contract of the accounts, jobs, audit and approvals repositories of the unit of work, on the
+in-memory fake, SQLite and PostgreSQL alike (the journeys' own is ``test_repository.py``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from lumbo.domain.errors import Conflict
+from lumbo.store.accounts import User
+from lumbo.store.approvals import Approval
+from lumbo.store.audit import AuditEntry
+from lumbo.store.jobs import VIDEO_ANALYSIS, Job, Video
+from lumbo.store.records import PersonRecord
+from lumbo.store.tables import utcnow
+from tests.integration.store.conftest import UowFactory
+
+
+def _person(uow_factory: UowFactory, owner: str | None = None) -> PersonRecord:
+    person = PersonRecord(external_ref="case-1", owner_id=owner)
+    with uow_factory() as uow:
+        uow.journeys.add_person(person)
+        uow.commit()
+    return person
+
+
+def _user(email: str, role: str = "clinician", person_id: str | None = None) -> User:
+    return User(email=email, role=role, password_hash="h", person_id=person_id)  # type: ignore[arg-type]
+
+
+def test_accounts(uow_factory: UowFactory) -> None:
+    admin, clinician = _user("a@x.test", "admin"), _user("c@x.test")
+    with uow_factory() as uow:
+        uow.accounts.add_user(admin)
+        uow.accounts.add_user(clinician)
+        uow.commit()
+    owned = _person(uow_factory, owner=clinician.id)
+    patient = _user("p@x.test", "patient", owned.id)
+    now = utcnow()
+    with uow_factory() as uow:
+        uow.accounts.add_user(patient)
+        with pytest.raises(Conflict):
+            uow.accounts.add_user(_user("a@x.test"))  # a taken e-mail
+    with uow_factory() as uow:  # the Conflict left nothing behind
+        assert uow.accounts.user_by_email("p@x.test") is None
+        uow.accounts.add_user(patient)
+        uow.accounts.add_session("s1", clinician.id, now + timedelta(hours=1))
+        uow.accounts.add_session("s0", clinician.id, now - timedelta(hours=1))
+        uow.accounts.add_failure("k", "global")
+        uow.commit()
+    with uow_factory() as uow:
+        a = uow.accounts
+        assert [u.email for u in a.users()] == ["a@x.test", "c@x.test", "p@x.test"]
+        assert a.account_of_person(owned.id) == a.get_user(patient.id)
+        assert [p.id for p in a.persons_of_owner(clinician.id)] == [owned.id]
+        assert a.session_user("s1", now) == a.get_user(clinician.id)
+        assert a.session_user("s0", now) is None  # expired
+        count, last = a.failures_since("k", now - timedelta(minutes=1))
+        assert count == 1 and last is not None
+        assert a.active_admins() == 1
+        a.set_active(clinician.id, False)
+        assert a.session_user("s1", now) is None  # a disabled account has no session
+        a.set_role(clinician.id, "admin")
+        a.set_password_hash(clinician.id, "h2")
+        a.clear_failures("k")
+        a.delete_sessions_of([clinician.id])
+        uow.commit()
+    with uow_factory() as uow:
+        changed = uow.accounts.get_user(clinician.id)
+        assert changed is not None
+        assert (changed.role, changed.active, changed.password_hash) == ("admin", False, "h2")
+        assert uow.accounts.failures_since("k", now - timedelta(minutes=1))[0] == 0
+        assert uow.accounts.failures_since("global", now - timedelta(minutes=1))[0] == 1
+        uow.accounts.delete_user(admin.id)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.accounts.get_user(admin.id) is None and uow.accounts.active_admins() == 0
+
+
+def test_jobs(uow_factory: UowFactory) -> None:
+    person = _person(uow_factory)
+    first = Job(kind=VIDEO_ANALYSIS, person_id=person.id, payload={"video_id": "v"})
+    second = Job(kind=VIDEO_ANALYSIS, person_id=person.id, payload={})
+    video = Video(person.id, "rotation", "v.mp4", "video/mp4", 1, "0" * 64, "u/v.mp4",
+                  job_id=first.id, uploaded_by="someone")  # fmt: skip
+    with uow_factory() as uow:
+        uow.jobs.add_job(first)
+        uow.jobs.add_job(second)
+        uow.jobs.add_video(video)
+        uow.commit()
+    with uow_factory() as uow:
+        claimed = uow.jobs.claim()
+        assert claimed is not None and claimed.id == first.id  # the oldest
+        assert (claimed.status, claimed.attempts) == ("running", 1)
+        assert uow.jobs.claim(first.id) is None  # not queued any more
+        uow.jobs.set_progress(first.id, 0.5)
+        with pytest.raises(Conflict):
+            uow.jobs.finish(second.id, {})  # only a running job finishes
+    with uow_factory() as uow:
+        assert uow.jobs.claim(first.id) is not None
+        later = utcnow() + timedelta(seconds=1)
+        assert uow.jobs.ids_with_status(VIDEO_ANALYSIS, "running", later) == [first.id]
+        assert uow.jobs.ids_with_status(VIDEO_ANALYSIS, "queued", later) == [second.id]
+        uow.jobs.finish(first.id, {"rom": 1})
+        uow.jobs.fail(second.id, "x" * 5000)
+        uow.commit()
+    with uow_factory() as uow:
+        done, failed = uow.jobs.jobs_of(person.id)
+        assert (done.status, done.progress, done.result) == ("done", 1.0, {"rom": 1})
+        assert failed.status == "failed" and failed.error == "x" * 4000
+        with pytest.raises(Conflict):
+            uow.jobs.requeue(done.id)
+    with uow_factory() as uow:
+        assert uow.jobs.get_video(video.id) == uow.jobs.videos_of(person.id)[0]
+        since = utcnow() - timedelta(hours=1)
+        assert len(uow.jobs.upload_times("someone", since)) == 1
+        assert uow.jobs.upload_times("nobody", since) == []
+
+
+def test_audit_and_approvals(uow_factory: UowFactory) -> None:
+    person, clinician = _person(uow_factory), _user("c@x.test")
+    about = AuditEntry("u1", "clinician", "read", "GET", f"/p/{person.id}", person.id, "allowed")
+    other = AuditEntry("u2", "admin", "write", "POST", "/admin", None, "allowed")
+    with uow_factory() as uow:
+        uow.audit.add(about)
+        uow.audit.add(other)
+        uow.accounts.add_user(clinician)
+        uow.commit()
+    with uow_factory() as uow, pytest.raises(Conflict):
+        uow.approvals.add(Approval(person.id, 1, "no-such-account"))
+    with uow_factory() as uow:
+        uow.approvals.add(Approval(person.id, 1, clinician.id, "fine"))
+        uow.commit()
+    with uow_factory() as uow:
+        assert [e.id for e in uow.audit.entries(person.id)] == [about.id]
+        assert len(uow.audit.entries()) == 2
+        assert uow.audit.redact_person(person.id, []) == 1
+        assert uow.audit.verify().ok
+        with pytest.raises(Conflict):
+            uow.approvals.add(Approval(person.id, 1, clinician.id))
+    with uow_factory() as uow:
+        got = uow.approvals.get(person.id, 1)
+        assert got is not None and got.note == "fine" and uow.approvals.get(person.id, 2) is None
+        assert [a.version for a in uow.approvals.of_person(person.id)] == [1]
+        assert uow.audit.entries(person.id)[0].person_id == person.id  # not committed: kept
+
+
+def test_erasing_a_person_removes_their_rows(uow_factory: UowFactory) -> None:
+    person, other = _person(uow_factory), _person(uow_factory)
+    with uow_factory() as uow:
+        uow.accounts.add_user(_user("p@x.test", "patient", person.id))
+        uow.jobs.add_job(Job(kind=VIDEO_ANALYSIS, person_id=person.id, payload={}))
+        uow.approvals.add(Approval(other.id, 1, None))
+        uow.commit()
+    with uow_factory() as uow:
+        rows = uow.journeys.erase_person(person.id)
+        uow.commit()
+    assert rows["persons"] == 1 and sum(rows.values()) == 3
+    with uow_factory() as uow:
+        assert uow.journeys.get_person(person.id) is None
+        assert uow.accounts.user_by_email("p@x.test") is None
+        assert uow.jobs.jobs_of(person.id) == []
+        assert uow.approvals.get(other.id, 1) is not None  # others keep theirs
