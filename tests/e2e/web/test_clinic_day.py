@@ -27,9 +27,7 @@ def _enrol(server: Server, ref: str, name: str, start: date, **history: Any) -> 
     doc["preferences"]["start_date"] = start.isoformat()
     doc["history"] = {**doc["history"], **history}
     with server.store.uow() as uow:
-        from lumbo.store.accounts import AccountRepository
-
-        owner = AccountRepository(uow.session).user_by_email(server.accounts.clinician_email)
+        owner = uow.accounts.user_by_email(server.accounts.clinician_email)
     assert owner is not None
     return journey.init_person(
         server.store.uow(), json.dumps(doc), owner_id=owner.id, display_name=name
@@ -107,8 +105,8 @@ def test_the_clinicians_day(browsing: Any, server: Server) -> None:
     dr.check("intake-edit", scan="clinician")
     page.click("#step-person [data-next]")
     page.check('input[name="preferences.equipment"][value="chair"]')
-    page.evaluate("document.getElementById('wizard').submit()")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.evaluate("setTimeout(() => document.getElementById('wizard').submit(), 0)")
     dr.check("intake-diff", scan="clinician")
     assert "preferences › equipment" in page.inner_text("#diff-fields")
     page.click("#store-correction")
@@ -146,8 +144,8 @@ def test_the_clinicians_day(browsing: Any, server: Server) -> None:
     page.click("#step-symptoms [data-next]")
     page.click("#step-questionnaires [data-next]")
     page.fill("#f-measurements-lumbar-extension-deg", "15")
-    page.evaluate("document.getElementById('wizard').submit()")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.evaluate("setTimeout(() => document.getElementById('wizard').submit(), 0)")
     dr.check("reassessed", scan="clinician")
     assert "Reassessment recorded" in page.inner_text("h1")
     assert page.locator("#outcome-rom tbody tr").count() >= 1
