@@ -158,7 +158,7 @@ def change_dose(
             seen: dict[str, str] = {}
             for v in broken:
                 seen.setdefault(rule_of(v), v)
-            raise DoseRefused([Refusal(rule, _named(why, lib)) for rule, why in seen.items()])
+            raise DoseRefused([Refusal(rule, in_names(why, lib)) for rule, why in seen.items()])
         version = current.version + 1
         name = lib.get(change.technique).name
         first = next(
@@ -183,7 +183,7 @@ def change_dose(
     return stored
 
 
-def _named(violation: str, lib: Library) -> str:
+def in_names(violation: str, lib: Library) -> str:
     """Technique ids in a violation message said by name."""
     out = violation
     for t in lib.techniques:

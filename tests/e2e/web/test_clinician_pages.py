@@ -94,10 +94,10 @@ def test_clinician_enrols_through_the_wizard_and_edits_the_plan(
     assert "Why this exercise:" in page.inner_text("#week-1")
 
     # Swap: refused alternatives say why; the first allowed one makes version 2.
-    rows = page.locator(".swap-row")
+    rows = page.locator("form.swap-row:not(.dose-row)")
     swapped = None
     for i in range(rows.count()):
-        row = page.locator(".swap-row").nth(i)
+        row = page.locator("form.swap-row:not(.dose-row)").nth(i)
         technique = row.get_attribute("data-technique")
         replacement = row.locator("select").input_value()
         before = page.locator(f'li[data-technique="{technique}"]').count()

@@ -19,6 +19,7 @@ from lumbo.domain.session_guide import OVERSTRETCH, timed_phases
 from lumbo.services import journey, patient_records, plan_edit
 from lumbo.services.caseload import CaseloadPage, CaseloadRow, caseload
 from lumbo.services.documents import assessment_sections, progress_charts
+from lumbo.services.swap_options import swap_options
 from lumbo.store.db import Store
 from lumbo.web.pages import video_words
 
@@ -86,11 +87,7 @@ def plan_view(
     used = sorted(
         {b.technique for w in plan.weeks[today.week - 1 :] for s in w.sessions for b in s.blocks}
     )
-    swaps = [
-        {"technique": t, "name": name(t), "options": [(o, name(o)) for o in options]}
-        for t in used
-        if t in library and (options := plan_edit.declared_alternatives(library, t))
-    ]
+    swaps = [] if patient else swap_options(store.uow(), person_id, on)
     return {
         "version": view.plan.version,
         "reason": view.plan.reason,
