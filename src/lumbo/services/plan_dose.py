@@ -35,6 +35,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("neural tensioner", "Neural sequencing (sliders before tensioners)"),
     ("stabilize partner", "A release needs a stabilize partner"),
     ("appears twice", "One technique once per session"),
+    ("equipment not available", "Equipment the patient has"),
 )
 
 

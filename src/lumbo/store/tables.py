@@ -254,6 +254,19 @@ class ReferralClearanceRow(Base):
     created_at: Mapped[datetime] = _created()
 
 
+class PlanTemplateRow(Base):
+    """A clinician's plan saved as a template (migration 0005): the weeks of a plan, no person."""
+
+    __tablename__ = "plan_templates"
+    __table_args__ = (Index("ix_plan_templates_owner_name", "owner_id", "name"),)
+
+    id: Mapped[str] = _id()
+    owner_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    document: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
+    created_at: Mapped[datetime] = _created()
+
+
 class ClinicSettingRow(Base):
     """A clinic-wide setting (migration 0005), e.g. ``auto_approve_adjustments``."""
 

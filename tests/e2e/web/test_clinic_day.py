@@ -136,6 +136,19 @@ def test_the_clinicians_day(browsing: Any, server: Server) -> None:
     dr.check("dose-changed", scan="clinician")
     assert page.inner_text("#plan-version") == "3"
 
+    # Save Maria's plan as a template and apply it to Ivan (checked against his findings).
+    page.fill("#template-name", "Seated starter, chair available")
+    page.click("#template-save button")
+    page.wait_for_url(re.compile(r"/plan\?done=template$"))
+    dr.check("template-saved", scan="clinician")
+    dr.goto(f"/patients/{idle}/plan")
+    page.select_option("#template-choice", label="Seated starter, chair available")
+    page.click("#template-apply button")
+    page.wait_for_url(re.compile(r"/plan\?done=applied$"))
+    dr.check("template-applied", scan="clinician")
+    assert page.inner_text("#plan-version") == "2"
+    assert "Seated starter" in page.inner_text("main")
+
     # Reassess Maria: pre-filled, only what is retested; outcomes against baseline.
     dr.goto(f"/patients/{main}/reassess")
     dr.check("reassess", scan="clinician")

@@ -19,6 +19,7 @@ from lumbo.services import (
     journey,
     plan_dose,
     plan_edit,
+    plan_templates,
     referral_clearance,
 )
 from lumbo.store.db import Store
@@ -201,3 +202,31 @@ def test_a_dose_change_is_checked_and_a_refusal_names_its_rule(store: Store) -> 
             change=plan_dose.DoseChange(block.technique, from_week=13, sets=0), on=TODAY,
         )  # fmt: skip
     assert [p.path for p in bad.value.problems] == ["from_week", "sets"]
+
+
+def test_a_template_applies_only_where_its_exercises_are_safe(store: Store) -> None:
+    chair = _enrol(
+        store,
+        _doc(person__id="with-chair", preferences__equipment=["mat", "band", "chair", "wall"]),
+    )
+    bare = _enrol(store, _doc(person__id="bare", preferences__equipment=[]))
+    same = _enrol(
+        store, _doc(person__id="same", preferences__equipment=["mat", "band", "chair", "wall"])
+    )
+    saved = plan_templates.save_template(store.uow(), chair, owner_id="clin", name="Chair set")
+    assert [t.name for t in plan_templates.templates(store.uow(), "clin")] == ["Chair set"]
+    assert plan_templates.templates(store.uow(), "someone else") == []
+
+    with pytest.raises(plan_dose.DoseRefused) as refused:  # needs equipment the patient lacks
+        plan_templates.apply_template(
+            store.uow(), bare, owner_id="clin", template_id=saved.id, plan_version=1, on=TODAY
+        )
+    rules = {r.rule: r.why for r in refused.value.refusals}
+    assert "equipment not available" in rules["Equipment the patient has"]
+    assert _counts(store, bare) == (1, 1, 1)
+
+    applied = plan_templates.apply_template(
+        store.uow(), same, owner_id="clin", template_id=saved.id, plan_version=1, on=TODAY
+    )
+    assert applied.version == 2 and "Chair set" in applied.reason
+    assert approval.patient_plan(store.uow(), same).version == 1  # waits for approval

@@ -39,7 +39,11 @@ WEB_TABLES = {  # migration 0002 (web service)
     "videos",
 }
 CASELOAD_TABLES = {"person_status"}  # migration 0004_caseload
-CLINIC_DAY_TABLES = {"referral_clearances", "clinic_settings"}  # migration 0005_clinic_day
+CLINIC_DAY_TABLES = {
+    "referral_clearances",
+    "clinic_settings",
+    "plan_templates",
+}  # migration 0005_clinic_day
 TABLES = JOURNEY_TABLES | WEB_TABLES | CASELOAD_TABLES | CLINIC_DAY_TABLES
 HEAD = "0005"
 

@@ -156,6 +156,8 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("GET", "/patients/{person_id}/reassess"): (_none, True),
     ("POST", "/patients/{person_id}/reassess"): (_none, True),
     ("POST", "/patients/{person_id}/plan/dose"): (_none, True),  # no plan version: 422
+    ("POST", "/patients/{person_id}/plan/template"): (_none, True),  # no name: 422
+    ("POST", "/patients/{person_id}/plan/apply-template"): (_none, True),  # no template: 422
 }
 
 # Patient-id routes that the generic walk cannot exercise (it would erase the owner's patient

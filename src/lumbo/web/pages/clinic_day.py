@@ -20,7 +20,14 @@ from lumbo.domain.intake import Equipment
 from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.describe import describe_dose
 from lumbo.domain.knowledge.model import Region, Role
-from lumbo.services import approval, intake_correction, journey, plan_dose, referral_clearance
+from lumbo.services import (
+    approval,
+    intake_correction,
+    journey,
+    plan_dose,
+    plan_templates,
+    referral_clearance,
+)
 from lumbo.services._shared import latest_assessment
 from lumbo.services.errors import Forbidden
 from lumbo.services.intake_correction import Preview
@@ -351,6 +358,49 @@ def dose(
         return _plan_page(request, principal, ctx, scope.person_id, person_label(scope.person),
                           error=lines, status=409 if isinstance(exc, Conflict) else 422)  # fmt: skip
     return RedirectResponse(f"/patients/{scope.person_id}/plan?done=dose", status_code=303)
+
+
+@router.post("/patients/{person_id}/plan/template", response_class=HTMLResponse)
+def save_template(
+    request: Request,
+    scope: OwnPatient,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    try:
+        plan_templates.save_template(
+            ctx.store.uow(), scope.person_id, owner_id=scope.user.id, name=name
+        )
+    except InvalidInput as exc:
+        lines = [f"Template name: {exc.problems[0].message}"]
+        return _plan_page(request, principal, ctx, scope.person_id, person_label(scope.person),
+                          error=lines, status=422)  # fmt: skip
+    return RedirectResponse(f"/patients/{scope.person_id}/plan?done=template", status_code=303)
+
+
+@router.post("/patients/{person_id}/plan/apply-template", response_class=HTMLResponse)
+def apply_template(
+    request: Request,
+    scope: OwnPatient,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    plan_version: Annotated[int, Form(ge=1)],
+    template_id: Annotated[str, Form(min_length=1, max_length=36)],
+) -> Response:
+    try:
+        plan_templates.apply_template(
+            ctx.store.uow(), scope.person_id, owner_id=scope.user.id, template_id=template_id,
+            plan_version=plan_version, on=date.today(),
+        )  # fmt: skip
+    except plan_dose.DoseRefused as exc:
+        lines = [f"Refused by the rule “{r.rule}”: {r.why}" for r in exc.refusals]
+        return _plan_page(request, principal, ctx, scope.person_id, person_label(scope.person),
+                          error=lines, status=422)  # fmt: skip
+    except Conflict as exc:
+        return _plan_page(request, principal, ctx, scope.person_id, person_label(scope.person),
+                          error=[str(exc)], status=409)  # fmt: skip
+    return RedirectResponse(f"/patients/{scope.person_id}/plan?done=applied", status_code=303)
 
 
 DOSE_FIELDS = {

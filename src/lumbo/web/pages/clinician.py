@@ -14,7 +14,7 @@ from lumbo.domain.errors import Conflict, InvalidInput
 from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.describe import describe_dose
 from lumbo.services import access as policy
-from lumbo.services import journey, plan_edit
+from lumbo.services import journey, plan_edit, plan_templates
 from lumbo.services.errors import Forbidden
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, OwnPatient, Patient
 from lumbo.web.pages import views
@@ -129,6 +129,9 @@ def _plan_page(
         "error": error,
         "notice": notice,
         "stop": journey.stop_in_force(ctx.store.uow(), person_id),
+        "templates": []
+        if patient
+        else plan_templates.templates(ctx.store.uow(), principal.user.id),
     }
     return render(request, "plan.html", context, principal=principal, status=status)
 
@@ -147,6 +150,8 @@ def plan(
         "cleared": "Referral clearance recorded: the plan is built.",
         "corrected": "Corrected intake stored: the rebuilt plan below waits for your approval.",
         "dose": "Dose changed: a new plan version waits for your approval.",
+        "template": "Plan saved as a template.",
+        "applied": "Template applied: the new plan version waits for your approval.",
     }
     return _plan_page(
         request,

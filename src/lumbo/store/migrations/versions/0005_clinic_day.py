@@ -9,6 +9,7 @@ settings, and the pain trend the attention list sorts by.
   every check-in write; derived data).
 * ``referral_clearances``: append-only record of who cleared a referral, when, and why.
 * ``clinic_settings``: clinic-wide settings (``auto_approve_adjustments``).
+* ``plan_templates``: a clinician's plans saved as templates (weeks only, no person).
 
 Frozen copy of the schema at this revision (it does not import ``lumbo.store.tables``).
 
@@ -82,6 +83,16 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name="pk_clinic_settings"),
     )
+    op.create_table(
+        "plan_templates",
+        sa.Column("id", sa.String(36), nullable=False),
+        sa.Column("owner_id", sa.String(36), nullable=False),
+        sa.Column("name", sa.String(120), nullable=False),
+        sa.Column("document", _json(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_plan_templates"),
+    )
+    op.create_index("ix_plan_templates_owner_name", "plan_templates", ["owner_id", "name"])
     _approve_versions_in_force()
 
 
@@ -120,6 +131,8 @@ def _approve_versions_in_force() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_plan_templates_owner_name", table_name="plan_templates")
+    op.drop_table("plan_templates")
     op.drop_table("clinic_settings")
     op.drop_index("ix_referral_clearances_person_created", table_name="referral_clearances")
     op.drop_table("referral_clearances")
