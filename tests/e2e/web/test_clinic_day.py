@@ -136,18 +136,31 @@ def test_the_clinicians_day(browsing: Any, server: Server) -> None:
     dr.check("dose-changed", scan="clinician")
     assert page.inner_text("#plan-version") == "3"
 
-    # Save Maria's plan as a template and apply it to Ivan (checked against his findings).
+    # Save Maria's plan as a template: Ivan has no chair, so applying it to him is refused with
+    # the rule; a template saved from Wendy's mat-and-band plan applies.
     page.fill("#template-name", "Seated starter, chair available")
     page.click("#template-save button")
     page.wait_for_url(re.compile(r"/plan\?done=template$"))
     dr.check("template-saved", scan="clinician")
     dr.goto(f"/patients/{idle}/plan")
+    dr.check("plan-idle", scan="clinician")
     page.select_option("#template-choice", label="Seated starter, chair available")
+    page.click("#template-apply button")
+    page.wait_for_load_state("load")
+    dr.check("template-refused", scan="clinician")
+    assert "Refused by the rule “Equipment the patient has”" in page.inner_text("#plan-error")
+    dr.goto(f"/patients/{worse}/plan")
+    page.fill("#template-name", "Mat and band starter")
+    page.click("#template-save button")
+    page.wait_for_url(re.compile(r"/plan\?done=template$"))
+    dr.check("template-saved-mat", scan="clinician")
+    dr.goto(f"/patients/{idle}/plan")
+    page.select_option("#template-choice", label="Mat and band starter")
     page.click("#template-apply button")
     page.wait_for_url(re.compile(r"/plan\?done=applied$"))
     dr.check("template-applied", scan="clinician")
     assert page.inner_text("#plan-version") == "2"
-    assert "Seated starter" in page.inner_text("main")
+    assert "Mat and band starter" in page.inner_text("main")
 
     # Reassess Maria: pre-filled, only what is retested; outcomes against baseline.
     dr.goto(f"/patients/{main}/reassess")
