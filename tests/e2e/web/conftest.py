@@ -168,7 +168,7 @@ class Browsing:
     def path(self) -> str:
         return urlparse(self.page.url).path
 
-    def check(self, label: str, scan: Audience | None = "clinician") -> list[dict[str, Any]]:
+    def check(self, label: str, scan: Audience | None = None) -> list[dict[str, Any]]:
         """Screenshot the whole page, run axe; fail on serious or critical violations.
 
         With ``scan`` ("clinician" or "patient"), also fail when the page's visible text shows its
