@@ -22,7 +22,7 @@ from lumbo.services.plan_edit import plan_violations
 from lumbo.store.records import PlanVersion
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
-__all__ = ["DoseChange", "Refusal", "change_dose", "rule_of"]
+__all__ = ["DoseChange", "Refusal", "change_dose", "remove_exercise", "rule_of"]
 
 LIMITS = {"sets": (1, 10), "reps": (1, 50), "hold_s": (5, 180), "intensity_target": (0, 10)}
 # lumbo policy: the range a clinician may type; the safety rules then judge the edited plan.
@@ -190,3 +190,86 @@ def in_names(violation: str, lib: Library) -> str:
     for t in lib.techniques:
         out = out.replace(f"{t.id}:", f"{t.name}:").replace(f" {t.id} ", f" {t.name} ")
     return out
+
+
+def _without(plan: Plan, technique: str, from_week: int) -> Plan:
+    """The plan with ``technique`` taken out of every session from ``from_week`` on (pairings
+    renumbered; a release whose partner goes keeps no partner, which the checks then refuse)."""
+    weeks = []
+    for w in plan.weeks:
+        if w.week < from_week:
+            weeks.append(w)
+            continue
+        sessions = []
+        for s in w.sessions:
+            gone = [i for i, b in enumerate(s.blocks) if b.technique == technique]
+            blocks = []
+            for i, b in enumerate(s.blocks):
+                if i in gone:
+                    continue
+                j = b.pairs_with
+                if j is not None:
+                    j = None if j in gone else j - sum(g < j for g in gone)
+                blocks.append(b.model_copy(update={"pairs_with": j}))
+            minutes = round(sum(b.estimated_minutes for b in blocks), 1)
+            sessions.append(
+                s.model_copy(update={"blocks": tuple(blocks), "estimated_minutes": minutes})
+            )
+        weeks.append(w.model_copy(update={"sessions": tuple(sessions)}))
+    return plan.model_copy(update={"weeks": tuple(weeks)})
+
+
+def remove_exercise(
+    uow: AbstractUnitOfWork,
+    person_id: str,
+    *,
+    plan_version: int,
+    technique: str,
+    from_week: int,
+    on: date,
+) -> PlanVersion:
+    """Take an exercise out of the plan from a week on, after the same checks as a dose change
+    (a release needs its stabilize partner: removing the partner is refused, naming the rule)."""
+    lib = library()
+    with uow:
+        repo = uow.journeys
+        need_person(repo, person_id)
+        current = active_plan(repo, person_id)
+        if plan_version != current.version:
+            raise Conflict(
+                f"the plan changed meanwhile (now version {current.version}): reload and edit again"
+            )
+        weeks = len(current.plan.weeks)
+        if not 1 <= from_week <= weeks:
+            raise InvalidInput(
+                [Problem("from_week", f"must be between 1 and {weeks}", from_week)], "plan edit"
+            )
+        edited = _without(current.plan, technique, from_week)
+        if edited == current.plan:
+            problem = Problem("technique", f"is not in the plan from week {from_week} on")
+            raise InvalidInput([problem], "plan edit")
+        if any(not s.blocks for w in edited.weeks for s in w.sessions):
+            problem = Problem("technique", "is the only exercise of a session: swap it instead")
+            raise InvalidInput([problem], "plan edit")
+        intake = repo.intakes(person_id)[-1].intake
+        assessment = repo.assessments(person_id)[-1].assessment
+        broken = plan_violations(edited, person_of(intake, assessment), lib)
+        if broken:
+            seen: dict[str, str] = {}
+            for v in broken:
+                seen.setdefault(rule_of(v), v)
+            raise DoseRefused([Refusal(rule, in_names(why, lib)) for rule, why in seen.items()])
+        version = current.version + 1
+        stored = PlanVersion(
+            person_id=person_id,
+            version=version,
+            plan=edited.model_copy(update={"version": version, "person_id": person_id}),
+            reason=(
+                f"Took {lib.get(technique).name} out from week {from_week} "
+                f"(clinician's edit on {on.day} {on:%B %Y})."
+            ),
+            assessment_id=current.assessment_id,
+        )
+        repo.add_plan_version(stored)
+        uow.commit()
+    return stored

@@ -135,6 +135,20 @@ def test_the_clinicians_day(browsing: Any, server: Server) -> None:
     page.wait_for_url(re.compile(r"/plan\?done=dose$"))
     dr.check("dose-changed", scan="clinician")
     assert page.inner_text("#plan-version") == "3"
+    # Taking out a release's stabilize partner is refused by the pairing rule.
+    later = journey.current_plan(server.store.uow(), main).plan.weeks[1].sessions
+    partner = next(
+        s.blocks[b.pairs_with].technique
+        for s in later
+        for b in s.blocks
+        if b.pairs_with is not None
+    )
+    page.select_option("#remove-technique", partner)
+    page.fill("#remove-from", "2")
+    page.click("#remove-form button")
+    page.wait_for_load_state("load")
+    dr.check("remove-refused", scan="clinician")
+    assert "“A release needs a stabilize partner”" in page.inner_text("#plan-error")
 
     # Save Maria's plan as a template: Ivan has no chair, so applying it to him is refused with
     # the rule; a template saved from Wendy's mat-and-band plan applies.

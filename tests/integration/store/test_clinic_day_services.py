@@ -230,3 +230,38 @@ def test_a_template_applies_only_where_its_exercises_are_safe(store: Store) -> N
     )
     assert applied.version == 2 and "Chair set" in applied.reason
     assert approval.patient_plan(store.uow(), same).version == 1  # waits for approval
+
+
+def test_removing_a_stabilize_partner_is_refused_by_the_pairing_rule(store: Store) -> None:
+    person = _enrol(store, _doc())
+    plan = journey.current_plan(store.uow(), person).plan
+    later = [s for w in plan.weeks[1:] for s in w.sessions]
+    partners = {
+        s.blocks[b.pairs_with].technique
+        for s in later
+        for b in s.blocks
+        if b.pairs_with is not None
+    }
+    assert partners, "the example plan pairs a release with a stabilize exercise"
+    with pytest.raises(plan_dose.DoseRefused) as refused:
+        plan_dose.remove_exercise(
+            store.uow(),
+            person,
+            plan_version=1,
+            technique=sorted(partners)[0],
+            from_week=2,
+            on=TODAY,
+        )
+    assert "A release needs a stabilize partner" in {r.rule for r in refused.value.refusals}
+
+    free = sorted(
+        {b.technique for s in later for b in s.blocks if b.role.value != "release"} - partners
+    )
+    removed = plan_dose.remove_exercise(
+        store.uow(), person, plan_version=1, technique=free[0], from_week=2, on=TODAY
+    )
+    assert removed.version == 2 and "Took" in removed.reason
+    assert all(
+        b.technique != free[0] for w in removed.plan.weeks[1:] for s in w.sessions for b in s.blocks
+    )
+    assert removed.plan.weeks[0] == plan.weeks[0]  # week 1 untouched

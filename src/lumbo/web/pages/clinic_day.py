@@ -403,6 +403,38 @@ def apply_template(
     return RedirectResponse(f"/patients/{scope.person_id}/plan?done=applied", status_code=303)
 
 
+@router.post("/patients/{person_id}/plan/remove", response_class=HTMLResponse)
+def remove(
+    request: Request,
+    scope: OwnPatient,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    plan_version: Annotated[int, Form(ge=1)],
+    technique: Annotated[str, Form(min_length=1, max_length=64)],
+    from_week: Annotated[int, Form(ge=1, le=52)] = 1,
+) -> Response:
+    name = person_label(scope.person)
+    try:
+        plan_dose.remove_exercise(
+            ctx.store.uow(), scope.person_id, plan_version=plan_version, technique=technique,
+            from_week=from_week, on=date.today(),
+        )  # fmt: skip
+    except plan_dose.DoseRefused as exc:
+        lines = [f"Refused by the rule “{r.rule}”: {r.why}" for r in exc.refusals]
+        return _plan_page(request, principal, ctx, scope.person_id, name, error=lines, status=422)
+    except (InvalidInput, Conflict) as exc:
+        lines = (
+            [f"{DOSE_FIELDS.get(p.path, p.path)}: {p.message}" for p in exc.problems]
+            if isinstance(exc, InvalidInput)
+            else [str(exc)]
+        )
+        status = 409 if isinstance(exc, Conflict) else 422
+        return _plan_page(
+            request, principal, ctx, scope.person_id, name, error=lines, status=status
+        )
+    return RedirectResponse(f"/patients/{scope.person_id}/plan?done=removed", status_code=303)
+
+
 DOSE_FIELDS = {
     "sets": "Sets",
     "reps": "Repetitions",

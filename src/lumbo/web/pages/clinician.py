@@ -151,6 +151,7 @@ def plan(
         "corrected": "Corrected intake stored: the rebuilt plan below waits for your approval.",
         "dose": "Dose changed: a new plan version waits for your approval.",
         "template": "Plan saved as a template.",
+        "removed": "Exercise taken out: the new plan version waits for your approval.",
         "applied": "Template applied: the new plan version waits for your approval.",
     }
     return _plan_page(
