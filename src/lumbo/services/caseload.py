@@ -20,6 +20,7 @@ from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.progression import config
 from lumbo.domain.protocol.model import Alert
 from lumbo.services._shared import week_on
+from lumbo.services.recording import judgeable
 from lumbo.store.caseload import FLAGS, SORTS, CaseloadEntry, Flag, Sort
 from lumbo.store.records import PersonStatus
 from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
@@ -153,7 +154,7 @@ def _rebuild(uow: SqlAlchemyUnitOfWork, e: CaseloadEntry) -> PersonStatus:
     """A missing status from the whole history (once per person; later writes keep it)."""
     assert e.plan is not None
     repo = uow.journeys
-    logs = [s.log for s in repo.session_logs(e.person_id)]
+    logs = judgeable(e.plan.plan, [s.log for s in repo.session_logs(e.person_id)])
     checkins = [c.checkin for c in repo.checkins(e.person_id)]
     cut = settle_before([log.performed_on for log in logs])
     adjustment, summary = adjust_from(

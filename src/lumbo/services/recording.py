@@ -246,6 +246,7 @@ def _readjust(
         found = repo.checkins_for_tail(person_id, settled.before, tail_ids)
         checkins = [c.checkin for c in found]
         base = settled
+    logs = judgeable(plan.plan, logs)
     cut = _cut(base.before, settle_before([log.performed_on for log in logs]))
     adjustment, summary = adjust_from(plan.plan, base, logs, checkins, settle_before=cut)
     if all(d.level is None for d in adjustment.decisions):  # no dose is decided: nothing to apply
@@ -263,10 +264,36 @@ def _readjust(
         adjustment=adjustment,
     )
     repo.add_plan_version(new)
-    repo.approve_automatically(
-        person_id, version, "approved automatically: the clinic auto-approves rule-based changes"
-    )
+    approved = repo.approved_versions(person_id)
+    if approved is None or plan.version == 1 or plan.version in approved:
+        # only a change to an approved version: one built on a clinician's pending edit waits
+        # with it (approving it would approve the edit)
+        repo.approve_automatically(
+            person_id,
+            version,
+            "approved automatically: the clinic auto-approves rule-based changes",
+        )
     return adjustment, new, True, summary
+
+
+def judgeable(plan: Plan, logs: list[SessionLog]) -> list[SessionLog]:
+    """The logs as the rules can judge them against ``plan``: a patient runs the last approved
+    version, so while a newer version waits for approval a log may hold an exercise the newer one
+    no longer has. Such a block stays in the record but is not judged (lumbo policy); a log left
+    with no block is not judged either."""
+    out = []
+    for log in logs:
+        if log.week > len(plan.weeks) or log.session_index > len(plan.weeks[log.week - 1].sessions):
+            continue
+        planned = {
+            b.technique for b in plan.weeks[log.week - 1].sessions[log.session_index - 1].blocks
+        }
+        kept = tuple(b for b in log.blocks if b.technique in planned)
+        if len(kept) == len(log.blocks):
+            out.append(log)
+        elif kept:
+            out.append(log.model_copy(update={"blocks": kept}))
+    return out
 
 
 def _cut(settled: date | None, latest: date | None) -> date | None:

@@ -265,3 +265,43 @@ def test_removing_a_stabilize_partner_is_refused_by_the_pairing_rule(store: Stor
         b.technique != free[0] for w in removed.plan.weeks[1:] for s in w.sessions for b in s.blocks
     )
     assert removed.plan.weeks[0] == plan.weeks[0]  # week 1 untouched
+
+
+def test_the_patient_logs_the_approved_version_while_a_newer_one_waits(store: Store) -> None:
+    """A clinician's edit waits for approval; meanwhile the patient runs and logs version 1,
+    including the exercise the edit takes out: the log is stored, nothing fails."""
+    doc = _doc(preferences__start_date=TODAY.isoformat())
+    person = _enrol(store, doc)
+    plan = journey.current_plan(store.uow(), person).plan
+    later = [s for w in plan.weeks for s in w.sessions]
+    partners = {
+        s.blocks[b.pairs_with].technique
+        for s in later
+        for b in s.blocks
+        if b.pairs_with is not None
+    }
+    first = plan.weeks[0].sessions[0]
+    gone = sorted({b.technique for b in first.blocks if b.role.value != "release"} - partners)[0]
+    plan_dose.remove_exercise(
+        store.uow(), person, plan_version=1, technique=gone, from_week=1, on=TODAY
+    )
+    for n in range(3):
+        day = TODAY + timedelta(days=n)
+        today = journey.today(store.uow(), person, day)
+        assert today.plan_version == 1 and today.session is not None
+        log = SessionLog(
+            session_id=f"waiting-{n:04d}",
+            week=today.week,
+            session_index=today.session.index,
+            performed_on=day,
+            plan_version=1,
+            blocks=tuple(
+                BlockLog(technique=b.technique, completed_sets=b.dose.sets, intensity=3,
+                         pain_during=1, pain_after=1)
+                for b in today.session.blocks
+            ),
+        )  # fmt: skip
+        assert journey.record_session(store.uow(), person, log).created
+    with store.uow() as uow:
+        stored = uow.journeys.session_logs(person)
+    assert len(stored) == 3 and any(b.technique == gone for b in stored[0].log.blocks)
