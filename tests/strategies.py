@@ -18,7 +18,9 @@ from lumbo.domain.assessment.model import (
     Assessment,
     Classification,
     Finding,
+    NprsResult,
     Referral,
+    Scores,
     Severity,
 )
 from lumbo.domain.intake import RED_FLAG_FIELDS, SEGMENTS, Condition, Equipment, Intake
@@ -452,7 +454,15 @@ def assessment_with(
         person_id=None,
         age=age,
         referral=Referral(required=False, urgency="none"),
-        scores={},
+        scores=Scores(
+            odi=None,
+            rmdq=None,
+            start_back=None,
+            fabq=None,
+            promis_pi=None,
+            psfs=None,
+            nprs=NprsResult(now=None, best=None, worst=None, mean=None),
+        ),
         findings=tuple(found),
         rules={},
         classification=Classification(

@@ -27,6 +27,10 @@ The data directory and the database are decided here only (:func:`data_dir_from_
 ``LUMBO_HOST`` / ``_PORT`` where ``lumbo serve`` listens (default 127.0.0.1:8000)
 ``LUMBO_DB_POOL_SIZE``     database connections kept per process (default 10) and
 ``LUMBO_DB_POOL_OVERFLOW`` extra ones under load (default 30): see ``docs/performance.md``
+``LUMBO_SMTP_HOST``        SMTP server for e-mail (reminders, handouts); mail is off without it.
+                           ``LUMBO_SMTP_PORT`` (587), ``LUMBO_SMTP_FROM`` (the sender, required
+                           with a host), ``LUMBO_SMTP_USER`` / ``LUMBO_SMTP_PASSWORD``,
+                           ``LUMBO_SMTP_TLS`` ``starttls`` (default), ``ssl`` or ``none``
 =========================  ========================================================================
 """
 
@@ -59,6 +63,21 @@ def parse_networks(raw: str) -> tuple[Network, ...]:
 
 
 VIDEO_TYPES: tuple[str, ...] = ("video/mp4", "video/quicktime", "video/webm", "video/x-m4v")
+
+
+@dataclass(frozen=True, slots=True)
+class MailSettings:
+    """``LUMBO_SMTP_HOST`` (mail is off without it), ``LUMBO_SMTP_PORT`` (587), ``LUMBO_SMTP_FROM``,
+    ``LUMBO_SMTP_USER`` / ``LUMBO_SMTP_PASSWORD`` (optional), ``LUMBO_SMTP_TLS``: ``starttls``
+    (default), ``ssl`` or ``none`` (a local relay only). Used by :mod:`lumbo.services.mail`."""
+
+    host: str
+    sender: str
+    port: int = 587
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    tls: str = "starttls"
+    timeout_s: float = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +117,8 @@ class Settings:
     max_video_side: int = 2160
     uploads_per_hour: int = 20
     api_docs: bool = True
+    mail: MailSettings | None = None  # e-mail is off unless an SMTP server is configured
+    remember_days: int = 30  # "remember this device" sessions of patients
 
     def __post_init__(self) -> None:
         if len(self.secret_key) < 32:
@@ -147,7 +168,32 @@ class Settings:
             max_video_side=_int(env, "LUMBO_MAX_VIDEO_SIDE", 2160, 16, 16_384),
             uploads_per_hour=_int(env, "LUMBO_UPLOADS_PER_HOUR", 20, 1, 10_000),
             api_docs=(not production) if docs is None else docs,
+            mail=_mail(env),
         )
+
+
+def _mail(env: Mapping[str, str]) -> MailSettings | None:
+    host = env.get("LUMBO_SMTP_HOST", "").strip()
+    if not host:
+        return None
+    sender = env.get("LUMBO_SMTP_FROM", "").strip()
+    if "@" not in sender:
+        raise InvalidInput(
+            [Problem("LUMBO_SMTP_FROM", "must be the sender's e-mail address", sender)], "settings"
+        )
+    tls = env.get("LUMBO_SMTP_TLS", "").strip().lower() or "starttls"
+    if tls not in ("starttls", "ssl", "none"):
+        raise InvalidInput(
+            [Problem("LUMBO_SMTP_TLS", "must be starttls, ssl or none", tls)], "settings"
+        )
+    return MailSettings(
+        host=host,
+        sender=sender,
+        port=_int(env, "LUMBO_SMTP_PORT", 587, 1, 65_535),
+        user=env.get("LUMBO_SMTP_USER", "").strip() or None,
+        password=env.get("LUMBO_SMTP_PASSWORD", "") or None,
+        tls=tls,
+    )
 
 
 def _pool_env() -> dict[str, str]:

@@ -120,29 +120,29 @@ intakes = st.builds(
 def test_scores_stay_in_range(doc: dict[str, Any]) -> None:
     a = assess(parse_intake(doc))
     s = a.scores
-    if s["odi"] is not None:
-        assert 0 <= s["odi"]["percent"] <= 100
-        assert s["odi"]["band"] in {
+    if s.odi is not None:
+        assert 0 <= s.odi.percent <= 100
+        assert s.odi.band in {
             "minimal",
             "moderate",
             "severe",
             "very severe",
             "extreme",
         }
-    if s["rmdq"] is not None:
-        assert 0 <= s["rmdq"]["score"] <= 24
-    if s["start_back"] is not None:
-        sb = s["start_back"]
-        assert 0 <= sb["psychosocial"] <= 5 and sb["psychosocial"] <= sb["total"] <= 9
-        assert sb["risk"] in {"low", "medium", "high"}
-    if s["fabq"] is not None:
-        assert 0 <= s["fabq"]["pa"] <= 24 and 0 <= s["fabq"]["w"] <= 42
-    if s["promis_pi"] is not None:
-        pi = s["promis_pi"]
-        assert pi["raw_range"][0] <= pi["raw"] <= pi["raw_range"][1]
-        assert pi["t_score"] is None or 40 <= pi["t_score"] <= 80
-    if s["psfs"] is not None:
-        assert 0 <= s["psfs"]["mean"] <= 10
+    if s.rmdq is not None:
+        assert 0 <= s.rmdq.score <= 24
+    if s.start_back is not None:
+        sb = s.start_back
+        assert 0 <= sb.psychosocial <= 5 and sb.psychosocial <= sb.total <= 9
+        assert sb.risk in {"low", "medium", "high"}
+    if s.fabq is not None:
+        assert 0 <= s.fabq.pa <= 24 and 0 <= s.fabq.w <= 42
+    if s.promis_pi is not None:
+        pi = s.promis_pi
+        assert pi.raw_range[0] <= pi.raw <= pi.raw_range[1]
+        assert pi.t_score is None or 40 <= pi.t_score <= 80
+    if s.psfs is not None:
+        assert 0 <= s.psfs.mean <= 10
     for rule in a.rules.values():
         assert 0 <= rule.count <= rule.of and rule.count + rule.unknown <= rule.of
         assert rule.positive == (rule.count >= rule.threshold)

@@ -1,7 +1,9 @@
 """Properties of build_plan over generated intakes (>= 500 examples each under the "ci" profile).
 
 The safety rules of DESIGN.md are re-stated here from the technique attributes, independently of
-``lumbo.domain.safety``, so a wrong rule table cannot pass by agreeing with itself.
+``lumbo.domain.safety``, so a wrong rule table cannot pass by agreeing with itself; every plan must
+also pass the one plan-validity function the engine and clinician edits use
+(:func:`lumbo.domain.protocol.validity.plan_violations`).
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ from lumbo.domain.intake import Intake
 from lumbo.domain.knowledge import Library, library
 from lumbo.domain.knowledge.model import Technique
 from lumbo.domain.progression import config, seconds
-from lumbo.domain.protocol.engine import build_plan, high_psychosocial_risk, week_one_essentials
+from lumbo.domain.protocol.engine import (
+    build_plan,
+    high_psychosocial_risk,
+    person_of,
+    week_one_essentials,
+)
 from lumbo.domain.protocol.model import STAGES, BlockLog, CheckIn, Plan, SessionLog
+from lumbo.domain.protocol.validity import plan_violations
 from tests.strategies import assessments, chain_groups, intake_docs, libraries
 
 STAGE_ROLES = {
@@ -122,6 +130,7 @@ def check_plan(
     codes = {f.code for f in assessment.findings}
     neural = bool(codes & {"NEURAL_MECHANOSENSITIVITY", "RADICULAR_SYMPTOMS"})
     assert plan.status == "ok"
+    assert plan_violations(plan, person_of(intake, assessment), lib) == ()
     assert [w.week for w in plan.weeks] == list(range(1, 13))
     assert plan.reassessment_weeks == (4, 8, 12)
     excluded = {e.technique: e.reasons for e in plan.excluded}
@@ -286,7 +295,7 @@ def expected_gate(intake: Intake, odi: float | None) -> bool:
 def test_gates_withhold_the_plan(doc: dict[str, Any]) -> None:
     intake = Intake.model_validate(doc)
     a = assess(intake)
-    odi = a.scores["odi"]["percent"] if a.scores.get("odi") else None
+    odi = a.scores.odi.percent if a.scores.odi else None
     assert a.referral.required is expected_gate(intake, odi)
     if a.referral.required:
         assert a.referral.urgency == "before_starting"

@@ -1,8 +1,16 @@
-"""Architecture rules that keep lumbo's layers honest, checked on the source itself."""
+"""Architecture rules that keep lumbo's layers honest, checked on the source itself.
+
+Layers (docs/architecture.md): cli, web, jobs and the composition root (``lumbo.asgi``) are edges
+that call ``services``; services reach the store only through the unit of work; ``domain`` is pure.
+:func:`violations` checks a set of modules against the rules below; the tests run it on lumbo's
+own source and on synthetic modules that break each rule, so the checker itself can fail.
+"""
 
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -77,3 +85,146 @@ def test_only_the_cli_imports_the_cli(path: Path) -> None:
         return
     for name in _imports(path):
         assert not name.startswith("lumbo.cli"), f"{path.relative_to(SRC)} imports {name}"
+
+
+# --- layer rules (issue 13) -----------------------------------------------------------------
+
+#: (package, packages it must never import)
+LAYER_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("lumbo.services", ("lumbo.web", "lumbo.jobs", "lumbo.cli", "lumbo.asgi")),
+    ("lumbo.store", ("lumbo.services", "lumbo.web", "lumbo.jobs", "lumbo.cli", "lumbo.asgi")),
+    ("lumbo.jobs", ("lumbo.web", "lumbo.cli", "lumbo.asgi")),
+    ("lumbo.web", ("lumbo.jobs", "lumbo.cli", "lumbo.asgi")),
+    ("lumbo.settings", ("lumbo.services", "lumbo.web", "lumbo.jobs", "lumbo.cli")),
+)
+MAX_LINES = 400
+LONG_MODULE = re.compile(r"^# long-module: \S.{15,}")
+LONG_MODULE_HEAD = 5  # the reason is the module's first line(s)
+
+
+def _inside(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def _imported(tree: ast.AST, module: str) -> list[str]:
+    """Every module ``module`` imports, relative imports resolved (``from lumbo import web`` counts
+    as ``lumbo.web``)."""
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = module.split(".")[: -node.level]
+                base = ".".join([*parent, base] if base else parent)
+            names.append(base)
+            names += [f"{base}.{a.name}" for a in node.names if base == "lumbo"]
+    return names
+
+
+def violations(modules: Mapping[str, str]) -> list[str]:
+    """The rules each module (dotted name -> source) breaks, as readable lines."""
+    found: list[str] = []
+    for module, source in sorted(modules.items()):
+        tree = ast.parse(source)
+        imported = _imported(tree, module)
+        for package, forbidden in LAYER_RULES:
+            if not _inside(module, package):
+                continue
+            for name in imported:
+                if any(_inside(name, f) for f in forbidden):
+                    found.append(f"{module} imports {name} ({package} must not)")
+        in_store = _inside(module, "lumbo.store")
+        if not in_store:
+            found += [
+                f"{module} imports {name} (database access belongs in lumbo.store)"
+                for name in imported
+                if _inside(name, "sqlalchemy")
+            ]
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Attribute) and node.attr in ("session", "_session"):
+                    owner = node.value
+                    if isinstance(owner, ast.Name) and "uow" in owner.id.lower():
+                        found.append(f"{module} reaches {owner.id}.{node.attr} (use repositories)")
+                if isinstance(node, ast.ClassDef):
+                    for base in node.bases:
+                        named = base.attr if isinstance(base, ast.Attribute) else None
+                        named = base.id if isinstance(base, ast.Name) else named
+                        if named and named.endswith("UnitOfWork"):
+                            found.append(
+                                f"{module} subclasses {named} (write in the unit of work instead)"
+                            )
+        lines = source.splitlines()
+        if len(lines) > MAX_LINES and not any(
+            LONG_MODULE.match(line) for line in lines[:LONG_MODULE_HEAD]
+        ):
+            found.append(
+                f"{module} has {len(lines)} lines (over {MAX_LINES}) and no "
+                "'# long-module: <reason>' at its top: split it or say why"
+            )
+    return found
+
+
+def _source_modules() -> dict[str, str]:
+    modules = {}
+    for path in SRC.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        parts = path.relative_to(SRC.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        modules[name] = path.read_text(encoding="utf-8")
+    return modules
+
+
+def test_lumbo_keeps_its_layers() -> None:
+    modules = _source_modules()
+    assert "lumbo.services.uploads" in modules and "lumbo.store.unit_of_work" in modules
+    assert violations(modules) == []
+
+
+BIG = "x = 1\n" * (MAX_LINES + 1)
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        ("lumbo.services.x", "from lumbo.web.deps import Ctx\n", "lumbo.services must not"),
+        ("lumbo.services.x", "from lumbo import web\n", "imports lumbo.web"),
+        ("lumbo.services.x", "import lumbo.jobs.queue\n", "lumbo.services must not"),
+        ("lumbo.services.x", "from lumbo.cli._common import console\n", "must not"),
+        ("lumbo.services.x", "from ..web import auth\n", "imports lumbo.web"),
+        ("lumbo.store.x", "from lumbo.services import journey\n", "lumbo.store must not"),
+        ("lumbo.jobs.x", "from lumbo.web.app import create_app\n", "lumbo.jobs must not"),
+        ("lumbo.web.x", "from lumbo.jobs.queue import JobQueue\n", "lumbo.web must not"),
+        ("lumbo.web.x", "from sqlalchemy import select\n", "belongs in lumbo.store"),
+        ("lumbo.services.x", "def f(uow):\n    return uow.session\n", "use repositories"),
+        (
+            "lumbo.jobs.x",
+            "from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork\n"
+            "class F(SqlAlchemyUnitOfWork):\n    pass\n",
+            "subclasses SqlAlchemyUnitOfWork",
+        ),
+        ("lumbo.web.x", BIG, "split it or say why"),
+        ("lumbo.web.x", "# long-module: ok\n" + BIG, "split it or say why"),  # no real reason
+    ],
+)
+def test_the_checker_catches_a_deliberate_violation(
+    module: str, source: str, expected: str
+) -> None:
+    found = violations({module: source})
+    assert len(found) == 1 and expected in found[0], found
+
+
+@pytest.mark.parametrize(
+    ("module", "source"),
+    [
+        ("lumbo.web.x", "from lumbo.services import uploads\n"),
+        ("lumbo.cli.x", "from lumbo.jobs.queue import JobQueue\nfrom lumbo.web import app\n"),
+        ("lumbo.asgi", "from lumbo.jobs.queue import dispatcher_for\nfrom lumbo.web import app\n"),
+        ("lumbo.store.x", "from sqlalchemy import select\ndef f(uow):\n    return uow.session\n"),
+        ("lumbo.web.x", "# long-module: the reason this module is long, in words\n" + BIG),
+    ],
+)
+def test_what_the_layers_allow(module: str, source: str) -> None:
+    assert violations({module: source}) == []

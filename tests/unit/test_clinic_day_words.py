@@ -9,8 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lumbo.domain.knowledge import library
+from lumbo.domain.protocol import validity as v
 from lumbo.domain.protocol.model import Adjustment, Decision
-from lumbo.services.plan_dose import rule_of
+from lumbo.domain.safety import CONTRAINDICATED, EQUIPMENT_MISSING
+from lumbo.services.plan_dose import refusals, rule_of
 from lumbo.services.recording import pain_rise, version_note
 from lumbo.store.records import WORSENING_RISE, PersonStatus
 from tests.e2e.web.text_scan import problems
@@ -74,20 +77,23 @@ def test_a_rise_is_never_more_than_the_latest_pain(pains: list[int]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("violation", "rule"),
+    ("key", "rule"),
     [
-        ("week 2 session 1: exceeds the 25-minute session budget", "Session time budget"),
-        ("week 1 session 1: x: stretch intensity target 9/10 too high", "Stretch intensity cap"),
-        ("week 3 session 2: x is excluded for this person", "Left out for this patient"),
-        ("week 1 session 1: x is not allowed in phase 'restore'", "Phase rules"),
-        ("week 1 session 1: x: a neural tensioner before any slider week",
-         "Neural sequencing (sliders before tensioners)"),
-        ("week 1 session 1: release x lacks a later stabilize partner",
-         "A release needs a stabilize partner"),
-        ("week 1 session 1: a technique appears twice", "One technique once per session"),
-        ("week 1 session 1: x: needs equipment not available: chair", "Equipment the patient has"),
-        ("week 1 session 1: x: contraindicated by osteoporosis", "Contraindication"),
+        (v.SESSION_BUDGET, "Session time budget"),
+        (v.INTENSITY_CAP, "Stretch intensity cap"),
+        (v.EXCLUDED_FOR_PERSON, "Left out for this patient"),
+        (v.PHASE_LOAD, "Phase rules"),
+        (v.TENSIONER_BEFORE_SLIDER, "Neural sequencing (sliders before tensioners)"),
+        (v.RELEASE_UNPAIRED, "A release needs a stabilize partner"),
+        (v.TECHNIQUE_TWICE, "One technique once per session"),
+        (EQUIPMENT_MISSING, "Equipment the patient has"),
+        (CONTRAINDICATED, "Contraindication"),
+        ("osteoporosis_no_loaded_flexion", "Contraindication"),
     ],
-)  # fmt: skip
-def test_every_refusal_names_its_rule(violation: str, rule: str) -> None:
+)
+def test_every_refusal_names_its_rule(key: str, rule: str) -> None:
+    violation = v.Violation(key, "the reason", 2, 1, "cat-camel")
     assert rule_of(violation) == rule
+    (refusal,) = refusals([violation], library())
+    assert refusal.rule == rule
+    assert refusal.why == "week 2 session 1: Cat-camel: the reason"

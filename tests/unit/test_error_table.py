@@ -58,7 +58,7 @@ CASES: list[tuple[LumboError, int, int]] = [
     (NotFound("no patient with id 'x'"), 2, 404),
     (NoPersonYet("the store holds no person yet"), 2, 404),
     (Conflict("plan version 2 exists"), 2, 409),
-    (AlreadyEnrolled("person 'p' is already enrolled"), 2, 409),
+    (AlreadyEnrolled("person 'p' is already enrolled", "id-1"), 2, 409),
     (NotAuthenticated("wrong e-mail or password"), 2, 401),
     (Forbidden("account administration is for admins"), 2, 403),
     (TooLarge("file: larger than 10 bytes"), 2, 413),
@@ -85,9 +85,9 @@ def test_every_edge_reads_the_one_table(err: LumboError, exit_code: int, status:
 
 def test_service_messages_carry_no_cli_wording_the_cli_adds_its_hint() -> None:
     enrolled = AlreadyEnrolled(
-        "person 'p' is already enrolled (id 1); a new intake is a reassessment"
+        "person 'p' is already enrolled; a new intake is a reassessment", "id-1"
     )
-    assert "lumbo" not in str(enrolled)
-    assert "`lumbo reassess" in error_text(enrolled)
+    assert "lumbo" not in str(enrolled) and "id-1" not in str(enrolled)
+    assert "`lumbo reassess INTAKE --person id-1`" in error_text(enrolled)
     assert "`lumbo init" in error_text(NoPersonYet("the store holds no person yet"))
     assert error_text(NotFound("no patient")) == "no patient"

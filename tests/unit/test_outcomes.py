@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from lumbo.domain.assessment.model import Assessment
+from lumbo.domain.assessment.model import Assessment, Scores
 from lumbo.domain.intake import RED_FLAG_FIELDS, Intake, parse_intake
 from lumbo.domain.norms import expected
 from lumbo.domain.outcomes.reassessment import MIN_DEFICIT_DEG, outcomes
@@ -27,8 +27,24 @@ def intake(age: int = 16, method: str = "dual_inclinometer", **measures: float) 
     )
 
 
+# Complete score results; a case names only the values it is about.
+FULL: dict[str, dict[str, Any]] = {
+    "odi": {"percent": 0.0, "band": "minimal", "published_band": "minimal", "answered": 10, "source": "s"},
+    "rmdq": {"score": 0, "of": 24, "note": None},
+    "nprs": {"now": None, "best": None, "worst": None, "mean": None},
+    "psfs": {"mean": 0.0, "activities": [], "source": "s"},
+    "promis_pi": {
+        "form": "4a", "raw": 4, "raw_range": [4, 20], "t_score": None, "t_score_verified": None,
+        "reason": None, "source": "s",
+    },
+}  # fmt: skip
+
+
 def scored(**scores: Any) -> Assessment:
-    return assessment_with([]).model_copy(update={"scores": scores})
+    doc: dict[str, Any] = dict.fromkeys(Scores.model_fields) | {"nprs": FULL["nprs"]}
+    for name, part in scores.items():
+        doc[name] = None if part is None else {**FULL[name], **part}
+    return assessment_with([]).model_copy(update={"scores": Scores.model_validate(doc)})
 
 
 PLAN = build_plan(intake(), assessment_with([]), sample_library())

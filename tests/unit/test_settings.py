@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from lumbo.jobs.settings import QueueSettings
 from lumbo.settings import Settings
 from lumbo.store.settings import StoreSettings
 
@@ -33,3 +34,4 @@ def test_the_cli_store_and_the_web_service_read_one_database(
     assert store_url == expected.format(tmp=tmp_path)
     assert web.database_url == store_url
     assert web.store.database_url == store_url
+    assert QueueSettings.from_env(environ).database_url == store_url  # the worker

@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lumbo.cli.serve",
     "lumbo.cli.worker",
     "lumbo.cli.audit",
+    "lumbo.cli.reminders",
 )
 
 

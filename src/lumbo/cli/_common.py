@@ -39,16 +39,18 @@ def exit_code_for(err: LumboError) -> int:
     return outcome_of(err).exit_code
 
 
-#: What to type next, added by the CLI to a service's error (services carry no CLI wording).
-CLI_HINTS: tuple[tuple[type[LumboError], str], ...] = (
-    (AlreadyEnrolled, "use `lumbo reassess INTAKE --person ID` for a new intake"),
-    (NoPersonYet, "run `lumbo init INTAKE` first"),
-)
+def cli_hint(err: LumboError) -> str | None:
+    """What to type next, added by the CLI to a service's error (services carry no CLI wording)."""
+    if isinstance(err, AlreadyEnrolled):
+        return f"use `lumbo reassess INTAKE --person {err.person_id}` for a new intake"
+    if isinstance(err, NoPersonYet):
+        return "run `lumbo init INTAKE` first"
+    return None
 
 
 def error_text(err: LumboError) -> str:
     """The error's message, with the CLI's hint when one applies."""
-    hint = next((h for cls, h in CLI_HINTS if isinstance(err, cls)), None)
+    hint = cli_hint(err)
     return f"{err}" if hint is None else f"{err}\nhint: {hint}"
 
 

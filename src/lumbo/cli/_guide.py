@@ -23,6 +23,7 @@ from lumbo.domain.errors import InvalidInput, NotFound, Problem
 from lumbo.domain.knowledge import Library
 from lumbo.domain.plan_view import dose_words
 from lumbo.domain.protocol.model import Block, BlockLog, Session
+from lumbo.domain.safety import overstretched
 from lumbo.domain.session_guide import OVERSTRETCH, timed_phases
 from lumbo.services.parsing import parse_model
 
@@ -250,7 +251,7 @@ def ask_block(console: Console, prompter: Prompter, block: Block) -> BlockLog:
     intensity = None
     if d.kind != "education":
         intensity = prompter.ask_int("intensity", "Stretch intensity", 0, 10, None)
-        if intensity > 7:
+        if overstretched(intensity):
             warn()
     pain_during = prompter.ask_int("pain_during", "Pain during", 0, 10, None)
     pain_after = prompter.ask_int("pain_after", "Pain after", 0, 10, None)

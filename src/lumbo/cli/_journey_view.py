@@ -11,6 +11,7 @@ from rich.text import Text
 from lumbo.domain.knowledge import Library
 from lumbo.domain.plan_view import dose_words
 from lumbo.domain.protocol.model import Adjustment, BlockLog, Plan, Session
+from lumbo.domain.safety import MAX_STRETCH_INTENSITY, overstretched
 
 if TYPE_CHECKING:
     from lumbo.services.journey import Today
@@ -83,7 +84,7 @@ def block_logs(logs: list[BlockLog] | tuple[BlockLog, ...], library: Library) ->
         signs = [
             s
             for s, on in (
-                ("intensity > 7", (b.intensity or 0) > 7),
+                (f"intensity > {MAX_STRETCH_INTENSITY}", overstretched(b.intensity)),
                 ("sharp pain", b.sharp_pain),
                 ("new tingling", b.new_numbness_or_tingling),
             )

@@ -1,3 +1,5 @@
+# long-module: the nine journey commands share their options (--person, --on, --json) and the store
+#   they open; each is a thin call to services.journey
 """`lumbo init | plan | adjust | today | session | log | checkin | reassess | progress`.
 
 Thin: parse options, call :mod:`lumbo.services.journey`, render. The store comes from

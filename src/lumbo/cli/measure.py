@@ -14,13 +14,7 @@ import typer
 
 from lumbo.cli._common import console, console_err, print_json
 from lumbo.domain.errors import InvalidInput, Problem
-
-
-class Movement(StrEnum):
-    trunk_flexion = "trunk-flexion"
-    trunk_extension = "trunk-extension"
-    lateral_flexion = "lateral-flexion"
-    rotation = "rotation"
+from lumbo.domain.movements import Movement
 
 
 class View(StrEnum):

@@ -39,7 +39,6 @@ def serve_cmd(
     import uvicorn
 
     from lumbo.settings import Settings
-    from lumbo.web.app import create_app
 
     settings = Settings.from_env()
     settings = replace(settings, host=host or settings.host, port=port or settings.port)
@@ -47,7 +46,7 @@ def serve_cmd(
     if workers > 1:  # each worker builds its own app from the environment
         console.print(f"lumbo serves on {url} ({workers} workers); API docs at {url}/docs")
         uvicorn.run(
-            "lumbo.web.app:app_from_env",
+            "lumbo.asgi:app_from_env",
             factory=True,
             host=settings.host,
             port=settings.port,
@@ -55,9 +54,9 @@ def serve_cmd(
             proxy_headers=False,  # lumbo reads X-Forwarded-For itself, from trusted proxies only
         )
         return
-    from lumbo.jobs.queue import dispatcher_for
+    from lumbo.asgi import build_app
 
-    app = create_app(settings, dispatcher=dispatcher_for(settings))
+    app = build_app(settings)
     if demo:
         from lumbo.web.demo import ensure_demo
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from lumbo.domain.assessment.model import Approach, Classification, Finding, RuleResult
+from lumbo.domain.assessment.model import Approach, Classification, Finding, RuleResult, Scores
 from lumbo.domain.intake import Condition, Direction, Intake
 from lumbo.domain.thresholds import threshold
 
 
-def _approach(intake: Intake, scores: dict[str, Any]) -> tuple[Approach, list[str]]:
+def _approach(intake: Intake, scores: Scores) -> tuple[Approach, list[str]]:
     t = threshold("alrwaily_approach")
     cite = f"{t.cite}, operationalising Alrwaily 2016"
     pain = intake.symptoms.pain_now
-    odi = scores["odi"]["percent"] if scores.get("odi") else None
+    odi = scores.odi.percent if scores.odi else None
     days = intake.history.symptom_duration_days
     recent = days is not None and days < t["recent_episode_below_days"]
     facts = [
@@ -95,18 +93,18 @@ def _tbc(
 
 def classify(
     intake: Intake,
-    scores: dict[str, Any],
+    scores: Scores,
     findings: tuple[Finding, ...],
     rules: dict[str, RuleResult],
 ) -> Classification:
     approach, approach_reasons = _approach(intake, scores)
     tbc, tbc_reasons = _tbc(intake, findings, rules)
     risk: str | None = None
-    if scores.get("start_back"):
-        risk = str(scores["start_back"]["risk"])
+    if scores.start_back:
+        risk = scores.start_back.risk
     elif any(f.code == "ELEVATED_FEAR_AVOIDANCE" for f in findings):
         risk = "elevated_fear_avoidance"
-    elif scores.get("fabq"):
+    elif scores.fabq:
         risk = "not_elevated"
     return Classification(
         approach=approach,

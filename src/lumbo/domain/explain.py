@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from lumbo.domain.assessment.model import Assessment, Finding
+from lumbo.domain.assessment.model import Assessment, Finding, Scores
 
 REGION_TITLES: dict[str, str] = {
     "lumbar": "Lower back (lumbar spine)",
@@ -104,36 +102,36 @@ def what_this_means(a: Assessment) -> list[str]:
     return lines
 
 
-def score_rows(scores: dict[str, Any]) -> list[tuple[str, str, str]]:
+def score_rows(scores: Scores) -> list[tuple[str, str, str]]:
     """(measure, score, band or note) rows for showing the scores of an assessment."""
     rows: list[tuple[str, str, str]] = []
-    if (odi := scores.get("odi")) is not None:
-        rows.append(("Oswestry (ODI)", f"{odi['percent']:g}%", f"{odi['band']} ({odi['source']})"))
-    if (rm := scores.get("rmdq")) is not None:
-        rows.append(("Roland-Morris", f"{rm['score']}/24", rm["note"] or ""))
-    if (sb := scores.get("start_back")) is not None:
+    if (odi := scores.odi) is not None:
+        rows.append(("Oswestry (ODI)", f"{odi.percent:g}%", f"{odi.band} ({odi.source})"))
+    if (rm := scores.rmdq) is not None:
+        rows.append(("Roland-Morris", f"{rm.score}/24", rm.note or ""))
+    if (sb := scores.start_back) is not None:
         rows.append(
             (
                 "STarT Back",
-                f"{sb['total']}/9, psychosocial {sb['psychosocial']}/5",
-                f"{sb['risk']} risk",
+                f"{sb.total}/9, psychosocial {sb.psychosocial}/5",
+                f"{sb.risk} risk",
             )
         )
-    if (fabq := scores.get("fabq")) is not None:
-        rows.append(("FABQ", f"PA {fabq['pa']}/24, W {fabq['w']}/42", ""))
-    if (pi := scores.get("promis_pi")) is not None:
-        t = pi["t_score"]
+    if (fabq := scores.fabq) is not None:
+        rows.append(("FABQ", f"PA {fabq.pa}/24, W {fabq.w}/42", ""))
+    if (pi := scores.promis_pi) is not None:
+        t = pi.t_score
         shown = f"T {t:g}" if t is not None else "T unavailable"
-        note = pi["reason"] or ""
-        rows.append((f"PROMIS PI {pi['form']}", f"raw {pi['raw']}, {shown}", note))
-    if (psfs := scores.get("psfs")) is not None:
-        rows.append(("PSFS", f"mean {psfs['mean']:g}/10", f"{len(psfs['activities'])} activities"))
-    nprs = scores.get("nprs") or {}
-    if nprs.get("now") is not None:
-        parts = [f"now {nprs['now']}"]
-        if nprs.get("best") is not None:
-            parts.append(f"best {nprs['best']}")
-        if nprs.get("worst") is not None:
-            parts.append(f"worst {nprs['worst']}")
+        note = pi.reason or ""
+        rows.append((f"PROMIS PI {pi.form}", f"raw {pi.raw}, {shown}", note))
+    if (psfs := scores.psfs) is not None:
+        rows.append(("PSFS", f"mean {psfs.mean:g}/10", f"{len(psfs.activities)} activities"))
+    nprs = scores.nprs
+    if nprs.now is not None:
+        parts = [f"now {nprs.now}"]
+        if nprs.best is not None:
+            parts.append(f"best {nprs.best}")
+        if nprs.worst is not None:
+            parts.append(f"worst {nprs.worst}")
         rows.append(("Pain (NPRS 0-10)", ", ".join(parts), ""))
     return rows

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from lumbo.domain.errors import KnowledgeBaseError
-from lumbo.domain.knowledge import load_toml
+from lumbo.domain.knowledge import load_knowledge
+from lumbo.domain.knowledge.files import NormRow, NormsFile, SourcesFile
 
 NORM_MEASURES: tuple[str, ...] = (
     "lumbar_flexion_deg",
@@ -37,13 +38,13 @@ class Expected:
 @cache
 def sources() -> dict[str, Source]:
     """Every cited source, by key (``knowledge/sources.toml``)."""
-    raw = load_toml("sources.toml")
+    raw = load_knowledge("sources.toml", SourcesFile).root
     return {
         key: Source(
             key=key,
-            short=str(v.get("short", key)),
-            citation=str(v["citation"]),
-            verified=bool(v.get("verified", True)),
+            short=key if v.short is None else v.short,
+            citation=v.citation,
+            verified=v.verified,
         )
         for key, v in raw.items()
     }
@@ -57,12 +58,8 @@ def source(key: str) -> Source:
 
 
 @cache
-def _norms() -> dict[str, dict[str, float | str]]:
-    raw = load_toml("norms.toml")
-    for name in NORM_MEASURES:
-        if name not in raw:
-            raise KnowledgeBaseError(f"norms.toml lacks {name}")
-    return raw
+def _norms() -> NormsFile:
+    return load_knowledge("norms.toml", NormsFile)
 
 
 @cache
@@ -74,12 +71,12 @@ def expected(measure: str, age: int) -> Expected:
     """
     if measure not in NORM_MEASURES:
         raise KeyError(f"no norm for {measure!r}; known: {', '.join(NORM_MEASURES)}")
-    row = _norms()[measure]
-    a0, a1 = float(row["age_from"]), float(row["age_to"])
-    v0, v1 = float(row["value_from"]), float(row["value_to"])
+    row: NormRow = getattr(_norms(), measure)
+    a0, a1 = row.age_from, row.age_to
+    v0, v1 = row.value_from, row.value_to
     clamped = min(max(float(age), a0), a1)
     value = v0 + (v1 - v0) * (clamped - a0) / (a1 - a0)
-    src = source(str(row["source"]))
+    src = source(row.source)
     if v0 == v1:
         method = f"{v0:g} deg at every age"
     else:

@@ -13,7 +13,8 @@ from functools import cache, lru_cache
 from typing import Any
 
 from lumbo.domain.errors import KnowledgeBaseError
-from lumbo.domain.knowledge import load_toml
+from lumbo.domain.knowledge import load_knowledge
+from lumbo.domain.knowledge.files import PhaseRow, PhasesFile, ProgressionFile, StepRuleRow
 from lumbo.domain.knowledge.model import FINDING_CODES, DoseTemplate, Load, NeuralTension, Role
 from lumbo.domain.protocol.model import Dose
 from lumbo.domain.safety import MAX_STRETCH_INTENSITY
@@ -116,35 +117,33 @@ class Config:
         raise KnowledgeBaseError(f"phases.toml: no phase covers week {week}")
 
 
-def _phase(number: int, raw: dict[str, Any]) -> Phase:
-    first, last = (int(w) for w in raw["weeks"])
-    cap = int(raw["intensity_cap"])
-    if cap > MAX_STRETCH_INTENSITY:
+def _phase(number: int, raw: PhaseRow) -> Phase:
+    first, last = raw.weeks
+    if raw.intensity_cap > MAX_STRETCH_INTENSITY:
         raise KnowledgeBaseError(
-            f"phases.toml {raw['key']}: intensity_cap above the overstretch guard"
+            f"phases.toml {raw.key}: intensity_cap above the overstretch guard"
         )
     return Phase(
         number=number,
-        key=str(raw["key"]),
-        name=str(raw["name"]),
+        key=raw.key,
+        name=raw.name,
         first_week=first,
         last_week=last,
-        intent=str(raw["intent"]),
-        emphasis=tuple(Role(r) for r in raw["emphasis"]),
-        required_roles=tuple(Role(r) for r in raw["required_roles"]),
-        neural_tension=frozenset(NeuralTension(n) for n in raw["neural_tension"]),
-        load=frozenset(Load(x) for x in raw["load"]),
-        intensity_cap=cap,
-        max_variants=int(raw["max_variants"]),
-        rotate_roles=frozenset(Role(r) for r in raw.get("rotate_roles", ())),
-        release_when_restricted=bool(raw.get("release_when_restricted", False)),
-        gentle_emphasis=_roles(raw.get("symptom_modulation_emphasis")),
-        gentle_required_roles=_roles(raw.get("symptom_modulation_required_roles")),
+        intent=raw.intent,
+        emphasis=raw.emphasis,
+        required_roles=raw.required_roles,
+        neural_tension=frozenset(raw.neural_tension),
+        load=frozenset(raw.load),
+        intensity_cap=raw.intensity_cap,
+        max_variants=raw.max_variants,
+        rotate_roles=frozenset(raw.rotate_roles),
+        release_when_restricted=raw.release_when_restricted,
+        gentle_emphasis=raw.symptom_modulation_emphasis,
+        gentle_required_roles=raw.symptom_modulation_required_roles,
     )
 
 
-def _trim_order(raw: list[str]) -> tuple[Role, ...]:
-    order = tuple(Role(r) for r in raw)
+def _trim_order(order: tuple[Role, ...]) -> tuple[Role, ...]:
     if sorted(order) != sorted(Role) or len(set(order)) != len(order):
         raise KnowledgeBaseError(
             "phases.toml: trim_order must name every role once: " + ", ".join(r.value for r in Role)
@@ -152,79 +151,67 @@ def _trim_order(raw: list[str]) -> tuple[Role, ...]:
     return order
 
 
-def _codes(raw: list[str]) -> frozenset[str]:
+def _codes(raw: tuple[str, ...]) -> frozenset[str]:
     unknown = sorted(set(raw) - set(FINDING_CODES))
     if unknown:
         raise KnowledgeBaseError(f"phases.toml mobility_restrictions: unknown codes {unknown}")
     return frozenset(raw)
 
 
-def _roles(raw: list[str] | None) -> tuple[Role, ...] | None:
-    return None if raw is None else tuple(Role(r) for r in raw)
-
-
-def _rule(raw: dict[str, Any]) -> StepRule:
-    if raw["operation"] not in {"add", "multiply"} or raw["field"] not in _INT_FIELDS:
-        raise KnowledgeBaseError(f"progression.toml: bad rule {raw!r}")
+def _rule(raw: StepRuleRow) -> StepRule:
+    if raw.field not in _INT_FIELDS:
+        raise KnowledgeBaseError(f"progression.toml: bad rule {raw.model_dump()!r}")
     return StepRule(
-        field=str(raw["field"]),
-        operation=str(raw["operation"]),
-        step=float(raw["step"]),
-        min=int(raw["min"]),
-        max=int(raw["max"]),
-        source=raw.get("source"),
-        note=raw.get("note"),
+        field=raw.field,
+        operation=raw.operation,
+        step=raw.step,
+        min=raw.min,
+        max=raw.max,
+        source=raw.source,
+        note=raw.note,
     )
 
 
 @cache
 def config() -> Config:
-    """The phase and progression data, validated once."""
-    try:
-        ph = load_toml("phases.toml")
-        pr = load_toml("progression.toml")
-        phases = tuple(_phase(i + 1, raw) for i, raw in enumerate(ph["phase"]))
-        weeks = [w for p in phases for w in p.weeks]
-        if weeks != list(range(1, 13)):
-            raise KnowledgeBaseError(
-                "phases.toml: phases must cover weeks 1-12 in order, once each"
-            )
-        t = ph["timing"]
-        g = pr["gate"]
-        return Config(
-            phases=phases,
-            reassessment_weeks=tuple(int(w) for w in ph["reassessment_weeks"]),
-            coverage_by_week=int(ph["coverage_by_week"]),
-            max_blocks_per_session=int(ph["max_blocks_per_session"]),
-            mobility_restrictions=_codes(ph["mobility_restrictions"]),
-            rotate_from_sessions_per_week=int(ph["rotate_from_sessions_per_week"]),
-            rotate_variants=int(ph["rotate_variants"]),
-            fill_percent=int(ph["fill_percent"]),
-            trim_order=_trim_order(ph["trim_order"]),
-            timing=Timing(
-                transition_s=int(t["transition_s"]),
-                rep_s=int(t["rep_s"]),
-                breath_s=int(t["breath_s"]),
-                contract_relax_transition_s=int(t["contract_relax_transition_s"]),
-            ),
-            rules={
-                kind: tuple(_rule(r) for r in body.get("rules", []))
-                for kind, body in sorted(pr["kind"].items())
-            },
-            gate=Gate(
-                green_sessions=int(g["green_sessions"]),
-                red_sessions_for_review=int(g["red_sessions_for_review"]),
-                review_window=int(g["review_window"]),
-                tingling_sessions_for_referral_signs=int(g["tingling_sessions_for_referral_signs"]),
-            ),
-            pain=PainModel(
-                green_max=int(pr["pain"]["green_max"]),
-                acceptable_max=int(pr["pain"]["acceptable_max"]),
-                source=str(pr["pain"]["source"]),
-            ),
-        )
-    except (KeyError, TypeError, ValueError) as err:
-        raise KnowledgeBaseError(f"phases.toml/progression.toml: {err!r}") from err
+    """The phase and progression data, validated once (``knowledge/files.py`` has their schemas)."""
+    ph = load_knowledge("phases.toml", PhasesFile)
+    pr = load_knowledge("progression.toml", ProgressionFile)
+    phases = tuple(_phase(i + 1, raw) for i, raw in enumerate(ph.phase))
+    weeks = [w for p in phases for w in p.weeks]
+    if weeks != list(range(1, 13)):
+        raise KnowledgeBaseError("phases.toml: phases must cover weeks 1-12 in order, once each")
+    t = ph.timing
+    g = pr.gate
+    return Config(
+        phases=phases,
+        reassessment_weeks=ph.reassessment_weeks,
+        coverage_by_week=ph.coverage_by_week,
+        max_blocks_per_session=ph.max_blocks_per_session,
+        mobility_restrictions=_codes(ph.mobility_restrictions),
+        rotate_from_sessions_per_week=ph.rotate_from_sessions_per_week,
+        rotate_variants=ph.rotate_variants,
+        fill_percent=ph.fill_percent,
+        trim_order=_trim_order(ph.trim_order),
+        timing=Timing(
+            transition_s=t.transition_s,
+            rep_s=t.rep_s,
+            breath_s=t.breath_s,
+            contract_relax_transition_s=t.contract_relax_transition_s,
+        ),
+        rules={kind: tuple(_rule(r) for r in body.rules) for kind, body in sorted(pr.kind.items())},
+        gate=Gate(
+            green_sessions=g.green_sessions,
+            red_sessions_for_review=g.red_sessions_for_review,
+            review_window=g.review_window,
+            tingling_sessions_for_referral_signs=g.tingling_sessions_for_referral_signs,
+        ),
+        pain=PainModel(
+            green_max=pr.pain.green_max,
+            acceptable_max=pr.pain.acceptable_max,
+            source=pr.pain.source,
+        ),
+    )
 
 
 def _up(values: dict[str, Any], rules: tuple[StepRule, ...]) -> bool:

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from lumbo.domain.assessment.model import Referral
+from lumbo.domain.assessment.model import Referral, Scores
 from lumbo.domain.intake import RED_FLAG_FIELDS, Condition, Intake
 from lumbo.domain.neuro import motor_deficit_reason
 from lumbo.domain.thresholds import threshold
@@ -62,17 +61,17 @@ class Gate:
     """One gating rule: when it applies, no plan without a recorded clinician clearance."""
 
     key: str
-    applies: Callable[[Intake, dict[str, Any]], str | None]  # the reason text, or None
+    applies: Callable[[Intake, Scores], str | None]  # the reason text, or None
     source: str
 
 
-def _bilateral(intake: Intake, _: dict[str, Any]) -> str | None:
+def _bilateral(intake: Intake, _: Scores) -> str | None:
     if intake.symptoms.bilateral_leg_symptoms:
         return "symptoms in both legs (a recognised cauda equina warning sign)"
     return None
 
 
-def _surgery(intake: Intake, _: dict[str, Any]) -> str | None:
+def _surgery(intake: Intake, _: Scores) -> str | None:
     c = set(intake.history.conditions)
     if Condition.recent_spinal_surgery in c:
         return "recent spinal surgery: clearance from the treating team is needed"
@@ -81,7 +80,7 @@ def _surgery(intake: Intake, _: dict[str, Any]) -> str | None:
     return None
 
 
-def _under_16(intake: Intake, _: dict[str, Any]) -> str | None:
+def _under_16(intake: Intake, _: Scores) -> str | None:
     t = threshold("self_directed_min_age")
     if intake.person.age < t["min_age"]:
         return (
@@ -91,15 +90,15 @@ def _under_16(intake: Intake, _: dict[str, Any]) -> str | None:
     return None
 
 
-def _odi(_: Intake, scores: dict[str, Any]) -> str | None:
-    odi = scores.get("odi")
+def _odi(_: Intake, scores: Scores) -> str | None:
+    odi = scores.odi
     t = threshold("odi_contact_clinician")
-    if odi is not None and odi["percent"] > t["above"]:
-        return f"disability score (ODI) {odi['percent']:g}% is above {t['above']}%: contact a clinician first"
+    if odi is not None and odi.percent > t["above"]:
+        return f"disability score (ODI) {odi.percent:g}% is above {t['above']}%: contact a clinician first"
     return None
 
 
-def _motor(intake: Intake, _: dict[str, Any]) -> str | None:
+def _motor(intake: Intake, _: Scores) -> str | None:
     return motor_deficit_reason(intake)
 
 
@@ -126,12 +125,12 @@ def _pregnancy(intake: Intake) -> str | None:
     )
 
 
-def assess_referral(intake: Intake, scores: dict[str, Any] | None = None) -> Referral:
+def assess_referral(intake: Intake, scores: Scores) -> Referral:
     flags = intake.red_flags
     cleared = intake.history.clinician_clearance
     emergency = [text for name, text in EMERGENCY.items() if getattr(flags, name) is True]
     before = [text for name, text in BEFORE_STARTING.items() if getattr(flags, name) is True]
-    before += [r for g in GATES if (r := g.applies(intake, scores or {})) is not None]
+    before += [r for g in GATES if (r := g.applies(intake, scores)) is not None]
     cautions: list[str] = []
 
     if emergency:

@@ -7,14 +7,13 @@ counted as met, so a rule can only be positive on measured facts.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from lumbo.domain.assessment.model import Criterion, RuleResult, Status
+from lumbo.domain.assessment.model import Criterion, RuleResult, Scores, Status
 from lumbo.domain.intake import SEGMENTS, Distribution, Intake, Mobility
 from lumbo.domain.neuro import nerve_root_signs
 from lumbo.domain.thresholds import threshold
 
-_Check = Callable[[Intake, dict[str, Any]], Criterion]
+_Check = Callable[[Intake, Scores], Criterion]
 
 
 def _c(value: bool | None, detail: str) -> Criterion:
@@ -27,7 +26,7 @@ def _unknown(what: str) -> Criterion:
 
 
 # --- Flynn 2002 -------------------------------------------------------------------------------------
-def _flynn_duration(intake: Intake, _: dict[str, Any]) -> Criterion:
+def _flynn_duration(intake: Intake, _: Scores) -> Criterion:
     days = intake.history.symptom_duration_days
     limit = threshold("flynn_rule")["duration_below_days"]
     if days is None:
@@ -35,7 +34,7 @@ def _flynn_duration(intake: Intake, _: dict[str, Any]) -> Criterion:
     return _c(days < limit, f"symptom duration {days} days (criterion: < {limit})")
 
 
-def _flynn_no_distal(intake: Intake, _: dict[str, Any]) -> Criterion:
+def _flynn_no_distal(intake: Intake, _: Scores) -> Criterion:
     dist = intake.symptoms.distribution
     if dist is None:
         return _unknown("symptom distribution")
@@ -45,15 +44,15 @@ def _flynn_no_distal(intake: Intake, _: dict[str, Any]) -> Criterion:
     )
 
 
-def _flynn_fabq(_: Intake, scores: dict[str, Any]) -> Criterion:
-    fabq = scores.get("fabq")
+def _flynn_fabq(_: Intake, scores: Scores) -> Criterion:
+    fabq = scores.fabq
     limit = threshold("fabq_w_flynn")["below"]
     if fabq is None:
         return _unknown("FABQ")
-    return _c(fabq["w"] < limit, f"FABQ work subscale {fabq['w']} (criterion: < {limit})")
+    return _c(fabq.w < limit, f"FABQ work subscale {fabq.w} (criterion: < {limit})")
 
 
-def _flynn_hip_ir(intake: Intake, _: dict[str, Any]) -> Criterion:
+def _flynn_hip_ir(intake: Intake, _: Scores) -> Criterion:
     m = intake.measurements
     limit = threshold("flynn_rule")["hip_ir_above_deg"]
     values = {"left": m.hip_internal_rotation_left_deg, "right": m.hip_internal_rotation_right_deg}
@@ -96,11 +95,11 @@ def _any_segment(intake: Intake, mobility: Mobility, word: str) -> Criterion:
     return _c(False, f"{word} segments: none of the five lumbar levels (criterion: at least one)")
 
 
-def _flynn_hypomobility(intake: Intake, _: dict[str, Any]) -> Criterion:
+def _flynn_hypomobility(intake: Intake, _: Scores) -> Criterion:
     return _any_segment(intake, Mobility.hypo, "hypomobile")
 
 
-def _any_hypermobility(intake: Intake, _: dict[str, Any]) -> Criterion:
+def _any_hypermobility(intake: Intake, _: Scores) -> Criterion:
     return _any_segment(intake, Mobility.hyper, "hypermobile")
 
 
@@ -114,12 +113,12 @@ FLYNN: dict[str, _Check] = {
 
 
 # --- Hicks 2005 -------------------------------------------------------------------------------------
-def _hicks_age(intake: Intake, _: dict[str, Any]) -> Criterion:
+def _hicks_age(intake: Intake, _: Scores) -> Criterion:
     limit = threshold("hicks_rule")["age_below"]
     return _c(intake.person.age < limit, f"age {intake.person.age} (criterion: < {limit})")
 
 
-def _hicks_slr(intake: Intake, _: dict[str, Any]) -> Criterion:
+def _hicks_slr(intake: Intake, _: Scores) -> Criterion:
     m = intake.measurements
     limit = threshold("hicks_rule")["avg_slr_above_deg"]
     if m.slr_left_deg is None or m.slr_right_deg is None:
@@ -128,14 +127,14 @@ def _hicks_slr(intake: Intake, _: dict[str, Any]) -> Criterion:
     return _c(avg > limit, f"average straight-leg raise {avg:g} deg (criterion: > {limit} deg)")
 
 
-def _hicks_aberrant(intake: Intake, _: dict[str, Any]) -> Criterion:
+def _hicks_aberrant(intake: Intake, _: Scores) -> Criterion:
     ab = intake.measurements.aberrant_movement
     if ab is None:
         return _unknown("aberrant movement")
     return _c(ab, "aberrant movement " + ("present" if ab else "absent"))
 
 
-def _hicks_pit(intake: Intake, _: dict[str, Any]) -> Criterion:
+def _hicks_pit(intake: Intake, _: Scores) -> Criterion:
     pit = intake.measurements.prone_instability_test
     if pit is None:
         return _unknown("prone instability test")
@@ -150,18 +149,18 @@ HICKS: dict[str, _Check] = {
 }
 
 
-def _hicks_fail_fabq(_: Intake, scores: dict[str, Any]) -> Criterion:
-    fabq = scores.get("fabq")
+def _hicks_fail_fabq(_: Intake, scores: Scores) -> Criterion:
+    fabq = scores.fabq
     limit = threshold("fabq_pa_hicks_failure")["at_most"]
     if fabq is None:
         return _unknown("FABQ")
     return _c(
-        fabq["pa"] <= limit, f"FABQ physical activity subscale {fabq['pa']} (criterion: <= {limit})"
+        fabq.pa <= limit, f"FABQ physical activity subscale {fabq.pa} (criterion: <= {limit})"
     )
 
 
 def _negate(check: _Check, detail: str) -> _Check:
-    def run(intake: Intake, scores: dict[str, Any]) -> Criterion:
+    def run(intake: Intake, scores: Scores) -> Criterion:
         c = check(intake, scores)
         if c.status == "unknown":
             return c
@@ -186,7 +185,7 @@ HICKS_FAILURE: dict[str, _Check] = {
 def _evaluate(
     checks: dict[str, _Check],
     intake: Intake,
-    scores: dict[str, Any],
+    scores: Scores,
     need: int,
     source: str,
     note: str | None = None,
@@ -236,7 +235,7 @@ def not_applicable_reason(intake: Intake) -> str | None:
     )
 
 
-def evaluate_rules(intake: Intake, scores: dict[str, Any]) -> dict[str, RuleResult]:
+def evaluate_rules(intake: Intake, scores: Scores) -> dict[str, RuleResult]:
     flynn, hicks = threshold("flynn_rule"), threshold("hicks_rule")
     na = not_applicable_reason(intake)
     return {

@@ -20,9 +20,32 @@ from lumbo.domain.knowledge.model import (
     Role,
     Technique,
 )
+from lumbo.domain.protocol.model import BlockLog
 
 MAX_STRETCH_INTENSITY = 7
 """Overstretch guard: a static stretch intensity target never exceeds 7/10 (DESIGN.md)."""
+
+
+def overstretched(intensity: int | None) -> bool:
+    """The overstretch guard's one predicate: a stretch intensity (reported after a block, or a
+    dose's target) above :data:`MAX_STRETCH_INTENSITY`. Every check of the guard calls this; the
+    web player reads the same threshold from the page (``max_stretch_intensity``)."""
+    return intensity is not None and intensity > MAX_STRETCH_INTENSITY
+
+
+def overstretch_signs(block: BlockLog) -> tuple[str, ...]:
+    """Why the overstretch guard fires for one logged block (empty: it does not): a stretch
+    intensity above the guard, sharp or shooting pain, new numbness or tingling. Any one of them
+    regresses the technique at once and is a warning sign for the clinician (DESIGN.md)."""
+    signs: list[str] = []
+    if overstretched(block.intensity):
+        signs.append(f"stretch intensity {block.intensity}/10 is above {MAX_STRETCH_INTENSITY}/10")
+    if block.sharp_pain:
+        signs.append("sharp or shooting pain")
+    if block.new_numbness_or_tingling:
+        signs.append("new numbness or tingling")
+    return tuple(signs)
+
 
 DESIGN_RULES = "DESIGN.md safety rules"
 
@@ -159,8 +182,7 @@ def _supine(t: Technique) -> bool:
 
 
 def _intensity_above_guard(t: Technique) -> bool:
-    target = t.dose.intensity_target
-    return target is not None and target > MAX_STRETCH_INTENSITY
+    return overstretched(t.dose.intensity_target)
 
 
 RULES: tuple[Rule, ...] = (
@@ -243,17 +265,17 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def _own_contraindications(t: Technique, person: Person) -> list[str]:
+def _own_contraindications(t: Technique, person: Person) -> list[tuple[str, str]]:
     present = person.conditions | person.findings
     hits = sorted({str(c) for c in t.contraindications} & present)
-    return [f"contraindicated by {code} (technique entry)" for code in hits]
+    return [(CONTRAINDICATED, f"contraindicated by {code} (technique entry)") for code in hits]
 
 
-def _missing_equipment(t: Technique, person: Person) -> list[str]:
+def _missing_equipment(t: Technique, person: Person) -> list[tuple[str, str]]:
     missing = sorted({e.value for e in t.equipment} - person.equipment)
     if not missing:
         return []
-    return ["needs equipment not available: " + ", ".join(missing)]
+    return [(EQUIPMENT_MISSING, "needs equipment not available: " + ", ".join(missing))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,13 +307,26 @@ PERSON_RULES: tuple[PersonRule, ...] = (
 )
 
 
+CONTRAINDICATED = "technique_contraindication"
+"""Rule name of a contraindication the technique entry itself lists."""
+EQUIPMENT_MISSING = "equipment_missing"
+"""Rule name of equipment the technique needs and the person does not have."""
+
+
+def named_reasons_for(
+    t: Technique, person: Person, rules: Iterable[Rule] = RULES
+) -> tuple[tuple[str, str], ...]:
+    """Every (rule name, reason) for which ``t`` must not appear in this person's plan."""
+    named = [(r.key, r.reason) for r in rules if r.applies(person) and r.excludes(t)]
+    named += [(r.key, r.reason) for r in PERSON_RULES if r.excludes(person)(t)]
+    named += _own_contraindications(t, person)
+    named += _missing_equipment(t, person)
+    return tuple(named)
+
+
 def reasons_for(t: Technique, person: Person, rules: Iterable[Rule] = RULES) -> tuple[str, ...]:
     """Every reason ``t`` must not appear in this person's plan (empty: allowed)."""
-    reasons = [r.reason for r in rules if r.applies(person) and r.excludes(t)]
-    reasons += [r.reason for r in PERSON_RULES if r.excludes(person)(t)]
-    reasons += _own_contraindications(t, person)
-    reasons += _missing_equipment(t, person)
-    return tuple(reasons)
+    return tuple(reason for _, reason in named_reasons_for(t, person, rules))
 
 
 def exclusions(techniques: Iterable[Technique], person: Person) -> dict[str, tuple[str, ...]]:

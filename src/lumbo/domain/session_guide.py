@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from lumbo.domain.protocol.model import Dose
+from lumbo.domain.safety import MAX_STRETCH_INTENSITY
 
 STRETCH_KINDS = frozenset({"hold", "contract_relax", "timed"})
 SECONDS_PER_BREATH = 6
 OVERSTRETCH = (
-    "Overstretch warning: ease off now. Stretch intensity above 7/10, sharp or shooting pain, or "
+    f"Overstretch warning: ease off now. Stretch intensity above {MAX_STRETCH_INTENSITY}/10, sharp "
+    "or shooting pain, or "
     "new numbness or tingling means this technique will be regressed. If symptoms persist or "
     "spread, stop the session and contact your clinician."
 )

@@ -7,7 +7,8 @@ from functools import cache
 from typing import Any
 
 from lumbo.domain.errors import KnowledgeBaseError
-from lumbo.domain.knowledge import load_toml
+from lumbo.domain.knowledge import load_knowledge
+from lumbo.domain.knowledge.files import ThresholdsFile
 from lumbo.domain.norms import Source, source
 
 KINDS = ("published_cutoff", "published_norm", "secondary", "policy")
@@ -38,17 +39,11 @@ class Threshold:
 
 @cache
 def thresholds() -> dict[str, Threshold]:
-    raw = load_toml("thresholds.toml")
-    out: dict[str, Threshold] = {}
-    for name, row in raw.items():
-        kind = str(row.get("kind", ""))
-        if kind not in KINDS:
-            raise KnowledgeBaseError(f"threshold {name}: kind {kind!r} not in {KINDS}")
-        values = {k: v for k, v in row.items() if k not in {"kind", "source"}}
-        out[name] = Threshold(
-            name=name, kind=kind, source=source(str(row["source"])), values=values
-        )
-    return out
+    raw = load_knowledge("thresholds.toml", ThresholdsFile).root
+    return {
+        name: Threshold(name=name, kind=row.kind, source=source(row.source), values=row.values())
+        for name, row in raw.items()
+    }
 
 
 def threshold(name: str) -> Threshold:

@@ -1,3 +1,5 @@
+# long-module: one mapping per FHIR resource type, in the order docs/interop.md describes them;
+#   each is short and all share the id and coding helpers
 """A person's records as one FHIR R4 Bundle (type ``collection``): a pure function of the records.
 
 :func:`patient_bundle` reads nothing and writes nothing: the caller passes the stored records,
@@ -216,19 +218,19 @@ def _scores(b: _Builder, entry: IntakeEntry, qr: dict[str, str]) -> None:
     def derived(instrument: str) -> dict[str, Any]:
         return {"derivedFrom": [_ref(qr[instrument])]} if instrument in qr else {}
 
-    odi = s.get("odi")
-    if odi and odi.get("percent") is not None:
+    odi = s.odi
+    if odi is not None:
         b.obs(
             f"{key}/odi",
             [_loinc(c.LOINC_ODI_SCORE), _lumbo("odi-score", c.SCORES["odi-score"])],
             "ODI score",
             "survey",
             when,
-            valueQuantity=_qty(float(odi["percent"]), "%"),
-            interpretation=[{"text": f"{odi['band']} disability"}],
+            valueQuantity=_qty(float(odi.percent), "%"),
+            interpretation=[{"text": f"{odi.band} disability"}],
             **derived("odi"),
         )
-    rmdq = s.get("rmdq")
+    rmdq = s.rmdq
     if rmdq:
         b.obs(
             f"{key}/rmdq",
@@ -236,23 +238,23 @@ def _scores(b: _Builder, entry: IntakeEntry, qr: dict[str, str]) -> None:
             "RMDQ score",
             "survey",
             when,
-            valueInteger=int(rmdq["score"]),
+            valueInteger=int(rmdq.score),
             **derived("rmdq"),
         )
-    sb = s.get("start_back")
+    sb = s.start_back
     if sb:
-        risk = str(sb["risk"])
+        risk = str(sb.risk)
         b.obs(
             f"{key}/start-back",
             [_lumbo("start-back-total", c.SCORES["start-back-total"])],
             "STarT Back total score",
             "survey",
             when,
-            valueInteger=int(sb["total"]),
+            valueInteger=int(sb.total),
             component=[
                 {
                     "code": _cc("start-back-psychosocial", c.SCORES["start-back-psychosocial"]),
-                    "valueInteger": int(sb["psychosocial"]),
+                    "valueInteger": int(sb.psychosocial),
                 },
                 {
                     "code": _cc("start-back-risk", c.SCORES["start-back-risk"]),
@@ -261,7 +263,7 @@ def _scores(b: _Builder, entry: IntakeEntry, qr: dict[str, str]) -> None:
             ],
             **derived("start_back"),
         )
-    fabq = s.get("fabq")
+    fabq = s.fabq
     if fabq:
         b.obs(
             f"{key}/fabq",
@@ -270,34 +272,34 @@ def _scores(b: _Builder, entry: IntakeEntry, qr: dict[str, str]) -> None:
             "survey",
             when,
             component=[
-                {"code": _cc("fabq-pa", c.SCORES["fabq-pa"]), "valueInteger": int(fabq["pa"])},
-                {"code": _cc("fabq-w", c.SCORES["fabq-w"]), "valueInteger": int(fabq["w"])},
+                {"code": _cc("fabq-pa", c.SCORES["fabq-pa"]), "valueInteger": int(fabq.pa)},
+                {"code": _cc("fabq-w", c.SCORES["fabq-w"]), "valueInteger": int(fabq.w)},
             ],
             **derived("fabq"),
         )
-    promis = s.get("promis_pi")
+    promis = s.promis_pi
     if promis:
-        form = f"promis_pi_{promis['form']}"
+        form = f"promis_pi_{promis.form}"
         b.obs(
             f"{key}/promis-raw",
             [_lumbo("promis-pi-raw", c.SCORES["promis-pi-raw"])],
-            f"PROMIS Pain Interference {promis['form']} raw score",
+            f"PROMIS Pain Interference {promis.form} raw score",
             "survey",
             when,
-            valueInteger=int(promis["raw"]),
+            valueInteger=int(promis.raw),
             **derived(form),
         )
-        if promis.get("t_score") is not None:
+        if promis.t_score is not None:
             b.obs(
                 f"{key}/promis-t",
                 [_lumbo("promis-pi-t-score", c.SCORES["promis-pi-t-score"])],
-                f"PROMIS Pain Interference {promis['form']} T-score",
+                f"PROMIS Pain Interference {promis.form} T-score",
                 "survey",
                 when,
-                valueQuantity=_qty(float(promis["t_score"]), "{score}"),
+                valueQuantity=_qty(float(promis.t_score), "{score}"),
                 **derived(form),
             )
-    psfs = s.get("psfs")
+    psfs = s.psfs
     if psfs:
         b.obs(
             f"{key}/psfs",
@@ -305,7 +307,7 @@ def _scores(b: _Builder, entry: IntakeEntry, qr: dict[str, str]) -> None:
             "PSFS mean score",
             "survey",
             when,
-            valueQuantity=_qty(float(psfs["mean"]), "{score}"),
+            valueQuantity=_qty(float(psfs.mean), "{score}"),
             **derived("psfs"),
         )
 

@@ -91,7 +91,7 @@ def rows(records: PatientRecords, salt: str) -> list[dict[str, Any]]:
     out = []
     for entry in records.intakes:
         intake, a = entry.intake, entry.assessment
-        s = a.scores if a is not None else {}
+        s = a.scores if a is not None else None
         weeks = (entry.created_at - base).days // 7
         plans = [p for p in records.plans if p.created_at <= entry.created_at] or list(
             records.plans[:1]
@@ -100,8 +100,8 @@ def rows(records: PatientRecords, salt: str) -> list[dict[str, Any]]:
         if entry.kind == "reassessment" and plans:
             logs = [lg for lg in records.logs if lg.performed_on <= entry.created_at.date()]
             adherence_pct = adherence(plans[-1].plan, logs, through_week=max(1, weeks)).percent
-        odi, sb, fabq = s.get("odi") or {}, s.get("start_back") or {}, s.get("fabq") or {}
-        promis, psfs, nprs = s.get("promis_pi") or {}, s.get("psfs") or {}, s.get("nprs") or {}
+        odi, sb, fabq = (s and s.odi), (s and s.start_back), (s and s.fabq)
+        promis, psfs, nprs = (s and s.promis_pi), (s and s.psfs), (s and s.nprs)
         m = intake.measurements.model_dump(mode="json")
         row: dict[str, Any] = {
             "patient_key": key,
@@ -114,20 +114,20 @@ def rows(records: PatientRecords, salt: str) -> list[dict[str, Any]]:
             "approach": None if a is None else a.classification.approach,
             "tbc": None if a is None else a.classification.tbc,
             "psychosocial_risk": None if a is None else a.classification.psychosocial_risk,
-            "odi_percent": odi.get("percent"),
-            "rmdq": (s.get("rmdq") or {}).get("score"),
-            "start_back_total": sb.get("total"),
-            "start_back_psychosocial": sb.get("psychosocial"),
-            "start_back_risk": sb.get("risk"),
-            "fabq_pa": fabq.get("pa"),
-            "fabq_w": fabq.get("w"),
-            "promis_pi_form": promis.get("form"),
-            "promis_pi_raw": promis.get("raw"),
-            "promis_pi_t": promis.get("t_score"),
-            "psfs_mean": psfs.get("mean"),
-            "pain_now": nprs.get("now"),
-            "pain_best": nprs.get("best"),
-            "pain_worst": nprs.get("worst"),
+            "odi_percent": odi and odi.percent,
+            "rmdq": s and s.rmdq and s.rmdq.score,
+            "start_back_total": sb and sb.total,
+            "start_back_psychosocial": sb and sb.psychosocial,
+            "start_back_risk": sb and sb.risk,
+            "fabq_pa": fabq and fabq.pa,
+            "fabq_w": fabq and fabq.w,
+            "promis_pi_form": promis and promis.form,
+            "promis_pi_raw": promis and promis.raw,
+            "promis_pi_t": promis and promis.t_score,
+            "psfs_mean": psfs and psfs.mean,
+            "pain_now": nprs and nprs.now,
+            "pain_best": nprs and nprs.best,
+            "pain_worst": nprs and nprs.worst,
             **{c: m.get(c) for c in ROM},
             "findings": ";".join(sorted({f.code for f in a.findings})) if a is not None else None,
             "plan_versions": len(plans) if records.plans else 0,

@@ -22,10 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from lumbo.domain.errors import InvalidInput, Problem
-from lumbo.store.settings import ENV_DATABASE_URL, StoreSettings
+from lumbo.store.settings import StoreSettings, data_dir_from_env
 
 ENV_QUEUE_URL = "LUMBO_QUEUE_URL"
 ENV_QUEUE_NAME = "LUMBO_QUEUE_NAME"
@@ -94,13 +92,9 @@ class QueueSettings:
         app passes its own)."""
         env = os.environ if environ is None else environ
         if data_dir is None:
-            data_dir = Path(
-                env.get("LUMBO_DATA_DIR", "").strip() or user_data_dir("lumbo", appauthor=False)
-            )
+            data_dir = data_dir_from_env(env)  # the one rule (lumbo.store.settings)
         if database_url is None:
-            database_url = (
-                env.get(ENV_DATABASE_URL, "").strip() or f"sqlite:///{data_dir / 'lumbo.db'}"
-            )
+            database_url = StoreSettings.from_env(env).database_url  # a bad URL fails here
         StoreSettings(database_url).url  # noqa: B018 - a bad URL fails here, naming the variable
         stale_raw = env.get(ENV_STALE, "").strip()
         try:

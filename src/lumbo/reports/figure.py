@@ -1,3 +1,5 @@
+# long-module: the figure's kinematics, body outline and SVG animation share one joint model and
+#   its constants (pure functions, no I/O)
 """Exercise illustrations drawn from pose data: forward kinematics, ground contact, SVG.
 
 Pure functions, no I/O. A pose (:mod:`lumbo.domain.knowledge.illustration`) gives joint angles per
@@ -387,10 +389,6 @@ def _surface_height(pose: Pose, surface: Surface) -> float:
     if Prop.mat in pose.props and surface in {Surface.floor, Surface.foam_roller, Surface.towel}:
         h += MAT_H
     return h
-
-
-def _vertical(v: Vec, view: View) -> float:
-    return v[1]
 
 
 def _place(pose: Pose, a: dict[str, float], anchor_x: float | None) -> Body:

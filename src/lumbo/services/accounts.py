@@ -1,3 +1,5 @@
+# long-module: creating, signing in (with its rate limits) and administering accounts share the
+#   password rules, the hashing slots and the audit wording
 """Accounts: creating them, signing in and out (argon2id passwords, server-side sessions, login
 rate limits) and administering them (list, disable and re-enable, force a password reset, change a
 role, delete a staff account). Used by the sign-in pages and API, the admin API and pages and
@@ -191,6 +193,7 @@ class SignedIn:
     token: str  # goes into the session cookie; never stored
     csrf: str
     device: str  # the device cookie: this browser is a known device of the account
+    max_age_s: int | None = None  # the session's lifetime (None: settings.session_hours)
 
 
 def device_token(secret_key: str, user_id: str, nonce: str | None = None) -> str:
@@ -258,10 +261,15 @@ def login(
     password: str,
     client: str,
     device: str | None = None,
+    *,
+    remember: bool = False,
 ) -> SignedIn:
     """Check the credentials; raise :class:`NotAuthenticated` or :class:`RateLimited`.
 
-    ``device`` is the browser's device cookie, if any (see the module's notes)."""
+    ``device`` is the browser's device cookie, if any (see the module's notes). ``remember``: a
+    patient's "remember this device" session lasts ``settings.remember_days`` instead of
+    ``settings.session_hours`` (staff sessions never do); account changes still ask for a fresh
+    sign-in (:func:`signed_in_recently`)."""
     email = email.strip().lower()
     limits = _limits(settings, email, client)
     now = utcnow()
@@ -301,7 +309,12 @@ def login(
             accounts.set_password_hash(user.id, rehashed)
         token = secrets.token_urlsafe(32)
         hashed = session_hash(token)
-        accounts.add_session(hashed, user.id, now + timedelta(hours=settings.session_hours))
+        lifetime = (
+            timedelta(days=settings.remember_days)
+            if remember and user.role == "patient"
+            else timedelta(hours=settings.session_hours)
+        )
+        accounts.add_session(hashed, user.id, now + lifetime)
         accounts.clear_failures(limits[0].key)
         accounts.delete_failures_before(now - timedelta(seconds=settings.login_window_s))
         accounts.delete_expired_sessions(now)
@@ -312,6 +325,7 @@ def login(
         token=token,
         csrf=csrf_for(settings.secret_key, hashed),
         device=device if known and device else device_token(settings.secret_key, user.id),
+        max_age_s=int(lifetime.total_seconds()),
     )
 
 
@@ -328,6 +342,39 @@ def _dummy_hash(ph: PasswordHasher) -> str:
 def user_for_session(store: UnitsOfWork, hashed: str) -> User | None:
     with store.uow() as uow:
         return uow.accounts.session_user(hashed, utcnow())
+
+
+def signed_in_recently(store: UnitsOfWork, settings: Settings, hashed: str) -> bool:
+    """Whether the session's sign-in is at most ``settings.session_hours`` old: a remembered
+    device may read and run sessions for 30 days, but account changes need a fresh sign-in."""
+    with store.uow() as uow:
+        created = uow.accounts.session_created(hashed)
+    return created is not None and utcnow() - created <= timedelta(hours=settings.session_hours)
+
+
+RESET_REQUESTS_PER_WINDOW = 5  # e-mailed reset links per address and per account (lumbo policy)
+
+
+def reset_request_allowed(store: UnitsOfWork, settings: Settings, email: str, client: str) -> bool:
+    """Count one e-mailed reset request; False once an address or an account asked more than
+    ``RESET_REQUESTS_PER_WINDOW`` times within the sign-in window (no mail flood, no probing)."""
+    keys = (f"reset-ip:{client}"[:400], f"reset-account:{email.strip().lower()}"[:400])
+    since = utcnow() - timedelta(seconds=settings.login_window_s)
+    with store.uow() as uow:
+        counts = [uow.accounts.failures_since(k, since)[0] for k in keys]
+        uow.accounts.add_failure(*keys)
+        uow.commit()
+    return max(counts) < RESET_REQUESTS_PER_WINDOW
+
+
+def reset_link_token(store: UnitsOfWork, settings: Settings, user_id: str) -> str:
+    """A reset token for a patient who asked for one by e-mail (issue 16): the same signed,
+    one-time token as :func:`force_reset`, bound to the account's *current* password hash, which
+    keeps working until the link is used (so a stranger asking cannot lock the account)."""
+    with store.uow() as uow:
+        user = _need(uow.accounts, user_id)
+    token: str = _serializer(settings).dumps({"u": user.id, "f": _fingerprint(user.password_hash)})
+    return token
 
 
 def logout(
@@ -508,10 +555,3 @@ def complete_reset(store: UnitsOfWork, settings: Settings, token: str, password:
         uow.audit.add(_admin_entry(Actor(current), "password reset completed", user.id))
         uow.commit()
     return current
-
-
-def role_of(value: str) -> Role:
-    for r in ROLES:
-        if r == value:
-            return r
-    raise InvalidInput([Problem("role", f"must be one of {list(ROLES)}", value)], "account")

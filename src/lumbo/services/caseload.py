@@ -19,11 +19,12 @@ from lumbo.domain.adjust.state import Settled, settle_before
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.progression import config
 from lumbo.domain.protocol.model import Alert
+from lumbo.domain.safety import MAX_STRETCH_INTENSITY, overstretch_signs
 from lumbo.services._shared import week_on
 from lumbo.services.recording import judgeable
 from lumbo.store.caseload import FLAGS, SORTS, CaseloadEntry, Flag, Sort
 from lumbo.store.records import PersonStatus
-from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
+from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 MAX_PER_PAGE = 200
 _SORTS: tuple[Sort, ...] = get_args(Sort)
@@ -76,7 +77,7 @@ class CaseloadPage:
 
 
 def caseload(
-    uow: SqlAlchemyUnitOfWork,
+    uow: AbstractUnitOfWork,
     owner_id: str,
     on: date,
     *,
@@ -110,7 +111,7 @@ def caseload(
     chosen_flag: Flag | None = next((x for x in _FLAGS if x == flag), None)
     search = q.strip() if q and q.strip() else None
     with uow:
-        total, entries = uow.caseload_page(
+        total, entries = uow.journeys.caseload_page(
             owner_id,
             offset=(page - 1) * per_page,
             limit=per_page,
@@ -150,7 +151,7 @@ def _with_status(e: CaseloadEntry, status: PersonStatus) -> CaseloadEntry:
     )
 
 
-def _rebuild(uow: SqlAlchemyUnitOfWork, e: CaseloadEntry) -> PersonStatus:
+def _rebuild(uow: AbstractUnitOfWork, e: CaseloadEntry) -> PersonStatus:
     """A missing status from the whole history (once per person; later writes keep it)."""
     assert e.plan is not None
     repo = uow.journeys
@@ -162,9 +163,7 @@ def _rebuild(uow: SqlAlchemyUnitOfWork, e: CaseloadEntry) -> PersonStatus:
     )
     warning = None
     for log in logs:
-        if any(
-            b.sharp_pain or b.new_numbness_or_tingling or (b.intensity or 0) > 7 for b in log.blocks
-        ):
+        if any(overstretch_signs(b) for b in log.blocks):
             warning = (log.performed_on.isoformat(), log.week, log.session_index)
     status = PersonStatus(e.person_id, e.plan.version, summary, adjustment.alerts, warning)
     repo.put_status(status)
@@ -183,7 +182,7 @@ def _row(e: CaseloadEntry, on: date) -> CaseloadRow:
             (
                 "red",
                 f"{_day(date.fromisoformat(day))} (week {week}, session {index}): stretch above "
-                "7/10, sharp pain or new numbness",
+                f"{MAX_STRETCH_INTENSITY}/10, sharp pain or new numbness",
             )
         )
     for alert in status.alerts if status is not None else ():

@@ -14,21 +14,21 @@ from typing import Any
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.outcomes.clinic import ClinicOutcomes, PatientOutcome, summarize
 from lumbo.interop.research import COLUMNS, all_rows
+from lumbo.services._shared import UnitsOfWork
 from lumbo.services.interop import patient_records
-from lumbo.store.db import Store
 from lumbo.store.records import PersonRecord
 
 FORMATS = ("csv", "parquet")
 
 
-def _persons(store: Store, owner_id: str | None) -> list[PersonRecord]:
+def _persons(store: UnitsOfWork, owner_id: str | None) -> list[PersonRecord]:
     with store.uow() as uow:
         if owner_id is None:
             return uow.journeys.persons()
         return uow.accounts.persons_of_owner(owner_id)
 
 
-def clinic_outcomes(store: Store, owner_id: str | None) -> ClinicOutcomes:
+def clinic_outcomes(store: UnitsOfWork, owner_id: str | None) -> ClinicOutcomes:
     found: list[PatientOutcome] = []
     with store.uow() as uow:
         repo = uow.journeys
@@ -44,7 +44,7 @@ def clinic_outcomes(store: Store, owner_id: str | None) -> ClinicOutcomes:
     return summarize(found)
 
 
-def research_rows(store: Store, owner_id: str | None) -> list[dict[str, Any]]:
+def research_rows(store: UnitsOfWork, owner_id: str | None) -> list[dict[str, Any]]:
     salt = secrets.token_hex(16)  # new in every export: patient keys cannot be linked across
     with store.uow() as uow:
         records = [patient_records(uow.journeys, p.id) for p in _persons(store, owner_id)]
@@ -116,7 +116,7 @@ def _schema(pa: Any) -> Any:
     return pa.schema([(c, kind(c)) for c in COLUMNS])
 
 
-def export_research(store: Store, owner_id: str | None, fmt: str) -> bytes:
+def export_research(store: UnitsOfWork, owner_id: str | None, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise InvalidInput([Problem("format", f"must be one of {list(FORMATS)}", fmt)], "options")
     found = research_rows(store, owner_id)

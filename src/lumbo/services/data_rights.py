@@ -51,16 +51,18 @@ def export_all(store: UnitsOfWork, person_id: str, *, now: datetime) -> dict[str
     records = {
         "person": patient_records.person_json(person),
         "account": None if account is None else _account_json(account),
-        "intakes": patient_records.intakes(uow, person_id),
-        "assessments": patient_records.assessments(uow, person_id),
+        "intakes": [x.to_json() for x in patient_records.intakes(uow, person_id)],
+        "assessments": [x.to_json() for x in patient_records.assessments(uow, person_id)],
         "plan_versions": plans,
         "plan_approvals": approvals,
-        "session_logs": patient_records.session_logs(uow, person_id),
-        "checkins": patient_records.checkins(uow, person_id),
-        "reassessments": patient_records.outcomes(uow, person_id),
-        "video_measurements": patient_records.measurements(uow, person_id),
-        "videos": patient_records.videos(uow, person_id),
-        "jobs": patient_records.jobs(uow, person_id),
+        "session_logs": [
+            x.model_dump(mode="json") for x in patient_records.session_logs(uow, person_id)
+        ],
+        "checkins": [x.model_dump(mode="json") for x in patient_records.checkins(uow, person_id)],
+        "reassessments": [x.to_json() for x in patient_records.outcomes(uow, person_id)],
+        "video_measurements": [x.to_json() for x in patient_records.measurements(uow, person_id)],
+        "videos": [x.to_json() for x in patient_records.videos(uow, person_id)],
+        "jobs": [x.to_json() for x in patient_records.jobs(uow, person_id)],
         "audit": audit,
     }
     return {

@@ -8,6 +8,7 @@ the clinician and the record.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,9 @@ from lumbo.domain.explain import REGION_TITLES, plain_finding, score_rows, what_
 from lumbo.domain.knowledge import Library, library
 from lumbo.domain.norms import sources
 from lumbo.domain.plan_view import dose_words
+from lumbo.domain.progression import config
 from lumbo.domain.protocol.model import Plan, Session
+from lumbo.domain.safety import MAX_STRETCH_INTENSITY
 from lumbo.reports.svg import Series, adherence_calendar, prom_chart, rom_chart, trend_chart
 from lumbo.services import journey, patient_records
 from lumbo.services._shared import need_person
@@ -124,7 +127,12 @@ def _weeks_words(weeks: list[int]) -> str:
 
 
 def handout(
-    uow_factory: Any, person_id: str, on: date, *, app_url: str, whole_plan: bool = False
+    uow_factory: Callable[[], AbstractUnitOfWork],
+    person_id: str,
+    on: date,
+    *,
+    app_url: str,
+    whole_plan: bool = False,
 ) -> dict[str, Any]:
     """The patient's home-exercise handout: the sessions of this week (or, with ``whole_plan``,
     every different session of the 12 weeks), each exercise in full the first time it appears and
@@ -243,17 +251,25 @@ def progress_charts(prog: dict[str, Any]) -> dict[str, str]:
             "8 2 2 2",
         ),
     ]
+    pain_limit = config().pain.acceptable_max
     return {
         "rom": rom_chart(prog["rom"]),
         "proms": prom_chart(prog["proms"]),
         "adherence": adherence_calendar(prog["adherence"]["by_week"]),
         "trend": trend_chart(
-            labels, series, limits=[(7, "overstretch guard 7/10"), (5, "pain limit 5/10")]
+            labels,
+            series,
+            limits=[
+                (MAX_STRETCH_INTENSITY, f"overstretch guard {MAX_STRETCH_INTENSITY}/10"),
+                (pain_limit, f"pain limit {pain_limit}/10"),
+            ],
         ),
     }
 
 
-def assessment_report(uow_factory: Any, person_id: str) -> dict[str, Any]:
+def assessment_report(
+    uow_factory: Callable[[], AbstractUnitOfWork], person_id: str
+) -> dict[str, Any]:
     """Referral status, scores with bands, findings with evidence and sources, prediction rules
     criterion by criterion, classification: the latest assessment, for the clinician."""
     who = _who(uow_factory(), person_id)
@@ -261,7 +277,7 @@ def assessment_report(uow_factory: Any, person_id: str) -> dict[str, Any]:
     if not found:
         return {"kind": "assessment", "title": "Assessment report", **who, "assessment": None}
     latest = found[-1]
-    a = Assessment.model_validate(latest["assessment"])
+    a = Assessment.model_validate(latest.assessment)
     grouped, rules = assessment_sections(a)
     evidence = " ".join(e for f in a.findings for e in f.evidence)
     cited = sorted(
@@ -274,7 +290,7 @@ def assessment_report(uow_factory: Any, person_id: str) -> dict[str, Any]:
         "title": "Assessment report",
         **who,
         "assessment": a,
-        "assessed_on": latest["created_at"][:10],
+        "assessed_on": latest.created_at[:10],
         "count": len(found),
         "scores": score_rows(a.scores),
         "regions": grouped,
@@ -283,7 +299,9 @@ def assessment_report(uow_factory: Any, person_id: str) -> dict[str, Any]:
     }
 
 
-def progress_report(uow_factory: Any, person_id: str, on: date) -> dict[str, Any]:
+def progress_report(
+    uow_factory: Callable[[], AbstractUnitOfWork], person_id: str, on: date
+) -> dict[str, Any]:
     """Outcomes against baseline, MCID and age norms, with the charts the pages draw."""
     who = _who(uow_factory(), person_id)
     prog = journey.progress(uow_factory(), person_id, on).to_json()

@@ -34,7 +34,12 @@ from lumbo.domain.errors import (
 
 
 class AlreadyEnrolled(Conflict):
-    """An intake for a person who is already enrolled (a new intake is a reassessment)."""
+    """An intake for a person who is already enrolled (a new intake is a reassessment);
+    ``person_id`` is the enrolled person's store id (the CLI names it in its hint)."""
+
+    def __init__(self, message: str, person_id: str) -> None:
+        self.person_id = person_id
+        super().__init__(message)
 
 
 class NoPersonYet(NotFound):

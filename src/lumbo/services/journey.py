@@ -111,7 +111,8 @@ def init_person(
             if same:
                 raise AlreadyEnrolled(
                     f"a patient with the reference {intake.person.id!r} is already enrolled: "
-                    "open their page and record a reassessment or correct the intake instead"
+                    "open their page and record a reassessment or correct the intake instead",
+                    same[-1].id,
                 )
         repo.add_person(person)
         _, assessment_rec = _add_assessed(repo, person.id, "baseline", intake, assessment)

@@ -8,6 +8,7 @@ approval like every clinician's edit (``lumbo.services.approval``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,33 +16,57 @@ from lumbo.domain.errors import Conflict, InvalidInput, Problem
 from lumbo.domain.knowledge import Library, library
 from lumbo.domain.plan_view import dose_words
 from lumbo.domain.progression import tenths
+from lumbo.domain.protocol import validity as v
 from lumbo.domain.protocol.engine import person_of
 from lumbo.domain.protocol.model import Block, Dose, Plan, Session, Week
+from lumbo.domain.protocol.validity import Violation, plan_violations
+from lumbo.domain.safety import CONTRAINDICATED, EQUIPMENT_MISSING
 from lumbo.services._shared import active_plan, need_person
-from lumbo.services.plan_edit import plan_violations
 from lumbo.store.records import PlanVersion
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
-__all__ = ["DoseChange", "Refusal", "change_dose", "remove_exercise", "rule_of"]
+__all__ = [
+    "DoseChange",
+    "Refusal",
+    "change_dose",
+    "refusals",
+    "remove_exercise",
+    "rule_of",
+]
 
 LIMITS = {"sets": (1, 10), "reps": (1, 50), "hold_s": (5, 180), "intensity_target": (0, 10)}
 # lumbo policy: the range a clinician may type; the safety rules then judge the edited plan.
 
-RULES: tuple[tuple[str, str], ...] = (
-    ("session budget", "Session time budget"),
-    ("intensity target", "Stretch intensity cap"),
-    ("excluded for this person", "Left out for this patient"),
-    ("not allowed in phase", "Phase rules"),
-    ("neural tensioner", "Neural sequencing (sliders before tensioners)"),
-    ("stabilize partner", "A release needs a stabilize partner"),
-    ("appears twice", "One technique once per session"),
-    ("equipment not available", "Equipment the patient has"),
-)
+RULE_TITLES: dict[str, str] = {
+    v.SESSION_BUDGET: "Session time budget",
+    v.INTENSITY_CAP: "Stretch intensity cap",
+    v.EXCLUDED_FOR_PERSON: "Left out for this patient",
+    v.PHASE_LOAD: "Phase rules",
+    v.PHASE_NEURAL_TENSION: "Phase rules",
+    v.TENSIONER_BEFORE_SLIDER: "Neural sequencing (sliders before tensioners)",
+    v.TENSIONER_TOO_EARLY: "Neural sequencing (sliders before tensioners)",
+    v.RELEASE_UNPAIRED: "A release needs a stabilize partner",
+    v.TECHNIQUE_TWICE: "One technique once per session",
+    EQUIPMENT_MISSING: "Equipment the patient has",
+    CONTRAINDICATED: "Contraindication",
+}
 
 
-def rule_of(violation: str) -> str:
-    """The name of the rule a violation message comes from (the rest are contraindications)."""
-    return next((name for key, name in RULES if key in violation), "Contraindication")
+def rule_of(violation: Violation) -> str:
+    """The rule's title for people (the safety table's rules are contraindications)."""
+    return RULE_TITLES.get(violation.rule, "Contraindication")
+
+
+def refusals(violations: Sequence[Violation], lib: Library) -> list[Refusal]:
+    """One refusal per rule broken (its first place), in words."""
+    seen: dict[str, Refusal] = {}
+    for x in violations:
+        title = rule_of(x)
+        if title not in seen:
+            what = lib.get(x.technique).name if x.technique and x.technique in lib else None
+            why = f"{x.where}: {what + ': ' if what else ''}{x.reason}"
+            seen[title] = Refusal(title, why)
+    return list(seen.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,10 +181,7 @@ def change_dose(
         assessment = repo.assessments(person_id)[-1].assessment
         broken = plan_violations(edited, person_of(intake, assessment), lib)
         if broken:
-            seen: dict[str, str] = {}
-            for v in broken:
-                seen.setdefault(rule_of(v), v)
-            raise DoseRefused([Refusal(rule, in_names(why, lib)) for rule, why in seen.items()])
+            raise DoseRefused(refusals(broken, lib))
         version = current.version + 1
         name = lib.get(change.technique).name
         first = next(
@@ -182,14 +204,6 @@ def change_dose(
         repo.add_plan_version(stored)
         uow.commit()
     return stored
-
-
-def in_names(violation: str, lib: Library) -> str:
-    """Technique ids in a violation message said by name."""
-    out = violation
-    for t in lib.techniques:
-        out = out.replace(f"{t.id}:", f"{t.name}:").replace(f" {t.id} ", f" {t.name} ")
-    return out
 
 
 def _without(plan: Plan, technique: str, from_week: int) -> Plan:
@@ -255,10 +269,7 @@ def remove_exercise(
         assessment = repo.assessments(person_id)[-1].assessment
         broken = plan_violations(edited, person_of(intake, assessment), lib)
         if broken:
-            seen: dict[str, str] = {}
-            for v in broken:
-                seen.setdefault(rule_of(v), v)
-            raise DoseRefused([Refusal(rule, in_names(why, lib)) for rule, why in seen.items()])
+            raise DoseRefused(refusals(broken, lib))
         version = current.version + 1
         stored = PlanVersion(
             person_id=person_id,

@@ -2,9 +2,10 @@
 
 A swap is checked twice: the replacement must be one the library declares for the technique (a
 progression or regression of it, or a technique naming it as one, in the same role), and the whole
-edited plan is re-checked against every safety rule with the engine's own pure functions
-(:func:`lumbo.domain.safety.reasons_for`, the phase rules of ``phases.toml``, neural sequencing,
-the overstretch guard, release/stabilize pairing, the time budget). Anything wrong is an
+edited plan is re-checked against every plan rule with the engine's own pure function
+(:func:`lumbo.domain.protocol.validity.plan_violations`: the exclusion table, the phase rules of
+``phases.toml``, neural sequencing, the overstretch guard, release/stabilize pairing, the time
+budget). Anything wrong is an
 :class:`InvalidInput` naming the field; a stale ``plan_version`` is a :class:`Conflict`. The new
 version is stored in one unit of work, unapproved.
 """
@@ -18,11 +19,9 @@ from lumbo.domain.adjust.apply import apply_adjustment
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
 from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge import library as shipped_library
-from lumbo.domain.knowledge.model import NeuralTension, Role
-from lumbo.domain.progression import config
 from lumbo.domain.protocol.engine import person_of
 from lumbo.domain.protocol.model import Adjustment, Decision, Plan
-from lumbo.domain.safety import MAX_STRETCH_INTENSITY, Person, reasons_for
+from lumbo.domain.protocol.validity import Violation, plan_violations
 from lumbo.services._shared import active_plan, need_person, week_on
 from lumbo.services.approval import in_force
 from lumbo.store.approvals import Approval
@@ -32,8 +31,8 @@ from lumbo.store.unit_of_work import AbstractUnitOfWork
 __all__ = [
     "PlanView",
     "approve_plan",
+    "changed_by",
     "declared_alternatives",
-    "plan_violations",
     "plan_with_approval",
     "swap_technique",
 ]
@@ -47,56 +46,21 @@ def declared_alternatives(lib: Library, technique: str) -> tuple[str, ...]:
     return tuple(sorted(r for r in named if r in lib and lib.get(r).role is t.role))
 
 
-def plan_violations(plan: Plan, person: Person, lib: Library) -> list[str]:
-    """Every safety rule ``plan`` breaks for ``person`` (empty: the plan is safe)."""
-    out: list[str] = []
-    excluded = {e.technique for e in plan.excluded}
-    budget = plan.minutes_per_session
-    first_slider: int | None = None
-    for w in plan.weeks:
-        phase = config().phase_of(w.week)
-        for s in w.sessions:
-            where = f"week {w.week} session {s.index}"
-            ids = [b.technique for b in s.blocks]
-            if len(ids) != len(set(ids)):
-                out.append(f"{where}: a technique appears twice")
-            if budget is not None and sum(b.estimated_minutes for b in s.blocks) > budget + 1e-6:
-                out.append(f"{where}: exceeds the {budget}-minute session budget")
-            for i, b in enumerate(s.blocks):
-                t = lib.get(b.technique)
-                out += [f"{where}: {t.id}: {r}" for r in reasons_for(t, person)]
-                if t.id in excluded:
-                    out.append(f"{where}: {t.id} is excluded for this person")
-                if t.load not in phase.load or t.neural_tension not in phase.neural_tension:
-                    out.append(f"{where}: {t.id} is not allowed in phase {phase.name!r}")
-                target = b.dose.intensity_target
-                if target is not None and target > min(MAX_STRETCH_INTENSITY, phase.intensity_cap):
-                    out.append(f"{where}: {t.id}: stretch intensity target {target}/10 too high")
-                if t.neural_tension is NeuralTension.slider and first_slider is None:
-                    first_slider = w.week
-                if (
-                    t.neural_tension is NeuralTension.tensioner
-                    and person.neural_sensitive
-                    and (first_slider is None or first_slider >= w.week)
-                ):
-                    out.append(f"{where}: {t.id}: a neural tensioner before any slider week")
-                if t.role is Role.release:
-                    j = b.pairs_with
-                    partner = s.blocks[j] if j is not None and i < j < len(s.blocks) else None
-                    if (
-                        partner is None
-                        or partner.role is not Role.stabilize
-                        or not set(partner.regions) & set(b.regions)
-                    ):
-                        out.append(f"{where}: release {t.id} lacks a later stabilize partner")
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class PlanView:
     plan: PlanVersion
     approval: Approval | None
     waiting: bool = False  # the latest version waits for approval (the patient runs an older one)
+    changed_by: str | None = None  # the e-mail of the account whose edit made the version
+
+
+def changed_by(uow: AbstractUnitOfWork, version: PlanVersion) -> str | None:
+    """Who made ``version``: the editing account's e-mail, "a deleted account", or None when the
+    engine made it. Call inside the unit of work."""
+    if version.changed_by is None:
+        return None
+    user = uow.accounts.get_user(version.changed_by)
+    return "a deleted account" if user is None else user.email
 
 
 def plan_with_approval(
@@ -107,7 +71,8 @@ def plan_with_approval(
     with uow:
         state = in_force(uow.journeys, person_id)
         plan = state.in_force if patient else state.latest
-        return PlanView(plan, uow.approvals.get(person_id, plan.version), state.waiting)
+        approval = uow.approvals.get(person_id, plan.version)
+        return PlanView(plan, approval, state.waiting, changed_by(uow, plan))
 
 
 def _check_swap(
@@ -206,18 +171,19 @@ def swap_technique(
             ),
             assessment_id=current.assessment_id,
             adjustment=adjustment,
+            changed_by=actor_id,
         )
         repo.add_plan_version(stored)
         uow.commit()
     return stored
 
 
-def _brief(violations: list[str], most: int = 5) -> str:
+def _brief(violations: tuple[Violation, ...], most: int = 5) -> str:
     """Distinct violations with the first place each occurs, at most ``most`` of them."""
     first: dict[str, str] = {}
     for v in violations:
-        where, _, what = v.partition(": ")
-        first.setdefault(what, where)
+        what = f"{v.technique}: {v.reason}" if v.technique else v.reason
+        first.setdefault(what, v.where)
     shown = [f"{what} (first in {where})" for what, where in list(first.items())[:most]]
     more = len(first) - len(shown)
     return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")

@@ -13,9 +13,9 @@ from lumbo.domain.errors import Conflict, InvalidInput, NotFound, Problem
 from lumbo.domain.knowledge import library
 from lumbo.domain.protocol.engine import person_of
 from lumbo.domain.protocol.model import Week
+from lumbo.domain.protocol.validity import plan_violations
 from lumbo.services._shared import active_plan, need_person
-from lumbo.services.plan_dose import DoseRefused, Refusal, in_names, rule_of
-from lumbo.services.plan_edit import plan_violations
+from lumbo.services.plan_dose import DoseRefused, refusals
 from lumbo.store.plan_templates import PlanTemplate, add_template, get_template, templates_of
 from lumbo.store.records import PlanVersion
 from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
@@ -76,10 +76,7 @@ def apply_template(
         assessment = repo.assessments(person_id)[-1].assessment
         broken = plan_violations(edited, person_of(intake, assessment), lib)
         if broken:
-            seen: dict[str, str] = {}
-            for v in broken:
-                seen.setdefault(rule_of(v), v)
-            raise DoseRefused([Refusal(rule, in_names(why, lib)) for rule, why in seen.items()])
+            raise DoseRefused(refusals(broken, lib))
         version = current.version + 1
         stored = PlanVersion(
             person_id=person_id,

@@ -13,7 +13,8 @@ from datetime import date
 from typing import Any
 
 from lumbo.domain.outcomes.reassessment import outcomes
-from lumbo.domain.protocol.model import Plan
+from lumbo.domain.protocol.model import Plan, SessionLog
+from lumbo.domain.safety import overstretch_signs
 from lumbo.services._shared import need_person, week_on
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
@@ -74,7 +75,7 @@ def progress(uow: AbstractUnitOfWork, person_id: str, on: date) -> Progress:
         "rom": result["rom"],
         "proms": result["proms"],
         "notes": result["notes"],
-        "sessions": [_session_summary(s.log.model_dump(mode="json")) for s in logs],
+        "sessions": [_session_summary(s.log) for s in logs],
         "checkins": [c.checkin.model_dump(mode="json") for c in checkins],
         "reassessments": [
             {"week": r.week, "created_at": r.created_at.isoformat()} for r in reassessments
@@ -83,20 +84,17 @@ def progress(uow: AbstractUnitOfWork, person_id: str, on: date) -> Progress:
     return Progress(data)
 
 
-def _session_summary(log: dict[str, Any]) -> dict[str, Any]:
-    blocks = log["blocks"]
-    intensities = [b["intensity"] for b in blocks if b.get("intensity") is not None]
+def _session_summary(log: SessionLog) -> dict[str, Any]:
+    blocks = log.blocks
+    intensities = [b.intensity for b in blocks if b.intensity is not None]
     return {
-        "session_id": log["session_id"],
-        "week": log["week"],
-        "session_index": log["session_index"],
-        "performed_on": log["performed_on"],
-        "plan_version": log["plan_version"],
+        "session_id": log.session_id,
+        "week": log.week,
+        "session_index": log.session_index,
+        "performed_on": log.performed_on.isoformat(),
+        "plan_version": log.plan_version,
         "max_intensity": max(intensities) if intensities else None,
-        "max_pain_during": max(b["pain_during"] for b in blocks),
-        "max_pain_after": max(b["pain_after"] for b in blocks),
-        "warning_signs": any(
-            b["sharp_pain"] or b["new_numbness_or_tingling"] or (b.get("intensity") or 0) > 7
-            for b in blocks
-        ),
+        "max_pain_during": max(b.pain_during for b in blocks),
+        "max_pain_after": max(b.pain_after for b in blocks),
+        "warning_signs": any(overstretch_signs(b) for b in blocks),
     }

@@ -28,6 +28,7 @@ from lumbo.domain.adjust.state import Settled, needs_full, settle_before
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
 from lumbo.domain.knowledge import library
 from lumbo.domain.protocol.model import Adjustment, CheckIn, Plan, SessionLog
+from lumbo.domain.safety import overstretch_signs
 from lumbo.services._shared import active_plan
 from lumbo.store.records import (
     PAIN_TREND_CHECKINS,
@@ -143,11 +144,10 @@ def _usable(status: PersonStatus | None, plan: PlanVersion) -> Settled | None:
 
 
 def _warning(log: SessionLog, status: PersonStatus | None) -> tuple[str, int, int] | None:
-    """The latest session with warning signs (stretch above 7/10, sharp pain, new numbness)."""
+    """The latest session with warning signs (the overstretch guard's: stretch above 7/10, sharp
+    pain, new numbness)."""
     before = None if status is None else status.last_warning
-    signs = any(
-        b.sharp_pain or b.new_numbness_or_tingling or (b.intensity or 0) > 7 for b in log.blocks
-    )
+    signs = any(overstretch_signs(b) for b in log.blocks)
     here = (log.performed_on.isoformat(), log.week, log.session_index)
     if signs and (before is None or here[0] >= before[0]):
         return here

@@ -13,9 +13,10 @@ from lumbo.domain.errors import InvalidInput
 from lumbo.domain.knowledge import library
 from lumbo.domain.protocol.engine import person_of
 from lumbo.domain.protocol.model import Adjustment, Decision
+from lumbo.domain.protocol.validity import plan_violations
 from lumbo.services._shared import active_plan, need_person, week_on
-from lumbo.services.plan_dose import in_names, rule_of
-from lumbo.services.plan_edit import declared_alternatives, plan_violations
+from lumbo.services.plan_dose import refusals
+from lumbo.services.plan_edit import declared_alternatives
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 __all__ = ["Option", "SwapRow", "swap_options"]
@@ -73,11 +74,12 @@ def swap_options(uow: AbstractUnitOfWork, person_id: str, on: date) -> list[Swap
             try:
                 edited = apply_adjustment(plan, adjustment, lib)
             except InvalidInput as err:
-                refusal = "Library dosing: " + in_names(err.problems[0].message, lib)
+                refusal = "Library dosing: " + err.problems[0].message
             else:
                 broken = plan_violations(edited, who, lib)
                 if broken:
-                    refusal = f"{rule_of(broken[0])}: {in_names(broken[0], lib)}"
+                    first = refusals(broken, lib)[0]
+                    refusal = f"{first.rule}: {first.why}"
             options.append(Option(r, lib.get(r).name, refusal))
         if options:
             rows.append(SwapRow(technique, lib.get(technique).name, tuple(options)))

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from lumbo.domain.errors import InvalidInput, LumboError, Problem
+from lumbo.domain.movements import Movement
 from lumbo.services._shared import UnitsOfWork, need_person
 from lumbo.services.errors import TooLarge, TooManyUploads
-from lumbo.services.video_jobs import VIDEO_MOVEMENTS, VideoJobPayload
+from lumbo.services.video_jobs import VideoJobPayload
 from lumbo.settings import Settings
 from lumbo.store.jobs import VIDEO_ANALYSIS, Job, JobDispatcher, Video
 from lumbo.store.tables import utcnow
@@ -105,8 +107,8 @@ def check_meta(settings: Settings, content_type: str | None, movement: str) -> l
                 "file", f"content type must be one of {list(settings.video_types)}", content_type
             )
         )
-    if movement not in VIDEO_MOVEMENTS:
-        allowed = ", ".join(VIDEO_MOVEMENTS)
+    if movement not in Movement.names():
+        allowed = ", ".join(Movement.names())
         problems.append(Problem("movement", f"must be one of {allowed}", movement))
     return problems
 
@@ -184,3 +186,49 @@ def save_video(
         raise
     dispatcher.dispatch(job.id)
     return Uploaded(video, job)
+
+
+CHECK_MAX_BYTES = 32 * 1024 * 1024
+
+
+def check_framing(stream: BinaryIO, movement: str, movements: tuple[str, ...]) -> dict[str, Any]:
+    """Check the first seconds filmed in the browser (whole body in view, the right view);
+    nothing is stored. The answer (for ``film.js``): ``ok`` (None: cannot check here), a message
+    and the problems, in words."""
+    if movement not in movements:
+        allowed = ", ".join(movements)
+        raise InvalidInput([Problem("movement", f"must be one of {allowed}", movement)], "check")
+    try:
+        from lumbo.vision.pose import VisionUnavailable, require_vision
+
+        require_vision()
+    except (ImportError, VisionUnavailable):
+        return {
+            "ok": None,
+            "message": "The framing cannot be checked here; you can still record.",
+            "problems": [],
+        }
+    from lumbo.vision.framing import check_framing as framing_of
+
+    with tempfile.TemporaryDirectory(prefix="lumbo-check-") as tmp:
+        path = Path(tmp) / "check.webm"
+        size = 0
+        with path.open("wb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > CHECK_MAX_BYTES:
+                    raise InvalidInput(
+                        [Problem("file", f"the check takes at most {CHECK_MAX_BYTES} bytes")],
+                        "check",
+                    )
+                out.write(chunk)
+        try:
+            result = framing_of(path, movement.replace("_", "-"))
+        except InvalidInput:
+            return {
+                "ok": False,
+                "message": "The recording could not be read.",
+                "problems": ["Try again; if it keeps failing, upload a video file instead."],
+            }
+    answer: dict[str, Any] = result.to_json()
+    return answer

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from lumbo.domain.errors import Conflict, InvalidInput, LumboError
+from lumbo.domain.movements import Movement
 from lumbo.services import journey
 from lumbo.services._shared import UnitsOfWork
 from lumbo.store.accounts import User
@@ -30,8 +31,6 @@ from lumbo.store.tables import utcnow
 
 log = logging.getLogger("lumbo.jobs")
 
-#: The movements the video pipeline measures (``lumbo measure --movement``, with _ for -).
-VIDEO_MOVEMENTS = ("trunk_flexion", "trunk_extension", "lateral_flexion", "rotation")
 CORRUPT = "could not analyse the video: it may be corrupt or in an unsupported format"
 
 
@@ -107,7 +106,9 @@ def prepare(store: UnitsOfWork, data_dir: Path, job: Job) -> Work:
         raise JobFailed("the video's stored path is outside the data directory")
     if not path.is_file():
         raise JobFailed("the uploaded video file is missing from the data directory")
-    return Work(job, payload, video, path, payload.movement.replace("_", "-"))
+    named = Movement.of(payload.movement)
+    movement = payload.movement if named is None else named.value
+    return Work(job, payload, video, path, movement)
 
 
 def set_progress(store: UnitsOfWork, job_id: str, value: float) -> None:

@@ -92,6 +92,8 @@ class AccountRepository(abc.ABC):
     @abc.abstractmethod
     def session_user(self, session_hash: str, now: datetime) -> User | None: ...
     @abc.abstractmethod
+    def session_created(self, session_hash: str) -> datetime | None: ...
+    @abc.abstractmethod
     def delete_session(self, session_hash: str) -> None: ...
     @abc.abstractmethod
     def delete_sessions_of(self, user_ids: list[str]) -> None: ...
@@ -183,6 +185,10 @@ class SqlAlchemyAccountRepository(AccountRepository):
         )
         row = self.session.scalars(stmt).first()
         return None if row is None else _user(row)
+
+    def session_created(self, session_hash: str) -> datetime | None:
+        row = self.session.get(WebSessionRow, session_hash)
+        return None if row is None else row.created_at
 
     def delete_session(self, session_hash: str) -> None:
         self.session.execute(delete(WebSessionRow).where(WebSessionRow.id == session_hash))

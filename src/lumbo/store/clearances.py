@@ -1,4 +1,4 @@
-"""Referral clearances (table ``referral_clearances``, migration 0005), append-only, over an open
+"""Referral clearances (table ``referral_clearances``, migration 0007), append-only, over an open
 session."""
 
 from __future__ import annotations

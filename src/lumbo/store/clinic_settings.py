@@ -1,4 +1,4 @@
-"""Clinic-wide settings (table ``clinic_settings``, migration 0005), over an open session.
+"""Clinic-wide settings (table ``clinic_settings``, migration 0007), over an open session.
 
 Known settings and their defaults are declared here; a missing row means the default.
 """

@@ -1,3 +1,5 @@
+# long-module: one in-memory fake per repository contract, all over one MemoryData so a
+#   FakeUnitOfWork transaction spans them
 """In-memory repositories (journeys, accounts, jobs, audit, approvals) with the same contracts as
 the SQLAlchemy ones (``tests/integration/store/test_repository.py`` and ``test_repositories.py``).
 
@@ -8,20 +10,23 @@ publishes the copy on commit and drops it on rollback, so the fakes are transact
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from lumbo.domain.errors import Conflict
 from lumbo.store.accounts import AccountRepository, Role, User
 from lumbo.store.approvals import Approval, ApprovalRepository
 from lumbo.store.audit import AuditEntry, AuditRepository, ChainReport
+from lumbo.store.caseload import CaseloadEntry, Flag, Sort
 from lumbo.store.jobs import Job, JobRepository, JobStatus, Video
 from lumbo.store.records import (
     AssessmentRecord,
     IntakeRecord,
+    PatientSettings,
     PersonRecord,
     PersonStatus,
     PlanVersion,
+    QuestionnaireResponse,
     ReassessmentRecord,
     StoredCheckIn,
     StoredSessionLog,
@@ -42,10 +47,13 @@ class MemoryData:
     reassessments: list[ReassessmentRecord] = field(default_factory=list)
     videos: list[VideoMeasurementRecord] = field(default_factory=list)
     statuses: list[PersonStatus] = field(default_factory=list)
+    questionnaires: list[QuestionnaireResponse] = field(default_factory=list)
+    settings: list[PatientSettings] = field(default_factory=list)
     users: list[User] = field(default_factory=list)
     web_sessions: list[tuple[str, str, datetime]] = field(
         default_factory=list
     )  # hash, user, expiry
+    web_session_created: list[tuple[str, datetime]] = field(default_factory=list)
     login_failures: list[tuple[str, datetime]] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
     uploads: list[Video] = field(default_factory=list)
@@ -65,6 +73,66 @@ class InMemoryRepository(JourneyRepository):
     def _need_person(self, person_id: str, what: str) -> None:
         if self.get_person(person_id) is None:
             raise Conflict(f"{what} contradicts stored state: no person {person_id}")
+
+    def caseload_page(
+        self,
+        owner_id: str,
+        *,
+        offset: int,
+        limit: int,
+        q: str | None = None,
+        attention_only: bool = False,
+        sort: Sort = "attention",
+        on: date | None = None,
+        flag: Flag | None = None,
+        reassessment_weeks: tuple[int, ...] = (4, 8, 12),
+    ) -> tuple[int, list[CaseloadEntry]]:
+        if flag not in (None, "referral", "worsening"):
+            raise NotImplementedError("the in-memory store computes no date-based caseload flag")
+        found = []
+        for p in self.data.persons:
+            if p.owner_id != owner_id or (q and not (p.external_ref or "").startswith(q)):
+                continue
+            if flag == "worsening" and not (self.get_status(p.id) or PersonStatus(p.id)).worsening:
+                continue
+            if flag == "referral" and not any(
+                a.assessment.referral.required for a in self.assessments(p.id)[-1:]
+            ):
+                continue
+            assessed = self.assessments(p.id)
+            referral = assessed[-1].assessment.referral if assessed else None
+            status = self.get_status(p.id)
+            needs = (0 if status is None else status.attention) + bool(
+                referral and referral.required
+            )
+            if not attention_only or needs > 0:
+                found.append((p, referral, status, needs))
+        if sort == "attention":
+            found.sort(key=lambda f: (-f[3], f[0].external_ref or "", f[0].id))
+        elif sort == "name":
+            found.sort(key=lambda f: (f[0].external_ref or "", f[0].id))
+        else:
+            found.sort(key=lambda f: (f[0].created_at, f[0].id))
+        entries = []
+        for p, referral, status, _ in found[offset : offset + limit]:
+            logs = self.session_logs(p.id)
+            entries.append(
+                CaseloadEntry(
+                    person_id=p.id,
+                    external_ref=p.external_ref,
+                    created_at=p.created_at,
+                    referral_required=bool(referral and referral.required),
+                    urgency=None if referral is None else referral.urgency,
+                    plan=self.latest_plan(p.id),
+                    sessions_logged=len(logs),
+                    last_session=max((s.log.performed_on for s in logs), default=None),
+                    done=frozenset((s.log.week, s.log.session_index) for s in logs),
+                    status=None
+                    if status is None
+                    else PersonStatus(p.id, alerts=status.alerts, last_warning=status.last_warning),
+                )
+            )
+        return len(found), entries
 
     def erase_person(self, person_id: str) -> dict[str, int]:
         d, rows = self.data, {}
@@ -198,6 +266,35 @@ class InMemoryRepository(JourneyRepository):
             (v for v in self.data.videos if v.person_id == person_id), key=lambda v: v.created_at
         )
 
+    def add_questionnaire_response(self, response: QuestionnaireResponse) -> None:
+        self._need_person(response.person_id, f"questionnaire response {response.id}")
+        if any(q.id == response.id for q in self.data.questionnaires):
+            raise Conflict(f"questionnaire response {response.id} contradicts stored state")
+        self.data.questionnaires.append(response)
+
+    def questionnaire_responses(self, person_id: str) -> list[QuestionnaireResponse]:
+        return sorted(
+            (q for q in self.data.questionnaires if q.person_id == person_id),
+            key=lambda q: q.created_at,
+        )
+
+    def get_patient_settings(self, person_id: str) -> PatientSettings | None:
+        return next((x for x in self.data.settings if x.person_id == person_id), None)
+
+    def put_patient_settings(self, settings: PatientSettings) -> None:
+        self._need_person(settings.person_id, f"settings of {settings.person_id}")
+        token = settings.calendar_token_hash
+        if token is not None and any(
+            x.calendar_token_hash == token and x.person_id != settings.person_id
+            for x in self.data.settings
+        ):
+            raise Conflict(f"settings of {settings.person_id} contradict stored state")
+        others = [x for x in self.data.settings if x.person_id != settings.person_id]
+        self.data.settings[:] = [*others, settings]
+
+    def settings_for_calendar(self, token_hash: str) -> PatientSettings | None:
+        return next((x for x in self.data.settings if x.calendar_token_hash == token_hash), None)
+
 
 def _replace_in(items: list[Any], match: Any, **changes: Any) -> bool:
     for i, item in enumerate(items):
@@ -247,6 +344,14 @@ class InMemoryAccounts(AccountRepository):
 
     def add_session(self, session_hash: str, user_id: str, expires_at: datetime) -> None:
         self.data.web_sessions.append((session_hash, user_id, expires_at))
+        self.data.web_session_created.append((session_hash, datetime.now(UTC)))
+
+    def session_created(self, session_hash: str) -> datetime | None:
+        live = {s[0] for s in self.data.web_sessions}
+        return next(
+            (at for h, at in self.data.web_session_created if h == session_hash and h in live),
+            None,
+        )
 
     def session_user(self, session_hash: str, now: datetime) -> User | None:
         for hashed, user_id, expires in self.data.web_sessions:

@@ -1,4 +1,4 @@
-"""Plan templates (table ``plan_templates``, migration 0005), over an open session."""
+"""Plan templates (table ``plan_templates``, migration 0007), over an open session."""
 
 from __future__ import annotations
 

@@ -72,6 +72,7 @@ class PlanVersion(_UTC):
     reason: str
     assessment_id: str | None = None
     adjustment: Adjustment | None = None
+    changed_by: str | None = None  # the account whose edit made this version (None: the engine)
     id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
 
@@ -137,3 +138,34 @@ class PersonStatus:
     @property
     def attention(self) -> int:
         return len(self.alerts) + (self.last_warning is not None) + self.worsening
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnaireResponse(_UTC):
+    """A questionnaire set the patient filled in on their phone (issue 16). ``id`` comes from the
+    client, so a re-sent answer is stored once. ``kind``: intake (before the first visit) or
+    reassessment (weeks 4, 8, 12); ``answers`` by instrument, ``scores`` as lumbo scored them."""
+
+    person_id: str
+    id: str
+    kind: str
+    week: int | None
+    answers: dict[str, Any]
+    scores: dict[str, Any]
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class PatientSettings:
+    """The patient's own settings: the private calendar feed (only the token's hash is kept; None
+    when revoked), reminders (days 0=Monday..6, a local time HH:MM, e-mail on or off) and the
+    lessons marked as read."""
+
+    person_id: str
+    calendar_token_hash: str | None = None
+    reminder_days: tuple[int, ...] = ()
+    reminder_time: str | None = None
+    reminder_email: bool = False
+    reminded_on: str | None = None  # ISO date of the last e-mail reminder (one a day at most)
+    lessons_read: tuple[str, ...] = ()  # education techniques the patient marked as read
+    updated_at: datetime = field(default_factory=utcnow)

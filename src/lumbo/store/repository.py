@@ -1,3 +1,5 @@
+# long-module: the journey repository's contract and its SQLAlchemy implementation side by side, so
+#   the contract and its one real implementation read together
 """The repository interface for a person's journey, and its SQLAlchemy implementation.
 
 The interface speaks in :mod:`lumbo.store.records`; the in-memory fake (``memory.py``) and the
@@ -16,7 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -35,9 +37,11 @@ from lumbo.store.records import (
     AssessmentRecord,
     IntakeKind,
     IntakeRecord,
+    PatientSettings,
     PersonRecord,
     PersonStatus,
     PlanVersion,
+    QuestionnaireResponse,
     ReassessmentRecord,
     StoredCheckIn,
     StoredSessionLog,
@@ -45,9 +49,31 @@ from lumbo.store.records import (
 )
 from lumbo.store.web_tables import PlanApprovalRow
 
+if TYPE_CHECKING:
+    from lumbo.store.caseload import CaseloadEntry, Flag, Sort
+
 
 class JourneyRepository(abc.ABC):
     """Everything stored about persons and their journey through lumbo."""
+
+    # a clinician's caseload
+    @abc.abstractmethod
+    def caseload_page(
+        self,
+        owner_id: str,
+        *,
+        offset: int,
+        limit: int,
+        q: str | None = None,
+        attention_only: bool = False,
+        sort: Sort = "attention",
+        on: date | None = None,
+        flag: Flag | None = None,
+        reassessment_weeks: tuple[int, ...] = (4, 8, 12),
+    ) -> tuple[int, list[CaseloadEntry]]:
+        """(how many of the owner's persons match, the entries of one page): ``q`` a prefix of
+        the external reference, ``attention_only`` those with an alert or a referral, sorted by
+        ``attention`` (most first, then reference), ``name`` (reference) or ``created``."""
 
     # persons
     @abc.abstractmethod
@@ -170,6 +196,18 @@ class JourneyRepository(abc.ABC):
     @abc.abstractmethod
     def video_measurements(self, person_id: str) -> list[VideoMeasurementRecord]: ...
 
+    # the patient's phone app (issue 16): questionnaires filled in, settings
+    @abc.abstractmethod
+    def add_questionnaire_response(self, response: QuestionnaireResponse) -> None: ...
+    @abc.abstractmethod
+    def questionnaire_responses(self, person_id: str) -> list[QuestionnaireResponse]: ...
+    @abc.abstractmethod
+    def get_patient_settings(self, person_id: str) -> PatientSettings | None: ...
+    @abc.abstractmethod
+    def put_patient_settings(self, settings: PatientSettings) -> None: ...
+    @abc.abstractmethod
+    def settings_for_calendar(self, token_hash: str) -> PatientSettings | None: ...
+
 
 R = TypeVar("R", bound=t.Base)
 D = TypeVar("D")
@@ -195,6 +233,27 @@ class SqlAlchemyRepository(JourneyRepository):
         stmt = select(model).where(model.person_id == person_id)  # type: ignore[attr-defined]
         by = order or (model.created_at, model.id)  # type: ignore[attr-defined]
         return [to(row) for row in self.session.scalars(stmt.order_by(*by))]
+
+    def caseload_page(
+        self,
+        owner_id: str,
+        *,
+        offset: int,
+        limit: int,
+        q: str | None = None,
+        attention_only: bool = False,
+        sort: Sort = "attention",
+        on: date | None = None,
+        flag: Flag | None = None,
+        reassessment_weeks: tuple[int, ...] = (4, 8, 12),
+    ) -> tuple[int, list[CaseloadEntry]]:
+        from lumbo.store.caseload import caseload_page
+
+        return caseload_page(
+            self.session, owner_id, offset=offset, limit=limit, q=q,
+            attention_only=attention_only, sort=sort, on=on, flag=flag,
+            reassessment_weeks=reassessment_weeks,
+        )  # fmt: skip
 
     # persons
     def erase_person(self, person_id: str) -> dict[str, int]:
@@ -270,6 +329,7 @@ class SqlAlchemyRepository(JourneyRepository):
             reason=plan.reason,
             document=_doc(plan.plan),
             adjustment=None if plan.adjustment is None else _doc(plan.adjustment),
+            changed_by=plan.changed_by,
             created_at=plan.created_at,
         )
         self._insert(row, f"plan version {plan.version} of person {plan.person_id}")
@@ -483,6 +543,51 @@ class SqlAlchemyRepository(JourneyRepository):
     def video_measurements(self, person_id: str) -> list[VideoMeasurementRecord]:
         return self._list(t.VideoMeasurementRow, person_id, _video)
 
+    def add_questionnaire_response(self, response: QuestionnaireResponse) -> None:
+        row = t.QuestionnaireResponseRow(
+            id=response.id,
+            person_id=response.person_id,
+            kind=response.kind,
+            week=response.week,
+            answers=response.answers,
+            scores=response.scores,
+            created_at=response.created_at,
+        )
+        self._insert(row, f"questionnaire response {response.id}")
+
+    def questionnaire_responses(self, person_id: str) -> list[QuestionnaireResponse]:
+        return self._list(t.QuestionnaireResponseRow, person_id, _questionnaire)
+
+    def get_patient_settings(self, person_id: str) -> PatientSettings | None:
+        row = self.session.get(t.PatientSettingsRow, person_id)
+        return None if row is None else _settings(row)
+
+    def put_patient_settings(self, settings: PatientSettings) -> None:
+        row = self.session.get(t.PatientSettingsRow, settings.person_id)
+        if row is None:
+            row = t.PatientSettingsRow(person_id=settings.person_id)
+            self.session.add(row)
+        row.calendar_token_hash = settings.calendar_token_hash
+        row.reminder_days = list(settings.reminder_days)
+        row.reminder_time = settings.reminder_time
+        row.reminder_email = settings.reminder_email
+        row.reminded_on = settings.reminded_on
+        row.lessons_read = list(settings.lessons_read)
+        row.updated_at = settings.updated_at
+        try:
+            self.session.flush()
+        except IntegrityError as err:
+            raise Conflict(
+                f"settings of {settings.person_id} contradict stored state: {err.orig}"
+            ) from None
+
+    def settings_for_calendar(self, token_hash: str) -> PatientSettings | None:
+        stmt = select(t.PatientSettingsRow).where(
+            t.PatientSettingsRow.calendar_token_hash == token_hash
+        )
+        row = self.session.scalars(stmt).first()
+        return None if row is None else _settings(row)
+
 
 def person_tables() -> list[Any]:
     """Every table with a ``person_id`` column but the audit log, children before parents."""
@@ -536,6 +641,7 @@ def _plan(r: t.PlanVersionRow) -> PlanVersion:
         reason=r.reason,
         assessment_id=r.assessment_id,
         adjustment=None if r.adjustment is None else Adjustment.model_validate(r.adjustment),
+        changed_by=r.changed_by,
         created_at=r.created_at,
     )
 
@@ -620,6 +726,31 @@ def _reassessment(r: t.ReassessmentRow) -> ReassessmentRecord:
         week=r.week,
         outcomes=r.outcomes,
         created_at=r.created_at,
+    )
+
+
+def _questionnaire(r: t.QuestionnaireResponseRow) -> QuestionnaireResponse:
+    return QuestionnaireResponse(
+        person_id=r.person_id,
+        id=r.id,
+        kind=r.kind,
+        week=r.week,
+        answers=r.answers,
+        scores=r.scores,
+        created_at=r.created_at,
+    )
+
+
+def _settings(r: t.PatientSettingsRow) -> PatientSettings:
+    return PatientSettings(
+        person_id=r.person_id,
+        calendar_token_hash=r.calendar_token_hash,
+        reminder_days=tuple(int(d) for d in r.reminder_days),
+        reminder_time=r.reminder_time,
+        reminder_email=r.reminder_email,
+        reminded_on=r.reminded_on,
+        lessons_read=tuple(str(x) for x in r.lessons_read),
+        updated_at=r.updated_at,
     )
 
 

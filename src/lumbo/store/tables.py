@@ -96,8 +96,8 @@ class PersonRow(Base):
     id: Mapped[str] = _id()
     owner_id: Mapped[str | None] = mapped_column(String(36), index=True)
     external_ref: Mapped[str | None] = mapped_column(String(64), index=True)
-    display_name: Mapped[str | None] = mapped_column(String(120))  # migration 0005
-    start_on: Mapped[date | None] = mapped_column(Date)  # the plan's first day (migration 0005)
+    display_name: Mapped[str | None] = mapped_column(String(120))  # migration 0007
+    start_on: Mapped[date | None] = mapped_column(Date)  # the plan's first day (migration 0007)
     created_at: Mapped[datetime] = _created()
 
 
@@ -140,6 +140,7 @@ class PlanVersionRow(Base):
     reason: Mapped[str] = mapped_column(Text, nullable=False)
     document: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
     adjustment: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc)
+    changed_by: Mapped[str | None] = mapped_column(String(36))  # the account whose edit made it
     created_at: Mapped[datetime] = _created()
 
 
@@ -230,13 +231,13 @@ class PersonStatusRow(Base):
     alerts: Mapped[list[Any]] = mapped_column(JsonDoc, nullable=False)  # [{kind, reason}]
     attention: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_warning: Mapped[list[Any] | None] = mapped_column(JsonDoc)  # [week, session index]
-    # migration 0005: how far next-morning pain rose over the latest check-ins (None: too few)
+    # migration 0007: how far next-morning pain rose over the latest check-ins (None: too few)
     pain_rise: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = _created()
 
 
 class ReferralClearanceRow(Base):
-    """Append-only (migration 0005): who cleared a referral, when, and the note; ``intake_id`` is
+    """Append-only (migration 0007): who cleared a referral, when, and the note; ``intake_id`` is
     the intake version that records the clearance (``history.clinician_clearance``)."""
 
     __tablename__ = "referral_clearances"
@@ -255,7 +256,7 @@ class ReferralClearanceRow(Base):
 
 
 class PlanTemplateRow(Base):
-    """A clinician's plan saved as a template (migration 0005): the weeks of a plan, no person."""
+    """A clinician's plan saved as a template (migration 0007): the weeks of a plan, no person."""
 
     __tablename__ = "plan_templates"
     __table_args__ = (Index("ix_plan_templates_owner_name", "owner_id", "name"),)
@@ -268,7 +269,7 @@ class PlanTemplateRow(Base):
 
 
 class ClinicSettingRow(Base):
-    """A clinic-wide setting (migration 0005), e.g. ``auto_approve_adjustments``."""
+    """A clinic-wide setting (migration 0007), e.g. ``auto_approve_adjustments``."""
 
     __tablename__ = "clinic_settings"
 
@@ -280,3 +281,37 @@ class ClinicSettingRow(Base):
 
 # The web service's tables share this metadata (migration 0002); imported last, as it imports Base.
 from lumbo.store import web_tables as _web_tables  # noqa: E402, F401
+
+
+class QuestionnaireResponseRow(Base):
+    """Questionnaires the patient filled in on the phone; the id comes from the client."""
+
+    __tablename__ = "questionnaire_responses"
+    __table_args__ = (
+        Index("ix_questionnaire_responses_person_created", "person_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[str] = _person_fk()
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    week: Mapped[int | None] = mapped_column(Integer)
+    answers: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
+    scores: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
+    created_at: Mapped[datetime] = _created()
+
+
+class PatientSettingsRow(Base):
+    """One row per patient: the calendar feed token's hash and the reminder choices."""
+
+    __tablename__ = "patient_settings"
+
+    person_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
+    )
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    reminder_days: Mapped[list[Any]] = mapped_column(JsonDoc, nullable=False)
+    reminder_time: Mapped[str | None] = mapped_column(String(5))
+    reminder_email: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    reminded_on: Mapped[str | None] = mapped_column(String(10))
+    lessons_read: Mapped[list[Any]] = mapped_column(JsonDoc, nullable=False)
+    updated_at: Mapped[datetime] = _created()

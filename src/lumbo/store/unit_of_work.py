@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import abc
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import Self
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,9 +37,6 @@ from lumbo.store.memory import (
     MemoryData,
 )
 from lumbo.store.repository import JourneyRepository, SqlAlchemyRepository
-
-if TYPE_CHECKING:
-    from lumbo.store.caseload import CaseloadEntry
 
 
 class AbstractUnitOfWork(abc.ABC):
@@ -101,13 +98,6 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         if self._session is None:
             raise RuntimeError("unit of work used outside its `with` block")
         return self._session
-
-    def caseload_page(self, owner_id: str, **query: Any) -> tuple[int, list[CaseloadEntry]]:
-        """A clinician's caseload page (:func:`lumbo.store.caseload.caseload_page`): SQL only,
-        it has no in-memory fake (the database filters, sorts and pages)."""
-        from lumbo.store.caseload import caseload_page
-
-        return caseload_page(self.session, owner_id, **query)
 
     def commit(self) -> None:
         try:

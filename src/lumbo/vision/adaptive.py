@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lumbo.domain.movements import Movement
 from lumbo.vision.landmarks import FloatArray, Pose
 from lumbo.vision.movement import BASELINE_WINDOW_S
 from lumbo.vision.signal import ACQUISITION_S, DEFAULT_MAX_GAP_S
@@ -230,8 +231,8 @@ def image_angle_fn(movement: str, camera_tilt_deg: float) -> AngleFn:
     """The main angle with image orientation (+1) for ``movement``."""
     from lumbo.vision import angles as ang
 
-    if movement in ("trunk-flexion", "trunk-extension"):
+    if movement in (Movement.trunk_flexion, Movement.trunk_extension):
         return lambda p: float(ang.trunk_inclination(p, 1.0, camera_tilt_deg))
-    if movement == "lateral-flexion":
+    if movement == Movement.lateral_flexion:
         return lambda p: float(ang.lateral_inclination(p, 1.0, camera_tilt_deg))
     return lambda p: float(ang.axial_rotation(p, 1.0))

@@ -24,10 +24,12 @@ perpendicular to the movement plane (``VIEW_ERROR_DEG``), and the camera-level e
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from lumbo.domain.movements import Movement
 from lumbo.vision.angles import ROTATION_MODEL_UNCERTAINTY_DEG
 from lumbo.vision.landmarks import FloatArray
 from lumbo.vision.movement import baseline
@@ -84,18 +86,19 @@ BASIS = {
 
 def intake_measurements(
     values: dict[str, tuple[float, float]],
-    warnings: list[str],
     unreliable: set[str] | frozenset[str] = frozenset(),
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Build the ``measurements`` block: intake fields (validated against the intake model),
-    their uncertainties and the basis of each estimate. Values outside the intake's range are
-    clamped with a warning. Fields named in ``unreliable`` (uncertainty above the limit of
-    :mod:`lumbo.vision.trust`) go to ``unreliable`` instead of ``fields``: never into the intake."""
+    their uncertainties and the basis of each estimate, and the warnings it gives. Values outside
+    the intake's range are clamped with a warning. Fields named in ``unreliable`` (uncertainty
+    above the limit of :mod:`lumbo.vision.trust`) go to ``unreliable`` instead of ``fields``:
+    never into the intake."""
     from lumbo.domain.intake import Measurements
 
     fields: dict[str, Any] = {"method": "video"}
     wide: dict[str, float] = {}
     unc: dict[str, float] = {}
+    warnings: list[str] = []
     for name, (value, u) in values.items():
         limit = FIELD_LIMITS[name]
         if value > limit:
@@ -104,21 +107,35 @@ def intake_measurements(
         (wide if name in unreliable else fields)[name] = round(value, 1)
         unc[name] = round(u, 1)
     Measurements.model_validate(fields)
-    return {
+    block = {
         "fields": fields,
         "uncertainty_deg": unc,
         "basis": {name: BASIS[name] for name in values},
         "unreliable": wide,
     }
+    return block, tuple(warnings)
 
 
 MIN_SAMPLES = 8
 
 
 def main_name(movement: str) -> str:
-    return {"lateral-flexion": "lateral_inclination", "rotation": "axial_rotation"}.get(
-        movement, "trunk_inclination"
-    )
+    names: dict[str, str] = {
+        Movement.lateral_flexion: "lateral_inclination",
+        Movement.rotation: "axial_rotation",
+    }
+    return names.get(movement, "trunk_inclination")
+
+
+@dataclass(frozen=True, slots=True)
+class VideoFields:
+    """What one movement's video gives the intake: ``fields`` as (estimate, uncertainty), the hip
+    contribution for sagittal movements (the summary's ``hip_contribution``), and the warnings
+    that explain an omission or an estimate's limits."""
+
+    fields: dict[str, tuple[float, float]]
+    hip_contribution: dict[str, Any] | None
+    warnings: tuple[str, ...]
 
 
 def video_fields(
@@ -127,14 +144,12 @@ def video_fields(
     t: FloatArray,
     y: FloatArray,
     base: float,
-    summary: dict[str, Any],
     components: dict[str, Any],
     peak_i: int,
-    warnings: list[str],
     low_i: int | None = None,
-) -> dict[str, tuple[float, float]]:
-    """The intake fields this movement fills, as (estimate, uncertainty); adds the hip
-    contribution to ``summary`` for sagittal movements and explains omissions in ``warnings``.
+) -> VideoFields:
+    """The intake fields this movement fills, with the hip contribution and the warnings (see
+    :class:`VideoFields`); nothing passed in is changed.
 
     Every estimate is taken where the main angle was seen to turn: at ``peak_i`` (and, for
     two-sided movements, ``low_i``), never at the largest value anywhere in the video (which
@@ -142,17 +157,19 @@ def video_fields(
     frames analysed)."""
     low = peak_i if low_i is None else low_i
     fields: dict[str, tuple[float, float]] = {}
-    if movement in ("trunk-flexion", "trunk-extension"):
+    hip_contribution: dict[str, Any] | None = None
+    warnings: list[str] = []
+    if movement in (Movement.trunk_flexion, Movement.trunk_extension):
         hip = series.filtered("hip_flexion")
         hip_noise = series.series["hip_flexion"].noise_sd_deg
         hb = baseline(t, hip)
         at_peak = float(hip[peak_i])
         if np.isfinite(hip).sum() >= MIN_SAMPLES and math.isfinite(hb) and math.isfinite(at_peak):
-            if movement == "trunk-flexion":
+            if movement == Movement.trunk_flexion:
                 fields["lumbar_flexion_deg"] = lumbar_estimate(at_peak - hb, hip_noise)
             else:
                 fields["lumbar_extension_deg"] = lumbar_estimate(hb - at_peak, hip_noise)
-            summary["hip_contribution"] = {
+            hip_contribution = {
                 "trunk_inclination_change_deg": round(float(y[peak_i]) - base, 1),
                 "trunk_on_thigh_change_deg": components.get("hip_flexion_change_deg"),
                 "thigh_inclination_change_deg": components.get("thigh_inclination_change_deg"),
@@ -164,7 +181,7 @@ def video_fields(
                 "the legs were not seen well enough to separate hip from trunk motion; "
                 "no lumbar estimate"
             )
-    elif movement == "lateral-flexion":
+    elif movement == Movement.lateral_flexion:
         lat = series.filtered("lateral_flexion")
         lb = baseline(t, lat)
         noise = series.series["lateral_flexion"].noise_sd_deg
@@ -190,4 +207,4 @@ def video_fields(
             "rotation is estimated from the pose model's monocular depth: uncertainty about "
             f"+/- {ROTATION_MODEL_UNCERTAINTY_DEG:.0f} deg"
         )
-    return fields
+    return VideoFields(fields, hip_contribution, tuple(warnings))

@@ -36,6 +36,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lumbo.domain.errors import InvalidInput, Problem
+from lumbo.domain.knowledge import parse_knowledge
 from lumbo.vision import angles as ang
 from lumbo.vision.landmarks import (
     LEFT_ANKLE,
@@ -120,10 +121,11 @@ class FormRules(BaseModel):
 
 
 def load_rules(text: str | None = None) -> FormRules:
-    """The rules from ``form_rules.toml`` (or ``text``), validated."""
+    """The rules from ``form_rules.toml`` (or ``text``), validated: a fault (an unknown key
+    among them) is a :class:`KnowledgeBaseError` naming the file and the key."""
     if text is None:
         text = resources.files("lumbo.vision").joinpath("form_rules.toml").read_text("utf-8")
-    return FormRules.model_validate(tomllib.loads(text))
+    return parse_knowledge("form_rules.toml", tomllib.loads(text), FormRules)
 
 
 def _roll(points: FloatArray, a: int, b: int, width_torsos: float) -> FloatArray:

@@ -17,7 +17,7 @@ import numpy as np
 from lumbo.vision import angles as ang
 from lumbo.vision.decode import FrameStream, mean_luma, open_video
 from lumbo.vision.landmarks import LEFT_ANKLE, LEFT_SHOULDER, NOSE, RIGHT_ANKLE, RIGHT_SHOULDER
-from lumbo.vision.pipeline import REQUIRED_VIEW
+from lumbo.vision.pipeline import required_view
 from lumbo.vision.pose import PoseEstimator
 
 #: Frames looked at: about 5 per second of the first ``CHECK_SECONDS``.
@@ -89,7 +89,7 @@ def judge_framing(
     torso = ang.torso_length_px(pts)
     ok = torso > 1.0
     ratio = float(np.median(width[ok] / torso[ok])) if ok.any() else math.nan
-    view = REQUIRED_VIEW.get(movement, "side")
+    view = required_view(movement)
     if math.isfinite(ratio) and view == "side" and ratio > SIDE_MAX_RATIO:
         problems.append("Turn side-on to the camera: it should see your side for this movement.")
     if math.isfinite(ratio) and view == "front" and ratio < FRONT_MIN_RATIO:

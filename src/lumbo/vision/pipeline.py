@@ -1,3 +1,5 @@
+# long-module: the stages of measure_video share one streaming frame loop and its options; split,
+#   the loop's state would travel between modules
 """``measure_video``: decode -> pose -> person selection -> angles -> conditioning -> quality.
 
 Memory is constant in the video's length apart from the per-frame landmarks (33 x 4 floats, about
@@ -10,35 +12,37 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from lumbo.domain.errors import InvalidInput, Problem
+from lumbo.domain.movements import Movement
 from lumbo.vision import estimates as est
 from lumbo.vision import trust
 from lumbo.vision.decode import Frame, FrameStream, check_path, mean_luma, open_video
 from lumbo.vision.landmarks import N_LANDMARKS, FloatArray
-from lumbo.vision.movement import Extremes, analyse_reps, baseline, observed_extremes
+from lumbo.vision.movement import Extremes, RepStats, analyse_reps, baseline, observed_extremes
 from lumbo.vision.pose import PoseEstimator
 from lumbo.vision.quality import compensations, quality_summary
 from lumbo.vision.result import MeasurementResult
-from lumbo.vision.series import build_series, shoulder_to_torso_ratio
-from lumbo.vision.signal import ACQUISITION_S, DEFAULT_MIN_CONFIDENCE, acquisition_mask
+from lumbo.vision.series import AngleSeries, build_series, shoulder_to_torso_ratio
+from lumbo.vision.signal import ACQUISITION_S, DEFAULT_MIN_CONFIDENCE, CleanSeries, acquisition_mask
 from lumbo.vision.tracking import Tracker, select_subject
 
 if TYPE_CHECKING:
     from lumbo.vision.adaptive import AdaptiveStride
 
-MOVEMENTS = ("trunk-flexion", "trunk-extension", "lateral-flexion", "rotation")
 VIEWS = ("side", "front")
-REQUIRED_VIEW = {
-    "trunk-flexion": "side",
-    "trunk-extension": "side",
-    "lateral-flexion": "front",
-    "rotation": "front",
+#: Per movement: the angle series that measures it, its sign, and whether it has two sides.
+MAIN_ANGLE: dict[str, tuple[str, float, bool]] = {
+    Movement.trunk_flexion: ("trunk_inclination", 1.0, False),
+    Movement.trunk_extension: ("trunk_inclination", -1.0, False),
+    Movement.lateral_flexion: ("lateral_inclination", 1.0, True),
+    Movement.rotation: ("axial_rotation", 1.0, True),
 }
 #: ``--stride auto`` analyses about this many frames per second.
 AUTO_TARGET_HZ = 10.0
@@ -65,19 +69,16 @@ class MeasureOptions:
 
     def validate(self) -> None:
         problems: list[Problem] = []
-        if self.movement not in MOVEMENTS:
+        movement = Movement(self.movement) if self.movement in Movement.values() else None
+        if movement is None:
             problems.append(
-                Problem("movement", f"must be one of {', '.join(MOVEMENTS)}", self.movement)
+                Problem("movement", f"must be one of {', '.join(Movement.values())}", self.movement)
             )
         if self.view not in VIEWS:
             problems.append(Problem("view", "must be side or front", self.view))
-        elif self.movement in REQUIRED_VIEW and REQUIRED_VIEW[self.movement] != self.view:
+        elif movement is not None and movement.view != self.view:
             problems.append(
-                Problem(
-                    "view",
-                    f"{self.movement} must be filmed from the {REQUIRED_VIEW[self.movement]}",
-                    self.view,
-                )
+                Problem("view", f"{movement} must be filmed from the {movement.view}", self.view)
             )
         tilt = self.camera_tilt_deg
         if tilt is not None and not (math.isfinite(tilt) and abs(tilt) <= MAX_TILT_DEG):
@@ -114,10 +115,15 @@ def default_options(
     view, ``DEFAULT_STRIDE``; each can be overridden."""
     return MeasureOptions(
         movement=movement,
-        view=view if view is not None else REQUIRED_VIEW.get(movement, "side"),
+        view=view if view is not None else required_view(movement),
         camera_tilt_deg=camera_tilt_deg,
         stride=DEFAULT_STRIDE if stride is None else stride,
     )
+
+
+def required_view(movement: str) -> str:
+    """The view ``movement`` (``lumbo measure`` spelling) is filmed from; side when unknown."""
+    return Movement(movement).view if movement in Movement.values() else "side"
 
 
 @dataclass(slots=True)
@@ -172,17 +178,31 @@ def _close_when_ready(done: Future[PoseEstimator]) -> None:
         done.result().close()
 
 
-def measure_video(
+@dataclass(frozen=True, slots=True)
+class TracedVideo:
+    """A video run through the pose model: the landmarks (``trace``), the video's frame rate,
+    the stride used, the ``--stride auto`` policy that chose the frames (None with a fixed
+    stride) and when streaming started (``time.perf_counter``)."""
+
+    trace: PoseTrace
+    fps: float
+    stride: int
+    policy: AdaptiveStride | None
+    started: float
+
+
+def trace_video(
     path: Path,
     options: MeasureOptions,
     estimator: PoseEstimator | None = None,
     progress: Progress | None = None,
-) -> MeasurementResult:
-    """Measure one movement in the video at ``path`` (see ``docs/vision.md``).
-
-    With ``stride="auto"`` the frames analysed are chosen while streaming by
-    :class:`lumbo.vision.adaptive.AdaptiveStride` (coarse when still, full rate when moving)."""
-    options.validate()
+) -> TracedVideo:
+    """The one interface to the threaded decoder and the pose model: open ``path``, stream its
+    frames (decoded on a background thread, see :mod:`lumbo.vision.decode`) through the model and
+    return what it saw. Without an ``estimator`` the model is set up on its own thread while the
+    video opens (and closed at the end). With ``stride="auto"`` the frames analysed are chosen
+    while streaming by :class:`lumbo.vision.adaptive.AdaptiveStride` (coarse when still, full rate
+    when moving)."""
     own = estimator is None
     if estimator is None:
         # The model's set-up (mostly its first frame) overlaps with opening the video.
@@ -221,13 +241,29 @@ def measure_video(
         if own:
             estimator.close()
     trace.decoded = max(trace.decoded, stream.decoded)
-    result = analyse_trace(trace, options, fps=info.fps, stride=stride, video=str(path))
-    if policy is not None:
-        result.processing["adaptive_stride"] = policy.describe(
+    return TracedVideo(trace, info.fps, stride, policy, started)
+
+
+def measure_video(
+    path: Path,
+    options: MeasureOptions,
+    estimator: PoseEstimator | None = None,
+    progress: Progress | None = None,
+) -> MeasurementResult:
+    """Measure one movement in the video at ``path`` (see ``docs/vision.md``): the pose model over
+    the video (:func:`trace_video`), then the analysis (:func:`analyse_trace`)."""
+    options.validate()
+    traced = trace_video(path, options, estimator, progress)
+    result = analyse_trace(
+        traced.trace, options, fps=traced.fps, stride=traced.stride, video=str(path)
+    )
+    processing = dict(result.processing)
+    if traced.policy is not None:
+        processing["adaptive_stride"] = traced.policy.describe(
             result.frames_analysed, result.frames
         )
-    result.processing["wall_seconds"] = round(time.perf_counter() - started, 3)
-    return result
+    processing["wall_seconds"] = round(time.perf_counter() - traced.started, 3)
+    return replace(result, processing=processing)
 
 
 def analyse_trace(
@@ -239,7 +275,10 @@ def analyse_trace(
     video: str = "<frames>",
     wall: float = 0.0,
 ) -> MeasurementResult:
-    """Everything after the pose model: selection, angles, conditioning, reps, quality."""
+    """Everything after the pose model, as named steps: the subject's landmarks, a uniform time
+    grid, conditioned angle series, the main angle and its turning points, the summary and the
+    intake estimates, the trust verdict, quality and compensations. Nothing built is changed
+    afterwards: each step returns new values (and its warnings, in report order)."""
     options.validate()
     n = len(trace.frame_index)
     if trace.decoded < fps * 1.0 or n < MIN_ANALYSED_FRAMES:
@@ -247,6 +286,87 @@ def analyse_trace(
             f"video too short: {trace.decoded} frame(s) at {fps:.1f} frames/s; need at least 1 s",
             video,
         )
+    subject = _subject(trace, video)
+    grid = _uniform_grid(subject.points, trace, fps, stride)
+    tilt = options.camera_tilt_deg or 0.0
+    series = build_series(grid.t, grid.points, options.view, grid.fs, tilt, options.min_confidence)
+    ratio = shoulder_to_torso_ratio(grid.points)
+    main = _main_angle(series, options.movement, grid.analysed, n, video)
+    turns = _turning_points(grid.t, main.y, grid.fs, main.two_sided)
+    at_peak = _at_peak(series, grid.t, turns.high)
+    fields = est.video_fields(
+        options.movement, series, grid.t, main.y, turns.base, at_peak, turns.high, turns.low
+    )
+    summary = _summary(main, turns, grid.t, at_peak, fields.hip_contribution, options)
+    verdict = trust.judge(
+        options.movement,
+        options.view,
+        shoulder_ratio=ratio,
+        travel_torsos=trust.hip_travel_torsos(grid.points),
+        size_change=trust.depth_change(grid.points),
+        excursions=_observed_excursions(main.y, turns.base, turns.ext, main.two_sided),
+        turned=turns.turned(main.two_sided),
+        uncertainties={
+            main.name: float(summary["uncertainty_deg"]),
+            **{name: u for name, (_, u) in fields.fields.items()},
+        },
+        dark=subject.luma < DARK_LUMA,
+    )
+    measurements, clamped = est.intake_measurements(
+        fields.fields if verdict.measured else {}, set(verdict.unreliable_fields)
+    )
+    warnings = [
+        *subject.warnings,
+        *_view_warnings(options.view, ratio),
+        *main.warnings,
+        *turns.warnings,
+        *fields.warnings,
+        *_level_warnings(options),
+        *clamped,
+    ]
+    return MeasurementResult(
+        movement=options.movement,
+        view=options.view,
+        video=video,
+        fps=fps,
+        frames=trace.decoded,
+        frames_analysed=n,
+        frames_with_person=subject.seen,
+        stride=stride,
+        camera_tilt_deg=tilt,
+        frame_index=grid.index,
+        points=grid.points,
+        series=series,
+        main=main.name,
+        main_sign=main.sign,
+        summary=summary,
+        reps=turns.reps,
+        quality=quality_summary(grid.t, main.y, grid.fs, turns.reps, turns.left_right),
+        compensations=compensations(options.movement, series, turns.reps, turns.high),
+        warnings=warnings,
+        measurements=measurements,
+        processing=_processing(trace, options, grid.fs, main, subject, series, wall),
+        frame_size=trace.frame_size,
+        verdict=verdict,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    """The measured person's landmarks per analysed frame (NaN where not seen or settling)."""
+
+    points: FloatArray
+    seen: int
+    settling: int
+    tracks: list[int]
+    luma: float
+    warnings: tuple[str, ...]
+
+
+def _subject(trace: PoseTrace, video: str) -> _Subject:
+    """Select the subject among the tracks and gather their landmarks; drop the model's settling
+    frames after each (re)acquisition. Refuses a video without a person in enough frames."""
+    n = len(trace.frame_index)
     warnings: list[str] = []
     selection = select_subject(trace.tracker.tracks)
     luma = float(np.median(trace.luma))
@@ -259,7 +379,6 @@ def analyse_trace(
         warnings.append(
             f"the video is dark (mean brightness {luma:.0f}/255); landmarks are less reliable"
         )
-
     points = np.full((n, N_LANDMARKS, 4), np.nan)
     for k in selection.positions:
         pts = trace.points[k]
@@ -275,52 +394,108 @@ def analyse_trace(
         )
     if seen < MIN_PERSON_FRACTION * n:
         warnings.append(f"the person was measured in only {seen} of {n} analysed frames")
+    tracks = [tr.id for tr in (selection.subject, *selection.joined) if tr is not None]
+    return _Subject(points, seen, int(settling.sum()), tracks, luma, tuple(warnings))
 
+
+@dataclass(frozen=True, slots=True)
+class _Grid:
+    """Landmarks on a uniform time grid: ``analysed`` marks the frames the model saw."""
+
+    points: FloatArray
+    index: npt.NDArray[np.int64]
+    t: FloatArray
+    fs: float
+    analysed: npt.NDArray[np.bool_]
+
+
+def _uniform_grid(points: FloatArray, trace: PoseTrace, fps: float, stride: int) -> _Grid:
+    """With a fixed stride the analysed frames are already uniform. With an adaptive stride they
+    go onto the full-rate grid; skipped frames are NaN, filled by the short-gap interpolation, so
+    every filter sees uniform sampling."""
+    n = len(trace.frame_index)
     index = np.asarray(trace.frame_index, dtype=np.int64)
     t = np.asarray(trace.t, dtype=np.float64)
-    fs = fps / stride
-    analysed = np.ones(n, dtype=np.bool_)
-    if n > 1 and np.any(np.diff(index) != stride):
-        # Adaptive stride: the analysed frames go onto the full-rate grid; skipped frames are NaN,
-        # filled by the short-gap interpolation, so every filter sees uniform sampling.
-        pos = index - index[0]
-        grid = np.full((int(pos[-1]) + 1, N_LANDMARKS, 4), np.nan)
-        grid[pos] = points
-        analysed = np.zeros(len(grid), dtype=np.bool_)
-        analysed[pos] = True
-        points, index = grid, np.arange(index[0], index[-1] + 1, dtype=np.int64)
-        t, fs = index / fps, fps
-    tilt = options.camera_tilt_deg or 0.0
-    series = build_series(t, points, options.view, fs, tilt, options.min_confidence)
-    ratio = shoulder_to_torso_ratio(points)
-    if options.view == "side" and ratio > 0.45:
-        warnings.append(
+    if not (n > 1 and np.any(np.diff(index) != stride)):
+        return _Grid(points, index, t, fps / stride, np.ones(n, dtype=np.bool_))
+    pos = index - index[0]
+    grid = np.full((int(pos[-1]) + 1, N_LANDMARKS, 4), np.nan)
+    grid[pos] = points
+    analysed = np.zeros(len(grid), dtype=np.bool_)
+    analysed[pos] = True
+    full = np.arange(index[0], index[-1] + 1, dtype=np.int64)
+    return _Grid(grid, full, full / fps, fps, analysed)
+
+
+def _view_warnings(view: str, ratio: float) -> list[str]:
+    """Whether the person was filmed from the view the movement needs (shoulder width against
+    torso length)."""
+    if view == "side" and ratio > 0.45:
+        return [
             f"the person does not look side-on (shoulder width {ratio:.2f} x torso length); "
             "sagittal angles are foreshortened: film from the side"
-        )
-    if options.view == "front" and ratio < 0.4:
-        warnings.append(
+        ]
+    if view == "front" and ratio < 0.4:
+        return [
             f"the person does not face the camera (shoulder width {ratio:.2f} x torso length); "
             "frontal angles are unreliable: film from the front"
-        )
+        ]
+    return []
 
-    main, sign, two_sided = {
-        "trunk-flexion": ("trunk_inclination", 1.0, False),
-        "trunk-extension": ("trunk_inclination", -1.0, False),
-        "lateral-flexion": ("lateral_inclination", 1.0, True),
-        "rotation": ("axial_rotation", 1.0, True),
-    }[options.movement]
-    clean_main = series.series[main]
-    y = sign * clean_main.filtered
+
+@dataclass(frozen=True, slots=True)
+class _Main:
+    """The movement's main angle: its series, sign (extension is reported positive) and values."""
+
+    name: str
+    sign: float
+    two_sided: bool
+    clean: CleanSeries
+    y: FloatArray
+    warnings: tuple[str, ...]
+
+
+def _main_angle(
+    series: AngleSeries, movement: str, analysed: npt.NDArray[np.bool_], n: int, video: str
+) -> _Main:
+    name, sign, two_sided = MAIN_ANGLE[movement]
+    clean = series.series[name]
+    y = sign * clean.filtered
     valid = np.isfinite(y[analysed])
     if valid.sum() < MIN_ANALYSED_FRAMES:
         raise _bad("too few frames with confident trunk landmarks to measure", video)
     missing = n - int(valid.sum())
-    if missing:
-        warnings.append(
+    warnings = (
+        (
             f"{missing} of {n} analysed frame(s) have no trunk angle (person not seen, low landmark "
-            f"confidence or gaps longer than 0.25 s); they are reported as null, never invented"
+            f"confidence or gaps longer than 0.25 s); they are reported as null, never invented",
         )
+        if missing
+        else ()
+    )
+    return _Main(name, sign, two_sided, clean, y, warnings)
+
+
+@dataclass(frozen=True, slots=True)
+class _Turns:
+    """The neutral stance, the observed turning points and the repetitions of the main angle."""
+
+    base: float
+    ext: Extremes
+    high: int
+    """Index of the peak (the observed maximum, else the largest value seen)."""
+    low: int
+    reps: list[RepStats]
+    left_right: tuple[float, float] | None
+    """Two-sided movements: the excursions to each side from the neutral stance."""
+    warnings: tuple[str, ...]
+
+    def turned(self, two_sided: bool) -> bool:
+        return (self.ext.high >= 0 or self.ext.low >= 0) if two_sided else self.ext.high >= 0
+
+
+def _turning_points(t: FloatArray, y: FloatArray, fs: float, two_sided: bool) -> _Turns:
+    warnings: list[str] = []
     base = baseline(t, y)
     ext = observed_extremes(t, y)
     high = ext.high if ext.high >= 0 else int(np.nanargmax(y))
@@ -349,28 +524,12 @@ def analyse_trace(
             "wherever the person was lost); peak, minimum and range are the extreme values seen, "
             "which are only bounds"
         )
-    peak_i = high
-    summary: dict[str, Any] = {
-        "angle": main if sign > 0 else "trunk_extension",
-        "peak_deg": round(y_high, 1),
-        "min_deg": round(y_low, 1),
-        "range_deg": round(y_high - y_low, 1),
-        "baseline_deg": round(base, 1),
-        "peak_at_s": round(float(t[peak_i]), 2),
-        "uncertainty_deg": round(
-            est.absolute_uncertainty(clean_main.noise_sd_deg, options.camera_tilt_deg is not None),
-            1,
-        ),
-    }
-    left_right: tuple[float, float] | None = None
-    if two_sided:
-        left, right = max(0.0, y_high), max(0.0, -y_low)
-        summary["peak_left_deg"], summary["peak_right_deg"] = round(left, 1), round(right, 1)
-        summary["peak_deg"] = round(max(left, right), 1)
-        left_right = (max(0.0, y_high - base), max(0.0, base - y_low))
-        summary["excursion_left_deg"], summary["excursion_right_deg"] = (
-            round(v, 1) for v in left_right
-        )
+    left_right = (max(0.0, y_high - base), max(0.0, base - y_low)) if two_sided else None
+    return _Turns(base, ext, high, low, reps, left_right, tuple(warnings))
+
+
+def _at_peak(series: AngleSeries, t: FloatArray, peak_i: int) -> dict[str, Any]:
+    """Every angle at the peak, and its change from that angle's neutral stance."""
     components: dict[str, Any] = {}
     for name, cs in series.series.items():
         if name == "torso_length" or not math.isfinite(cs.filtered[peak_i]):
@@ -379,81 +538,84 @@ def analyse_trace(
         components[f"{name}_change_deg"] = round(
             float(cs.filtered[peak_i]) - baseline(t, cs.filtered), 1
         )
-    summary["at_peak"] = components
+    return components
 
-    fields = est.video_fields(
-        options.movement, series, t, y, base, summary, components, peak_i, warnings, low
-    )
-    if options.camera_tilt_deg is None:
-        warnings.append(
-            "angles are against the image vertical: if the camera was not level, give its roll "
-            "with --camera-tilt (ranges of motion from the neutral stance are unaffected)"
+
+def _summary(
+    main: _Main,
+    turns: _Turns,
+    t: FloatArray,
+    at_peak: dict[str, Any],
+    hip_contribution: dict[str, Any] | None,
+    options: MeasureOptions,
+) -> dict[str, Any]:
+    """The ``summary`` of the result, in its JSON key order."""
+    y_high, y_low = float(main.y[turns.high]), float(main.y[turns.low])
+    peak = y_high
+    if turns.left_right is not None:
+        left, right = max(0.0, y_high), max(0.0, -y_low)
+        peak = max(left, right)
+    summary: dict[str, Any] = {
+        "angle": main.name if main.sign > 0 else "trunk_extension",
+        "peak_deg": round(peak, 1),
+        "min_deg": round(y_low, 1),
+        "range_deg": round(y_high - y_low, 1),
+        "baseline_deg": round(turns.base, 1),
+        "peak_at_s": round(float(t[turns.high]), 2),
+        "uncertainty_deg": round(
+            est.absolute_uncertainty(main.clean.noise_sd_deg, options.camera_tilt_deg is not None),
+            1,
+        ),
+    }
+    if turns.left_right is not None:
+        summary["peak_left_deg"], summary["peak_right_deg"] = round(left, 1), round(right, 1)
+        summary["excursion_left_deg"], summary["excursion_right_deg"] = (
+            round(v, 1) for v in turns.left_right
         )
-    excursions = _observed_excursions(y, base, ext, two_sided)
-    uncertainties = {main: float(summary["uncertainty_deg"])}
-    uncertainties.update({name: u for name, (_, u) in fields.items()})
-    verdict = trust.judge(
-        options.movement,
-        options.view,
-        shoulder_ratio=ratio,
-        travel_torsos=trust.hip_travel_torsos(points),
-        size_change=trust.depth_change(points),
-        excursions=excursions,
-        turned=(ext.high >= 0 or ext.low >= 0) if two_sided else ext.high >= 0,
-        uncertainties=uncertainties,
-        dark=luma < DARK_LUMA,
-    )
-    if not verdict.measured:
-        fields = {}
-    measurements = est.intake_measurements(fields, warnings, set(verdict.unreliable_fields))
-    quality = quality_summary(t, y, fs, reps, left_right)
-    comps = compensations(options.movement, series, reps, peak_i)
-    processing = {
+    summary["at_peak"] = at_peak
+    if hip_contribution is not None:
+        summary["hip_contribution"] = hip_contribution
+    return summary
+
+
+def _level_warnings(options: MeasureOptions) -> list[str]:
+    if options.camera_tilt_deg is not None:
+        return []
+    return [
+        "angles are against the image vertical: if the camera was not level, give its roll "
+        "with --camera-tilt (ranges of motion from the neutral stance are unaffected)"
+    ]
+
+
+def _processing(
+    trace: PoseTrace,
+    options: MeasureOptions,
+    fs: float,
+    main: _Main,
+    subject: _Subject,
+    series: AngleSeries,
+    wall: float,
+) -> dict[str, Any]:
+    """How the result was computed (the ``processing`` block)."""
+    return {
         "pose_model": "MediaPipe BlazePose full (mediapipe 0.10.14)",
         "analysed_rate_hz": round(fs, 3),
         "lowpass": {
             "type": "Butterworth order 2, forward-backward (zero lag)",
-            "cutoff_hz": round(clean_main.cutoff_hz, 2),
+            "cutoff_hz": round(main.clean.cutoff_hz, 2),
             "reference": "Winter, Biomechanics and Motor Control of Human Movement, 4th ed. (2009)",
         },
         "min_landmark_confidence": options.min_confidence,
-        "settling": int(settling.sum()),
-        "gated": clean_main.gated,
-        "outliers_rejected": clean_main.outliers,
-        "interpolated": clean_main.interpolated,
+        "settling": subject.settling,
+        "gated": main.clean.gated,
+        "outliers_rejected": main.clean.outliers,
+        "interpolated": main.clean.interpolated,
         "orientation": series.orientation,
-        "subject_tracks": [
-            tr.id for tr in (selection.subject, *selection.joined) if tr is not None
-        ],
+        "subject_tracks": subject.tracks,
         "leg": series.leg,
         "pose_seconds": round(trace.pose_seconds, 3),
         "wall_seconds": round(wall, 3),
     }
-    return MeasurementResult(
-        movement=options.movement,
-        view=options.view,
-        video=video,
-        fps=fps,
-        frames=trace.decoded,
-        frames_analysed=n,
-        frames_with_person=seen,
-        stride=stride,
-        camera_tilt_deg=tilt,
-        frame_index=index,
-        points=points,
-        series=series,
-        main=main,
-        main_sign=sign,
-        summary=summary,
-        reps=reps,
-        quality=quality,
-        compensations=comps,
-        warnings=warnings,
-        measurements=measurements,
-        processing=processing,
-        frame_size=trace.frame_size,
-        verdict=verdict,
-    )
 
 
 def _observed_excursions(

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from lumbo.domain.movements import Movement
 from lumbo.vision.landmarks import FloatArray
 from lumbo.vision.movement import RepStats, angular_velocity, baseline, sparc, symmetry_index
 from lumbo.vision.series import AngleSeries
@@ -64,7 +65,7 @@ def compensations(
                         "at_s": round(ts, 2),
                     }
 
-    if movement in ("trunk-flexion", "trunk-extension"):
+    if movement in (Movement.trunk_flexion, Movement.trunk_extension):
         check(
             "knee_flexion",
             "knee_flexion",
@@ -72,7 +73,7 @@ def compensations(
             "knees bent during the bend: part of the motion came from the legs",
             absolute=False,
         )
-    elif movement == "lateral-flexion":
+    elif movement == Movement.lateral_flexion:
         check(
             "pelvic_shift",
             "pelvic_obliquity",
@@ -101,7 +102,7 @@ def compensations(
                         "threshold_deg": None,
                         "at_s": round(ts, 2),
                     }
-    elif movement == "rotation":
+    elif movement == Movement.rotation:
         check(
             "pelvis_rotation",
             "pelvis_rotation",

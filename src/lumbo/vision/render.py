@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from lumbo.domain.errors import InvalidInput, Problem
+from lumbo.domain.movements import Movement
 from lumbo.vision.landmarks import SKELETON_EDGES
 from lumbo.vision.result import MeasurementResult
 
@@ -21,12 +22,13 @@ _BLACK = (0, 0, 0)
 
 
 def _label(result: MeasurementResult) -> str:
-    return {
-        "trunk-flexion": "trunk flexion",
-        "trunk-extension": "trunk extension",
-        "lateral-flexion": "side bend (+ left)",
-        "rotation": "rotation (+ left)",
-    }[result.movement]
+    labels: dict[str, str] = {
+        Movement.trunk_flexion: "trunk flexion",
+        Movement.trunk_extension: "trunk extension",
+        Movement.lateral_flexion: "side bend (+ left)",
+        Movement.rotation: "rotation (+ left)",
+    }
+    return labels[result.movement]
 
 
 def annotate_video(result: MeasurementResult, video: Path, out: Path) -> int:

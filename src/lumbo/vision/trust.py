@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from lumbo.domain.movements import Movement
 from lumbo.vision import angles as ang
 from lumbo.vision.landmarks import LEFT_HIP, RIGHT_HIP, FloatArray
 
@@ -39,11 +40,11 @@ MAX_DEPTH_CHANGE = 0.5
 MIN_EXCURSION_DEG = 8.0
 
 #: What the movement is called in "No ... was found in this video" (per direction).
-MOVEMENT_WORDS = {
-    "trunk-flexion": "forward bend",
-    "trunk-extension": "backward bend",
-    "lateral-flexion": "side bend",
-    "rotation": "trunk rotation",
+MOVEMENT_WORDS: dict[str, str] = {
+    Movement.trunk_flexion: "forward bend",
+    Movement.trunk_extension: "backward bend",
+    Movement.lateral_flexion: "side bend",
+    Movement.rotation: "trunk rotation",
 }
 
 ADVICE = {

@@ -2,7 +2,7 @@
 
 ``create_app`` opens the store (migrating it to head) and wires the routers, the error handlers and
 a request-size limit. Serve it with ``lumbo serve``, or with several workers:
-``uvicorn --factory lumbo.web.app:app_from_env --workers 4`` (settings from the environment).
+``uvicorn --factory lumbo.asgi:app_from_env --workers 4`` (:mod:`lumbo.asgi` wires the job queue).
 """
 
 from __future__ import annotations
@@ -22,10 +22,12 @@ from lumbo.web import errors, pages
 from lumbo.web.deps import AppContext
 from lumbo.web.headers import SecurityHeaders
 from lumbo.web.input_guard import reject_unstorable
+from lumbo.web.responses import Health
 from lumbo.web.routes import (
     admin,
     auth,
     data_rights,
+    patient_app,
     patients,
     plans,
     reassessments,
@@ -152,24 +154,25 @@ def create_app(
     )
     app.state.lumbo = AppContext(settings, opened, dispatcher or NoDispatch())
     errors.install(app)
-    for module in (auth, patients, plans, records, reassessments, videos, admin, data_rights):
+    for module in (
+        auth,
+        patients,
+        plans,
+        records,
+        reassessments,
+        videos,
+        admin,
+        data_rights,
+        patient_app,
+    ):
         app.include_router(module.router, prefix="/api")
 
     pages.install(app)  # server-rendered pages and /static (lumbo.web.pages)
 
-    @app.get("/api/health", tags=["health"])
+    @app.get("/api/health", tags=["health"], response_model=Health)
     def health() -> dict[str, Any]:
         return {"status": "ok"}
 
     app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes)
     app.add_middleware(SecurityHeaders, https=settings.cookie_secure)
     return app
-
-
-def app_from_env() -> FastAPI:
-    """Factory for ``uvicorn --factory``: settings from the environment, jobs dispatched to the
-    task queue (``lumbo.jobs``)."""
-    from lumbo.jobs.queue import dispatcher_for
-
-    settings = Settings.from_env()
-    return create_app(settings, dispatcher=dispatcher_for(settings))

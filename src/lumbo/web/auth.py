@@ -46,7 +46,7 @@ def csrf_matches(secret_key: str, hashed_session: str, given: str | None) -> boo
 
 def set_session_cookies(response: Response, signed: SignedIn, settings: Settings) -> None:
     """The HttpOnly session cookie and the script-readable CSRF cookie, with the same lifetime."""
-    max_age = int(settings.session_hours * 3600)
+    max_age = signed.max_age_s or int(settings.session_hours * 3600)
     response.set_cookie(
         SESSION_COOKIE,
         signed.token,

@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from lumbo.domain.movements import Movement
+
 Email = Annotated[str, Field(min_length=3, max_length=254)]
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
 
@@ -44,7 +46,6 @@ class ApproveIn(_In):
     note: Annotated[str, Field(max_length=2000)] | None = None
 
 
-MEASURED_MOVEMENTS = ("trunk_flexion", "trunk_extension", "lateral_flexion", "rotation")
 Degrees = Annotated[float, Field(ge=-360, le=360, allow_inf_nan=False)]
 
 
@@ -64,17 +65,13 @@ class MeasuredResult(BaseModel):
     )
 
 
-def movement_key(name: str) -> str:
-    return name.strip().lower().replace("-", "_")
-
-
 class MeasurementIn(_In):
     movement: Annotated[
         str,
         Field(
             min_length=1,
             max_length=64,
-            description="trunk_flexion, trunk_extension, lateral_flexion or rotation",
+            description=", ".join(Movement.names()),
         ),
     ]
     result: MeasuredResult = Field(description="the JSON of `lumbo measure --json`")
@@ -82,13 +79,15 @@ class MeasurementIn(_In):
     @field_validator("movement")
     @classmethod
     def _known_movement(cls, value: str) -> str:
-        if movement_key(value) not in MEASURED_MOVEMENTS:
-            raise ValueError(f"must be one of {', '.join(MEASURED_MOVEMENTS)}")
-        return movement_key(value)
+        movement = Movement.of(value)
+        if movement is None:
+            raise ValueError(f"must be one of {', '.join(Movement.names())}")
+        return movement.key
 
     @model_validator(mode="after")
     def _same_movement(self) -> MeasurementIn:
-        if movement_key(self.result.movement) != self.movement:
+        measured = Movement.of(self.result.movement)
+        if measured is None or measured.key != self.movement:
             raise ValueError("result.movement must be the measured movement")
         return self
 

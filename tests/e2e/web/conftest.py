@@ -1,5 +1,6 @@
 """Browser tests: a real uvicorn server (the app of ``lumbo serve``) on a free loopback port with a
 temporary SQLite database and the demo accounts, driven by Debian's chromium through Playwright.
+The server sends e-mail to a local SMTP server (aiosmtpd): ``server.mailbox`` holds what arrived.
 
 * Skipped only when ``/usr/bin/chromium`` (or ``LUMBO_CHROMIUM``) is absent; ``.ci/run`` installs it.
 * axe-core comes from npm (``npm install axe-core@4`` into ``.cache/npm``, reused when present).
@@ -65,6 +66,7 @@ class Server:
     url: str
     accounts: DemoAccounts
     app: Any
+    mailbox: list[Any] = field(default_factory=list)  # e-mails the local SMTP server received
 
     @property
     def store(self) -> Any:
@@ -81,12 +83,27 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     import uvicorn
+    from aiosmtpd.controller import Controller
 
+    from lumbo.settings import MailSettings
     from lumbo.web.app import create_app
 
+    mailbox: list[Any] = []
+
+    class Inbox:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            from email import message_from_bytes, policy
+
+            mailbox.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+    smtp_port = _free_port()
+    smtp = Controller(Inbox(), hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
     data = tmp_path_factory.mktemp("lumbo-web")
     port = _free_port()
     settings = Settings(
+        mail=MailSettings(host="127.0.0.1", port=smtp_port, sender="lumbo@e2e.test", tls="none"),
         data_dir=data,
         secret_key="e2e-secret-" + "s" * 40,
         database_url=f"sqlite:///{data / 'lumbo.db'}",
@@ -104,9 +121,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the e2e server did not start")
         time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", accounts, app)
+    yield Server(f"http://127.0.0.1:{port}", accounts, app, mailbox)
     srv.should_exit = True
     thread.join(timeout=10)
+    smtp.stop()
 
 
 def _axe_script() -> Path:

@@ -114,6 +114,7 @@ def test_clinician_enrols_through_the_wizard_and_edits_the_plan(
     dr.check("plan-swapped")
     assert page.inner_text("#plan-version") == "2"
     assert "Technique swapped" in page.inner_text("#notice")
+    assert page.inner_text("#plan-changed-by") == server.accounts.clinician_email
     assert swapped[2] >= 1
     assert page.locator(f'li[data-technique="{swapped[0]}"]').count() == 0
     assert page.locator(f'li[data-technique="{swapped[1]}"]').count() >= swapped[2]

@@ -1,6 +1,7 @@
 """The caseload (patient list) on SQLite and PostgreSQL: the database filters, sorts and pages; the
 batched figures equal the per-patient services' figures; alerts come from the writes' status; and
-on PostgreSQL the key queries use the named indexes rather than reading whole tables."""
+on PostgreSQL the key queries use the named indexes rather than reading whole tables. The paging,
+filtering, sorting and figures are one contract with the in-memory fake (``uow.journeys``)."""
 
 from __future__ import annotations
 
@@ -15,17 +16,21 @@ from sqlalchemy import Table, func, insert, select, text
 from lumbo.domain.errors import InvalidInput
 from lumbo.domain.protocol.model import BlockLog, CheckIn, SessionLog
 from lumbo.services import journey
+from lumbo.services._shared import UnitsOfWork
 from lumbo.services.caseload import caseload
 from lumbo.store import tables as t
 from lumbo.store.caseload import caseload_page, count_query, page_query
 from lumbo.store.db import Store
 from lumbo.store.records import PersonRecord, PlanVersion
 from tests.integration.store import samples
+from tests.integration.store.conftest import UowFactory
 
 DAY = date(2026, 11, 23)
 
 
-def _enrol(store: Store, ref: str, owner: str, start: date | None = None, **red_flags: bool) -> str:
+def _enrol(
+    store: UnitsOfWork, ref: str, owner: str, start: date | None = None, **red_flags: bool
+) -> str:
     doc: dict[str, Any] = samples.intake_dict()
     doc["person"] = {**doc["person"], "id": ref}  # type: ignore[dict-item]
     if start is not None:
@@ -34,7 +39,7 @@ def _enrol(store: Store, ref: str, owner: str, start: date | None = None, **red_
     return journey.init_person(store.uow(), json.dumps(doc), owner_id=owner).person.id
 
 
-def _log(store: Store, person: str, sid: str, on: date, intensity: int = 3) -> None:
+def _log(store: UnitsOfWork, person: str, sid: str, on: date, intensity: int = 3) -> None:
     today = journey.today(store.uow(), person, on)
     assert today.session is not None
     blocks = tuple(
@@ -57,7 +62,13 @@ def _log(store: Store, person: str, sid: str, on: date, intensity: int = 3) -> N
     journey.record_session(store.uow(), person, log)
 
 
-def test_pages_filters_and_sorts_in_the_database(store: Store) -> None:
+class _Units:
+    def __init__(self, factory: UowFactory) -> None:
+        self.uow = factory
+
+
+def test_pages_filters_and_sorts_in_the_database(uow_factory: UowFactory) -> None:
+    store = _Units(uow_factory)
     owner, other = "clin-a", "clin-b"
     ids = {ref: _enrol(store, ref, owner) for ref in ("carol", "alice", "bob", "dave", "al_x")}
     _enrol(store, "zed", other)

@@ -162,3 +162,55 @@ def test_erasing_a_person_removes_their_rows(uow_factory: UowFactory) -> None:
         assert uow.accounts.user_by_email("p@x.test") is None
         assert uow.jobs.jobs_of(person.id) == []
         assert uow.approvals.get(other.id, 1) is not None  # others keep theirs
+
+
+def test_patient_app_records(uow_factory: UowFactory) -> None:
+    """Issue 16: questionnaires filled in on the phone (stored once per client id) and the
+    patient's settings (the calendar token's hash, unique; reminders), and a session's sign-in
+    time (a remembered device needs a fresh sign-in for account changes)."""
+    from lumbo.store.records import PatientSettings, QuestionnaireResponse
+
+    a, b = _person(uow_factory), _person(uow_factory)
+    q = QuestionnaireResponse(
+        person_id=a.id, id="q-000000001", kind="reassessment", week=4,
+        answers={"nprs": 3}, scores={"nprs": 3},
+    )  # fmt: skip
+    with uow_factory() as uow:
+        uow.journeys.add_questionnaire_response(q)
+        uow.journeys.put_patient_settings(
+            PatientSettings(
+                a.id,
+                calendar_token_hash="t" * 64,
+                reminder_days=(0, 3),
+                reminder_time="07:30",
+                reminder_email=True,
+            )
+        )
+        uow.commit()
+    with uow_factory() as uow, pytest.raises(Conflict):
+        uow.journeys.add_questionnaire_response(q)  # the same client id twice
+    with uow_factory() as uow, pytest.raises(Conflict):
+        uow.journeys.put_patient_settings(PatientSettings(b.id, calendar_token_hash="t" * 64))
+    with uow_factory() as uow:
+        j = uow.journeys
+        assert [r.id for r in j.questionnaire_responses(a.id)] == ["q-000000001"]
+        assert j.questionnaire_responses(b.id) == []
+        found = j.settings_for_calendar("t" * 64)
+        assert found is not None and found.person_id == a.id and found.reminder_days == (0, 3)
+        assert (found.reminder_time, found.reminder_email) == ("07:30", True)
+        assert j.get_patient_settings(b.id) is None
+        j.put_patient_settings(PatientSettings(a.id, reminded_on="2026-12-02"))
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.journeys.settings_for_calendar("t" * 64) is None  # revoked
+        again = uow.journeys.get_patient_settings(a.id)
+        assert again is not None and again.reminded_on == "2026-12-02"
+    user = _user("pp@x.test", "patient", a.id)
+    with uow_factory() as uow:
+        uow.accounts.add_user(user)
+        uow.accounts.add_session("fresh", user.id, utcnow() + timedelta(days=30))
+        uow.commit()
+    with uow_factory() as uow:
+        created = uow.accounts.session_created("fresh")
+        assert created is not None and abs((utcnow() - created).total_seconds()) < 60
+        assert uow.accounts.session_created("unknown") is None

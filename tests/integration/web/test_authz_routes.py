@@ -47,6 +47,17 @@ def _swap(w: World, person: str) -> Kwargs:
     }
 
 
+def _questionnaire(w: World, person: str) -> Kwargs:
+    return {
+        "json": {
+            "response_id": "authz-questionnaire-1",
+            "kind": "reassessment",
+            "week": 4,
+            "answers": {"nprs": 3},
+        }
+    }
+
+
 def _approve(w: World, person: str) -> Kwargs:
     return {"json": {"plan_version": _plan_version(w, person)}}
 
@@ -120,6 +131,8 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("GET", "/api/jobs/{job_id}"): (_none, False),
     ("GET", "/api/patients/{person_id}/fhir"): (_none, False),
     ("GET", "/api/patients/{person_id}/export"): (_none, False),
+    ("POST", "/api/patients/{person_id}/questionnaires"): (_questionnaire, False),
+    ("GET", "/api/patients/{person_id}/questionnaires"): (_none, False),
     # Server-rendered pages (lumbo.web.pages): same scopes; bodies may be empty, since the scope is
     # checked before the form is read (an empty form is then a 422 page for the owner).
     ("GET", "/patients/{person_id}"): (_none, False),
@@ -130,6 +143,15 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("GET", "/patients/{person_id}/progress"): (_none, False),
     ("GET", "/patients/{person_id}/today"): (_none, False),
     ("GET", "/patients/{person_id}/checkin"): (_none, False),
+    ("GET", "/patients/{person_id}/questionnaires"): (_none, False),
+    ("GET", "/patients/{person_id}/reminders"): (_none, False),
+    ("GET", "/patients/{person_id}/lessons"): (_none, False),
+    ("POST", "/patients/{person_id}/lessons/{technique_id}/read"): (_none, False),
+    ("POST", "/patients/{person_id}/reminders"): (_none, False),
+    ("POST", "/patients/{person_id}/calendar"): (_none, False),
+    ("POST", "/patients/{person_id}/calendar/revoke"): (_none, False),
+    ("POST", "/patients/{person_id}/handout/email"): (_none, False),
+    ("POST", "/patients/{person_id}/account/reset-link"): (_none, True),
     ("POST", "/patients/{person_id}/checkin"): (_none, False),
     ("GET", "/patients/{person_id}/videos"): (_none, False),
     ("POST", "/patients/{person_id}/videos"): (_none, False),
@@ -211,6 +233,14 @@ OTHER: dict[tuple[str, str], str] = {
     ("POST", "/reset/{token}"): "public",
     ("GET", "/outcomes"): "clinician",
     ("GET", "/illustrations/{technique_id}.svg"): "signed-in",  # pictures: no patient data
+    ("GET", "/manifest.webmanifest"): "public",  # the installable app: no patient data
+    ("GET", "/sw.js"): "public",
+    ("GET", "/password/forgot"): "public",
+    ("POST", "/password/forgot"): "public",  # the same answer whether or not the account exists
+    (
+        "GET",
+        "/calendar/{token}.ics",
+    ): "public",  # the unguessable, revocable token is the credential
     ("GET", "/documents/{name}.css"): "public",  # the documents' stylesheets
 }
 

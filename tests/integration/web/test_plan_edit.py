@@ -12,9 +12,10 @@ from lumbo.cli.demo import example_intake_text
 from lumbo.domain.knowledge import library
 from lumbo.domain.protocol.engine import build_plan, person_of
 from lumbo.domain.protocol.model import Plan
+from lumbo.domain.protocol.validity import plan_violations
 from lumbo.domain.safety import Person
 from lumbo.services.assessment import assess_intake_text
-from lumbo.services.plan_edit import declared_alternatives, plan_violations
+from lumbo.services.plan_edit import declared_alternatives, plan_with_approval
 from tests.integration.web.world import World
 
 
@@ -38,10 +39,14 @@ def _edit_block(plan: Plan, at: tuple[int, int, int], **changes: object) -> Plan
     return plan.model_copy(update={"weeks": tuple(weeks)})
 
 
+def _rules(plan: Plan, person: Person) -> set[str]:
+    return {v.rule for v in plan_violations(plan, person, library())}
+
+
 def test_the_engines_plan_keeps_every_rule_and_each_broken_rule_is_found() -> None:
     plan, person = _example()
     lib = library()
-    assert plan_violations(plan, person, lib) == []
+    assert plan_violations(plan, person, lib) == ()
     blocks = plan.weeks[0].sessions[0].blocks
     release = next(
         (wi, si, bi)
@@ -51,25 +56,42 @@ def test_the_engines_plan_keeps_every_rule_and_each_broken_rule_is_found() -> No
         if b.role.value == "release"
     )
     unpaired = _edit_block(plan, release, pairs_with=None)
-    assert any("stabilize partner" in v for v in plan_violations(unpaired, person, lib))
+    assert _rules(unpaired, person) == {"release_without_stabilize_partner"}
     stretched = _edit_block(
         plan, (0, 0, 0), dose=blocks[0].dose.model_copy(update={"intensity_target": 9})
     )
-    assert any("intensity target 9/10" in v for v in plan_violations(stretched, person, lib))
+    (too_high,) = plan_violations(stretched, person, lib)
+    assert too_high.rule == "stretch_intensity_cap" and (too_high.week, too_high.session) == (1, 1)
+    assert "intensity target 9/10 too high" in too_high.reason
+    assert str(too_high).startswith(f"week 1 session 1: {blocks[0].technique}: stretch")
     twice = _edit_block(plan, (0, 0, 1), technique=blocks[0].technique)
-    assert any("appears twice" in v for v in plan_violations(twice, person, lib))
+    assert "technique_twice_in_session" in _rules(twice, person)
     slow = _edit_block(plan, (0, 0, 0), estimated_minutes=500.0)
-    assert any("session budget" in v for v in plan_violations(slow, person, lib))
+    assert _rules(slow, person) == {"session_time_budget"}
     # The person changes (a contraindicating condition, no equipment) while the plan does not.
     planned = sorted({b.technique for w in plan.weeks for s in w.sessions for b in s.blocks})
     tid = next(t for t in planned if lib.get(t).contraindications)
     codes = {str(c) for c in lib.get(tid).contraindications}
     sicker = Person(person.conditions | codes, person.findings, person.equipment)
     found = plan_violations(plan, sicker, lib)
-    assert any(f"{tid}: contraindicated by" in v for v in found), found[:3]
+    assert any(
+        v.rule == "technique_contraindication"
+        and v.technique == tid
+        and v.reason.startswith("contraindicated by")
+        for v in found
+    ), found[:3]
     assert any(lib.get(t).equipment for t in planned)
     bare = Person(person.conditions, person.findings, frozenset())
-    assert any("equipment" in v for v in plan_violations(plan, bare, lib))
+    assert "equipment_missing" in _rules(plan, bare)
+    # A neural-sensitive person with a tensioner in week 1 breaks the sequencing rules by name.
+    tensioner = next(t for t in lib.techniques if t.neural_tension.value == "tensioner")
+    neural = Person(person.conditions, person.findings | {"RADICULAR_SYMPTOMS"}, person.equipment)
+    early = _edit_block(plan, (0, 0, 0), technique=tensioner.id)
+    assert {
+        "neural_tensioner_before_slider",
+        "neural_tensioner_too_early",
+        "phase_neural_tension",
+    } <= _rules(early, neural)
 
 
 def test_declared_alternatives_keep_the_role() -> None:
@@ -125,7 +147,7 @@ def test_swap_and_approve_through_the_api(world: World) -> None:
             assert technique not in set().union(*used[1:]) and replacement in set().union(*used[1:])
             assert used[0] == _used(current["plan"])[0]  # week 1 is not rewritten
             edited = Plan.model_validate(new["plan"])
-            assert plan_violations(edited, person_rules, lib) == []
+            assert plan_violations(edited, person_rules, lib) == ()
             assert c.get(url).json()["approval"] is None  # a new version needs approval
         else:
             assert got.status_code == 422, got.text
@@ -133,6 +155,13 @@ def test_swap_and_approve_through_the_api(world: World) -> None:
             refused += "breaks safety rules" in got.json()["detail"][0]["msg"]
             assert world.row_counts() == before
     assert stored >= 1 and refused >= 1, (stored, refused, pairs)
+
+    # Who swapped is stored with the version and shown in the plan history.
+    me = c.get("/api/auth/me").json()["id"]
+    history = c.get(f"{url}/versions").json()
+    assert [v["changed_by"] for v in history] == [None] + [me] * stored
+    view = plan_with_approval(world.ctx.store.uow(), person)
+    assert view.changed_by == "a@x.test"
 
     current = c.get(url).json()
     version = current["version"]

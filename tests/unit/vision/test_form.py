@@ -7,8 +7,8 @@ import math
 
 import numpy as np
 import pytest
-from pydantic import ValidationError
 
+from lumbo.domain.errors import KnowledgeBaseError
 from lumbo.domain.knowledge import library
 from lumbo.vision.form import analyse_form, load_rules, metric_series
 from lumbo.vision.landmarks import (
@@ -232,6 +232,6 @@ source = "lumbo policy"
 )
 def test_bad_rules_are_refused(change: tuple[str, str], problem: str) -> None:
     load_rules(GOOD)
-    with pytest.raises((ValidationError, KeyError)) as err:
+    with pytest.raises((KnowledgeBaseError, KeyError)) as err:
         load_rules(GOOD.replace(*change))
     assert problem in str(err.value)

@@ -358,3 +358,38 @@ def test_the_first_frames_after_the_person_is_found_are_left_out() -> None:
     assert result.processing["settling"] == 6
     assert result.summary["min_deg"] == pytest.approx(0.0, abs=0.5)
     assert result.summary["peak_deg"] == pytest.approx(30.0, abs=0.5)
+
+
+def test_the_analysis_changes_nothing_it_is_given_and_repeats_exactly() -> None:
+    """Each step returns new values: the trace, the estimates' inputs and an earlier result stay
+    as they were, and the same trace analysed again gives the same JSON."""
+    import copy
+
+    from lumbo.vision import estimates as est
+
+    n = 240
+    trunk = bend_profile(2, 60.0, n)
+    trace = run_pose(frames(n), FakePoseEstimator(lambda i: synthetic_pose(trunk_deg=trunk[i])))
+    options = MeasureOptions("trunk-flexion", "side")
+    before = copy.deepcopy((trace.frame_index, trace.t, trace.luma, trace.points))
+    first = analyse_trace(trace, options, fps=FPS, stride=1)
+    shown = json.dumps(first.to_json())
+    second = analyse_trace(trace, options, fps=FPS, stride=1)
+    assert json.dumps(second.to_json()) == shown == json.dumps(first.to_json())
+    after = (trace.frame_index, trace.t, trace.luma, trace.points)
+    assert after[:3] == before[:3]
+    assert all(
+        (a is None and b is None) or np.array_equal(a, b, equal_nan=True)
+        for a, b in zip(after[3], before[3], strict=True)
+    )
+    at_peak = dict(first.summary["at_peak"])
+    y = first.main_angle()
+    fields = est.video_fields(
+        "trunk-flexion", first.series, first.t, y, 0.0, at_peak, int(np.nanargmax(y))
+    )
+    assert at_peak == first.summary["at_peak"]
+    assert fields.hip_contribution is not None and "hip_contribution" in first.summary
+    values = dict(fields.fields)
+    block, clamped = est.intake_measurements(values)
+    assert values == fields.fields and clamped == ()
+    assert block["fields"]["lumbar_flexion_deg"] == round(fields.fields["lumbar_flexion_deg"][0], 1)

@@ -1,3 +1,5 @@
+# long-module: the traffic-light judgement of each block and the per-technique decisions read the
+#   same pending/settled rules
 """Adjustment: how the person responded decides progress / hold / regress per technique. Pure.
 
 Each logged block is judged with the pain-monitoring model (Silbernagel 2007; thresholds in
@@ -43,6 +45,7 @@ from lumbo.domain.protocol.model import (
     SessionLog,
 )
 from lumbo.domain.protocol.selection import index
+from lumbo.domain.safety import overstretch_signs
 
 __all__ = [
     "Judged",
@@ -146,12 +149,7 @@ def judge(
     pain = config().pain
     red: list[str] = []
     yellow: list[str] = []
-    if log.intensity is not None and log.intensity > 7:
-        red.append(f"overstretch guard: stretch intensity {log.intensity}/10 is above 7/10")
-    if log.sharp_pain:
-        red.append("overstretch guard: sharp or shooting pain")
-    if log.new_numbness_or_tingling:
-        red.append("overstretch guard: new numbness or tingling")
+    red += [f"overstretch guard: {sign}" for sign in overstretch_signs(log)]
     if log.symptoms_spread_down_leg:
         red.append("symptoms spread further down the leg during this exercise (peripheralisation)")
     for label, value in (("during", log.pain_during), ("after", log.pain_after)):

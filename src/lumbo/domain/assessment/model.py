@@ -79,13 +79,92 @@ class Classification(_Out):
     psychosocial_risk: str | None
 
 
+class OdiResult(_Out):
+    percent: float
+    band: str
+    published_band: str | None
+    answered: int
+    source: str
+
+
+class RmdqResult(_Out):
+    score: int
+    of: int
+    note: str | None
+
+
+class StartBackResult(_Out):
+    total: int
+    psychosocial: int
+    risk: Literal["low", "medium", "high"]
+    source: str
+
+
+class FabqResult(_Out):
+    pa: int
+    pa_max: int
+    w: int
+    w_max: int
+    source: str
+
+
+class PromisPiResult(_Out):
+    form: str
+    raw: int
+    raw_range: tuple[int, int]
+    t_score: float | None
+    t_score_verified: bool | None
+    reason: str | None
+    source: str
+
+
+class PsfsActivity(_Out):
+    activity: str
+    score: int
+
+
+class PsfsResult(_Out):
+    mean: float
+    activities: tuple[PsfsActivity, ...]
+    source: str
+
+
+class NprsResult(_Out):
+    now: int | None
+    best: int | None
+    worst: int | None
+    mean: float | None
+
+
+class Scores(_Out):
+    """Every questionnaire score of an assessment (None: not assessed), in the shape of the
+    ``scores`` object of ``lumbo assess --json`` (DESIGN.md)."""
+
+    odi: OdiResult | None
+    rmdq: RmdqResult | None
+    start_back: StartBackResult | None
+    fabq: FabqResult | None
+    promis_pi: PromisPiResult | None
+    psfs: PsfsResult | None
+    nprs: NprsResult
+
+    def value(self, score: str, key: str) -> float | None:
+        """One number by score and key (e.g. ``"odi", "percent"``), as ``mcid.toml`` names it;
+        None when the score is absent or the value is not a number."""
+        entry = getattr(self, score, None)
+        value = getattr(entry, key, None) if isinstance(entry, BaseModel) else None
+        return (
+            float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        )
+
+
 class Assessment(_Out):
-    """Everything the assessment concluded. ``scores`` is a plain mapping of score name to its result."""
+    """Everything the assessment concluded."""
 
     person_id: str | None
     age: int
     referral: Referral
-    scores: dict[str, Any]
+    scores: Scores
     findings: tuple[Finding, ...]
     rules: dict[str, RuleResult]
     classification: Classification

@@ -8,9 +8,8 @@ is never read as "normal" or as "restricted".
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from lumbo.domain.assessment.model import SEVERITY_RANK, Finding
+from lumbo.domain.assessment.model import SEVERITY_RANK, Finding, Scores
 from lumbo.domain.findings.rom import frontal_transverse, sagittal, segments
 from lumbo.domain.findings.tissue import (
     directional,
@@ -22,7 +21,7 @@ from lumbo.domain.findings.tissue import (
 )
 from lumbo.domain.intake import Intake
 
-Rule = Callable[[Intake, dict[str, Any]], list[Finding]]
+Rule = Callable[[Intake, Scores], list[Finding]]
 
 RULES: tuple[Rule, ...] = (
     sagittal,
@@ -37,7 +36,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def find(intake: Intake, scores: dict[str, Any]) -> tuple[Finding, ...]:
+def find(intake: Intake, scores: Scores) -> tuple[Finding, ...]:
     """Every finding the intake supports, most severe first, then in rule order (stable sort)."""
     found = [f for rule in RULES for f in rule(intake, scores)]
     return tuple(sorted(found, key=lambda f: -SEVERITY_RANK[f.severity]))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from lumbo.domain.assessment.model import SEVERITY_RANK as _RANK
-from lumbo.domain.assessment.model import Finding, Severity
+from lumbo.domain.assessment.model import Finding, Scores, Severity
 from lumbo.domain.intake import SEGMENTS, Intake, Mobility
 from lumbo.domain.norms import expected
 from lumbo.domain.thresholds import threshold
@@ -41,7 +41,7 @@ def _rom_evidence(label: str, value: float, norm_measure: str, age: int) -> tupl
     return percent, text
 
 
-def sagittal(intake: Intake, _: dict[str, Any]) -> list[Finding]:
+def sagittal(intake: Intake, _: Scores) -> list[Finding]:
     m = intake.measurements
     age = intake.person.age
     out: list[Finding] = []
@@ -177,7 +177,7 @@ def _paired(
     return out
 
 
-def frontal_transverse(intake: Intake, _: dict[str, Any]) -> list[Finding]:
+def frontal_transverse(intake: Intake, _: Scores) -> list[Finding]:
     m = intake.measurements
     return _paired(
         intake,
@@ -200,7 +200,7 @@ def frontal_transverse(intake: Intake, _: dict[str, Any]) -> list[Finding]:
     )
 
 
-def segments(intake: Intake, _: dict[str, Any]) -> list[Finding]:
+def segments(intake: Intake, _: Scores) -> list[Finding]:
     m = intake.measurements
     if not m.segmental_mobility:
         return []

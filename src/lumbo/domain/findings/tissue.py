@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lumbo.domain.assessment.model import SEVERITY_RANK as _RANK
-from lumbo.domain.assessment.model import Finding, Severity
+from lumbo.domain.assessment.model import Finding, Scores, Severity
 from lumbo.domain.findings.rom import SideName
 from lumbo.domain.findings.rom import fmt as _fmt
 from lumbo.domain.intake import Condition, Direction, Distribution, Intake, Sex
@@ -41,7 +41,7 @@ def _per_side(code: Any, region: str, items: dict[SideName, tuple[Severity, str]
     ]
 
 
-def muscle_length(intake: Intake, _: dict[str, Any]) -> list[Finding]:
+def muscle_length(intake: Intake, _: Scores) -> list[Finding]:
     m = intake.measurements
     sex = intake.person.sex
     out: list[Finding] = []
@@ -91,7 +91,7 @@ def muscle_length(intake: Intake, _: dict[str, Any]) -> list[Finding]:
     return out
 
 
-def neural(intake: Intake, _: dict[str, Any]) -> list[Finding]:
+def neural(intake: Intake, _: Scores) -> list[Finding]:
     m = intake.measurements
     s = intake.symptoms
     out: list[Finding] = []
@@ -143,7 +143,7 @@ def neural(intake: Intake, _: dict[str, Any]) -> list[Finding]:
     return out
 
 
-def motor_control(intake: Intake, _: dict[str, Any]) -> list[Finding]:
+def motor_control(intake: Intake, _: Scores) -> list[Finding]:
     m = intake.measurements
     src = threshold("hicks_rule").source.short
     evidence: list[str] = []
@@ -164,7 +164,7 @@ def motor_control(intake: Intake, _: dict[str, Any]) -> list[Finding]:
     ]
 
 
-def hypermobility(intake: Intake, _: dict[str, Any]) -> list[Finding]:
+def hypermobility(intake: Intake, _: Scores) -> list[Finding]:
     t = threshold("beighton")
     age = intake.person.age
     if age < t["child_age_below"]:
@@ -196,13 +196,13 @@ def hypermobility(intake: Intake, _: dict[str, Any]) -> list[Finding]:
     ]
 
 
-def psychosocial(intake: Intake, scores: dict[str, Any]) -> list[Finding]:
+def psychosocial(intake: Intake, scores: Scores) -> list[Finding]:
     out: list[Finding] = []
-    fabq = scores.get("fabq")
+    fabq = scores.fabq
     if fabq is not None and intake.person.working is False:
         # Not in work: the work subscale says little, so the physical activity subscale is used.
         pa_t = threshold("fabq_pa_elevated")
-        pa = int(fabq["pa"])
+        pa = int(fabq.pa)
         if pa > pa_t["above"]:
             out.append(
                 Finding(
@@ -218,7 +218,7 @@ def psychosocial(intake: Intake, scores: dict[str, Any]) -> list[Finding]:
         fabq = None
     if fabq is not None:
         high, flynn = threshold("fabq_w_elevated"), threshold("fabq_w_flynn")
-        w = int(fabq["w"])
+        w = int(fabq.w)
         if w > high["above"]:
             out.append(
                 Finding(
@@ -243,8 +243,8 @@ def psychosocial(intake: Intake, scores: dict[str, Any]) -> list[Finding]:
                     ),
                 )
             )
-    sb = scores.get("start_back")
-    if sb is not None and sb["risk"] == "high":
+    sb = scores.start_back
+    if sb is not None and sb.risk == "high":
         t = threshold("start_back")
         out.append(
             Finding(
@@ -252,7 +252,7 @@ def psychosocial(intake: Intake, scores: dict[str, Any]) -> list[Finding]:
                 severity=Severity.severe,
                 region="whole_body",
                 evidence=(
-                    f"STarT Back psychosocial subscale {sb['psychosocial']}/5 is at least "
+                    f"STarT Back psychosocial subscale {sb.psychosocial}/5 is at least "
                     f"{t['high_psychosocial_min']}: high risk ({t.cite})",
                 ),
             )
@@ -260,7 +260,7 @@ def psychosocial(intake: Intake, scores: dict[str, Any]) -> list[Finding]:
     return out
 
 
-def directional(intake: Intake, _: dict[str, Any]) -> list[Finding]:
+def directional(intake: Intake, _: Scores) -> list[Finding]:
     dp = intake.measurements.directional_preference
     if dp is None or dp is Direction.none:
         return []

@@ -5,15 +5,24 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from lumbo.domain.errors import KnowledgeBaseError
 from lumbo.domain.knowledge.model import Role, Technique
 from lumbo.domain.validation import problems_from
 
-__all__ = ["Library", "library", "load_toml", "techniques_from"]
+__all__ = [
+    "Library",
+    "library",
+    "load_knowledge",
+    "load_toml",
+    "parse_knowledge",
+    "techniques_from",
+]
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def load_toml(name: str) -> dict[str, Any]:
@@ -23,6 +32,23 @@ def load_toml(name: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as err:
         raise KnowledgeBaseError(f"knowledge file {name}: {err}") from err
+
+
+def parse_knowledge(name: str, data: dict[str, Any], model: type[M]) -> M:
+    """Validate the parsed TOML file ``name`` with its schema ``model`` (unknown keys refused): a
+    fault is a :class:`KnowledgeBaseError` naming the file and each key at fault."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        faults = [
+            p.message if p.path == "(document)" else str(p) for p in problems_from(err, model)
+        ]
+        raise KnowledgeBaseError(f"knowledge file {name}: {'; '.join(faults)}") from err
+
+
+def load_knowledge(name: str, model: type[M]) -> M:
+    """Read and validate one knowledge file shipped in this package."""
+    return parse_knowledge(name, load_toml(name), model)
 
 
 class Library:

@@ -24,9 +24,10 @@ from functools import cache
 from importlib import resources
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
 from lumbo.domain.errors import KnowledgeBaseError
+from lumbo.domain.knowledge import parse_knowledge
 
 __all__ = [
     "ANGLE_FIELDS",
@@ -322,14 +323,24 @@ def _read(name: str) -> dict[str, Any]:
         raise KnowledgeBaseError(f"poses/{name}: {exc}") from exc
 
 
+class PoseFile(_Data):
+    """A ``poses/<role>.toml`` file: its ``[[pose]]`` tables."""
+
+    pose: tuple[Pose, ...] = ()
+
+
+class PosturesFile(RootModel[dict[str, Frame]]):
+    """``poses/postures.toml``: the named starting postures."""
+
+
+class JointRangesFile(RootModel[dict[str, JointRange]]):
+    """``poses/joint_ranges.toml``: the physiological range of each angle."""
+
+
 def _postures() -> dict[str, dict[str, float]]:
-    raw = _read("postures.toml")
+    raw = parse_knowledge("poses/postures.toml", _read("postures.toml"), PosturesFile).root
     out: dict[str, dict[str, float]] = {}
-    for name, values in raw.items():
-        try:
-            frame = Frame.model_validate(values)
-        except ValidationError as exc:
-            raise KnowledgeBaseError(f"poses/postures.toml [{name}]: {exc}") from exc
+    for name, frame in raw.items():
         full = dict.fromkeys(ANGLE_FIELDS, 0.0)
         full.update(frame.model_dump(exclude_none=True))
         out[name] = full
@@ -344,20 +355,13 @@ def pose_library() -> PoseLibrary:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".toml") or entry.name in {"postures.toml", "joint_ranges.toml"}:
             continue
-        data = _read(entry.name)
-        unknown = set(data) - {"pose"}
-        if unknown:
-            raise KnowledgeBaseError(f"poses/{entry.name}: unknown tables {sorted(unknown)}")
-        for i, raw in enumerate(data.get("pose", [])):
-            try:
-                poses.append(Pose.model_validate(raw))
-            except ValidationError as exc:
-                raise KnowledgeBaseError(f"poses/{entry.name} pose #{i + 1}: {exc}") from exc
+        name = f"poses/{entry.name}"
+        poses += parse_knowledge(name, _read(entry.name), PoseFile).pose
     return PoseLibrary(poses, _postures())
 
 
 @cache
 def joint_ranges() -> dict[str, JointRange]:
     """Physiological range per angle (the test table; see ``poses/joint_ranges.toml``)."""
-    raw = _read("joint_ranges.toml")
-    return {name: JointRange.model_validate(v) for name, v in raw.items()}
+    name = "poses/joint_ranges.toml"
+    return parse_knowledge(name, _read("joint_ranges.toml"), JointRangesFile).root

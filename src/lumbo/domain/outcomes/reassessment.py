@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict
 
 from lumbo.domain.assessment.model import Assessment
 from lumbo.domain.intake import Intake
-from lumbo.domain.knowledge import load_toml
+from lumbo.domain.knowledge import load_knowledge
+from lumbo.domain.knowledge.files import McidFile
 from lumbo.domain.norms import expected, source
 from lumbo.domain.protocol.model import Plan, SessionLog
 from lumbo.domain.thresholds import threshold
@@ -99,18 +100,18 @@ class Mcid:
 @cache
 def mcids() -> tuple[Mcid, ...]:
     """MCIDs of clinical-reference.md section 2, from ``knowledge/mcid.toml`` (each with its source)."""
-    rows = load_toml("mcid.toml")
+    rows = load_knowledge("mcid.toml", McidFile).root
     return tuple(
         Mcid(
             measure=name,
-            score=str(r["score"]),
-            key=str(r["key"]),
-            better="lower" if r["better"] == "lower" else "higher",
-            mcid=float(r["mcid"]),
-            source=str(r["source"]),
-            relative_pct=None if "relative_pct" not in r else float(r["relative_pct"]),
-            recovered_at=None if "recovered_at" not in r else float(r["recovered_at"]),
-            label=str(r["label"]),
+            score=r.score,
+            key=r.key,
+            better=r.better,
+            mcid=r.mcid,
+            source=r.source,
+            relative_pct=r.relative_pct,
+            recovered_at=r.recovered_at,
+            label=r.label,
         )
         for name, r in rows.items()
     )
@@ -194,11 +195,7 @@ def _rom(
 
 
 def _score(a: Assessment, name: str, key: str) -> float | None:
-    entry = a.scores.get(name)
-    if not isinstance(entry, dict):
-        return None
-    value = entry.get(key)
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return a.scores.value(name, key)
 
 
 def _prom(m: Mcid, base: Assessment, now: Assessment) -> PromChange:

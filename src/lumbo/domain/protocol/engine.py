@@ -1,3 +1,5 @@
+# long-module: build_plan's phases, variants, dose progression and budget trimming are one
+#   deterministic algorithm over shared intermediate state
 """The protocol engine: ``build_plan(intake, assessment) -> Plan``, pure and deterministic.
 
 12 weeks in the phases of ``knowledge/phases.toml``; each phase has a few session *variants* chosen by

@@ -1,3 +1,5 @@
+# long-module: the greedy session selection and its cached per-library index belong together; every
+#   tie-break reads the same index
 """Technique selection for one session of a phase: coverage by severity within the time budget.
 
 A per-library :class:`Index` is computed once (cached by library identity). :func:`draft_session`
@@ -20,6 +22,7 @@ from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge.model import EvidenceLevel, NeuralTension, Role, Technique
 from lumbo.domain.progression import Phase, config, dose_at, max_level, tenths
 from lumbo.domain.protocol.model import Dose
+from lumbo.domain.protocol.validity import phase_reasons
 from lumbo.domain.safety import Person
 
 STAGE_OF_ROLE: dict[Role, int] = {
@@ -35,9 +38,6 @@ STAGE_OF_ROLE: dict[Role, int] = {
 COOLDOWN = 5
 _EVIDENCE_RANK = {level: i for i, level in enumerate(EvidenceLevel)}
 _TENSION_RANK = {NeuralTension.none: 0, NeuralTension.slider: 1, NeuralTension.tensioner: 2}
-TENSIONERS_FROM_WEEK = 5
-"""With neural mechanosensitivity or radicular symptoms, weeks 1-4 use sliders only; tensioners
-come in the first phase that starts after week 4 (lumbo policy on Coppieters & Butler 2008)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,21 +233,11 @@ class Context:
 def allowed_in_phase(
     idx: Index, excluded: set[str], person: Person, phase: Phase, slider_done: bool
 ) -> tuple[str, ...]:
-    """Ids of techniques not excluded and allowed by the phase rules (and neural sequencing)."""
+    """Ids of techniques not excluded and allowed by the phase rules (and neural sequencing) from
+    the phase's first week on: the plan-validity rules of :func:`phase_reasons`."""
     out = []
     for tid, info in idx.infos.items():
-        t = info.t
-        if (
-            tid in excluded
-            or t.load not in phase.load
-            or t.neural_tension not in phase.neural_tension
-        ):
-            continue
-        if (
-            t.neural_tension is NeuralTension.tensioner
-            and person.neural_sensitive
-            and (not slider_done or phase.first_week < TENSIONERS_FROM_WEEK)
-        ):
+        if tid in excluded or phase_reasons(info.t, person, phase, phase.first_week, slider_done):
             continue
         out.append(tid)
     if phase.first_week == 1:

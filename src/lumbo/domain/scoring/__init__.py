@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lumbo.domain.assessment.model import Scores
 from lumbo.domain.intake import Intake
 from lumbo.domain.scoring.fabq import score_fabq
 from lumbo.domain.scoring.nprs import score_nprs
@@ -25,8 +26,8 @@ __all__ = [
 ]
 
 
-def score_all(intake: Intake) -> tuple[dict[str, Any], list[str]]:
-    """Every score the intake allows, as JSON-ready dicts (None = not assessed), plus notes."""
+def score_all(intake: Intake) -> tuple[Scores, list[str]]:
+    """Every score the intake allows (None = not assessed), plus notes."""
     q = intake.questionnaires
     notes: list[str] = []
     scores: dict[str, Any] = {}
@@ -42,4 +43,4 @@ def score_all(intake: Intake) -> tuple[dict[str, Any], list[str]]:
     scores["promis_pi"] = promis.to_json() if promis is not None else None
     scores["psfs"] = score_psfs(q.psfs).to_json() if q.psfs is not None else None
     scores["nprs"] = score_nprs(intake.symptoms).to_json()
-    return scores, notes
+    return Scores.model_validate(scores), notes

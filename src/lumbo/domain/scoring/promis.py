@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from lumbo.domain.knowledge import load_toml
+from lumbo.domain.knowledge import load_knowledge
+from lumbo.domain.knowledge.files import PromisFile, PromisForm
 
 FORMS = ("8a", "6a", "4a")  # most items first: the longest form given is the one scored
 
@@ -40,25 +41,23 @@ class PromisPiScore:
 
 
 @cache
-def _tables() -> dict[str, dict[str, Any]]:
-    forms: dict[str, dict[str, Any]] = load_toml("promis_pi.toml")["form"]
-    return forms
+def _tables() -> dict[str, PromisForm]:
+    return load_knowledge("promis_pi.toml", PromisFile).form
 
 
 def score_form(form: str, answers: Mapping[str, int]) -> PromisPiScore:
     table = _tables()[form]
-    items: list[str] = list(table["items"])
+    items = table.items
     if sorted(answers) != sorted(items):
         raise ValueError(f"PROMIS PI {form} needs exactly the items {', '.join(items)}")
     raw = sum(answers[i] for i in items)
-    raw_min = int(table["raw_min"])
+    raw_min = table.raw_min
     raw_max = 5 * len(items)
-    t_scores: list[float] = list(table["t_scores"])
-    if not t_scores:
-        return PromisPiScore(form, raw, raw_min, raw_max, None, None, str(table["note"]))
-    t = float(t_scores[raw - raw_min])
-    verified = bool(table["verified"]) and raw not in table.get("unverified_raw", [])
-    reason = None if verified else f"T-score unverified: {table['note']}"
+    if not table.t_scores:
+        return PromisPiScore(form, raw, raw_min, raw_max, None, None, table.note)
+    t = table.t_scores[raw - raw_min]
+    verified = table.verified and raw not in table.unverified_raw
+    reason = None if verified else f"T-score unverified: {table.note}"
     return PromisPiScore(form, raw, raw_min, raw_max, t, verified, reason)
 
 

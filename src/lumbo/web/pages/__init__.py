@@ -10,12 +10,15 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from lumbo.web.pages import (
+    app_shell,
     clinic_day,
     clinician,
     data_admin,
     documents,
+    password,
     patient,
     patient_account,
+    reminders,
     signin,
     videos,
     wizard,
@@ -27,12 +30,15 @@ def install(app: FastAPI) -> None:
     """Mount ``/static`` and include every page router (the wizard before ``/patients/{id}``)."""
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     for module in (
+        app_shell,
         signin,
         wizard,
         clinic_day,
         clinician,
+        password,
         patient,
         patient_account,
+        reminders,
         videos,
         data_admin,
         documents,

@@ -83,7 +83,7 @@ def referral(
         "today": date.today().isoformat(),
         "error": error,
     }
-    return render(request, "referral.html", context, principal=principal, status=status)
+    return render(request, "referral_clearance.html", context, principal=principal, status=status)
 
 
 @router.post("/patients/{person_id}/referral", response_class=HTMLResponse)

@@ -13,8 +13,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from lumbo.domain.errors import Conflict, InvalidInput
 from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.describe import describe_dose
+from lumbo.domain.knowledge.patient_words import patient_words
 from lumbo.services import access as policy
-from lumbo.services import journey, plan_edit, plan_templates
+from lumbo.services import journey, patient_app, plan_edit, plan_templates
 from lumbo.services.errors import Forbidden
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, OwnPatient, Patient
 from lumbo.web.pages import views
@@ -122,6 +123,8 @@ def _plan_page(
 ) -> HTMLResponse:
     patient = principal.user.role == "patient"
     view = views.plan_view(ctx.store, person_id, library(), date.today(), patient=patient)
+    if patient:
+        view = views.for_patient(view)
     context = {
         "title": "Plan",
         **patient_nav(person_id, name, "plan"),
@@ -235,6 +238,8 @@ def technique(request: Request, technique_id: str, principal: CurrentPrincipal) 
         "t": t,
         "dose": describe_dose(t.dose),
         "alternatives": alternatives,
+        "patient_view": principal.user.role == "patient",
+        "words": patient_words(),
     }
     return render(request, "technique.html", context, principal=principal)
 
@@ -248,5 +253,10 @@ def progress(
         "title": "Progress",
         **patient_nav(scope.person_id, person_label(scope.person), "progress"),
         **view,
+        "patient_words": (
+            patient_app.progress_words(view["progress"])
+            if principal.user.role == "patient"
+            else None
+        ),
     }
     return render(request, "progress.html", context, principal=principal)

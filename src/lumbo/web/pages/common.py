@@ -107,7 +107,8 @@ def _lines(exc: Exception) -> list[str]:
         return [str(exc) or "Your role may not open this page."]
     if isinstance(exc, ReferralRequired):
         return [
-            "A clinician must see this person before any exercise plan is shown.",
+            "No exercise plan is shown until a clinician has seen the patient about these "
+            "screening answers.",
             *exc.reasons,
         ]
     if isinstance(exc, Conflict):

@@ -58,8 +58,13 @@ def _login_form(
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, ctx: Ctx, next: str | None = None) -> HTMLResponse:
-    return _login_form(request, ctx, {"title": "Sign in", "next": safe_next(next)})
+def login_page(
+    request: Request, ctx: Ctx, next: str | None = None, again: bool = False
+) -> HTMLResponse:
+    context = {"title": "Sign in", "next": safe_next(next)}
+    if again:
+        context["notice"] = "For your safety, sign in again to change these settings."
+    return _login_form(request, ctx, context)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -70,6 +75,7 @@ def login_submit(
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
+    remember: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
     if not auth.login_csrf_matches(
         ctx.settings.secret_key, request.cookies.get(auth.LOGIN_COOKIE), csrf_token
@@ -90,6 +96,7 @@ def login_submit(
             password,
             client,
             request.cookies.get(auth.DEVICE_COOKIE),
+            remember=remember == "on",
         )
     except (NotAuthenticated, RateLimited) as exc:
         status = 429 if isinstance(exc, RateLimited) else 401

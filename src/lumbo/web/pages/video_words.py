@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lumbo.domain.movements import Movement
 from lumbo.services.video_jobs import acceptable, result_fields
 
 FIELD_LABELS = {
@@ -17,11 +18,11 @@ FIELD_LABELS = {
     "rotation_right_deg": "Trunk rotation to the right (estimate)",
 }
 
-MOVEMENT_LABELS = {
-    "trunk-flexion": "Forward bend",
-    "trunk-extension": "Backward bend",
-    "lateral-flexion": "Side bend",
-    "rotation": "Trunk rotation",
+MOVEMENT_LABELS: dict[str, str] = {
+    Movement.trunk_flexion: "Forward bend",
+    Movement.trunk_extension: "Backward bend",
+    Movement.lateral_flexion: "Side bend",
+    Movement.rotation: "Trunk rotation",
 }
 
 #: Warnings that name a command-line option or repeat what the summary says are not shown.
@@ -36,7 +37,8 @@ def describe(result: dict[str, Any]) -> dict[str, Any]:
     """The words the result page shows for one analysis."""
     verdict = result.get("verdict") or {}
     measured = verdict.get("measured", True)
-    movement = str(result.get("movement", "")).replace("_", "-")
+    named = str(result.get("movement", ""))
+    movement = m.value if (m := Movement.of(named)) is not None else named
     s = result.get("summary") or {}
     values: list[tuple[str, str]] = []
     if measured and s.get("peak_deg") is not None:

@@ -6,15 +6,14 @@ with the status of the one error table (``services.errors``)."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from lumbo.domain.errors import InvalidInput, Problem
-from lumbo.services import access, patient_records, video_jobs
+from lumbo.domain.errors import InvalidInput
+from lumbo.domain.movements import Movement
+from lumbo.services import access, patient_records, uploads, video_jobs
 from lumbo.services.errors import RateLimited, TooLarge, outcome_of
 from lumbo.services.uploads import save_video
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, Patient
@@ -24,10 +23,10 @@ from lumbo.web.pages.common import PageRoute, person_label, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MOVEMENTS = (
-    ("trunk_flexion", "Trunk flexion (side view)"),
-    ("trunk_extension", "Trunk extension (side view)"),
-    ("lateral_flexion", "Side-bending (front or back view)"),
-    ("rotation", "Rotation"),
+    (Movement.trunk_flexion.key, "Trunk flexion (side view)"),
+    (Movement.trunk_extension.key, "Trunk extension (side view)"),
+    (Movement.lateral_flexion.key, "Side-bending (front or back view)"),
+    (Movement.rotation.key, "Rotation"),
 )
 
 
@@ -44,21 +43,19 @@ def _videos_page(
 ) -> HTMLResponse:
     jobs = patient_records.jobs(ctx.store.uow(), scope.person_id)
     recorded = patient_records.measurements(ctx.store.uow(), scope.person_id)
-    results = [m["result"] for m in recorded]
+    results = [m.result for m in recorded]
     rows: list[dict[str, Any]] = []
     for j in reversed(jobs):
-        result = j["result"]
+        result = j.result
         by_worker = isinstance(result, dict) and result.get("recorded_measurement_id") is not None
         words = video_words.describe(result) if isinstance(result, dict) else None
         accepted = by_worker or (result is not None and result in results)
-        rows.append({**j, "accepted": accepted, "words": words})
+        rows.append({**j.to_json(), "accepted": accepted, "words": words})
     context = {
         "title": "Videos",
         **patient_nav(scope.person_id, person_label(scope.person), "videos"),
         "movements": MOVEMENTS,
-        "videos": {
-            v["job_id"]: v for v in patient_records.videos(ctx.store.uow(), scope.person_id)
-        },
+        "videos": {v.job_id: v for v in patient_records.videos(ctx.store.uow(), scope.person_id)},
         "jobs": rows,
         "live": job,
         "measurements": recorded,
@@ -122,19 +119,9 @@ def film(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
         "title": "Film a movement",
         **patient_nav(scope.person_id, person_label(scope.person), "videos"),
         "movements": MOVEMENTS,
-        "views": {value: REQUIRED_VIEW_WORDS[value] for value, _ in MOVEMENTS},
+        "views": {m.key: m.view for m in Movement},
     }
     return render(request, "film.html", context, principal=principal)
-
-
-#: How each movement must be filmed (the framing guide's words).
-REQUIRED_VIEW_WORDS = {
-    "trunk_flexion": "side",
-    "trunk_extension": "side",
-    "lateral_flexion": "front",
-    "rotation": "front",
-}
-CHECK_MAX_BYTES = 32 * 1024 * 1024
 
 
 @router.post("/patients/{person_id}/videos/check")
@@ -145,41 +132,8 @@ def check(
     movement: Annotated[str, Form(max_length=64)],
 ) -> JSONResponse:
     """Check the first seconds filmed in the browser: whole body in view, right view. Nothing is
-    stored; the answer is ok or what to fix, in words."""
-    if movement not in REQUIRED_VIEW_WORDS:
-        allowed = ", ".join(REQUIRED_VIEW_WORDS)
-        raise InvalidInput([Problem("movement", f"must be one of {allowed}", movement)], "check")
-    try:
-        from lumbo.vision.pose import VisionUnavailable, require_vision
-
-        require_vision()
-    except (ImportError, VisionUnavailable):
-        return JSONResponse(
-            {"ok": None, "message": "The framing cannot be checked here; you can still record.",
-             "problems": []}
-        )  # fmt: skip
-    from lumbo.vision.framing import check_framing
-
-    with tempfile.TemporaryDirectory(prefix="lumbo-check-") as tmp:
-        path = Path(tmp) / "check.webm"
-        size = 0
-        with path.open("wb") as out:
-            while chunk := file.file.read(1024 * 1024):
-                size += len(chunk)
-                if size > CHECK_MAX_BYTES:
-                    raise InvalidInput(
-                        [Problem("file", f"the check takes at most {CHECK_MAX_BYTES} bytes")],
-                        "check",
-                    )
-                out.write(chunk)
-        try:
-            result = check_framing(path, movement.replace("_", "-"))
-        except InvalidInput:
-            return JSONResponse(
-                {"ok": False, "message": "The recording could not be read.",
-                 "problems": ["Try again; if it keeps failing, upload a video file instead."]}
-            )  # fmt: skip
-    return JSONResponse(result.to_json())
+    stored; the answer is ok or what to fix, in words (``services.uploads.check_framing``)."""
+    return JSONResponse(uploads.check_framing(file.file, movement, Movement.names()))
 
 
 @router.post("/patients/{person_id}/videos/accept", response_class=HTMLResponse)

@@ -15,8 +15,8 @@ from lumbo.domain.explain import score_rows, what_this_means
 from lumbo.domain.knowledge import Library
 from lumbo.domain.plan_view import dose_words
 from lumbo.domain.protocol.model import Session
-from lumbo.domain.session_guide import OVERSTRETCH, timed_phases
-from lumbo.services import journey, patient_records, plan_edit
+from lumbo.domain.session_guide import OVERSTRETCH
+from lumbo.services import journey, patient_app, patient_records, phone_questionnaires, plan_edit
 from lumbo.services.caseload import CaseloadPage, CaseloadRow, caseload
 from lumbo.services.documents import assessment_sections, progress_charts
 from lumbo.services.swap_options import swap_options
@@ -47,11 +47,11 @@ def assessment_view(store: Store, person_id: str) -> dict[str, Any]:
     if not found:
         return {"assessment": None}
     latest = found[-1]
-    a = Assessment.model_validate(latest["assessment"])
+    a = Assessment.model_validate(latest.assessment)
     grouped, rules = assessment_sections(a)
     return {
         "assessment": a,
-        "created_at": latest["created_at"][:10],
+        "created_at": latest.created_at[:10],
         "count": len(found),
         "scores": score_rows(a.scores),
         "regions": grouped,
@@ -91,6 +91,8 @@ def plan_view(
     return {
         "version": view.plan.version,
         "reason": view.plan.reason,
+        "changed_by": view.changed_by,
+        "rule_made": view.plan.adjustment is not None and view.changed_by is None,
         "approval": view.approval,
         "waiting": view.waiting,
         "plan": plan,
@@ -123,57 +125,49 @@ def _session_rows(s: Session, name: Any) -> dict[str, Any]:
     return {"index": s.index, "minutes": s.estimated_minutes, "blocks": blocks}
 
 
-def player_data(session: Session, library: Library) -> list[dict[str, Any]]:
-    """What the session player needs per block (the same phases and dose text as ``lumbo
-    session``'s guide)."""
-    out = []
-    for b in session.blocks:
-        t = library.get(b.technique) if b.technique in library else None
-        d = b.dose
-        out.append(
-            {
-                "technique": b.technique,
-                "name": t.name if t else b.technique,
-                "role": b.role.value,
-                "dose": dose_words(d),
-                "why": b.why,
-                "steps": list(t.steps) if t else [],
-                "cues": list(t.cues) if t else [],
-                "kind": d.kind,
-                "sets": d.sets,
-                "reps": d.reps,
-                "hold_s": d.hold_s,
-                "rest_s": d.rest_s,
-                "per_side": d.per_side,
-                "intensity_target": d.intensity_target,
-                "phases": [[label, seconds] for label, seconds in timed_phases(d)],
-            }
-        )
-    return out
-
-
 OVERSTRETCH_TEXT = OVERSTRETCH
 
 
 def progress_view(store: Store, person_id: str, on: date) -> dict[str, Any]:
     prog = journey.progress(store.uow(), person_id, on).to_json()
     measurements = [
-        {**m, "words": video_words.describe(m["result"] if isinstance(m["result"], dict) else {})}
+        {**m.to_json(), "words": video_words.describe(m.result)}
         for m in patient_records.measurements(store.uow(), person_id)
     ]
     notes = [
         {
-            "performed_on": log["performed_on"],
-            "week": log["week"],
-            "session_index": log["session_index"],
-            "text": log["notes"],
+            "performed_on": log.performed_on.isoformat(),
+            "week": log.week,
+            "session_index": log.session_index,
+            "text": log.notes,
         }
         for log in patient_records.session_logs(store.uow(), person_id)
-        if log.get("notes")
+        if log.notes
     ]
     return {
         "progress": prog,
         "session_notes": sorted(notes, key=lambda n: n["performed_on"], reverse=True),
         "measurements": measurements,
         "charts": progress_charts(prog),
+        "phone_questionnaires": phone_questionnaires.results(store.uow(), person_id),
     }
+
+
+def for_patient(view: dict[str, Any]) -> dict[str, Any]:
+    """The plan view as the patient reads it: why an exercise was left out in their words
+    (``patient_app.exclusion_words``) and why the version changed, never a finding code, an
+    equipment id or a session id."""
+    plan = view["plan"]
+    excluded = [
+        (name, "; ".join(dict.fromkeys(patient_app.exclusion_words(r) for r in e.reasons)))
+        for (name, _), e in zip(view["excluded"], plan.excluded, strict=True)
+    ]
+    reason = str(view.get("reason") or "")
+    words = (
+        "adjusted to how your sessions went"
+        if reason.startswith("adjusted") or view.get("rule_made")
+        else "made for you from your assessment"
+        if view.get("version") == 1
+        else "changed by your clinician"
+    )
+    return {**view, "excluded": excluded, "reason": words}

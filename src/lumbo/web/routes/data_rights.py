@@ -14,6 +14,7 @@ from fastapi import APIRouter, Body, Query, Response
 from lumbo.services import access as policy
 from lumbo.services import clinic, data_rights, interop
 from lumbo.store.tables import utcnow
+from lumbo.web import responses as out
 from lumbo.web.deps import (
     AccessDep,
     Admin,
@@ -49,14 +50,23 @@ def fhir_bundle(scope: Patient, uow: Uow, download: bool = False) -> Response:
     return _json(bundle, FHIR_JSON, name)
 
 
-@router.get("/patients/{person_id}/export", response_class=Response)
+@router.get(
+    "/patients/{person_id}/export",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/json": {}}, "description": "every record (a download)"}
+    },
+)
 def export_everything(scope: Patient, ctx: Ctx) -> Response:
     """Every record lumbo holds about the patient (JSON) with their FHIR bundle, as a download."""
     data = data_rights.export_all(ctx.store, scope.person_id, now=utcnow())
     return _json(data, "application/json", f"lumbo-{scope.person_id}-all-data.json")
 
 
-@router.delete("/patients/{person_id}")
+@router.delete(
+    "/patients/{person_id}",
+    response_model=out.Erased,
+)
 def erase(scope: OwnPatient, ctx: Ctx) -> dict[str, Any]:
     """Erase the patient: every record, upload and derived file; the audit log keeps a
     de-identified tombstone."""
@@ -66,7 +76,7 @@ def erase(scope: OwnPatient, ctx: Ctx) -> dict[str, Any]:
     return {"erased": True, "rows": done.rows, "files": done.files}
 
 
-@router.delete("/admin/patients/{person_id}")
+@router.delete("/admin/patients/{person_id}", response_model=out.Erased)
 def admin_erase(person_id: PersonId, admin: Admin, ctx: Ctx, access: AccessDep) -> dict[str, Any]:
     """An admin erases a patient (for example when their clinician has left)."""
     policy.record(ctx.store.uow(), admin, access, None)
@@ -82,7 +92,7 @@ FHIR_DOC = (
 )
 
 
-@router.post("/fhir/questionnaires", responses={422: {}})
+@router.post("/fhir/questionnaires", responses={422: {}}, response_model=out.QuestionnairesRead)
 def read_questionnaires(
     document: Annotated[Any, Body(description=FHIR_DOC)], _clinician: Clinician
 ) -> dict[str, Any]:
@@ -90,7 +100,9 @@ def read_questionnaires(
     return {"questionnaires": interop.read_fhir(json.dumps(document))}
 
 
-@router.post("/fhir/import", status_code=201, responses={409: {}, 422: {}})
+@router.post(
+    "/fhir/import", status_code=201, responses={409: {}, 422: {}}, response_model=out.Imported
+)
 def import_patient(
     fhir: Annotated[Any, Body(description=FHIR_DOC)],
     intake: Annotated[dict[str, Any], Body(description="the rest of the intake")],
@@ -110,14 +122,24 @@ def import_patient(
     }
 
 
-@router.get("/outcomes")
+@router.get("/outcomes", response_model=out.ClinicOutcomesDoc)
 def outcomes(clinician: Clinician, ctx: Ctx, access: AccessDep) -> dict[str, Any]:
     """The clinician's clinic outcomes (their patients who reached a reassessment)."""
     policy.record(ctx.store.uow(), clinician, access, None)
     return clinic.clinic_outcomes(ctx.store, clinician.id).to_json()
 
 
-@router.get("/research", response_class=Response, responses={422: {}})
+@router.get(
+    "/research",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"text/csv": {}, "application/vnd.apache.parquet": {}},
+            "description": "de-identified outcomes (a download)",
+        },
+        422: {},
+    },
+)
 def research(
     clinician: Clinician,
     ctx: Ctx,

@@ -12,9 +12,10 @@ from fastapi import APIRouter, Body, Query, Response
 from lumbo.domain.errors import ReferralRequired
 from lumbo.domain.protocol.engine import build_plan
 from lumbo.services import access as policy
-from lumbo.services import accounts, journey, patient_records
+from lumbo.services import accounts, journey, patient_records, results
 from lumbo.services.assessment import assess_intake_text
 from lumbo.services.caseload import MAX_PER_PAGE, caseload
+from lumbo.web import responses as out
 from lumbo.web.deps import AccessDep, Clinician, Ctx, CurrentUser, OwnPatient, Patient, Uow
 from lumbo.web.schemas import INTAKE_DOC, AccountIn
 
@@ -23,7 +24,11 @@ IntakeBody = Annotated[dict[str, Any], Body(description=INTAKE_DOC)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {}}
 
 
-@router.get("/patients", responses={422: {}})
+@router.get(
+    "/patients",
+    responses={422: {}},
+    response_model=list[out.CaseloadPatient | results.PatientSummary],
+)
 def list_patients(
     user: CurrentUser,
     uow: Uow,
@@ -68,11 +73,13 @@ def list_patients(
             )
         return [{**r.to_json(), "owner_id": user.id} for r in found.rows]
     if user.role == "patient" and user.person_id is not None:
-        return [patient_records.summary(uow, user.person_id)]
+        return [patient_records.summary(uow, user.person_id).to_json()]
     return []
 
 
-@router.post("/patients", status_code=201, responses={409: {}, 422: {}})
+@router.post(
+    "/patients", status_code=201, responses={409: {}, 422: {}}, response_model=out.Enrolled
+)
 def enrol(
     intake: IntakeBody, clinician: Clinician, uow: Uow, ctx: Ctx, access: AccessDep
 ) -> dict[str, Any]:
@@ -88,12 +95,17 @@ def enrol(
     }
 
 
-@router.get("/patients/{person_id}", responses=NOT_FOUND)
-def patient(scope: Patient, uow: Uow) -> dict[str, Any]:
+@router.get("/patients/{person_id}", responses=NOT_FOUND, response_model=results.PatientSummary)
+def patient(scope: Patient, uow: Uow) -> results.PatientSummary:
     return patient_records.summary(uow, scope.person_id)
 
 
-@router.post("/patients/{person_id}/account", status_code=201, responses={404: {}, 409: {}})
+@router.post(
+    "/patients/{person_id}/account",
+    status_code=201,
+    responses={404: {}, 409: {}},
+    response_model=results.UserOut,
+)
 def add_account(body: AccountIn, scope: OwnPatient, ctx: Ctx, access: AccessDep) -> dict[str, Any]:
     """Create the patient's own login (one per patient)."""
     user = accounts.create_user(
@@ -109,24 +121,30 @@ def add_account(body: AccountIn, scope: OwnPatient, ctx: Ctx, access: AccessDep)
     return user.public()
 
 
-@router.get("/patients/{person_id}/intakes", responses=NOT_FOUND)
-def intakes(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+@router.get(
+    "/patients/{person_id}/intakes", responses=NOT_FOUND, response_model=list[results.StoredIntake]
+)
+def intakes(scope: Patient, uow: Uow) -> list[results.StoredIntake]:
     return patient_records.intakes(uow, scope.person_id)
 
 
-@router.get("/patients/{person_id}/assessments", responses=NOT_FOUND)
-def assessments(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+@router.get(
+    "/patients/{person_id}/assessments",
+    responses=NOT_FOUND,
+    response_model=list[results.StoredAssessment],
+)
+def assessments(scope: Patient, uow: Uow) -> list[results.StoredAssessment]:
     return patient_records.assessments(uow, scope.person_id)
 
 
-@router.post("/assess", responses={422: {}})
+@router.post("/assess", responses={422: {}}, response_model=out.AssessmentDoc)
 def assess(intake: IntakeBody, _user: Clinician) -> dict[str, Any]:
     """Assess an intake without storing anything (``lumbo assess --json``)."""
     assessed = assess_intake_text(json.dumps(intake))
     return assessed.assessment.to_json()
 
 
-@router.post("/plan-preview", responses={409: {}, 422: {}})
+@router.post("/plan-preview", responses={409: {}, 422: {}}, response_model=out.PlanDoc)
 def plan_preview(intake: IntakeBody, _user: Clinician) -> dict[str, Any]:
     """The 12-week plan of an intake without storing anything (``lumbo plan --json``); 409 when
     a referral withholds it."""

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from lumbo.services import journey, patient_records, plan_edit
+from lumbo.services import journey, patient_records, plan_edit, results
+from lumbo.web import responses as out
 from lumbo.web.deps import OwnPatient, Patient, Uow
 from lumbo.web.schemas import ApproveIn, SwapIn
 
@@ -16,7 +17,7 @@ router = APIRouter(tags=["plans"], responses={401: {}, 403: {}, 404: {}})
 OnQuery = Annotated[date | None, Query(description="date YYYY-MM-DD (default: today)")]
 
 
-@router.get("/patients/{person_id}/plan", responses={409: {}})
+@router.get("/patients/{person_id}/plan", responses={409: {}}, response_model=out.CurrentPlan)
 def plan(scope: Patient, uow: Uow) -> dict[str, Any]:
     """The plan: for a clinician the latest version, for the patient the last approved one (the
     version they run); 409 while a referral withholds it."""
@@ -32,18 +33,23 @@ def plan(scope: Patient, uow: Uow) -> dict[str, Any]:
     }
 
 
-@router.get("/patients/{person_id}/plan/versions")
-def plan_versions(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+@router.get("/patients/{person_id}/plan/versions", response_model=list[results.PlanVersionOut])
+def plan_versions(scope: Patient, uow: Uow) -> list[results.PlanVersionOut]:
     return patient_records.plan_versions(uow, scope.person_id)
 
 
-@router.get("/patients/{person_id}/today", responses={409: {}})
+@router.get("/patients/{person_id}/today", responses={409: {}}, response_model=out.TodayDoc)
 def today(scope: Patient, uow: Uow, on: OnQuery = None) -> dict[str, Any]:
     """The next session due on a date (``lumbo today``)."""
     return journey.today(uow, scope.person_id, on or date.today()).to_json()
 
 
-@router.post("/patients/{person_id}/plan/swap", status_code=201, responses={409: {}, 422: {}})
+@router.post(
+    "/patients/{person_id}/plan/swap",
+    status_code=201,
+    responses={409: {}, 422: {}},
+    response_model=out.SwappedPlan,
+)
 def swap(body: SwapIn, scope: OwnPatient, uow: Uow) -> dict[str, Any]:
     """Replace a technique by one of its declared alternatives from a week on. The edited plan is
     re-checked against every safety rule; a stale ``plan_version`` is a 409."""
@@ -60,7 +66,11 @@ def swap(body: SwapIn, scope: OwnPatient, uow: Uow) -> dict[str, Any]:
     return {"version": stored.version, "reason": stored.reason, "plan": stored.plan.to_json()}
 
 
-@router.post("/patients/{person_id}/plan/approve", responses={409: {}, 422: {}})
+@router.post(
+    "/patients/{person_id}/plan/approve",
+    responses={409: {}, 422: {}},
+    response_model=results.Approval,
+)
 def approve(body: ApproveIn, scope: OwnPatient, uow: Uow) -> dict[str, Any]:
     """Approve the current plan version (again: returns the first approval)."""
     approval = plan_edit.approve_plan(

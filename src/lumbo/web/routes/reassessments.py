@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
 
-from lumbo.services import journey, patient_records
+from lumbo.services import journey, patient_records, results
+from lumbo.web import responses as out
 from lumbo.web.deps import OwnPatient, Patient, Uow
 from lumbo.web.schemas import INTAKE_DOC
 
@@ -16,7 +17,12 @@ router = APIRouter(tags=["outcomes"], responses={401: {}, 403: {}, 404: {}})
 OnQuery = Annotated[date | None, Query(description="date YYYY-MM-DD (default: today)")]
 
 
-@router.post("/patients/{person_id}/reassessments", status_code=201, responses={422: {}})
+@router.post(
+    "/patients/{person_id}/reassessments",
+    status_code=201,
+    responses={422: {}},
+    response_model=out.Reassessed,
+)
 def reassess(
     intake: Annotated[dict[str, Any], Body(description=INTAKE_DOC)],
     scope: OwnPatient,
@@ -34,13 +40,13 @@ def reassess(
     }
 
 
-@router.get("/patients/{person_id}/outcomes")
-def outcomes(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+@router.get("/patients/{person_id}/outcomes", response_model=list[results.Reassessment])
+def outcomes(scope: Patient, uow: Uow) -> list[results.Reassessment]:
     """Each reassessment's outcomes against baseline (vs MCID and norms), oldest first."""
     return patient_records.outcomes(uow, scope.person_id)
 
 
-@router.get("/patients/{person_id}/progress")
+@router.get("/patients/{person_id}/progress", response_model=out.ProgressDoc)
 def progress(scope: Patient, uow: Uow, on: OnQuery = None) -> dict[str, Any]:
     """Adherence by week, range of motion, questionnaires (``lumbo progress --json``)."""
     return journey.progress(uow, scope.person_id, on or date.today()).to_json()

@@ -10,10 +10,15 @@ from fastapi import APIRouter, Response
 from lumbo.domain.protocol.model import CheckIn, SessionLog
 from lumbo.services import journey, patient_records
 from lumbo.services.recording import Recorded
+from lumbo.web import responses as out
 from lumbo.web.deps import Patient, Uow
 
 router = APIRouter(tags=["sessions"], responses={401: {}, 403: {}, 404: {}})
-WRITE: dict[int | str, dict[str, Any]] = {200: {"description": "a replay"}, 409: {}, 422: {}}
+WRITE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "a replay", "model": out.Recorded},
+    409: {},
+    422: {},
+}
 
 
 def _recorded(done: Recorded, response: Response) -> dict[str, Any]:
@@ -26,24 +31,28 @@ def _recorded(done: Recorded, response: Response) -> dict[str, Any]:
     }
 
 
-@router.post("/patients/{person_id}/sessions", status_code=201, responses=WRITE)
+@router.post(
+    "/patients/{person_id}/sessions", status_code=201, responses=WRITE, response_model=out.Recorded
+)
 def log_session(log: SessionLog, scope: Patient, uow: Uow, response: Response) -> dict[str, Any]:
     """Record a performed session and re-run the adjustment rules (a new plan version when they
     change it)."""
     return _recorded(journey.record_session(uow, scope.person_id, log), response)
 
 
-@router.get("/patients/{person_id}/sessions")
-def sessions(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+@router.get("/patients/{person_id}/sessions", response_model=list[SessionLog])
+def sessions(scope: Patient, uow: Uow) -> list[SessionLog]:
     return patient_records.session_logs(uow, scope.person_id)
 
 
-@router.post("/patients/{person_id}/checkins", status_code=201, responses=WRITE)
+@router.post(
+    "/patients/{person_id}/checkins", status_code=201, responses=WRITE, response_model=out.Recorded
+)
 def check_in(checkin: CheckIn, scope: Patient, uow: Uow, response: Response) -> dict[str, Any]:
     """Record a next-morning check-in and re-run the adjustment rules."""
     return _recorded(journey.record_checkin(uow, scope.person_id, checkin), response)
 
 
-@router.get("/patients/{person_id}/checkins")
-def checkins(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+@router.get("/patients/{person_id}/checkins", response_model=list[CheckIn])
+def checkins(scope: Patient, uow: Uow) -> list[CheckIn]:
     return patient_records.checkins(uow, scope.person_id)

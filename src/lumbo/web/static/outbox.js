@@ -109,18 +109,28 @@
     box.scrollIntoView();
   }
 
-  var signout = document.querySelector("form.signout");
-  if (signout && ACCOUNT) {
+  /* Signing out also forgets this device's copies: a half-done session and the offline pages. */
+  function forgetDevice() {
+    Object.keys(localStorage).filter(function (k) { return k.indexOf("lumbo.player.v1:" + ACCOUNT + ":") === 0; })
+      .forEach(function (k) { localStorage.removeItem(k); });
+    if (!window.caches) return Promise.resolve();
+    return caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (n) { return n.indexOf("lumbo-") === 0; }).map(function (n) { return caches.delete(n); }));
+    }).catch(function () { return undefined; });
+  }
+
+  document.querySelectorAll("form.signout, form.signout-inline").forEach(function (signout) {
+    if (!ACCOUNT) return;
     signout.addEventListener("submit", function (ev) {
       ev.preventDefault();
       flush().then(function () {
         var left = load().length;
         if (left > 0) { refuseSignOut(left); return; }
         clear();
-        signout.submit();
+        forgetDevice().then(function () { signout.submit(); });
       });
     });
-  }
+  });
 
   window.lumboOutbox = {
     key: KEY, enqueue: enqueue, flush: flush, pending: function () { return load(); }

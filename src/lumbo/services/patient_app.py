@@ -1,0 +1,277 @@
+"""The patient's program on a phone (issue 16): what the patient's pages show, in words written for
+the patient (``domain/knowledge/patient_words.toml``), never codes, ids or citations.
+
+* :func:`referral_screen`: why no plan is shown and what to do now (emergency or "see your
+  clinician before starting"), from the latest intake's red-flag answers;
+* :func:`player_blocks`: the session player's blocks with a patient "why" and the timed parts of
+  each set (holds inside rep exercises included);
+* :func:`offline_urls`: what the service worker caches so the app opens and a session runs with no
+  connection (today's page, the week's technique pages and illustrations);
+* :func:`decision_lines`: a plan adjustment (after a check-in) in patient words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from lumbo.domain.intake import RED_FLAG_FIELDS
+from lumbo.domain.knowledge import Library
+from lumbo.domain.knowledge.patient_words import patient_words
+from lumbo.domain.plan_view import dose_words
+from lumbo.domain.protocol.model import Session
+from lumbo.domain.referral import MANDATORY
+from lumbo.domain.session_guide import timed_phases
+from lumbo.services._shared import active_plan, need_person, week_on
+from lumbo.store.unit_of_work import AbstractUnitOfWork
+
+EMERGENCY_FLAGS = (
+    "saddle_anaesthesia",
+    "bladder_or_bowel_dysfunction",
+    "progressive_neurological_deficit",
+)
+
+EMERGENCY_NOW = (
+    "Get same-day emergency care: go to an emergency department or call your emergency number "
+    "today. Do not wait to see if it settles, and do not do your exercises."
+)
+CLINICIAN_NOW = (
+    "See your clinician before starting your exercises. Book an appointment in the next few days. "
+    "If you notice numbness between your legs, a change passing urine or stool, or new weakness "
+    "in a leg, get same-day emergency care."
+)
+ANSWER_NOW = (
+    "Your clinician needs a few more answers before your exercises can start. Contact your "
+    "clinician so they can go through these questions with you:"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralScreen:
+    """Why the patient sees no plan, and what to do now."""
+
+    emergency: bool
+    title: str
+    what_to_do: str
+    reasons: tuple[str, ...]  # patient words, never the clinician's reason text
+    questions: tuple[str, ...] = ()  # unanswered screening questions, as asked
+
+
+def referral_screen(uow: AbstractUnitOfWork, person_id: str) -> ReferralScreen:
+    """The patient's screen for a withheld plan, from the latest intake and assessment."""
+    words = patient_words()
+    with uow:
+        repo = uow.journeys
+        need_person(repo, person_id)
+        intakes = repo.intakes(person_id)
+        assessments = repo.assessments(person_id)
+    flags = intakes[-1].intake.red_flags if intakes else None
+    referral = assessments[-1].assessment.referral if assessments else None
+    ticked = [f for f in RED_FLAG_FIELDS if flags is not None and getattr(flags, f, None) is True]
+    emergency = (referral is not None and referral.urgency == "emergency") or any(
+        f in EMERGENCY_FLAGS for f in ticked
+    )
+    reasons = tuple(words.word("red_flags", f) for f in ticked)
+    if emergency:
+        return ReferralScreen(
+            emergency=True,
+            title="Get emergency care today",
+            what_to_do=EMERGENCY_NOW,
+            reasons=tuple(words.word("red_flags", f) for f in ticked if f in EMERGENCY_FLAGS)
+            or reasons,
+        )
+    questions = tuple(
+        MANDATORY[f] for f in (referral.unanswered if referral else ()) if f in MANDATORY
+    )
+    if questions and not reasons:
+        return ReferralScreen(
+            emergency=False,
+            title="A few questions first",
+            what_to_do=ANSWER_NOW,
+            reasons=(),
+            questions=questions,
+        )
+    if not reasons:
+        reasons = ("something in your answers needs your clinician's attention before you start",)
+    return ReferralScreen(
+        emergency=False,
+        title="See your clinician before starting",
+        what_to_do=CLINICIAN_NOW,
+        reasons=reasons,
+        questions=questions,
+    )
+
+
+def patient_why(codes: tuple[str, ...], role: str, rationale: str) -> str:
+    """Why this exercise, for the patient: what it addresses in their words, its part."""
+    words = patient_words()
+    parts = []
+    if codes:
+        found = "; ".join(words.word("findings", c) for c in dict.fromkeys(codes))
+        parts.append("Because " + found)
+    first = rationale.strip().split(". ")[0].rstrip(".")
+    if first:
+        parts.append(first)
+    parts.append("Its part in your session: " + words.word("roles", role))
+    return ". ".join(parts) + "."
+
+
+def player_blocks(session: Session, library: Library) -> list[dict[str, Any]]:
+    """What the session player needs per block. ``phases`` are the timed parts of one set; for a
+    rep exercise with a hold per rep (side plank 5 x 10 s), ``rep_hold_s`` times each rep."""
+    words = patient_words()
+    out = []
+    for b in session.blocks:
+        t = library.get(b.technique) if b.technique in library else None
+        d = b.dose
+        rationale = t.rationale if t else ""
+        out.append(
+            {
+                "technique": b.technique,
+                "name": t.name if t else b.technique.replace("_", " "),
+                "role": words.word("roles", b.role.value),
+                "dose": dose_words(d),
+                "why": patient_why(tuple(b.addresses), b.role.value, rationale),
+                "steps": list(t.steps) if t else [],
+                "cues": list(t.cues) if t else [],
+                "equipment": [words.word("equipment", e.value) for e in (t.equipment if t else ())],
+                "kind": d.kind,
+                "sets": d.sets,
+                "reps": d.reps,
+                "hold_s": d.hold_s,
+                "rep_hold_s": d.hold_s if d.kind == "reps" and d.hold_s else None,
+                "rest_s": d.rest_s,
+                "side_rest_s": (d.rest_s or 10) if d.per_side else 0,
+                "per_side": d.per_side,
+                "intensity_target": d.intensity_target,
+                "phases": [[label, seconds] for label, seconds in timed_phases(d)],
+            }
+        )
+    return out
+
+
+def offline_urls(uow: AbstractUnitOfWork, person_id: str, on: date) -> list[str]:
+    """The pages and pictures the service worker keeps for this patient: today's page, the
+    check-in, and the technique page and illustration of every block of the current week."""
+    with uow:
+        repo = uow.journeys
+        person = need_person(repo, person_id)
+        plan = active_plan(repo, person_id)
+        week_no = week_on(plan, person.created_at.date(), on)
+    week = next(w for w in plan.plan.weeks if w.week == week_no)
+    techniques = sorted({b.technique for s in week.sessions for b in s.blocks})
+    urls = [
+        f"/patients/{person_id}/today",
+        f"/patients/{person_id}/checkin",
+        f"/patients/{person_id}/lessons",
+    ]
+    for tid in techniques:
+        urls += [
+            f"/techniques/{tid}",
+            f"/illustrations/{tid}.svg",
+            f"/illustrations/{tid}.svg?motion=1",
+        ]
+    return urls
+
+
+def decision_lines(adjustment: Any, library: Library) -> list[str]:
+    """A plan adjustment in patient words: "Cat-camel: made a little harder, ..."."""
+    if adjustment is None:
+        return []
+    words = patient_words()
+    lines = []
+    for d in adjustment.decisions:
+        if d.action == "hold":
+            continue
+        name = library.get(d.technique).name if d.technique in library else "One exercise"
+        lines.append(f"{name}: {words.word('actions', d.action)}.")
+    for a in adjustment.alerts:
+        lines.append(words.word("alerts", a.kind))
+    return lines
+
+
+def progress_words(prog: dict[str, Any]) -> list[str]:
+    """The patient's progress in words: sessions done, pain and stiffness from the morning
+    check-ins, degrees gained against their start, the questionnaires against their first answers.
+    ``prog`` is :func:`lumbo.services.journey.progress`'s JSON."""
+    words = patient_words()
+    lines = []
+    a = prog["adherence"]
+    if a["planned_sessions"]:
+        lines.append(
+            f"You have done {a['completed_sessions']} of the {a['planned_sessions']} sessions "
+            f"planned so far."
+        )
+    else:
+        lines.append("Your first sessions are planned for this week.")
+    checkins = sorted(prog.get("checkins", []), key=lambda c: c["on"])
+    if len(checkins) >= 2:
+        first, last = checkins[0], checkins[-1]
+        for key, label in (("pain", "pain"), ("stiffness", "stiffness")):
+            lines.append(
+                f"Your morning {label} went from {first[key]} to {last[key]} out of 10 "
+                f"({_trend(first[key], last[key], 'lower')})."
+            )
+    elif checkins:
+        c = checkins[0]
+        lines.append(
+            f"Your first morning check-in: pain {c['pain']} and stiffness {c['stiffness']} out "
+            "of 10. Check in after your next sessions to see how they change."
+        )
+    else:
+        lines.append("Check in the morning after a session to see your pain and stiffness here.")
+    for r in prog.get("rom", []):
+        if r["baseline_deg"] is None or r["now_deg"] is None:
+            continue
+        what = words.word("measures", r["measure"])
+        change = r["now_deg"] - r["baseline_deg"]
+        gained = (
+            f"{change:.0f} degrees gained"
+            if change >= 0.5
+            else (f"{-change:.0f} degrees less" if change <= -0.5 else "no change yet")
+        )
+        lines.append(
+            f"{what[0].upper()}{what[1:]}: {r['baseline_deg']:.0f} degrees at the start, "
+            f"{r['now_deg']:.0f} now ({gained})."
+        )
+    for p in prog.get("proms", []):
+        if p["baseline"] is None or p["now"] is None:
+            continue
+        what = words.word("measures", p["measure"])
+        lines.append(
+            f"{what[0].upper()}{what[1:]}: {_trend(p['baseline'], p['now'], p['better'])} since "
+            "your first answers."
+        )
+    return lines
+
+
+def _trend(before: float, now: float, better: str) -> str:
+    if now == before:
+        return "no change"
+    improved = now < before if better == "lower" else now > before
+    return "better" if improved else "worse"
+
+
+def exclusion_words(reason: str) -> str:
+    """One reason an exercise was left out of the plan (``domain.safety`` text), in patient words:
+    a rule's own words, "it does not suit <your condition or finding>", or "it needs <equipment>".
+    For the patient's view of the plan (the clinician's keeps the rule text)."""
+    from lumbo.domain.safety import PERSON_RULES, RULES
+
+    words = patient_words()
+    keyed = {r.reason: r.key for r in RULES} | {r.reason: r.key for r in PERSON_RULES}
+    if reason in keyed:
+        return words.word("rules", keyed[reason])
+    if reason.startswith("contraindicated by "):
+        code = reason.removeprefix("contraindicated by ").split(" ", 1)[0]
+        what = words.findings.get(code) or words.conditions.get(code)
+        if what is not None:
+            return f"left out because it does not suit you: {what}"
+        return words.word("rules", "contraindication")
+    if reason.startswith("needs equipment not available: "):
+        items = reason.removeprefix("needs equipment not available: ").split(", ")
+        return "left out because it needs " + " and ".join(
+            words.word("equipment", e) for e in items
+        )
+    return words.word("rules", "contraindication")

@@ -1,0 +1,90 @@
+/* Questionnaires on the phone (issue 16): one question per screen, a 0-N scale to tap (nothing is
+ * chosen for the person), back and next, kept in localStorage as it goes (a reload or a closed tab
+ * continues at the same question), sent through the outbox with a client id (sent once). */
+(function () {
+  "use strict";
+  var root = document.getElementById("questionnaire");
+  var dataEl = document.getElementById("questionnaire-data");
+  if (!root || !dataEl) return;
+  var data = JSON.parse(dataEl.textContent);
+  var items = data.items;
+  var meta = document.querySelector('meta[name="lumbo-account"]');
+  var KEY = "lumbo.q.v1:" + (meta ? meta.content : "") + ":" + data.kind + ":" + (data.week || 0);
+  var st = null;
+  try { st = JSON.parse(localStorage.getItem(KEY) || "null"); } catch (e) { st = null; }
+  if (!st) st = { id: "q-" + (window.crypto && crypto.randomUUID ? crypto.randomUUID().replace(/-/g, "") : String(Date.now()) + Math.random().toString(36).slice(2)), at: 0, answers: {} };
+  function save() { localStorage.setItem(KEY, JSON.stringify(st)); }
+
+  function h(tag, attrs) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") e.textContent = attrs[k];
+      else if (k === "on") Object.keys(attrs.on).forEach(function (ev) { e.addEventListener(ev, attrs.on[ev]); });
+      else e.setAttribute(k, attrs[k]);
+    });
+    for (var i = 2; i < arguments.length; i++) { if (arguments[i]) e.appendChild(arguments[i]); }
+    return e;
+  }
+  function clear() { while (root.firstChild) root.removeChild(root.firstChild); }
+
+  function show(n) {
+    st.at = n; save();
+    clear();
+    if (n >= items.length) { finish(); return; }
+    var it = items[n];
+    var form = h("form", { id: "question-form", novalidate: "" });
+    form.appendChild(h("p", { class: "muted", id: "question-count", text: "Question " + (n + 1) + " of " + items.length }));
+    var fs = h("fieldset", { class: "scale", id: "answer" });
+    fs.appendChild(h("legend", { id: "question-text", text: it.text }));
+    fs.appendChild(h("p", { class: "muted hint", text: it.low + " means " + it.low_words + "; " + it.high + " means " + it.high_words + "." }));
+    var row = h("div", { class: "scale-row" });
+    for (var v = it.low; v <= it.high; v++) {
+      var input = h("input", { type: "radio", name: "answer", id: "answer-" + v, value: String(v) });
+      if (st.answers[it.id] === v) input.checked = true;
+      row.appendChild(h("label", { for: "answer-" + v }, input, h("span", { text: String(v) })));
+    }
+    fs.appendChild(row);
+    form.appendChild(fs);
+    var err = h("p", { class: "error", id: "answer-error", role: "alert" });
+    form.appendChild(err);
+    var buttons = h("div", { class: "controls sticky" });
+    buttons.appendChild(h("button", { type: "submit", id: "next", text: n + 1 < items.length ? "Next" : "Finish" }));
+    if (it.optional) buttons.appendChild(h("button", { type: "button", class: "secondary", id: "skip-question", text: "Leave this one out", on: { click: function () { st.answers[it.id] = null; show(n + 1); } } }));
+    if (n > 0) buttons.appendChild(h("button", { type: "button", class: "secondary", id: "back", text: "Back", on: { click: function () { show(n - 1); } } }));
+    form.appendChild(buttons);
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var chosen = form.querySelector("input[name=answer]:checked");
+      if (!chosen) { err.textContent = "Choose a number first: nothing is filled in for you."; return; }
+      st.answers[it.id] = Number(chosen.value);
+      show(n + 1);
+    });
+    root.appendChild(form);
+    var legend = form.querySelector("legend"); legend.setAttribute("tabindex", "-1"); legend.focus();
+  }
+
+  function finish() {
+    var answers = { nprs: st.answers.nprs };
+    var odi = items.filter(function (it) { return it.instrument === "odi"; });
+    if (odi.length) answers.odi = odi.map(function (it) { var v = st.answers[it.id]; return v == null ? null : v; });
+    var psfs = items.filter(function (it) { return it.instrument === "psfs" && st.answers[it.id] != null; });
+    if (psfs.length) answers.psfs = psfs.map(function (it) { return { activity: it.activity, score: st.answers[it.id] }; });
+    var body = { response_id: st.id, kind: data.kind, week: data.week, answers: answers };
+    localStorage.removeItem(KEY);
+    root.appendChild(h("h2", { text: "Thank you" }));
+    var state = h("p", { id: "questionnaire-state", role: "status", text: "Saving…" });
+    root.appendChild(state);
+    root.appendChild(h("p", {}, h("a", { href: "/patients/" + data.person_id + "/today", text: "Back to today's session" })));
+    function shown(s) {
+      state.textContent = s.pending > 0 ? "Saved on this device; it will be sent when you are back online."
+        : (s.error || "Your answers are saved. Your clinician will see them.");
+    }
+    document.addEventListener("lumbo:outbox", function (ev) { shown(ev.detail); });
+    window.lumboOutbox.enqueue(st.id, "/api/patients/" + data.person_id + "/questionnaires", body).then(shown);
+    root.querySelector("h2").setAttribute("tabindex", "-1");
+    root.querySelector("h2").focus();
+  }
+
+  var intro = h("div", { class: "controls" }, h("button", { type: "button", id: "start-questionnaire", text: st.at > 0 ? "Continue at question " + (st.at + 1) : "Start", on: { click: function () { show(st.at); } } }));
+  root.appendChild(intro);
+})();

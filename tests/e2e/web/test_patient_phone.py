@@ -1,0 +1,192 @@
+"""The patient's phone, issue 16 (besides the session player in test_patient_pages.py): a
+reassessment questionnaire in week 4, one question per screen, resumed after a reload, reaching
+the clinician's progress page; every patient page passes the plain-language scan."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from tests.e2e.web.conftest import Server
+
+
+def _week4_patient(server: Server, email: str, password: str) -> str:
+    from lumbo.cli.demo import example_intake_text
+    from lumbo.services import journey
+    from lumbo.services.accounts import create_user
+
+    ctx = server.app.state.lumbo
+    with ctx.store.uow() as uow:
+        demo = uow.journeys.get_person(server.accounts.person_id)
+        assert demo is not None
+        owner = demo.owner_id
+    intake = json.loads(example_intake_text())
+    intake["person"]["id"] = email.split("@")[0]
+    intake["preferences"]["start_date"] = (date.today() - timedelta(days=22)).isoformat()
+    person = journey.init_person(ctx.store.uow(), json.dumps(intake), owner_id=owner).person.id
+    create_user(
+        ctx.store, ctx.settings, email=email, password=password, role="patient", person_id=person
+    )
+    return person
+
+
+def test_reassessment_questionnaire_one_item_per_screen_resumes_and_reaches_the_clinician(
+    browsing: Any, server: Server
+) -> None:
+    person = _week4_patient(server, "week4@x.test", "week four horse battery")
+    me = browsing("patient-week4", phone=True)
+    page = me.page
+    me.login("week4@x.test", "week four horse battery")
+    me.check("today-week4", scan="patient")
+    page.click("#questionnaire-due a")
+    page.wait_for_load_state("load")
+    assert me.path() == f"/patients/{person}/questionnaires"
+    me.check("questionnaire-start", scan="patient")
+    page.click("#start-questionnaire")
+    assert page.inner_text("#question-count") == "Question 1 of 14"  # pain, 10 ODI, 3 PSFS
+    assert "back pain right now" in page.inner_text("#question-text")
+    page.click("#next")
+    assert "nothing is filled in for you" in page.inner_text("#answer-error")
+    me.check("questionnaire-unanswered", scan="patient")
+    page.check("#answer-2")
+    page.click("#next")
+    # ODI: the statements are not reproduced (licence); the section heading and number are
+    assert "Section 1 of 10: pain intensity" in page.inner_text("#question-text")
+    me.check("questionnaire-odi", scan="patient")
+    for _ in range(4):
+        page.check("#answer-1")
+        page.click("#next")
+    page.click("#skip-question")  # an ODI section may be left out
+    page.reload()  # a reload in the middle continues at the same question
+    me.check("questionnaire-resume", scan="patient")
+    assert "Continue at question 7" in page.inner_text("#start-questionnaire")
+    page.click("#start-questionnaire")
+    assert page.inner_text("#question-count") == "Question 7 of 14"
+    for _ in range(5):
+        page.check("#answer-1")
+        page.click("#next")
+    assert "lifting my daughter" in page.inner_text(
+        "#question-text"
+    ) or "meeting" in page.inner_text("#question-text")
+    for n in (6, 7, 5):
+        page.check(f"#answer-{n}")
+        page.click("#next")
+    page.wait_for_function(
+        "() => document.querySelector('#questionnaire-state').textContent.includes('saved')"
+    )
+    me.check("questionnaire-done", scan="patient")
+    stored = page.request.get(f"/api/patients/{person}/questionnaires").json()
+    assert len(stored) == 1 and stored[0]["kind"] == "reassessment" and stored[0]["week"] == 4
+    rows = {r["label"]: r for r in stored[0]["rows"]}
+    assert rows["Pain now (0-10)"]["now"] == 2
+    assert rows["PSFS mean (0-10)"]["now"] == 6.0 and rows["PSFS mean (0-10)"]["change"] == 2.0
+    me.goto(f"/patients/{person}/questionnaires")
+    me.check("questionnaire-nothing-due", scan="patient")
+    assert page.locator("#nothing-due").count() == 1
+
+    # the plan's lessons so far, one marked as read
+    me.goto(f"/patients/{person}/lessons")
+    me.check("lessons", scan="patient")
+    first = page.locator("article.lesson").first
+    lesson_id = first.get_attribute("id")
+    assert lesson_id is not None and page.locator("article.lesson").count() >= 1
+    first.locator("button").click()
+    page.wait_for_load_state("load")
+    me.check("lessons-read", scan="patient")
+    assert "read" in page.inner_text(f"#{lesson_id} h2")
+
+    dr = browsing("clinician-week4")
+    dr.login(server.accounts.clinician_email, server.accounts.clinician_password)
+    dr.check("patients")
+    dr.goto(f"/patients/{person}/progress")
+    dr.check("progress-with-phone-questionnaire", scan="clinician")
+    table = dr.page.inner_text("#phone-questionnaires")
+    assert "week 4 reassessment" in table and "PSFS mean" in table
+
+
+def test_reminders_calendar_feed_and_a_reminder_email(browsing: Any, server: Server) -> None:
+    """The patient chooses days and a time and e-mail reminders, makes a private calendar link
+    (parsed as iCalendar), gets a reminder and the exercise sheet on the local SMTP server, and
+    stops the link (it then answers 404)."""
+    import urllib.error
+    import urllib.request
+    from datetime import datetime
+
+    from icalendar import Calendar
+
+    from lumbo.cli.demo import example_intake_text
+    from lumbo.services import journey, reminders
+    from lumbo.services.accounts import create_user
+    from lumbo.services.mail import SmtpMailer
+
+    ctx = server.app.state.lumbo
+    intake = json.loads(example_intake_text())
+    intake["person"]["id"] = "remind"
+    person = journey.init_person(ctx.store.uow(), json.dumps(intake)).person.id
+    create_user(
+        ctx.store, ctx.settings, email="remind@x.test", password="remind horse battery",
+        role="patient", person_id=person,
+    )  # fmt: skip
+    me = browsing("patient-reminders", phone=True)
+    page = me.page
+    me.login("remind@x.test", "remind horse battery")
+    me.check("today-reminders", scan="patient")
+    me.goto(f"/patients/{person}/reminders")
+    me.check("reminders", scan="patient")
+    today = date.today()
+    for n in range(7):
+        page.set_checked(f"#day-{n}", n in (today.weekday(), (today.weekday() + 2) % 7))
+    page.fill("#at", "07:30")
+    page.check("#email")
+    page.click("#reminders-form button[type=submit]")
+    page.wait_for_load_state("load")
+    me.check("reminders-saved", scan="patient")
+    assert "saved" in page.inner_text("#reminders-notice")
+
+    page.click("#make-calendar")
+    page.wait_for_load_state("load")
+    me.check("calendar-link", scan="patient")
+    url = page.input_value("#calendar-link")
+    assert url.startswith(server.url + "/calendar/") and url.endswith(".ics")
+    with urllib.request.urlopen(url) as answer:  # no cookie: the token is the credential
+        assert answer.headers["Content-Type"].startswith("text/calendar")
+        cal = Calendar.from_ical(answer.read())
+    events = list(cal.walk("VEVENT"))
+    sessions = [e for e in events if str(e["SUMMARY"]) == "lumbo: your back exercises"]
+    assert len(sessions) == 48  # 12 weeks x 4 sessions, none done yet
+    assert {e.decoded("DTSTART").weekday() for e in sessions} <= {
+        today.weekday(),
+        (today.weekday() + 2) % 7,
+    }
+    assert all(e.decoded("DTSTART").strftime("%H:%M") == "07:30" for e in sessions)
+    assert sum(str(e["SUMMARY"]) == "lumbo: your questionnaire" for e in events) == 3
+
+    before = len(server.mailbox)
+    mailer = SmtpMailer(ctx.settings.mail)
+    at = datetime.combine(today, datetime.min.time()).replace(hour=8)
+    sent = reminders.send_due(ctx.store.uow, mailer, at, {person: "remind@x.test"}, server.url)
+    assert sent == [person]
+    assert (
+        reminders.send_due(ctx.store.uow, mailer, at, {person: "remind@x.test"}, server.url) == []
+    )
+    mails = server.mailbox[before:]
+    assert len(mails) == 1 and mails[0]["To"] == "remind@x.test"
+    assert "exercise days" in mails[0].get_content()
+
+    page.click("#email-handout")
+    page.wait_for_load_state("load")
+    me.check("handout-emailed", scan="patient")
+    handout = server.mailbox[-1]
+    assert handout["Subject"] == "lumbo: your home exercises"
+    pdf = [p for p in handout.iter_attachments() if p.get_content_type() == "application/pdf"]
+    assert len(pdf) == 1 and pdf[0].get_content().startswith(b"%PDF")
+
+    page.click("#revoke-calendar")
+    page.wait_for_load_state("load")
+    me.check("calendar-stopped", scan="patient")
+    with pytest.raises(urllib.error.HTTPError) as stopped:
+        urllib.request.urlopen(url)
+    assert stopped.value.code == 404

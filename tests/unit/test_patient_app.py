@@ -1,0 +1,225 @@
+"""services/patient_app: the referral screen, the player's blocks and the progress in words, in
+patient words (issue 16)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+
+from lumbo.cli.demo import example_intake_text
+from lumbo.domain.knowledge import library
+from lumbo.domain.protocol.model import Adjustment, Alert, Decision
+from lumbo.services import journey, patient_app
+from lumbo.store.unit_of_work import FakeUnitOfWork
+from tests.e2e.web.text_scan import problems
+
+
+def _person(flags: dict[str, Any]) -> tuple[FakeUnitOfWork, str]:
+    intake = json.loads(example_intake_text())
+    intake["red_flags"].update(flags)
+    uow = FakeUnitOfWork()
+    return uow, journey.init_person(uow, json.dumps(intake)).person.id
+
+
+@pytest.mark.parametrize(
+    ("flags", "emergency", "title", "reason"),
+    [
+        (
+            {"saddle_anaesthesia": True},
+            True,
+            "Get emergency care today",
+            "numbness between your legs",
+        ),
+        (
+            {"bladder_or_bowel_dysfunction": True},
+            True,
+            "Get emergency care today",
+            "urine or stool",
+        ),
+        ({"history_of_cancer": True}, False, "See your clinician before starting", "had cancer"),
+        ({"major_trauma": True}, False, "See your clinician before starting", "broken bone"),
+        ({"saddle_anaesthesia": None}, False, "A few questions first", None),
+    ],
+)
+def test_referral_screen_says_what_to_do_in_patient_words(
+    flags: dict[str, Any], emergency: bool, title: str, reason: str | None
+) -> None:
+    uow, person = _person(flags)
+    screen = patient_app.referral_screen(uow, person)
+    assert screen.emergency is emergency
+    assert screen.title == title
+    assert ("same-day emergency care" in screen.what_to_do.lower()) or not emergency
+    if reason is None:
+        assert screen.questions and "numbness between your legs" in screen.questions[0]
+    else:
+        assert any(reason in r for r in screen.reasons)
+    text = " ".join([screen.title, screen.what_to_do, *screen.reasons, *screen.questions])
+    assert problems(text, "patient") == []
+    assert "this person" not in text
+
+
+def test_player_blocks_time_holds_inside_reps_and_rest_between_sides() -> None:
+    uow, person = _person({})
+    due = journey.today(uow, person, date.today())
+    assert due.session is not None
+    blocks = patient_app.player_blocks(due.session, library())
+    by_id = {b["technique"]: b for b in blocks}
+    for b in blocks:
+        assert (
+            problems(b["why"] + " " + b["role"] + " " + " ".join(b["equipment"]), "patient") == []
+        )
+        assert b["rep_hold_s"] == (b["hold_s"] if b["kind"] == "reps" and b["hold_s"] else None)
+        assert b["side_rest_s"] == ((b["rest_s"] or 10) if b["per_side"] else 0)
+    assert any(b["rep_hold_s"] for b in by_id.values())
+    urls = patient_app.offline_urls(uow, person, date.today())
+    assert urls[0] == f"/patients/{person}/today"
+    assert all(f"/illustrations/{b['technique']}.svg" in urls for b in blocks)
+
+
+@pytest.mark.parametrize(
+    ("action", "words"),
+    [
+        ("progress", "a little harder"),
+        ("regress", "made easier"),
+        ("swap", "swapped"),
+        ("hold", None),
+    ],
+)
+def test_decisions_in_patient_words(action: str, words: str | None) -> None:
+    adj = Adjustment(
+        decisions=(Decision(technique="glute-bridge", action=action, reason="x"),),
+        alerts=(Alert(kind="clinician_review", reason="red responses in 2 of the last 3"),),
+    )
+    lines = patient_app.decision_lines(adj, library())
+    if words is None:
+        assert len(lines) == 1
+    else:
+        assert lines[0].startswith("Glute bridge: ") and words in lines[0]
+    assert "clinician will look at your plan" in lines[-1]
+    assert problems(" ".join(lines), "patient") == []
+
+
+@pytest.mark.parametrize(
+    ("checkins", "expect"),
+    [
+        ([], "Check in the morning after a session"),
+        ([{"on": "2026-01-02", "pain": 4, "stiffness": 5}], "first morning check-in: pain 4"),
+        (
+            [
+                {"on": "2026-01-02", "pain": 4, "stiffness": 5},
+                {"on": "2026-01-09", "pain": 2, "stiffness": 6},
+            ],
+            "morning pain went from 4 to 2 out of 10 (better)",
+        ),
+    ],
+)
+def test_progress_words(checkins: list[dict[str, Any]], expect: str) -> None:
+    prog = {
+        "adherence": {"planned_sessions": 8, "completed_sessions": 3},
+        "checkins": checkins,
+        "rom": [{"measure": "lumbar_extension_deg", "baseline_deg": 15.0, "now_deg": 21.0}],
+        "proms": [{"measure": "odi_percent", "baseline": 24.0, "now": 20.0, "better": "lower"}],
+    }
+    lines = patient_app.progress_words(prog)
+    text = " ".join(lines)
+    assert lines[0] == "You have done 3 of the 8 sessions planned so far."
+    assert expect in text
+    assert (
+        "Bending your lower back backwards: 15 degrees at the start, 21 now (6 degrees gained)."
+        in lines
+    )
+    assert "How much your back limits your daily life: better since your first answers." in lines
+    assert problems(text, "patient") == []
+
+
+def test_lessons_come_from_the_plans_education_blocks_and_are_marked_read() -> None:
+    from lumbo.domain.errors import InvalidInput
+    from lumbo.services import lessons
+
+    uow, person = _person({})
+    found = lessons.lessons(uow, person, date.today())
+    assert found and all(lesson.week == 1 for lesson in found)
+    assert not any(lesson.read for lesson in found)
+    assert all(
+        problems(lesson.title + " " + " ".join(lesson.points), "patient") == [] for lesson in found
+    )
+    lessons.mark_read(uow, person, found[0].technique, date.today())
+    lessons.mark_read(uow, person, found[0].technique, date.today())  # twice: still one
+    again = lessons.lessons(uow, person, date.today())
+    assert again[0].read is True
+    with pytest.raises(InvalidInput):
+        lessons.mark_read(uow, person, "glute-bridge", date.today())  # not a lesson
+
+
+@pytest.mark.parametrize(
+    ("email", "hour", "today_chosen", "sent"),
+    [(True, 8, True, 1), (True, 6, True, 0), (False, 8, True, 0), (True, 8, False, 0)],
+    ids=["due", "before-the-time", "email-off", "not-a-chosen-day"],
+)
+def test_email_reminders_go_on_chosen_days_after_the_time_once_a_day(
+    email: bool, hour: int, today_chosen: bool, sent: int
+) -> None:
+    from datetime import datetime
+
+    from lumbo.services import reminders
+    from lumbo.services.accounts import create_user
+    from lumbo.services.mail import MemoryMailer
+    from lumbo.settings import PasswordHashing, Settings
+
+    uow, person = _person({})
+    settings = Settings(
+        data_dir=__import__("pathlib").Path("/nonexistent"),
+        secret_key="s" * 40,
+        database_url="sqlite://",
+        hashing=PasswordHashing(time_cost=1, memory_kib=1024, parallelism=1),
+    )
+
+    class Units:
+        def uow(self) -> FakeUnitOfWork:
+            return uow
+
+    create_user(
+        Units(),
+        settings,
+        email="p@x.test",
+        password="correct horse battery",
+        role="patient",
+        person_id=person,
+    )  # type: ignore[arg-type]
+    today = date.today()
+    day = today.weekday() if today_chosen else (today.weekday() + 1) % 7
+    reminders.choose(uow, person, [day], "07:30", email)
+    mailer = MemoryMailer()
+    now = datetime.combine(today, datetime.min.time()).replace(hour=hour)
+    reminders.send_all_due(lambda: uow, mailer, now, "https://lumbo.example")
+    reminders.send_all_due(lambda: uow, mailer, now, "https://lumbo.example")  # once a day
+    assert len(mailer.sent) == sent
+    if sent:
+        assert mailer.sent[0].to == "p@x.test" and "https://lumbo.example/" in mailer.sent[0].text
+        assert problems(mailer.sent[0].text, "patient") == []
+
+
+@pytest.mark.parametrize(
+    ("reason", "expect"),
+    [
+        ("contraindicated by SEGMENTAL_HYPERMOBILITY (technique entry)", "needs control rather"),
+        ("contraindicated by osteoporosis (technique entry)", "thinning bones"),
+        ("needs equipment not available: foam_roller, band", "a foam roller and a resistance band"),
+        ("moves against the recorded directional preference", "makes your symptoms worse"),
+        ("something new the words do not know yet", "does not suit something in your history"),
+    ],
+)
+def test_exclusion_reasons_in_patient_words(reason: str, expect: str) -> None:
+    words = patient_app.exclusion_words(reason)
+    assert expect in words
+    assert problems(words, "patient") == []
+
+
+def test_every_exclusion_rule_has_patient_words() -> None:
+    from lumbo.domain.safety import PERSON_RULES, RULES
+
+    for rule in (*RULES, *PERSON_RULES):
+        assert patient_app.exclusion_words(rule.reason).startswith("left out")
