@@ -28,6 +28,8 @@ from lumbo.domain.knowledge.illustration import (
 )
 from lumbo.domain.knowledge.model import Position
 from lumbo.reports.figure import (
+    _cost,
+    _tilted_cost,
     animated_svg,
     contact_gaps,
     illustration_svg,
@@ -80,6 +82,19 @@ def test_body_does_not_sink_into_the_floor(technique_id: str, scenes: dict[str, 
     scene = _scene(technique_id, scenes)
     deep = [(i, round(d, 1)) for i, d in sinking(scene) if d < -SINK_TOL_CM]
     assert not deep, f"body below the floor (keyframe, cm): {deep}"
+
+
+def test_fast_leveling_cost_equals_placing_the_tilted_body() -> None:
+    """The solver turns one computed body instead of recomputing it for each tilt it tries: its
+    cost agrees with placing the body at that tilt (the reference), for every pose, keyframe and a
+    spread of tilts, mirrored figures included."""
+    lib = pose_library()
+    for pose in lib.poses:
+        for i, angles in enumerate(pose.angles(lib.postures)):
+            fast = _tilted_cost(pose, angles, i)
+            for d in (-30.0, -12.5, -3.0, 0.0, 7.5, 21.0):
+                ref = _cost(pose, {**angles, "tilt": angles["tilt"] + d}, i)
+                assert fast(d) == pytest.approx(ref, rel=1e-9, abs=1e-9), (pose.technique, i, d)
 
 
 @pytest.mark.parametrize("technique_id", IDS)
@@ -236,3 +251,26 @@ def test_contact_text_round_trip() -> None:
     c = Contact.parse("pelvis@chair#0,2")
     assert (c.part, c.surface.value, c.frames) == ("pelvis", "chair", (0, 2))
     assert c.applies(2) and not c.applies(1)
+
+
+def test_child_pose_sits_back_toward_the_heels() -> None:
+    """The end of the child's pose: hips low and over the heels, head down near the floor."""
+    scene = solve(pose_library().get("child-pose-stretch"))
+    end = scene.bodies[-1]
+    pelvis, ankle, head = end.points["pelvis"], end.points["ankle_l"], end.points["head"]
+    assert pelvis[1] - scene.floor < 35, "hips sit high"
+    assert abs(pelvis[0] - ankle[0]) < 15, "hips are not over the heels"
+    assert head[1] < pelvis[1], "the head is not lower than the hips"
+
+
+def test_knees_falling_to_one_side_show_in_the_picture() -> None:
+    """The 90-90 switch is drawn from in front: the knees' sideways fall moves them across the
+    picture (from the side it would only move them toward the viewer)."""
+    pose = pose_library().get("hip-90-90-switches")
+    assert pose.view is View.front_above
+    scene = solve(pose)
+    start, end = scene.bodies[0], scene.bodies[-1]
+    for knee in ("knee_l", "knee_r"):
+        assert abs(end.points[knee][2] - start.points[knee][2]) > 10, knee
+    svg = still_svg(pose)
+    assert "seen from in front" in svg

@@ -16,7 +16,7 @@ the back's shape), tapered limbs, hands and feet. The limbs of the side that wor
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from xml.sax.saxutils import escape
@@ -104,6 +104,7 @@ SKIN_FAR = "#f1d8c1"
 PROP = "#b9b9b9"
 PROP_DARK = "#7d7d7d"
 MAT_FILL = "#9fc9a6"
+MAT_EDGE = "#7fae87"
 ARROW = "#b3261e"
 
 
@@ -304,48 +305,67 @@ def _torso(body: Body, names: Iterable[str]) -> list[Vec]:
     return out
 
 
-def region_points(body: Body, part: str) -> list[Vec]:
-    """Surface points of a body part named by a pose contact."""
+def _region(body: Body, part: str) -> list[tuple[Vec, float]]:
+    """A body part named by a pose contact as (point, radius) pairs: a radius > 0 is a ball of
+    surface points around the point (sampled along the world's axes), 0 a point of the torso's
+    surface."""
     p = body.points
+
+    def balls(keys: Iterable[str], r: float) -> list[tuple[Vec, float]]:
+        return [(p[k], r) for k in keys]
+
     if part in {"feet", "foot_l", "foot_r"}:
         sides = "lr" if part == "feet" else part[-1]
-        return [q for s in sides for k in ("heel", "toe") for q in _ball(p[f"{k}_{s}"], 2.6)]
+        return balls((f"{k}_{s}" for s in sides for k in ("heel", "toe")), 2.6)
     if part in {"heels", "heel_l", "heel_r"}:
         sides = "lr" if part == "heels" else part[-1]
-        return [q for s in sides for q in _ball(p[f"heel_{s}"], 2.6)]
+        return balls((f"heel_{s}" for s in sides), 2.6)
     if part == "toes":
-        return [q for s in "lr" for q in _ball(p[f"toe_{s}"], 2.6)]
+        return balls((f"toe_{s}" for s in "lr"), 2.6)
     if part in {"hands", "hand_l", "hand_r"}:
         sides = "lr" if part == "hands" else part[-1]
-        return [q for s in sides for k in ("wrist", "hand") for q in _ball(p[f"{k}_{s}"], 2.6)]
+        return balls((f"{k}_{s}" for s in sides for k in ("wrist", "hand")), 2.6)
     if part in {"knees", "knee_l", "knee_r"}:
         sides = "lr" if part == "knees" else part[-1]
-        return [q for s in sides for q in _ball(p[f"knee_{s}"], 5.0)]
+        return balls((f"knee_{s}" for s in sides), 5.0)
     if part in {"shins", "shin_l", "shin_r"}:
         sides = "lr" if part == "shins" else part[-1]
         out = []
         for s in sides:
             for f in (0.0, 0.5, 1.0):
                 c = _add(_mul(p[f"knee_{s}"], 1 - f), _mul(p[f"ankle_{s}"], f))
-                out += _ball(c, 5.0 - 1.5 * f)
+                out.append((c, 5.0 - 1.5 * f))
         return out
     if part in {"elbows", "elbow_l", "elbow_r"}:
         sides = "lr" if part == "elbows" else part[-1]
-        return [q for s in sides for q in _ball(p[f"elbow_{s}"], 3.8)]
+        return balls((f"elbow_{s}" for s in sides), 3.8)
     if part in {"forearm_l", "forearm_r"}:
         s = part[-1]
-        return _ball(p[f"elbow_{s}"], 3.8) + _ball(p[f"wrist_{s}"], 2.8)
+        return [(p[f"elbow_{s}"], 3.8), (p[f"wrist_{s}"], 2.8)]
     if part in {"pelvis", "hip_l", "hip_r"}:
-        return _torso(body, ("seat", "root", "s1"))
-    if part == "waist":
-        return _torso(body, ("s1", "l3", "l1"))
-    if part == "upper_back":
-        return _torso(body, ("t7", "t2"))
-    if part in {"back", "front", "side_l", "side_r"}:
-        return _torso(body, ("l3", "l1", "t7", "t2"))
-    if part == "head":
-        return _ball(p["head"], HEAD_R)
-    raise KeyError(part)
+        stations: tuple[str, ...] = ("seat", "root", "s1")
+    elif part == "waist":
+        stations = ("s1", "l3", "l1")
+    elif part == "upper_back":
+        stations = ("t7", "t2")
+    elif part in {"back", "front", "side_l", "side_r"}:
+        stations = ("l3", "l1", "t7", "t2")
+    elif part == "head":
+        return [(p["head"], HEAD_R)]
+    else:
+        raise KeyError(part)
+    return [(q, 0.0) for q in _torso(body, stations)]
+
+
+def region_points(body: Body, part: str) -> list[Vec]:
+    """Surface points of a body part named by a pose contact."""
+    out: list[Vec] = []
+    for q, r in _region(body, part):
+        if r > 0:
+            out += _ball(q, r)
+        else:
+            out.append(q)
+    return out
 
 
 def _split(part: str) -> list[str]:
@@ -431,16 +451,69 @@ def _cost(pose: Pose, a: dict[str, float], frame: int) -> float:
     return total
 
 
+_Lows = list[tuple[float, float, float]]  # x, y, drop below the point (a ball's radius)
+
+
+def _tilted_cost(pose: Pose, a: dict[str, float], frame: int) -> Callable[[float], float]:
+    """:func:`_cost` of the angles ``a`` with the root tilt changed by ``d`` degrees, as a function
+    of ``d`` (the leveling search below calls it about 30 times per keyframe). A change of root
+    tilt turns the whole skeleton rigidly about the world's z axis through the root (the other way
+    round when the figure is mirrored), so the body is computed once; only the heights of its
+    joints and torso points are turned for each ``d``. A ball region is sampled along the world's
+    axes, so its lowest point is its turned centre less its radius."""
+    body = forward(a, _mirror(pose), pose.view)
+    sign = -1.0 if _mirror(pose) else 1.0
+
+    def region(part: str) -> _Lows:
+        return [(q[0], q[1], r) for q, r in _region(body, part)]
+
+    first = pose.contacts[0]
+    if first.surface is Surface.wall:
+        anchor, anchor_h = region("feet"), _surface_height(pose, Surface.floor)
+    else:
+        anchor, anchor_h = region(first.part), _surface_height(pose, first.surface)
+    terms: list[tuple[_Lows, float, float]] = []  # (points, surface height, weight below it)
+    for c in pose.contacts[1:]:
+        if c.surface is Surface.wall or not c.applies(frame):
+            continue
+        terms += [(region(part), _surface_height(pose, c.surface), 4.0) for part in _split(c.part)]
+    terms += [
+        (region(part), _surface_height(pose, first.surface), 1.0) for part in _split(first.part)
+    ]
+    whole = [(q[0], q[1], r) for q, r in _lowest_candidates(body)]
+    floor = _surface_height(pose, Surface.floor)
+
+    def cost(d: float) -> float:
+        t = math.radians(sign * d)
+        s, c = math.sin(t), math.cos(t)
+
+        def low(pts: _Lows) -> float:
+            return min(s * x + c * y - r for x, y, r in pts)
+
+        dy = anchor_h - low(anchor)
+        total = 0.0
+        for pts, h, below in terms:
+            gap = low(pts) + dy - h
+            total += gap * gap * (below if gap < 0 else 1.0)
+        sink = low(whole) + dy - floor
+        if sink < 0:
+            total += 4.0 * sink * sink
+        return total
+
+    return cost
+
+
 def _level(pose: Pose, a: dict[str, float], frame: int) -> dict[str, float]:
     """Tip the whole body (root tilt, within 30 degrees) so all its contacts rest together."""
     active = [c for c in pose.contacts if c.surface is not Surface.wall and c.applies(frame)]
     if len(active) + sum(len(_split(c.part)) - 1 for c in active) < 2:
         return a
     base = a["tilt"]
+    cost = _tilted_cost(pose, a, frame)
 
     def f(d: float) -> float:
         # the data's own tilt is preferred: 10 degrees cost as much as a 2 cm gap
-        return _cost(pose, {**a, "tilt": base + d}, frame) + 0.05 * d * d
+        return cost(d) + 0.05 * d * d
 
     lo, hi = -30.0, 30.0
     best = min((f(d), d) for d in (lo + i * 5.0 for i in range(13)))[1]
@@ -524,12 +597,16 @@ def contact_gaps(scene: Scene) -> list[tuple[int, str, float]]:
     return out
 
 
+def _lowest_candidates(body: Body) -> list[tuple[Vec, float]]:
+    out = [(q, 0.0) for q in _torso(body, [s[0] for s in STATIONS])]
+    for part in ("feet", "hands", "knees", "elbows", "head", "shins"):
+        out += _region(body, part)
+    return out
+
+
 def lowest_point(body: Body) -> float:
     """The lowest point of the whole body's surface (for the no-sinking-into-the-floor check)."""
-    pts: list[Vec] = _torso(body, [s[0] for s in STATIONS])
-    for part in ("feet", "hands", "knees", "elbows", "head", "shins"):
-        pts += region_points(body, part)
-    return min(q[1] for q in pts)
+    return min(q[1] - r for q, r in _lowest_candidates(body))
 
 
 def sinking(scene: Scene) -> list[tuple[int, float]]:
@@ -546,15 +623,36 @@ def sinking(scene: Scene) -> list[tuple[int, float]]:
 # -- projection and drawing -----------------------------------------------------------------------
 
 
+#: The two views from above ("top": from the floor on the body's front side, +z, in a side-view
+#: posture; "front_above": in front of the body, +x) look down on the floor from this many degrees
+#: above it. Straight down (90), a side-lying body's bent legs and arms read as a kneeling person's;
+#: from this height the floor and the mat show as a plane the body lies on, and a movement toward
+#: or away from the floor (the open book's arm, knees falling to one side) still shows.
+ELEVATION = {View.top: 40.0, View.front_above: 25.0}
+_SIN_COS = {v: (math.sin(math.radians(e)), math.cos(math.radians(e))) for v, e in ELEVATION.items()}
+_ABOVE = set(ELEVATION)
+
+
 def _project(v: Vec, view: View) -> tuple[float, float]:
     """World (cm, y up) to picture coordinates (cm, y down)."""
     if view is View.top:
-        return (v[0], v[2])
+        s, c = _SIN_COS[view]
+        return (v[0], v[2] * s - v[1] * c)
+    if view is View.front_above:
+        s, c = _SIN_COS[view]
+        return (-v[2], v[0] * s - v[1] * c)
     return (v[0], -v[1])
 
 
 def _depth(v: Vec, view: View) -> float:
-    return v[1] if view is View.top else v[2]
+    """How near the viewer a point is (larger: nearer)."""
+    if view is View.top:
+        s, c = _SIN_COS[view]
+        return v[1] * s + v[2] * c
+    if view is View.front_above:
+        s, c = _SIN_COS[view]
+        return v[1] * s + v[0] * c
+    return v[2]
 
 
 def _f(x: float) -> str:
@@ -786,6 +884,19 @@ def _extent(bodies: Sequence[Body], view: View) -> tuple[float, float, float, fl
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def _top_mat(scene: Scene) -> tuple[float, float, float, float, float]:
+    """The mat seen from above, in picture coordinates: left, far edge, right, near edge of its
+    top, and the bottom of its near side."""
+    every = [q for b in scene.bodies for q in _all_surface(b)]
+    mx0, mx1 = min(q[0] for q in every) - 8, max(q[0] for q in every) + 8
+    mz0, mz1 = min(q[2] for q in every) - 8, max(q[2] for q in every) + 8
+    view = scene.pose.view
+    corners = [_project((x, MAT_H, z), view) for x in (mx0, mx1) for z in (mz0, mz1)]
+    near = (mx1, 0.0, mz1) if view is View.front_above else (mx0, 0.0, mz1)
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    return min(xs), min(ys), max(xs), max(ys), _project(near, view)[1]
+
+
 def _prop_shapes(scene: Scene, body: Body) -> tuple[list[str], list[str]]:
     """SVG elements behind and in front of the figure (front: straps and bands)."""
     pose = scene.pose
@@ -793,7 +904,7 @@ def _prop_shapes(scene: Scene, body: Body) -> tuple[list[str], list[str]]:
     first = scene.bodies[0]
     back: list[str] = []
     front: list[str] = []
-    x0, y0, x1, y1 = _extent(scene.bodies, view)
+    x0, y0, x1, _ = _extent(scene.bodies, view)
 
     def on(surface: Surface) -> list[Vec]:
         pts: list[Vec] = []
@@ -802,16 +913,20 @@ def _prop_shapes(scene: Scene, body: Body) -> tuple[list[str], list[str]]:
                 pts += region_points(scene.bodies[c.frames[0] if c.frames else 0], c.part)
         return pts
 
-    if view is not View.top:
+    if view not in _ABOVE:
         back.append(
             f'<line x1="{_f(x0 - 30)}" y1="0" x2="{_f(x1 + 30)}" y2="0" stroke="{PROP_DARK}" '
             'stroke-width="1.2"/>'
         )
     if Prop.mat in pose.props:
-        if view is View.top:
+        if view in _ABOVE:
+            # the mat under the whole body, on the floor plane, with its near edge's thickness
+            mx0, top0, mx1, top1, edge = _top_mat(scene)
             back.append(
-                f'<rect x="{_f(x0 - 8)}" y="{_f(y0 - 8)}" width="{_f(x1 - x0 + 16)}" '
-                f'height="{_f(y1 - y0 + 16)}" rx="3" fill="{MAT_FILL}"/>'
+                f'<rect x="{_f(mx0)}" y="{_f(top1)}" width="{_f(mx1 - mx0)}" '
+                f'height="{_f(edge - top1 + 0.6)}" rx="1" fill="{MAT_EDGE}"/>'
+                f'<rect x="{_f(mx0)}" y="{_f(top0)}" width="{_f(mx1 - mx0)}" '
+                f'height="{_f(top1 - top0)}" rx="1" fill="{MAT_FILL}"/>'
             )
         else:
             low = [q for b in scene.bodies for q in _all_surface(b) if q[1] < 25]
@@ -878,8 +993,11 @@ def _prop_shapes(scene: Scene, body: Body) -> tuple[list[str], list[str]]:
         if pts:
             under = min(pts, key=lambda q: q[1])
             base = scene.floor
+            cx, cy = _project((under[0], base + SURFACE_H[surface] / 2, under[2]), view)
+            if view not in _ABOVE:
+                cy = -(base + SURFACE_H[surface] / 2)
             back.append(
-                f'<ellipse cx="{_f(under[0])}" cy="{_f(-(base + SURFACE_H[surface] / 2))}" '
+                f'<ellipse cx="{_f(cx)}" cy="{_f(cy)}" '
                 f'rx="{_f(max(r, SURFACE_H[surface] / 2) * (1.6 if prop is Prop.towel else 1))}" '
                 f'ry="{_f(SURFACE_H[surface] / 2)}" fill="{PROP if prop is not Prop.towel else "#d7c7a8"}"/>'
             )
@@ -1026,7 +1144,11 @@ def _figure(scene: Scene, body: Body, ghost: bool = False) -> str:
 
 def _bounds(scene: Scene) -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = _extent(scene.bodies, scene.pose.view)
-    y1 = max(y1, 0.0) if scene.pose.view is not View.top else y1
+    if scene.pose.view not in _ABOVE:
+        y1 = max(y1, 0.0)
+    elif Prop.mat in scene.pose.props:
+        mx0, top0, mx1, _, edge = _top_mat(scene)
+        x0, y0, x1, y1 = min(x0, mx0 + 6), min(y0, top0 + 6), max(x1, mx1 - 6), max(y1, edge - 6)
     if scene.wall_x is not None:
         x0, x1 = min(x0, scene.wall_x - 8), max(x1, scene.wall_x + 8)
     if Prop.band in scene.pose.props:
@@ -1061,7 +1183,8 @@ def still_svg(pose: Pose, name: str | None = None, width: int = 360) -> str:
         dx = i * (w + gap) - x0
         ghost = _figure(scene, start, ghost=True) if i == 1 else ""
         arrow = _arrow(scene, _arrow_path(scene)) if i == 1 else ""
-        if view_note := (" (seen from above)" if pose.view is View.top else ""):
+        notes = {View.top: " (seen from above)", View.front_above: " (seen from in front)"}
+        if view_note := notes.get(pose.view, ""):
             label = label + view_note
         panels.append(
             f'<g transform="translate({_f(dx)} {_f(-y0)})">{"".join(back)}{ghost}'

@@ -9,8 +9,9 @@ the likely subject; bystanders walking through do not make blocks dense):
 * **fast**: the angle at ``c`` differs from the median of the track's analysed values in the
   previous block (``c-stride .. c-1``: one grid sample when coarse, ``stride`` when dense, so one
   wrong detection there cannot keep the stride dense) by more than ``SPEED_DEG_S`` x the duration of a
-  block (``stride / fps``): faster than a voluntary range-of-motion movement, so a turning point
-  could fall between two grid frames;
+  block (``stride / fps``): the trunk moves fast enough that the model, which crops each frame
+  around its landmarks of the frame before, would see coarse frames through a lagging crop (and a
+  turning point could fall between two grid frames);
 * **turning or holding at an extreme**: the angle at ``c`` is no new maximum (minimum) of the
   track but lies within ``MARGIN_DEG`` of the one reached so far: the end of a bend, where its
   peak is measured;
@@ -58,9 +59,16 @@ from lumbo.vision.landmarks import FloatArray, Pose
 from lumbo.vision.movement import BASELINE_WINDOW_S
 from lumbo.vision.signal import ACQUISITION_S, DEFAULT_MAX_GAP_S
 
-#: Angular speed (degrees/s) between grid samples that makes the next block dense: faster than
-#: voluntary trunk range-of-motion movements, whose turning points the coarse grid then might miss.
-SPEED_DEG_S = 90.0
+#: Angular speed (degrees/s) between grid samples that makes the next block dense (lumbo policy).
+#: BlazePose crops each frame around its landmarks of the frame before, so when the trunk moves
+#: more than about 3 degrees between two grid frames (10 per second), the model sees each coarse
+#: frame through a crop that lags behind, and a hold or peak after such a ramp was placed up to
+#: 1.8 degrees differently from a full-rate run (the edited hinge clip of the tests, 60-degree
+#: bends with 1.5 s ramps). At 30 degrees/s, the largest peak difference from full rate on the
+#: three fixture clips (the hinge clip and the +-25 and +-35 degree known bends of ``make bench``)
+#: is 0.4 degrees (it was 1.8, 0.3 and 0.7 at 90 degrees/s; at 40-50, 0.5-1.2); slow stretches
+#: (ramps slower than 30 degrees/s) stay on the coarse grid except for their ends.
+SPEED_DEG_S = 30.0
 #: Within this many degrees of a track's running extreme, the next block is dense.
 MARGIN_DEG = 3.0
 #: An extreme counts only once it lies this far from the track's neutral stance.

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lumbo.vision.landmarks import N_LANDMARKS, Pose
-from lumbo.vision.quiet import captured_stderr, set_quiet_env
+from lumbo.vision.quiet import captured_stderr, route_native_stderr, set_quiet_env
 
 UInt8Array = npt.NDArray[np.uint8]
 
@@ -46,10 +46,11 @@ INSTALL_HINT = "pip install 'lumbo[vision]'"
 
 
 def require_vision() -> None:
-    """Raise :class:`VisionUnavailable` unless mediapipe, cv2 and scipy can be imported."""
+    """Raise :class:`VisionUnavailable` unless mediapipe and cv2 can be imported (the low-pass
+    filter no longer needs SciPy: vision/signal.py)."""
     set_quiet_env()
     missing = []
-    for name in ("mediapipe", "cv2", "scipy"):
+    for name in ("mediapipe", "cv2"):
         try:
             with captured_stderr(), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -73,6 +74,7 @@ class MediaPipePoseEstimator:
         static_image_mode: bool = False,
     ) -> None:
         set_quiet_env()
+        route_native_stderr()  # the model's threads log later too (vision/quiet.py)
         with captured_stderr(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             import mediapipe as mp

@@ -12,13 +12,21 @@ of it before any environment variable is read. So:
   built and run on its first frame (where every one of those lines is written), and hands what was
   written to the ``lumbo.vision.thirdparty`` logger at debug level.
 
-The redirection is process-wide, so it is held only around model set-up, under a lock.
+The redirection is process-wide, so it is held only around model set-up, under a lock. Some lines
+come later, from the model's worker threads, once a graph first runs a model (``W0000 ...
+inference_feedback_manager.cc ... Feedback manager requires a model with a single signature
+inference``; seen in long-lived processes and in ``make bench``, racing the set-up window). So the
+first pose model built in a process also calls :func:`route_native_stderr`: descriptor 2 becomes a
+pipe that a daemon thread reads line by line, passing every line on to the real standard error
+except third-party log lines (:data:`THIRD_PARTY`), which go to the debug log. Python's
+``sys.stderr``, when it wrote to descriptor 2, is pointed at the real standard error directly.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -35,6 +43,14 @@ QUIET_ENV = {
 }
 
 _lock = threading.Lock()
+
+#: A log line of MediaPipe's, TensorFlow Lite's or absl's C++ code (glog/absl prefixes included).
+THIRD_PARTY = re.compile(
+    rb"^(?:[IWEF]\d{4} [\d:.]+ +\d+ [\w.-]+:\d+\]|INFO: Created TensorFlow Lite|"
+    rb"WARNING: All log messages before absl::InitializeLog\(\))"
+)
+
+_routed = False
 
 
 def set_quiet_env() -> None:
@@ -103,3 +119,52 @@ def stderr_to_debug_log() -> Iterator[None]:
             for line in sink.read().decode("utf-8", "replace").splitlines():
                 if line.strip():
                     log.debug("%s", line)
+
+
+def route_native_stderr() -> bool:
+    """From now on, third-party log lines written to descriptor 2 by any thread go to the debug
+    log; everything else written there still reaches the real standard error (see the module
+    docstring). Idempotent; returns True if this call set it up."""
+    global _routed
+    with _lock:
+        if _routed:
+            return False
+        _routed = True
+        with suppress(AttributeError, OSError, ValueError):
+            sys.stderr.flush()
+        real = os.dup(2)
+        read_end, write_end = os.pipe()
+        os.dup2(write_end, 2)
+        os.close(write_end)
+        try:
+            python_writes_fd2 = sys.stderr.fileno() == 2
+        except (AttributeError, OSError, ValueError):
+            python_writes_fd2 = False  # a test runner's capture: leave it alone
+        if python_writes_fd2:
+            sys.stderr = os.fdopen(
+                os.dup(real), "w", buffering=1, encoding="utf-8", errors="replace"
+            )
+    threading.Thread(
+        target=_forward, args=(read_end, real), name="lumbo-stderr", daemon=True
+    ).start()
+    return True
+
+
+def _forward(read_end: int, real: int) -> None:
+    with os.fdopen(read_end, "rb", buffering=0) as pipe:
+        pending = b""
+        while chunk := pipe.read(65536):
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                _pass_on(line + b"\n", real)
+        if pending:
+            _pass_on(pending, real)
+
+
+def _pass_on(line: bytes, real: int) -> None:
+    if THIRD_PARTY.match(line):
+        log.debug("%s", line.decode("utf-8", "replace").rstrip())
+        return
+    with suppress(OSError):
+        os.write(real, line)

@@ -21,17 +21,10 @@ pytestmark = pytest.mark.vision
 @pytest.fixture(scope="module")
 def fake_camera(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("mediapipe")
-    from tests.integration.vision.conftest import (
-        HINGE_CROP,
-        _obtain_demo,
-        hinge_profile,
-        write_hinge_clip,
-        write_y4m,
-    )
+    from tests.integration.vision.conftest import HINGE_CROP, hinge_clip_file, write_y4m
 
     work = tmp_path_factory.mktemp("fake-camera")
-    clip = write_hinge_clip(_obtain_demo(), work / "hinge.mp4", hinge_profile(60.0, 2))
-    return write_y4m(clip, work / "camera.y4m", crop=HINGE_CROP)
+    return write_y4m(hinge_clip_file(60.0, 2), work / "camera.y4m", crop=HINGE_CROP)
 
 
 @pytest.fixture(scope="module")

@@ -220,19 +220,46 @@ def write_hinge_clip(
     writer = cv2.VideoWriter(
         str(out), cv2.VideoWriter.fourcc(*"mp4v"), fps, (background.shape[1], background.shape[0])
     )
+    # The background with the still lower body pasted in is the same in every frame.
+    base = cv2.resize(background, (w, h)) if scale != 1.0 else background.copy()
+    base[lower > 0] = person[lower > 0]
     for angle in profile:
         # Forward = towards the face; OpenCV's positive angle turns counter-clockwise on screen.
         m = cv2.getRotationMatrix2D((float(hip[0]), float(hip[1])), -facing * float(angle), 1.0)
         turned = cv2.warpAffine(person, m, (w, h))
         turned_mask = cv2.warpAffine(upper, m, (w, h))
-        img = cv2.resize(background, (w, h)) if scale != 1.0 else background.copy()
-        img[lower > 0] = person[lower > 0]
-        img[turned_mask > 0] = turned[turned_mask > 0]
+        img = base.copy()
+        np.copyto(img, turned, where=(turned_mask > 0)[..., None])
         if scale != 1.0:
             img = cv2.resize(img, (background.shape[1], background.shape[0]))
         writer.write(img)
     writer.release()
     return out
+
+
+def hinge_clip_file(amp_deg: float = 60.0, reps: int = 2) -> Path:
+    """The edited hinge clip (:func:`write_hinge_clip` of :func:`hinge_profile`), made once per
+    test run for every test file and xdist worker that needs it: kept in ``.cache/test-media``
+    under a name that hashes this module's source and the profile, so a change to how the clip is
+    made makes a new one. (Making it runs the pose model and re-encodes 270 full-HD frames: about
+    16 CPU-seconds, which three test files paid separately.) A file lock makes workers take turns;
+    the clip is written under a temporary name and renamed into place."""
+    import fcntl
+    import hashlib
+    import os
+
+    key = hashlib.sha256(Path(__file__).read_bytes() + f"{amp_deg!r}/{reps!r}".encode())
+    target = CACHE / f"hinge-{key.hexdigest()[:16]}.mp4"
+    if target.exists() and target.stat().st_size > 0:
+        return target
+    demo = _obtain_demo()
+    with (CACHE / ".hinge.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target.exists() and target.stat().st_size > 0):
+            partial = target.with_name(f".{target.stem}-{os.getpid()}.mp4")
+            write_hinge_clip(demo, partial, hinge_profile(amp_deg, reps))
+            os.replace(partial, target)
+    return target
 
 
 def write_y4m(

@@ -14,7 +14,7 @@ import pytest
 
 from lumbo.vision.form import form_video
 from tests.conftest import ROOT
-from tests.integration.vision.conftest import Traces, hinge_profile, write_hinge_clip
+from tests.integration.vision.conftest import Traces, hinge_clip_file
 from tests.integration.vision.test_trust import THIRD_PARTY
 
 pytestmark = pytest.mark.vision
@@ -22,10 +22,7 @@ pytestmark = pytest.mark.vision
 
 @pytest.fixture(scope="module")
 def hinge(traces: Traces) -> Path:
-    out = traces.workdir / "hinge.mp4"
-    if not out.exists():
-        write_hinge_clip(traces.demo, out, hinge_profile(60.0, 2))
-    return out
+    return hinge_clip_file(60.0, 2)
 
 
 def test_hip_hinge_feedback_on_a_real_clip(hinge: Path) -> None:

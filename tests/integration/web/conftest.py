@@ -1,17 +1,30 @@
 """The web app on real databases: a SQLite file per test, and on PostgreSQL a fresh database per
-test module (``CREATE DATABASE`` on the server of ``LUMBO_TEST_DATABASE_URL``, dropped after) with a
-fresh schema per test. The PostgreSQL variant is skipped only when that variable is unset.
+test module (``CREATE DATABASE`` on the server of ``LUMBO_TEST_DATABASE_URL``, dropped after). The
+PostgreSQL variant is skipped only when that variable is unset.
+
+Each test starts from an empty store at the migrations' head, made without running every migration
+again (that cost 0.5-1 s a test on PostgreSQL, mostly on the server, for 107 tests): the SQLite
+file is a copy of one migrated once per session; on PostgreSQL one schema per module is migrated
+once and emptied before each test (``TRUNCATE`` of every table but ``alembic_version``, identities
+restarted), or, if something still holds a lock on it, a fresh schema is migrated as before. The
+app still runs ``upgrade_to_head`` at start-up (a no-op at the head); the migrations themselves are
+tested in ``tests/integration/store/test_migrations.py``.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from lumbo.settings import PasswordHashing, Settings
+from lumbo.store.db import open_store
+from lumbo.store.settings import StoreSettings
 from lumbo.web.app import create_app
 from tests.integration.store.pg import PG_ENV, fresh_pg_database, pg_admin_url, pg_schema_url
 from tests.integration.web.world import World, build_world
@@ -29,11 +42,55 @@ def pg_database() -> Iterator[str]:
         yield url
 
 
+def _migrated(url: str) -> str:
+    open_store(StoreSettings(url)).close()
+    return url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "lumbo.db"
+    _migrated(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def pg_migrated_schema(pg_database: str) -> str:
+    return _migrated(pg_schema_url(pg_database))
+
+
+def _emptied(url: str) -> bool:
+    """Empty every table of ``url``'s schema but ``alembic_version``; False if it was locked."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SET lock_timeout = '3s'"))
+            names = conn.scalars(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                    "AND tablename <> 'alembic_version'"
+                )
+            ).all()
+            if names:
+                tables = ", ".join(f'"{n}"' for n in names)
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        return True
+    except OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'lumbo.db'}"
-    return pg_schema_url(request.getfixturevalue("pg_database"))
+        path = tmp_path / "lumbo.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("pg_migrated_schema")
+    if _emptied(url):
+        return url
+    return _migrated(pg_schema_url(request.getfixturevalue("pg_database")))
 
 
 def make_settings(data_dir: Path, database_url: str, **changes: object) -> Settings:

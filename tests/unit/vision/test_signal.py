@@ -180,3 +180,27 @@ def test_acquisition_mask(seen: str, expected: str) -> None:
     t = np.arange(len(mask)) / 30.0
     got = sg.acquisition_mask(t, mask, 0.2, 0.25)
     assert "".join("1" if v else "0" for v in got) == expected
+
+
+@pytest.mark.parametrize("wn", [0.05, 0.2, 0.4, 0.8, 0.95])
+@pytest.mark.parametrize("n", [4, 5, 10, 11, 50, 600])
+def test_the_numpy_butterworth_filter_is_scipys(wn: float, n: int) -> None:
+    """butter2 and filtfilt2 (numpy, no SciPy import at run time) give what scipy.signal's butter
+    and filtfilt give, to rounding."""
+    from scipy.signal import butter, filtfilt
+
+    from lumbo.vision.signal import butter2, filtfilt2
+
+    b, a = butter(2, wn)
+    b2, a2 = butter2(wn)
+    assert np.allclose(b, b2, rtol=0, atol=1e-12) and np.allclose(a, a2, rtol=0, atol=1e-12)
+    x = np.cumsum(np.random.default_rng(n).normal(size=n)) * 3.0
+    pad = min(9, n - 1)
+    assert np.allclose(filtfilt(b, a, x, padlen=pad), filtfilt2(b2, a2, x, pad), rtol=0, atol=1e-9)
+
+
+def test_butter2_refuses_a_cut_off_outside_the_band() -> None:
+    from lumbo.vision.signal import butter2
+
+    with pytest.raises(ValueError, match="cut-off"):
+        butter2(1.0)

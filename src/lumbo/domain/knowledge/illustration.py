@@ -1,6 +1,6 @@
 """Pose descriptions that illustrate the techniques (data in ``poses/*.toml``).
 
-Each technique has one pose: a view (side, front or top), a named starting posture
+Each technique has one pose: a view (side, front, top or front_above), a named starting posture
 (``poses/postures.toml``), two or more keyframes of joint angles that override the posture, the
 props it needs, the body parts that rest on the floor or a prop, the point whose path is drawn as
 the movement arrow, and the side that works. The renderer (``lumbo.reports.figure``) turns a pose
@@ -52,7 +52,8 @@ class _Data(BaseModel):
 class View(StrEnum):
     side = "side"
     front = "front"
-    top = "top"
+    top = "top"  # from above, on the body's front side (+z) in a side-view posture
+    front_above = "front_above"  # from above, in front of a side-view posture's body (+x)
 
 
 class Prop(StrEnum):
