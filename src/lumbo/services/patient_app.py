@@ -103,13 +103,15 @@ def referral_screen(uow: AbstractUnitOfWork, person_id: str) -> ReferralScreen:
     )
 
 
-def patient_why(codes: tuple[str, ...], role: str, rationale: str) -> str:
-    """Why this exercise, for the patient: what it addresses in their words, its part."""
+def patient_why(codes: tuple[str, ...], role: str, rationale: str, side: str | None = None) -> str:
+    """Why this exercise, for the patient: what it addresses in their words (and on which side),
+    its part."""
     words = patient_words()
     parts = []
     if codes:
         found = "; ".join(words.word("findings", c) for c in dict.fromkeys(codes))
-        parts.append("Because " + found)
+        where = {"left": ", on your left side", "right": ", on your right side"}
+        parts.append("Because " + found + where.get(side or "", ""))
     first = rationale.strip().split(". ")[0].rstrip(".")
     if first:
         parts.append(first)
@@ -132,7 +134,7 @@ def player_blocks(session: Session, library: Library) -> list[dict[str, Any]]:
                 "name": t.name if t else b.technique.replace("_", " "),
                 "role": words.word("roles", b.role.value),
                 "dose": dose_words(d),
-                "why": patient_why(tuple(b.addresses), b.role.value, rationale),
+                "why": patient_why(tuple(b.addresses), b.role.value, rationale, b.side),
                 "steps": list(t.steps) if t else [],
                 "cues": list(t.cues) if t else [],
                 "equipment": [words.word("equipment", e.value) for e in (t.equipment if t else ())],
