@@ -102,6 +102,11 @@ def test_patient_installs_runs_a_session_offline_resumes_after_reload_and_syncs_
     assert page.get_attribute('link[rel="manifest"]', "href") == "/manifest.webmanifest"
     manifest = page.request.get("/manifest.webmanifest").json()
     assert manifest["display"] == "standalone" and manifest["start_url"] == "/"
+    pngs = {i["sizes"]: i["src"] for i in manifest["icons"] if i["type"] == "image/png"}
+    assert {"192x192", "512x512"} <= set(pngs)  # Chrome's install criteria
+    for src in pngs.values():
+        icon = page.request.get(src)
+        assert icon.ok and icon.headers["content-type"] == "image/png", src
     page.wait_for_function("() => document.documentElement.dataset.offlineReady === '1'")
     assert page.evaluate(
         "async () => !!(await navigator.serviceWorker.getRegistration('/'))?.active"
@@ -222,6 +227,8 @@ def test_patient_installs_runs_a_session_offline_resumes_after_reload_and_syncs_
     me.goto(f"/patients/{person}/plan")  # not in the patient's menu, but reachable
     me.check("plan", scan="patient")
     assert "needs control rather than stretching" in page.inner_text("main")
+    whys = page.locator("p.why").all_inner_texts()  # each block's why in the patient's words
+    assert whys and any("Because your" in w for w in whys), whys
 
     me.goto(f"/patients/{person}/progress")
     me.check("progress", scan="patient")
