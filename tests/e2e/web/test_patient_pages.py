@@ -97,6 +97,20 @@ def test_patient_installs_runs_a_session_offline_resumes_after_reload_and_syncs_
     no_sideways_scroll(page)
     start = page.locator("#start-session").bounding_box()
     assert start is not None and start["y"] + start["height"] <= 844, "Start is below the fold"
+    # the menu: four items and "More" on one line at 390 px; the rest opens from "More"
+    menu = page.locator('header nav[aria-label="Main"] > ul')
+    items = menu.locator(":scope > li").all()
+    assert len(items) == 5 and len({round(li.bounding_box()["y"]) for li in items}) == 1
+    more = page.locator("header nav .more")
+    assert not more.locator('a[href$="/reminders"]').is_visible()
+    more.locator("summary").click()
+    assert more.locator('a[href$="/reminders"]').is_visible()
+    me.check("today-more-menu", scan="patient")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    me.check("today-more-menu-desktop", scan="patient")
+    page.set_viewport_size({"width": 390, "height": 844})
+    more.locator("summary").click()
+    assert not more.locator('a[href$="/reminders"]').is_visible()
 
     # installable: a manifest, a registered service worker that kept this week's pages
     assert page.get_attribute('link[rel="manifest"]', "href") == "/manifest.webmanifest"
