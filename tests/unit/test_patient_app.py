@@ -279,3 +279,41 @@ def test_the_patients_plan_page_gives_every_block_a_patient_why() -> None:
     for why in said:
         assert "(moderate)" not in why and "(mild)" not in why and "(severe)" not in why
         assert problems(why, "patient") == [], why
+
+
+@pytest.mark.parametrize(("logged", "left"), [((), [2, 3, 4]), ((1,), [3, 4]), ((1, 3), [4])])
+def test_upcoming_holds_the_weeks_sessions_after_the_due_one(
+    logged: tuple[int, ...], left: list[int]
+) -> None:
+    from lumbo.domain.protocol.model import BlockLog, SessionLog
+    from lumbo.services import recording
+
+    uow = FakeUnitOfWork()
+    person = journey.init_person(uow, example_intake_text()).person.id
+    on = journey.today(uow, person, date.today()).on
+    week = journey.today(uow, person, on).week
+    with uow:
+        plan = uow.journeys.latest_plan(person)
+    assert plan is not None
+    sessions = {s.index: s for w in plan.plan.weeks if w.week == week for s in w.sessions}
+    for index in logged:
+        first = sessions[index].blocks[0].technique
+        recording.record_session(
+            uow,
+            person,
+            SessionLog(
+                session_id=f"up-{index}-0001",
+                week=week,
+                session_index=index,
+                performed_on=on,
+                blocks=(BlockLog(technique=first, completed_sets=1, pain_during=0, pain_after=0),),
+            ),
+        )
+    found = patient_app.upcoming(uow, person, on, library())
+    assert [s["session_index"] for s in found["sessions"]] == left
+    assert all(
+        s["blocks"] and {"technique", "phases", "why"} <= set(s["blocks"][0])
+        for s in found["sessions"]
+    )
+    ends = date.fromisoformat(found["week_ends_on"])
+    assert 0 <= (ends - on).days <= 6

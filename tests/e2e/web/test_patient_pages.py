@@ -223,6 +223,23 @@ def test_patient_installs_runs_a_session_offline_resumes_after_reload_and_syncs_
         f"/api/patients/{person}/sessions", data=log, headers={"X-CSRF-Token": me.csrf()}
     )
     assert replay.status == 200 and replay.json()["created"] is False
+
+    # offline again: the worker's copy of Today still names session 1 as due, and the player moves
+    # on to the week's next session, which that page holds too
+    upcoming = page.evaluate(
+        "() => JSON.parse(document.getElementById('session-data').textContent).upcoming"
+    )
+    following = upcoming["sessions"][0]
+    page.context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#start-session")
+    assert page.inner_text("#player h2").startswith(f"Session {following['session_index']}: ")
+    assert following["session_index"] != 1
+    me.check("today-next-session-offline", scan="patient")
+    page.click("#start-session")
+    first = following["blocks"][0]["name"]
+    assert page.inner_text("#player h2") == f"Block 1 of {len(following['blocks'])}: {first}"
+    page.context.set_offline(False)
     stored = page.request.get(f"/api/patients/{person}/sessions").json()
     assert [s["session_id"] for s in stored].count(log["session_id"]) == 1
 
