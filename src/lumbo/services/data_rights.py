@@ -25,6 +25,7 @@ from lumbo.services import interop, patient_records
 from lumbo.services._shared import UnitsOfWork, need_person
 from lumbo.store.accounts import User
 from lumbo.store.audit import AuditEntry
+from lumbo.store.records import PatientSettings, QuestionnaireResponse
 
 ERASURE_ROUTE = "erase patient"
 
@@ -48,6 +49,8 @@ def export_all(store: UnitsOfWork, person_id: str, *, now: datetime) -> dict[str
         account = uow.accounts.account_of_person(person_id)
         audit = [e.to_json() for e in uow.audit.entries(person_id, limit=100_000)]
         person = need_person(uow.journeys, person_id)
+        answered = [_response_json(r) for r in uow.journeys.questionnaire_responses(person_id)]
+        settings = uow.journeys.get_patient_settings(person_id)
     records = {
         "person": patient_records.person_json(person),
         "account": None if account is None else _account_json(account),
@@ -63,6 +66,8 @@ def export_all(store: UnitsOfWork, person_id: str, *, now: datetime) -> dict[str
         "video_measurements": [x.to_json() for x in patient_records.measurements(uow, person_id)],
         "videos": [x.to_json() for x in patient_records.videos(uow, person_id)],
         "jobs": [x.to_json() for x in patient_records.jobs(uow, person_id)],
+        "questionnaire_responses": answered,
+        "patient_settings": None if settings is None else _settings_json(settings),
         "audit": audit,
     }
     return {
@@ -79,6 +84,30 @@ def _account_json(user: User) -> dict[str, Any]:
         "role": user.role,
         "active": user.active,
         "created_at": user.created_at.isoformat(),
+    }
+
+
+def _response_json(r: QuestionnaireResponse) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "week": r.week,
+        "answers": r.answers,
+        "scores": r.scores,
+        "created_at": r.created_at.isoformat(),
+    }
+
+
+def _settings_json(s: PatientSettings) -> dict[str, Any]:
+    """The patient's choices; never the calendar token's hash (only whether a feed is on)."""
+    return {
+        "calendar_feed": s.calendar_token_hash is not None,
+        "reminder_days": list(s.reminder_days),
+        "reminder_time": s.reminder_time,
+        "reminder_email": s.reminder_email,
+        "reminded_on": s.reminded_on,
+        "lessons_read": list(s.lessons_read),
+        "updated_at": s.updated_at.isoformat(),
     }
 
 
