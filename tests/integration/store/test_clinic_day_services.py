@@ -305,3 +305,89 @@ def test_the_patient_logs_the_approved_version_while_a_newer_one_waits(store: St
     with store.uow() as uow:
         stored = uow.journeys.session_logs(person)
     assert len(stored) == 3 and any(b.technique == gone for b in stored[0].log.blocks)
+
+
+def test_adding_and_moving_an_exercise_go_through_the_plan_checks(store: Store) -> None:
+    """Add a library exercise to a session for some weeks, move one to another session: each edit
+    is a new version waiting for approval; a refusal names the rule broken and where."""
+    person = _enrol(store, _doc())
+    plan = journey.current_plan(store.uow(), person).plan
+    first = plan.weeks[1].sessions[0]
+    release = next(b for b in first.blocks if b.pairs_with is not None)
+    partners = {
+        s.blocks[b.pairs_with].technique
+        for w in plan.weeks
+        for s in w.sessions
+        for b in s.blocks
+        if b.pairs_with is not None
+    }
+    in_two = {b.technique for b in plan.weeks[1].sessions[1].blocks}
+    room = max(
+        (b for b in plan.weeks[1].sessions[1].blocks
+         if b.role.value == "stabilize" and b.technique not in partners),
+        key=lambda b: (b.estimated_minutes, b.technique),
+    ).technique  # fmt: skip
+    plan_dose.remove_exercise(  # makes room in session 2 of week 2
+        store.uow(), person, plan_version=1, technique=room, from_week=2, on=TODAY
+    )
+
+    def add(technique: str, session: int, to_week: int | None = None) -> Any:
+        return plan_dose.add_exercise(
+            store.uow(), person, plan_version=journey.current_plan(store.uow(), person).version,
+            technique=technique, session=session, from_week=2, to_week=to_week, on=TODAY,
+        )  # fmt: skip
+
+    def rules(call: Any) -> dict[str, str]:
+        with pytest.raises(plan_dose.DoseRefused) as refused:
+            call()
+        return {r.rule: r.why for r in refused.value.refusals}
+
+    assert (
+        "appears twice in one session"
+        in rules(lambda: add(first.blocks[0].technique, 1))["One technique once per session"]
+    )
+    excluded = plan.excluded[0].technique
+    assert "Left out for this patient" in rules(lambda: add(excluded, 2))
+    short = next(
+        b.technique
+        for b in first.blocks
+        if b.role.value == "education" and b.technique not in in_two
+    )
+    assert "minute session budget" in rules(lambda: add(short, 2))["Session time budget"]
+    assert _counts(store, person) == (1, 1, 2)  # refusals store nothing
+
+    added = add(short, 2, to_week=2)
+    assert added.version == 3 and "Added" in added.reason and "in week 2" in added.reason
+    assert short in {b.technique for b in added.plan.weeks[1].sessions[1].blocks}
+    assert short not in {b.technique for b in added.plan.weeks[2].sessions[1].blocks}
+    assert added.plan.weeks[0] == plan.weeks[0]
+    assert approval.patient_plan(store.uow(), person).version == 1  # waits for approval
+
+    def move(technique: str, to_week: int | None = None) -> Any:
+        return plan_dose.move_exercise(
+            store.uow(), person, plan_version=journey.current_plan(store.uow(), person).version,
+            technique=technique, from_session=1, to_session=2, from_week=3, to_week=to_week,
+            on=TODAY,
+        )  # fmt: skip
+
+    assert (
+        "stabilize partner"
+        in rules(lambda: move(release.technique, to_week=3))["A release needs a stabilize partner"]
+    )
+    with pytest.raises(InvalidInput) as bad:
+        plan_dose.move_exercise(
+            store.uow(), person, plan_version=3, technique=short, from_session=1, to_session=9,
+            from_week=3, to_week=2, on=TODAY,
+        )  # fmt: skip
+    assert [p.path for p in bad.value.problems] == ["to_week"]
+    moved = move(short, to_week=3)
+    assert moved.version == 4 and "Moved" in moved.reason
+    week3 = moved.plan.weeks[2]
+    assert short not in {b.technique for b in week3.sessions[0].blocks}
+    assert short in {b.technique for b in week3.sessions[1].blocks}
+    assert moved.plan.weeks[3] == added.plan.weeks[3]  # after to_week untouched
+    with pytest.raises(Conflict):
+        plan_dose.add_exercise(
+            store.uow(), person, plan_version=3, technique=short, session=2, from_week=2,
+            on=TODAY,
+        )  # fmt: skip
