@@ -370,7 +370,7 @@ def _weeks_words(first: int, last: int, weeks: int) -> str:
 
 def _store_checked(
     uow: AbstractUnitOfWork, person_id: str, current: PlanVersion, edited: Plan, reason: str,
-    lib: Library,
+    lib: Library, actor_id: str | None,
 ) -> PlanVersion:  # fmt: skip
     """Check the edited plan with the one plan-validity function; store it as the next version
     (waiting for approval, like every clinician's edit)."""
@@ -387,6 +387,7 @@ def _store_checked(
         plan=edited.model_copy(update={"version": version, "person_id": person_id}),
         reason=reason,
         assessment_id=current.assessment_id,
+        changed_by=actor_id,
     )
     repo.add_plan_version(stored)
     uow.commit()
@@ -403,6 +404,7 @@ def add_exercise(
     from_week: int,
     on: date,
     to_week: int | None = None,
+    actor_id: str | None = None,
 ) -> PlanVersion:
     """Put a library technique into session ``session`` of every week from ``from_week`` to
     ``to_week`` (default: the plan's last week),
@@ -440,7 +442,7 @@ def add_exercise(
             f"Added {lib.get(technique).name} to session {session} "
             f"{_weeks_words(from_week, last, len(plan.weeks))} (clinician's edit on {on.day} {on:%B %Y})."
         )
-        return _store_checked(uow, person_id, current, edited, reason, lib)
+        return _store_checked(uow, person_id, current, edited, reason, lib, actor_id)
 
 
 def move_exercise(
@@ -454,6 +456,7 @@ def move_exercise(
     from_week: int,
     on: date,
     to_week: int | None = None,
+    actor_id: str | None = None,
 ) -> PlanVersion:
     """Move ``technique`` from session ``from_session`` to ``to_session`` in every week from
     ``from_week`` to ``to_week`` (default: the plan's last week; its dose kept), then check the whole plan: a release moved away from its
@@ -521,4 +524,4 @@ def move_exercise(
             f"Moved {lib.get(technique).name} from session {from_session} to session "
             f"{to_session} {_weeks_words(from_week, last, len(plan.weeks))} (clinician's edit on {on.day} {on:%B %Y})."
         )
-        return _store_checked(uow, person_id, current, edited, reason, lib)
+        return _store_checked(uow, person_id, current, edited, reason, lib, actor_id)

@@ -149,6 +149,38 @@ def test_the_clinicians_day(browsing: Any, server: Server) -> None:
     page.wait_for_load_state("load")
     dr.check("remove-refused", scan="clinician")
     assert "“A release needs a stabilize partner”" in page.inner_text("#plan-error")
+    # Adding an exercise session 1 already has is refused by its rule; moving an exercise of
+    # week 2 to a session with room for it (that week only) is a new version.
+    current = journey.current_plan(server.store.uow(), main).plan
+    sessions = current.weeks[1].sessions
+    page.select_option("#add-technique", sessions[0].blocks[0].technique)
+    page.fill("#add-from", "2")
+    page.click("#add-form button")
+    page.wait_for_load_state("load")
+    dr.check("add-refused", scan="clinician")
+    assert "Refused by the rule “One technique once per session”" in page.inner_text("#plan-error")
+    budget = current.minutes_per_session or 0
+    source, target, block = next(
+        (a, b, x)
+        for a in sessions
+        for b in sessions
+        for x in a.blocks
+        if a is not b
+        and x.pairs_with is None
+        and all(y.pairs_with is None or a.blocks[y.pairs_with] != x for y in a.blocks)
+        and x.role.value not in ("neural", "release")
+        and x.technique not in {y.technique for y in b.blocks}
+        and b.estimated_minutes + x.estimated_minutes <= budget
+    )
+    page.select_option("#move-technique", block.technique)
+    page.select_option("#move-from-session", str(source.index))
+    page.select_option("#move-to-session", str(target.index))
+    page.fill("#move-from", "2")
+    page.fill("#move-to", "2")
+    page.click("#move-form button")
+    page.wait_for_url(re.compile(r"/plan\?done=moved$"))
+    dr.check("block-moved", scan="clinician")
+    assert page.inner_text("#plan-version") == "4"
 
     # Save Maria's plan as a template: Ivan has no chair, so applying it to him is refused with
     # the rule; a template saved from Wendy's mat-and-band plan applies.

@@ -180,6 +180,8 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("POST", "/patients/{person_id}/plan/dose"): (_none, True),  # no plan version: 422
     ("POST", "/patients/{person_id}/plan/template"): (_none, True),  # no name: 422
     ("POST", "/patients/{person_id}/plan/remove"): (_none, True),  # no plan version: 422
+    ("POST", "/patients/{person_id}/plan/add"): (_none, True),  # no plan version: 422
+    ("POST", "/patients/{person_id}/plan/move"): (_none, True),  # no plan version: 422
     ("POST", "/patients/{person_id}/plan/apply-template"): (_none, True),  # no template: 422
 }
 

@@ -435,6 +435,72 @@ def remove(
     return RedirectResponse(f"/patients/{scope.person_id}/plan?done=removed", status_code=303)
 
 
+def _edit_refused(
+    request: Request, principal: Any, ctx: Any, scope: Any, exc: InvalidInput | Conflict
+) -> HTMLResponse:
+    """The plan page with the refusal: each rule broken and why, or the faulty fields."""
+    if isinstance(exc, plan_dose.DoseRefused):
+        lines = [f"Refused by the rule “{r.rule}”: {r.why}" for r in exc.refusals]
+    elif isinstance(exc, InvalidInput):
+        lines = [f"{DOSE_FIELDS.get(p.path, p.path)}: {p.message}" for p in exc.problems]
+    else:
+        lines = [str(exc)]
+    status = 409 if isinstance(exc, Conflict) else 422
+    name = person_label(scope.person)
+    return _plan_page(request, principal, ctx, scope.person_id, name, error=lines, status=status)
+
+
+def _week_or_none(raw: str) -> int | None:
+    return int(raw) if raw.strip().isdigit() else None
+
+
+@router.post("/patients/{person_id}/plan/add", response_class=HTMLResponse)
+def add_block(
+    request: Request,
+    scope: OwnPatient,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    plan_version: Annotated[int, Form(ge=1)],
+    technique: Annotated[str, Form(min_length=1, max_length=64)],
+    session: Annotated[int, Form(ge=1, le=14)],
+    from_week: Annotated[int, Form(ge=1, le=52)] = 1,
+    to_week: Annotated[str, Form(max_length=4)] = "",
+) -> Response:
+    try:
+        plan_dose.add_exercise(
+            ctx.store.uow(), scope.person_id, plan_version=plan_version, technique=technique,
+            session=session, from_week=from_week, to_week=_week_or_none(to_week),
+            on=date.today(), actor_id=scope.user.id,
+        )  # fmt: skip
+    except (InvalidInput, Conflict) as exc:
+        return _edit_refused(request, principal, ctx, scope, exc)
+    return RedirectResponse(f"/patients/{scope.person_id}/plan?done=added", status_code=303)
+
+
+@router.post("/patients/{person_id}/plan/move", response_class=HTMLResponse)
+def move_block(
+    request: Request,
+    scope: OwnPatient,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    plan_version: Annotated[int, Form(ge=1)],
+    technique: Annotated[str, Form(min_length=1, max_length=64)],
+    from_session: Annotated[int, Form(ge=1, le=14)],
+    to_session: Annotated[int, Form(ge=1, le=14)],
+    from_week: Annotated[int, Form(ge=1, le=52)] = 1,
+    to_week: Annotated[str, Form(max_length=4)] = "",
+) -> Response:
+    try:
+        plan_dose.move_exercise(
+            ctx.store.uow(), scope.person_id, plan_version=plan_version, technique=technique,
+            from_session=from_session, to_session=to_session, from_week=from_week,
+            to_week=_week_or_none(to_week), on=date.today(), actor_id=scope.user.id,
+        )  # fmt: skip
+    except (InvalidInput, Conflict) as exc:
+        return _edit_refused(request, principal, ctx, scope, exc)
+    return RedirectResponse(f"/patients/{scope.person_id}/plan?done=moved", status_code=303)
+
+
 DOSE_FIELDS = {
     "sets": "Sets",
     "reps": "Repetitions",
@@ -443,6 +509,10 @@ DOSE_FIELDS = {
     "from_week": "From week",
     "technique": "Exercise",
     "dose": "Dose",
+    "to_week": "Until week",
+    "session": "Session",
+    "from_session": "From session",
+    "to_session": "To session",
 }
 
 

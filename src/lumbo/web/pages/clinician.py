@@ -135,6 +135,9 @@ def _plan_page(
         "templates": []
         if patient
         else plan_templates.templates(ctx.store.uow(), principal.user.id),
+        "library_choices": []
+        if patient
+        else sorted(((t.id, t.name) for t in library().techniques), key=lambda c: c[1]),
     }
     return render(request, "plan.html", context, principal=principal, status=status)
 
@@ -155,6 +158,8 @@ def plan(
         "dose": "Dose changed: a new plan version waits for your approval.",
         "template": "Plan saved as a template.",
         "removed": "Exercise taken out: the new plan version waits for your approval.",
+        "added": "Exercise added: the new plan version waits for your approval.",
+        "moved": "Exercise moved: the new plan version waits for your approval.",
         "applied": "Template applied: the new plan version waits for your approval.",
     }
     return _plan_page(
