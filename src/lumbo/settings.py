@@ -1,8 +1,12 @@
 """lumbo's settings: one typed model, read from the environment once at each entry point
 (``lumbo serve``, ``lumbo worker``, every CLI command that opens the store).
 
-The data directory and the database are decided here only (:func:`data_dir_from_env`,
-:meth:`lumbo.store.settings.StoreSettings.from_env` uses the same rule), so ``lumbo init``,
+This is the only module that reads lumbo's environment variables. :meth:`Settings.from_env` reads
+them all, once, at each entry point (CLI commands, ``lumbo serve``, ``lumbo worker``, the ASGI
+factory :func:`lumbo.asgi.app_from_env`); the store's and the queue's typed parameters
+(:attr:`Settings.store`, :meth:`lumbo.jobs.settings.QueueSettings.of`) are built from it, never
+from the environment.
+The data directory and the database are decided here only, so ``lumbo init``,
 ``lumbo measure --record``, the web service and the worker always share one database.
 
 =========================  ========================================================================
@@ -27,6 +31,8 @@ The data directory and the database are decided here only (:func:`data_dir_from_
 ``LUMBO_HOST`` / ``_PORT`` where ``lumbo serve`` listens (default 127.0.0.1:8000)
 ``LUMBO_DB_POOL_SIZE``     database connections kept per process (default 10) and
 ``LUMBO_DB_POOL_OVERFLOW`` extra ones under load (default 30): see ``docs/performance.md``
+``LUMBO_QUEUE_URL``, ``LUMBO_QUEUE_NAME``, ``LUMBO_JOB_STALE_S``: the task queue
+                           (:mod:`lumbo.jobs.settings`)
 ``LUMBO_SMTP_HOST``        SMTP server for e-mail (reminders, handouts); mail is off without it.
                            ``LUMBO_SMTP_PORT`` (587), ``LUMBO_SMTP_FROM`` (the sender, required
                            with a host), ``LUMBO_SMTP_USER`` / ``LUMBO_SMTP_PASSWORD``,
@@ -43,8 +49,12 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
+from platformdirs import user_data_dir
+
 from lumbo.domain.errors import InvalidInput, Problem
-from lumbo.store.settings import ENV_DATABASE_URL, StoreSettings, data_dir_from_env
+from lumbo.store.settings import ENV_DATABASE_URL, StoreSettings, parse_database_url
+
+ENV_DATA_DIR = "LUMBO_DATA_DIR"
 
 Network = IPv4Network | IPv6Network
 
@@ -119,6 +129,12 @@ class Settings:
     api_docs: bool = True
     mail: MailSettings | None = None  # e-mail is off unless an SMTP server is configured
     remember_days: int = 30  # "remember this device" sessions of patients
+    db_pool_size: int = 10  # see StoreSettings
+    db_pool_overflow: int = 30
+    # the task queue's section, validated when lumbo.jobs.settings.QueueSettings.of builds it
+    queue_url: str | None = None  # None: huey's SQLite storage in the data directory
+    queue_name: str = "lumbo"
+    job_stale_s: float = 120.0
 
     def __post_init__(self) -> None:
         if len(self.secret_key) < 32:
@@ -129,9 +145,9 @@ class Settings:
 
     @property
     def store(self) -> StoreSettings:
-        pooled = StoreSettings.from_env({ENV_DATABASE_URL: self.database_url, **_pool_env()})
+        """The store's section: its typed parameters, built from these settings."""
         return StoreSettings(
-            self.database_url, pool_size=pooled.pool_size, pool_overflow=pooled.pool_overflow
+            self.database_url, pool_size=self.db_pool_size, pool_overflow=self.db_pool_overflow
         )
 
     @property
@@ -139,11 +155,18 @@ class Settings:
         return self.data_dir / "uploads"
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, signs: bool = True) -> Settings:
+        """Every setting from ``environ`` (default: the process environment), read once; bad
+        values raise :class:`InvalidInput` naming the variable. ``signs=False`` (a command that
+        signs nothing, e.g. ``lumbo init``): without ``LUMBO_SECRET_KEY``, a throw-away key rather
+        than creating ``<data dir>/secret_key``."""
         env = os.environ if environ is None else environ
         data_dir = data_dir_from_env(env)
-        database_url = StoreSettings.from_env(env).database_url  # a bad URL fails here
-        secret = env.get("LUMBO_SECRET_KEY", "").strip() or persisted_secret(data_dir)
+        database_url = env.get(ENV_DATABASE_URL, "").strip() or default_database_url(data_dir)
+        parse_database_url(database_url)  # a bad URL fails here, naming the variable
+        secret = env.get("LUMBO_SECRET_KEY", "").strip() or (
+            persisted_secret(data_dir) if signs else secrets.token_urlsafe(48)
+        )
         try:
             proxies = parse_networks(env.get("LUMBO_TRUSTED_PROXIES", ""))
         except ValueError as exc:
@@ -169,7 +192,32 @@ class Settings:
             uploads_per_hour=_int(env, "LUMBO_UPLOADS_PER_HOUR", 20, 1, 10_000),
             api_docs=(not production) if docs is None else docs,
             mail=_mail(env),
+            db_pool_size=_int(env, "LUMBO_DB_POOL_SIZE", 10, 0, 1000),
+            db_pool_overflow=_int(env, "LUMBO_DB_POOL_OVERFLOW", 30, 0, 1000),
+            queue_url=env.get("LUMBO_QUEUE_URL", "").strip() or None,
+            queue_name=env.get("LUMBO_QUEUE_NAME", "").strip() or "lumbo",
+            job_stale_s=_seconds(env, "LUMBO_JOB_STALE_S", 120.0),
         )
+
+
+def data_dir_from_env(environ: Mapping[str, str]) -> Path:
+    """``LUMBO_DATA_DIR``, or the user's data directory: the one rule for where lumbo keeps data."""
+    return Path(environ.get(ENV_DATA_DIR, "").strip() or user_data_dir("lumbo", appauthor=False))
+
+
+def default_database_url(data_dir: Path) -> str:
+    """``sqlite:///<data dir>/lumbo.db`` (the directory is created when the engine is)."""
+    return f"sqlite:///{data_dir / 'lumbo.db'}"
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    try:
+        return float(raw) if raw else default
+    except ValueError:
+        raise InvalidInput(
+            [Problem(name, "must be a number of seconds", raw)], "settings"
+        ) from None
 
 
 def _mail(env: Mapping[str, str]) -> MailSettings | None:
@@ -194,12 +242,6 @@ def _mail(env: Mapping[str, str]) -> MailSettings | None:
         password=env.get("LUMBO_SMTP_PASSWORD", "") or None,
         tls=tls,
     )
-
-
-def _pool_env() -> dict[str, str]:
-    return {
-        k: v for k, v in os.environ.items() if k in ("LUMBO_DB_POOL_SIZE", "LUMBO_DB_POOL_OVERFLOW")
-    }
 
 
 def persisted_secret(data_dir: Path) -> str:

@@ -98,6 +98,21 @@ LAYER_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("lumbo.settings", ("lumbo.services", "lumbo.web", "lumbo.jobs", "lumbo.cli")),
 )
 MAX_LINES = 400
+#: Modules that may read lumbo's settings from the environment (``Settings.from_env``): the entry
+#: points. Nothing else defines or calls a ``from_env``; parts get their section passed down.
+ENTRY_POINTS = ("lumbo.cli", "lumbo.asgi")
+#: Public service functions may not answer with an untyped JSON dict (issue 13: typed results).
+#: The ones below still do, each with its reason; the list only shrinks.
+UNTYPED_SERVICE_RESULTS: frozenset[str] = frozenset(
+    {
+        "lumbo.services.documents.handout",  # template context of the handout (HTML/PDF), no JSON
+        "lumbo.services.documents.assessment_report",  # template context of the report
+        "lumbo.services.documents.progress_report",  # template context of the report
+        "lumbo.services.interop.read_fhir",  # an intake document (its own contract, DESIGN.md)
+        "lumbo.services.interop.with_questionnaires",  # the same intake document
+        "lumbo.services.uploads.check_framing",  # a framing check result (vision's contract)
+    }
+)
 LONG_MODULE = re.compile(r"^# long-module: \S.{15,}")
 LONG_MODULE_HEAD = 5  # the reason is the module's first line(s)
 
@@ -155,6 +170,8 @@ def violations(modules: Mapping[str, str]) -> list[str]:
                             found.append(
                                 f"{module} subclasses {named} (write in the unit of work instead)"
                             )
+        found += _settings_rule(module, tree)
+        found += _typed_results_rule(module, tree)
         lines = source.splitlines()
         if len(lines) > MAX_LINES and not any(
             LONG_MODULE.match(line) for line in lines[:LONG_MODULE_HEAD]
@@ -163,6 +180,44 @@ def violations(modules: Mapping[str, str]) -> list[str]:
                 f"{module} has {len(lines)} lines (over {MAX_LINES}) and no "
                 "'# long-module: <reason>' at its top: split it or say why"
             )
+    return found
+
+
+def _settings_rule(module: str, tree: ast.AST) -> list[str]:
+    """One settings model, read once at each entry point: ``from_env`` is defined only in
+    ``lumbo.settings`` and called only as ``Settings.from_env`` in an entry point."""
+    if module == "lumbo.settings":
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == "from_env":
+            found.append(f"{module} defines from_env (settings are read in lumbo.settings only)")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr != "from_env":
+                continue
+            owner = node.func.value
+            named = owner.id if isinstance(owner, ast.Name) else ast.unparse(owner)
+            at_entry = any(_inside(module, e) for e in ENTRY_POINTS)
+            if named != "Settings" or not at_entry:
+                found.append(
+                    f"{module} calls {named}.from_env (only entry points read the environment, "
+                    "through Settings.from_env; pass the settings down)"
+                )
+    return found
+
+
+def _typed_results_rule(module: str, tree: ast.AST) -> list[str]:
+    """Public service functions return typed results, not ``dict[str, Any]``."""
+    if not _inside(module, "lumbo.services") or not isinstance(tree, ast.Module):
+        return []
+    found = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.name[0] == "_":
+            continue
+        returns = ast.unparse(node.returns) if node.returns is not None else ""
+        named = f"{module}.{node.name}"
+        if returns.replace(" ", "") == "dict[str,Any]" and named not in UNTYPED_SERVICE_RESULTS:
+            found.append(f"{named} returns dict[str, Any] (services return typed results)")
     return found
 
 
@@ -207,6 +262,15 @@ BIG = "x = 1\n" * (MAX_LINES + 1)
         ),
         ("lumbo.web.x", BIG, "split it or say why"),
         ("lumbo.web.x", "# long-module: ok\n" + BIG, "split it or say why"),  # no real reason
+        ("lumbo.store.x", "class S:\n    def from_env(cls): ...\n", "defines from_env"),
+        ("lumbo.cli.x", "s = StoreSettings.from_env()\n", "calls StoreSettings.from_env"),
+        ("lumbo.web.x", "s = Settings.from_env()\n", "only entry points read the environment"),
+        ("lumbo.jobs.x", "q = QueueSettings.from_env(env)\n", "calls QueueSettings.from_env"),
+        (
+            "lumbo.services.x",
+            "from typing import Any\ndef progress(uow) -> dict[str, Any]: ...\n",
+            "services return typed results",
+        ),
     ],
 )
 def test_the_checker_catches_a_deliberate_violation(
@@ -224,6 +288,11 @@ def test_the_checker_catches_a_deliberate_violation(
         ("lumbo.asgi", "from lumbo.jobs.queue import dispatcher_for\nfrom lumbo.web import app\n"),
         ("lumbo.store.x", "from sqlalchemy import select\ndef f(uow):\n    return uow.session\n"),
         ("lumbo.web.x", "# long-module: the reason this module is long, in words\n" + BIG),
+        ("lumbo.cli.x", "settings = Settings.from_env()\n"),
+        ("lumbo.asgi", "settings = Settings.from_env()\n"),
+        ("lumbo.settings", "class Settings:\n    def from_env(cls): ...\n"),
+        ("lumbo.services.x", "from typing import Any\ndef _helper() -> dict[str, Any]: ...\n"),
+        ("lumbo.web.x", "from typing import Any\ndef page() -> dict[str, Any]: ...\n"),
     ],
 )
 def test_what_the_layers_allow(module: str, source: str) -> None:

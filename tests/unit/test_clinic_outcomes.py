@@ -105,3 +105,26 @@ def test_summary_counts_and_splits() -> None:
     ]
     assert s.to_json()["overall"]["proms"][0]["ci95"] == [6.1, 79.2]
     assert summarize([]).overall.patients == 0
+
+
+@pytest.mark.parametrize(
+    "adherences",
+    [[], [None], [100], [40.0, 90.0], [100, 80, None], [33.3, 66.7, 99.9]],
+)
+def test_the_apis_typed_answer_is_the_summary_json_byte_for_byte(
+    adherences: list[float | None],
+) -> None:
+    """``GET /api/outcomes`` answers the typed ClinicOutcomesOut; its JSON is the contract's."""
+    import json
+
+    from lumbo.services.results import ClinicOutcomesOut
+
+    patients = [
+        _patient("movement control" if i % 2 else "symptom modulation", odi, 5.0, a)
+        for i, (a, odi) in enumerate(
+            zip(adherences, ["responder", "worse", "no_important_change"] * 3, strict=False)
+        )
+    ]
+    document = summarize(patients).to_json()
+    typed = ClinicOutcomesOut.model_validate(document)
+    assert json.dumps(typed.to_json()) == json.dumps(document)

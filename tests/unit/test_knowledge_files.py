@@ -17,6 +17,7 @@ from lumbo.domain.errors import KnowledgeBaseError
 from lumbo.domain.knowledge import parse_knowledge, techniques_from
 from lumbo.domain.knowledge.files import KNOWLEDGE_FILES
 from lumbo.domain.knowledge.illustration import JointRangesFile, PoseFile, PosturesFile
+from lumbo.domain.knowledge.patient_words import PatientWords
 from lumbo.vision.form import FormRules
 
 SRC = Path(lumbo.__file__).resolve().parent
@@ -28,6 +29,8 @@ MISSPELT = "intensty_cap"
 def _loader(path: Path) -> tuple[str, Callable[[dict[str, Any]], object]]:
     """The name a fault message uses for ``path`` and the loader the application uses for it."""
     rel = path.relative_to(KNOWLEDGE).as_posix() if path.is_relative_to(KNOWLEDGE) else path.name
+    if rel == "patient_words.toml":
+        return rel, lambda data: parse_knowledge(rel, data, PatientWords)
     if rel in KNOWLEDGE_FILES:
         return rel, lambda data: parse_knowledge(rel, data, KNOWLEDGE_FILES[rel])
     if rel.startswith("techniques/"):
@@ -63,7 +66,7 @@ def test_a_misspelt_key_is_refused_naming_the_file_and_key(path: Path) -> None:
 
 def test_every_knowledge_file_has_a_schema() -> None:
     top = {p.name for p in KNOWLEDGE.glob("*.toml")}
-    assert top == set(KNOWLEDGE_FILES)
+    assert top == set(KNOWLEDGE_FILES) | {"patient_words.toml"}
     assert len(TOML_FILES) >= len(KNOWLEDGE_FILES) + 8 + 10 + 1  # + techniques, poses, form rules
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from lumbo.domain.errors import InvalidInput
 from lumbo.jobs.settings import QueueSettings
 from lumbo.settings import Settings
-from lumbo.store.settings import StoreSettings
+from tests.conftest import EXAMPLE_INTAKE
 
 
 @pytest.mark.parametrize(
@@ -25,13 +26,72 @@ from lumbo.store.settings import StoreSettings
 def test_the_cli_store_and_the_web_service_read_one_database(
     tmp_path: Path, env: dict[str, str], expected: str
 ) -> None:
-    """``lumbo init``/``measure --record`` (StoreSettings) and ``lumbo serve``/``worker``
-    (Settings) used to disagree when only LUMBO_DATA_DIR was set: the CLI wrote to the user data
-    directory while the web service read the data directory."""
+    """``lumbo init``/``measure --record`` and ``lumbo serve``/``worker`` used to disagree when
+    only LUMBO_DATA_DIR was set (the CLI's StoreSettings.from_env ignored it): now there is one
+    model, and the store's and the queue's parameters are built from it."""
     environ = {k: v.format(tmp=tmp_path) for k, v in env.items()}
-    store_url = StoreSettings.from_env(environ).database_url
-    web = Settings.from_env({**environ, "LUMBO_SECRET_KEY": "k" * 40})
-    assert store_url == expected.format(tmp=tmp_path)
-    assert web.database_url == store_url
-    assert web.store.database_url == store_url
-    assert QueueSettings.from_env(environ).database_url == store_url  # the worker
+    cli = Settings.from_env(environ, signs=False)  # lumbo init / measure --record
+    web = Settings.from_env({**environ, "LUMBO_SECRET_KEY": "k" * 40})  # lumbo serve
+    assert cli.store.database_url == expected.format(tmp=tmp_path)
+    assert web.database_url == web.store.database_url == cli.store.database_url
+    assert QueueSettings.of(web).database_url == cli.store.database_url  # the worker
+    assert not (tmp_path / "clinic" / "secret_key").exists()  # signs=False creates no key
+
+
+def test_the_store_and_queue_sections_come_from_the_one_model(tmp_path: Path) -> None:
+    env = {
+        "LUMBO_DATA_DIR": str(tmp_path),
+        "LUMBO_SECRET_KEY": "k" * 40,
+        "LUMBO_DB_POOL_SIZE": "3",
+        "LUMBO_DB_POOL_OVERFLOW": "4",
+        "LUMBO_QUEUE_NAME": "clinic-a",
+        "LUMBO_JOB_STALE_S": "60",
+    }
+    settings = Settings.from_env(env)
+    assert (settings.store.pool_size, settings.store.pool_overflow) == (3, 4)
+    queue = QueueSettings.of(settings)
+    assert (queue.queue_name, queue.stale_after_s, queue.heartbeat_s) == ("clinic-a", 60, 15)
+    assert queue.data_dir == tmp_path
+
+
+@pytest.mark.parametrize(
+    ("name", "bad"),
+    [
+        ("LUMBO_DB_POOL_SIZE", "many"),
+        ("LUMBO_DB_POOL_OVERFLOW", "-1"),
+        ("LUMBO_DATABASE_URL", "mysql://u@h/db"),
+    ],
+)
+def test_bad_store_variables_name_the_variable(tmp_path: Path, name: str, bad: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        Settings.from_env({"LUMBO_DATA_DIR": str(tmp_path), name: bad}, signs=False)
+    assert err.value.problems[0].path == name
+
+
+def test_lumbo_init_and_lumbo_serve_use_the_same_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behaviour, through the entry points: ``lumbo init`` writes the person into the database
+    that ``lumbo serve`` (its settings, its store) then reads, with only LUMBO_DATA_DIR set."""
+    from lumbo.cli import main
+    from lumbo.services import journey
+    from lumbo.store.db import open_store
+
+    monkeypatch.delenv("LUMBO_DATABASE_URL", raising=False)
+    monkeypatch.setenv("LUMBO_DATA_DIR", str(tmp_path / "clinic"))
+    assert main(["init", str(EXAMPLE_INTAKE)]) == 0
+    served: list[Settings] = []
+
+    def fake_run(app: object, **_: object) -> None:  # what `lumbo serve` would serve
+        served.append(app.state.lumbo.settings)  # type: ignore[attr-defined]
+        app.state.lumbo.store.close()  # type: ignore[attr-defined]
+
+    monkeypatch.setattr("uvicorn.run", fake_run)
+    assert main(["serve"]) == 0
+    assert served, "lumbo serve did not build its app"
+    assert served[0].database_url == f"sqlite:///{tmp_path / 'clinic' / 'lumbo.db'}"
+    store = open_store(served[0].store)
+    try:
+        assert journey.find_person(store.uow(), None).id  # the person lumbo init enrolled
+    finally:
+        store.close()

@@ -76,13 +76,21 @@ if TYPE_CHECKING:
     from lumbo.store.db import Store
 
 
-@contextmanager
-def web_store() -> Iterator[tuple[Store, Settings]]:
-    """The store the web service uses (its settings, from the environment), closed afterwards."""
+def cli_settings(*, signs: bool = True) -> Settings:
+    """lumbo's one settings model, from the environment: a command reads it once and passes its
+    parts down (:mod:`lumbo.settings`). ``signs=False``: the command signs nothing (no secret
+    key is created for it)."""
     from lumbo.settings import Settings
+
+    return Settings.from_env(signs=signs)
+
+
+@contextmanager
+def web_store(*, signs: bool = True) -> Iterator[tuple[Store, Settings]]:
+    """The store the web service uses (the one settings model, read once), closed afterwards."""
     from lumbo.store.db import open_store
 
-    settings = Settings.from_env()
+    settings = cli_settings(signs=signs)
     store = open_store(settings.store)
     try:
         yield store, settings

@@ -74,7 +74,7 @@ def export_all_cmd(person: PersonArg, output: OutOpt = None) -> None:
         pid = _person(store, person)
         _audit(store, "lumbo export all", pid)
         data = export_all(store, pid, now=utcnow())
-    _write(data, output)
+    _write(data.to_json(), output)
 
 
 def import_fhir_cmd(

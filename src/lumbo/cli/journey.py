@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lumbo.cli import _journey_view as view
-from lumbo.cli._common import console, console_err, print_json, read_text
+from lumbo.cli._common import console, console_err, print_json, read_text, web_store
 from lumbo.cli._guide import (
     Clock,
     ConsolePrompter,
@@ -50,14 +50,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON")]
 
 @contextmanager
 def _store() -> Iterator[Store]:
-    from lumbo.store.db import open_store
-    from lumbo.store.settings import StoreSettings
-
-    store = open_store(StoreSettings.from_env())
-    try:
+    with web_store(signs=False) as (store, _settings):
         yield store
-    finally:
-        store.close()
 
 
 def _date(value: str | None, option: str = "--on") -> date:
@@ -297,8 +291,8 @@ def checkin_cmd(
     with _store() as store:
         who = journey.find_person(store.uow(), person)
         if session_id is None:
-            latest = journey.progress(store.uow(), who.id, day).data["sessions"]
-            session_id = latest[-1]["session_id"] if latest else None
+            latest = journey.progress(store.uow(), who.id, day).sessions
+            session_id = latest[-1].session_id if latest else None
         raw: dict[str, Any] = {
             "checkin_id": checkin_id or uuid.uuid4().hex,
             "on": day.isoformat(),

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from lumbo.cli._common import console, console_err, print_json
+from lumbo.cli._common import cli_settings, console, console_err, print_json
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.movements import Movement
+
+if TYPE_CHECKING:
+    from lumbo.store.settings import StoreSettings
 
 
 class View(StrEnum):
@@ -102,7 +105,11 @@ def measure_cmd(
     _check_output(per_frame, "per_frame", (".csv",))
     if person is not None and not record:
         raise InvalidInput([Problem("person", "only meaningful with --record", person)], "options")
-    person_id = _find_person(person) if record else None  # fail fast, before the long analysis
+    store_settings = (
+        cli_settings(signs=False).store if record else None
+    )  # the environment, read once
+    # fail fast, before the long analysis
+    person_id = _find_person(store_settings, person) if store_settings is not None else None
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -136,34 +143,35 @@ def measure_cmd(
         result.write_csv(per_frame)
     data = result.to_json()
     if person_id is not None:
-        data["recorded"] = _record(person_id, movement.value, data)
+        assert store_settings is not None  # --record
+        data["recorded"] = _record(store_settings, person_id, movement.value, data)
     if as_json:
         print_json(data)
     else:
         _print_human(data)
 
 
-def _find_person(ref: str | None) -> str:
+def _find_person(settings: StoreSettings, ref: str | None) -> str:
     from lumbo.services import journey
     from lumbo.store.db import open_store
-    from lumbo.store.settings import StoreSettings
 
-    store = open_store(StoreSettings.from_env())
+    store = open_store(settings)
     try:
         return journey.find_person(store.uow(), ref).id
     finally:
         store.close()
 
 
-def _record(person_id: str, movement: str, data: dict[str, Any]) -> dict[str, Any]:
+def _record(
+    settings: StoreSettings, person_id: str, movement: str, data: dict[str, Any]
+) -> dict[str, Any]:
     """Append the result to the person's video measurements (``LUMBO_DATABASE_URL``)."""
     import json
 
     from lumbo.services import journey
     from lumbo.store.db import open_store
-    from lumbo.store.settings import StoreSettings
 
-    store = open_store(StoreSettings.from_env())
+    store = open_store(settings)
     try:
         rec = journey.record_video_measurement(
             store.uow(), person_id, movement, json.dumps(data, allow_nan=False)

@@ -26,9 +26,10 @@ def worker_cmd(
     """Run the background-job worker (video analysis). Run more of them to scale out."""
     from lumbo.jobs.queue import JobQueue
     from lumbo.jobs.settings import QueueSettings
+    from lumbo.settings import Settings
     from lumbo.store.private import make_private
 
-    settings = QueueSettings.from_env()
+    settings = QueueSettings.of(Settings.from_env(signs=False))  # the worker signs nothing
     make_private(settings.data_dir)
     queue = JobQueue(settings)
     waiting = queue.check()

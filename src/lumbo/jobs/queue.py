@@ -133,9 +133,5 @@ class HueyDispatcher:
 
 
 def dispatcher_for(settings: Settings) -> JobDispatcher:
-    """The dispatcher of the web app over ``settings``' data directory and database, with the
-    queue from the environment (``LUMBO_QUEUE_URL``, ``LUMBO_QUEUE_NAME``)."""
-    queue_settings = QueueSettings.from_env(
-        data_dir=settings.data_dir, database_url=settings.database_url
-    )
-    return HueyDispatcher(JobQueue(queue_settings))
+    """The dispatcher of the web app over ``settings``' data directory, database and queue."""
+    return HueyDispatcher(JobQueue(QueueSettings.of(settings)))

@@ -1,4 +1,5 @@
-"""Typed settings of the task queue, read from the environment only when asked.
+"""The task queue's typed parameters, built from the one settings model
+(:meth:`QueueSettings.of`); the variables are read in :mod:`lumbo.settings`, never here.
 
 ==========================  =======================================================================
 ``LUMBO_QUEUE_URL``         ``redis://host:6379/0`` (or ``rediss://``, ``unix://``): huey's Redis
@@ -16,14 +17,16 @@ The data directory and database are the web service's (``LUMBO_DATA_DIR``,
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lumbo.domain.errors import InvalidInput, Problem
-from lumbo.store.settings import StoreSettings, data_dir_from_env
+from lumbo.store.settings import StoreSettings
+
+if TYPE_CHECKING:
+    from lumbo.settings import Settings
 
 ENV_QUEUE_URL = "LUMBO_QUEUE_URL"
 ENV_QUEUE_NAME = "LUMBO_QUEUE_NAME"
@@ -60,6 +63,18 @@ class QueueSettings:
         if problems:
             raise InvalidInput(problems, "settings")
 
+    @classmethod
+    def of(cls, settings: Settings) -> QueueSettings:
+        """The queue's section of the one settings model (the worker's and the web app's)."""
+        return cls(
+            data_dir=settings.data_dir,
+            database_url=settings.database_url,
+            queue_url=settings.queue_url,
+            queue_name=settings.queue_name,
+            stale_after_s=settings.job_stale_s,
+            heartbeat_s=min(15.0, settings.job_stale_s / 4),
+        )
+
     @property
     def store(self) -> StoreSettings:
         return StoreSettings(self.database_url)
@@ -79,35 +94,3 @@ class QueueSettings:
         scheme, _, rest = self.queue_url.partition("://")
         host = rest.rsplit("@", 1)[-1]
         return f"Redis {scheme}://{host} (queue {self.queue_name!r})"
-
-    @classmethod
-    def from_env(
-        cls,
-        environ: Mapping[str, str] | None = None,
-        *,
-        data_dir: Path | None = None,
-        database_url: str | None = None,
-    ) -> QueueSettings:
-        """Settings from the environment; ``data_dir``/``database_url`` override theirs (the web
-        app passes its own)."""
-        env = os.environ if environ is None else environ
-        if data_dir is None:
-            data_dir = data_dir_from_env(env)  # the one rule (lumbo.store.settings)
-        if database_url is None:
-            database_url = StoreSettings.from_env(env).database_url  # a bad URL fails here
-        StoreSettings(database_url).url  # noqa: B018 - a bad URL fails here, naming the variable
-        stale_raw = env.get(ENV_STALE, "").strip()
-        try:
-            stale = float(stale_raw) if stale_raw else 120.0
-        except ValueError:
-            raise InvalidInput(
-                [Problem(ENV_STALE, "must be a number of seconds", stale_raw)], "settings"
-            ) from None
-        return cls(
-            data_dir=data_dir,
-            database_url=database_url,
-            queue_url=env.get(ENV_QUEUE_URL, "").strip() or None,
-            queue_name=env.get(ENV_QUEUE_NAME, "").strip() or "lumbo",
-            stale_after_s=stale,
-            heartbeat_s=min(15.0, stale / 4),
-        )

@@ -16,6 +16,7 @@ from lumbo.domain.outcomes.clinic import ClinicOutcomes, PatientOutcome, summari
 from lumbo.interop.research import COLUMNS, all_rows
 from lumbo.services._shared import UnitsOfWork
 from lumbo.services.interop import patient_records
+from lumbo.services.results import ClinicOutcomesOut
 from lumbo.store.records import PersonRecord
 
 FORMATS = ("csv", "parquet")
@@ -42,6 +43,11 @@ def clinic_outcomes(store: UnitsOfWork, owner_id: str | None) -> ClinicOutcomes:
             assert outcomes is not None
             found.append(PatientOutcome(approach, outcomes))
     return summarize(found)
+
+
+def clinic_outcomes_out(store: UnitsOfWork, owner_id: str | None) -> ClinicOutcomesOut:
+    """:func:`clinic_outcomes` as the API's typed answer (the same JSON)."""
+    return ClinicOutcomesOut.model_validate(clinic_outcomes(store, owner_id).to_json())
 
 
 def research_rows(store: UnitsOfWork, owner_id: str | None) -> list[dict[str, Any]]:

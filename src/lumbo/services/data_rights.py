@@ -21,8 +21,23 @@ from typing import Any
 
 from lumbo import __version__
 from lumbo.domain.errors import Conflict, NotFound
+from lumbo.domain.protocol.model import CheckIn, SessionLog
 from lumbo.services import interop, patient_records
 from lumbo.services._shared import UnitsOfWork, need_person
+from lumbo.services.results import (
+    AdjustmentJson,
+    FhirBundleJson,
+    JobOut,
+    Measurement,
+    PersonOut,
+    PlanJson,
+    Reassessment,
+    Result,
+    StoredAssessment,
+    StoredIntake,
+    StoreRecordJson,
+    VideoOut,
+)
 from lumbo.store.accounts import User
 from lumbo.store.audit import AuditEntry
 from lumbo.store.records import PatientSettings, QuestionnaireResponse
@@ -30,85 +45,150 @@ from lumbo.store.records import PatientSettings, QuestionnaireResponse
 ERASURE_ROUTE = "erase patient"
 
 
-def export_all(store: UnitsOfWork, person_id: str, *, now: datetime) -> dict[str, Any]:
+class AccountExport(Result):
+    email: str
+    role: str
+    active: bool
+    created_at: str
+
+
+class ExportedPlanVersion(Result):
+    version: int
+    reason: str
+    created_at: str
+    plan: PlanJson
+    adjustment: AdjustmentJson | None
+
+
+class ResponseExport(Result):
+    """A questionnaire set the patient answered on the phone."""
+
+    id: str
+    kind: str
+    week: int | None
+    answers: dict[str, Any]
+    scores: dict[str, Any]
+    created_at: str
+
+
+class SettingsExport(Result):
+    """The patient's choices; never the calendar token's hash (only whether a feed is on)."""
+
+    calendar_feed: bool
+    reminder_days: tuple[int, ...]
+    reminder_time: str | None
+    reminder_email: bool
+    reminded_on: str | None
+    lessons_read: tuple[str, ...]
+    updated_at: str
+
+
+class ExportRecords(Result):
+    """Every record of the person, table by table."""
+
+    person: PersonOut
+    account: AccountExport | None
+    intakes: tuple[StoredIntake, ...]
+    assessments: tuple[StoredAssessment, ...]
+    plan_versions: tuple[ExportedPlanVersion, ...]
+    plan_approvals: tuple[StoreRecordJson, ...]
+    session_logs: tuple[SessionLog, ...]
+    checkins: tuple[CheckIn, ...]
+    reassessments: tuple[Reassessment, ...]
+    video_measurements: tuple[Measurement, ...]
+    videos: tuple[VideoOut, ...]
+    jobs: tuple[JobOut, ...]
+    questionnaire_responses: tuple[ResponseExport, ...]
+    patient_settings: SettingsExport | None
+    audit: tuple[StoreRecordJson, ...]
+
+
+class DataExport(Result):
+    """The download of everything lumbo holds about one person (``lumbo export all``)."""
+
+    exported_at: str
+    lumbo_version: str
+    records: ExportRecords
+    fhir: FhirBundleJson
+
+
+def export_all(store: UnitsOfWork, person_id: str, *, now: datetime) -> DataExport:
     """Every record lumbo holds about the person, plus their FHIR R4 bundle."""
     uow = store.uow()
     with uow:
         need_person(uow.journeys, person_id)
-        plans = [
-            {
-                "version": v.version,
-                "reason": v.reason,
-                "created_at": v.created_at.isoformat(),
-                "plan": v.plan.to_json(),
-                "adjustment": None if v.adjustment is None else v.adjustment.to_json(),
-            }
+        plans = tuple(
+            ExportedPlanVersion(
+                version=v.version,
+                reason=v.reason,
+                created_at=v.created_at.isoformat(),
+                plan=v.plan.to_json(),
+                adjustment=None if v.adjustment is None else v.adjustment.to_json(),
+            )
             for v in uow.journeys.plan_versions(person_id)
-        ]
-        approvals = [a.to_json() for a in uow.approvals.of_person(person_id)]
+        )
+        approvals = tuple(a.to_json() for a in uow.approvals.of_person(person_id))
         account = uow.accounts.account_of_person(person_id)
-        audit = [e.to_json() for e in uow.audit.entries(person_id, limit=100_000)]
+        audit = tuple(e.to_json() for e in uow.audit.entries(person_id, limit=100_000))
         person = need_person(uow.journeys, person_id)
-        answered = [_response_json(r) for r in uow.journeys.questionnaire_responses(person_id)]
+        answered = tuple(_response(r) for r in uow.journeys.questionnaire_responses(person_id))
         settings = uow.journeys.get_patient_settings(person_id)
-    records = {
-        "person": patient_records.person_json(person),
-        "account": None if account is None else _account_json(account),
-        "intakes": [x.to_json() for x in patient_records.intakes(uow, person_id)],
-        "assessments": [x.to_json() for x in patient_records.assessments(uow, person_id)],
-        "plan_versions": plans,
-        "plan_approvals": approvals,
-        "session_logs": [
-            x.model_dump(mode="json") for x in patient_records.session_logs(uow, person_id)
-        ],
-        "checkins": [x.model_dump(mode="json") for x in patient_records.checkins(uow, person_id)],
-        "reassessments": [x.to_json() for x in patient_records.outcomes(uow, person_id)],
-        "video_measurements": [x.to_json() for x in patient_records.measurements(uow, person_id)],
-        "videos": [x.to_json() for x in patient_records.videos(uow, person_id)],
-        "jobs": [x.to_json() for x in patient_records.jobs(uow, person_id)],
-        "questionnaire_responses": answered,
-        "patient_settings": None if settings is None else _settings_json(settings),
-        "audit": audit,
-    }
-    return {
-        "exported_at": now.isoformat(),
-        "lumbo_version": __version__,
-        "records": records,
-        "fhir": interop.export_fhir(uow, person_id, now=now),
-    }
+    records = ExportRecords(
+        person=patient_records.person_out(person),
+        account=None if account is None else _account(account),
+        intakes=tuple(patient_records.intakes(uow, person_id)),
+        assessments=tuple(patient_records.assessments(uow, person_id)),
+        plan_versions=plans,
+        plan_approvals=approvals,
+        session_logs=tuple(patient_records.session_logs(uow, person_id)),
+        checkins=tuple(patient_records.checkins(uow, person_id)),
+        reassessments=tuple(patient_records.outcomes(uow, person_id)),
+        video_measurements=tuple(patient_records.measurements(uow, person_id)),
+        videos=tuple(patient_records.videos(uow, person_id)),
+        jobs=tuple(patient_records.jobs(uow, person_id)),
+        questionnaire_responses=answered,
+        patient_settings=None if settings is None else _settings(settings),
+        audit=audit,
+    )
+    return DataExport(
+        exported_at=now.isoformat(),
+        lumbo_version=__version__,
+        records=records,
+        fhir=interop.export_fhir(uow, person_id, now=now),
+    )
 
 
-def _account_json(user: User) -> dict[str, Any]:
-    return {
-        "email": user.email,
-        "role": user.role,
-        "active": user.active,
-        "created_at": user.created_at.isoformat(),
-    }
+def _account(user: User) -> AccountExport:
+    return AccountExport(
+        email=user.email,
+        role=user.role,
+        active=user.active,
+        created_at=user.created_at.isoformat(),
+    )
 
 
-def _response_json(r: QuestionnaireResponse) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "kind": r.kind,
-        "week": r.week,
-        "answers": r.answers,
-        "scores": r.scores,
-        "created_at": r.created_at.isoformat(),
-    }
+def _response(r: QuestionnaireResponse) -> ResponseExport:
+    return ResponseExport(
+        id=r.id,
+        kind=r.kind,
+        week=r.week,
+        answers=dict(r.answers),
+        scores=dict(r.scores),
+        created_at=r.created_at.isoformat(),
+    )
 
 
-def _settings_json(s: PatientSettings) -> dict[str, Any]:
+def _settings(s: PatientSettings) -> SettingsExport:
     """The patient's choices; never the calendar token's hash (only whether a feed is on)."""
-    return {
-        "calendar_feed": s.calendar_token_hash is not None,
-        "reminder_days": list(s.reminder_days),
-        "reminder_time": s.reminder_time,
-        "reminder_email": s.reminder_email,
-        "reminded_on": s.reminded_on,
-        "lessons_read": list(s.lessons_read),
-        "updated_at": s.updated_at.isoformat(),
-    }
+    return SettingsExport(
+        calendar_feed=s.calendar_token_hash is not None,
+        reminder_days=tuple(s.reminder_days),
+        reminder_time=s.reminder_time,
+        reminder_email=s.reminder_email,
+        reminded_on=s.reminded_on,
+        lessons_read=tuple(s.lessons_read),
+        updated_at=s.updated_at.isoformat(),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from lumbo.services.results import (
     JobOut,
     Measurement,
     PatientSummary,
+    PersonOut,
     PlanVersionOut,
     Reassessment,
     StoredAssessment,
@@ -24,13 +25,13 @@ from lumbo.store.records import PersonRecord
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 
-def person_json(person: PersonRecord) -> dict[str, Any]:
-    return {
-        "id": person.id,
-        "external_ref": person.external_ref,
-        "owner_id": person.owner_id,
-        "created_at": person.created_at.isoformat(),
-    }
+def person_out(person: PersonRecord) -> PersonOut:
+    return PersonOut(
+        id=person.id,
+        external_ref=person.external_ref,
+        owner_id=person.owner_id,
+        created_at=person.created_at.isoformat(),
+    )
 
 
 def persons_of_owner(uow: AbstractUnitOfWork, owner_id: str) -> list[PersonRecord]:
@@ -49,7 +50,7 @@ def summary(uow: AbstractUnitOfWork, person_id: str) -> PatientSummary:
     referral = assessments[-1].assessment.referral if assessments else None
     return PatientSummary.model_validate(
         {
-            **person_json(person),
+            **person_out(person).to_json(),
             "referral": None if referral is None else referral.model_dump(mode="json"),
             "plan_version": None if plan is None else plan.version,
             "account": None if account is None else account.email,

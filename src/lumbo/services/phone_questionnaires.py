@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
 from lumbo.domain.intake import PsfsItem
-from lumbo.domain.knowledge import load_toml
+from lumbo.domain.knowledge import load_knowledge
+from lumbo.domain.knowledge.files import Licence, LicencesFile
 from lumbo.domain.scoring.odi import score_odi
 from lumbo.domain.scoring.psfs import score_psfs
 from lumbo.interop.questionnaires import ODI_SECTIONS
@@ -28,17 +29,9 @@ from lumbo.store.unit_of_work import AbstractUnitOfWork
 Kind = Literal["intake", "reassessment"]
 
 
-class Licence(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    wording: bool
-    licence: str
-
-
 @cache
 def licences() -> dict[str, Licence]:
-    return {
-        k: Licence.model_validate(v) for k, v in load_toml("questionnaire_licences.toml").items()
-    }
+    return load_knowledge("questionnaire_licences.toml", LicencesFile).root
 
 
 class _M(BaseModel):
@@ -202,7 +195,43 @@ def record(
     return rec, True
 
 
-def results(uow: AbstractUnitOfWork, person_id: str) -> list[dict[str, Any]]:
+class QuestionnaireChange(BaseModel):
+    """One score of a phone set against the baseline assessment (None: not in the baseline)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: str
+    baseline: float | None
+    now: int | float
+    change: float | None
+
+
+class QuestionnaireResult(BaseModel):
+    """One filled-in set: when, which kind, and its scores against the baseline."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    kind: str
+    week: int | None
+    on: str
+    rows: tuple[QuestionnaireChange, ...]
+
+
+class QuestionnaireStored(BaseModel):
+    """The answer to a submitted set: stored now (``created``) or already, with its scores."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    created: bool
+    id: str
+    scores: dict[str, int | float | None]
+
+
+def submit(uow: AbstractUnitOfWork, person_id: str, data: Any) -> QuestionnaireStored:
+    """:func:`record`, answered as the API shows it."""
+    rec, created = record(uow, person_id, data)
+    return QuestionnaireStored(created=created, id=rec.id, scores=rec.scores)
+
+
+def results(uow: AbstractUnitOfWork, person_id: str) -> list[QuestionnaireResult]:
     """The filled-in sets with their scores and the change against the baseline assessment."""
     with uow:
         repo = uow.journeys
@@ -215,7 +244,7 @@ def results(uow: AbstractUnitOfWork, person_id: str) -> list[dict[str, Any]]:
         "odi_percent": None if base is None else base.value("odi", "percent"),
         "psfs_mean": None if base is None else base.value("psfs", "mean"),
     }
-    out = []
+    out: list[QuestionnaireResult] = []
     for r in done:
         rows = []
         for key, label in (
@@ -228,15 +257,15 @@ def results(uow: AbstractUnitOfWork, person_id: str) -> list[dict[str, Any]]:
                 continue
             before = baseline.get(key)
             change = None if before is None else round(float(now) - float(before), 1)
-            rows.append({"label": label, "baseline": before, "now": now, "change": change})
+            rows.append(QuestionnaireChange(label=label, baseline=before, now=now, change=change))
         out.append(
-            {
-                "id": r.id,
-                "kind": r.kind,
-                "week": r.week,
-                "on": r.created_at.date().isoformat(),
-                "rows": rows,
-            }
+            QuestionnaireResult(
+                id=r.id,
+                kind=r.kind,
+                week=r.week,
+                on=r.created_at.date().isoformat(),
+                rows=tuple(rows),
+            )
         )
     return out
 

@@ -8,23 +8,68 @@ week that has begun by ``on`` (week 1 before the start date).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from lumbo.domain.outcomes.reassessment import outcomes
-from lumbo.domain.protocol.model import Plan, SessionLog
+from lumbo.domain.outcomes.reassessment import Adherence, PromChange, RomChange, outcomes
+from lumbo.domain.protocol.model import CheckIn, Plan, SessionLog
 from lumbo.domain.safety import overstretch_signs
 from lumbo.services._shared import need_person, week_on
+from lumbo.services.results import Result
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
-    data: dict[str, Any]
+class WeekAdherence(Result):
+    week: int
+    planned: int
+    completed: int
 
-    def to_json(self) -> dict[str, Any]:
-        return self.data
+
+class ProgressAdherence(Adherence):
+    """Adherence through the current week (the outcomes' figures) and week by week."""
+
+    by_week: tuple[WeekAdherence, ...]
+
+
+class ProgressPlanVersion(Result):
+    version: int
+    reason: str
+    created_at: str
+
+
+class SessionSummary(Result):
+    session_id: str
+    week: int
+    session_index: int
+    performed_on: str
+    plan_version: int | None
+    max_intensity: int | None
+    max_pain_during: int
+    max_pain_after: int
+    warning_signs: bool
+
+
+class ReassessmentRef(Result):
+    week: int
+    created_at: str
+
+
+class Progress(Result):
+    """Progress, as ``lumbo progress --json`` (its JSON contract: DESIGN.md)."""
+
+    person_id: str
+    external_ref: str | None
+    on: str
+    week: int | None
+    reassessed: bool
+    plan_version: int | None
+    plan_versions: tuple[ProgressPlanVersion, ...]
+    adherence: ProgressAdherence
+    rom: tuple[RomChange, ...]
+    proms: tuple[PromChange, ...]
+    notes: tuple[str, ...]
+    sessions: tuple[SessionSummary, ...]
+    checkins: tuple[CheckIn, ...]
+    reassessments: tuple[ReassessmentRef, ...]
 
 
 def progress(uow: AbstractUnitOfWork, person_id: str, on: date) -> Progress:
@@ -49,52 +94,53 @@ def progress(uow: AbstractUnitOfWork, person_id: str, on: date) -> Progress:
         [s.log for s in logs],
         plan.plan if plan is not None else Plan(status="referral_required"),
         through_week=week or 0,
-    ).to_json()
+    )
     done = {(s.log.week, s.log.session_index) for s in logs}
-    by_week = [
-        {
-            "week": w.week,
-            "planned": len(w.sessions),
-            "completed": len({s.index for s in w.sessions if (w.week, s.index) in done}),
-        }
+    by_week = tuple(
+        WeekAdherence(
+            week=w.week,
+            planned=len(w.sessions),
+            completed=len({s.index for s in w.sessions if (w.week, s.index) in done}),
+        )
         for w in (plan.plan.weeks if plan is not None else ())
         if week is not None and w.week <= week
-    ]
-    data: dict[str, Any] = {
-        "person_id": person.id,
-        "external_ref": person.external_ref,
-        "on": on.isoformat(),
-        "week": week,
-        "reassessed": latest.kind == "reassessment",
-        "plan_version": None if plan is None else plan.version,
-        "plan_versions": [
-            {"version": v.version, "reason": v.reason, "created_at": v.created_at.isoformat()}
+    )
+    return Progress(
+        person_id=person.id,
+        external_ref=person.external_ref,
+        on=on.isoformat(),
+        week=week,
+        reassessed=latest.kind == "reassessment",
+        plan_version=None if plan is None else plan.version,
+        plan_versions=tuple(
+            ProgressPlanVersion(
+                version=v.version, reason=v.reason, created_at=v.created_at.isoformat()
+            )
             for v in versions
-        ],
-        "adherence": {**result["adherence"], "by_week": by_week},
-        "rom": result["rom"],
-        "proms": result["proms"],
-        "notes": result["notes"],
-        "sessions": [_session_summary(s.log) for s in logs],
-        "checkins": [c.checkin.model_dump(mode="json") for c in checkins],
-        "reassessments": [
-            {"week": r.week, "created_at": r.created_at.isoformat()} for r in reassessments
-        ],
-    }
-    return Progress(data)
+        ),
+        adherence=ProgressAdherence(**dict(result.adherence), by_week=by_week),
+        rom=result.rom,
+        proms=result.proms,
+        notes=result.notes,
+        sessions=tuple(_session_summary(s.log) for s in logs),
+        checkins=tuple(c.checkin for c in checkins),
+        reassessments=tuple(
+            ReassessmentRef(week=r.week, created_at=r.created_at.isoformat()) for r in reassessments
+        ),
+    )
 
 
-def _session_summary(log: SessionLog) -> dict[str, Any]:
+def _session_summary(log: SessionLog) -> SessionSummary:
     blocks = log.blocks
     intensities = [b.intensity for b in blocks if b.intensity is not None]
-    return {
-        "session_id": log.session_id,
-        "week": log.week,
-        "session_index": log.session_index,
-        "performed_on": log.performed_on.isoformat(),
-        "plan_version": log.plan_version,
-        "max_intensity": max(intensities) if intensities else None,
-        "max_pain_during": max(b.pain_during for b in blocks),
-        "max_pain_after": max(b.pain_after for b in blocks),
-        "warning_signs": any(overstretch_signs(b) for b in blocks),
-    }
+    return SessionSummary(
+        session_id=log.session_id,
+        week=log.week,
+        session_index=log.session_index,
+        performed_on=log.performed_on.isoformat(),
+        plan_version=log.plan_version,
+        max_intensity=max(intensities) if intensities else None,
+        max_pain_during=max(b.pain_during for b in blocks),
+        max_pain_after=max(b.pain_after for b in blocks),
+        warning_signs=any(overstretch_signs(b) for b in blocks),
+    )

@@ -65,6 +65,31 @@ MeasurementResultJson = Annotated[
 ]
 
 
+PlanJson = Annotated[
+    dict[str, Any],
+    Field(description="A 12-week plan, as ``lumbo plan --json`` (its JSON contract: DESIGN.md)."),
+]
+
+
+FhirBundleJson = Annotated[
+    dict[str, Any],
+    Field(description="A FHIR R4 Bundle of the person (docs/fhir.md)."),
+]
+
+
+StoreRecordJson = Annotated[
+    dict[str, Any],
+    Field(description="A stored record (an approval, an audit entry) as the store writes it."),
+]
+
+
+class PersonOut(Result):
+    id: str
+    external_ref: str | None
+    owner_id: str | None
+    created_at: str
+
+
 class UserOut(Result):
     id: str
     email: str
@@ -172,3 +197,35 @@ class AuditEntryOut(Result):
     outcome: Literal["allowed", "denied"]
     client: str | None
     event: str | None
+
+
+class RateOut(Result):
+    """A responder rate: ``responders`` of ``measured`` patients, with its 95% Wilson interval."""
+
+    measure: str
+    label: str
+    responders: int
+    measured: int
+    percent: float | None
+    ci95: tuple[float, float] | None
+    threshold: str
+    source: str
+
+
+class GroupOut(Result):
+    group: str
+    patients: int
+    proms: tuple[RateOut, ...]
+    rom: tuple[RateOut, ...]
+    adherence_median_pct: float | None
+    adherence_known: int
+
+
+class ClinicOutcomesOut(Result):
+    """A clinician's clinic outcomes (:class:`lumbo.domain.outcomes.clinic.ClinicOutcomes`, its
+    JSON contract: DESIGN.md)."""
+
+    overall: GroupOut
+    by_classification: tuple[GroupOut, ...]
+    by_adherence: tuple[GroupOut, ...]
+    notes: tuple[str, ...]

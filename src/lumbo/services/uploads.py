@@ -223,7 +223,7 @@ def check_framing(stream: BinaryIO, movement: str, movements: tuple[str, ...]) -
                     )
                 out.write(chunk)
         try:
-            result = framing_of(path, movement.replace("_", "-"))
+            result = framing_of(path, Movement[movement].value)
         except InvalidInput:
             return {
                 "ok": False,

@@ -1,38 +1,23 @@
-"""Typed store settings, read from the environment only when asked.
+"""The store's typed parameters, built from the one settings model (:attr:`lumbo.settings.Settings.store`);
+never read from the environment here.
 
 ``LUMBO_DATABASE_URL`` selects the database. Unset, lumbo uses an embedded SQLite file,
-``lumbo.db`` in the data directory: ``LUMBO_DATA_DIR`` or, unset, the user's data directory (the
-same rule as :class:`lumbo.settings.Settings`, so every entry point reads one database). ``postgresql+psycopg://user@host:5432/db`` selects PostgreSQL (install the
+``lumbo.db`` in the data directory (:mod:`lumbo.settings` decides both, so every entry point reads
+one database). ``postgresql+psycopg://user@host:5432/db`` selects PostgreSQL (install the
 ``postgres`` extra). Any other scheme is rejected as bad input that names the variable.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-from platformdirs import user_data_dir
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from lumbo.domain.errors import InvalidInput, Problem
 
 ENV_DATABASE_URL = "LUMBO_DATABASE_URL"
-ENV_DATA_DIR = "LUMBO_DATA_DIR"
 ALLOWED_DRIVERS: tuple[str, ...] = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
-
-
-def data_dir_from_env(environ: Mapping[str, str] | None = None) -> Path:
-    """``LUMBO_DATA_DIR``, or the user's data directory: the one rule for where lumbo keeps data."""
-    env = os.environ if environ is None else environ
-    return Path(env.get(ENV_DATA_DIR, "").strip() or user_data_dir("lumbo", appauthor=False))
-
-
-def default_database_url(environ: Mapping[str, str] | None = None) -> str:
-    """``sqlite:///<data dir>/lumbo.db`` (the directory is created when the engine is)."""
-    return f"sqlite:///{data_dir_from_env(environ) / 'lumbo.db'}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,18 +43,6 @@ class StoreSettings:
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> StoreSettings:
-        env = os.environ if environ is None else environ
-        raw = env.get(ENV_DATABASE_URL, "").strip()
-        settings = cls(
-            database_url=raw or default_database_url(env),
-            pool_size=_count(env, "LUMBO_DB_POOL_SIZE", 10),
-            pool_overflow=_count(env, "LUMBO_DB_POOL_OVERFLOW", 30),
-        )
-        settings.url  # noqa: B018 - validate now, so a bad variable fails before any work
-        return settings
-
 
 def parse_database_url(raw: str) -> URL:
     """Check a database URL; bad values raise :class:`InvalidInput` naming the variable."""
@@ -87,12 +60,3 @@ def parse_database_url(raw: str) -> URL:
             "settings",
         )
     return url
-
-
-def _count(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not 0 <= int(raw) <= 1000:
-        raise InvalidInput([Problem(name, "must be an integer 0-1000", raw)], "settings")
-    return int(raw)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,10 @@ def _num(x: float, nd: int = 2) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class MeasurementResult:
+    """One video's measurement, built once by :func:`lumbo.vision.pipeline.analyse_trace` and never
+    changed: its blocks are read-only mappings and tuples (a changed copy is a new result, made
+    with :func:`dataclasses.replace`)."""
+
     movement: str
     view: str
     video: str
@@ -58,15 +63,15 @@ class MeasurementResult:
     """Name of the main series (in ``series.series``) for this movement."""
     main_sign: float
     """The reported main angle is ``main_sign x`` that series (extension is reported positive)."""
-    summary: dict[str, Any]
-    reps: list[RepStats]
-    quality: dict[str, Any]
-    compensations: list[dict[str, Any]]
-    warnings: list[str]
-    measurements: dict[str, Any]
+    summary: Mapping[str, Any]
+    reps: tuple[RepStats, ...]
+    quality: Mapping[str, Any]
+    compensations: tuple[Mapping[str, Any], ...]
+    warnings: tuple[str, ...]
+    measurements: Mapping[str, Any]
     frame_size: tuple[int, int] = (0, 0)
     """(width, height) of the analysed frames in pixels."""
-    processing: dict[str, Any] = field(default_factory=dict)
+    processing: Mapping[str, Any] = field(default_factory=dict)
     verdict: Verdict | None = None
     """Whether the requested movement was measured, and how reliably (``None``: not judged)."""
 
@@ -86,7 +91,7 @@ class MeasurementResult:
         """The summary as reported: when the movement was not measured, no range (its values
         are ``null``; the keys stay)."""
         if self.measured:
-            return self.summary
+            return dict(self.summary)
         return {k: None if k in UNMEASURED_KEYS else v for k, v in self.summary.items()}
 
     def to_json(self) -> dict[str, Any]:
@@ -102,11 +107,11 @@ class MeasurementResult:
             "camera_tilt_deg": self.camera_tilt_deg,
             "summary": self.reported_summary(),
             "reps": [r.to_json() for r in self.reps] if self.measured else [],
-            "quality": self.quality,
-            "compensations": self.compensations,
-            "warnings": self.warnings,
-            "measurements": self.measurements,
-            "processing": self.processing,
+            "quality": dict(self.quality),
+            "compensations": [dict(c) for c in self.compensations],
+            "warnings": list(self.warnings),
+            "measurements": dict(self.measurements),
+            "processing": dict(self.processing),
             "verdict": None if self.verdict is None else self.verdict.to_json(),
         }
 

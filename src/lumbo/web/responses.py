@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lumbo.services.progress import Progress as Progress
 from lumbo.services.results import (
     AdjustmentJson,
     Approval,
@@ -23,6 +24,7 @@ from lumbo.services.results import (
     UserOut,
     VideoOut,
 )
+from lumbo.services.results import ClinicOutcomesOut as ClinicOutcomesOut
 
 
 class _Out(BaseModel):
@@ -39,14 +41,6 @@ class PlanDoc(Document):
 
 class TodayDoc(Document):
     """The session due on a day, as ``lumbo today --json`` (its JSON contract: DESIGN.md)."""
-
-
-class ProgressDoc(Document):
-    """Progress, as ``lumbo progress --json`` (its JSON contract: DESIGN.md)."""
-
-
-class ClinicOutcomesDoc(Document):
-    """A clinician's clinic outcomes (its JSON contract: DESIGN.md)."""
 
 
 class Health(_Out):

@@ -19,6 +19,7 @@ from lumbo.jobs.settings import QueueSettings
 from lumbo.services import journey
 from lumbo.services.video_jobs import orphaned as orphaned_jobs
 from lumbo.services.video_jobs import requeue_if_running
+from lumbo.settings import Settings
 from lumbo.store.db import Store, open_store
 from lumbo.store.jobs import VIDEO_ANALYSIS, Job, Video
 from lumbo.store.settings import StoreSettings
@@ -162,12 +163,14 @@ def test_orphaned_jobs_are_found_stale_running_ones_requeued(
 
 
 def test_queue_settings_from_the_environment(tmp_path: Path) -> None:
-    env = {"LUMBO_DATA_DIR": str(tmp_path)}
-    default = QueueSettings.from_env(env)
+    env = {"LUMBO_DATA_DIR": str(tmp_path), "LUMBO_SECRET_KEY": "k" * 40}
+    default = QueueSettings.of(Settings.from_env(env))
     assert default.queue_url is None and default.sqlite_path == tmp_path / "queue.db"
     assert default.database_url == f"sqlite:///{tmp_path / 'lumbo.db'}"
-    redis = QueueSettings.from_env(
-        {**env, "LUMBO_QUEUE_URL": "redis://:pw@127.0.0.1:6379/0", "LUMBO_JOB_STALE_S": "30"}
+    redis = QueueSettings.of(
+        Settings.from_env(
+            {**env, "LUMBO_QUEUE_URL": "redis://:pw@127.0.0.1:6379/0", "LUMBO_JOB_STALE_S": "30"}
+        )
     )
     assert redis.uses_redis and redis.stale_after_s == 30 and redis.heartbeat_s == 7.5
     assert "pw" not in redis.describe()
@@ -178,7 +181,7 @@ def test_queue_settings_from_the_environment(tmp_path: Path) -> None:
         {"LUMBO_JOB_STALE_S": "0"},
     ):
         with pytest.raises(InvalidInput) as err:
-            QueueSettings.from_env({**env, **bad})
+            QueueSettings.of(Settings.from_env({**env, **bad}))
         assert next(iter(bad)) in str(err.value)
 
 

@@ -17,6 +17,7 @@ from lumbo.services import (
     approval,
     intake_correction,
     journey,
+    plan_blocks,
     plan_dose,
     plan_edit,
     plan_templates,
@@ -332,7 +333,7 @@ def test_adding_and_moving_an_exercise_go_through_the_plan_checks(store: Store) 
     )
 
     def add(technique: str, session: int, to_week: int | None = None) -> Any:
-        return plan_dose.add_exercise(
+        return plan_blocks.add_exercise(
             store.uow(), person, plan_version=journey.current_plan(store.uow(), person).version,
             technique=technique, session=session, from_week=2, to_week=to_week, on=TODAY,
         )  # fmt: skip
@@ -364,7 +365,7 @@ def test_adding_and_moving_an_exercise_go_through_the_plan_checks(store: Store) 
     assert approval.patient_plan(store.uow(), person).version == 1  # waits for approval
 
     def move(technique: str, to_week: int | None = None) -> Any:
-        return plan_dose.move_exercise(
+        return plan_blocks.move_exercise(
             store.uow(), person, plan_version=journey.current_plan(store.uow(), person).version,
             technique=technique, from_session=1, to_session=2, from_week=3, to_week=to_week,
             on=TODAY,
@@ -375,7 +376,7 @@ def test_adding_and_moving_an_exercise_go_through_the_plan_checks(store: Store) 
         in rules(lambda: move(release.technique, to_week=3))["A release needs a stabilize partner"]
     )
     with pytest.raises(InvalidInput) as bad:
-        plan_dose.move_exercise(
+        plan_blocks.move_exercise(
             store.uow(), person, plan_version=3, technique=short, from_session=1, to_session=9,
             from_week=3, to_week=2, on=TODAY,
         )  # fmt: skip
@@ -387,7 +388,7 @@ def test_adding_and_moving_an_exercise_go_through_the_plan_checks(store: Store) 
     assert short in {b.technique for b in week3.sessions[1].blocks}
     assert moved.plan.weeks[3] == added.plan.weeks[3]  # after to_week untouched
     with pytest.raises(Conflict):
-        plan_dose.add_exercise(
+        plan_blocks.add_exercise(
             store.uow(), person, plan_version=3, technique=short, session=2, from_week=2,
             on=TODAY,
         )  # fmt: skip

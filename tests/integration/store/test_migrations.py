@@ -15,6 +15,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from lumbo.domain.errors import InvalidInput
+from lumbo.settings import Settings
 from lumbo.store.db import create_engine_for, migrations_path, open_store, upgrade_to_head
 from lumbo.store.settings import ENV_DATABASE_URL, StoreSettings
 from lumbo.store.tables import Base
@@ -104,18 +105,20 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Pa
 
 
 def test_settings_default_to_a_sqlite_file_in_the_user_data_dir() -> None:
-    settings = StoreSettings.from_env({})
+    settings = Settings.from_env({}, signs=False).store
     assert settings.is_sqlite
     assert settings.database_url.startswith("sqlite:///")
     assert settings.database_url.endswith("lumbo.db")
-    pg = StoreSettings.from_env({ENV_DATABASE_URL: "postgresql+psycopg://u@h:5432/db"})
+    pg = Settings.from_env(
+        {ENV_DATABASE_URL: "postgresql+psycopg://u@h:5432/db"}, signs=False
+    ).store
     assert not pg.is_sqlite
 
 
 @pytest.mark.parametrize("bad", ["mysql://u@h/db", "not a url", "postgresql+asyncpg://u@h/db"])
 def test_unsupported_database_urls_name_the_variable(bad: str) -> None:
     with pytest.raises(InvalidInput) as err:
-        StoreSettings.from_env({ENV_DATABASE_URL: bad})
+        Settings.from_env({ENV_DATABASE_URL: bad}, signs=False)
     assert err.value.problems[0].path == ENV_DATABASE_URL
     assert "postgresql+psycopg://" in err.value.problems[0].message
 

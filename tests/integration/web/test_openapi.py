@@ -57,3 +57,4 @@ def test_the_openapi_schema_builds_and_describes_each_answer(app: FastAPI) -> No
                     assert "$ref" in json.dumps(json_schema), f"{method} {path}: {json_schema}"
     names = set(schema["components"]["schemas"])
     assert {"JobOut", "Uploaded", "UserOut", "PatientSummary", "CurrentPlan"} <= names
+    assert {"Progress", "SessionSummary", "ClinicOutcomesOut", "RateOut"} <= names  # typed results

@@ -176,10 +176,10 @@ def test_record_stores_the_result_for_the_person(
 ) -> None:
     monkeypatch.setenv("LUMBO_DATABASE_URL", f"sqlite:///{tmp_path / 'lumbo.db'}")
     from lumbo.services import journey
+    from lumbo.settings import Settings
     from lumbo.store.db import open_store
-    from lumbo.store.settings import StoreSettings
 
-    store = open_store(StoreSettings.from_env())
+    store = open_store(Settings.from_env(signs=False).store)
     try:
         enrolled = journey.init_person(store.uow(), EXAMPLE_INTAKE.read_text(encoding="utf-8"))
     finally:
@@ -200,7 +200,7 @@ def test_record_stores_the_result_for_the_person(
     assert code == 0
     recorded = json.loads(out)["recorded"]
     assert recorded["person_id"] == enrolled.person.id
-    store = open_store(StoreSettings.from_env())
+    store = open_store(Settings.from_env(signs=False).store)
     try:
         uow = store.uow()
         with uow:

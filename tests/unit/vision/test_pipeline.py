@@ -64,7 +64,7 @@ def test_forward_bend_peak_reps_and_lumbar_estimate(reps: int, amp: float) -> No
     assert result.verdict is not None and result.verdict.measured
     assert result.verdict.reliable == (unc <= 8.0)
     Measurements.model_validate(m["fields"])
-    assert result.compensations == []
+    assert result.compensations == ()
 
 
 def test_knee_bending_is_reported_as_a_compensation() -> None:

@@ -236,7 +236,20 @@ class ProgressionFile(_Strict):
     kind: dict[str, KindRules]
 
 
+# --- questionnaire_licences.toml -----------------------------------------------------------------
+class Licence(_Strict):
+    """Whether lumbo may show an instrument's item wording to the patient, and why."""
+
+    wording: bool
+    licence: str
+
+
+class LicencesFile(RootModel[dict[str, Licence]]):
+    pass
+
+
 KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
+    "questionnaire_licences.toml": LicencesFile,
     "sources.toml": SourcesFile,
     "norms.toml": NormsFile,
     "thresholds.toml": ThresholdsFile,
@@ -245,4 +258,5 @@ KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
     "phases.toml": PhasesFile,
     "progression.toml": ProgressionFile,
 }
-"""The schema of each hand-written knowledge file (techniques and poses have their own loaders)."""
+"""The schema of each hand-written knowledge file (techniques and poses have their own loaders;
+``patient_words.toml`` is :class:`lumbo.domain.knowledge.patient_words.PatientWords`)."""

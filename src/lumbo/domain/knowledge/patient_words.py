@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
-from lumbo.domain.errors import KnowledgeBaseError
-from lumbo.domain.knowledge import load_toml
+from lumbo.domain.knowledge import load_knowledge
 
 _CODE = re.compile(r"\b[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+\b|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 
@@ -49,7 +48,4 @@ class PatientWords(BaseModel):
 
 @cache
 def patient_words() -> PatientWords:
-    try:
-        return PatientWords.model_validate(load_toml("patient_words.toml"))
-    except ValidationError as err:
-        raise KnowledgeBaseError(f"patient_words.toml: {err}") from err
+    return load_knowledge("patient_words.toml", PatientWords)

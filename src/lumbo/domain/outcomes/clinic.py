@@ -211,7 +211,7 @@ def _group(name: str, patients: Sequence[PatientOutcome]) -> Group:
         patients=len(patients),
         proms=_prom_rates(patients),
         rom=_rom_rates(patients),
-        adherence_median=None if not known else round(median(known), 1),
+        adherence_median=None if not known else round(float(median(known)), 1),
         adherence_known=len(known),
     )
 

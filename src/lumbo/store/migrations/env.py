@@ -27,10 +27,10 @@ def run_migrations_online() -> None:
     if isinstance(given, Connection):
         _run(given)
         return
+    from lumbo.settings import Settings  # alembic run by hand: an entry point of its own
     from lumbo.store.db import create_engine_for
-    from lumbo.store.settings import StoreSettings
 
-    engine = create_engine_for(StoreSettings.from_env())
+    engine = create_engine_for(Settings.from_env().store)
     try:
         with engine.begin() as connection:
             _run(connection)

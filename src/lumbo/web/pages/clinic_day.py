@@ -24,6 +24,7 @@ from lumbo.services import (
     approval,
     intake_correction,
     journey,
+    plan_blocks,
     plan_dose,
     plan_templates,
     referral_clearance,
@@ -467,7 +468,7 @@ def add_block(
     to_week: Annotated[str, Form(max_length=4)] = "",
 ) -> Response:
     try:
-        plan_dose.add_exercise(
+        plan_blocks.add_exercise(
             ctx.store.uow(), scope.person_id, plan_version=plan_version, technique=technique,
             session=session, from_week=from_week, to_week=_week_or_none(to_week),
             on=date.today(), actor_id=scope.user.id,
@@ -491,7 +492,7 @@ def move_block(
     to_week: Annotated[str, Form(max_length=4)] = "",
 ) -> Response:
     try:
-        plan_dose.move_exercise(
+        plan_blocks.move_exercise(
             ctx.store.uow(), scope.person_id, plan_version=plan_version, technique=technique,
             from_session=from_session, to_session=to_session, from_week=from_week,
             to_week=_week_or_none(to_week), on=date.today(), actor_id=scope.user.id,

@@ -59,7 +59,7 @@ def fhir_bundle(scope: Patient, uow: Uow, download: bool = False) -> Response:
 )
 def export_everything(scope: Patient, ctx: Ctx) -> Response:
     """Every record lumbo holds about the patient (JSON) with their FHIR bundle, as a download."""
-    data = data_rights.export_all(ctx.store, scope.person_id, now=utcnow())
+    data = data_rights.export_all(ctx.store, scope.person_id, now=utcnow()).to_json()
     return _json(data, "application/json", f"lumbo-{scope.person_id}-all-data.json")
 
 
@@ -122,11 +122,11 @@ def import_patient(
     }
 
 
-@router.get("/outcomes", response_model=out.ClinicOutcomesDoc)
-def outcomes(clinician: Clinician, ctx: Ctx, access: AccessDep) -> dict[str, Any]:
+@router.get("/outcomes", response_model=out.ClinicOutcomesOut)
+def outcomes(clinician: Clinician, ctx: Ctx, access: AccessDep) -> out.ClinicOutcomesOut:
     """The clinician's clinic outcomes (their patients who reached a reassessment)."""
     policy.record(ctx.store.uow(), clinician, access, None)
-    return clinic.clinic_outcomes(ctx.store, clinician.id).to_json()
+    return clinic.clinic_outcomes_out(ctx.store, clinician.id)
 
 
 @router.get(

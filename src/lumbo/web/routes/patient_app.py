@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Response
 
 from lumbo.services import phone_questionnaires
+from lumbo.services.phone_questionnaires import QuestionnaireResult, QuestionnaireStored
 from lumbo.web.deps import Patient, Uow
 
 router = APIRouter(tags=["questionnaires"], responses={401: {}, 403: {}, 404: {}})
@@ -16,18 +17,23 @@ router = APIRouter(tags=["questionnaires"], responses={401: {}, 403: {}, 404: {}
 @router.post(
     "/patients/{person_id}/questionnaires",
     status_code=201,
-    responses={200: {"description": "a replay"}, 409: {}, 422: {}},
+    response_model=QuestionnaireStored,
+    responses={
+        200: {"description": "a replay: stored before", "model": QuestionnaireStored},
+        409: {},
+        422: {},
+    },
 )
 def submit_questionnaire(
     scope: Patient, uow: Uow, response: Response, data: Annotated[dict[str, Any], Body()]
-) -> dict[str, Any]:
+) -> QuestionnaireStored:
     """Store one questionnaire set the patient filled in (scores computed by lumbo)."""
-    rec, created = phone_questionnaires.record(uow, scope.person_id, data)
-    response.status_code = 201 if created else 200
-    return {"created": created, "id": rec.id, "scores": rec.scores}
+    stored = phone_questionnaires.submit(uow, scope.person_id, data)
+    response.status_code = 201 if stored.created else 200
+    return stored
 
 
-@router.get("/patients/{person_id}/questionnaires")
-def questionnaire_results(scope: Patient, uow: Uow) -> list[dict[str, Any]]:
+@router.get("/patients/{person_id}/questionnaires", response_model=list[QuestionnaireResult])
+def questionnaire_results(scope: Patient, uow: Uow) -> list[QuestionnaireResult]:
     """The filled-in sets with their scores against the baseline."""
     return phone_questionnaires.results(uow, scope.person_id)

@@ -46,7 +46,7 @@ def outcomes(scope: Patient, uow: Uow) -> list[results.Reassessment]:
     return patient_records.outcomes(uow, scope.person_id)
 
 
-@router.get("/patients/{person_id}/progress", response_model=out.ProgressDoc)
-def progress(scope: Patient, uow: Uow, on: OnQuery = None) -> dict[str, Any]:
+@router.get("/patients/{person_id}/progress", response_model=out.Progress)
+def progress(scope: Patient, uow: Uow, on: OnQuery = None) -> out.Progress:
     """Adherence by week, range of motion, questionnaires (``lumbo progress --json``)."""
-    return journey.progress(uow, scope.person_id, on or date.today()).to_json()
+    return journey.progress(uow, scope.person_id, on or date.today())
