@@ -305,9 +305,24 @@ def latest_for_reassessment(
         need_person(repo, person_id)
         done = repo.questionnaire_responses(person_id)
     found = [r for r in done if r.kind == "reassessment" and (week is None or r.week == week)]
-    if not found:
-        return None
-    r = max(found, key=lambda x: x.created_at)
+    return _typed(max(found, key=lambda x: x.created_at)) if found else None
+
+
+def prefill(uow: AbstractUnitOfWork, person_id: str, kind: Kind) -> PhoneAnswers | None:
+    """What the clinician's form pre-fills from the phone: the latest set of ``kind`` (the intake
+    set the patient answered before the first visit, or a reassessment set) answered after the
+    latest intake version was stored, or None (older answers are already in the record)."""
+    with uow:
+        repo = uow.journeys
+        need_person(repo, person_id)
+        done = repo.questionnaire_responses(person_id)
+        intakes = repo.intakes(person_id)
+    since = intakes[-1].created_at if intakes else None
+    found = [r for r in done if r.kind == kind and (since is None or r.created_at > since)]
+    return _typed(max(found, key=lambda x: x.created_at)) if found else None
+
+
+def _typed(r: QuestionnaireResponse) -> PhoneAnswers:
     answers = Answers.model_validate(r.answers)
     assert answers.nprs is not None  # ``record`` refuses a set without it
     odi_percent = r.scores.get("odi_percent")

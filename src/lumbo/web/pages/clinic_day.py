@@ -24,6 +24,7 @@ from lumbo.services import (
     approval,
     intake_correction,
     journey,
+    phone_questionnaires,
     plan_blocks,
     plan_dose,
     plan_templates,
@@ -55,6 +56,24 @@ def _latest(ctx: Ctx, person_id: str) -> tuple[dict[str, Any], Any]:
         intake = uow.journeys.intakes(person_id)[-1].intake
         assessment = latest_assessment(uow.journeys, person_id).assessment
     return intake.model_dump(mode="json", exclude_none=True), assessment
+
+
+def _with_phone(
+    ctx: Ctx, person_id: str, doc: dict[str, Any], kind: phone_questionnaires.Kind
+) -> tuple[dict[str, Any], str]:
+    """``doc`` with the answers the patient gave on the phone since the latest intake (pain now,
+    the questionnaires), and the sentence that says so (empty when there are none)."""
+    phone = phone_questionnaires.prefill(ctx.store.uow(), person_id, kind)
+    if phone is None:
+        return doc, ""
+    merged = dict(doc)
+    for section, fields in phone.intake_fields().items():
+        merged[section] = {**merged.get(section, {}), **fields}
+    on = phone.answered_on
+    return merged, (
+        f" Pain now and the questionnaires were answered on the phone on {on.day} {on:%B %Y}:"
+        " they are filled in; check them with the patient."
+    )
 
 
 # ---------------------------------------------------------------- referral clearance
@@ -165,12 +184,13 @@ def edit_intake(
     request: Request, scope: OwnPatient, principal: CurrentPrincipal, ctx: Ctx
 ) -> HTMLResponse:
     doc, _ = _latest(ctx, scope.person_id)
+    doc, phone = _with_phone(ctx, scope.person_id, doc, "intake")
     return _wizard(
         request,
         scope,
         principal,
         heading=f"Correct the intake: {person_label(scope.person)}",
-        intro=CORRECT_INTRO,
+        intro=CORRECT_INTRO + phone,
         action=f"/patients/{scope.person_id}/intake/preview",
         submit="Show what changes",
         values=form_values(doc),
@@ -255,8 +275,9 @@ def correct_intake(
 def reassess_page(
     request: Request, scope: OwnPatient, principal: CurrentPrincipal, ctx: Ctx
 ) -> HTMLResponse:
-    doc, _ = _latest(ctx, scope.person_id)
-    return _reassess_form(request, scope, principal, doc, form_values(doc), Errors())
+    base, _ = _latest(ctx, scope.person_id)
+    doc, phone = _with_phone(ctx, scope.person_id, base, "reassessment")
+    return _reassess_form(request, scope, principal, base, form_values(doc), Errors(), phone=phone)
 
 
 def _reassess_form(
@@ -267,6 +288,7 @@ def _reassess_form(
     values: dict[str, Any],
     errors: Errors,
     status: int = 200,
+    phone: str = "",
 ) -> HTMLResponse:
     return _wizard(
         request,
@@ -275,7 +297,7 @@ def _reassess_form(
         heading=f"Reassessment: {person_label(scope.person)}",
         intro=(
             "Pre-filled with the last values: change what you retested (symptoms, "
-            "questionnaires, range of motion and tests). The rest of the intake is kept."
+            "questionnaires, range of motion and tests). The rest of the intake is kept." + phone
         ),
         action=f"/patients/{scope.person_id}/reassess",
         submit="Record the reassessment",
