@@ -217,8 +217,8 @@ OTHER: dict[tuple[str, str], str] = {
     ("POST", "/patients/new"): "clinician",
     ("GET", "/techniques/{technique_id}"): "signed-in",
     ("GET", "/techniques"): "signed-in",
-    ("GET", "/settings"): "clinician",
-    ("POST", "/settings"): "clinician",
+    ("GET", "/settings"): "staff",  # clinicians and admins read the clinic setting
+    ("POST", "/settings"): "admin",  # only an admin changes it
     # interop, data rights and administration (docs/interop.md)
     ("POST", "/api/fhir/questionnaires"): "clinician",
     ("POST", "/api/fhir/import"): "clinician",
@@ -369,6 +369,23 @@ def test_non_scoped_routes_enforce_their_roles(world: World) -> None:
                 if role != rule:
                     got = client.request(method, path, **kwargs)
                     assert got.status_code == 403, (role, method, path, got.text)
+        if rule == "staff":
+            assert w.patient_a.request(method, path, **kwargs).status_code == 403, path
+            for client in (w.clinician_a, w.admin):
+                got = client.request(method, path, **kwargs)
+                assert got.status_code not in (401, 403), (method, path, got.text)
+
+
+def test_only_an_admin_changes_the_clinic_setting(world: World) -> None:
+    w = world
+    refused = w.clinician_a.post("/settings", data={"auto_approve": ""})
+    assert refused.status_code == 403
+    page = w.clinician_a.get("/settings")
+    assert 'id="settings-form"' not in page.text and "on" in page.text
+    assert 'id="auto-approve-state">on<' in page.text  # unchanged by the refused post
+    assert w.admin.post("/settings", data={"auto_approve": ""}).status_code == 303
+    assert 'id="auto-approve-state">off<' in w.clinician_a.get("/settings").text
+    assert 'id="settings-form"' in w.admin.get("/settings").text
 
 
 def test_patient_lists_show_only_ones_own(world: World) -> None:

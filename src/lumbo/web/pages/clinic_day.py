@@ -546,12 +546,13 @@ DOSE_FIELDS = {
 def settings_page(
     request: Request, principal: CurrentPrincipal, ctx: Ctx, done: str | None = None
 ) -> HTMLResponse:
-    if principal.user.role != "clinician":
-        raise Forbidden("the clinic settings are for clinicians")
+    if principal.user.role not in ("clinician", "admin"):
+        raise Forbidden("the clinic settings are for clinicians and administrators")
     context = {
         "title": "Clinic settings",
         "settings": approval.clinic_settings(ctx.store.uow()),
         "notice": "Settings saved." if done else None,
+        "can_change": principal.user.role == "admin",
     }
     return render(request, "settings.html", context, principal=principal)
 
@@ -562,8 +563,8 @@ def save_settings(
     ctx: Ctx,
     auto_approve: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
-    if principal.user.role != "clinician":
-        raise Forbidden("the clinic settings are for clinicians")
+    if principal.user.role != "admin":
+        raise Forbidden("only an administrator can change the clinic settings")
     approval.set_auto_approve(ctx.store.uow(), auto_approve == "on", principal.user.id)
     return RedirectResponse("/settings?done=1", status_code=303)
 
