@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from lumbo.domain.protocol.model import CheckIn
-from lumbo.services import journey
+from lumbo.services import journey, phone_questionnaires
 from tests.conftest import EXAMPLE_INTAKE
 from tests.e2e.web.conftest import Server
 
@@ -208,9 +208,15 @@ def test_the_clinicians_day(browsing: Any, server: Server) -> None:
     assert page.inner_text("#plan-version") == "2"
     assert "Mat and band starter" in page.inner_text("main")
 
-    # Reassess Maria: pre-filled, only what is retested; outcomes against baseline.
+    # Reassess Maria: pre-filled (pain now from her phone), only what is retested; outcomes
+    # against baseline.
+    phone_questionnaires.record(server.store.uow(), main, {
+        "response_id": "day-phone-0001", "kind": "reassessment", "week": 4,
+        "answers": {"nprs": 2}})  # fmt: skip
     dr.goto(f"/patients/{main}/reassess")
     dr.check("reassess", scan="clinician")
+    assert "answered on the phone on" in page.inner_text("main")
+    assert page.input_value("#f-symptoms-pain-now") == "2"
     assert not page.locator("#step-person").count()
     assert page.input_value("#f-measurements-lumbar-extension-deg") == "9"
     page.click("#step-symptoms [data-next]")

@@ -229,7 +229,11 @@ def test_the_clinicians_forms_are_pre_filled_from_the_phone(world: World) -> Non
     assert world.patient_a.post(url, json=body).status_code == 201
     page = world.clinician_a.get(reassess)
     assert page.status_code == 200
-    assert re.search(r"answered on the phone on \d{1,2} [A-Z][a-z]+ \d{4}", page.text)
+    assert re.search(
+        r"Pain now and the Oswestry questionnaire were answered on the phone on "
+        r"\d{1,2} [A-Z][a-z]+ \d{4}",
+        page.text,
+    )
     for name, value in (("symptoms.pain_now", "7"), ("questionnaires.odi.0", "4")):
         field = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', page.text)
         assert field is not None and f'value="{value}"' in field.group(0), name

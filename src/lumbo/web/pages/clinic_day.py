@@ -70,9 +70,13 @@ def _with_phone(
     for section, fields in phone.intake_fields().items():
         merged[section] = {**merged.get(section, {}), **fields}
     on = phone.answered_on
+    parts = ["Pain now"]
+    parts += ["the Oswestry questionnaire"] if phone.odi is not None else []
+    parts += ["the activities questionnaire (PSFS)"] if phone.psfs is not None else []
+    what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return merged, (
-        f" Pain now and the questionnaires were answered on the phone on {on.day} {on:%B %Y}:"
-        " they are filled in; check them with the patient."
+        f" {what} {'was' if len(parts) == 1 else 'were'} answered on the phone on "
+        f"{on.day} {on:%B %Y}: filled in below; check with the patient."
     )
 
 
