@@ -163,6 +163,26 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("GET", "/patients/{person_id}/report/progress"): (_none, False),
     ("GET", "/patients/{person_id}/videos/film"): (_none, False),
     ("POST", "/patients/{person_id}/videos/check"): (_none, False),
+    # the clinic's working day (issue 15): clinician-only pages of one patient
+    ("GET", "/patients/{person_id}/account"): (_none, True),
+    ("POST", "/patients/{person_id}/account/invite"): (_none, True),  # empty e-mail: 422
+    ("POST", "/patients/{person_id}/account/resend"): (_none, True),  # none open: 409
+    ("POST", "/patients/{person_id}/account/revoke"): (_none, True),
+    ("POST", "/patients/{person_id}/account/disable"): (_none, True),  # unconfirmed: 422
+    ("POST", "/patients/{person_id}/account/enable"): (_none, True),
+    ("GET", "/patients/{person_id}/referral"): (_none, True),
+    ("POST", "/patients/{person_id}/referral"): (_none, True),
+    ("GET", "/patients/{person_id}/intake/edit"): (_none, True),
+    ("POST", "/patients/{person_id}/intake/preview"): (_none, True),
+    ("POST", "/patients/{person_id}/intake/correct"): (_none, True),
+    ("GET", "/patients/{person_id}/reassess"): (_none, True),
+    ("POST", "/patients/{person_id}/reassess"): (_none, True),
+    ("POST", "/patients/{person_id}/plan/dose"): (_none, True),  # no plan version: 422
+    ("POST", "/patients/{person_id}/plan/template"): (_none, True),  # no name: 422
+    ("POST", "/patients/{person_id}/plan/remove"): (_none, True),  # no plan version: 422
+    ("POST", "/patients/{person_id}/plan/add"): (_none, True),  # no plan version: 422
+    ("POST", "/patients/{person_id}/plan/move"): (_none, True),  # no plan version: 422
+    ("POST", "/patients/{person_id}/plan/apply-template"): (_none, True),  # no template: 422
 }
 
 # Patient-id routes that the generic walk cannot exercise (it would erase the owner's patient
@@ -196,6 +216,9 @@ OTHER: dict[tuple[str, str], str] = {
     ("GET", "/patients/new"): "clinician",
     ("POST", "/patients/new"): "clinician",
     ("GET", "/techniques/{technique_id}"): "signed-in",
+    ("GET", "/techniques"): "signed-in",
+    ("GET", "/settings"): "staff",  # clinicians and admins read the clinic setting
+    ("POST", "/settings"): "admin",  # only an admin changes it
     # interop, data rights and administration (docs/interop.md)
     ("POST", "/api/fhir/questionnaires"): "clinician",
     ("POST", "/api/fhir/import"): "clinician",
@@ -346,6 +369,23 @@ def test_non_scoped_routes_enforce_their_roles(world: World) -> None:
                 if role != rule:
                     got = client.request(method, path, **kwargs)
                     assert got.status_code == 403, (role, method, path, got.text)
+        if rule == "staff":
+            assert w.patient_a.request(method, path, **kwargs).status_code == 403, path
+            for client in (w.clinician_a, w.admin):
+                got = client.request(method, path, **kwargs)
+                assert got.status_code not in (401, 403), (method, path, got.text)
+
+
+def test_only_an_admin_changes_the_clinic_setting(world: World) -> None:
+    w = world
+    refused = w.clinician_a.post("/settings", data={"auto_approve": ""})
+    assert refused.status_code == 403
+    page = w.clinician_a.get("/settings")
+    assert 'id="settings-form"' not in page.text and "on" in page.text
+    assert 'id="auto-approve-state">on<' in page.text  # unchanged by the refused post
+    assert w.admin.post("/settings", data={"auto_approve": ""}).status_code == 303
+    assert 'id="auto-approve-state">off<' in w.clinician_a.get("/settings").text
+    assert 'id="settings-form"' in w.admin.get("/settings").text
 
 
 def test_patient_lists_show_only_ones_own(world: World) -> None:

@@ -214,3 +214,28 @@ def test_before_the_first_visit_the_patient_gets_the_intake_questionnaire(world:
     seen = world.clinician_a.get(f"/api/patients/{person.id}/questionnaires").json()
     assert [q["kind"] for q in seen] == ["intake"]
     assert {r["label"]: r["now"] for r in seen[0]["rows"]}["Pain now (0-10)"] == 5
+
+
+def test_the_clinicians_forms_are_pre_filled_from_the_phone(world: World) -> None:
+    """Answers the patient gave on the phone since the latest intake fill the clinician's
+    reassessment form (pain now, ODI), saying when they were given; the intake correction is not
+    pre-filled with a reassessment set."""
+    reassess = f"/patients/{world.person_a}/reassess"
+    before = world.clinician_a.get(reassess)
+    assert before.status_code == 200 and "answered on the phone" not in before.text
+    body = {"response_id": "q-prefill-0001", "kind": "reassessment", "week": 4,
+            "answers": {"nprs": 7, "odi": [4, 1, 2, None, 1, 1, 0, 0, 1, 1]}}  # fmt: skip
+    url = f"/api/patients/{world.person_a}/questionnaires"
+    assert world.patient_a.post(url, json=body).status_code == 201
+    page = world.clinician_a.get(reassess)
+    assert page.status_code == 200
+    assert re.search(
+        r"Pain now and the Oswestry questionnaire were answered on the phone on "
+        r"\d{1,2} [A-Z][a-z]+ \d{4}",
+        page.text,
+    )
+    for name, value in (("symptoms.pain_now", "7"), ("questionnaires.odi.0", "4")):
+        field = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', page.text)
+        assert field is not None and f'value="{value}"' in field.group(0), name
+    edit = world.clinician_a.get(f"/patients/{world.person_a}/intake/edit")
+    assert edit.status_code == 200 and "answered on the phone" not in edit.text

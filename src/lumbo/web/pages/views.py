@@ -19,6 +19,7 @@ from lumbo.domain.session_guide import OVERSTRETCH
 from lumbo.services import journey, patient_app, patient_records, phone_questionnaires, plan_edit
 from lumbo.services.caseload import CaseloadPage, CaseloadRow, caseload
 from lumbo.services.documents import assessment_sections, progress_charts
+from lumbo.services.swap_options import swap_options
 from lumbo.store.db import Store
 from lumbo.web.pages import video_words
 
@@ -59,8 +60,10 @@ def assessment_view(store: Store, person_id: str) -> dict[str, Any]:
     }
 
 
-def plan_view(store: Store, person_id: str, library: Library, on: date) -> dict[str, Any]:
-    view = plan_edit.plan_with_approval(store.uow(), person_id)
+def plan_view(
+    store: Store, person_id: str, library: Library, on: date, *, patient: bool = False
+) -> dict[str, Any]:
+    view = plan_edit.plan_with_approval(store.uow(), person_id, patient=patient)
     today = journey.today(store.uow(), person_id, on)
     plan = view.plan.plan
 
@@ -78,34 +81,34 @@ def plan_view(store: Store, person_id: str, library: Library, on: date) -> dict[
                 "phase": w.phase_name or w.phase,
                 "reassessment": w.reassessment,
                 "repeat": len(sessions) if same else 1,
-                "sessions": [_session_rows(s, name) for s in shown],
+                "sessions": [_session_rows(s, name, library) for s in shown],
             }
         )
     used = sorted(
         {b.technique for w in plan.weeks[today.week - 1 :] for s in w.sessions for b in s.blocks}
     )
-    swaps = [
-        {"technique": t, "name": name(t), "options": [(o, name(o)) for o in options]}
-        for t in used
-        if t in library and (options := plan_edit.declared_alternatives(library, t))
-    ]
+    swaps = [] if patient else swap_options(store.uow(), person_id, on)
     return {
         "version": view.plan.version,
         "reason": view.plan.reason,
         "changed_by": view.changed_by,
+        "rule_made": view.plan.adjustment is not None and view.changed_by is None,
         "approval": view.approval,
+        "waiting": view.waiting,
         "plan": plan,
         "weeks": weeks,
         "current_week": today.week,
         "swaps": swaps,
+        "used": [(t, name(t)) for t in used],
         "excluded": [(name(e.technique), "; ".join(e.reasons)) for e in plan.excluded],
         "notes": list(plan.notes),
     }
 
 
-def _session_rows(s: Session, name: Any) -> dict[str, Any]:
+def _session_rows(s: Session, name: Any, library: Library) -> dict[str, Any]:
     blocks = []
     for i, b in enumerate(s.blocks):
+        rationale = library.get(b.technique).rationale if b.technique in library else ""
         j = b.pairs_with
         pairs = None if j is None or j >= len(s.blocks) else (j + 1, name(s.blocks[j].technique))
         blocks.append(
@@ -117,6 +120,9 @@ def _session_rows(s: Session, name: Any) -> dict[str, Any]:
                 "dose": dose_words(b.dose),
                 "minutes": b.estimated_minutes,
                 "why": b.why,
+                "patient_why": patient_app.patient_why(
+                    tuple(b.addresses), b.role.value, rationale, b.side
+                ),
                 "pairs": pairs,
             }
         )
@@ -152,10 +158,20 @@ def progress_view(store: Store, person_id: str, on: date) -> dict[str, Any]:
 
 
 def for_patient(view: dict[str, Any]) -> dict[str, Any]:
-    """The plan view as the patient reads it: why an exercise was left out in their words
-    (``patient_app.exclusion_words``) and why the version changed, never a finding code, an
-    equipment id or a session id."""
+    """The plan view as the patient reads it: why each exercise is there and why one was left out
+    in their words (``patient_app.patient_why``, ``exclusion_words``) and why the version changed,
+    never a finding code, a severity grade, an equipment id or a session id."""
     plan = view["plan"]
+    weeks = [
+        {
+            **w,
+            "sessions": [
+                {**s, "blocks": [{**b, "why": b["patient_why"]} for b in s["blocks"]]}
+                for s in w["sessions"]
+            ],
+        }
+        for w in view["weeks"]
+    ]
     excluded = [
         (name, "; ".join(dict.fromkeys(patient_app.exclusion_words(r) for r in e.reasons)))
         for (name, _), e in zip(view["excluded"], plan.excluded, strict=True)
@@ -163,9 +179,9 @@ def for_patient(view: dict[str, Any]) -> dict[str, Any]:
     reason = str(view.get("reason") or "")
     words = (
         "adjusted to how your sessions went"
-        if reason.startswith("adjusted")
+        if reason.startswith("adjusted") or view.get("rule_made")
         else "made for you from your assessment"
         if view.get("version") == 1
         else "changed by your clinician"
     )
-    return {**view, "excluded": excluded, "reason": words}
+    return {**view, "weeks": weeks, "excluded": excluded, "reason": words}
