@@ -11,20 +11,24 @@ write; a person whose status is missing, stored before this version, gets it reb
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, get_args
 
 from lumbo.domain.adjust.decide import adjust_from
 from lumbo.domain.adjust.state import Settled, settle_before
 from lumbo.domain.errors import InvalidInput, Problem
+from lumbo.domain.progression import config
 from lumbo.domain.protocol.model import Alert
 from lumbo.domain.safety import MAX_STRETCH_INTENSITY, overstretch_signs
 from lumbo.services._shared import week_on
-from lumbo.store.caseload import SORTS, CaseloadEntry, Sort
+from lumbo.services.recording import judgeable
+from lumbo.store.caseload import FLAGS, SORTS, CaseloadEntry, Flag, Sort
 from lumbo.store.records import PersonStatus
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 MAX_PER_PAGE = 200
+_SORTS: tuple[Sort, ...] = get_args(Sort)
+_FLAGS: tuple[Flag, ...] = get_args(Flag)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +42,14 @@ class CaseloadRow:
     sessions_logged: int
     plan_version: int | None
     alerts: list[tuple[str, str]] = field(default_factory=list)  # (kind, text)
+    display_name: str | None = None
+    days_since_session: int | None = None  # since the last session (none yet: since enrolment)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "display_name": self.display_name,
+            "days_since_session": self.days_since_session,
             "external_ref": self.external_ref,
             "created_at": self.created_at,
             "plan_version": self.plan_version,
@@ -61,6 +69,7 @@ class CaseloadPage:
     q: str | None
     attention_only: bool
     sort: str
+    flag: str | None = None
 
     @property
     def pages(self) -> int:
@@ -77,13 +86,19 @@ def caseload(
     q: str | None = None,
     attention_only: bool = False,
     sort: str = "attention",
+    flag: str | None = None,
 ) -> CaseloadPage:
     """One page of ``owner_id``'s patients. ``q``: the start of the patient's reference (case as
-    typed); ``attention_only``: only patients with an alert; ``sort``: attention (most alerts
-    first, then by name), name, or created (enrolment order)."""
+    typed) or of a word of their name (any case); ``attention_only``: only patients that need
+    attention; ``flag``: only those with that flag (safety, worsening, inactive, reassessment,
+    referral, approval); ``sort``: attention (most flags first, then by name), name, created
+    (enrolment order), inactive (longest without a session first) or pain (steepest rise in
+    next-morning pain first)."""
     problems = []
     if sort not in SORTS:
         problems.append(Problem("sort", f"must be one of {list(SORTS)}", sort))
+    if flag is not None and flag not in FLAGS:
+        problems.append(Problem("flag", f"must be one of {list(FLAGS)}", flag))
     if page < 1:
         problems.append(Problem("page", "must be 1 or more", page))
     if not 1 <= per_page <= MAX_PER_PAGE:
@@ -92,7 +107,8 @@ def caseload(
         problems.append(Problem("q", "must be at most 64 characters", q))
     if problems:
         raise InvalidInput(problems, "patient list")
-    chosen: Sort = "name" if sort == "name" else "created" if sort == "created" else "attention"
+    chosen: Sort = next((x for x in _SORTS if x == sort), "attention")
+    chosen_flag: Flag | None = next((x for x in _FLAGS if x == flag), None)
     search = q.strip() if q and q.strip() else None
     with uow:
         total, entries = uow.journeys.caseload_page(
@@ -102,6 +118,9 @@ def caseload(
             q=search,
             attention_only=attention_only,
             sort=chosen,
+            on=on,
+            flag=chosen_flag,
+            reassessment_weeks=config().reassessment_weeks,
         )
         stale = [e for e in entries if e.status is None and e.sessions_logged and e.plan]
         if stale:
@@ -112,7 +131,7 @@ def caseload(
                 for e in entries
             ]
     rows = [_row(e, on) for e in entries]
-    return CaseloadPage(rows, total, page, per_page, search, attention_only, chosen)
+    return CaseloadPage(rows, total, page, per_page, search, attention_only, chosen, chosen_flag)
 
 
 def _with_status(e: CaseloadEntry, status: PersonStatus) -> CaseloadEntry:
@@ -127,6 +146,8 @@ def _with_status(e: CaseloadEntry, status: PersonStatus) -> CaseloadEntry:
         e.last_session,
         e.done,
         status,
+        e.display_name,
+        e.flags,
     )
 
 
@@ -134,7 +155,7 @@ def _rebuild(uow: AbstractUnitOfWork, e: CaseloadEntry) -> PersonStatus:
     """A missing status from the whole history (once per person; later writes keep it)."""
     assert e.plan is not None
     repo = uow.journeys
-    logs = [s.log for s in repo.session_logs(e.person_id)]
+    logs = judgeable(e.plan.plan, [s.log for s in repo.session_logs(e.person_id)])
     checkins = [c.checkin for c in repo.checkins(e.person_id)]
     cut = settle_before([log.performed_on for log in logs])
     adjustment, summary = adjust_from(
@@ -156,26 +177,57 @@ def _row(e: CaseloadEntry, on: date) -> CaseloadRow:
         alerts.append(("referral", f"Referral required ({urgency})"))
     status = e.status
     if status is not None and status.last_warning is not None:
-        _, week, index = status.last_warning
+        day, week, index = status.last_warning
         alerts.append(
             (
                 "red",
-                f"week {week}, session {index}: stretch above {MAX_STRETCH_INTENSITY}/10, sharp pain or new numbness",
+                f"{_day(date.fromisoformat(day))} (week {week}, session {index}): stretch above "
+                f"{MAX_STRETCH_INTENSITY}/10, sharp pain or new numbness",
             )
         )
     for alert in status.alerts if status is not None else ():
         alerts.append(_alert(alert))
+    f = e.flags
+    if f.worsening and status is not None and status.pain_rise is not None:
+        alerts.append(
+            ("worsening", f"Next-morning pain up {status.pain_rise} points over recent check-ins")
+        )
+    last = e.last_session
+    began = e.plan.plan.start_date if e.plan is not None else None
+    since = (on - (last or began or e.created_at.date())).days
+    if f.inactive:
+        what = (
+            f"No session for {since} days (the last on {_day(last)})"
+            if last
+            else f"No session yet, {since} days after the plan started"
+        )
+        alerts.append(("inactive", what))
+    if f.reassessment_due:
+        alerts.append(
+            (
+                "reassessment",
+                "Reassessment overdue" if f.reassessment_overdue else "Reassessment due",
+            )
+        )
+    if f.awaiting_approval:
+        alerts.append(("approval", "A new plan version waits for your approval"))
     return CaseloadRow(
         id=e.person_id,
-        name=e.external_ref or e.person_id,
+        name=e.display_name or e.external_ref or "Unnamed patient",
         external_ref=e.external_ref,
         created_at=e.created_at.isoformat(),
         adherence_pct=_adherence(e, on),
-        last_session=None if e.last_session is None else e.last_session.isoformat(),
+        last_session=None if last is None else last.isoformat(),
         sessions_logged=e.sessions_logged,
         plan_version=None if e.plan is None else e.plan.version,
         alerts=alerts,
+        display_name=e.display_name,
+        days_since_session=None if e.plan is None else max(0, since),
     )
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def _alert(alert: Alert) -> tuple[str, str]:
@@ -189,4 +241,7 @@ def _adherence(e: CaseloadEntry, on: date) -> float | None:
     week = week_on(e.plan, e.created_at.date(), on)
     planned = sum(len(w.sessions) for w in e.plan.plan.weeks if w.week <= week)
     done = sum(1 for w, _ in e.done if w <= week)
+    if week == 1 and on < (e.plan.plan.start_date or e.created_at.date()) + timedelta(days=7):
+        # the first week is not over: a patient enrolled today is not "0%"
+        return None if not done else round(done / planned * 100 + 0.0, 1) if planned else None
     return round(done / planned * 100 + 0.0, 1) if planned else None

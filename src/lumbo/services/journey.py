@@ -35,6 +35,7 @@ from lumbo.domain.outcomes.reassessment import outcomes
 from lumbo.domain.protocol.engine import build_plan
 from lumbo.domain.protocol.model import Plan, Session
 from lumbo.services._shared import active_plan, need_person, resolve, week_on
+from lumbo.services.approval import in_force
 from lumbo.services.errors import AlreadyEnrolled
 from lumbo.services.parsing import load_json
 from lumbo.services.progress import Progress, progress
@@ -84,7 +85,11 @@ class Enrolled:
 
 
 def init_person(
-    uow: AbstractUnitOfWork, intake_json: str | bytes, *, owner_id: str | None = None
+    uow: AbstractUnitOfWork,
+    intake_json: str | bytes,
+    *,
+    owner_id: str | None = None,
+    display_name: str | None = None,
 ) -> Enrolled:
     """Enrol a person from their intake. A second person with the same intake ``person.id`` (for
     the same owner) is a :class:`Conflict`: reassess the existing one instead."""
@@ -93,15 +98,20 @@ def init_person(
     plan = None if assessment.referral.required else build_plan(intake, assessment)
     if plan is not None and plan.status != "ok":
         plan = None
-    person = PersonRecord(external_ref=intake.person.id, owner_id=owner_id)
+    person = PersonRecord(
+        external_ref=intake.person.id,
+        owner_id=owner_id,
+        display_name=display_name.strip() if display_name and display_name.strip() else None,
+        start_on=intake.preferences.start_date,
+    )
     with uow:
         repo = uow.journeys
         if intake.person.id is not None:
             same = [p for p in repo.find_persons(intake.person.id) if p.owner_id == owner_id]
             if same:
                 raise AlreadyEnrolled(
-                    f"person {intake.person.id!r} is already enrolled; "
-                    "a new intake for them is a reassessment",
+                    f"a patient with the reference {intake.person.id!r} is already enrolled: "
+                    "open their page and record a reassessment or correct the intake instead",
                     same[-1].id,
                 )
         repo.add_person(person)
@@ -203,7 +213,7 @@ def today(uow: AbstractUnitOfWork, person_id: str, on: date) -> Today:
     with uow:
         repo = uow.journeys
         person = need_person(repo, person_id)
-        plan = active_plan(repo, person_id)
+        plan = in_force(repo, person_id).in_force  # the patient runs the last approved version
         week_no = week_on(plan, person.created_at.date(), on)
         week = next(w for w in plan.plan.weeks if w.week == week_no)
         done = {s.log.session_index for s in repo.session_logs(person_id) if s.log.week == week_no}

@@ -23,6 +23,7 @@ from lumbo.domain.protocol.engine import person_of
 from lumbo.domain.protocol.model import Adjustment, Decision, Plan
 from lumbo.domain.protocol.validity import Violation, plan_violations
 from lumbo.services._shared import active_plan, need_person, week_on
+from lumbo.services.approval import in_force
 from lumbo.store.approvals import Approval
 from lumbo.store.records import PlanVersion
 from lumbo.store.unit_of_work import AbstractUnitOfWork
@@ -49,6 +50,7 @@ def declared_alternatives(lib: Library, technique: str) -> tuple[str, ...]:
 class PlanView:
     plan: PlanVersion
     approval: Approval | None
+    waiting: bool = False  # the latest version waits for approval (the patient runs an older one)
     changed_by: str | None = None  # the e-mail of the account whose edit made the version
 
 
@@ -61,11 +63,16 @@ def changed_by(uow: AbstractUnitOfWork, version: PlanVersion) -> str | None:
     return "a deleted account" if user is None else user.email
 
 
-def plan_with_approval(uow: AbstractUnitOfWork, person_id: str) -> PlanView:
+def plan_with_approval(
+    uow: AbstractUnitOfWork, person_id: str, *, patient: bool = False
+) -> PlanView:
+    """The latest version with its approval (the clinician's view); ``patient``: the version the
+    patient runs instead, the last approved one (``lumbo.services.approval``)."""
     with uow:
-        plan = active_plan(uow.journeys, person_id)
+        state = in_force(uow.journeys, person_id)
+        plan = state.in_force if patient else state.latest
         approval = uow.approvals.get(person_id, plan.version)
-        return PlanView(plan, approval, changed_by(uow, plan))
+        return PlanView(plan, approval, state.waiting, changed_by(uow, plan))
 
 
 def _check_swap(
@@ -158,7 +165,10 @@ def swap_technique(
             person_id=person_id,
             version=version,
             plan=edited.model_copy(update={"version": version, "person_id": person_id}),
-            reason=f"clinician swap from week {start}: {technique} -> {replacement}",
+            reason=(
+                f"Swapped {lib.get(technique).name} for {lib.get(replacement).name} "
+                f"from week {start} (clinician's edit)."
+            ),
             assessment_id=current.assessment_id,
             adjustment=adjustment,
             changed_by=actor_id,

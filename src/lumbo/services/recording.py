@@ -26,10 +26,17 @@ from lumbo.domain.adjust.apply import material_change
 from lumbo.domain.adjust.decide import adjust_from, apply_adjustment
 from lumbo.domain.adjust.state import Settled, needs_full, settle_before
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
+from lumbo.domain.knowledge import library
 from lumbo.domain.protocol.model import Adjustment, CheckIn, Plan, SessionLog
 from lumbo.domain.safety import overstretch_signs
 from lumbo.services._shared import active_plan
-from lumbo.store.records import PersonStatus, PlanVersion, StoredCheckIn, StoredSessionLog
+from lumbo.store.records import (
+    PAIN_TREND_CHECKINS,
+    PersonStatus,
+    PlanVersion,
+    StoredCheckIn,
+    StoredSessionLog,
+)
 from lumbo.store.repository import JourneyRepository
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
@@ -79,18 +86,20 @@ def _record_session(uow: AbstractUnitOfWork, person_id: str, log: SessionLog) ->
             )
         status = repo.get_status(person_id, lock=True)  # one writer per person from here on
         plan = active_plan(repo, person_id)
-        _check_log_fits(log, plan.plan)
         version = _known_version(repo, person_id, log.plan_version) or plan.version
+        ran = plan if version == plan.version else _version(repo, person_id, version)
+        _check_log_fits(log, ran.plan)  # the version the patient ran (the last approved one)
         filled = log.model_copy(update={"plan_version": version})
         stored = StoredSessionLog(person_id=person_id, log=filled, plan_version=version)
         repo.add_session_log(stored)
         settled = _usable(status, plan)
         full = settled is None or needs_full(settled, log_performed_on=log.performed_on)
         adjustment, current, changed, summary = _readjust(
-            repo, person_id, plan, f"session {log.session_id}", None if full else settled
+            repo, person_id, plan, ("session", log.performed_on), None if full else settled
         )
         warning = _warning(filled, status)
-        repo.put_status(_status(person_id, current, summary, adjustment, warning))
+        rise = None if status is None else status.pain_rise
+        repo.put_status(_status(person_id, current, summary, adjustment, warning, rise))
         uow.commit()
         return Recorded(True, current, adjustment, changed, log=stored)
 
@@ -118,10 +127,11 @@ def _record_checkin(uow: AbstractUnitOfWork, person_id: str, checkin: CheckIn) -
             settled, checkin_on=checkin.on, checkin_linked_to=linked
         )
         adjustment, current, changed, summary = _readjust(
-            repo, person_id, plan, f"check-in {checkin.checkin_id}", None if full else settled
+            repo, person_id, plan, ("check-in", checkin.on), None if full else settled
         )
         warning = None if status is None else status.last_warning
-        repo.put_status(_status(person_id, current, summary, adjustment, warning))
+        rise = pain_rise(repo.latest_pains(person_id, PAIN_TREND_CHECKINS))
+        repo.put_status(_status(person_id, current, summary, adjustment, warning, rise))
         uow.commit()
         return Recorded(True, current, adjustment, changed, checkin=stored)
 
@@ -150,6 +160,7 @@ def _status(
     summary: Settled,
     adjustment: Adjustment,
     warning: tuple[str, int, int] | None,
+    rise: int | None = None,
 ) -> PersonStatus:
     """The status after a write. A new plan version keeps every week the settled sessions were
     judged on (it changes only weeks after the latest logged one), so the summary carries over."""
@@ -159,7 +170,16 @@ def _status(
         settled=replace(summary, plan_version=current.version),
         alerts=adjustment.alerts,
         last_warning=warning,
+        pain_rise=rise,
     )
+
+
+def pain_rise(pains: list[int]) -> int | None:
+    """How far the latest next-morning pain sits above the lowest before it (None: fewer than two
+    check-ins). A fall gives a negative number."""
+    if len(pains) < 2:
+        return None
+    return pains[-1] - min(pains[:-1])
 
 
 def _same_log(stored: SessionLog, given: SessionLog) -> bool:
@@ -169,6 +189,10 @@ def _same_log(stored: SessionLog, given: SessionLog) -> bool:
     return stored.model_copy(update={"plan_version": None}) == given.model_copy(
         update={"plan_version": None}
     )
+
+
+def _version(repo: JourneyRepository, person_id: str, version: int) -> PlanVersion:
+    return next(v for v in repo.plan_versions(person_id) if v.version == version)
 
 
 def _known_version(repo: JourneyRepository, person_id: str, version: int | None) -> int | None:
@@ -206,7 +230,7 @@ def _readjust(
     repo: JourneyRepository,
     person_id: str,
     plan: PlanVersion,
-    trigger: str,
+    trigger: tuple[str, date],
     settled: Settled | None,
 ) -> tuple[Adjustment, PlanVersion, bool, Settled]:
     """Judge the logs and check-ins against the plan (from ``settled`` on, or all of them when it
@@ -222,6 +246,7 @@ def _readjust(
         found = repo.checkins_for_tail(person_id, settled.before, tail_ids)
         checkins = [c.checkin for c in found]
         base = settled
+    logs = judgeable(plan.plan, logs)
     cut = _cut(base.before, settle_before([log.performed_on for log in logs]))
     adjustment, summary = adjust_from(plan.plan, base, logs, checkins, settle_before=cut)
     if all(d.level is None for d in adjustment.decisions):  # no dose is decided: nothing to apply
@@ -234,12 +259,41 @@ def _readjust(
         person_id=person_id,
         version=version,
         plan=adjusted.model_copy(update={"version": version, "person_id": person_id}),
-        reason=f"adjusted after {trigger}: " + _summary(adjustment),
+        reason=version_note(adjustment, trigger),
         assessment_id=plan.assessment_id,
         adjustment=adjustment,
     )
     repo.add_plan_version(new)
+    approved = repo.approved_versions(person_id)
+    if approved is None or plan.version == 1 or plan.version in approved:
+        # only a change to an approved version: one built on a clinician's pending edit waits
+        # with it (approving it would approve the edit)
+        repo.approve_automatically(
+            person_id,
+            version,
+            "approved automatically: the clinic auto-approves rule-based changes",
+        )
     return adjustment, new, True, summary
+
+
+def judgeable(plan: Plan, logs: list[SessionLog]) -> list[SessionLog]:
+    """The logs as the rules can judge them against ``plan``: a patient runs the last approved
+    version, so while a newer version waits for approval a log may hold an exercise the newer one
+    no longer has. Such a block stays in the record but is not judged (lumbo policy); a log left
+    with no block is not judged either."""
+    out = []
+    for log in logs:
+        if log.week > len(plan.weeks) or log.session_index > len(plan.weeks[log.week - 1].sessions):
+            continue
+        planned = {
+            b.technique for b in plan.weeks[log.week - 1].sessions[log.session_index - 1].blocks
+        }
+        kept = tuple(b for b in log.blocks if b.technique in planned)
+        if len(kept) == len(log.blocks):
+            out.append(log)
+        elif kept:
+            out.append(log.model_copy(update={"blocks": kept}))
+    return out
 
 
 def _cut(settled: date | None, latest: date | None) -> date | None:
@@ -249,13 +303,31 @@ def _cut(settled: date | None, latest: date | None) -> date | None:
     return max(settled, latest)
 
 
-def _summary(adjustment: Adjustment) -> str:
+def version_note(adjustment: Adjustment, trigger: tuple[str, date]) -> str:
+    """A version note for people: what changed, after what, on which day ("eased Cat-camel after
+    a painful session on 3 March"); technique names, never ids."""
+    lib = library()
+
+    def name(tid: str) -> str:
+        return lib.get(tid).name if tid in lib else tid.replace("_", " ")
+
+    verbs = {"progress": "progressed", "regress": "eased"}
     parts = [
-        f"{d.action} {d.technique}" + (f" -> {d.replacement}" if d.replacement else "")
+        f"swapped {name(d.technique)} for {name(d.replacement)}"
+        if d.action == "swap" and d.replacement
+        else f"{verbs[d.action]} {name(d.technique)}"
         for d in adjustment.decisions
-        if d.action != "hold"
+        if d.action in ("progress", "regress") or (d.action == "swap" and d.replacement)
     ]
     held = sum(d.action == "hold" for d in adjustment.decisions)
     if held:
-        parts.append(f"hold {held} technique(s) at their current dose")
-    return "; ".join(parts)
+        parts.append(f"kept {held} other exercise{'s' if held > 1 else ''} at the same dose")
+    kind, day = trigger
+    when = f"{day.day} {day:%B %Y}"
+    if kind == "session":
+        painful = any(d.response == "red" for d in adjustment.decisions)
+        after = f"after a {'painful ' if painful else ''}session on {when}"
+    else:
+        after = f"after the next-morning check-in on {when}"
+    changes = ", ".join(parts) or "changed the plan"
+    return f"{changes[0].upper()}{changes[1:]} {after}."

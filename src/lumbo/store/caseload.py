@@ -10,19 +10,37 @@ from the per-process cache of immutable plan versions (``repository.PLAN_CACHE``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Date, Select, and_, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from lumbo.domain.protocol.model import Alert
 from lumbo.store import tables as t
 from lumbo.store.records import PersonStatus, PlanVersion
 from lumbo.store.repository import PLAN_CACHE, _plan
+from lumbo.store.web_tables import PlanApprovalRow
 
-Sort = Literal["attention", "name", "created"]
-SORTS: tuple[str, ...] = ("attention", "name", "created")
+Sort = Literal["attention", "name", "created", "inactive", "pain"]
+SORTS: tuple[str, ...] = ("attention", "name", "created", "inactive", "pain")
+Flag = Literal["safety", "worsening", "inactive", "reassessment", "referral", "approval"]
+FLAGS: tuple[str, ...] = ("safety", "worsening", "inactive", "reassessment", "referral", "approval")
+WORSENING_RISE = 2  # lumbo policy (as ``PersonStatus.worsening``)
+INACTIVE_DAYS = 7  # lumbo policy: a patient with a plan and no session for 7 days needs a call
+OVERDUE_DAYS = 7  # lumbo policy: a reassessment is overdue a week after its week began
+
+
+@dataclass(frozen=True, slots=True)
+class Flags:
+    """What the attention list flags for one patient (computed by the database)."""
+
+    safety: bool = False  # a red response or a safety report (the latest adjustment's alerts)
+    worsening: bool = False  # next-morning pain rising over the latest check-ins
+    inactive: bool = False  # a plan, and no session for INACTIVE_DAYS days
+    reassessment_due: bool = False
+    reassessment_overdue: bool = False
+    awaiting_approval: bool = False  # the latest plan version waits for the clinician
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +57,8 @@ class CaseloadEntry:
     last_session: date | None
     done: frozenset[tuple[int, int]]  # (week, session index) logged at least once
     status: PersonStatus | None
+    display_name: str | None = None
+    flags: Flags = Flags()
 
 
 def _referral(column: str) -> Select[Any]:
@@ -51,38 +71,159 @@ def _referral(column: str) -> Select[Any]:
     )
 
 
-def page_query(owner_id: str, *, q: str | None, attention_only: bool, sort: Sort) -> Select[Any]:
-    """The page's persons (without LIMIT/OFFSET), the database doing the filtering and sorting."""
+def began_on() -> Any:
+    """The plan's first day: the stored start, else the day of enrolment (UTC)."""
+    p = t.PersonRow
+    return func.coalesce(p.start_on, func.date(p.created_at, type_=Date), type_=Date)
+
+
+def _columns(on: date, weeks: tuple[int, ...]) -> dict[str, Any]:
+    """The attention columns, as correlated subqueries on the person's indexes."""
     p, s = t.PersonRow, t.PersonStatusRow
+    pv, ap, lg, re = t.PlanVersionRow, PlanApprovalRow, t.SessionLogRow, t.ReassessmentRow
     required = _referral("referral_required").scalar_subquery()
-    urgency = _referral("urgency").scalar_subquery()
     flagged = select(s.attention).where(s.person_id == p.id).scalar_subquery()
-    needs = func.coalesce(flagged, 0) + case((required.is_(True), 1), else_=0)
+    rise = select(s.pain_rise).where(s.person_id == p.id).scalar_subquery()
+    latest = select(func.max(pv.version)).where(pv.person_id == p.id).scalar_subquery()
+    newest = select(func.max(pv.version)).where(pv.person_id == ap.person_id).scalar_subquery()
+    approved = select(ap.id).where(ap.person_id == p.id, ap.version == newest).exists()
+    last = select(func.max(lg.performed_on)).where(lg.person_id == p.id).scalar_subquery()
+    reassessed = select(func.count()).where(re.person_id == p.id).scalar_subquery()
+    worsening = func.coalesce(rise, 0) >= WORSENING_RISE
+    safety = func.coalesce(flagged, 0) - case((worsening, 1), else_=0) > 0
+    since = on - timedelta(days=INACTIVE_DAYS)
+    began = began_on()
+    inactive = and_(
+        latest.is_not(None),
+        required.is_not(True),
+        case((last.is_(None), began < since), else_=last < since),
+    )
+
+    def started(week: int, late: int) -> Any:  # the week began `late` days ago or earlier
+        return began <= on - timedelta(days=(week - 1) * 7 + late)
+
+    def missing(late: int) -> Any:
+        return or_(
+            *(and_(started(w, late), reassessed < n) for n, w in enumerate(sorted(weeks), 1))
+        )
+
+    due = and_(latest.is_not(None), missing(0)) if weeks else false()
+    overdue = and_(latest.is_not(None), missing(OVERDUE_DAYS)) if weeks else false()
+    waiting = and_(latest > 1, ~approved)
+    referral = required.is_(True)
+    needs = sum(
+        (case((c, 1), else_=0) for c in (safety, worsening, inactive, due, waiting, referral)),
+        start=literal(0),
+    )
+    return {
+        "required": required,
+        "safety": safety,
+        "worsening": worsening,
+        "inactive": inactive,
+        "due": due,
+        "overdue": overdue,
+        "waiting": waiting,
+        "referral": referral,
+        "rise": rise,
+        "last": last,
+        "needs": needs,
+    }
+
+
+def page_query(
+    owner_id: str,
+    *,
+    q: str | None,
+    attention_only: bool,
+    sort: Sort,
+    on: date | None = None,
+    flag: Flag | None = None,
+    reassessment_weeks: tuple[int, ...] = (4, 8, 12),
+) -> Select[Any]:
+    """The page's persons (without LIMIT/OFFSET), the database doing the filtering and sorting."""
+    p = t.PersonRow
+    c = _columns(on or date.today(), reassessment_weeks)
+    urgency = _referral("urgency").scalar_subquery()
+    name = func.coalesce(p.display_name, p.external_ref)
     stmt = select(
-        p.id, p.external_ref, p.created_at, required, urgency, needs.label("attention")
+        p.id,
+        p.external_ref,
+        p.created_at,
+        c["required"],
+        urgency,
+        c["needs"].label("attention"),
+        p.display_name,
+        c["safety"],
+        c["worsening"],
+        c["inactive"],
+        c["due"],
+        c["overdue"],
+        c["waiting"],
     ).where(p.owner_id == owner_id)
-    if q:
-        stmt = stmt.where(p.external_ref.like(f"{_escape(q)}%", escape="\\"))
-    if attention_only:
-        stmt = stmt.where(needs > 0)
+    stmt = _filtered(stmt, c, q=q, attention_only=attention_only, flag=flag)
     if sort == "attention":
-        return stmt.order_by(needs.desc(), p.external_ref, p.id)
+        return stmt.order_by(c["needs"].desc(), name, p.id)
     if sort == "name":
-        return stmt.order_by(p.external_ref, p.id)
+        return stmt.order_by(name, p.id)
+    if sort == "inactive":  # longest without a session first (never: since enrolment)
+        return stmt.order_by(func.coalesce(c["last"], began_on()), name, p.id)
+    if sort == "pain":
+        return stmt.order_by(func.coalesce(c["rise"], -99).desc(), name, p.id)
     return stmt.order_by(p.created_at, p.id)
+
+
+def _filtered(
+    stmt: Select[Any],
+    c: dict[str, Any],
+    *,
+    q: str | None,
+    attention_only: bool,
+    flag: Flag | None,
+) -> Select[Any]:
+    p = t.PersonRow
+    if q:
+        pattern = f"{_escape(q)}%"
+        stmt = stmt.where(
+            or_(
+                p.external_ref.like(pattern, escape="\\"),
+                func.lower(p.display_name).like(pattern.lower(), escape="\\"),
+                func.lower(p.display_name).like(f"% {pattern.lower()}", escape="\\"),
+            )
+        )
+    if attention_only:
+        stmt = stmt.where(c["needs"] > 0)
+    if flag is not None:
+        column = {"reassessment": "due", "approval": "waiting"}.get(flag, flag)
+        stmt = stmt.where(c[column])
+    return stmt
 
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def count_query(owner_id: str, *, q: str | None, attention_only: bool) -> Select[Any]:
-    if attention_only:
-        inner = page_query(owner_id, q=q, attention_only=True, sort="created").subquery()
+def count_query(
+    owner_id: str,
+    *,
+    q: str | None,
+    attention_only: bool,
+    on: date | None = None,
+    flag: Flag | None = None,
+    reassessment_weeks: tuple[int, ...] = (4, 8, 12),
+) -> Select[Any]:
+    if attention_only or flag is not None or q:
+        inner = page_query(
+            owner_id,
+            q=q,
+            attention_only=attention_only,
+            sort="created",
+            on=on,
+            flag=flag,
+            reassessment_weeks=reassessment_weeks,
+        ).subquery()
         return select(func.count()).select_from(inner)
     p = t.PersonRow
-    stmt = select(func.count()).select_from(p).where(p.owner_id == owner_id)
-    return stmt.where(p.external_ref.like(f"{_escape(q)}%", escape="\\")) if q else stmt
+    return select(func.count()).select_from(p).where(p.owner_id == owner_id)
 
 
 def caseload_page(
@@ -94,10 +235,16 @@ def caseload_page(
     q: str | None = None,
     attention_only: bool = False,
     sort: Sort = "attention",
+    on: date | None = None,
+    flag: Flag | None = None,
+    reassessment_weeks: tuple[int, ...] = (4, 8, 12),
 ) -> tuple[int, list[CaseloadEntry]]:
     """(total matching, the entries of one page)."""
-    total = session.execute(count_query(owner_id, q=q, attention_only=attention_only)).scalar_one()
-    page = page_query(owner_id, q=q, attention_only=attention_only, sort=sort)
+    opts: dict[str, Any] = {"on": on, "flag": flag, "reassessment_weeks": reassessment_weeks}
+    total = session.execute(
+        count_query(owner_id, q=q, attention_only=attention_only, **opts)
+    ).scalar_one()
+    page = page_query(owner_id, q=q, attention_only=attention_only, sort=sort, **opts)
     rows = session.execute(page.offset(offset).limit(limit)).all()
     ids = [r[0] for r in rows]
     if not ids:
@@ -125,9 +272,12 @@ def caseload_page(
             last_warning=None
             if warning is None
             else (str(warning[0]), int(warning[1]), int(warning[2])),
+            pain_rise=rise,
         )
-        for pid, alerts, warning in session.execute(
-            select(st.person_id, st.alerts, st.last_warning).where(st.person_id.in_(ids))
+        for pid, alerts, warning, rise in session.execute(
+            select(st.person_id, st.alerts, st.last_warning, st.pain_rise).where(
+                st.person_id.in_(ids)
+            )
         )
     }
     entries = [
@@ -142,8 +292,31 @@ def caseload_page(
             last_session=counts.get(pid, (0, None))[1],
             done=frozenset(done.get(pid, ())),
             status=statuses.get(pid),
+            display_name=name,
+            flags=Flags(
+                safety=bool(safety),
+                worsening=bool(worsening),
+                inactive=bool(inactive),
+                reassessment_due=bool(due),
+                reassessment_overdue=bool(overdue),
+                awaiting_approval=bool(waiting),
+            ),
         )
-        for pid, ref, created, required, urgency, _ in rows
+        for (
+            pid,
+            ref,
+            created,
+            required,
+            urgency,
+            _,
+            name,
+            safety,
+            worsening,
+            inactive,
+            due,
+            overdue,
+            waiting,
+        ) in rows
     ]
     return int(total), entries
 

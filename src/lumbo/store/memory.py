@@ -10,14 +10,14 @@ publishes the copy on commit and drops it on rollback, so the fakes are transact
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from lumbo.domain.errors import Conflict
 from lumbo.store.accounts import AccountRepository, Role, User
 from lumbo.store.approvals import Approval, ApprovalRepository
 from lumbo.store.audit import AuditEntry, AuditRepository, ChainReport
-from lumbo.store.caseload import CaseloadEntry, Sort
+from lumbo.store.caseload import CaseloadEntry, Flag, Sort
 from lumbo.store.jobs import Job, JobRepository, JobStatus, Video
 from lumbo.store.records import (
     AssessmentRecord,
@@ -83,10 +83,21 @@ class InMemoryRepository(JourneyRepository):
         q: str | None = None,
         attention_only: bool = False,
         sort: Sort = "attention",
+        on: date | None = None,
+        flag: Flag | None = None,
+        reassessment_weeks: tuple[int, ...] = (4, 8, 12),
     ) -> tuple[int, list[CaseloadEntry]]:
+        if flag not in (None, "referral", "worsening"):
+            raise NotImplementedError("the in-memory store computes no date-based caseload flag")
         found = []
         for p in self.data.persons:
             if p.owner_id != owner_id or (q and not (p.external_ref or "").startswith(q)):
+                continue
+            if flag == "worsening" and not (self.get_status(p.id) or PersonStatus(p.id)).worsening:
+                continue
+            if flag == "referral" and not any(
+                a.assessment.referral.required for a in self.assessments(p.id)[-1:]
+            ):
                 continue
             assessed = self.assessments(p.id)
             referral = assessed[-1].assessment.referral if assessed else None

@@ -7,7 +7,7 @@ store are interchangeable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from lumbo.domain.adjust.state import Settled
@@ -17,6 +17,8 @@ from lumbo.domain.protocol.model import Adjustment, Alert, CheckIn, Plan, Sessio
 from lumbo.store.tables import new_id, utcnow
 
 IntakeKind = Literal["baseline", "reassessment"]
+WORSENING_RISE = 2  # lumbo policy: a rise of 2/10 in next-morning pain over the latest check-ins
+PAIN_TREND_CHECKINS = 4  # lumbo policy: the check-ins the trend looks at
 
 
 class _UTC:
@@ -36,6 +38,8 @@ class _UTC:
 class PersonRecord(_UTC):
     external_ref: str | None = None
     owner_id: str | None = None
+    display_name: str | None = None  # the patient's name as the clinician writes it
+    start_on: date | None = None  # the plan's first day (None: the day of enrolment)
     id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
 
@@ -124,10 +128,16 @@ class PersonStatus:
     alerts: tuple[Alert, ...] = ()
     last_warning: tuple[str, int, int] | None = None
     updated_at: datetime = field(default_factory=utcnow)
+    pain_rise: int | None = None  # next-morning pain: latest minus lowest of the latest check-ins
+
+    @property
+    def worsening(self) -> bool:
+        """Lumbo policy: next-morning pain up by 2 points or more over the latest check-ins."""
+        return self.pain_rise is not None and self.pain_rise >= WORSENING_RISE
 
     @property
     def attention(self) -> int:
-        return len(self.alerts) + (self.last_warning is not None)
+        return len(self.alerts) + (self.last_warning is not None) + self.worsening
 
 
 @dataclass(frozen=True, slots=True)

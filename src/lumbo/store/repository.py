@@ -32,6 +32,7 @@ from lumbo.domain.errors import Conflict
 from lumbo.domain.intake import Intake
 from lumbo.domain.protocol.model import Adjustment, Alert, CheckIn, Plan, SessionLog
 from lumbo.store import tables as t
+from lumbo.store.clinic_settings import AUTO_APPROVE, get_setting
 from lumbo.store.records import (
     AssessmentRecord,
     IntakeKind,
@@ -46,9 +47,10 @@ from lumbo.store.records import (
     StoredSessionLog,
     VideoMeasurementRecord,
 )
+from lumbo.store.web_tables import PlanApprovalRow
 
 if TYPE_CHECKING:
-    from lumbo.store.caseload import CaseloadEntry, Sort
+    from lumbo.store.caseload import CaseloadEntry, Flag, Sort
 
 
 class JourneyRepository(abc.ABC):
@@ -65,6 +67,9 @@ class JourneyRepository(abc.ABC):
         q: str | None = None,
         attention_only: bool = False,
         sort: Sort = "attention",
+        on: date | None = None,
+        flag: Flag | None = None,
+        reassessment_weeks: tuple[int, ...] = (4, 8, 12),
     ) -> tuple[int, list[CaseloadEntry]]:
         """(how many of the owner's persons match, the entries of one page): ``q`` a prefix of
         the external reference, ``attention_only`` those with an alert or a referral, sorted by
@@ -122,6 +127,10 @@ class JourneyRepository(abc.ABC):
     def get_checkin(self, person_id: str, checkin_id: str) -> StoredCheckIn | None: ...
 
     # cheap reads for a write (defaults built on the lists above; the SQL store overrides them)
+    def latest_pains(self, person_id: str, count: int) -> list[int]:
+        """Next-morning pain of the latest ``count`` check-ins, oldest first."""
+        return [c.checkin.pain for c in self.checkins(person_id)][-count:]
+
     def latest_referral_required(self, person_id: str) -> bool | None:
         """Whether the latest assessment requires a referral (None: no assessment)."""
         found = self.assessments(person_id)
@@ -157,6 +166,16 @@ class JourneyRepository(abc.ABC):
             for c in found
             if c.id in keep or c.checkin.on >= edge or c.checkin.session_id in session_ids
         ]
+
+    # approvals (the SQL store keeps them; the in-memory store has none: every version counts)
+    def approved_versions(self, person_id: str) -> frozenset[int] | None:
+        """The plan versions a clinician (or the clinic's auto-approval) approved; None: this
+        store does not track approvals."""
+        return None
+
+    def approve_automatically(self, person_id: str, version: int, note: str) -> bool:
+        """Approve a version the rules made when the clinic auto-approves them (True: approved)."""
+        return True
 
     # derived per-person state (table person_status)
     @abc.abstractmethod
@@ -224,12 +243,16 @@ class SqlAlchemyRepository(JourneyRepository):
         q: str | None = None,
         attention_only: bool = False,
         sort: Sort = "attention",
+        on: date | None = None,
+        flag: Flag | None = None,
+        reassessment_weeks: tuple[int, ...] = (4, 8, 12),
     ) -> tuple[int, list[CaseloadEntry]]:
         from lumbo.store.caseload import caseload_page
 
         return caseload_page(
             self.session, owner_id, offset=offset, limit=limit, q=q,
-            attention_only=attention_only, sort=sort,
+            attention_only=attention_only, sort=sort, on=on, flag=flag,
+            reassessment_weeks=reassessment_weeks,
         )  # fmt: skip
 
     # persons
@@ -247,6 +270,8 @@ class SqlAlchemyRepository(JourneyRepository):
             id=person.id,
             owner_id=person.owner_id,
             external_ref=person.external_ref,
+            display_name=person.display_name,
+            start_on=person.start_on,
             created_at=person.created_at,
         )
         self._insert(row, f"person {person.id}")
@@ -421,6 +446,7 @@ class SqlAlchemyRepository(JourneyRepository):
             "alerts": [a.model_dump(mode="json") for a in status.alerts],
             "attention": status.attention,
             "last_warning": None if status.last_warning is None else list(status.last_warning),
+            "pain_rise": status.pain_rise,
             "updated_at": status.updated_at,
         }
         table = t.PersonStatusRow.__table__
@@ -454,6 +480,31 @@ class SqlAlchemyRepository(JourneyRepository):
     def checkins(self, person_id: str) -> list[StoredCheckIn]:
         r = t.CheckInRow
         return self._list(r, person_id, _checkin, r.on_date, r.created_at, r.id)
+
+    def approved_versions(self, person_id: str) -> frozenset[int] | None:
+        a = PlanApprovalRow
+        return frozenset(
+            int(v) for v in self.session.scalars(select(a.version).where(a.person_id == person_id))
+        )
+
+    def approve_automatically(self, person_id: str, version: int, note: str) -> bool:
+        if not get_setting(self.session, AUTO_APPROVE):
+            return False
+        self.session.add(
+            PlanApprovalRow(person_id=person_id, version=version, approved_by=None, note=note)
+        )
+        self.session.flush()
+        return True
+
+    def latest_pains(self, person_id: str, count: int) -> list[int]:
+        r = t.CheckInRow
+        stmt = (
+            select(r.pain)
+            .where(r.person_id == person_id)
+            .order_by(r.on_date.desc(), r.created_at.desc(), r.id.desc())
+            .limit(count)
+        )
+        return [int(p) for p in self.session.scalars(stmt)][::-1]
 
     def get_checkin(self, person_id: str, checkin_id: str) -> StoredCheckIn | None:
         r = t.CheckInRow
@@ -551,7 +602,12 @@ def person_tables() -> list[Any]:
 
 def _person(r: t.PersonRow) -> PersonRecord:
     return PersonRecord(
-        id=r.id, owner_id=r.owner_id, external_ref=r.external_ref, created_at=r.created_at
+        id=r.id,
+        owner_id=r.owner_id,
+        external_ref=r.external_ref,
+        display_name=r.display_name,
+        start_on=r.start_on,
+        created_at=r.created_at,
     )
 
 
@@ -638,6 +694,7 @@ def _status(r: t.PersonStatusRow) -> PersonStatus:
         if warning is None
         else (str(warning[0]), int(warning[1]), int(warning[2])),
         updated_at=r.updated_at,
+        pain_rise=r.pain_rise,
     )
 
 

@@ -88,11 +88,16 @@ def _created() -> Mapped[datetime]:
 
 class PersonRow(Base):
     __tablename__ = "persons"
-    __table_args__ = (Index("ix_persons_owner_ref", "owner_id", "external_ref", "id"),)
+    __table_args__ = (
+        Index("ix_persons_owner_ref", "owner_id", "external_ref", "id"),
+        Index("ix_persons_owner_name", "owner_id", "display_name", "id"),
+    )
 
     id: Mapped[str] = _id()
     owner_id: Mapped[str | None] = mapped_column(String(36), index=True)
     external_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    display_name: Mapped[str | None] = mapped_column(String(120))  # migration 0007
+    start_on: Mapped[date | None] = mapped_column(Date)  # the plan's first day (migration 0007)
     created_at: Mapped[datetime] = _created()
 
 
@@ -226,6 +231,51 @@ class PersonStatusRow(Base):
     alerts: Mapped[list[Any]] = mapped_column(JsonDoc, nullable=False)  # [{kind, reason}]
     attention: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_warning: Mapped[list[Any] | None] = mapped_column(JsonDoc)  # [week, session index]
+    # migration 0007: how far next-morning pain rose over the latest check-ins (None: too few)
+    pain_rise: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = _created()
+
+
+class ReferralClearanceRow(Base):
+    """Append-only (migration 0007): who cleared a referral, when, and the note; ``intake_id`` is
+    the intake version that records the clearance (``history.clinician_clearance``)."""
+
+    __tablename__ = "referral_clearances"
+    __table_args__ = (Index("ix_referral_clearances_person_created", "person_id", "created_at"),)
+
+    id: Mapped[str] = _id()
+    person_id: Mapped[str] = _person_fk()
+    intake_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("intakes.id", ondelete="CASCADE"), nullable=False
+    )
+    cleared_by: Mapped[str] = mapped_column(String(200), nullable=False)
+    cleared_on: Mapped[date] = mapped_column(Date, nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False)
+    recorded_by: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = _created()
+
+
+class PlanTemplateRow(Base):
+    """A clinician's plan saved as a template (migration 0007): the weeks of a plan, no person."""
+
+    __tablename__ = "plan_templates"
+    __table_args__ = (Index("ix_plan_templates_owner_name", "owner_id", "name"),)
+
+    id: Mapped[str] = _id()
+    owner_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    document: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
+    created_at: Mapped[datetime] = _created()
+
+
+class ClinicSettingRow(Base):
+    """A clinic-wide setting (migration 0007), e.g. ``auto_approve_adjustments``."""
+
+    __tablename__ = "clinic_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JsonDoc, nullable=False)
+    updated_by: Mapped[str | None] = mapped_column(String(36))
     updated_at: Mapped[datetime] = _created()
 
 

@@ -61,6 +61,8 @@ class CaseloadPatient(_Out):
     """A clinician's patient in their list."""
 
     id: str
+    display_name: str | None = None
+    days_since_session: int | None = None
     external_ref: str | None
     created_at: str
     plan_version: int | None
@@ -83,6 +85,7 @@ class CurrentPlan(_Out):
     reason: str
     created_at: str
     approval: Approval | None
+    awaiting_approval: bool = False  # the latest version waits (a patient is shown the approved)
     plan: PlanDoc
 
 

@@ -11,25 +11,30 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 
 from lumbo.domain.errors import InvalidInput
-from lumbo.domain.protocol.model import BlockLog, SessionLog
+from lumbo.domain.protocol.model import BlockLog, CheckIn, SessionLog
 from lumbo.services import journey
 from lumbo.services._shared import UnitsOfWork
 from lumbo.services.caseload import caseload
 from lumbo.store import tables as t
 from lumbo.store.caseload import caseload_page, count_query, page_query
 from lumbo.store.db import Store
+from lumbo.store.records import PersonRecord, PlanVersion
 from tests.integration.store import samples
 from tests.integration.store.conftest import UowFactory
 
 DAY = date(2026, 11, 23)
 
 
-def _enrol(store: UnitsOfWork, ref: str, owner: str, **red_flags: bool) -> str:
+def _enrol(
+    store: UnitsOfWork, ref: str, owner: str, start: date | None = None, **red_flags: bool
+) -> str:
     doc: dict[str, Any] = samples.intake_dict()
     doc["person"] = {**doc["person"], "id": ref}  # type: ignore[dict-item]
+    if start is not None:
+        doc["preferences"] = {**doc["preferences"], "start_date": start.isoformat()}
     doc["red_flags"] = {**doc["red_flags"], **red_flags}  # type: ignore[dict-item]
     return journey.init_person(store.uow(), json.dumps(doc), owner_id=owner).person.id
 
@@ -104,6 +109,74 @@ def test_figures_equal_the_per_patient_progress(store: Store) -> None:
     assert row.plan_version == prog["plan_version"]
 
 
+def _checkin(store: Store, person: str, cid: str, on: date, pain: int) -> None:
+    journey.record_checkin(
+        store.uow(), person, CheckIn(checkin_id=cid, on=on, pain=pain, stiffness=2)
+    )
+
+
+def test_the_attention_list_finds_worsening_idle_due_and_waiting_patients(store: Store) -> None:
+    """The database flags, filters and sorts: a rise in next-morning pain, a week without a
+    session, reassessments due then overdue, a plan version waiting for approval; a patient
+    enrolled today is neither idle nor at 0%."""
+    owner = "clin-a"
+    today = date.today()
+    ids = {ref: _enrol(store, ref, owner, today) for ref in ("active", "worse", "idle")}
+    assert not any(r.alerts for r in caseload(store.uow(), owner, today).rows)
+    assert all(r.adherence_pct is None for r in caseload(store.uow(), owner, today).rows)
+
+    on = today + timedelta(days=10)
+    for ref in ("active", "worse"):
+        _log(store, ids[ref], f"{ref}-000001", on - timedelta(days=2))
+    _checkin(store, ids["worse"], "worse-c-0001", on - timedelta(days=2), 3)
+    _checkin(store, ids["worse"], "worse-c-0002", on - timedelta(days=1), 6)
+
+    top = caseload(store.uow(), owner, on, sort="attention").rows
+    assert {r.name for r in top[:2]} == {"worse", "idle"}
+    assert top[2].name == "active" and not top[2].alerts
+    by = {r.name: r for r in top}
+    assert [k for k, _ in by["worse"].alerts] == ["worsening"]
+    assert "up 3 points" in by["worse"].alerts[0][1]
+    assert [k for k, _ in by["idle"].alerts] == ["inactive"]
+    assert by["idle"].days_since_session == 10 and by["active"].days_since_session == 2
+
+    def names(**options: Any) -> list[str]:
+        return [r.name for r in caseload(store.uow(), owner, on, **options).rows]
+
+    assert names(flag="worsening") == ["worse"]
+    assert names(flag="inactive") == ["idle"]
+    assert names(sort="pain")[0] == "worse"
+    assert names(sort="inactive")[0] == "idle"
+    assert names(flag="reassessment") == []
+    due = [r.alerts for r in caseload(store.uow(), owner, today + timedelta(days=22)).rows]
+    assert all(("reassessment", "Reassessment due") in a for a in due)
+    late = caseload(store.uow(), owner, today + timedelta(days=29), flag="reassessment").rows
+    assert len(late) == 3 and all(
+        ("reassessment", "Reassessment overdue") in r.alerts for r in late
+    )
+
+    with store.uow() as uow:  # a clinician's edit: version 2 waits for approval
+        v1 = uow.journeys.latest_plan(ids["active"])
+        assert v1 is not None
+        plan = v1.plan.model_copy(update={"version": 2})
+        uow.journeys.add_plan_version(PlanVersion(ids["active"], 2, plan, "edit"))
+        uow.commit()
+    assert names(flag="approval") == ["active"]
+    assert caseload(store.uow(), owner, on, flag="approval").total == 1
+
+
+def test_names_are_searched_by_any_word_in_any_case(store: Store) -> None:
+    with store.uow() as uow:
+        for ref, name in (("p1", "Ada Lovelace"), ("p2", "Grace Hopper"), ("p3", None)):
+            uow.journeys.add_person(PersonRecord(external_ref=ref, owner_id="o", display_name=name))
+        uow.commit()
+    found = caseload(store.uow(), "o", DAY, sort="name")
+    assert [r.name for r in found.rows] == ["Ada Lovelace", "Grace Hopper", "p3"]
+    assert [r.name for r in caseload(store.uow(), "o", DAY, q="hop").rows] == ["Grace Hopper"]
+    assert [r.name for r in caseload(store.uow(), "o", DAY, q="ADA").rows] == ["Ada Lovelace"]
+    assert [r.name for r in caseload(store.uow(), "o", DAY, q="p3").rows] == ["p3"]
+
+
 @pytest.mark.parametrize(
     ("options", "field"),
     [
@@ -111,6 +184,7 @@ def test_figures_equal_the_per_patient_progress(store: Store) -> None:
         ({"per_page": 0}, "per_page"),
         ({"per_page": 201}, "per_page"),
         ({"sort": "age"}, "sort"),
+        ({"flag": "bored"}, "flag"),
         ({"q": "x" * 65}, "q"),
     ],
 )
@@ -124,6 +198,9 @@ def _bulk(store: Store, owners: int, per_owner: int, logs_each: int) -> str:
     """Many persons (with an assessment, a status and session logs) inserted directly."""
     now = datetime.now(UTC)
     persons, assessments, intakes, statuses, logs = [], [], [], [], []
+    plans: list[dict[str, Any]] = []
+    approvals: list[dict[str, Any]] = []
+    reassessed: list[dict[str, Any]] = []
     for o in range(owners):
         for n in range(per_owner):
             pid = str(uuid.uuid4())
@@ -139,9 +216,33 @@ def _bulk(store: Store, owners: int, per_owner: int, logs_each: int) -> str:
             intakes.append(
                 {"id": iid, "person_id": pid, "kind": "baseline", "document": {}, "created_at": now}
             )
+            aid = str(uuid.uuid4())
+            if o != 3:  # the other clinicians' patients have plans, approvals, reassessments
+                plans.append(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "person_id": pid,
+                        "version": 2,
+                        "reason": "bulk",
+                        "document": {},
+                        "created_at": now,
+                    }
+                )
+                approvals.append(
+                    {"id": str(uuid.uuid4()), "person_id": pid, "version": 2, "approved_at": now}
+                )
+                reassessed.append(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "person_id": pid,
+                        "intake_id": iid,
+                        "assessment_id": aid,
+                        "created_at": now,
+                    }
+                )
             assessments.append(
                 {
-                    "id": str(uuid.uuid4()),
+                    "id": aid,
                     "person_id": pid,
                     "intake_id": iid,
                     "referral_required": False,
@@ -173,8 +274,12 @@ def _bulk(store: Store, owners: int, per_owner: int, logs_each: int) -> str:
             (t.AssessmentRow, assessments),
             (t.PersonStatusRow, statuses),
             (t.SessionLogRow, logs),
+            (t.PlanVersionRow, plans),
+            (t.Base.metadata.tables["plan_approvals"], approvals),
+            (t.ReassessmentRow, reassessed),
         ):
-            conn.execute(insert(t.Base.metadata.tables[table.__tablename__]), rows)
+            target = table if isinstance(table, Table) else table.__table__
+            conn.execute(insert(target), rows)
         conn.exec_driver_sql("ANALYZE")
     return "owner-3"
 
@@ -191,11 +296,14 @@ def test_postgresql_plans_use_the_indexes_not_whole_table_scans(
     owner = _bulk(store, owners=100, per_owner=100, logs_each=4)
     with store.uow() as uow:
         session = uow.session
-        for sort in ("attention", "name", "created"):
+        for sort in ("attention", "name", "created", "inactive", "pain"):
             stmt = page_query(owner, q=None, attention_only=False, sort=sort).limit(50)
             plan = _explain(session, stmt)
             assert "Seq Scan" not in plan, plan
         assert "Seq Scan" not in _explain(session, count_query(owner, q="p00", attention_only=True))
+        for flag in ("worsening", "inactive", "reassessment", "approval"):
+            counted = count_query(owner, q=None, attention_only=False, flag=flag)  # type: ignore[arg-type]
+            assert "Seq Scan" not in _explain(session, counted), flag
         ids = [
             r[0]
             for r in session.execute(

@@ -41,8 +41,13 @@ WEB_TABLES = {  # migration 0002 (web service)
 }
 CASELOAD_TABLES = {"person_status"}  # migration 0004_caseload
 PATIENT_APP_TABLES = {"questionnaire_responses", "patient_settings"}  # migration 0006_patient_app
-TABLES = JOURNEY_TABLES | WEB_TABLES | CASELOAD_TABLES | PATIENT_APP_TABLES
-HEAD = "0006"
+CLINIC_DAY_TABLES = {
+    "referral_clearances",
+    "clinic_settings",
+    "plan_templates",
+}  # migration 0007_clinic_day
+TABLES = JOURNEY_TABLES | WEB_TABLES | CASELOAD_TABLES | PATIENT_APP_TABLES | CLINIC_DAY_TABLES
+HEAD = "0007"
 
 
 def test_the_first_migration_creates_every_journey_table(database_url: str) -> None:

@@ -163,6 +163,24 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("GET", "/patients/{person_id}/report/progress"): (_none, False),
     ("GET", "/patients/{person_id}/videos/film"): (_none, False),
     ("POST", "/patients/{person_id}/videos/check"): (_none, False),
+    # the clinic's working day (issue 15): clinician-only pages of one patient
+    ("GET", "/patients/{person_id}/account"): (_none, True),
+    ("POST", "/patients/{person_id}/account/invite"): (_none, True),  # empty e-mail: 422
+    ("POST", "/patients/{person_id}/account/resend"): (_none, True),  # none open: 409
+    ("POST", "/patients/{person_id}/account/revoke"): (_none, True),
+    ("POST", "/patients/{person_id}/account/disable"): (_none, True),  # unconfirmed: 422
+    ("POST", "/patients/{person_id}/account/enable"): (_none, True),
+    ("GET", "/patients/{person_id}/referral"): (_none, True),
+    ("POST", "/patients/{person_id}/referral"): (_none, True),
+    ("GET", "/patients/{person_id}/intake/edit"): (_none, True),
+    ("POST", "/patients/{person_id}/intake/preview"): (_none, True),
+    ("POST", "/patients/{person_id}/intake/correct"): (_none, True),
+    ("GET", "/patients/{person_id}/reassess"): (_none, True),
+    ("POST", "/patients/{person_id}/reassess"): (_none, True),
+    ("POST", "/patients/{person_id}/plan/dose"): (_none, True),  # no plan version: 422
+    ("POST", "/patients/{person_id}/plan/template"): (_none, True),  # no name: 422
+    ("POST", "/patients/{person_id}/plan/remove"): (_none, True),  # no plan version: 422
+    ("POST", "/patients/{person_id}/plan/apply-template"): (_none, True),  # no template: 422
 }
 
 # Patient-id routes that the generic walk cannot exercise (it would erase the owner's patient
@@ -196,6 +214,9 @@ OTHER: dict[tuple[str, str], str] = {
     ("GET", "/patients/new"): "clinician",
     ("POST", "/patients/new"): "clinician",
     ("GET", "/techniques/{technique_id}"): "signed-in",
+    ("GET", "/techniques"): "signed-in",
+    ("GET", "/settings"): "clinician",
+    ("POST", "/settings"): "clinician",
     # interop, data rights and administration (docs/interop.md)
     ("POST", "/api/fhir/questionnaires"): "clinician",
     ("POST", "/api/fhir/import"): "clinician",

@@ -15,11 +15,11 @@ from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.describe import describe_dose
 from lumbo.domain.knowledge.patient_words import patient_words
 from lumbo.services import access as policy
-from lumbo.services import journey, patient_app, plan_edit
+from lumbo.services import journey, patient_app, plan_edit, plan_templates
 from lumbo.services.errors import Forbidden
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, OwnPatient, Patient
 from lumbo.web.pages import views
-from lumbo.web.pages.common import PageRoute, render
+from lumbo.web.pages.common import PageRoute, person_label, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PER_PAGE = 50
@@ -38,7 +38,11 @@ def patients(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     q: Annotated[str | None, Query(max_length=64)] = None,
     attention: bool = False,
-    sort: Annotated[str, Query(pattern="^(attention|name|created)$")] = "attention",
+    sort: Annotated[str, Query(pattern="^(attention|name|created|inactive|pain)$")] = "attention",
+    flag: Annotated[
+        str | None,
+        Query(pattern="^(|safety|worsening|inactive|reassessment|referral|approval)$"),
+    ] = None,
 ) -> HTMLResponse:
     if principal.user.role != "clinician":
         raise Forbidden("the patient list is for clinicians")
@@ -52,8 +56,14 @@ def patients(
         q=q,
         attention_only=attention,
         sort=sort,
+        flag=flag or None,
     )
-    keep = {"q": found.q or "", "attention": "1" if attention else "", "sort": sort}
+    keep = {
+        "q": found.q or "",
+        "attention": "1" if attention else "",
+        "sort": sort,
+        "flag": flag or "",
+    }
     query = "&".join(f"{k}={quote_plus(v)}" for k, v in keep.items() if v)
     context = {
         "title": "Your patients",
@@ -61,8 +71,19 @@ def patients(
         "found": found,
         "sorts": [
             ("attention", "Needs attention first"),
+            ("pain", "Pain rising most first"),
+            ("inactive", "Longest without a session first"),
             ("name", "Name"),
             ("created", "Enrolled"),
+        ],
+        "flags": [
+            ("", "Any"),
+            ("safety", "Red responses and safety reports"),
+            ("worsening", "Pain getting worse"),
+            ("inactive", "No session for a week"),
+            ("reassessment", "Reassessment due"),
+            ("referral", "Referral pending"),
+            ("approval", "Plan waiting for approval"),
         ],
         "query": query,
     }
@@ -82,7 +103,7 @@ def assessment(
     view = views.assessment_view(ctx.store, scope.person_id)
     context = {
         "title": "Assessment",
-        **patient_nav(scope.person_id, scope.person.external_ref, "assessment"),
+        **patient_nav(scope.person_id, person_label(scope.person), "assessment"),
         **view,
         "stop": journey.stop_in_force(ctx.store.uow(), scope.person_id),
     }
@@ -100,8 +121,9 @@ def _plan_page(
     notice: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    view = views.plan_view(ctx.store, person_id, library(), date.today())
-    if principal.user.role == "patient":
+    patient = principal.user.role == "patient"
+    view = views.plan_view(ctx.store, person_id, library(), date.today(), patient=patient)
+    if patient:
         view = views.for_patient(view)
     context = {
         "title": "Plan",
@@ -110,6 +132,9 @@ def _plan_page(
         "error": error,
         "notice": notice,
         "stop": journey.stop_in_force(ctx.store.uow(), person_id),
+        "templates": []
+        if patient
+        else plan_templates.templates(ctx.store.uow(), principal.user.id),
     }
     return render(request, "plan.html", context, principal=principal, status=status)
 
@@ -124,14 +149,20 @@ def plan(
 ) -> HTMLResponse:
     notice = {
         "swap": "Technique swapped: a new plan version was stored.",
-        "approve": "Plan approved.",
+        "approve": "Plan approved: the patient now runs this version.",
+        "cleared": "Referral clearance recorded: the plan is built.",
+        "corrected": "Corrected intake stored: the rebuilt plan below waits for your approval.",
+        "dose": "Dose changed: a new plan version waits for your approval.",
+        "template": "Plan saved as a template.",
+        "removed": "Exercise taken out: the new plan version waits for your approval.",
+        "applied": "Template applied: the new plan version waits for your approval.",
     }
     return _plan_page(
         request,
         principal,
         ctx,
         scope.person_id,
-        scope.person.external_ref,
+        person_label(scope.person),
         notice=notice.get(done or ""),
     )
 
@@ -165,7 +196,7 @@ def swap(
             else [str(exc)]
         )
         status = 422 if isinstance(exc, InvalidInput) else 409
-        name = scope.person.external_ref
+        name = person_label(scope.person)
         return _plan_page(
             request, principal, ctx, scope.person_id, name, error=lines, status=status
         )
@@ -190,7 +221,7 @@ def approve(
             note=note.strip() or None,
         )
     except Conflict as exc:
-        name = scope.person.external_ref
+        name = person_label(scope.person)
         return _plan_page(
             request, principal, ctx, scope.person_id, name, error=[str(exc)], status=409
         )
@@ -220,7 +251,7 @@ def progress(
     view = views.progress_view(ctx.store, scope.person_id, date.today())
     context = {
         "title": "Progress",
-        **patient_nav(scope.person_id, scope.person.external_ref, "progress"),
+        **patient_nav(scope.person_id, person_label(scope.person), "progress"),
         **view,
         "patient_words": (
             patient_app.progress_words(view["progress"])

@@ -7,6 +7,7 @@ Page routes call the same services as the JSON API; this module holds no busines
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Coroutine
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,7 @@ from lumbo.domain.errors import (
 )
 from lumbo.services.accounts import csrf_for
 from lumbo.services.errors import Forbidden, NotAuthenticated, outcome_of
+from lumbo.store.records import PersonRecord
 from lumbo.web.deps import AppContext, Principal
 from lumbo.web.errors import audit_refusal
 
@@ -38,10 +40,26 @@ TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 
 
+SNAKE = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
+
+
+def _said(m: re.Match[str]) -> str:
+    name = m.group(0)
+    return (name.lower() if name.isupper() else name).replace("_", " ")
+
+
+def words(text: object) -> str:
+    """Machine names inside a text said as words ("dual_inclinometer" -> "dual inclinometer",
+    "SEGMENTAL_HYPERMOBILITY" -> "segmental hypermobility")."""
+    return SNAKE.sub(_said, str(text))
+
+
 @cache
 def templates() -> Jinja2Templates:
     """The Jinja2 environment (autoescaping on), built on first use."""
-    return Jinja2Templates(directory=str(TEMPLATES_DIR))
+    built = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    built.env.filters["words"] = words
+    return built
 
 
 def ctx_of(request: Request) -> AppContext:
@@ -152,6 +170,11 @@ class PageRoute(APIRoute):
                 return error_page(request, status, title, lines)
 
         return handler
+
+
+def person_label(person: PersonRecord) -> str:
+    """How pages name a patient: their name, else their reference, never the store id."""
+    return person.display_name or person.external_ref or "Patient"
 
 
 def safe_next(target: str | None) -> str:

@@ -15,7 +15,7 @@ from lumbo.services import clinic, data_rights
 from lumbo.services.errors import Forbidden
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, OwnPatient, Patient
 from lumbo.web.pages.clinician import patient_nav
-from lumbo.web.pages.common import PageRoute, render
+from lumbo.web.pages.common import PageRoute, person_label, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 ACTIONS = ("disable", "enable", "reset", "role", "delete")
@@ -141,7 +141,7 @@ def reset_submit(
 def data_page(request: Request, scope: Patient, principal: CurrentPrincipal) -> HTMLResponse:
     context = {
         "title": "Data and records",
-        **patient_nav(scope.person_id, scope.person.external_ref, "data"),
+        **patient_nav(scope.person_id, person_label(scope.person), "data"),
         "patient_view": principal.user.role == "patient",
     }
     return render(request, "data.html", context, principal=principal)
@@ -155,11 +155,11 @@ def erase_submit(
     ctx: Ctx,
     confirm: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    name = scope.person.external_ref or scope.person_id
+    name = person_label(scope.person) or scope.person_id
     if confirm.strip() != name:
         context = {
             "title": "Data and records",
-            **patient_nav(scope.person_id, scope.person.external_ref, "data"),
+            **patient_nav(scope.person_id, person_label(scope.person), "data"),
             "patient_view": False,
             "error": f"Type {name} to confirm the erasure.",
         }

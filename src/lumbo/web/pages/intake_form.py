@@ -25,6 +25,47 @@ ODI_SECTIONS = (
     "sex life", "social life", "travelling",
 )  # fmt: skip
 PROMIS_FORMS = {"4a": PROMIS_4A, "6a": PROMIS_6A, "8a": PROMIS_8A}
+# Item topics, in lumbo's words (the instruments' own wording is under licence: the clinician
+# reads it from the form they gave; these say which item a box is).
+RMDQ_TOPICS = (
+    "stays at home most of the time", "changes position often", "walks more slowly",
+    "not doing the usual jobs at home", "uses a handrail on stairs", "lies down to rest more often",
+    "holds on to something to get out of an easy chair", "asks others to do things",
+    "dresses more slowly", "stands only for short periods", "tries not to bend or kneel",
+    "finds it hard to get out of a chair", "back painful almost all the time",
+    "finds it hard to turn over in bed", "appetite not good", "trouble putting on socks",
+    "walks only short distances", "sleeps less well", "dresses with help",
+    "sits down most of the day", "avoids heavy jobs", "more irritable than usual",
+    "goes upstairs more slowly", "stays in bed most of the time",
+)  # fmt: skip
+START_BACK_TOPICS = (
+    "pain spreading down the leg", "pain in the shoulder or neck",
+    "walks only short distances because of the pain", "dresses more slowly",
+    "unsafe to be physically active", "worrying thoughts", "pain feels terrible, no better ahead",
+    "not enjoying things as before",
+)  # fmt: skip
+FABQ_TOPICS = (
+    "pain caused by physical activity", "activity makes the pain worse",
+    "activity might harm the back", "should not do activities that may worsen the pain",
+    "cannot do activities that may worsen the pain", "pain caused by work or an accident at work",
+    "work aggravated the pain", "a compensation claim for the pain", "work too heavy",
+    "work makes or would make the pain worse", "work might harm the back",
+    "should not do normal work with the present pain", "cannot do normal work with the present pain",
+    "cannot do normal work until the pain is treated", "not back to normal work within 3 months",
+    "never able to go back to that work",
+)  # fmt: skip
+PROMIS_TOPICS = {
+    "PAININ9": "day-to-day activities",
+    "PAININ22": "work around the home",
+    "PAININ31": "taking part in social activities",
+    "PAININ34": "household chores",
+}
+RED_FLAG_QUESTIONS = {
+    "saddle_anaesthesia": "numbness between the legs or around the back passage?",
+    "bladder_or_bowel_dysfunction": "a new problem passing or holding urine or stool?",
+    "progressive_neurological_deficit": "weakness or numbness in the legs getting worse?",
+}
+CAUDA_EQUINA = tuple(RED_FLAG_QUESTIONS)
 TITLES = {
     "person": "Person",
     "preferences": "Preferences",
@@ -155,31 +196,39 @@ def _questionnaires() -> Step:
         for i, title in enumerate(ODI_SECTIONS)
     )
     rmdq = tuple(
-        FormField(f"questionnaires.rmdq.{i}", f"Statement {i + 1} applies", "tristate")
-        for i in range(24)
+        FormField(f"questionnaires.rmdq.{i}", f"{i + 1}. {topic}", "tristate")
+        for i, topic in enumerate(RMDQ_TOPICS)
     )
     agree = (("1", "agree"), ("0", "disagree"))
     bother = ("not_at_all", "slightly", "moderately", "very_much", "extremely")
     sbst = (
         *(
-            FormField(f"questionnaires.start_back.{i}", f"Item {i + 1}", "select", agree)
-            for i in range(8)
+            FormField(f"questionnaires.start_back.{i}", f"{i + 1}. {topic}", "select", agree)
+            for i, topic in enumerate(START_BACK_TOPICS)
         ),
         FormField(
-            "questionnaires.start_back.8", "Item 9: how bothersome", "select", _options(bother)
+            "questionnaires.start_back.8", "9. how bothersome overall", "select", _options(bother)
         ),
     )
     fabq = tuple(
-        FormField(f"questionnaires.fabq.{i}", f"Item {i + 1}", "int", low=0, high=6)
-        for i in range(16)
+        FormField(f"questionnaires.fabq.{i}", f"{i + 1}. {topic}", "int", low=0, high=6)
+        for i, topic in enumerate(FABQ_TOPICS)
     )
     promis = (
         FormField(
             "questionnaires.promis_form", "Short form given", "select", _options(list(PROMIS_FORMS))
         ),
         *(
-            FormField(f"questionnaires.promis.{code}", code, "int", low=1, high=5)
-            for code in PROMIS_8A
+            FormField(
+                f"questionnaires.promis.{code}",
+                f"{n}. interference with {PROMIS_TOPICS[code]}"
+                if code in PROMIS_TOPICS
+                else f"{n}. item {n} of the 6a/8a short form",
+                "int",
+                low=1,
+                high=5,
+            )
+            for n, code in enumerate(PROMIS_8A, 1)
         ),
     )
     psfs = tuple(
@@ -219,10 +268,24 @@ def steps() -> tuple[Step, ...]:
             for name, sub in node["properties"].items()
             for f in _fields(f"{key}.{name}", sub, defs, name in required)
         ]
+        fields = [_worded(f) for f in fields]
         out.append(Step(key, TITLES[key], (Group(TITLES[key], tuple(fields)),), INTROS.get(key)))
         if key == "symptoms":
             out.append(_questionnaires())
     return tuple(out)
+
+
+def _worded(f: FormField) -> FormField:
+    """The cauda-equina questions asked as questions and required (an answer, yes or no, is
+    needed before any plan); the patient reference explained."""
+    field_name = f.name.rsplit(".", 1)[-1]
+    if f.name.startswith("red_flags.") and field_name in RED_FLAG_QUESTIONS:
+        label = f"{f.label} (cauda equina): {RED_FLAG_QUESTIONS[field_name]}"
+        return FormField(**{**_as_dict(f), "label": label, "required": True})
+    if f.name == "person.id":
+        label = "Patient reference (your clinic's id: letters, digits, dots, dashes)"
+        return FormField(**{**_as_dict(f), "label": label})
+    return f
 
 
 def all_fields() -> list[FormField]:

@@ -19,7 +19,7 @@ from lumbo.services.parsing import parse_model
 from lumbo.web.deps import Ctx, CurrentPrincipal, Patient
 from lumbo.web.pages import views
 from lumbo.web.pages.clinician import patient_nav
-from lumbo.web.pages.common import PageRoute, render
+from lumbo.web.pages.common import PageRoute, person_label, render
 
 WARNING_QUESTIONS = (
     ("saddle_numbness", "Numbness between your legs or around your back passage"),
@@ -52,7 +52,7 @@ def today(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ct
             ctx.store.uow(), scope.person_id, date.today()
         ),
         "title": "Today's session",
-        **patient_nav(scope.person_id, scope.person.external_ref, "today"),
+        **patient_nav(scope.person_id, person_label(scope.person), "today"),
         "due": due,
         "blocks": blocks,
         "overstretch": views.OVERSTRETCH_TEXT,
@@ -112,7 +112,7 @@ def _checkin_page(
     logs = patient_records.session_logs(ctx.store.uow(), scope.person_id)
     context = {
         "title": "Morning check-in",
-        **patient_nav(scope.person_id, scope.person.external_ref, "checkin"),
+        **patient_nav(scope.person_id, person_label(scope.person), "checkin"),
         "checkin_id": "ci-" + uuid.uuid4().hex,
         "on": date.today().isoformat(),
         "sessions": list(reversed(logs))[:10],

@@ -19,7 +19,7 @@ from lumbo.services.uploads import save_video
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, Patient
 from lumbo.web.pages import video_words
 from lumbo.web.pages.clinician import patient_nav
-from lumbo.web.pages.common import PageRoute, render
+from lumbo.web.pages.common import PageRoute, person_label, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MOVEMENTS = (
@@ -53,7 +53,7 @@ def _videos_page(
         rows.append({**j.to_json(), "accepted": accepted, "words": words})
     context = {
         "title": "Videos",
-        **patient_nav(scope.person_id, scope.person.external_ref, "videos"),
+        **patient_nav(scope.person_id, person_label(scope.person), "videos"),
         "movements": MOVEMENTS,
         "videos": {v.job_id: v for v in patient_records.videos(ctx.store.uow(), scope.person_id)},
         "jobs": rows,
@@ -117,7 +117,7 @@ def film(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
     upload (all in ``film.js``; the upload is the same form post as a chosen file)."""
     context = {
         "title": "Film a movement",
-        **patient_nav(scope.person_id, scope.person.external_ref, "videos"),
+        **patient_nav(scope.person_id, person_label(scope.person), "videos"),
         "movements": MOVEMENTS,
         "views": {m.key: m.view for m in Movement},
     }

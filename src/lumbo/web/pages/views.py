@@ -19,6 +19,7 @@ from lumbo.domain.session_guide import OVERSTRETCH
 from lumbo.services import journey, patient_app, patient_records, phone_questionnaires, plan_edit
 from lumbo.services.caseload import CaseloadPage, CaseloadRow, caseload
 from lumbo.services.documents import assessment_sections, progress_charts
+from lumbo.services.swap_options import swap_options
 from lumbo.store.db import Store
 from lumbo.web.pages import video_words
 
@@ -59,8 +60,10 @@ def assessment_view(store: Store, person_id: str) -> dict[str, Any]:
     }
 
 
-def plan_view(store: Store, person_id: str, library: Library, on: date) -> dict[str, Any]:
-    view = plan_edit.plan_with_approval(store.uow(), person_id)
+def plan_view(
+    store: Store, person_id: str, library: Library, on: date, *, patient: bool = False
+) -> dict[str, Any]:
+    view = plan_edit.plan_with_approval(store.uow(), person_id, patient=patient)
     today = journey.today(store.uow(), person_id, on)
     plan = view.plan.plan
 
@@ -84,20 +87,19 @@ def plan_view(store: Store, person_id: str, library: Library, on: date) -> dict[
     used = sorted(
         {b.technique for w in plan.weeks[today.week - 1 :] for s in w.sessions for b in s.blocks}
     )
-    swaps = [
-        {"technique": t, "name": name(t), "options": [(o, name(o)) for o in options]}
-        for t in used
-        if t in library and (options := plan_edit.declared_alternatives(library, t))
-    ]
+    swaps = [] if patient else swap_options(store.uow(), person_id, on)
     return {
         "version": view.plan.version,
         "reason": view.plan.reason,
         "changed_by": view.changed_by,
+        "rule_made": view.plan.adjustment is not None and view.changed_by is None,
         "approval": view.approval,
+        "waiting": view.waiting,
         "plan": plan,
         "weeks": weeks,
         "current_week": today.week,
         "swaps": swaps,
+        "used": [(t, name(t)) for t in used],
         "excluded": [(name(e.technique), "; ".join(e.reasons)) for e in plan.excluded],
         "notes": list(plan.notes),
     }
@@ -163,7 +165,7 @@ def for_patient(view: dict[str, Any]) -> dict[str, Any]:
     reason = str(view.get("reason") or "")
     words = (
         "adjusted to how your sessions went"
-        if reason.startswith("adjusted")
+        if reason.startswith("adjusted") or view.get("rule_made")
         else "made for you from your assessment"
         if view.get("version") == 1
         else "changed by your clinician"

@@ -21,6 +21,32 @@ from lumbo.web.pages.intake_form import Errors, field_errors, steps, to_intake
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
+async def read_values(request: Request) -> dict[str, Any]:
+    """The wizard's form values (lists for the multiple-choice fields)."""
+    form = await request.form()
+    values: dict[str, Any] = {}
+    for key in form:
+        items = [v for v in form.getlist(key) if isinstance(v, str)]
+        values[key] = items if key.endswith(("equipment", "conditions")) else items[-1]
+    return values
+
+
+ID_WORDS = (
+    "use only letters, digits, dots, dashes and underscores, without spaces (for example "
+    "PT-0042), up to 64 characters"
+)
+
+
+def in_words(problems: list[Problem]) -> list[Problem]:
+    """The patient reference's pattern said in words rather than as a regular expression."""
+    return [
+        Problem(p.path, ID_WORDS, p.value)
+        if p.path == "person.id" and ("pattern" in p.message or "at most" in p.message)
+        else p
+        for p in problems
+    ]
+
+
 def _page(
     request: Request,
     principal: CurrentPrincipal,
@@ -33,6 +59,7 @@ def _page(
         "steps": steps(),
         "values": values,
         "errors": errors,
+        "ask_name": True,
     }
     return render(request, "wizard.html", context, principal=principal, status=status)
 
@@ -50,16 +77,15 @@ async def enrol(
     ctx: Ctx,
     access: AccessDep,
 ) -> Response:
-    form = await request.form()
-    values: dict[str, Any] = {}
-    for key in form:
-        items = [v for v in form.getlist(key) if isinstance(v, str)]
-        values[key] = items if key.endswith(("equipment", "conditions")) else items[-1]
+    values = await read_values(request)
     intake = to_intake(values)
+    name = str(values.get("display_name", "")).strip()
     try:
-        enrolled = journey.init_person(ctx.store.uow(), json.dumps(intake), owner_id=clinician.id)
+        enrolled = journey.init_person(
+            ctx.store.uow(), json.dumps(intake), owner_id=clinician.id, display_name=name or None
+        )
     except InvalidInput as exc:
-        return _page(request, principal, values, field_errors(exc.problems), 422)
+        return _page(request, principal, values, field_errors(in_words(exc.problems)), 422)
     except Conflict as exc:
         errors = field_errors([Problem("person.id", str(exc), intake["person"].get("id"))])
         return _page(request, principal, values, errors, 409)

@@ -39,7 +39,14 @@ def list_patients(
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
     q: Annotated[str | None, Query(max_length=64, description="reference starts with")] = None,
     attention: Annotated[bool, Query(description="only patients with an alert")] = False,
-    sort: Annotated[str, Query(pattern="^(attention|name|created)$")] = "created",
+    sort: Annotated[str, Query(pattern="^(attention|name|created|inactive|pain)$")] = "created",
+    flag: Annotated[
+        str | None,
+        Query(
+            pattern="^(safety|worsening|inactive|reassessment|referral|approval)$",
+            description="only patients with this flag",
+        ),
+    ] = None,
 ) -> list[dict[str, Any]]:
     """A clinician's own patients, one page at a time (``X-Total-Count`` and ``Link`` headers
     say how many and where the next page is), with adherence, last session and alerts; for a
@@ -55,11 +62,14 @@ def list_patients(
             q=q,
             attention_only=attention,
             sort=sort,
+            flag=flag,
         )
         response.headers["X-Total-Count"] = str(found.total)
         if page < found.pages:
             response.headers["Link"] = (
-                f'</api/patients?page={page + 1}&per_page={per_page}&sort={sort}>; rel="next"'
+                f"</api/patients?page={page + 1}&per_page={per_page}&sort={sort}"
+                + (f"&flag={flag}" if flag else "")
+                + '>; rel="next"'
             )
         return [{**r.to_json(), "owner_id": user.id} for r in found.rows]
     if user.role == "patient" and user.person_id is not None:

@@ -19,13 +19,16 @@ OnQuery = Annotated[date | None, Query(description="date YYYY-MM-DD (default: to
 
 @router.get("/patients/{person_id}/plan", responses={409: {}}, response_model=out.CurrentPlan)
 def plan(scope: Patient, uow: Uow) -> dict[str, Any]:
-    """The plan in force; 409 while a referral withholds it."""
-    view = plan_edit.plan_with_approval(uow, scope.person_id)
+    """The plan: for a clinician the latest version, for the patient the last approved one (the
+    version they run); 409 while a referral withholds it."""
+    patient = scope.user.role == "patient"
+    view = plan_edit.plan_with_approval(uow, scope.person_id, patient=patient)
     return {
         "version": view.plan.version,
         "reason": view.plan.reason,
         "created_at": view.plan.created_at.isoformat(),
         "approval": None if view.approval is None else view.approval.to_json(),
+        "awaiting_approval": view.waiting,
         "plan": view.plan.plan.to_json(),
     }
 

@@ -1,0 +1,90 @@
+"""Plan templates: a clinician saves a patient's current plan (its weeks of sessions) as a named
+template and applies it to another of their patients. Applying checks the template against that
+patient with the engine's own checks (:func:`lumbo.services.plan_edit.plan_violations`: their
+contraindications, the techniques left out for them, phase rules, pairing, time budget); a
+refusal names each rule and says why. An applied template is stored as the patient's next plan
+version (their start date kept), waiting for approval like every clinician's edit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from lumbo.domain.errors import Conflict, InvalidInput, NotFound, Problem
+from lumbo.domain.knowledge import library
+from lumbo.domain.protocol.engine import person_of
+from lumbo.domain.protocol.model import Week
+from lumbo.domain.protocol.validity import plan_violations
+from lumbo.services._shared import active_plan, need_person
+from lumbo.services.plan_dose import DoseRefused, refusals
+from lumbo.store.plan_templates import PlanTemplate, add_template, get_template, templates_of
+from lumbo.store.records import PlanVersion
+from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
+
+__all__ = ["apply_template", "save_template", "templates"]
+
+
+def save_template(
+    uow: SqlAlchemyUnitOfWork, person_id: str, *, owner_id: str, name: str
+) -> PlanTemplate:
+    title = name.strip()
+    if not 1 <= len(title) <= 120:
+        raise InvalidInput([Problem("name", "must be 1 to 120 characters")], "plan template")
+    with uow:
+        plan = active_plan(uow.journeys, person_id)
+        template = PlanTemplate(
+            owner_id=owner_id,
+            name=title,
+            document={
+                "weeks": [w.model_dump(mode="json") for w in plan.plan.weeks],
+                "minutes_per_session": plan.plan.minutes_per_session,
+            },
+        )
+        add_template(uow.session, template)
+        uow.commit()
+    return template
+
+
+def templates(uow: SqlAlchemyUnitOfWork, owner_id: str) -> list[PlanTemplate]:
+    with uow:
+        return templates_of(uow.session, owner_id)
+
+
+def apply_template(
+    uow: SqlAlchemyUnitOfWork,
+    person_id: str,
+    *,
+    owner_id: str,
+    template_id: str,
+    plan_version: int,
+    on: date,
+) -> PlanVersion:
+    lib = library()
+    with uow:
+        repo = uow.journeys
+        need_person(repo, person_id)
+        template = get_template(uow.session, template_id)
+        if template is None or template.owner_id != owner_id:
+            raise NotFound("no such plan template")
+        current = active_plan(repo, person_id)
+        if plan_version != current.version:
+            raise Conflict(
+                f"the plan changed meanwhile (now version {current.version}): reload and try again"
+            )
+        weeks = tuple(Week.model_validate(w) for w in template.document["weeks"])
+        edited = current.plan.model_copy(update={"weeks": weeks})
+        intake = repo.intakes(person_id)[-1].intake
+        assessment = repo.assessments(person_id)[-1].assessment
+        broken = plan_violations(edited, person_of(intake, assessment), lib)
+        if broken:
+            raise DoseRefused(refusals(broken, lib))
+        version = current.version + 1
+        stored = PlanVersion(
+            person_id=person_id,
+            version=version,
+            plan=edited.model_copy(update={"version": version, "person_id": person_id}),
+            reason=f"Template “{template.name}” applied ({on.day} {on:%B %Y}, clinician's edit).",
+            assessment_id=current.assessment_id,
+        )
+        repo.add_plan_version(stored)
+        uow.commit()
+    return stored
