@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from lumbo.cli import main
+from lumbo.domain.explain import finding_name, words
 from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.model import FINDING_CODES
 from lumbo.domain.plan_view import dose_words
@@ -117,9 +118,9 @@ def test_assessment_report_pdf(store: Store, enrolled: str, database_url: str) -
     assert ("Referral: none required" in text) == (not a.referral.required)
     for name, _score, band in data["scores"]:
         assert _norm(str(name)) in text and _norm(str(band))[:30] in text
-    for f in a.findings:
-        assert f.code in text
-        assert _norm(f.evidence[0])[:50] in text
+    for f in a.findings:  # in words: the name, never the code (issue 15)
+        assert finding_name(f.code) in text and f.code not in text
+        assert _norm(words(f.evidence[0]))[:50] in text
     assert "Prediction rules" in text
     for rule in data["rules"]:
         assert _norm(rule["name"]) in text
