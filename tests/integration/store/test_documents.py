@@ -23,6 +23,7 @@ from lumbo.domain.plan_view import dose_words
 from lumbo.reports.documents import render_html, to_pdf
 from lumbo.services import documents, journey
 from lumbo.store.db import Store
+from tests.e2e.web.text_scan import problems
 from tests.integration.store import samples
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -96,6 +97,7 @@ def test_handout_pdf_says_what_the_plan_says(
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), re.findall(r"\b[a-z]+_[a-z_]+\b", text)
     for block in plan.weeks[due.week - 1].sessions[0].blocks:
         assert block.technique not in text
+    assert not problems(text, "patient"), problems(text, "patient")
     _first_page_png(pdf, f"handout-{database_url.split(':')[0]}")
 
 
@@ -128,6 +130,7 @@ def test_assessment_report_pdf(store: Store, enrolled: str, database_url: str) -
             assert key.replace("_", " ") in text
     assert a.classification.approach.replace("_", " ") in text
     assert data["sources"] and _norm(data["sources"][0])[:40] in text
+    assert not problems(text, "clinician"), problems(text, "clinician")
     _first_page_png(pdf, f"assessment-{database_url.split(':')[0]}")
 
 
