@@ -2,7 +2,29 @@
 
 from __future__ import annotations
 
+import re
+
 from lumbo.domain.assessment.model import Assessment, Finding, Scores
+
+_SNAKE = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
+
+
+def _said(m: re.Match[str]) -> str:
+    name = m.group(0)
+    return (name.lower() if name.isupper() else name).replace("_", " ")
+
+
+def words(text: object) -> str:
+    """Machine names inside a text said as words ("dual_inclinometer" -> "dual inclinometer",
+    "SEGMENTAL_HYPERMOBILITY" -> "segmental hypermobility"): what pages and documents show."""
+    return _SNAKE.sub(_said, str(text))
+
+
+def finding_name(code: str) -> str:
+    """A finding's name for the clinician ("SEGMENTAL_HYPERMOBILITY" -> "Segmental
+    hypermobility"), never its code."""
+    return words(code).capitalize()
+
 
 REGION_TITLES: dict[str, str] = {
     "lumbar": "Lower back (lumbar spine)",

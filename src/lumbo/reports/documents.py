@@ -19,6 +19,7 @@ import segno
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from lumbo.domain.explain import words
 from lumbo.reports.figure import illustration_svg
 
 __all__ = ["DOCUMENTS", "css", "qr_svg", "render_html", "to_pdf"]
@@ -32,12 +33,14 @@ DOCUMENTS = {
 
 @cache
 def _env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("lumbo.reports", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["words"] = words
+    return env
 
 
 @cache

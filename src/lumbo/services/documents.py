@@ -13,7 +13,14 @@ from datetime import date
 from typing import Any
 
 from lumbo.domain.assessment.model import Assessment
-from lumbo.domain.explain import REGION_TITLES, plain_finding, score_rows, what_this_means, where
+from lumbo.domain.explain import (
+    REGION_TITLES,
+    finding_name,
+    plain_finding,
+    score_rows,
+    what_this_means,
+    where,
+)
 from lumbo.domain.knowledge import Library, library
 from lumbo.domain.norms import sources
 from lumbo.domain.plan_view import dose_words
@@ -217,6 +224,7 @@ def assessment_sections(
         regions.setdefault(f.region, []).append(
             {
                 "code": f.code,
+                "name": finding_name(f.code),
                 "where": where(f),
                 "severity": f.severity.value,
                 "plain": plain_finding(f),

@@ -93,7 +93,7 @@ def test_the_clinicians_day(browsing: Any, server: Server) -> None:
     patient.check("invitation-signin", scan="patient")
     patient.login("maria.main@example.org", "a long new password 42")
     assert patient.path() == f"/patients/{main}/today"
-    patient.check("invited-patient-today")
+    patient.check("invited-patient-today", scan="patient")
     patient.page.goto(link)  # the link works once
     assert "not valid" in patient.page.inner_text("main")
     patient.check("invitation-used", scan="patient")

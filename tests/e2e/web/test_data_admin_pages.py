@@ -66,19 +66,19 @@ def test_data_rights_and_admin_pages(browsing: Any, server: Server, phone: bool)
 
     holder = browsing("reset", phone=phone)
     holder.page.goto(link)
-    holder.check("reset")
+    holder.check("reset", scan="patient")
     holder.page.fill("#password", "a fresh passphrase")
     holder.page.fill("#again", "a fresh passphrase")
     holder.page.click("button[type=submit]")
     holder.page.wait_for_load_state("load")
     assert holder.path() == "/login"
-    holder.check("after-reset")
+    holder.check("after-reset", scan="patient")
 
     patient = browsing("patient", phone=phone)
     patient.login(who["patient"], "a fresh passphrase")
-    patient.check("today")
+    patient.check("today", scan="patient")
     patient.goto(f"/patients/{who['person']}/data")
-    patient.check("your-data")
+    patient.check("your-data", scan="patient")
     with patient.page.expect_download() as got:
         patient.page.click("text=All your data")
     saved = Path(got.value.path()).read_text(encoding="utf-8")

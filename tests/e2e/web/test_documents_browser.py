@@ -25,7 +25,7 @@ def test_patient_opens_the_handout_from_the_today_page(browsing: Any, server: Se
         me.login(server.accounts.patient_email, server.accounts.patient_password)
         person = server.accounts.person_id
         assert me.path() == f"/patients/{person}/today"
-        me.check("today")
+        me.check("today", scan="patient")
         page.click("#handout-link")
         page.wait_for_load_state("load")
         assert me.path() == f"/patients/{person}/handout"
@@ -34,7 +34,7 @@ def test_patient_opens_the_handout_from_the_today_page(browsing: Any, server: Se
         assert exercises >= 4
         assert _pictures_loaded(page, "article.exercise:not(.again) img") == exercises
         page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=15_000)
-        me.check("handout")
+        me.check("handout", scan="patient")
         width = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert width <= 1, f"the handout scrolls sideways by {width}px"
         href = page.get_attribute("#pdf-link", "href")

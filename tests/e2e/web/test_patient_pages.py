@@ -286,7 +286,7 @@ def test_signing_out_sends_the_queue_first_or_refuses_while_entries_are_unsent(
     page = me.page
     me.login(server.accounts.patient_email, server.accounts.patient_password)
     person = server.accounts.person_id
-    me.check("today-before-signout")
+    me.check("today-before-signout", scan="patient")
     key = page.evaluate("() => window.lumboOutbox.key")
     account = page.get_attribute('meta[name="lumbo-account"]', "content")
     assert key == OUTBOX + account
@@ -301,11 +301,11 @@ def test_signing_out_sends_the_queue_first_or_refuses_while_entries_are_unsent(
     page.wait_for_selector("#signout-refused")
     assert "not sent yet" in page.inner_text("#signout-refused")
     assert me.path() == f"/patients/{person}/today"  # still signed in
-    me.check("signout-refused")
+    me.check("signout-refused", scan="patient")
     page.context.set_offline(False)
     page.click("form.signout button")
     page.wait_for_url("**/login")
-    me.check("signed-out")
+    me.check("signed-out", scan="patient")
     left = page.evaluate(
         "() => Object.keys(localStorage).filter(k => k.startsWith('lumbo.outbox'))"
     )
@@ -341,22 +341,22 @@ def test_a_warning_sign_in_the_player_stops_the_plan(browsing: Any, server: Serv
         if n == 0:
             page.check("#symptoms_spread_down_leg")
             assert page.is_visible("#overstretch")
-            me.check("player-spread-down-leg")
+            me.check("player-spread-down-leg", scan="patient")
         page.click("#save-block")
-    me.check("player-warning-signs")
+    me.check("player-warning-signs", scan="patient")
     page.check("#ws_new_weakness")
     page.click("#save-session")
     page.wait_for_function(
         "() => document.querySelector('#sync-state').textContent === 'Session saved.'"
     )
     assert "same-day emergency care" in page.inner_text("#stop-now")
-    me.check("player-stop-now")
+    me.check("player-stop-now", scan="patient")
     logs = page.request.get(f"/api/patients/{person}/sessions").json()
     assert logs[-1]["warning_signs"] == ["new_weakness"]
     assert logs[-1]["blocks"][0]["symptoms_spread_down_leg"] is True
 
     me.goto(f"/patients/{person}/today")
-    me.check("today-stopped")
+    me.check("today-stopped", scan="patient")
     no_sideways_scroll(page)
     banner = page.inner_text("#stop-banner")
     assert "same-day emergency care" in banner and "new weakness in a leg" in banner
@@ -395,5 +395,5 @@ def test_emergency_screen_says_what_to_do_now_and_signs_out(browsing: Any, serve
     assert page.locator("#player").count() == 0
     page.click("#referral-signout button")
     page.wait_for_url("**/login")
-    me.check("signed-out-from-emergency")
+    me.check("signed-out-from-emergency", scan="patient")
     assert page.request.get(f"/api/patients/{person}/today").status == 401

@@ -16,12 +16,14 @@ import pytest
 from pypdf import PdfReader
 
 from lumbo.cli import main
+from lumbo.domain.explain import finding_name, words
 from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.model import FINDING_CODES
 from lumbo.domain.plan_view import dose_words
 from lumbo.reports.documents import render_html, to_pdf
 from lumbo.services import documents, journey
 from lumbo.store.db import Store
+from tests.e2e.web.text_scan import problems
 from tests.integration.store import samples
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -95,6 +97,7 @@ def test_handout_pdf_says_what_the_plan_says(
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), re.findall(r"\b[a-z]+_[a-z_]+\b", text)
     for block in plan.weeks[due.week - 1].sessions[0].blocks:
         assert block.technique not in text
+    assert not problems(text, "patient"), problems(text, "patient")
     _first_page_png(pdf, f"handout-{database_url.split(':')[0]}")
 
 
@@ -117,9 +120,9 @@ def test_assessment_report_pdf(store: Store, enrolled: str, database_url: str) -
     assert ("Referral: none required" in text) == (not a.referral.required)
     for name, _score, band in data["scores"]:
         assert _norm(str(name)) in text and _norm(str(band))[:30] in text
-    for f in a.findings:
-        assert f.code in text
-        assert _norm(f.evidence[0])[:50] in text
+    for f in a.findings:  # in words: the name, never the code (issue 15)
+        assert finding_name(f.code) in text and f.code not in text
+        assert _norm(words(f.evidence[0]))[:50] in text
     assert "Prediction rules" in text
     for rule in data["rules"]:
         assert _norm(rule["name"]) in text
@@ -127,6 +130,7 @@ def test_assessment_report_pdf(store: Store, enrolled: str, database_url: str) -
             assert key.replace("_", " ") in text
     assert a.classification.approach.replace("_", " ") in text
     assert data["sources"] and _norm(data["sources"][0])[:40] in text
+    assert not problems(text, "clinician"), problems(text, "clinician")
     _first_page_png(pdf, f"assessment-{database_url.split(':')[0]}")
 
 

@@ -7,7 +7,6 @@ Page routes call the same services as the JSON API; this module holds no busines
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Coroutine
 from functools import cache
 from pathlib import Path
@@ -28,6 +27,7 @@ from lumbo.domain.errors import (
     LumboError,
     ReferralRequired,
 )
+from lumbo.domain.explain import words
 from lumbo.services.accounts import csrf_for
 from lumbo.services.errors import Forbidden, NotAuthenticated, outcome_of
 from lumbo.store.records import PersonRecord
@@ -38,20 +38,6 @@ log = logging.getLogger("lumbo.web.pages")
 WEB_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
-
-
-SNAKE = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
-
-
-def _said(m: re.Match[str]) -> str:
-    name = m.group(0)
-    return (name.lower() if name.isupper() else name).replace("_", " ")
-
-
-def words(text: object) -> str:
-    """Machine names inside a text said as words ("dual_inclinometer" -> "dual inclinometer",
-    "SEGMENTAL_HYPERMOBILITY" -> "segmental hypermobility")."""
-    return SNAKE.sub(_said, str(text))
 
 
 @cache
