@@ -223,3 +223,97 @@ def test_every_exclusion_rule_has_patient_words() -> None:
 
     for rule in (*RULES, *PERSON_RULES):
         assert patient_app.exclusion_words(rule.reason).startswith("left out")
+
+
+@pytest.mark.parametrize(
+    ("codes", "role", "side", "expect", "never"),
+    [
+        (
+            ("LUMBAR_EXTENSION_HYPOMOBILITY",),
+            "mobilize",
+            None,
+            "Because your lower back bends backwards less than expected",
+            "hypomobility",
+        ),
+        (
+            ("HAMSTRING_LENGTH_RESTRICTION",),
+            "release",
+            "left",
+            "thigh are tight, on your left side",
+            "restriction",
+        ),
+        (
+            ("MOTOR_CONTROL_DEFICIT", "MOTOR_CONTROL_DEFICIT"),
+            "stabilize",
+            "both",
+            "need training. ",
+            "both",
+        ),
+        ((), "breath", None, "Its part in your session: breathing.", "Because"),
+    ],
+)
+def test_why_this_exercise_in_patient_words(
+    codes: tuple[str, ...], role: str, side: str | None, expect: str, never: str
+) -> None:
+    words = patient_app.patient_why(codes, role, "Eases the back. More detail here", side)
+    assert expect in words
+    assert never not in words.lower()
+    assert words.count("need training") <= 1  # a finding addressed twice is said once
+    assert "(moderate)" not in words and problems(words, "patient") == []
+
+
+def test_the_patients_plan_page_gives_every_block_a_patient_why() -> None:
+    from typing import cast
+
+    from lumbo.store.db import Store
+    from lumbo.web.pages import views
+
+    uow = FakeUnitOfWork()
+    person = journey.init_person(uow, example_intake_text()).person.id
+    view = views.plan_view(cast(Store, uow), person, library(), date.today())
+    clinical = [b["why"] for w in view["weeks"] for s in w["sessions"] for b in s["blocks"]]
+    assert any("(moderate)" in w or "(mild)" in w or "(severe)" in w for w in clinical)
+    mine = views.for_patient(view)
+    said = [b["why"] for w in mine["weeks"] for s in w["sessions"] for b in s["blocks"]]
+    assert len(said) == len(clinical) and any(w.startswith("Because your") for w in said)
+    for why in said:
+        assert "(moderate)" not in why and "(mild)" not in why and "(severe)" not in why
+        assert problems(why, "patient") == [], why
+
+
+@pytest.mark.parametrize(("logged", "left"), [((), [2, 3, 4]), ((1,), [3, 4]), ((1, 3), [4])])
+def test_upcoming_holds_the_weeks_sessions_after_the_due_one(
+    logged: tuple[int, ...], left: list[int]
+) -> None:
+    from lumbo.domain.protocol.model import BlockLog, SessionLog
+    from lumbo.services import recording
+
+    uow = FakeUnitOfWork()
+    person = journey.init_person(uow, example_intake_text()).person.id
+    on = journey.today(uow, person, date.today()).on
+    week = journey.today(uow, person, on).week
+    with uow:
+        plan = uow.journeys.latest_plan(person)
+    assert plan is not None
+    sessions = {s.index: s for w in plan.plan.weeks if w.week == week for s in w.sessions}
+    for index in logged:
+        first = sessions[index].blocks[0].technique
+        recording.record_session(
+            uow,
+            person,
+            SessionLog(
+                session_id=f"up-{index}-0001",
+                week=week,
+                session_index=index,
+                performed_on=on,
+                blocks=(BlockLog(technique=first, completed_sets=1, pain_during=0, pain_after=0),),
+            ),
+        )
+    found = patient_app.upcoming(uow, person, on, library())
+    assert [s["session_index"] for s in found["sessions"]] == left
+    assert all(
+        s["blocks"] and {"technique", "phases", "why"} <= set(s["blocks"][0])
+        for s in found["sessions"]
+    )
+    ends = date.fromisoformat(found["week_ends_on"])
+    assert 0 <= (ends - on).days <= 6

@@ -20,6 +20,7 @@ from tests.e2e.web.text_scan import problems
         ("Status 409", "clinician", "a status code"),
         ("Source: ostelo2008", "patient", "a source key"),
         ("(Fritz et al. 2001)", "patient", "a citation"),
+        ("For lumbar extension hypomobility (moderate).", "patient", "a severity grade"),
     ],
 )
 def test_finds(text: str, audience: str, expected: str) -> None:

@@ -17,6 +17,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from lumbo import __version__
 from lumbo.domain.errors import Conflict, NotFound
@@ -39,6 +40,7 @@ from lumbo.services.results import (
 )
 from lumbo.store.accounts import User
 from lumbo.store.audit import AuditEntry
+from lumbo.store.records import PatientSettings, QuestionnaireResponse
 
 ERASURE_ROUTE = "erase patient"
 
@@ -58,6 +60,29 @@ class ExportedPlanVersion(Result):
     adjustment: AdjustmentJson | None
 
 
+class ExportedQuestionnaire(Result):
+    """A questionnaire set the patient filled in on their phone, as stored."""
+
+    id: str
+    kind: str
+    week: int | None
+    answers: dict[str, Any]
+    scores: dict[str, Any]
+    created_at: str
+
+
+class ExportedSettings(Result):
+    """The patient's own choices; never the calendar token's hash (only whether a feed is on)."""
+
+    calendar_feed: bool
+    reminder_days: tuple[int, ...]
+    reminder_time: str | None
+    reminder_email: bool
+    reminded_on: str | None
+    lessons_read: tuple[str, ...]
+    updated_at: str
+
+
 class ExportRecords(Result):
     """Every record of the person, table by table."""
 
@@ -73,6 +98,8 @@ class ExportRecords(Result):
     video_measurements: tuple[Measurement, ...]
     videos: tuple[VideoOut, ...]
     jobs: tuple[JobOut, ...]
+    questionnaire_responses: tuple[ExportedQuestionnaire, ...]
+    patient_settings: ExportedSettings | None
     audit: tuple[StoreRecordJson, ...]
 
 
@@ -104,6 +131,8 @@ def export_all(store: UnitsOfWork, person_id: str, *, now: datetime) -> DataExpo
         account = uow.accounts.account_of_person(person_id)
         audit = tuple(e.to_json() for e in uow.audit.entries(person_id, limit=100_000))
         person = need_person(uow.journeys, person_id)
+        answered = tuple(_response(r) for r in uow.journeys.questionnaire_responses(person_id))
+        settings = uow.journeys.get_patient_settings(person_id)
     records = ExportRecords(
         person=patient_records.person_out(person),
         account=None if account is None else _account(account),
@@ -117,6 +146,8 @@ def export_all(store: UnitsOfWork, person_id: str, *, now: datetime) -> DataExpo
         video_measurements=tuple(patient_records.measurements(uow, person_id)),
         videos=tuple(patient_records.videos(uow, person_id)),
         jobs=tuple(patient_records.jobs(uow, person_id)),
+        questionnaire_responses=answered,
+        patient_settings=None if settings is None else _settings(settings),
         audit=audit,
     )
     return DataExport(
@@ -133,6 +164,29 @@ def _account(user: User) -> AccountExport:
         role=user.role,
         active=user.active,
         created_at=user.created_at.isoformat(),
+    )
+
+
+def _response(r: QuestionnaireResponse) -> ExportedQuestionnaire:
+    return ExportedQuestionnaire(
+        id=r.id,
+        kind=r.kind,
+        week=r.week,
+        answers=r.answers,
+        scores=r.scores,
+        created_at=r.created_at.isoformat(),
+    )
+
+
+def _settings(s: PatientSettings) -> ExportedSettings:
+    return ExportedSettings(
+        calendar_feed=s.calendar_token_hash is not None,
+        reminder_days=s.reminder_days,
+        reminder_time=s.reminder_time,
+        reminder_email=s.reminder_email,
+        reminded_on=s.reminded_on,
+        lessons_read=s.lessons_read,
+        updated_at=s.updated_at.isoformat(),
     )
 
 

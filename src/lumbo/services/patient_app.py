@@ -13,7 +13,7 @@ the patient (``domain/knowledge/patient_words.toml``), never codes, ids or citat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from lumbo.domain.intake import RED_FLAG_FIELDS
@@ -103,13 +103,15 @@ def referral_screen(uow: AbstractUnitOfWork, person_id: str) -> ReferralScreen:
     )
 
 
-def patient_why(codes: tuple[str, ...], role: str, rationale: str) -> str:
-    """Why this exercise, for the patient: what it addresses in their words, its part."""
+def patient_why(codes: tuple[str, ...], role: str, rationale: str, side: str | None = None) -> str:
+    """Why this exercise, for the patient: what it addresses in their words (and on which side),
+    its part."""
     words = patient_words()
     parts = []
     if codes:
         found = "; ".join(words.word("findings", c) for c in dict.fromkeys(codes))
-        parts.append("Because " + found)
+        where = {"left": ", on your left side", "right": ", on your right side"}
+        parts.append("Because " + found + where.get(side or "", ""))
     first = rationale.strip().split(". ")[0].rstrip(".")
     if first:
         parts.append(first)
@@ -132,7 +134,7 @@ def player_blocks(session: Session, library: Library) -> list[dict[str, Any]]:
                 "name": t.name if t else b.technique.replace("_", " "),
                 "role": words.word("roles", b.role.value),
                 "dose": dose_words(d),
-                "why": patient_why(tuple(b.addresses), b.role.value, rationale),
+                "why": patient_why(tuple(b.addresses), b.role.value, rationale, b.side),
                 "steps": list(t.steps) if t else [],
                 "cues": list(t.cues) if t else [],
                 "equipment": [words.word("equipment", e.value) for e in (t.equipment if t else ())],
@@ -149,6 +151,26 @@ def player_blocks(session: Session, library: Library) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def upcoming(uow: AbstractUnitOfWork, person_id: str, on: date, library: Library) -> dict[str, Any]:
+    """This week's sessions after the one due on ``on`` (not logged yet, in order), with the
+    player's data for each, and the week's last day: the player keeps them so that, with no
+    connection, the next session can start once the due one is finished on this device."""
+    with uow:
+        repo = uow.journeys
+        person = need_person(repo, person_id)
+        plan = active_plan(repo, person_id)
+        week_no = week_on(plan, person.created_at.date(), on)
+        done = {s.log.session_index for s in repo.session_logs(person_id) if s.log.week == week_no}
+    week = next(w for w in plan.plan.weeks if w.week == week_no)
+    left = [s for s in week.sessions if s.index not in done][1:]
+    start = plan.plan.start_date or person.created_at.date()
+    ends = max(start + timedelta(days=7 * week_no - 1), on)  # before the start: still week 1
+    return {
+        "week_ends_on": ends.isoformat(),
+        "sessions": [{"session_index": s.index, "blocks": player_blocks(s, library)} for s in left],
+    }
 
 
 def offline_urls(uow: AbstractUnitOfWork, person_id: str, on: date) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
+from lumbo.domain.intake import PsfsItem
 from lumbo.domain.knowledge import load_knowledge
 from lumbo.domain.knowledge.files import Licence, LicencesFile
 from lumbo.domain.scoring.odi import score_odi
@@ -148,8 +149,6 @@ def _scores(answers: Answers) -> dict[str, Any]:
         odi = score_odi(answers.odi)
         scores["odi_percent"] = odi.percent
     if answers.psfs:
-        from lumbo.domain.intake import PsfsItem
-
         scores["psfs_mean"] = (
             score_psfs([PsfsItem(activity=a.activity, score=a.score) for a in answers.psfs])
             .to_json()
@@ -269,3 +268,59 @@ def results(uow: AbstractUnitOfWork, person_id: str) -> list[QuestionnaireResult
             )
         )
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneAnswers:
+    """The patient's latest reassessment answers from the phone, typed as the intake takes them,
+    for the clinician's reassessment form to pre-fill (issue 16; the form is issue 15's)."""
+
+    response_id: str
+    answered_on: date
+    week: int | None
+    pain_now: int  # NPRS 0-10: the intake's ``symptoms.pain_now``
+    odi: tuple[int | None, ...] | None  # 10 sections 0-5, None unanswered: ``questionnaires.odi``
+    psfs: tuple[PsfsItem, ...] | None  # ``questionnaires.psfs``
+    odi_percent: float | None  # as lumbo scored them
+    psfs_mean: float | None
+
+    def intake_fields(self) -> dict[str, Any]:
+        """The answers as intake JSON fields (``symptoms``, ``questionnaires``) to merge into a
+        pre-filled follow-up intake; instruments not answered are left out."""
+        questionnaires: dict[str, Any] = {}
+        if self.odi is not None:
+            questionnaires["odi"] = list(self.odi)
+        if self.psfs is not None:
+            questionnaires["psfs"] = [p.model_dump() for p in self.psfs]
+        return {"symptoms": {"pain_now": self.pain_now}, "questionnaires": questionnaires}
+
+
+def latest_for_reassessment(
+    uow: AbstractUnitOfWork, person_id: str, week: int | None = None
+) -> PhoneAnswers | None:
+    """The latest reassessment set the patient filled in on the phone (of ``week`` when given),
+    or None; an intake set (before the plan) never pre-fills a reassessment."""
+    with uow:
+        repo = uow.journeys
+        need_person(repo, person_id)
+        done = repo.questionnaire_responses(person_id)
+    found = [r for r in done if r.kind == "reassessment" and (week is None or r.week == week)]
+    if not found:
+        return None
+    r = max(found, key=lambda x: x.created_at)
+    answers = Answers.model_validate(r.answers)
+    assert answers.nprs is not None  # ``record`` refuses a set without it
+    odi_percent = r.scores.get("odi_percent")
+    psfs_mean = r.scores.get("psfs_mean")
+    return PhoneAnswers(
+        response_id=r.id,
+        answered_on=r.created_at.date(),
+        week=r.week,
+        pain_now=answers.nprs,
+        odi=None if answers.odi is None else tuple(answers.odi),
+        psfs=None
+        if not answers.psfs
+        else tuple(PsfsItem(activity=a.activity, score=a.score) for a in answers.psfs),
+        odi_percent=None if odi_percent is None else float(odi_percent),
+        psfs_mean=None if psfs_mean is None else float(psfs_mean),
+    )

@@ -97,11 +97,30 @@ def test_patient_installs_runs_a_session_offline_resumes_after_reload_and_syncs_
     no_sideways_scroll(page)
     start = page.locator("#start-session").bounding_box()
     assert start is not None and start["y"] + start["height"] <= 844, "Start is below the fold"
+    # the menu: four items and "More" on one line at 390 px; the rest opens from "More"
+    menu = page.locator('header nav[aria-label="Main"] > ul')
+    items = menu.locator(":scope > li").all()
+    assert len(items) == 5 and len({round(li.bounding_box()["y"]) for li in items}) == 1
+    more = page.locator("header nav .more")
+    assert not more.locator('a[href$="/reminders"]').is_visible()
+    more.locator("summary").click()
+    assert more.locator('a[href$="/reminders"]').is_visible()
+    me.check("today-more-menu", scan="patient")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    me.check("today-more-menu-desktop", scan="patient")
+    page.set_viewport_size({"width": 390, "height": 844})
+    more.locator("summary").click()
+    assert not more.locator('a[href$="/reminders"]').is_visible()
 
     # installable: a manifest, a registered service worker that kept this week's pages
     assert page.get_attribute('link[rel="manifest"]', "href") == "/manifest.webmanifest"
     manifest = page.request.get("/manifest.webmanifest").json()
     assert manifest["display"] == "standalone" and manifest["start_url"] == "/"
+    pngs = {i["sizes"]: i["src"] for i in manifest["icons"] if i["type"] == "image/png"}
+    assert {"192x192", "512x512"} <= set(pngs)  # Chrome's install criteria
+    for src in pngs.values():
+        icon = page.request.get(src)
+        assert icon.ok and icon.headers["content-type"] == "image/png", src
     page.wait_for_function("() => document.documentElement.dataset.offlineReady === '1'")
     assert page.evaluate(
         "async () => !!(await navigator.serviceWorker.getRegistration('/'))?.active"
@@ -204,6 +223,23 @@ def test_patient_installs_runs_a_session_offline_resumes_after_reload_and_syncs_
         f"/api/patients/{person}/sessions", data=log, headers={"X-CSRF-Token": me.csrf()}
     )
     assert replay.status == 200 and replay.json()["created"] is False
+
+    # offline again: the worker's copy of Today still names session 1 as due, and the player moves
+    # on to the week's next session, which that page holds too
+    upcoming = page.evaluate(
+        "() => JSON.parse(document.getElementById('session-data').textContent).upcoming"
+    )
+    following = upcoming["sessions"][0]
+    page.context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#start-session")
+    assert page.inner_text("#player h2").startswith(f"Session {following['session_index']}: ")
+    assert following["session_index"] != 1
+    me.check("today-next-session-offline", scan="patient")
+    page.click("#start-session")
+    first = following["blocks"][0]["name"]
+    assert page.inner_text("#player h2") == f"Block 1 of {len(following['blocks'])}: {first}"
+    page.context.set_offline(False)
     stored = page.request.get(f"/api/patients/{person}/sessions").json()
     assert [s["session_id"] for s in stored].count(log["session_id"]) == 1
 
@@ -222,6 +258,8 @@ def test_patient_installs_runs_a_session_offline_resumes_after_reload_and_syncs_
     me.goto(f"/patients/{person}/plan")  # not in the patient's menu, but reachable
     me.check("plan", scan="patient")
     assert "needs control rather than stretching" in page.inner_text("main")
+    whys = page.locator("p.why").all_inner_texts()  # each block's why in the patient's words
+    assert whys and any("Because your" in w for w in whys), whys
 
     me.goto(f"/patients/{person}/progress")
     me.check("progress", scan="patient")

@@ -4,7 +4,7 @@
 
 * every audience: a CLI command or flag, a Python repr, an internal id (uuid, ``web-3fa2...``), a
   ``snake_case`` word, a finding-style code (``SEGMENTAL_HYPERMOBILITY``) or an HTTP status code;
-* ``patient`` also: source keys (``ostelo2008``) and citations; patients get plain words, the
+* ``patient`` also: source keys (``ostelo2008``), citations and severity grades (``(moderate)``); patients get plain words, the
   sources stay on the clinician's pages.
 
 Browser tests call it through ``Browsing.check(label, scan=...)`` on every page they visit.
@@ -46,6 +46,8 @@ _COMMON: tuple[tuple[str, re.Pattern[str]], ...] = (
 _PATIENT: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a source key", re.compile(r"\b[a-z]+(?:[a-z_]*)(?:19|20)\d\d[a-z]?\b")),
     ("a citation", re.compile(r"\bet al\.?|\bdoi:|\bPMID\b", re.IGNORECASE)),
+    # the engine's clinical grading, "lumbar extension hypomobility (moderate)"
+    ("a severity grade", re.compile(r"\((?:mild|moderate|severe)\)")),
 )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from lumbo.cli.demo import example_intake_text
 from lumbo.domain.protocol.model import BlockLog, CheckIn, SessionLog
-from lumbo.services import journey, recording
+from lumbo.services import journey, phone_questionnaires, recording, reminders
 from lumbo.store.audit import verify_chain
 from lumbo.store.tables import Base
 from tests.integration.web.test_videos_jobs import MP4, upload
@@ -46,6 +46,18 @@ def _populate_a(world: World) -> dict[str, str]:
         pid,
         CheckIn(checkin_id="erase-chk-0001", on=date(2026, 11, 24), pain=2, stiffness=3),
     )
+    phone_questionnaires.record(
+        store.uow(),
+        pid,
+        {
+            "response_id": "erase-q-0001",
+            "kind": "reassessment",
+            "week": 4,
+            "answers": {"nprs": 3, "psfs": [{"activity": f"lifting {MARKER}", "score": 6}]},
+        },
+    )
+    reminders.choose(store.uow(), pid, [0, 3], "07:45", True)
+    reminders.new_calendar_token(store.uow(), pid)
     got = upload(world, MP4)
     assert got.status_code == 202, got.text
     me = world.patient_a.get("/api/auth/me").json()
@@ -57,6 +69,7 @@ def _populate_a(world: World) -> dict[str, str]:
         "video id": got.json()["video"]["id"],
         "job id": got.json()["job"]["id"],
         "video sha": got.json()["video"]["sha256"],
+        "questionnaire response id": "erase-q-0001",
     }
 
 
@@ -95,6 +108,20 @@ def test_patient_downloads_everything(world: World) -> None:
     assert len(records["intakes"]) == 2 and len(records["session_logs"]) == 1
     assert len(records["checkins"]) == 1 and len(records["videos"]) == 1
     assert records["account"]["email"] == "pa@x.test"
+    (answered,) = records["questionnaire_responses"]
+    assert (answered["id"], answered["kind"], answered["week"]) == (
+        "erase-q-0001",
+        "reassessment",
+        4,
+    )
+    assert answered["answers"]["psfs"][0]["activity"] == f"lifting {MARKER}"
+    assert answered["scores"]["nprs"] == 3
+    settings = records["patient_settings"]
+    assert settings["reminder_days"] == [0, 3] and settings["reminder_time"] == "07:45"
+    assert settings["reminder_email"] is True and settings["calendar_feed"] is True
+    with world.ctx.store.uow() as uow:
+        token_hash = uow.journeys.get_patient_settings(world.person_a).calendar_token_hash
+    assert token_hash and token_hash not in got.text  # never the calendar token's hash
     assert data["fhir"]["resourceType"] == "Bundle"
     assert MARKER in json.dumps(data)
     assert world.patient_b.get(f"/api/patients/{world.person_a}/export").status_code == 404
@@ -104,6 +131,8 @@ def test_erasure_leaves_nothing_of_the_patient(world: World) -> None:
     ids = _populate_a(world)
     before_b = world.clinician_b.get(f"/api/patients/{world.person_b}/export").json()["records"]
     cells = _every_cell(world)
+    for table in ("questionnaire_responses", "patient_settings"):  # the phone app's tables
+        assert any(t == table and ids["person id"] in text for t, text in cells), table
     for what, value in ids.items():  # the scan can see each of them before the erasure
         assert any(value in text for _, text in cells), what
     data_dir: Path = world.ctx.settings.data_dir

@@ -21,8 +21,10 @@ MANIFEST = {
     "orientation": "portrait",
     "background_color": "#ffffff",
     "theme_color": "#10263d",
-    "icons": [
-        {"src": "/static/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"}
+    "icons": [  # PNGs at 192 and 512 px for Chrome's install criteria (scripts/gen_app_icons.py)
+        {"src": "/static/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
+        {"src": "/static/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
+        {"src": "/static/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
     ],
 }
 

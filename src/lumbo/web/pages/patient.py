@@ -65,6 +65,12 @@ def today(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ct
             "session_index": None if due.session is None else due.session.index,
             "performed_on": due.on.isoformat(),
             "blocks": blocks,
+            # the rest of this week, so the next session also starts offline (player.js)
+            "upcoming": patient_app.upcoming(
+                ctx.store.uow(), scope.person_id, date.today(), library()
+            )
+            if blocks and due.stop is None
+            else None,
         },
     }
     return render(request, "today.html", context, principal=principal)

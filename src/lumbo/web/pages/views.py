@@ -78,7 +78,7 @@ def plan_view(store: Store, person_id: str, library: Library, on: date) -> dict[
                 "phase": w.phase_name or w.phase,
                 "reassessment": w.reassessment,
                 "repeat": len(sessions) if same else 1,
-                "sessions": [_session_rows(s, name) for s in shown],
+                "sessions": [_session_rows(s, name, library) for s in shown],
             }
         )
     used = sorted(
@@ -103,9 +103,10 @@ def plan_view(store: Store, person_id: str, library: Library, on: date) -> dict[
     }
 
 
-def _session_rows(s: Session, name: Any) -> dict[str, Any]:
+def _session_rows(s: Session, name: Any, library: Library) -> dict[str, Any]:
     blocks = []
     for i, b in enumerate(s.blocks):
+        rationale = library.get(b.technique).rationale if b.technique in library else ""
         j = b.pairs_with
         pairs = None if j is None or j >= len(s.blocks) else (j + 1, name(s.blocks[j].technique))
         blocks.append(
@@ -117,6 +118,9 @@ def _session_rows(s: Session, name: Any) -> dict[str, Any]:
                 "dose": dose_words(b.dose),
                 "minutes": b.estimated_minutes,
                 "why": b.why,
+                "patient_why": patient_app.patient_why(
+                    tuple(b.addresses), b.role.value, rationale, b.side
+                ),
                 "pairs": pairs,
             }
         )
@@ -152,10 +156,20 @@ def progress_view(store: Store, person_id: str, on: date) -> dict[str, Any]:
 
 
 def for_patient(view: dict[str, Any]) -> dict[str, Any]:
-    """The plan view as the patient reads it: why an exercise was left out in their words
-    (``patient_app.exclusion_words``) and why the version changed, never a finding code, an
-    equipment id or a session id."""
+    """The plan view as the patient reads it: why each exercise is there and why one was left out
+    in their words (``patient_app.patient_why``, ``exclusion_words``) and why the version changed,
+    never a finding code, a severity grade, an equipment id or a session id."""
     plan = view["plan"]
+    weeks = [
+        {
+            **w,
+            "sessions": [
+                {**s, "blocks": [{**b, "why": b["patient_why"]} for b in s["blocks"]]}
+                for s in w["sessions"]
+            ],
+        }
+        for w in view["weeks"]
+    ]
     excluded = [
         (name, "; ".join(dict.fromkeys(patient_app.exclusion_words(r) for r in e.reasons)))
         for (name, _), e in zip(view["excluded"], plan.excluded, strict=True)
@@ -168,4 +182,4 @@ def for_patient(view: dict[str, Any]) -> dict[str, Any]:
         if view.get("version") == 1
         else "changed by your clinician"
     )
-    return {**view, "excluded": excluded, "reason": words}
+    return {**view, "weeks": weeks, "excluded": excluded, "reason": words}

@@ -11,6 +11,8 @@
   var KEY = "lumbo.outbox.v1:" + ACCOUNT;
   var sending = false;
   var again = false;
+  var inflight = null; /* the running flush: a second caller (sign-out while the "online" event's
+                        * flush is still sending) waits for it instead of seeing the log as unsent */
 
   function load() {
     try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
@@ -42,7 +44,7 @@
   }
 
   function flush() {
-    if (sending) { again = true; return Promise.resolve(status()); }
+    if (sending) { again = true; return inflight; }
     sending = true;
     var items = load();
     var sent = 0;
@@ -76,7 +78,7 @@
         });
       }, function () { offline = true; });
     }
-    return next(0).then(function () {
+    inflight = next(0).then(function () {
       sending = false;
       if (again && !offline && !error) { again = false; return flush(); }
       again = false;
@@ -84,6 +86,7 @@
       announce(st);
       return st;
     });
+    return inflight;
   }
 
   function status() { return { pending: load().length, sent: 0, error: null, offline: !navigator.onLine }; }

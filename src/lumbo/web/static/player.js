@@ -20,10 +20,61 @@
     now: function () { return Date.now(); },
     after: function (ms, fn) { return setTimeout(fn, ms); }
   });
+  var meta = document.querySelector('meta[name="lumbo-account"]');
+  /* Sessions finished on this device ("plan version/week/session"): with no connection the page
+   * is the worker's copy from before, so the player moves on to the week's next session, which
+   * the page holds too (data.upcoming). The list goes with sign-out (its key has the prefix
+   * outbox.js clears). */
+  var DONE_KEY = "lumbo.player.v1:" + (meta ? meta.content : "") + ":finished";
+  function finishedHere() { try { return JSON.parse(localStorage.getItem(DONE_KEY) || "[]"); } catch (e) { return []; } }
+  function mark(d) {
+    var keep = finishedHere().filter(function (k) { return k.indexOf(d.plan_version + "/" + d.week + "/") === 0; });
+    keep.push([d.plan_version, d.week, d.session_index].join("/"));
+    try { localStorage.setItem(DONE_KEY, JSON.stringify(keep)); } catch (e) { /* full */ }
+  }
+  function localDay() {
+    var d = new Date(), m = d.getMonth() + 1, day = d.getDate();
+    return d.getFullYear() + "-" + (m < 10 ? "0" : "") + m + "-" + (day < 10 ? "0" : "") + day;
+  }
+  function moveOn() {
+    var done = finishedHere();
+    function isDone(index) { return done.indexOf([data.plan_version, data.week, index].join("/")) >= 0; }
+    if (!isDone(data.session_index)) return true;
+    var up = data.upcoming || { sessions: [] };
+    var next = up.sessions.filter(function (s) { return !isDone(s.session_index); })[0];
+    var list = root.querySelector(".block-list");
+    var heading = root.querySelector("h2");
+    var week = heading && heading.nextElementSibling;
+    if (!next || localDay() > up.week_ends_on) {
+      while (root.firstChild) root.removeChild(root.firstChild);
+      var p = document.createElement("p");
+      p.id = "next-needs-connection";
+      p.textContent = next
+        ? "You finished this session on this device. Connect to the internet to get next week's sessions."
+        : "You finished this week's sessions on this device. Well done! Do the morning check-in after your last session.";
+      root.appendChild(p);
+      return false;
+    }
+    data.session_index = next.session_index;
+    data.blocks = next.blocks;
+    data.performed_on = localDay();
+    heading.textContent = "Session " + next.session_index + ": " + next.blocks.length + " exercises";
+    if (week && week.tagName === "P") week.textContent = "Week " + data.week + ": your next session, ready with no connection. It is sent once you are back online.";
+    while (list.firstChild) list.removeChild(list.firstChild);
+    next.blocks.forEach(function (b) {
+      var li = document.createElement("li"), img = document.createElement("img"), span = document.createElement("span"), name = document.createElement("strong");
+      li.className = "block-with-figure";
+      img.className = "thumb"; img.src = "/illustrations/" + b.technique + ".svg"; img.alt = ""; img.width = 160;
+      name.textContent = b.name;
+      span.appendChild(name); span.appendChild(document.createTextNode(": " + b.dose));
+      li.appendChild(img); li.appendChild(span); list.appendChild(li);
+    });
+    return true;
+  }
+  if (!moveOn()) return;
   var blocks = data.blocks;
   // The overstretch guard's threshold, served by the page (lumbo.domain.safety.MAX_STRETCH_INTENSITY).
   var maxIntensity = data.max_stretch_intensity;
-  var meta = document.querySelector('meta[name="lumbo-account"]');
   var KEY = "lumbo.player.v1:" + (meta ? meta.content : "") + ":" +
     [data.plan_version, data.week, data.session_index, data.performed_on].join("/");
   var SPEAK_KEY = "lumbo.player.speak";
@@ -422,6 +473,7 @@
     };
     if (st.notes.length) log.notes = st.notes.join(" ").slice(0, 2000);
     forget();
+    mark(data);
     var spread = logs.some(function (l) { return l.symptoms_spread_down_leg; });
     if (signs.length || spread) {
       root.appendChild(h("div", { class: "banner banner-danger", role: "alert", id: "stop-now" },
