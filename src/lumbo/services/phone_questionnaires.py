@@ -7,19 +7,30 @@ domain's scoring functions; the clinician's progress page shows them against the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
-from lumbo.domain.intake import PsfsItem
+from lumbo.domain.intake import PROMIS_4A, Bothersomeness, PsfsItem
 from lumbo.domain.knowledge import load_knowledge
 from lumbo.domain.knowledge.files import Licence, LicencesFile
+from lumbo.domain.scoring.fabq import score_fabq
 from lumbo.domain.scoring.odi import score_odi
+from lumbo.domain.scoring.promis import score_form
 from lumbo.domain.scoring.psfs import score_psfs
+from lumbo.domain.scoring.rmdq import score_rmdq
+from lumbo.domain.scoring.start_back import score_start_back
+from lumbo.domain.scoring.topics import (
+    FABQ_TOPICS,
+    PROMIS_PI_TOPICS,
+    RMDQ_TOPICS,
+    START_BACK_TOPICS,
+)
 from lumbo.interop.questionnaires import ODI_SECTIONS
 from lumbo.services._shared import need_person, week_on
 from lumbo.services.parsing import parse_model
@@ -38,6 +49,12 @@ class _M(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
+Bit = Literal[0, 1]
+BotherWord = Literal["not_at_all", "slightly", "moderately", "very_much", "extremely"]
+FORM = "form your clinician gave you"
+"""What every item whose wording lumbo may not show says instead of the wording."""
+
+
 class PsfsAnswer(_M):
     activity: Annotated[str, Field(min_length=1, max_length=200)]
     score: Annotated[int, Field(ge=0, le=10)]
@@ -52,6 +69,34 @@ class Answers(_M):
         | None
     ) = None
     psfs: Annotated[list[PsfsAnswer], Field(min_length=1, max_length=5)] | None = None
+    rmdq: Annotated[list[Bit], Field(min_length=24, max_length=24)] | None = None
+    start_back: Annotated[list[Bit | BotherWord], Field(min_length=9, max_length=9)] | None = (
+        None  # items 1-8 agree 1 / disagree 0, item 9 how bothersome
+    )
+    fabq: (
+        Annotated[list[Annotated[int, Field(ge=0, le=6)]], Field(min_length=16, max_length=16)]
+        | None
+    ) = None
+    promis_pi_4a: dict[str, Annotated[int, Field(ge=1, le=5)]] | None = None
+
+    @field_validator("promis_pi_4a")
+    @classmethod
+    def _promis_items(cls, v: dict[str, int] | None) -> dict[str, int] | None:
+        if v is not None and sorted(v) != sorted(PROMIS_4A):
+            raise ValueError("items must be exactly " + ", ".join(PROMIS_4A))
+        return v
+
+    @field_validator("start_back")
+    @classmethod
+    def _start_back_items(cls, v: list[int | str] | None) -> list[int | str] | None:
+        if v is not None and (
+            any(not isinstance(x, int) for x in v[:8]) or not isinstance(v[8], str)
+        ):
+            raise ValueError(
+                "items 1-8 must be 0 or 1 and item 9 one of "
+                + ", ".join(b.value for b in Bothersomeness)
+            )
+        return v
 
 
 class Submission(_M):
@@ -70,51 +115,161 @@ class Due:
     ]  # one screen each: {id, instrument, text, low, high, low_words, high_words}
 
 
-def _items(kind: Kind, psfs_activities: list[str]) -> list[dict[str, Any]]:
-    lic = licences()
-    items: list[dict[str, Any]] = [
-        {
-            "id": "nprs",
-            "instrument": "nprs",
-            "text": "How bad is your back pain right now?",
-            "low": 0,
-            "high": 10,
-            "low_words": "no pain",
-            "high_words": "the worst pain you can imagine",
-        }
-    ]
+def _scale(
+    id_: str, instrument: str, text: str, low: int, high: int, low_words: str, high_words: str
+) -> dict[str, Any]:
+    return {
+        "id": id_,
+        "instrument": instrument,
+        "text": text,
+        "low": low,
+        "high": high,
+        "low_words": low_words,
+        "high_words": high_words,
+    }
+
+
+def _choices(id_: str, instrument: str, text: str, words: list[tuple[Any, str]]) -> dict[str, Any]:
+    """An item answered by tapping one of ``words`` (value, what the patient reads)."""
+    return {
+        "id": id_,
+        "instrument": instrument,
+        "text": text,
+        "choices": [{"value": v, "words": w} for v, w in words],
+    }
+
+
+def _odi_items() -> list[dict[str, Any]]:
+    out = []
     for n, heading in enumerate(ODI_SECTIONS, 1):
         words = (
             f"Section {n} of 10: {heading.lower()}. Choose the number of the statement that fits "
-            "you best on the Oswestry form your clinician gave you."
+            f"you best on the Oswestry {FORM}."
         )
-        items.append(
-            {
-                "id": f"odi-{n}",
-                "instrument": "odi",
-                "text": words,  # the statements themselves only if the licence allows
-                "statements_shown": lic["odi"].wording,
-                "low": 0,
-                "high": 5,
-                "low_words": "the first statement",
-                "high_words": "the last statement",
-                "optional": True,
-            }
+        item = _scale(
+            f"odi-{n}", "odi", words, 0, 5, "the first statement", "the last statement"
+        )  # the statements themselves only if the licence allows
+        out.append({**item, "optional": True})
+    return out
+
+
+def _rmdq_items() -> list[dict[str, Any]]:
+    return [
+        _choices(
+            f"rmdq-{n}",
+            "rmdq",
+            f"Statement {n} of 24, about {topic}. Does the statement on the Roland-Morris "
+            f"{FORM} describe you today?",
+            [(0, "No"), (1, "Yes")],
         )
-    if kind == "reassessment":
-        for n, activity in enumerate(psfs_activities, 1):
-            items.append(
-                {
-                    "id": f"psfs-{n}",
-                    "instrument": "psfs",
-                    "activity": activity,
-                    "text": f"How well can you do this today: {activity}?",
-                    "low": 0,
-                    "high": 10,
-                    "low_words": "unable to do it",
-                    "high_words": "as well as before your back problem",
-                }
-            )
+        for n, topic in enumerate(RMDQ_TOPICS, 1)
+    ]
+
+
+def _start_back_items() -> list[dict[str, Any]]:
+    out = [
+        _choices(
+            f"start_back-{n}",
+            "start_back",
+            f"STarT Back question {n} of 9, about {topic}. Thinking of the last 2 weeks, do you "
+            f"agree with the statement on the STarT Back {FORM}?",
+            [(0, "Disagree"), (1, "Agree")],
+        )
+        for n, topic in enumerate(START_BACK_TOPICS[:8], 1)
+    ]
+    bother = [(b.value, b.value.replace("_", " ").capitalize()) for b in Bothersomeness]
+    out.append(
+        _choices(
+            "start_back-9",
+            "start_back",
+            f"STarT Back question 9 of 9, about {START_BACK_TOPICS[8]} in the last 2 weeks. "
+            f"Choose the answer that fits you on the STarT Back {FORM}.",
+            bother,
+        )
+    )
+    return out
+
+
+def _fabq_items() -> list[dict[str, Any]]:
+    return [
+        _scale(
+            f"fabq-{n}",
+            "fabq",
+            f"Fear-avoidance statement {n} of 16, about {topic}. How much do you agree with the "
+            f"statement on the fear-avoidance {FORM}?",
+            0,
+            6,
+            "you completely disagree",
+            "you completely agree",
+        )
+        for n, topic in enumerate(FABQ_TOPICS, 1)
+    ]
+
+
+def _promis_items() -> list[dict[str, Any]]:
+    return [
+        {
+            **_scale(
+                f"promis_pi_4a-{n}",
+                "promis_pi_4a",
+                f"Pain question {n} of 4, about {PROMIS_PI_TOPICS[code]} in the past 7 days. "
+                f"Choose the number of the answer on the PROMIS {FORM}.",
+                1,
+                5,
+                "the first answer",
+                "the last answer",
+            ),
+            "code": code,
+        }
+        for n, code in enumerate(PROMIS_4A, 1)
+    ]
+
+
+def _psfs_items(activities: list[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            **_scale(
+                f"psfs-{n}",
+                "psfs",
+                f"How well can you do this today: {activity}?",
+                0,
+                10,
+                "unable to do it",
+                "as well as before your back problem",
+            ),
+            "activity": activity,
+        }
+        for n, activity in enumerate(activities, 1)
+    ]
+
+
+def _items(kind: Kind, psfs_activities: list[str], disability: str = "odi") -> list[dict[str, Any]]:
+    """The set's screens. Intake: pain, ODI, STarT Back, FABQ, PROMIS pain interference (4a) and
+    the PSFS activities when known. Reassessment: what the outcomes compare, each score with an
+    MCID (``knowledge/mcid.toml``): pain, the baseline's disability index (ODI, or RMDQ when the
+    baseline used it), PROMIS pain interference (4a) and the PSFS. Wording only where the licence
+    allows it; otherwise the item's topic and the paper form (see :data:`FORM`)."""
+    lic = licences()
+    items: list[dict[str, Any]] = [
+        _scale(
+            "nprs",
+            "nprs",
+            "How bad is your back pain right now?",
+            0,
+            10,
+            "no pain",
+            "the worst pain you can imagine",
+        )
+    ]
+    if kind == "intake":
+        items += _odi_items() + _start_back_items() + _fabq_items() + _promis_items()
+    else:
+        items += (_rmdq_items() if disability == "rmdq" else _odi_items()) + _promis_items()
+    items += _psfs_items(psfs_activities)
+    for it in items:
+        it["statements_shown"] = lic[
+            "promis_pi" if it["instrument"].startswith("promis") else it["instrument"]
+        ].wording
     return items
 
 
@@ -128,19 +283,23 @@ def due(uow: AbstractUnitOfWork, person_id: str, on: date) -> Due | None:
         intakes = repo.intakes(person_id)
         plan = repo.latest_plan(person_id)
     activities = []
-    if intakes and intakes[0].intake.questionnaires.psfs:
-        activities = [i.activity for i in intakes[0].intake.questionnaires.psfs]
+    disability = "odi"
+    if intakes:
+        q = intakes[0].intake.questionnaires
+        activities = [i.activity for i in q.psfs or ()]
+        if q.rmdq is not None and q.odi is None:
+            disability = "rmdq"
     if plan is None:
         if any(r.kind == "intake" for r in done):
             return None
-        return Due("intake", None, _items("intake", activities))
+        return Due("intake", None, _items("intake", activities, disability))
     week_no = week_on(plan, person.created_at.date(), on)
     week = next((w for w in plan.plan.weeks if w.week == week_no), None)
     if week is None or not week.reassessment:
         return None
     if any(r.kind == "reassessment" and r.week == week_no for r in done):
         return None
-    return Due("reassessment", week_no, _items("reassessment", activities))
+    return Due("reassessment", week_no, _items("reassessment", activities, disability))
 
 
 def _scores(answers: Answers) -> dict[str, Any]:
@@ -154,7 +313,26 @@ def _scores(answers: Answers) -> dict[str, Any]:
             .to_json()
             .get("mean")
         )
+    if answers.rmdq is not None:
+        scores["rmdq_score"] = score_rmdq([bool(v) for v in answers.rmdq]).score
+    if answers.start_back is not None:
+        sb = score_start_back(_start_back(answers.start_back))
+        scores["start_back_total"] = sb.total
+        scores["start_back_psychosocial"] = sb.psychosocial
+    if answers.fabq is not None:
+        fabq = score_fabq(answers.fabq)
+        scores["fabq_pa"] = fabq.pa
+        scores["fabq_w"] = fabq.w
+    if answers.promis_pi_4a is not None:
+        promis = score_form("4a", answers.promis_pi_4a)
+        scores["promis_pi_raw"] = promis.raw
+        scores["promis_pi_t"] = promis.t_score
     return scores
+
+
+def _start_back(items: Sequence[int | str]) -> list[int | Bothersomeness]:
+    """The phone's STarT Back answers as the domain takes them (item 9 a bothersomeness)."""
+    return [*(int(v) for v in items[:8]), Bothersomeness(str(items[8]))]
 
 
 def record(
@@ -231,6 +409,20 @@ def submit(uow: AbstractUnitOfWork, person_id: str, data: Any) -> QuestionnaireS
     return QuestionnaireStored(created=created, id=rec.id, scores=rec.scores)
 
 
+RESULT_ROWS: dict[str, tuple[str, str, str]] = {
+    "nprs": ("nprs", "now", "Pain now (0-10)"),
+    "odi_percent": ("odi", "percent", "ODI (%)"),
+    "rmdq_score": ("rmdq", "score", "RMDQ (0-24)"),
+    "promis_pi_t": ("promis_pi", "t_score", "PROMIS pain interference (T-score)"),
+    "psfs_mean": ("psfs", "mean", "PSFS mean (0-10)"),
+    "start_back_total": ("start_back", "total", "STarT Back total (0-9)"),
+    "start_back_psychosocial": ("start_back", "psychosocial", "STarT Back psychosocial (0-5)"),
+    "fabq_pa": ("fabq", "pa", "FABQ physical activity (0-24)"),
+    "fabq_w": ("fabq", "w", "FABQ work (0-42)"),
+}
+"""A phone set's score key: the baseline assessment's score and key, and the clinician's label."""
+
+
 def results(uow: AbstractUnitOfWork, person_id: str) -> list[QuestionnaireResult]:
     """The filled-in sets with their scores and the change against the baseline assessment."""
     with uow:
@@ -240,18 +432,13 @@ def results(uow: AbstractUnitOfWork, person_id: str) -> list[QuestionnaireResult
         assessments = repo.assessments(person_id)
     base = assessments[0].assessment.scores if assessments else None
     baseline: dict[str, float | None] = {
-        "nprs": None if base is None else base.value("nprs", "now"),
-        "odi_percent": None if base is None else base.value("odi", "percent"),
-        "psfs_mean": None if base is None else base.value("psfs", "mean"),
+        key: None if base is None else base.value(score, field)
+        for key, (score, field, _) in RESULT_ROWS.items()
     }
     out: list[QuestionnaireResult] = []
     for r in done:
         rows = []
-        for key, label in (
-            ("nprs", "Pain now (0-10)"),
-            ("odi_percent", "ODI (%)"),
-            ("psfs_mean", "PSFS mean (0-10)"),
-        ):
+        for key, (_, _, label) in RESULT_ROWS.items():
             now = r.scores.get(key)
             if now is None:
                 continue
@@ -283,6 +470,11 @@ class PhoneAnswers:
     psfs: tuple[PsfsItem, ...] | None  # ``questionnaires.psfs``
     odi_percent: float | None  # as lumbo scored them
     psfs_mean: float | None
+    rmdq: tuple[bool, ...] | None = None  # 24 statements: ``questionnaires.rmdq``
+    start_back: tuple[int | Bothersomeness, ...] | None = None  # ``questionnaires.start_back``
+    fabq: tuple[int, ...] | None = None  # 16 items 0-6: ``questionnaires.fabq``
+    promis_pi_4a: dict[str, int] | None = None  # ``questionnaires.promis_pi_4a``
+    scores: dict[str, int | float | None] | None = None  # every score lumbo gave the set
 
     def intake_fields(self) -> dict[str, Any]:
         """The answers as intake JSON fields (``symptoms``, ``questionnaires``) to merge into a
@@ -292,6 +484,16 @@ class PhoneAnswers:
             questionnaires["odi"] = list(self.odi)
         if self.psfs is not None:
             questionnaires["psfs"] = [p.model_dump() for p in self.psfs]
+        if self.rmdq is not None:
+            questionnaires["rmdq"] = list(self.rmdq)
+        if self.start_back is not None:
+            questionnaires["start_back"] = [
+                v.value if isinstance(v, Bothersomeness) else v for v in self.start_back
+            ]
+        if self.fabq is not None:
+            questionnaires["fabq"] = list(self.fabq)
+        if self.promis_pi_4a is not None:
+            questionnaires["promis_pi_4a"] = dict(self.promis_pi_4a)
         return {"symptoms": {"pain_now": self.pain_now}, "questionnaires": questionnaires}
 
 
@@ -323,4 +525,9 @@ def latest_for_reassessment(
         else tuple(PsfsItem(activity=a.activity, score=a.score) for a in answers.psfs),
         odi_percent=None if odi_percent is None else float(odi_percent),
         psfs_mean=None if psfs_mean is None else float(psfs_mean),
+        rmdq=None if answers.rmdq is None else tuple(bool(v) for v in answers.rmdq),
+        start_back=None if answers.start_back is None else tuple(_start_back(answers.start_back)),
+        fabq=None if answers.fabq is None else tuple(answers.fabq),
+        promis_pi_4a=None if answers.promis_pi_4a is None else dict(answers.promis_pi_4a),
+        scores=dict(r.scores),
     )
