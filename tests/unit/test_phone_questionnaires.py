@@ -13,7 +13,7 @@ from lumbo.cli.demo import example_intake_text
 from lumbo.domain.errors import InvalidInput
 from lumbo.domain.intake import Intake, Questionnaires
 from lumbo.domain.scoring import score_all
-from lumbo.services import journey, phone_questionnaires
+from lumbo.services import journey, phone_questionnaire_items, phone_questionnaires
 from lumbo.store.records import QuestionnaireResponse
 from lumbo.store.unit_of_work import FakeUnitOfWork
 
@@ -121,12 +121,15 @@ def _instruments(items: list[dict[str, Any]]) -> dict[str, int]:
     ],
 )  # fmt: skip
 def test_each_set_asks_what_its_visit_holds(
-    kind: phone_questionnaires.Kind, activities: list[str], disability: str, expect: dict[str, int]
+    kind: phone_questionnaire_items.Kind,
+    activities: list[str],
+    disability: str,
+    expect: dict[str, int],
 ) -> None:
     """Intake: the intake's questionnaires (ODI, STarT Back, FABQ, PROMIS PI 4a, PSFS when its
     activities are known); reassessment: only scores with an MCID (pain, the baseline's disability
     index, PROMIS PI, PSFS)."""
-    items = phone_questionnaires._items(kind, activities, disability)
+    items = phone_questionnaire_items.items(kind, activities, disability)
     assert _instruments(items) == expect
     assert len({it["id"] for it in items}) == len(items)
 
@@ -134,7 +137,7 @@ def test_each_set_asks_what_its_visit_holds(
 ALL_ITEMS = [
     it
     for kind, disability in (("intake", "odi"), ("reassessment", "rmdq"))
-    for it in phone_questionnaires._items(kind, ["walking"], disability)  # type: ignore[arg-type]
+    for it in phone_questionnaire_items.items(kind, ["walking"], disability)  # type: ignore[arg-type]
 ]
 
 
@@ -143,7 +146,7 @@ def test_an_item_shows_wording_only_where_the_licence_allows(item: dict[str, Any
     """Where the licence forbids the wording, the item names its topic and the paper form, never a
     statement; where it allows it, lumbo's own question and no paper form."""
     key = "promis_pi" if item["instrument"].startswith("promis") else item["instrument"]
-    lic = phone_questionnaires.licences()[key]
+    lic = phone_questionnaire_items.licences()[key]
     assert item["statements_shown"] is lic.wording
     on_form = "form your clinician gave you" in item["text"]
     assert on_form is not lic.wording
