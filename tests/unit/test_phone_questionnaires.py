@@ -3,15 +3,16 @@ the clinician's reassessment form to pre-fill (issue 16)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from lumbo.cli.demo import example_intake_text
 from lumbo.domain.errors import InvalidInput
-from lumbo.domain.intake import Intake, Questionnaires
+from lumbo.domain.intake import PROMIS_8A, Intake, Questionnaires
 from lumbo.domain.scoring import score_all
 from lumbo.services import journey, phone_questionnaire_items, phone_questionnaires
 from lumbo.store.records import QuestionnaireResponse
@@ -218,9 +219,11 @@ def test_new_instruments_reach_the_prefill_and_the_progress_rows() -> None:
     got = phone_questionnaires.latest_for_reassessment(uow, person)
     assert got is not None and got.scores is not None and got.scores["rmdq_score"] == 7
     fields = got.intake_fields()
-    assert set(fields["questionnaires"]) == {"rmdq", "start_back", "fabq", "promis_pi_4a"}
+    assert set(fields["questionnaires"]) >= {"rmdq", "start_back", "fabq", "promis_pi_4a"}
     intake = Intake.model_validate_json(example_intake_text()).model_dump(mode="json")
-    intake["questionnaires"] = fields["questionnaires"]
+    # a baseline given the 8a form: the phone's 4a answers replace it in the follow-up intake
+    intake["questionnaires"]["promis_pi_8a"] = dict.fromkeys(PROMIS_8A, 5)
+    intake["questionnaires"].update(fields["questionnaires"])
     scores, _ = score_all(Intake.model_validate(intake))
     assert scores.value("rmdq", "score") == 7
     assert (scores.value("fabq", "pa"), scores.value("fabq", "w")) == (18, 23)
@@ -235,3 +238,20 @@ def test_new_instruments_reach_the_prefill_and_the_progress_rows() -> None:
         "RMDQ (0-24)": (None, 7, None),  # the baseline used the ODI
     }
     assert {k: (rows[k].baseline, rows[k].now, rows[k].change) for k in expect} == expect
+
+
+@pytest.mark.parametrize(("disability", "expect"), [("odi", {"odi": 10}), ("rmdq", {"rmdq": 24})])
+def test_the_week_4_set_asks_the_disability_index_the_baseline_used(
+    disability: str, expect: dict[str, int]
+) -> None:
+    intake = json.loads(example_intake_text())
+    intake["preferences"]["start_date"] = (date.today() - timedelta(days=22)).isoformat()
+    if disability == "rmdq":
+        intake["questionnaires"]["odi"] = None
+        intake["questionnaires"]["rmdq"] = [True] * 8 + [False] * 16
+    uow = FakeUnitOfWork()
+    person = journey.init_person(uow, json.dumps(intake)).person.id
+    due = phone_questionnaires.due(uow, person, date.today())
+    assert due is not None and (due.kind, due.week) == ("reassessment", 4)
+    got = _instruments(due.items)
+    assert got == {"nprs": 1, "promis_pi_4a": 4, "psfs": 3, **expect}

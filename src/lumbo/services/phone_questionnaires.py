@@ -317,7 +317,10 @@ class PhoneAnswers:
         if self.fabq is not None:
             questionnaires["fabq"] = list(self.fabq)
         if self.promis_pi_4a is not None:
-            questionnaires["promis_pi_4a"] = dict(self.promis_pi_4a)
+            # the longest PROMIS form given is the one scored: a copied 6a or 8a must not win
+            questionnaires.update(
+                promis_pi_4a=dict(self.promis_pi_4a), promis_pi_6a=None, promis_pi_8a=None
+            )
         return {"symptoms": {"pain_now": self.pain_now}, "questionnaires": questionnaires}
 
 
@@ -331,9 +334,10 @@ def latest_for_reassessment(
         need_person(repo, person_id)
         done = repo.questionnaire_responses(person_id)
     found = [r for r in done if r.kind == "reassessment" and (week is None or r.week == week)]
-    if not found:
-        return None
-    r = max(found, key=lambda x: x.created_at)
+    return _typed(max(found, key=lambda x: x.created_at)) if found else None
+
+
+def _typed(r: QuestionnaireResponse) -> PhoneAnswers:
     answers = Answers.model_validate(r.answers)
     assert answers.nprs is not None  # ``record`` refuses a set without it
     odi_percent = r.scores.get("odi_percent")
