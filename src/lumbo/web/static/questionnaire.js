@@ -42,7 +42,7 @@
       choices = [];
       for (var v = it.low; v <= it.high; v++) choices.push({ value: v, words: String(v) });
     }
-    var row = h("div", { class: it.choices ? "scale-row choice-row" : "scale-row" });
+    var row = h("div", { class: it.choices ? "scale-row choice-row" : choices.length <= 7 ? "scale-row few" : "scale-row" });
     choices.forEach(function (c, i) {
       var input = h("input", { type: "radio", name: "answer", id: "answer-" + c.value, value: String(i) });
       if (st.answers[it.id] === c.value) input.checked = true;
