@@ -7,35 +7,34 @@ domain's scoring functions; the clinician's progress page shows them against the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
-from lumbo.domain.intake import PsfsItem
-from lumbo.domain.knowledge import load_knowledge
-from lumbo.domain.knowledge.files import Licence, LicencesFile
+from lumbo.domain.intake import PROMIS_4A, Bothersomeness, PsfsItem
+from lumbo.domain.scoring.fabq import score_fabq
 from lumbo.domain.scoring.odi import score_odi
+from lumbo.domain.scoring.promis import score_form
 from lumbo.domain.scoring.psfs import score_psfs
-from lumbo.interop.questionnaires import ODI_SECTIONS
+from lumbo.domain.scoring.rmdq import score_rmdq
+from lumbo.domain.scoring.start_back import score_start_back
 from lumbo.services._shared import need_person, week_on
 from lumbo.services.parsing import parse_model
+from lumbo.services.phone_questionnaire_items import Kind, items
 from lumbo.store.records import QuestionnaireResponse
 from lumbo.store.unit_of_work import AbstractUnitOfWork
-
-Kind = Literal["intake", "reassessment"]
-
-
-@cache
-def licences() -> dict[str, Licence]:
-    return load_knowledge("questionnaire_licences.toml", LicencesFile).root
 
 
 class _M(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+Bit = Literal[0, 1]
+BotherWord = Literal["not_at_all", "slightly", "moderately", "very_much", "extremely"]
 
 
 class PsfsAnswer(_M):
@@ -52,6 +51,34 @@ class Answers(_M):
         | None
     ) = None
     psfs: Annotated[list[PsfsAnswer], Field(min_length=1, max_length=5)] | None = None
+    rmdq: Annotated[list[Bit], Field(min_length=24, max_length=24)] | None = None
+    start_back: Annotated[list[Bit | BotherWord], Field(min_length=9, max_length=9)] | None = (
+        None  # items 1-8 agree 1 / disagree 0, item 9 how bothersome
+    )
+    fabq: (
+        Annotated[list[Annotated[int, Field(ge=0, le=6)]], Field(min_length=16, max_length=16)]
+        | None
+    ) = None
+    promis_pi_4a: dict[str, Annotated[int, Field(ge=1, le=5)]] | None = None
+
+    @field_validator("promis_pi_4a")
+    @classmethod
+    def _promis_items(cls, v: dict[str, int] | None) -> dict[str, int] | None:
+        if v is not None and sorted(v) != sorted(PROMIS_4A):
+            raise ValueError("items must be exactly " + ", ".join(PROMIS_4A))
+        return v
+
+    @field_validator("start_back")
+    @classmethod
+    def _start_back_items(cls, v: list[int | str] | None) -> list[int | str] | None:
+        if v is not None and (
+            any(not isinstance(x, int) for x in v[:8]) or not isinstance(v[8], str)
+        ):
+            raise ValueError(
+                "items 1-8 must be 0 or 1 and item 9 one of "
+                + ", ".join(b.value for b in Bothersomeness)
+            )
+        return v
 
 
 class Submission(_M):
@@ -70,54 +97,6 @@ class Due:
     ]  # one screen each: {id, instrument, text, low, high, low_words, high_words}
 
 
-def _items(kind: Kind, psfs_activities: list[str]) -> list[dict[str, Any]]:
-    lic = licences()
-    items: list[dict[str, Any]] = [
-        {
-            "id": "nprs",
-            "instrument": "nprs",
-            "text": "How bad is your back pain right now?",
-            "low": 0,
-            "high": 10,
-            "low_words": "no pain",
-            "high_words": "the worst pain you can imagine",
-        }
-    ]
-    for n, heading in enumerate(ODI_SECTIONS, 1):
-        words = (
-            f"Section {n} of 10: {heading.lower()}. Choose the number of the statement that fits "
-            "you best on the Oswestry form your clinician gave you."
-        )
-        items.append(
-            {
-                "id": f"odi-{n}",
-                "instrument": "odi",
-                "text": words,  # the statements themselves only if the licence allows
-                "statements_shown": lic["odi"].wording,
-                "low": 0,
-                "high": 5,
-                "low_words": "the first statement",
-                "high_words": "the last statement",
-                "optional": True,
-            }
-        )
-    if kind == "reassessment":
-        for n, activity in enumerate(psfs_activities, 1):
-            items.append(
-                {
-                    "id": f"psfs-{n}",
-                    "instrument": "psfs",
-                    "activity": activity,
-                    "text": f"How well can you do this today: {activity}?",
-                    "low": 0,
-                    "high": 10,
-                    "low_words": "unable to do it",
-                    "high_words": "as well as before your back problem",
-                }
-            )
-    return items
-
-
 def due(uow: AbstractUnitOfWork, person_id: str, on: date) -> Due | None:
     """The questionnaire set due on ``on``: intake before a plan exists; in a reassessment week,
     the reassessment set, until it is filled in."""
@@ -128,19 +107,23 @@ def due(uow: AbstractUnitOfWork, person_id: str, on: date) -> Due | None:
         intakes = repo.intakes(person_id)
         plan = repo.latest_plan(person_id)
     activities = []
-    if intakes and intakes[0].intake.questionnaires.psfs:
-        activities = [i.activity for i in intakes[0].intake.questionnaires.psfs]
+    disability = "odi"
+    if intakes:
+        q = intakes[0].intake.questionnaires
+        activities = [i.activity for i in q.psfs or ()]
+        if q.rmdq is not None and q.odi is None:
+            disability = "rmdq"
     if plan is None:
         if any(r.kind == "intake" for r in done):
             return None
-        return Due("intake", None, _items("intake", activities))
+        return Due("intake", None, items("intake", activities, disability))
     week_no = week_on(plan, person.created_at.date(), on)
     week = next((w for w in plan.plan.weeks if w.week == week_no), None)
     if week is None or not week.reassessment:
         return None
     if any(r.kind == "reassessment" and r.week == week_no for r in done):
         return None
-    return Due("reassessment", week_no, _items("reassessment", activities))
+    return Due("reassessment", week_no, items("reassessment", activities, disability))
 
 
 def _scores(answers: Answers) -> dict[str, Any]:
@@ -154,7 +137,26 @@ def _scores(answers: Answers) -> dict[str, Any]:
             .to_json()
             .get("mean")
         )
+    if answers.rmdq is not None:
+        scores["rmdq_score"] = score_rmdq([bool(v) for v in answers.rmdq]).score
+    if answers.start_back is not None:
+        sb = score_start_back(_start_back(answers.start_back))
+        scores["start_back_total"] = sb.total
+        scores["start_back_psychosocial"] = sb.psychosocial
+    if answers.fabq is not None:
+        fabq = score_fabq(answers.fabq)
+        scores["fabq_pa"] = fabq.pa
+        scores["fabq_w"] = fabq.w
+    if answers.promis_pi_4a is not None:
+        promis = score_form("4a", answers.promis_pi_4a)
+        scores["promis_pi_raw"] = promis.raw
+        scores["promis_pi_t"] = promis.t_score
     return scores
+
+
+def _start_back(items: Sequence[int | str]) -> list[int | Bothersomeness]:
+    """The phone's STarT Back answers as the domain takes them (item 9 a bothersomeness)."""
+    return [*(int(v) for v in items[:8]), Bothersomeness(str(items[8]))]
 
 
 def record(
@@ -231,6 +233,20 @@ def submit(uow: AbstractUnitOfWork, person_id: str, data: Any) -> QuestionnaireS
     return QuestionnaireStored(created=created, id=rec.id, scores=rec.scores)
 
 
+RESULT_ROWS: dict[str, tuple[str, str, str]] = {
+    "nprs": ("nprs", "now", "Pain now (0-10)"),
+    "odi_percent": ("odi", "percent", "ODI (%)"),
+    "rmdq_score": ("rmdq", "score", "RMDQ (0-24)"),
+    "promis_pi_t": ("promis_pi", "t_score", "PROMIS pain interference (T-score)"),
+    "psfs_mean": ("psfs", "mean", "PSFS mean (0-10)"),
+    "start_back_total": ("start_back", "total", "STarT Back total (0-9)"),
+    "start_back_psychosocial": ("start_back", "psychosocial", "STarT Back psychosocial (0-5)"),
+    "fabq_pa": ("fabq", "pa", "FABQ physical activity (0-24)"),
+    "fabq_w": ("fabq", "w", "FABQ work (0-42)"),
+}
+"""A phone set's score key: the baseline assessment's score and key, and the clinician's label."""
+
+
 def results(uow: AbstractUnitOfWork, person_id: str) -> list[QuestionnaireResult]:
     """The filled-in sets with their scores and the change against the baseline assessment."""
     with uow:
@@ -240,18 +256,13 @@ def results(uow: AbstractUnitOfWork, person_id: str) -> list[QuestionnaireResult
         assessments = repo.assessments(person_id)
     base = assessments[0].assessment.scores if assessments else None
     baseline: dict[str, float | None] = {
-        "nprs": None if base is None else base.value("nprs", "now"),
-        "odi_percent": None if base is None else base.value("odi", "percent"),
-        "psfs_mean": None if base is None else base.value("psfs", "mean"),
+        key: None if base is None else base.value(score, field)
+        for key, (score, field, _) in RESULT_ROWS.items()
     }
     out: list[QuestionnaireResult] = []
     for r in done:
         rows = []
-        for key, label in (
-            ("nprs", "Pain now (0-10)"),
-            ("odi_percent", "ODI (%)"),
-            ("psfs_mean", "PSFS mean (0-10)"),
-        ):
+        for key, (_, _, label) in RESULT_ROWS.items():
             now = r.scores.get(key)
             if now is None:
                 continue
@@ -283,6 +294,11 @@ class PhoneAnswers:
     psfs: tuple[PsfsItem, ...] | None  # ``questionnaires.psfs``
     odi_percent: float | None  # as lumbo scored them
     psfs_mean: float | None
+    rmdq: tuple[bool, ...] | None = None  # 24 statements: ``questionnaires.rmdq``
+    start_back: tuple[int | Bothersomeness, ...] | None = None  # ``questionnaires.start_back``
+    fabq: tuple[int, ...] | None = None  # 16 items 0-6: ``questionnaires.fabq``
+    promis_pi_4a: dict[str, int] | None = None  # ``questionnaires.promis_pi_4a``
+    scores: dict[str, int | float | None] | None = None  # every score lumbo gave the set
 
     def intake_fields(self) -> dict[str, Any]:
         """The answers as intake JSON fields (``symptoms``, ``questionnaires``) to merge into a
@@ -292,6 +308,19 @@ class PhoneAnswers:
             questionnaires["odi"] = list(self.odi)
         if self.psfs is not None:
             questionnaires["psfs"] = [p.model_dump() for p in self.psfs]
+        if self.rmdq is not None:
+            questionnaires["rmdq"] = list(self.rmdq)
+        if self.start_back is not None:
+            questionnaires["start_back"] = [
+                v.value if isinstance(v, Bothersomeness) else v for v in self.start_back
+            ]
+        if self.fabq is not None:
+            questionnaires["fabq"] = list(self.fabq)
+        if self.promis_pi_4a is not None:
+            # the longest PROMIS form given is the one scored: a copied 6a or 8a must not win
+            questionnaires.update(
+                promis_pi_4a=dict(self.promis_pi_4a), promis_pi_6a=None, promis_pi_8a=None
+            )
         return {"symptoms": {"pain_now": self.pain_now}, "questionnaires": questionnaires}
 
 
@@ -338,4 +367,9 @@ def _typed(r: QuestionnaireResponse) -> PhoneAnswers:
         else tuple(PsfsItem(activity=a.activity, score=a.score) for a in answers.psfs),
         odi_percent=None if odi_percent is None else float(odi_percent),
         psfs_mean=None if psfs_mean is None else float(psfs_mean),
+        rmdq=None if answers.rmdq is None else tuple(bool(v) for v in answers.rmdq),
+        start_back=None if answers.start_back is None else tuple(_start_back(answers.start_back)),
+        fabq=None if answers.fabq is None else tuple(answers.fabq),
+        promis_pi_4a=None if answers.promis_pi_4a is None else dict(answers.promis_pi_4a),
+        scores=dict(r.scores),
     )

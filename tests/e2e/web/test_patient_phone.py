@@ -45,8 +45,11 @@ def test_reassessment_questionnaire_one_item_per_screen_resumes_and_reaches_the_
     page.wait_for_load_state("load")
     assert me.path() == f"/patients/{person}/questionnaires"
     me.check("questionnaire-start", scan="patient")
+    assert page.inner_text("#questionnaire-size").startswith("18 questions")
     page.click("#start-questionnaire")
-    assert page.inner_text("#question-count") == "Question 1 of 14"  # pain, 10 ODI, 3 PSFS
+    assert (
+        page.inner_text("#question-count") == "Question 1 of 18"
+    )  # pain, 10 ODI, 4 PROMIS, 3 PSFS
     assert "back pain right now" in page.inner_text("#question-text")
     page.click("#next")
     assert "nothing is filled in for you" in page.inner_text("#answer-error")
@@ -64,9 +67,16 @@ def test_reassessment_questionnaire_one_item_per_screen_resumes_and_reaches_the_
     me.check("questionnaire-resume", scan="patient")
     assert "Continue at question 7" in page.inner_text("#start-questionnaire")
     page.click("#start-questionnaire")
-    assert page.inner_text("#question-count") == "Question 7 of 14"
+    assert page.inner_text("#question-count") == "Question 7 of 18"
     for _ in range(5):
         page.check("#answer-1")
+        page.click("#next")
+    # PROMIS pain interference: the topic and the paper form, never the item wording or its id
+    text = page.inner_text("#question-text")
+    assert "Pain question 1 of 4" in text and "PROMIS form your clinician gave you" in text
+    me.check("questionnaire-promis", scan="patient")
+    for _ in range(4):
+        page.check("#answer-3")
         page.click("#next")
     assert "lifting my daughter" in page.inner_text(
         "#question-text"
@@ -83,6 +93,8 @@ def test_reassessment_questionnaire_one_item_per_screen_resumes_and_reaches_the_
     rows = {r["label"]: r for r in stored[0]["rows"]}
     assert rows["Pain now (0-10)"]["now"] == 2
     assert rows["PSFS mean (0-10)"]["now"] == 6.0 and rows["PSFS mean (0-10)"]["change"] == 2.0
+    promis = rows["PROMIS pain interference (T-score)"]  # 4a raw 12 against the baseline's 10
+    assert (promis["baseline"], promis["now"], promis["change"]) == (58.5, 61.2, 2.7)
     me.goto(f"/patients/{person}/questionnaires")
     me.check("questionnaire-nothing-due", scan="patient")
     assert page.locator("#nothing-due").count() == 1
@@ -104,7 +116,63 @@ def test_reassessment_questionnaire_one_item_per_screen_resumes_and_reaches_the_
     dr.goto(f"/patients/{person}/progress")
     dr.check("progress-with-phone-questionnaire", scan="clinician")
     table = dr.page.inner_text("#phone-questionnaires")
-    assert "week 4 reassessment" in table and "PSFS mean" in table
+    assert "week 4 reassessment" in table and "PSFS mean" in table and "PROMIS" in table
+
+
+def test_intake_questionnaire_before_the_first_visit_every_item_answerable(
+    browsing: Any, server: Server
+) -> None:
+    """A patient with no plan yet answers the whole intake set (ODI, STarT Back, FABQ, PROMIS):
+    tapped answers for the STarT Back items, numbers for the others; the domain scores it."""
+    from lumbo.services.accounts import create_user
+    from lumbo.store.records import PersonRecord
+
+    ctx = server.app.state.lumbo
+    with ctx.store.uow() as uow:
+        demo = uow.journeys.get_person(server.accounts.person_id)
+        assert demo is not None
+        person = PersonRecord(external_ref="first-visit", owner_id=demo.owner_id)
+        uow.journeys.add_person(person)
+        uow.commit()
+    create_user(ctx.store, ctx.settings, email="first@x.test", password="first visit horse",
+                role="patient", person_id=person.id)  # fmt: skip
+    me = browsing("patient-intake", phone=True)
+    page = me.page
+    me.login("first@x.test", "first visit horse")
+    me.check("welcome-intake", scan="patient")
+    page.click("#welcome-questionnaire a")
+    page.wait_for_load_state("load")
+    me.check("intake-questionnaire-start", scan="patient")
+    assert page.inner_text("#questionnaire-size").startswith("40 questions")
+    assert page.locator("#questionnaire-forms").count() == 1
+    page.click("#start-questionnaire")
+    seen: set[str] = set()
+    for n in range(1, 41):
+        assert page.inner_text("#question-count") == f"Question {n} of 40"
+        text = page.inner_text("#question-text")
+        if n == 12 or n == 20 or n == 21:  # STarT Back 1 and 9, FABQ 1
+            me.check(f"intake-questionnaire-{n}", scan="patient")
+        if "STarT Back question 9" in text:
+            page.check("#answer-very_much")
+            seen.add("bother")
+        elif "STarT Back" in text:
+            assert page.inner_text("label[for=answer-1]") == "Agree"
+            page.check("#answer-1")
+            seen.add("start_back")
+        else:
+            page.check("#answer-2")
+        page.click("#next")
+    assert seen == {"bother", "start_back"}
+    page.wait_for_function(
+        "() => document.querySelector('#questionnaire-state').textContent.includes('saved')"
+    )
+    me.check("intake-questionnaire-done", scan="patient")
+    stored = page.request.get(f"/api/patients/{person.id}/questionnaires").json()
+    rows = {r["label"]: r["now"] for r in stored[0]["rows"]}
+    assert stored[0]["kind"] == "intake" and rows["ODI (%)"] == 40.0
+    assert rows["STarT Back total (0-9)"] == 9 and rows["STarT Back psychosocial (0-5)"] == 5
+    assert rows["FABQ physical activity (0-24)"] == 8 and rows["FABQ work (0-42)"] == 14
+    assert rows["PROMIS pain interference (T-score)"] == 55.6  # 4a raw 8
 
 
 def test_reminders_calendar_feed_and_a_reminder_email(browsing: Any, server: Server) -> None:

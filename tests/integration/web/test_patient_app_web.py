@@ -177,6 +177,25 @@ def test_questionnaires_are_stored_once_and_checked(world: World) -> None:
     results = world.clinician_a.get(url).json()
     assert len(results) == 1 and results[0]["week"] == 4
     assert world.patient_b.post(url, json=body).status_code == 404
+    # the intake's other instruments (issue 16): scored by the domain, shown against the baseline
+    full = {**body, "response_id": "q-test-000003", "week": 8, "answers": {
+        "nprs": 3, "rmdq": [1] * 6 + [0] * 18,
+        "start_back": [1, 0, 1, 0, 1, 1, 0, 0, "very_much"],
+        "fabq": [0, 6, 6, 6, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        "promis_pi_4a": {"PAININ9": 2, "PAININ22": 2, "PAININ31": 2, "PAININ34": 2}}}  # fmt: skip
+    stored = world.patient_a.post(url, json=full)
+    assert stored.status_code == 201
+    assert {k: stored.json()["scores"][k] for k in (
+        "rmdq_score", "start_back_total", "start_back_psychosocial", "fabq_pa", "fabq_w",
+        "promis_pi_raw")} == {"rmdq_score": 6, "start_back_total": 5,
+        "start_back_psychosocial": 3, "fabq_pa": 24, "fabq_w": 0, "promis_pi_raw": 8}  # fmt: skip
+    wrong = {**full, "response_id": "q-test-000004",
+             "answers": {"nprs": 3, "promis_pi_4a": {"PAININ9": 2}}}  # fmt: skip
+    refused = world.patient_a.post(url, json=wrong)
+    assert refused.status_code == 422 and "promis_pi_4a" in str(refused.json()["detail"])
+    rows = {r["label"]: r for r in world.clinician_a.get(url).json()[-1]["rows"]}
+    assert rows["FABQ physical activity (0-24)"]["now"] == 24
+    assert rows["RMDQ (0-24)"]["now"] == 6
 
 
 @pytest.mark.parametrize("token", ["x", "not-a-real-token-" + "a" * 30])

@@ -33,6 +33,7 @@ from lumbo.services import (
 from lumbo.services._shared import latest_assessment
 from lumbo.services.errors import Forbidden
 from lumbo.services.intake_correction import Preview
+from lumbo.services.phone_questionnaire_items import Kind
 from lumbo.web.deps import Ctx, CurrentPrincipal, OwnPatient
 from lumbo.web.pages.clinician import _plan_page
 from lumbo.web.pages.common import PageRoute, person_label, render
@@ -59,7 +60,7 @@ def _latest(ctx: Ctx, person_id: str) -> tuple[dict[str, Any], Any]:
 
 
 def _with_phone(
-    ctx: Ctx, person_id: str, doc: dict[str, Any], kind: phone_questionnaires.Kind
+    ctx: Ctx, person_id: str, doc: dict[str, Any], kind: Kind
 ) -> tuple[dict[str, Any], str]:
     """``doc`` with the answers the patient gave on the phone since the latest intake (pain now,
     the questionnaires), and the sentence that says so (empty when there are none)."""

@@ -36,13 +36,18 @@
     form.appendChild(h("p", { class: "muted", id: "question-count", text: "Question " + (n + 1) + " of " + items.length }));
     var fs = h("fieldset", { class: "scale", id: "answer" });
     fs.appendChild(h("legend", { id: "question-text", text: it.text }));
-    fs.appendChild(h("p", { class: "muted hint", text: it.low + " means " + it.low_words + "; " + it.high + " means " + it.high_words + "." }));
-    var row = h("div", { class: "scale-row" });
-    for (var v = it.low; v <= it.high; v++) {
-      var input = h("input", { type: "radio", name: "answer", id: "answer-" + v, value: String(v) });
-      if (st.answers[it.id] === v) input.checked = true;
-      row.appendChild(h("label", { for: "answer-" + v }, input, h("span", { text: String(v) })));
+    var choices = it.choices;
+    if (!choices) {
+      fs.appendChild(h("p", { class: "muted hint", text: it.low + " means " + it.low_words + "; " + it.high + " means " + it.high_words + "." }));
+      choices = [];
+      for (var v = it.low; v <= it.high; v++) choices.push({ value: v, words: String(v) });
     }
+    var row = h("div", { class: it.choices ? "scale-row choice-row" : choices.length <= 7 ? "scale-row few" : "scale-row" });
+    choices.forEach(function (c, i) {
+      var input = h("input", { type: "radio", name: "answer", id: "answer-" + c.value, value: String(i) });
+      if (st.answers[it.id] === c.value) input.checked = true;
+      row.appendChild(h("label", { for: "answer-" + c.value }, input, h("span", { text: c.words })));
+    });
     fs.appendChild(row);
     form.appendChild(fs);
     var err = h("p", { class: "error", id: "answer-error", role: "alert" });
@@ -55,8 +60,8 @@
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var chosen = form.querySelector("input[name=answer]:checked");
-      if (!chosen) { err.textContent = "Choose a number first: nothing is filled in for you."; return; }
-      st.answers[it.id] = Number(chosen.value);
+      if (!chosen) { err.textContent = (it.choices ? "Choose an answer first" : "Choose a number first") + ": nothing is filled in for you."; return; }
+      st.answers[it.id] = choices[Number(chosen.value)].value;
       show(n + 1);
     });
     root.appendChild(form);
@@ -67,6 +72,15 @@
     var answers = { nprs: st.answers.nprs };
     var odi = items.filter(function (it) { return it.instrument === "odi"; });
     if (odi.length) answers.odi = odi.map(function (it) { var v = st.answers[it.id]; return v == null ? null : v; });
+    ["rmdq", "start_back", "fabq"].forEach(function (name) {
+      var its = items.filter(function (it) { return it.instrument === name; });
+      if (its.length) answers[name] = its.map(function (it) { return st.answers[it.id]; });
+    });
+    var promis = items.filter(function (it) { return it.instrument === "promis_pi_4a"; });
+    if (promis.length) {
+      answers.promis_pi_4a = {};
+      promis.forEach(function (it) { answers.promis_pi_4a[it.code] = st.answers[it.id]; });
+    }
     var psfs = items.filter(function (it) { return it.instrument === "psfs" && st.answers[it.id] != null; });
     if (psfs.length) answers.psfs = psfs.map(function (it) { return { activity: it.activity, score: st.answers[it.id] }; });
     var body = { response_id: st.id, kind: data.kind, week: data.week, answers: answers };
