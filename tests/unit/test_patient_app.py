@@ -309,7 +309,7 @@ def test_upcoming_holds_the_weeks_sessions_after_the_due_one(
                 blocks=(BlockLog(technique=first, completed_sets=1, pain_during=0, pain_after=0),),
             ),
         )
-    found = patient_app.upcoming(uow, person, on, library())
+    found = patient_app.upcoming(uow, person, on, library()).to_json()
     assert [s["session_index"] for s in found["sessions"]] == left
     assert all(
         s["blocks"] and {"technique", "phases", "why"} <= set(s["blocks"][0])

@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lumbo.services._shared import active_plan
-from lumbo.store.clinic_settings import AUTO_APPROVE, all_settings, set_setting
+from lumbo.store.clinic_settings import AUTO_APPROVE
 from lumbo.store.records import PlanVersion
 from lumbo.store.repository import JourneyRepository
-from lumbo.store.unit_of_work import AbstractUnitOfWork, SqlAlchemyUnitOfWork
+from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 __all__ = [
     "ApprovalState",
@@ -73,14 +73,14 @@ class ClinicSettings:
     auto_approve_adjustments: bool
 
 
-def clinic_settings(uow: SqlAlchemyUnitOfWork) -> ClinicSettings:
+def clinic_settings(uow: AbstractUnitOfWork) -> ClinicSettings:
     with uow:
-        values = all_settings(uow.session)
+        values = uow.clinic.all_settings()
     return ClinicSettings(auto_approve_adjustments=bool(values[AUTO_APPROVE]))
 
 
-def set_auto_approve(uow: SqlAlchemyUnitOfWork, on: bool, actor_id: str | None) -> ClinicSettings:
+def set_auto_approve(uow: AbstractUnitOfWork, on: bool, actor_id: str | None) -> ClinicSettings:
     with uow:
-        set_setting(uow.session, AUTO_APPROVE, bool(on), actor_id)
+        uow.clinic.set_setting(AUTO_APPROVE, bool(on), actor_id)
         uow.commit()
     return ClinicSettings(auto_approve_adjustments=bool(on))

@@ -1,3 +1,4 @@
+# long-module: the journey use cases (enrol, today, log, check in, reassess, progress, video measurement) share their private helpers and one unit-of-work pattern; each is short
 """A person's journey: the service API that the CLI and the web app both call.
 
 Every write is one unit of work (one transaction); nothing is written when the input is invalid.

@@ -153,7 +153,30 @@ def player_blocks(session: Session, library: Library) -> list[dict[str, Any]]:
     return out
 
 
-def upcoming(uow: AbstractUnitOfWork, person_id: str, on: date, library: Library) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class UpcomingSession:
+    session_index: int
+    blocks: tuple[dict[str, Any], ...]  # the player's data per block (:func:`player_blocks`)
+
+
+@dataclass(frozen=True, slots=True)
+class Upcoming:
+    """The rest of the week for the player: the sessions still to do after the due one."""
+
+    week_ends_on: date
+    sessions: tuple[UpcomingSession, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """As the player reads it (``player.js``: ``upcoming``)."""
+        return {
+            "week_ends_on": self.week_ends_on.isoformat(),
+            "sessions": [
+                {"session_index": s.session_index, "blocks": list(s.blocks)} for s in self.sessions
+            ],
+        }
+
+
+def upcoming(uow: AbstractUnitOfWork, person_id: str, on: date, library: Library) -> Upcoming:
     """This week's sessions after the one due on ``on`` (not logged yet, in order), with the
     player's data for each, and the week's last day: the player keeps them so that, with no
     connection, the next session can start once the due one is finished on this device."""
@@ -167,10 +190,9 @@ def upcoming(uow: AbstractUnitOfWork, person_id: str, on: date, library: Library
     left = [s for s in week.sessions if s.index not in done][1:]
     start = plan.plan.start_date or person.created_at.date()
     ends = max(start + timedelta(days=7 * week_no - 1), on)  # before the start: still week 1
-    return {
-        "week_ends_on": ends.isoformat(),
-        "sessions": [{"session_index": s.index, "blocks": player_blocks(s, library)} for s in left],
-    }
+    return Upcoming(
+        ends, tuple(UpcomingSession(s.index, tuple(player_blocks(s, library))) for s in left)
+    )
 
 
 def offline_urls(uow: AbstractUnitOfWork, person_id: str, on: date) -> list[str]:

@@ -16,15 +16,15 @@ from lumbo.domain.protocol.model import Week
 from lumbo.domain.protocol.validity import plan_violations
 from lumbo.services._shared import active_plan, need_person
 from lumbo.services.plan_dose import DoseRefused, refusals
-from lumbo.store.plan_templates import PlanTemplate, add_template, get_template, templates_of
+from lumbo.store.plan_templates import PlanTemplate
 from lumbo.store.records import PlanVersion
-from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
+from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 __all__ = ["apply_template", "save_template", "templates"]
 
 
 def save_template(
-    uow: SqlAlchemyUnitOfWork, person_id: str, *, owner_id: str, name: str
+    uow: AbstractUnitOfWork, person_id: str, *, owner_id: str, name: str
 ) -> PlanTemplate:
     title = name.strip()
     if not 1 <= len(title) <= 120:
@@ -39,18 +39,18 @@ def save_template(
                 "minutes_per_session": plan.plan.minutes_per_session,
             },
         )
-        add_template(uow.session, template)
+        uow.clinic.add_template(template)
         uow.commit()
     return template
 
 
-def templates(uow: SqlAlchemyUnitOfWork, owner_id: str) -> list[PlanTemplate]:
+def templates(uow: AbstractUnitOfWork, owner_id: str) -> list[PlanTemplate]:
     with uow:
-        return templates_of(uow.session, owner_id)
+        return uow.clinic.templates_of(owner_id)
 
 
 def apply_template(
-    uow: SqlAlchemyUnitOfWork,
+    uow: AbstractUnitOfWork,
     person_id: str,
     *,
     owner_id: str,
@@ -62,7 +62,7 @@ def apply_template(
     with uow:
         repo = uow.journeys
         need_person(repo, person_id)
-        template = get_template(uow.session, template_id)
+        template = uow.clinic.get_template(template_id)
         if template is None or template.owner_id != owner_id:
             raise NotFound("no such plan template")
         current = active_plan(repo, person_id)

@@ -19,9 +19,9 @@ from lumbo.domain.errors import Conflict, InvalidInput, Problem
 from lumbo.domain.protocol.engine import build_plan
 from lumbo.services._shared import latest_assessment, need_person
 from lumbo.services.journey import _add_assessed, _add_first_plan
-from lumbo.store.clearances import Clearance, add_clearance, clearances
+from lumbo.store.clearances import Clearance
 from lumbo.store.records import PlanVersion
-from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
+from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 __all__ = ["Cleared", "clear_referral", "clearance_history"]
 
@@ -50,7 +50,7 @@ def _check(cleared_by: str, cleared_on: date, note: str, today: date) -> tuple[s
 
 
 def clear_referral(
-    uow: SqlAlchemyUnitOfWork,
+    uow: AbstractUnitOfWork,
     person_id: str,
     *,
     cleared_by: str,
@@ -84,7 +84,7 @@ def clear_referral(
             repo, person_id, latest.kind, cleared, assessment
         )
         record = Clearance(person_id, intake_rec.id, who, cleared_on, why, actor_id)
-        add_clearance(uow.session, record)
+        uow.clinic.add_clearance(record)
         plan = repo.latest_plan(person_id)
         created = False
         if plan is None:
@@ -96,6 +96,6 @@ def clear_referral(
     return Cleared(record, plan, created)
 
 
-def clearance_history(uow: SqlAlchemyUnitOfWork, person_id: str) -> list[Clearance]:
+def clearance_history(uow: AbstractUnitOfWork, person_id: str) -> list[Clearance]:
     with uow:
-        return clearances(uow.session, person_id)
+        return uow.clinic.clearances(person_id)

@@ -18,7 +18,11 @@ from lumbo.store.accounts import AccountRepository, Role, User
 from lumbo.store.approvals import Approval, ApprovalRepository
 from lumbo.store.audit import AuditEntry, AuditRepository, ChainReport
 from lumbo.store.caseload import CaseloadEntry, Flag, Sort
+from lumbo.store.clearances import Clearance
+from lumbo.store.clinic import ClinicRepository
+from lumbo.store.clinic_settings import DEFAULTS as CLINIC_DEFAULTS
 from lumbo.store.jobs import Job, JobRepository, JobStatus, Video
+from lumbo.store.plan_templates import PlanTemplate
 from lumbo.store.records import (
     AssessmentRecord,
     IntakeRecord,
@@ -59,6 +63,9 @@ class MemoryData:
     uploads: list[Video] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
     approvals: list[Approval] = field(default_factory=list)
+    clinic_settings: list[tuple[str, Any, str | None]] = field(default_factory=list)
+    templates: list[PlanTemplate] = field(default_factory=list)
+    clearances: list[Clearance] = field(default_factory=list)
 
     def copy(self) -> MemoryData:
         """A copy whose lists can change independently (the records themselves are frozen)."""
@@ -523,3 +530,35 @@ class InMemoryApprovals(ApprovalRepository):
     def of_person(self, person_id: str) -> list[Approval]:
         mine = [a for a in self.data.approvals if a.person_id == person_id]
         return sorted(mine, key=lambda a: a.version)
+
+
+class InMemoryClinic(ClinicRepository):
+    def __init__(self, data: MemoryData) -> None:
+        self.data = data
+
+    def all_settings(self) -> dict[str, Any]:
+        stored = {key: value for key, value, _by in self.data.clinic_settings}
+        return {k: stored.get(k, v) for k, v in CLINIC_DEFAULTS.items()}
+
+    def set_setting(self, key: str, value: Any, updated_by: str | None) -> None:
+        if key not in CLINIC_DEFAULTS:
+            raise KeyError(key)
+        kept = [s for s in self.data.clinic_settings if s[0] != key]
+        self.data.clinic_settings[:] = [*kept, (key, value, updated_by)]
+
+    def add_template(self, template: PlanTemplate) -> None:
+        self.data.templates.append(template)
+
+    def templates_of(self, owner_id: str) -> list[PlanTemplate]:
+        mine = [t for t in self.data.templates if t.owner_id == owner_id]
+        return sorted(mine, key=lambda t: (t.name, t.created_at))
+
+    def get_template(self, template_id: str) -> PlanTemplate | None:
+        return next((t for t in self.data.templates if t.id == template_id), None)
+
+    def add_clearance(self, clearance: Clearance) -> None:
+        self.data.clearances.append(clearance)
+
+    def clearances(self, person_id: str) -> list[Clearance]:
+        mine = [c for c in self.data.clearances if c.person_id == person_id]
+        return sorted(mine, key=lambda c: (c.created_at, c.id))

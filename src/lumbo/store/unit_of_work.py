@@ -27,11 +27,13 @@ from lumbo.domain.errors import Conflict
 from lumbo.store.accounts import AccountRepository, SqlAlchemyAccountRepository
 from lumbo.store.approvals import ApprovalRepository, SqlAlchemyApprovalRepository
 from lumbo.store.audit import AuditRepository, SqlAlchemyAuditRepository
+from lumbo.store.clinic import ClinicRepository, SqlAlchemyClinicRepository
 from lumbo.store.jobs import JobRepository, SqlAlchemyJobRepository
 from lumbo.store.memory import (
     InMemoryAccounts,
     InMemoryApprovals,
     InMemoryAudit,
+    InMemoryClinic,
     InMemoryJobs,
     InMemoryRepository,
     MemoryData,
@@ -45,6 +47,7 @@ class AbstractUnitOfWork(abc.ABC):
     jobs: JobRepository
     audit: AuditRepository
     approvals: ApprovalRepository
+    clinic: ClinicRepository
 
     def __enter__(self) -> Self:
         return self
@@ -78,6 +81,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.jobs = SqlAlchemyJobRepository(session)
         self.audit = SqlAlchemyAuditRepository(session)
         self.approvals = SqlAlchemyApprovalRepository(session)
+        self.clinic = SqlAlchemyClinicRepository(session)
         return super().__enter__()
 
     def __exit__(
@@ -130,6 +134,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.jobs = InMemoryJobs(working)
         self.audit = InMemoryAudit(working)
         self.approvals = InMemoryApprovals(working)
+        self.clinic = InMemoryClinic(working)
 
     def __enter__(self) -> Self:
         self._open(self.data.copy())

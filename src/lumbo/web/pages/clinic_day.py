@@ -1,3 +1,4 @@
+# long-module: the clinic-day pages (referral clearance, intake correction with its diff, reassessment, plan additions and moves, settings, technique library) share the wizard and plan-page form helpers; every handler is a thin call to a service
 """The clinic's working day: clear a referral, correct an intake (with the diff before it is
 stored), reassess (pre-filled, asking only what is retested, outcomes against baseline), the
 clinic's settings, and the technique library. Each handler calls a service

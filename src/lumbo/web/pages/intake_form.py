@@ -1,3 +1,4 @@
+# long-module: the wizard form is one mapping (schema-derived fields, questionnaire item layouts, values to intake and back) whose halves must change together
 """The intake wizard's form: one step per intake section, fields derived from the intake's JSON
 Schema (``intake_json_schema()``, so a new intake field shows up here), the questionnaires laid out
 item by item, and the mapping both ways between form values and the intake document.
@@ -17,6 +18,12 @@ from typing import Any, Literal
 
 from lumbo.domain.errors import Problem
 from lumbo.domain.intake import PROMIS_4A, PROMIS_6A, PROMIS_8A, intake_json_schema
+from lumbo.domain.scoring.topics import (
+    FABQ_TOPICS,
+    PROMIS_PI_TOPICS,
+    RMDQ_TOPICS,
+    START_BACK_TOPICS,
+)
 
 Kind = Literal["int", "float", "text", "date", "select", "tristate", "multi"]
 SECTIONS = ("person", "preferences", "history", "red_flags", "symptoms", "measurements")
@@ -25,41 +32,8 @@ ODI_SECTIONS = (
     "sex life", "social life", "travelling",
 )  # fmt: skip
 PROMIS_FORMS = {"4a": PROMIS_4A, "6a": PROMIS_6A, "8a": PROMIS_8A}
-# Item topics, in lumbo's words (the instruments' own wording is under licence: the clinician
-# reads it from the form they gave; these say which item a box is).
-RMDQ_TOPICS = (
-    "stays at home most of the time", "changes position often", "walks more slowly",
-    "not doing the usual jobs at home", "uses a handrail on stairs", "lies down to rest more often",
-    "holds on to something to get out of an easy chair", "asks others to do things",
-    "dresses more slowly", "stands only for short periods", "tries not to bend or kneel",
-    "finds it hard to get out of a chair", "back painful almost all the time",
-    "finds it hard to turn over in bed", "appetite not good", "trouble putting on socks",
-    "walks only short distances", "sleeps less well", "dresses with help",
-    "sits down most of the day", "avoids heavy jobs", "more irritable than usual",
-    "goes upstairs more slowly", "stays in bed most of the time",
-)  # fmt: skip
-START_BACK_TOPICS = (
-    "pain spreading down the leg", "pain in the shoulder or neck",
-    "walks only short distances because of the pain", "dresses more slowly",
-    "unsafe to be physically active", "worrying thoughts", "pain feels terrible, no better ahead",
-    "not enjoying things as before",
-)  # fmt: skip
-FABQ_TOPICS = (
-    "pain caused by physical activity", "activity makes the pain worse",
-    "activity might harm the back", "should not do activities that may worsen the pain",
-    "cannot do activities that may worsen the pain", "pain caused by work or an accident at work",
-    "work aggravated the pain", "a compensation claim for the pain", "work too heavy",
-    "work makes or would make the pain worse", "work might harm the back",
-    "should not do normal work with the present pain", "cannot do normal work with the present pain",
-    "cannot do normal work until the pain is treated", "not back to normal work within 3 months",
-    "never able to go back to that work",
-)  # fmt: skip
-PROMIS_TOPICS = {
-    "PAININ9": "day-to-day activities",
-    "PAININ22": "work around the home",
-    "PAININ31": "taking part in social activities",
-    "PAININ34": "household chores",
-}
+# Item topics in lumbo's own words (lumbo.domain.scoring.topics): the instruments' wording is under
+# licence; the clinician reads it from the form they gave, these say which item a box is.
 RED_FLAG_QUESTIONS = {
     "saddle_anaesthesia": "numbness between the legs or around the back passage?",
     "bladder_or_bowel_dysfunction": "a new problem passing or holding urine or stool?",
@@ -204,7 +178,7 @@ def _questionnaires() -> Step:
     sbst = (
         *(
             FormField(f"questionnaires.start_back.{i}", f"{i + 1}. {topic}", "select", agree)
-            for i, topic in enumerate(START_BACK_TOPICS)
+            for i, topic in enumerate(START_BACK_TOPICS[:8])
         ),
         FormField(
             "questionnaires.start_back.8", "9. how bothersome overall", "select", _options(bother)
@@ -221,9 +195,7 @@ def _questionnaires() -> Step:
         *(
             FormField(
                 f"questionnaires.promis.{code}",
-                f"{n}. interference with {PROMIS_TOPICS[code]}"
-                if code in PROMIS_TOPICS
-                else f"{n}. item {n} of the 6a/8a short form",
+                f"{n}. {PROMIS_PI_TOPICS[code]}",
                 "int",
                 low=1,
                 high=5,

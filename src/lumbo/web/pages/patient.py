@@ -68,7 +68,7 @@ def today(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ct
             # the rest of this week, so the next session also starts offline (player.js)
             "upcoming": patient_app.upcoming(
                 ctx.store.uow(), scope.person_id, date.today(), library()
-            )
+            ).to_json()
             if blocks and due.stop is None
             else None,
         },
