@@ -16,10 +16,10 @@ from generated_doc import fill_blocks
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def rows(doc: dict[str, Any]) -> list[str]:
+def rows(doc: dict[str, Any], machine: str = "other work running") -> list[str]:
     out = [
-        f"One `make bench-service` run on {doc['date']}, {doc['cores']}-core shared machine "
-        "(client threads and server on the same cores; other work running). Ratios are what "
+        f"One `make bench-service` run on {doc['date']}, {doc['cores']}-core machine "
+        f"(client threads and server on the same cores; {machine}). Ratios are what "
         "the goals judge.",
         "",
         "| database | figure | this run | goal |",
@@ -64,12 +64,14 @@ def rows(doc: dict[str, Any]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if not argv:
-        print("usage: gen_perf_table.py BENCH_JSON")
+    if not argv or len(argv) > 2:
+        print('usage: gen_perf_table.py BENCH_JSON ["what else the machine was doing"]')
         return 2
     doc = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    machine = argv[1] if len(argv) > 1 else "other work running"
     text = README.read_text(encoding="utf-8")
-    README.write_text(fill_blocks(text, {"performance": rows(doc)}, "README.md"), encoding="utf-8")
+    block = {"performance": rows(doc, machine)}
+    README.write_text(fill_blocks(text, block, "README.md"), encoding="utf-8")
     return 0
 
 
