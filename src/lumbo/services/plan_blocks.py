@@ -13,12 +13,11 @@ from datetime import date
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
 from lumbo.domain.knowledge import Library, library
 from lumbo.domain.progression import config
-from lumbo.domain.protocol.engine import SlotSpec, fit_session, person_of, where_of
+from lumbo.domain.protocol.engine import SlotSpec, fit_session, where_of
 from lumbo.domain.protocol.model import STAGES, Block, Plan, Session
 from lumbo.domain.protocol.selection import STAGE_OF_ROLE, index
-from lumbo.domain.protocol.validity import plan_violations
 from lumbo.services._shared import active_plan, need_person
-from lumbo.services.plan_dose import DoseRefused, _without, refusals
+from lumbo.services.plan_dose import _without, store_checked
 from lumbo.store.records import PlanVersion
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
@@ -101,32 +100,6 @@ def _weeks_words(first: int, last: int, weeks: int) -> str:
     return f"in week {first}" if first == last else f"in weeks {first} to {last}"
 
 
-def _store_checked(
-    uow: AbstractUnitOfWork, person_id: str, current: PlanVersion, edited: Plan, reason: str,
-    lib: Library, actor_id: str | None,
-) -> PlanVersion:  # fmt: skip
-    """Check the edited plan with the one plan-validity function; store it as the next version
-    (waiting for approval, like every clinician's edit)."""
-    repo = uow.journeys
-    intake = repo.intakes(person_id)[-1].intake
-    assessment = repo.assessments(person_id)[-1].assessment
-    broken = plan_violations(edited, person_of(intake, assessment), lib)
-    if broken:
-        raise DoseRefused(refusals(broken, lib))
-    version = current.version + 1
-    stored = PlanVersion(
-        person_id=person_id,
-        version=version,
-        plan=edited.model_copy(update={"version": version, "person_id": person_id}),
-        reason=reason,
-        assessment_id=current.assessment_id,
-        changed_by=actor_id,
-    )
-    repo.add_plan_version(stored)
-    uow.commit()
-    return stored
-
-
 def add_exercise(
     uow: AbstractUnitOfWork,
     person_id: str,
@@ -175,7 +148,7 @@ def add_exercise(
             f"Added {lib.get(technique).name} to session {session} "
             f"{_weeks_words(from_week, last, len(plan.weeks))} (clinician's edit on {on.day} {on:%B %Y})."
         )
-        return _store_checked(uow, person_id, current, edited, reason, lib, actor_id)
+        return store_checked(uow, person_id, current, edited, reason, lib, actor_id)
 
 
 def move_exercise(
@@ -257,4 +230,4 @@ def move_exercise(
             f"Moved {lib.get(technique).name} from session {from_session} to session "
             f"{to_session} {_weeks_words(from_week, last, len(plan.weeks))} (clinician's edit on {on.day} {on:%B %Y})."
         )
-        return _store_checked(uow, person_id, current, edited, reason, lib, actor_id)
+        return store_checked(uow, person_id, current, edited, reason, lib, actor_id)

@@ -154,6 +154,7 @@ def change_dose(
     plan_version: int,
     change: DoseChange,
     on: date,
+    actor_id: str | None = None,
 ) -> PlanVersion:
     lib = library()
     with uow:
@@ -177,12 +178,6 @@ def change_dose(
         edited = _edited(current.plan, change)
         if edited == current.plan:
             raise InvalidInput([Problem("dose", "is the dose already planned")], "dose change")
-        intake = repo.intakes(person_id)[-1].intake
-        assessment = repo.assessments(person_id)[-1].assessment
-        broken = plan_violations(edited, person_of(intake, assessment), lib)
-        if broken:
-            raise DoseRefused(refusals(broken, lib))
-        version = current.version + 1
         name = lib.get(change.technique).name
         first = next(
             b.dose
@@ -191,19 +186,11 @@ def change_dose(
             for b in s.blocks
             if b.technique == change.technique
         )
-        stored = PlanVersion(
-            person_id=person_id,
-            version=version,
-            plan=edited.model_copy(update={"version": version, "person_id": person_id}),
-            reason=(
-                f"Changed the dose of {name} from week {change.from_week} to "
-                f"{dose_words(first)} (clinician's edit on {on.day} {on:%B %Y})."
-            ),
-            assessment_id=current.assessment_id,
+        reason = (
+            f"Changed the dose of {name} from week {change.from_week} to "
+            f"{dose_words(first)} (clinician's edit on {on.day} {on:%B %Y})."
         )
-        repo.add_plan_version(stored)
-        uow.commit()
-    return stored
+        return store_checked(uow, person_id, current, edited, reason, lib, actor_id)
 
 
 def _without(plan: Plan, technique: str, from_week: int) -> Plan:
@@ -241,6 +228,7 @@ def remove_exercise(
     technique: str,
     from_week: int,
     on: date,
+    actor_id: str | None = None,
 ) -> PlanVersion:
     """Take an exercise out of the plan from a week on, after the same checks as a dose change
     (a release needs its stabilize partner: removing the partner is refused, naming the rule)."""
@@ -265,22 +253,35 @@ def remove_exercise(
         if any(not s.blocks for w in edited.weeks for s in w.sessions):
             problem = Problem("technique", "is the only exercise of a session: swap it instead")
             raise InvalidInput([problem], "plan edit")
-        intake = repo.intakes(person_id)[-1].intake
-        assessment = repo.assessments(person_id)[-1].assessment
-        broken = plan_violations(edited, person_of(intake, assessment), lib)
-        if broken:
-            raise DoseRefused(refusals(broken, lib))
-        version = current.version + 1
-        stored = PlanVersion(
-            person_id=person_id,
-            version=version,
-            plan=edited.model_copy(update={"version": version, "person_id": person_id}),
-            reason=(
-                f"Took {lib.get(technique).name} out from week {from_week} "
-                f"(clinician's edit on {on.day} {on:%B %Y})."
-            ),
-            assessment_id=current.assessment_id,
+        reason = (
+            f"Took {lib.get(technique).name} out from week {from_week} "
+            f"(clinician's edit on {on.day} {on:%B %Y})."
         )
-        repo.add_plan_version(stored)
-        uow.commit()
+        return store_checked(uow, person_id, current, edited, reason, lib, actor_id)
+
+
+def store_checked(
+    uow: AbstractUnitOfWork, person_id: str, current: PlanVersion, edited: Plan, reason: str,
+    lib: Library, actor_id: str | None,
+) -> PlanVersion:  # fmt: skip
+    """Inside an open unit of work: check a clinician's edited plan with the one plan-validity
+    function (a refusal names each rule broken, where and why) and store it as the next version,
+    with who made it, waiting for approval like every clinician's edit."""
+    repo = uow.journeys
+    intake = repo.intakes(person_id)[-1].intake
+    assessment = repo.assessments(person_id)[-1].assessment
+    broken = plan_violations(edited, person_of(intake, assessment), lib)
+    if broken:
+        raise DoseRefused(refusals(broken, lib))
+    version = current.version + 1
+    stored = PlanVersion(
+        person_id=person_id,
+        version=version,
+        plan=edited.model_copy(update={"version": version, "person_id": person_id}),
+        reason=reason,
+        assessment_id=current.assessment_id,
+        changed_by=actor_id,
+    )
+    repo.add_plan_version(stored)
+    uow.commit()
     return stored

@@ -11,11 +11,9 @@ from datetime import date
 
 from lumbo.domain.errors import Conflict, InvalidInput, NotFound, Problem
 from lumbo.domain.knowledge import library
-from lumbo.domain.protocol.engine import person_of
 from lumbo.domain.protocol.model import Week
-from lumbo.domain.protocol.validity import plan_violations
 from lumbo.services._shared import active_plan, need_person
-from lumbo.services.plan_dose import DoseRefused, refusals
+from lumbo.services.plan_dose import store_checked
 from lumbo.store.plan_templates import PlanTemplate
 from lumbo.store.records import PlanVersion
 from lumbo.store.unit_of_work import AbstractUnitOfWork
@@ -72,19 +70,5 @@ def apply_template(
             )
         weeks = tuple(Week.model_validate(w) for w in template.document["weeks"])
         edited = current.plan.model_copy(update={"weeks": weeks})
-        intake = repo.intakes(person_id)[-1].intake
-        assessment = repo.assessments(person_id)[-1].assessment
-        broken = plan_violations(edited, person_of(intake, assessment), lib)
-        if broken:
-            raise DoseRefused(refusals(broken, lib))
-        version = current.version + 1
-        stored = PlanVersion(
-            person_id=person_id,
-            version=version,
-            plan=edited.model_copy(update={"version": version, "person_id": person_id}),
-            reason=f"Template “{template.name}” applied ({on.day} {on:%B %Y}, clinician's edit).",
-            assessment_id=current.assessment_id,
-        )
-        repo.add_plan_version(stored)
-        uow.commit()
-    return stored
+        reason = f"Template “{template.name}” applied ({on.day} {on:%B %Y}, clinician's edit)."
+        return store_checked(uow, person_id, current, edited, reason, lib, owner_id)

@@ -177,8 +177,10 @@ def test_a_dose_change_is_checked_and_a_refusal_names_its_rule(store: Store) -> 
         plan_version=1,
         change=plan_dose.DoseChange(block.technique, from_week=2, sets=block.dose.sets + 1),
         on=TODAY,
+        actor_id="clinician-account",
     )
     assert edited.version == 2 and "clinician's edit" in edited.reason
+    assert edited.changed_by == "clinician-account"  # who made the version is kept
     assert edited.plan.weeks[0] == plan.plan.weeks[0]  # week 1 untouched
     changed = [b for b in edited.plan.weeks[1].sessions[0].blocks if b.technique == block.technique]
     assert changed and changed[0].dose.sets == block.dose.sets + 1
@@ -259,9 +261,12 @@ def test_removing_a_stabilize_partner_is_refused_by_the_pairing_rule(store: Stor
         {b.technique for s in later for b in s.blocks if b.role.value != "release"} - partners
     )
     removed = plan_dose.remove_exercise(
-        store.uow(), person, plan_version=1, technique=free[0], from_week=2, on=TODAY
-    )
+        store.uow(), person, plan_version=1, technique=free[0], from_week=2, on=TODAY,
+        actor_id="clinician-account",
+    )  # fmt: skip
     assert removed.version == 2 and "Took" in removed.reason
+    stored = journey.current_plan(store.uow(), person)
+    assert stored.version == 2 and stored.changed_by == "clinician-account"
     assert all(
         b.technique != free[0] for w in removed.plan.weeks[1:] for s in w.sessions for b in s.blocks
     )

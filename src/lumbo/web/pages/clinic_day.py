@@ -372,7 +372,7 @@ def dose(
     try:
         plan_dose.change_dose(
             ctx.store.uow(), scope.person_id, plan_version=plan_version, change=change,
-            on=date.today(),
+            on=date.today(), actor_id=scope.user.id,
         )  # fmt: skip
     except plan_dose.DoseRefused as exc:
         lines = [f"Refused by the rule “{r.rule}”: {r.why}" for r in exc.refusals]
@@ -446,7 +446,7 @@ def remove(
     try:
         plan_dose.remove_exercise(
             ctx.store.uow(), scope.person_id, plan_version=plan_version, technique=technique,
-            from_week=from_week, on=date.today(),
+            from_week=from_week, on=date.today(), actor_id=scope.user.id,
         )  # fmt: skip
     except plan_dose.DoseRefused as exc:
         lines = [f"Refused by the rule “{r.rule}”: {r.why}" for r in exc.refusals]
