@@ -15,8 +15,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
-from lumbo.domain.explain import _PLAIN as FINDING_WORDS
-from lumbo.domain.explain import REGION_TITLES
+from lumbo.domain.explain import REGION_TITLES, finding_name, words
 from lumbo.domain.intake import Equipment
 from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.describe import describe_dose
@@ -579,7 +578,7 @@ def save_settings(
 
 
 def _words(value: str) -> str:
-    return value.replace("_", " ").replace("warmup", "warm-up")
+    return words(value).replace("warmup", "warm-up")
 
 
 @router.get("/techniques", response_class=HTMLResponse)
@@ -628,6 +627,6 @@ def techniques(
         "roles": [(r.value, _words(r.value)) for r in Role],
         "regions": [(r.value, REGION_TITLES.get(r.value, _words(r.value))) for r in Region],
         "equipment": [("none", "no equipment"), *((e.value, _words(e.value)) for e in Equipment)],
-        "findings": [(c, FINDING_WORDS.get(c, _words(c.lower())).capitalize()) for c in findings],
+        "findings": [(c, finding_name(c)) for c in findings],
     }  # fmt: skip
     return render(request, "techniques.html", context, principal=principal)
