@@ -46,8 +46,16 @@ CLINIC_DAY_TABLES = {
     "clinic_settings",
     "plan_templates",
 }  # migration 0007_clinic_day
-TABLES = JOURNEY_TABLES | WEB_TABLES | CASELOAD_TABLES | PATIENT_APP_TABLES | CLINIC_DAY_TABLES
-HEAD = "0007"
+SHARING_TABLES = {"take_on_links"}  # migration 0008_sharing (issue 20; 0009 after h20core's 0008)
+TABLES = (
+    JOURNEY_TABLES
+    | WEB_TABLES
+    | CASELOAD_TABLES
+    | PATIENT_APP_TABLES
+    | CLINIC_DAY_TABLES
+    | SHARING_TABLES
+)
+HEAD = "0008"
 
 
 def test_the_first_migration_creates_every_journey_table(database_url: str) -> None:

@@ -244,6 +244,19 @@ OTHER: dict[tuple[str, str], str] = {
         "/calendar/{token}.ics",
     ): "public",  # the unguessable, revocable token is the credential
     ("GET", "/documents/{name}.css"): "public",  # the documents' stylesheets
+    # sign-up for individuals (issue 20): off unless settings.signup (then 404)
+    ("GET", "/signup"): "public",
+    ("POST", "/signup"): "public",
+    ("GET", "/signup/confirm/{token}"): "public",  # the signed one-time link is the credential
+    ("POST", "/signup/confirm/{token}"): "public",
+    ("POST", "/account/erase"): "patient",  # a self-directed person only (others: 409)
+    # sharing with a clinician (issue 20): the person's own page; the take-on link's token is
+    # the person's consent, and only a signed-in clinician may use it
+    ("GET", "/share"): "patient",
+    ("POST", "/share/link"): "patient",
+    ("POST", "/share/revoke"): "patient",
+    ("GET", "/take-on/{token}"): "clinician",
+    ("POST", "/take-on/{token}"): "clinician",
 }
 
 

@@ -19,7 +19,9 @@ from lumbo.web.pages import (
     patient,
     patient_account,
     reminders,
+    sharing,
     signin,
+    signup,
     videos,
     wizard,
 )
@@ -32,6 +34,7 @@ def install(app: FastAPI) -> None:
     for module in (
         app_shell,
         signin,
+        signup,
         wizard,
         clinic_day,
         clinician,
@@ -42,5 +45,6 @@ def install(app: FastAPI) -> None:
         videos,
         data_admin,
         documents,
+        sharing,
     ):
         app.include_router(module.router)
