@@ -214,9 +214,27 @@ def erase_person(
 def erase_own(store: UnitsOfWork, user: User, *, data_dir: Path | None) -> Erased:
     """A self-directed person (no clinician: ``persons.owner_id`` None) erases their own data
     and account; a person with a clinician asks their clinician (:class:`Conflict`)."""
-    if user.role != "patient" or user.person_id is None:
+    if user.role != "patient":
         raise Conflict("only a patient erases their own data")
-    return _erase(store, user.person_id, actor=user, data_dir=data_dir, via="self", own=True)
+    if user.person_id is not None:
+        return _erase(store, user.person_id, actor=user, data_dir=data_dir, via="self", own=True)
+    with store.uow() as uow:  # signed up, no record yet: the account and its draft answers
+        audited = uow.audit.redact_person(user.id, [user.id])  # no person: the account's
+        uow.accounts.delete_sessions_of([user.id])
+        uow.accounts.delete_user(user.id)
+        uow.audit.add(
+            AuditEntry(
+                actor_id=None,
+                actor_role=user.role,
+                action="write",
+                method="DELETE",
+                route=f"{ERASURE_ROUTE} (self)",
+                person_id=None,
+                outcome="allowed",
+            )
+        )
+        uow.commit()
+    return Erased(rows={k: v for k, v in {"audit_log": audited, "users": 1}.items() if v}, files=0)
 
 
 def _erase(

@@ -96,8 +96,10 @@ def _entry(actor: User, event: str, person_id: str, resource: str | None) -> Aud
 
 
 def _own_person(user: User) -> str:
-    if user.role != "patient" or user.person_id is None:
+    if user.role != "patient":
         raise Forbidden("only the person themselves makes or withdraws a take-on link")
+    if user.person_id is None:
+        raise Conflict("finish checking your back first: there is nothing to share yet")
     return user.person_id
 
 

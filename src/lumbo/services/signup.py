@@ -41,7 +41,6 @@ from lumbo.services.errors import Forbidden, RateLimited
 from lumbo.services.mail import Mail, Mailer
 from lumbo.settings import Settings
 from lumbo.store.accounts import User
-from lumbo.store.records import PersonRecord
 from lumbo.store.tables import utcnow
 
 __all__ = [
@@ -71,7 +70,6 @@ class SignedUp:
     email: str
     ready: bool
     user: User | None = None  # only when ready
-    person: PersonRecord | None = None
 
 
 def _serializer(settings: Settings) -> URLSafeTimedSerializer:
@@ -125,12 +123,10 @@ def sign_up(
     with hashing_slots(settings.hashing_slots):
         hashed = hasher(settings.hashing).hash(password)
     stored = hashed if mailer is None else VERIFY_PREFIX + hashed
-    person = PersonRecord(owner_id=None, external_ref=None, display_name=None)
-    user = User(email=email, role="patient", password_hash=stored, person_id=person.id)
+    user = User(email=email, role="patient", password_hash=stored, person_id=None)
     with store.uow() as uow:
         taken = uow.accounts.user_by_email(email) is not None
         if not taken:
-            uow.journeys.add_person(person)
             uow.accounts.add_user(user)
             uow.audit.add(
                 account_entry(
@@ -139,14 +135,13 @@ def sign_up(
                     outcome="allowed",
                     client=client,
                     target=user.id,
-                    person_id=person.id,
                 )
             )
             uow.commit()
     if mailer is None:
         if taken:
             raise Conflict(ACCOUNT_REFUSED)
-        return SignedUp(email=email, ready=True, user=user, person=person)
+        return SignedUp(email=email, ready=True, user=user)
     if taken:
         mailer.send(
             Mail(

@@ -17,7 +17,7 @@ from lumbo.store.tables import utcnow
 from lumbo.store.web_tables import TakeOnLinkRow
 from lumbo.web.app import create_app
 from tests.integration.web.conftest import make_settings
-from tests.integration.web.test_signup import sign_up
+from tests.integration.web.test_signup import give_person, sign_up
 from tests.integration.web.world import Client, World, build_world
 
 
@@ -63,7 +63,10 @@ def _owner(app: FastAPI, person_id: str) -> str | None:
 def test_a_clinician_takes_a_person_on_through_their_link(home: Any) -> None:
     app, w = home
     person, _ = sign_up(app, "home@x.test")
-    person_id = _person(app, "home@x.test")
+    nothing = person.get("/share")
+    assert nothing.status_code == 200 and 'id="share-nothing-yet"' in nothing.text
+    assert person.post("/share/link", data={"csrf_token": _csrf(nothing)}).status_code == 409
+    person_id = give_person(app, "home@x.test")
     page = person.get("/share")
     assert page.status_code == 200 and 'id="make-take-on-link"' in page.text
     assert 'id="share-clinician"' not in page.text
@@ -101,6 +104,7 @@ def _person_owner_id(app: FastAPI, email: str) -> str:
 def test_withdrawn_and_expired_links_lead_nowhere(home: Any) -> None:
     app, w = home
     person, _ = sign_up(app, "home2@x.test")
+    give_person(app, "home2@x.test")
     link = _make_link(person)
     page = person.get("/share")
     assert 'id="share-link-open"' in page.text

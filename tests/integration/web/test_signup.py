@@ -52,24 +52,36 @@ def test_sign_up_is_closed_unless_the_setting_opens_it(world: World) -> None:
     assert "Create an account" not in anon.get("/login").text
 
 
-def _person_of(app: FastAPI, email: str) -> tuple[str, str | None]:
+def account_of(app: FastAPI, email: str) -> Any:
     with app.state.lumbo.store.uow() as uow:
         user = uow.accounts.user_by_email(email)
-        assert user is not None and user.person_id is not None and user.role == "patient"
-        person = uow.journeys.get_person(user.person_id)
-        assert person is not None
-        return person.id, person.owner_id
+        assert user is not None and user.role == "patient"
+        return user
+
+
+def give_person(app: FastAPI, email: str) -> str:
+    """The self-directed person the self-assessment makes once the safety questions are clear
+    (``self_assessment.video_person`` / ``finish``), made directly here."""
+    from lumbo.store.records import PersonRecord
+
+    person, account = PersonRecord(self_directed=True), account_of(app, email)
+    with app.state.lumbo.store.uow() as uow:
+        uow.journeys.add_person(person)
+        uow.accounts.set_person(account.id, person.id)
+        uow.commit()
+    return person.id
 
 
 def test_without_mail_the_account_works_at_once_and_has_no_clinician(open_app: FastAPI) -> None:
     assert "Create an account" in Client(open_app).get("/login").text
     client, answer = sign_up(open_app, "Home@Person.test")
     assert answer.status_code == 303 and answer.headers["location"] == "/start"
-    person, owner = _person_of(open_app, "home@person.test")
-    assert owner is None  # self-directed
+    # no record yet: the self-assessment makes the person once the safety questions allow it
+    assert account_of(open_app, "home@person.test").person_id is None
     me = client.get("/api/auth/me")
-    assert me.status_code == 200 and me.json()["person_id"] == person
-    assert form_login(open_app, "home@person.test", GOOD, False)[1].status_code == 303
+    assert me.status_code == 200 and me.json()["person_id"] is None
+    signed = form_login(open_app, "home@person.test", GOOD, False)[1]
+    assert signed.status_code == 303 and signed.headers["location"] == "/start"
 
 
 @pytest.mark.parametrize(
@@ -87,7 +99,7 @@ def test_bad_sign_ups_say_what_is_wrong_and_store_nothing(
     _, answer = sign_up(open_app, email, password, again)
     assert answer.status_code == status and words in answer.text, answer.text
     with open_app.state.lumbo.store.uow() as uow:
-        assert uow.accounts.users() == [] and uow.journeys.persons() == []
+        assert uow.accounts.users() == []
 
 
 def test_a_taken_address_and_a_forged_form_are_refused(open_app: FastAPI) -> None:
@@ -99,7 +111,7 @@ def test_a_taken_address_and_a_forged_form_are_refused(open_app: FastAPI) -> Non
     )
     assert forged.status_code == 403
     with open_app.state.lumbo.store.uow() as uow:
-        assert len(uow.accounts.users()) == len(uow.journeys.persons()) == 1
+        assert len(uow.accounts.users()) == 1
 
 
 def test_sign_ups_from_one_address_are_limited(open_app: FastAPI) -> None:
@@ -172,15 +184,14 @@ def test_with_mail_the_address_is_confirmed_first(
 
 def test_a_self_directed_person_downloads_and_erases_their_own_data(open_app: FastAPI) -> None:
     client, _ = sign_up(open_app, "mine@x.test")
-    person, _ = _person_of(open_app, "mine@x.test")
+    person = give_person(open_app, "mine@x.test")
     page = client.get(f"/patients/{person}/data")
     assert page.status_code == 200 and 'id="erase-own"' in page.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert csrf is not None
     export = client.get(f"/api/patients/{person}/export")
-    assert (
-        export.status_code == 200 and export.json()["records"]["account"]["email"] == "mine@x.test"
-    )
+    assert export.status_code == 200
+    assert export.json()["records"]["account"]["email"] == "mine@x.test"
     assert client.get(f"/api/patients/{person}/fhir").status_code == 200
     unconfirmed = client.post("/account/erase", data={"csrf_token": csrf.group(1), "confirm": ""})
     assert unconfirmed.status_code == 422
@@ -190,6 +201,20 @@ def test_a_self_directed_person_downloads_and_erases_their_own_data(open_app: Fa
         assert uow.journeys.get_person(person) is None
         assert uow.accounts.user_by_email("mine@x.test") is None
     assert form_login(open_app, "mine@x.test", GOOD, False)[1].status_code == 401
+
+
+def test_an_account_with_no_record_yet_is_erased_too(open_app: FastAPI) -> None:
+    client, _ = sign_up(open_app, "early@x.test")
+    page = client.get("/account")
+    assert page.status_code == 200 and 'id="erase-own"' in page.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf is not None
+    erased = client.post("/account/erase", data={"csrf_token": csrf.group(1), "confirm": "ERASE"})
+    assert erased.status_code == 200
+    with open_app.state.lumbo.store.uow() as uow:
+        assert uow.accounts.user_by_email("early@x.test") is None
+        assert all("early@x.test" not in str(e) for e in uow.audit.entries(None, 1000))
+        assert uow.audit.verify().ok
 
 
 def test_a_patient_with_a_clinician_erases_through_them(world: World) -> None:

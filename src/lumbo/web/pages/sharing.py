@@ -15,8 +15,8 @@ from lumbo.web.pages.common import PageRoute, render
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
-def _patient(user: User) -> str:
-    if user.role != "patient" or user.person_id is None:
+def _patient(user: User) -> str | None:
+    if user.role != "patient":
         raise Forbidden("this page is for the person themselves")
     return user.person_id
 
@@ -33,7 +33,7 @@ def _share_page(
     context = {
         "title": "Share with a clinician",
         "person_id": person_id,
-        "state": sharing.sharing_state(ctx.store, person_id),
+        "state": None if person_id is None else sharing.sharing_state(ctx.store, person_id),
         "link": link,
         "notice": notice,
         "valid_days": sharing.VALID_DAYS,

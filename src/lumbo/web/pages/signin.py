@@ -25,6 +25,8 @@ def home_of(role: str, person_id: str | None) -> str:
         return "/patients"
     if role == "patient" and person_id is not None:
         return f"/patients/{person_id}/today"
+    if role == "patient":  # signed up, no record yet: the guided self-assessment
+        return "/start"
     return "/account"
 
 

@@ -3,11 +3,11 @@ self-directed person makes so that a clinician on the same server can take them 
 SHA-256 of each link's token is stored; ``used_by``/``used_at`` say which clinician took the person
 on and when (the person's ``persons.owner_id`` is then that clinician).
 
-Numbered 0008 until h20core's 0008 (the self-assessment drafts) is merged; then 0009 after it.
+After h20core's 0008 (the self-assessment drafts).
 Frozen copy of the schema at this revision (it does not import ``lumbo.store.tables``).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0007"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
