@@ -19,6 +19,7 @@ from lumbo.web.pages import (
     patient,
     patient_account,
     reminders,
+    self_assessment,
     sharing,
     signin,
     signup,
@@ -46,5 +47,6 @@ def install(app: FastAPI) -> None:
         data_admin,
         documents,
         sharing,
+        self_assessment,
     ):
         app.include_router(module.router)
