@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lumbo.domain.errors import Conflict
 from lumbo.store.tables import utcnow
 from lumbo.store.web_tables import SelfAssessmentDraftRow
 
@@ -53,10 +55,6 @@ class SelfAssessmentRepository(abc.ABC):
         """The finished draft that created ``person_id`` (None: not a self-assessed person)."""
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    return None if value is None or value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _draft(r: SelfAssessmentDraftRow) -> StoredDraft:
     return StoredDraft(
         user_id=r.user_id,
@@ -64,7 +62,7 @@ def _draft(r: SelfAssessmentDraftRow) -> StoredDraft:
         step=r.step,
         gate=r.gate,
         person_id=r.person_id,
-        finished_at=_aware(r.finished_at),
+        finished_at=r.finished_at,
         created_at=r.created_at,
         updated_at=r.updated_at,
     )
@@ -89,7 +87,10 @@ class SqlAlchemySelfAssessments(SelfAssessmentRepository):
         row.person_id = draft.person_id
         row.finished_at = draft.finished_at
         row.updated_at = draft.updated_at
-        self.session.flush()
+        try:
+            self.session.flush()
+        except IntegrityError:
+            raise Conflict(f"no account {draft.user_id}, or no person {draft.person_id}") from None
 
     def of_person(self, person_id: str) -> StoredDraft | None:
         r = SelfAssessmentDraftRow
@@ -105,8 +106,6 @@ class InMemorySelfAssessments(SelfAssessmentRepository):
         return next((d for d in self.data.drafts if d.user_id == user_id), None)
 
     def put(self, draft: StoredDraft) -> None:
-        from lumbo.domain.errors import Conflict
-
         if not any(u.id == draft.user_id for u in self.data.users):
             raise Conflict(f"no account {draft.user_id}")
         if draft.person_id is not None and not any(
