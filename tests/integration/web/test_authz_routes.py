@@ -257,6 +257,15 @@ OTHER: dict[tuple[str, str], str] = {
     ("POST", "/share/revoke"): "patient",
     ("GET", "/take-on/{token}"): "clinician",
     ("POST", "/take-on/{token}"): "clinician",
+    # the guided self-assessment (issue 20): the signed-in person's own draft, no person id
+    ("GET", "/start"): "patient",
+    ("POST", "/start/answer"): "patient",
+    ("POST", "/start/back"): "patient",
+    ("POST", "/start/finish"): "patient",
+    ("GET", "/start/summary"): "patient",
+    ("GET", "/start/film"): "patient",
+    ("POST", "/start/film"): "patient",
+    ("GET", "/start/video/{video_job}"): "patient",  # the job is opened with its access check
 }
 
 

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from lumbo.web.app import create_app
 from tests.integration.web.conftest import make_settings
 from tests.integration.web.test_signup import account_of, sign_up
-from tests.integration.web.world import Client, World, build_world
+from tests.integration.web.world import Client, build_world
 
 
 @pytest.fixture
@@ -115,7 +115,6 @@ def test_a_reload_resumes_and_back_shows_the_answer_given(home: FastAPI) -> None
         step, kind, text, csrf = screen(client)
         answer(client, step, csrf, plain_answer(step, kind, text))
     step, _, _, csrf = screen(client)
-    assert screen(Client(home))[0] == "" or True  # another browser is not signed in
     assert screen(client)[0] == step  # a reload shows the same screen
     client.post("/start/back", data={"csrf_token": csrf})
     back_step, _, text, _ = screen(client)
@@ -170,7 +169,8 @@ def test_an_unanswered_cauda_equina_question_never_leads_to_a_plan(home: FastAPI
     for data in ({}, {"skip": "1"}, {"value": ""}, {"value": "1"}, {"value": '"maybe"'}):
         refused = answer(client, step, csrf, data)
         assert refused.status_code == 422 and 'id="sa-error"' in refused.text, data
-        assert "saddle" not in refused.text.split('id="sa-error"')[1][:200]  # no step id shown
+        shown = refused.text.split('id="sa-error"')[1].split("</div>")[0]
+        assert "saddle_" not in shown and "true or false" not in shown, shown
     assert screen(client)[0] == step
     finish = client.post("/start/finish", data={"csrf_token": csrf})
     assert finish.status_code == 303 and finish.headers["location"] == "/start"
@@ -187,14 +187,8 @@ def test_the_flow_is_for_the_person_themselves(home: FastAPI) -> None:
     assert got.status_code == 303 and got.headers["location"].endswith("/today")
 
 
-def test_an_answer_for_another_step_than_the_one_on_screen_changes_nothing(
-    home: FastAPI, world_unused: None = None
-) -> None:
+def test_an_answer_for_another_step_than_the_one_on_screen_changes_nothing(home: FastAPI) -> None:
     client, _ = sign_up(home, "stale@x.test")
     step, _, _, csrf = screen(client)
     stale = answer(client, "pregnant", csrf, {"value": "true"})
     assert stale.status_code == 303 and screen(client)[0] == step
-
-
-def _unused(_: World) -> None:  # keeps the World import for the typed helper above
-    return None

@@ -33,7 +33,7 @@ from lumbo.domain.self_assessment.steps import Kind
 from lumbo.services import access, self_assessment, uploads
 from lumbo.services.errors import Forbidden, PlanWithheld, RateLimited, TooLarge
 from lumbo.store.accounts import User
-from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal
+from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, require
 from lumbo.web.pages import video_words
 from lumbo.web.pages.common import PageRoute, render
 
@@ -54,13 +54,14 @@ def _person_user(principal: CurrentPrincipal) -> User:
     return principal.user
 
 
+Person = Annotated[User, require("patient")]  # checked before any form is read: 403 for others
+
+
 def _today(person_id: str) -> str:
     return f"/patients/{person_id}/today"
 
 
-def _stop_page(
-    request: Request, principal: CurrentPrincipal, gate: Any, position: int, total: int
-) -> HTMLResponse:
+def _stop_page(request: Request, principal: CurrentPrincipal, gate: Any) -> HTMLResponse:
     context = {
         "title": STOP_TITLES[gate.outcome],
         "gate": gate,
@@ -103,7 +104,7 @@ def _activity_rows(answer: Any) -> list[dict[str, Any]]:
 
 
 @router.get("/start", response_class=HTMLResponse)
-def start(request: Request, principal: CurrentPrincipal, ctx: Ctx) -> Response:
+def start(request: Request, principal: CurrentPrincipal, _person: Person, ctx: Ctx) -> Response:
     user = _person_user(principal)
     try:
         draft = self_assessment.start_or_resume(ctx.store.uow(), user.id)
@@ -114,7 +115,7 @@ def start(request: Request, principal: CurrentPrincipal, ctx: Ctx) -> Response:
     if draft.finished and draft.person_id is not None:
         return RedirectResponse(_today(draft.person_id), status_code=303)
     if draft.gate.stops:
-        return _stop_page(request, principal, draft.gate, draft.position, draft.total)
+        return _stop_page(request, principal, draft.gate)
     if draft.step is not None:
         return _step_page(request, principal, draft)
     context = {"title": "Ready for your plan", "draft": draft}
@@ -157,7 +158,9 @@ def _words(kind: Kind, problem: Problem) -> str:
 
 
 @router.post("/start/answer", response_class=HTMLResponse)
-async def answer(request: Request, principal: CurrentPrincipal, ctx: Ctx) -> Response:
+async def answer(
+    request: Request, principal: CurrentPrincipal, _person: Person, ctx: Ctx
+) -> Response:
     user = _person_user(principal)
     form = await request.form()
     draft = self_assessment.start_or_resume(ctx.store.uow(), user.id)
@@ -178,13 +181,13 @@ async def answer(request: Request, principal: CurrentPrincipal, ctx: Ctx) -> Res
 
 
 @router.post("/start/back")
-def back(principal: CurrentPrincipal, ctx: Ctx) -> Response:
+def back(principal: CurrentPrincipal, _person: Person, ctx: Ctx) -> Response:
     self_assessment.back(ctx.store.uow(), _person_user(principal).id)
     return RedirectResponse(START, status_code=303)
 
 
 @router.post("/start/finish")
-def finish(principal: CurrentPrincipal, ctx: Ctx) -> Response:
+def finish(principal: CurrentPrincipal, _person: Person, ctx: Ctx) -> Response:
     """Make the plan; a gate that stops it, or a step still open, sends the person back to the
     screen that says why (never a plan)."""
     user = _person_user(principal)
@@ -196,7 +199,9 @@ def finish(principal: CurrentPrincipal, ctx: Ctx) -> Response:
 
 
 @router.get("/start/summary", response_class=HTMLResponse)
-def summary(request: Request, principal: CurrentPrincipal, ctx: Ctx) -> HTMLResponse:
+def summary(
+    request: Request, principal: CurrentPrincipal, _person: Person, ctx: Ctx
+) -> HTMLResponse:
     """The answers in words, to print and take to a clinician."""
     user = _person_user(principal)
     found = self_assessment.clinician_summary(ctx.store.uow(), user.id)
@@ -205,7 +210,7 @@ def summary(request: Request, principal: CurrentPrincipal, ctx: Ctx) -> HTMLResp
 
 
 @router.get("/start/film", response_class=HTMLResponse)
-def film(request: Request, principal: CurrentPrincipal, ctx: Ctx) -> HTMLResponse:
+def film(request: Request, principal: CurrentPrincipal, _person: Person, ctx: Ctx) -> HTMLResponse:
     """The filming page of the video work, for the forward bend of this self-assessment."""
     user = _person_user(principal)
     person_id = self_assessment.video_person(ctx.store.uow(), user.id)
@@ -226,6 +231,7 @@ def film(request: Request, principal: CurrentPrincipal, ctx: Ctx) -> HTMLRespons
 def film_upload(
     request: Request,
     principal: CurrentPrincipal,
+    _person: Person,
     ctx: Ctx,
     file: Annotated[UploadFile, File()],
     movement: Annotated[str, Form(max_length=64)] = FILM_MOVEMENT,
@@ -245,22 +251,25 @@ def film_upload(
             uploaded_by=user.id,
         )
     except (InvalidInput, TooLarge, RateLimited) as exc:
-        lines = (
-            [p.message for p in exc.problems] if isinstance(exc, InvalidInput) else [str(exc)]
-        )
+        lines = [p.message for p in exc.problems] if isinstance(exc, InvalidInput) else [str(exc)]
         context = {"title": "The video was not taken", "lines": lines}
         return render(request, "self_video.html", context, principal=principal, status=422)
     return RedirectResponse(f"/start/video/{done.job.id}", status_code=303)
 
 
-@router.get("/start/video/{job_id}", response_class=HTMLResponse)
+@router.get("/start/video/{video_job}", response_class=HTMLResponse)
 def video(
-    request: Request, job_id: str, principal: CurrentPrincipal, ctx: Ctx, access_: AccessDep
+    request: Request,
+    video_job: str,
+    principal: CurrentPrincipal,
+    _person: Person,
+    ctx: Ctx,
+    access_: AccessDep,
 ) -> Response:
     """Wait for the analysis (the page reloads itself), then bring the result into the flow; a
     result the video checks did not trust says why, with filming again or the tape as ways on."""
     user = _person_user(principal)
-    job = access.open_job(ctx.store.uow(), user, job_id, access_)
+    job = access.open_job(ctx.store.uow(), user, video_job[:36], access_)
     context: dict[str, Any] = {"title": "Measuring your forward bend", "job": job}
     if job.status in ("queued", "running"):
         context["waiting"] = True
