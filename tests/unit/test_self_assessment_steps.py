@@ -276,3 +276,34 @@ def test_to_intake_refuses_open_steps_naming_them() -> None:
         to_intake({"age": 40})
     paths = {p.path for p in err.value.problems}
     assert "saddle_anaesthesia" in paths and "minutes_per_session" in paths
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "ake_left", "expected_side"),
+    [
+        ("clearly_bent", "near_straight", None, "left"),
+        ("clearly_bent", "clearly_bent", None, "both"),
+        ("near_straight", "near_straight", None, None),
+        ("clearly_bent", None, 10.0, None),  # a measured knee extension wins over the self-test
+    ],
+)
+def test_the_hamstring_self_test_reads_tight_at_the_90_90_cut_off(
+    left: str | None, right: str | None, ake_left: float | None, expected_side: str | None
+) -> None:
+    from lumbo.domain.assessment.assess import assess
+
+    a = answer_everything({"hamstring_self_test_left": left, "hamstring_self_test_right": right})
+    doc = to_intake(a).model_dump(mode="json", exclude_none=True)
+    if ake_left is not None:
+        doc["measurements"]["ake_left_deg"] = ake_left
+    from lumbo.domain.intake import parse_intake
+
+    found = [
+        f for f in assess(parse_intake(doc)).findings if f.code == "HAMSTRING_LENGTH_RESTRICTION"
+    ]
+    if expected_side is None:
+        assert found == []
+    else:
+        (finding,) = found
+        assert finding.side == expected_side and finding.severity.value == "mild"
+        assert "self-test" in finding.evidence[0] and "20 deg" in finding.evidence[0]
