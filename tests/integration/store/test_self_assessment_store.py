@@ -219,6 +219,12 @@ def test_self_reassessment_at_week_4_with_the_same_self_tests(uow_factory: UowFa
         week4,
     )
     assert result.week == 4 and not result.referral_required
+    assert result.outcomes is not None
+    changes = {c["measure"]: c for c in result.outcomes["self_tests"]}
+    assert changes["sit_to_stand_30s"]["change"] == 4.0
+    assert "better" in changes["sit_to_stand_30s"]["statement"]
+    assert "own first result" in changes["sit_to_stand_30s"]["statement"]
+    assert changes["fingertip_to_floor_cm"]["baseline"] is None  # not done the first time
     assert result.plan is not None and result.plan.id == done.plan.id
     uow = uow_factory()
     with uow:
