@@ -5,14 +5,15 @@ unit of work, the printable summary, and a self-reassessment at week 4."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
 from lumbo.domain.errors import Conflict, InvalidInput, NotFound
 from lumbo.domain.protocol.self_directed import SELF_DIRECTED_NOTE
 from lumbo.domain.self_assessment import Outcome
-from lumbo.services import journey
+from lumbo.services import data_rights, journey
 from lumbo.services import self_assessment as sa
 from lumbo.services.errors import Forbidden, PlanWithheld
 from lumbo.store.accounts import User
@@ -238,3 +239,22 @@ def test_self_reassessment_at_week_4_with_the_same_self_tests(uow_factory: UowFa
         sa.self_reassess(uow_factory(), done.person.id, {"minutes_per_session": 45}, week4)
     red = sa.self_reassess(uow_factory(), done.person.id, {"fever_or_chills": True}, week4)
     assert red.referral_required
+
+
+def test_the_data_export_holds_the_self_assessment_and_erasure_removes_it(
+    uow_factory: UowFactory,
+) -> None:
+    store = SimpleNamespace(uow=uow_factory)
+    user = new_account(uow_factory())
+    answer_all(uow_factory(), user, {"sit_to_stand_30s": 9})
+    done = sa.finish(uow_factory(), user, ON)
+    exported = data_rights.export_all(store, done.person.id, now=datetime(2026, 12, 2, tzinfo=UTC))
+    mine = exported.records.self_assessment
+    assert mine is not None and mine.answers["sit_to_stand_30s"] == 9 and mine.finished_at
+    uow = uow_factory()
+    with uow:
+        uow.journeys.erase_person(done.person.id)
+        uow.commit()
+    with uow:
+        assert uow.self_assessments.get(user) is None
+        assert uow.accounts.get_user(user) is None
