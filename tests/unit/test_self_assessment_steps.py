@@ -307,3 +307,11 @@ def test_the_hamstring_self_test_reads_tight_at_the_90_90_cut_off(
         (finding,) = found
         assert finding.side == expected_side and finding.severity.value == "mild"
         assert "self-test" in finding.evidence[0] and "20 deg" in finding.evidence[0]
+
+
+def test_the_gate_speaks_plain_words() -> None:
+    from lumbo.domain.self_assessment.gate import ADVICE, SEE_CLINICIAN_WORDS
+    from lumbo.domain.self_assessment.steps import CLINICIAN_ONLY
+
+    for text in [*ADVICE.values(), *SEE_CLINICIAN_WORDS.values(), CLINICIAN_ONLY]:
+        assert problems(text, "patient") == [], text
