@@ -254,7 +254,7 @@ def _readjust(
         return adjustment, plan, False, summary
     adjusted = apply_adjustment(plan.plan, adjustment)
     person = repo.get_person(person_id)
-    if person is not None and person.self_directed:  # the self-directed caps hold in every version
+    if person is not None and person.unsupervised:  # the self-directed caps hold in every version
         adjusted = cap_doses(adjusted)
     if not material_change(plan.plan, adjusted):  # labels or notes at most: keep the version
         return adjustment, plan, False, summary

@@ -16,7 +16,7 @@ from lumbo.domain.protocol.self_directed import self_directed_violations
 from lumbo.services import approval, journey
 from lumbo.services import self_assessment as sa
 from lumbo.store.records import AssessmentRecord, IntakeRecord, PersonRecord, PlanVersion
-from lumbo.store.unit_of_work import FakeUnitOfWork
+from lumbo.store.db import Store
 from tests.integration.store import samples
 from tests.self_assessment_helpers import answer_all, new_account
 
@@ -25,17 +25,16 @@ START = date(2026, 12, 7)  # a Monday
 
 @pytest.mark.parametrize("auto_approve", [True, False])
 def test_green_sessions_progress_within_the_caps_and_every_version_is_in_force(
-    auto_approve: bool,
+    store: Store, auto_approve: bool
 ) -> None:
-    uow = FakeUnitOfWork()
-    approval.set_auto_approve(uow, auto_approve, None)
-    user = new_account(uow)
-    answer_all(uow, user, {"minutes_per_session": 45, "sessions_per_week": 3})
-    done = sa.finish(uow, user, START)
+    approval.set_auto_approve(store.uow(), auto_approve, None)
+    user = new_account(store.uow())
+    answer_all(store.uow(), user, {"minutes_per_session": 45, "sessions_per_week": 3})
+    done = sa.finish(store.uow(), user, START)
     pid = done.person.id
     for week in range(1, 5):
         for session in range(1, 4):
-            plan = approval.patient_plan(uow, pid).plan
+            plan = approval.patient_plan(store.uow(), pid).plan
             blocks = plan.weeks[week - 1].sessions[session - 1].blocks
             log = SessionLog(
                 session_id=f"self-w{week}s{session}",
@@ -55,14 +54,14 @@ def test_green_sessions_progress_within_the_caps_and_every_version_is_in_force(
                     for b in blocks
                 ),
             )
-            journey.record_session(uow, pid, log)
-    with uow:
+            journey.record_session(store.uow(), pid, log)
+    with store.uow() as uow:
         versions = uow.journeys.plan_versions(pid)
     assert len(versions) > 1, "the green sessions changed the prescription"
     person = person_of(done.intake, done.assessment)
     for v in versions:
         assert self_directed_violations(v.plan, person) == (), v.version
-    assert approval.patient_plan(uow, pid).version == versions[-1].version
+    assert approval.patient_plan(store.uow(), pid).version == versions[-1].version
 
 
 def _green_log(plan: Plan, week: int, session: int, on: date) -> SessionLog:
@@ -87,9 +86,14 @@ def _green_log(plan: Plan, week: int, session: int, on: date) -> SessionLog:
     )
 
 
-def test_an_adjusted_version_of_a_self_directed_plan_is_capped_even_if_the_first_was_not() -> None:
+@pytest.mark.parametrize("owner", [None, "clinician-1"])
+def test_an_adjusted_version_of_a_self_directed_plan_is_capped_even_if_the_first_was_not(
+    store: Store, owner: str | None
+) -> None:
     """The recording path applies the caps itself: a first version above them (stored directly,
-    as no service would) comes back within them in the next version."""
+    as no service would) comes back within them in the next version, in force at once. Once a
+    clinician has taken the person on (``owner``), the clinician's rules apply again: no caps, and
+    with auto-approval off the new version waits for them."""
     intake = samples.intake()
     assessment = assess(intake)
     plan = build_plan(intake, assessment)
@@ -100,8 +104,9 @@ def test_an_adjusted_version_of_a_self_directed_plan_is_capped_even_if_the_first
         for s in w.sessions
         for b in s.blocks
     )
-    uow = FakeUnitOfWork()
-    person = PersonRecord(self_directed=True)
+    uow = store.uow()
+    approval.set_auto_approve(store.uow(), False, None)
+    person = PersonRecord(self_directed=True, owner_id=owner)
     intake_rec = IntakeRecord(person_id=person.id, kind="baseline", intake=intake)
     assessment_rec = AssessmentRecord(
         person_id=person.id, intake_id=intake_rec.id, assessment=assessment
@@ -122,12 +127,16 @@ def test_an_adjusted_version_of_a_self_directed_plan_is_capped_even_if_the_first
         uow.commit()
     for week in range(1, 4):
         for session in range(1, plan.sessions_per_week + 1 if plan.sessions_per_week else 2):
-            current = approval.patient_plan(uow, person.id).plan
+            current = approval.patient_plan(store.uow(), person.id).plan
             on = START + timedelta(days=7 * (week - 1) + session - 1)
-            journey.record_session(uow, person.id, _green_log(current, week, session, on))
-    with uow:
+            journey.record_session(store.uow(), person.id, _green_log(current, week, session, on))
+    with store.uow() as uow:
         versions = uow.journeys.plan_versions(person.id)
     assert len(versions) > 1
+    if owner is not None:
+        assert approval.patient_plan(store.uow(), person.id).version == 1  # waits for them
+        return
+    assert approval.patient_plan(store.uow(), person.id).version == versions[-1].version
     for v in versions[1:]:
         for w in v.plan.weeks:
             for s in w.sessions:
@@ -135,3 +144,10 @@ def test_an_adjusted_version_of_a_self_directed_plan_is_capped_even_if_the_first
                     assert b.dose.sets <= caps.max_sets
                     target = b.dose.intensity_target
                     assert target is None or target <= caps.max_intensity_target
+
+
+def test_once_a_clinician_takes_the_person_on_approvals_apply_again() -> None:
+    person = PersonRecord(self_directed=True)
+    assert person.unsupervised
+    assert not PersonRecord(self_directed=True, owner_id="clinician-1").unsupervised
+    assert not PersonRecord().unsupervised
