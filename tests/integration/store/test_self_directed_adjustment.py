@@ -15,8 +15,8 @@ from lumbo.domain.protocol.model import BlockLog, Plan, SessionLog
 from lumbo.domain.protocol.self_directed import self_directed_violations
 from lumbo.services import approval, journey
 from lumbo.services import self_assessment as sa
-from lumbo.store.records import AssessmentRecord, IntakeRecord, PersonRecord, PlanVersion
 from lumbo.store.db import Store
+from lumbo.store.records import AssessmentRecord, IntakeRecord, PersonRecord, PlanVersion
 from tests.integration.store import samples
 from tests.self_assessment_helpers import answer_all, new_account
 
