@@ -69,6 +69,7 @@ __all__ = [
     "back",
     "clinician_summary",
     "finish",
+    "self_check_steps",
     "self_reassess",
     "start_or_resume",
     "video_person",
@@ -298,6 +299,29 @@ def clinician_summary(uow: AbstractUnitOfWork, user_id: str) -> Summary:
 
 
 REASSESSED_SECTIONS = (Section.safety, Section.symptoms, Section.questionnaires, Section.self_tests)
+SELF_CHECK_SKIPS = ("age", "working")  # kept from the first self-assessment
+SELF_CHECK_INSTRUMENTS = ("start_back_", "fabq_")  # intake-only, as on the phone's reassessment set
+
+
+def self_check_steps(uow: AbstractUnitOfWork, person_id: str) -> tuple[StepView, ...]:
+    """The screens of a self-check at weeks 4, 8 and 12, in order: the safety questions again
+    (not the age), pain, the disability index, PROMIS pain interference, the same activities
+    (pre-filled with the first self-assessment's, to be scored again) and the same self-tests.
+    Their answers go to :func:`self_reassess`."""
+    with uow:
+        first = uow.self_assessments.of_person(person_id)
+    if first is None or first.finished_at is None:
+        raise NotFound("no self-assessment for this person")
+    shown: dict[str, Any] = {}
+    if isinstance(first.answers.get("psfs"), list):
+        shown["psfs"] = first.answers["psfs"]
+    return tuple(
+        view(s, shown)
+        for s in flow.asked({})
+        if s.section in REASSESSED_SECTIONS
+        and s.id not in SELF_CHECK_SKIPS
+        and not s.id.startswith(SELF_CHECK_INSTRUMENTS)
+    )
 
 
 def self_reassess(

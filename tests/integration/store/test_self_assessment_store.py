@@ -258,3 +258,20 @@ def test_the_data_export_holds_the_self_assessment_and_erasure_removes_it(
     with uow:
         assert uow.self_assessments.get(user) is None
         assert uow.accounts.get_user(user) is None
+
+
+def test_the_self_check_asks_the_safety_questions_pain_and_the_same_self_tests(
+    uow_factory: UowFactory,
+) -> None:
+    user = new_account(uow_factory())
+    answer_all(uow_factory(), user)
+    done = sa.finish(uow_factory(), user, ON)
+    screens = sa.self_check_steps(uow_factory(), done.person.id)
+    ids = [s.id for s in screens]
+    assert ids[0] == "saddle_anaesthesia" and "age" not in ids
+    assert {"pain_now", "odi_1", "promis_4", "sit_to_stand_30s", "repeated_movement"} <= set(ids)
+    assert not any(i.startswith(("fabq_", "start_back_")) for i in ids)
+    psfs = next(s for s in screens if s.id == "psfs")
+    assert psfs.answer == [{"activity": "Walking to the shop", "score": 4}]
+    with pytest.raises(NotFound):
+        sa.self_check_steps(uow_factory(), "nobody")
