@@ -137,7 +137,12 @@ def test_sections_come_in_the_issue_order_safety_first() -> None:
     firsts = [order.index(sec) for sec in Section]
     assert firsts == sorted(firsts)
     assert order[: len(SAFETY)] == [Section.safety] * len(SAFETY)
-    assert STEPS[0].id == "age"
+    assert [s.id for s in STEPS[:4]] == [
+        "saddle_anaesthesia",
+        "bladder_or_bowel_dysfunction",
+        "progressive_neurological_deficit",
+        "age",
+    ]  # the emergency questions before anything else can stop the flow
 
 
 def test_ids_are_unique_and_every_safety_question_is_required() -> None:
@@ -182,17 +187,18 @@ def test_follow_up_questions_are_asked_only_when_they_apply() -> None:
 def test_next_back_and_progress() -> None:
     a: dict[str, Any] = {}
     first = next_step(a)
-    assert first is not None and first.id == "age"
-    a["age"] = 40
-    second = next_step(a, after="age")
-    assert second is not None and second.id == "saddle_anaesthesia"
+    assert first is not None and first.id == "saddle_anaesthesia"
+    a["saddle_anaesthesia"] = False
+    second = next_step(a, after="saddle_anaesthesia")
+    assert second is not None and second.id == "bladder_or_bowel_dysfunction"
     back = previous_step(a, second.id)
-    assert back is not None and back.id == "age"
-    assert previous_step(a, "age") is not None  # the first step stays the first
+    assert back is not None and back.id == "saddle_anaesthesia"
+    first_again = previous_step(a, "saddle_anaesthesia")  # the first step stays the first
+    assert first_again is not None and first_again.id == "saddle_anaesthesia"
     p = progress(a, second.id)
     assert (p.position, p.answered) == (2, 1)
     assert p.total == len(asked(a))
-    assert "saddle_anaesthesia" in p.missing_safety
+    assert "bladder_or_bowel_dysfunction" in p.missing_safety and "age" in p.missing_safety
 
 
 def answer_everything(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
