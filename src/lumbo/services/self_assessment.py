@@ -234,6 +234,10 @@ def finish(uow: AbstractUnitOfWork, user_id: str, on: date) -> Finished:
             raise PlanWithheld(g)
         intake = to_intake(d.answers, start=on)
         assessment = assess(intake)
+        # what only a clinician can test stays "not assessed", said in the person's words
+        assessment = assessment.model_copy(
+            update={"not_assessed": (*assessment.not_assessed, CLINICIAN_ONLY)}
+        )
         if assessment.referral.required:  # the gate said clear: the referral module decides
             raise PlanWithheld(Gate(Outcome.SEE_CLINICIAN, g.reasons, g.advice))
         plan = self_directed.build_plan(intake, assessment)
