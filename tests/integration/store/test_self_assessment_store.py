@@ -280,3 +280,25 @@ def test_the_self_check_asks_the_safety_questions_pain_and_the_same_self_tests(
     assert psfs.answer == [{"activity": "Walking to the shop", "score": 4}]
     with pytest.raises(NotFound):
         sa.self_check_steps(uow_factory(), "nobody")
+
+
+def test_a_self_check_takes_a_filmed_forward_bend_and_refuses_an_unreliable_one(
+    uow_factory: UowFactory,
+) -> None:
+    user = new_account(uow_factory())
+    answer_all(uow_factory(), user)
+    person_id = sa.video_person(uow_factory(), user)
+    first = video_job(uow_factory(), person_id, 40.0)
+    sa.attach_video(uow_factory(), user, "trunk_flexion_video", first)
+    done = sa.finish(uow_factory(), user, ON)
+    week4 = ON + timedelta(days=22)
+    unreliable = video_job(uow_factory(), person_id, None)
+    with pytest.raises(InvalidInput):
+        sa.self_reassess(uow_factory(), person_id, {"pain_now": 2}, week4, video_job_id=unreliable)
+    later = video_job(uow_factory(), person_id, 47.5)
+    result = sa.self_reassess(
+        uow_factory(), done.person.id, {"pain_now": 2}, week4, video_job_id=later
+    )
+    assert result.outcomes is not None
+    flexion = next(r for r in result.outcomes["rom"] if r["measure"] == "lumbar_flexion_deg")
+    assert (flexion["baseline_deg"], flexion["now_deg"]) == (40.0, 47.5)
