@@ -181,7 +181,12 @@ def video_person(uow: AbstractUnitOfWork, user_id: str) -> str:
         return person.id
 
 
-def _video_result(uow: AbstractUnitOfWork, person_id: str | None, job_id: str) -> dict[str, Any]:
+def _video_result(
+    uow: AbstractUnitOfWork, person_id: str | None, job_id: str, *, record: bool = True
+) -> dict[str, Any]:
+    """The forward bend of a finished, trusted video job of the person, as the draft keeps it;
+    with ``record`` the job's result also goes into the person's video measurements (once), as an
+    accepted video job's does (the caller commits)."""
     job = uow.jobs.get_job(job_id)
     if job is None or person_id is None or job.person_id != person_id:
         raise NotFound("no such video")
@@ -200,6 +205,15 @@ def _video_result(uow: AbstractUnitOfWork, person_id: str | None, job_id: str) -
                 )
             ],
             flow.WHAT,
+        )
+    recorded = uow.journeys.video_measurements(job.person_id)
+    if record and not any(m.result == job.result for m in recorded):
+        movement = str(job.payload.get("movement", "trunk_flexion"))
+        journey.add_video_measurement(
+            uow,
+            journey.video_measurement(
+                job.person_id, movement, json.dumps(job.result), source="video_job"
+            ),
         )
     return {"job_id": job_id, VIDEO_FIELD: round(float(value), 1)}
 
@@ -345,7 +359,9 @@ def self_reassess(
         first = uow.self_assessments.of_person(person_id)
         if first is None or first.finished_at is None:
             raise NotFound("no self-assessment for this person")
-        video = _video_result(uow, person_id, video_job_id) if video_job_id else None
+        video = (
+            _video_result(uow, person_id, video_job_id, record=False) if video_job_id else None
+        )  # the follow-up intake carries the value; reassess is the one write
     kept = {
         k: v
         for k, v in first.answers.items()

@@ -184,6 +184,11 @@ def test_a_filmed_forward_bend_goes_into_the_plan_and_an_unreliable_one_is_refus
         sa.attach_video(uow_factory(), user, "trunk_flexion_video", running)
     good = video_job(uow_factory(), person_id, 52.34)
     after = sa.attach_video(uow_factory(), user, "trunk_flexion_video", good)
+    sa.attach_video(uow_factory(), user, "trunk_flexion_video", good)  # again: recorded once
+    uow = uow_factory()
+    with uow:
+        recorded = uow.journeys.video_measurements(person_id)
+    assert [(m.movement, m.source) for m in recorded] == [("trunk_flexion", "video_job")]
     assert after.step is None or after.step.id != "trunk_flexion_video"
     done = sa.finish(uow_factory(), user, ON)
     assert done.person.id == person_id
