@@ -5,15 +5,23 @@ the referral module (no referral required)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lumbo.domain.assessment.assess import assess
+from lumbo.domain.errors import InvalidInput
 from lumbo.domain.referral import EMERGENCY, MANDATORY
 from lumbo.domain.self_assessment import Kind, Outcome, Step, gate, steps, to_intake
 from lumbo.domain.self_assessment.flow import missing
+from lumbo.services import self_assessment as sa
+from lumbo.services.errors import PlanWithheld
+from lumbo.store.accounts import User
+from lumbo.store.self_assessment import StoredDraft
+from lumbo.store.unit_of_work import FakeUnitOfWork
 
 STEPS = steps()
 
@@ -118,3 +126,23 @@ def test_a_stop_always_says_why_and_what_to_do(a: dict[str, Any]) -> None:
     g = gate(a)
     if g.stops or g.outcome is Outcome.INCOMPLETE:
         assert g.reasons and g.advice
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers(safe_bias=True), st.sampled_from(sorted(MANDATORY)))
+def test_finish_never_makes_a_plan_with_a_cauda_equina_question_unanswered(
+    a: dict[str, Any], unanswered: str
+) -> None:
+    """The same property through the service: whatever else is stored in the draft, ``finish``
+    raises and writes nothing."""
+    a.pop(unanswered, None)
+    uow = FakeUnitOfWork()
+    user = User(email="p@example.org", role="patient", password_hash="x")
+    with uow:
+        uow.accounts.add_user(user)
+        uow.self_assessments.put(StoredDraft(user_id=user.id, answers=a))
+        uow.commit()
+    with pytest.raises((PlanWithheld, InvalidInput)):
+        sa.finish(uow, user.id, date(2026, 12, 2))
+    with uow:
+        assert uow.journeys.persons() == []

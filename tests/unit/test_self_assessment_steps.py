@@ -137,7 +137,12 @@ def test_sections_come_in_the_issue_order_safety_first() -> None:
     firsts = [order.index(sec) for sec in Section]
     assert firsts == sorted(firsts)
     assert order[: len(SAFETY)] == [Section.safety] * len(SAFETY)
-    assert STEPS[0].id == "age"
+    assert [s.id for s in STEPS[:4]] == [
+        "saddle_anaesthesia",
+        "bladder_or_bowel_dysfunction",
+        "progressive_neurological_deficit",
+        "age",
+    ]  # the emergency questions before anything else can stop the flow
 
 
 def test_ids_are_unique_and_every_safety_question_is_required() -> None:
@@ -182,17 +187,18 @@ def test_follow_up_questions_are_asked_only_when_they_apply() -> None:
 def test_next_back_and_progress() -> None:
     a: dict[str, Any] = {}
     first = next_step(a)
-    assert first is not None and first.id == "age"
-    a["age"] = 40
-    second = next_step(a, after="age")
-    assert second is not None and second.id == "saddle_anaesthesia"
+    assert first is not None and first.id == "saddle_anaesthesia"
+    a["saddle_anaesthesia"] = False
+    second = next_step(a, after="saddle_anaesthesia")
+    assert second is not None and second.id == "bladder_or_bowel_dysfunction"
     back = previous_step(a, second.id)
-    assert back is not None and back.id == "age"
-    assert previous_step(a, "age") is not None  # the first step stays the first
+    assert back is not None and back.id == "saddle_anaesthesia"
+    first_again = previous_step(a, "saddle_anaesthesia")  # the first step stays the first
+    assert first_again is not None and first_again.id == "saddle_anaesthesia"
     p = progress(a, second.id)
     assert (p.position, p.answered) == (2, 1)
     assert p.total == len(asked(a))
-    assert "saddle_anaesthesia" in p.missing_safety
+    assert "bladder_or_bowel_dysfunction" in p.missing_safety and "age" in p.missing_safety
 
 
 def answer_everything(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -276,3 +282,42 @@ def test_to_intake_refuses_open_steps_naming_them() -> None:
         to_intake({"age": 40})
     paths = {p.path for p in err.value.problems}
     assert "saddle_anaesthesia" in paths and "minutes_per_session" in paths
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "ake_left", "expected_side"),
+    [
+        ("clearly_bent", "near_straight", None, "left"),
+        ("clearly_bent", "clearly_bent", None, "both"),
+        ("near_straight", "near_straight", None, None),
+        ("clearly_bent", None, 10.0, None),  # a measured knee extension wins over the self-test
+    ],
+)
+def test_the_hamstring_self_test_reads_tight_at_the_90_90_cut_off(
+    left: str | None, right: str | None, ake_left: float | None, expected_side: str | None
+) -> None:
+    from lumbo.domain.assessment.assess import assess
+
+    a = answer_everything({"hamstring_self_test_left": left, "hamstring_self_test_right": right})
+    doc = to_intake(a).model_dump(mode="json", exclude_none=True)
+    if ake_left is not None:
+        doc["measurements"]["ake_left_deg"] = ake_left
+    from lumbo.domain.intake import parse_intake
+
+    found = [
+        f for f in assess(parse_intake(doc)).findings if f.code == "HAMSTRING_LENGTH_RESTRICTION"
+    ]
+    if expected_side is None:
+        assert found == []
+    else:
+        (finding,) = found
+        assert finding.side == expected_side and finding.severity.value == "mild"
+        assert "self-test" in finding.evidence[0] and "20 deg" in finding.evidence[0]
+
+
+def test_the_gate_speaks_plain_words() -> None:
+    from lumbo.domain.self_assessment.gate import ADVICE, SEE_CLINICIAN_WORDS
+    from lumbo.domain.self_assessment.steps import CLINICIAN_ONLY
+
+    for text in [*ADVICE.values(), *SEE_CLINICIAN_WORDS.values(), CLINICIAN_ONLY]:
+        assert problems(text, "patient") == [], text

@@ -1,3 +1,5 @@
+# long-module: the interop code tables (every exported intake value, method, answer and score with
+#   its code and display) are data; one table per kind keeps each mapping in one place
 """Code systems and the fixed vocabulary of lumbo's FHIR mapping. Pure data, no I/O.
 
 LOINC is used only for the codes verified in public sources (see docs/interop.md, "Codes"); every

@@ -69,6 +69,7 @@ __all__ = [
     "back",
     "clinician_summary",
     "finish",
+    "self_check_steps",
     "self_reassess",
     "start_or_resume",
     "video_person",
@@ -180,7 +181,12 @@ def video_person(uow: AbstractUnitOfWork, user_id: str) -> str:
         return person.id
 
 
-def _video_result(uow: AbstractUnitOfWork, person_id: str | None, job_id: str) -> dict[str, Any]:
+def _video_result(
+    uow: AbstractUnitOfWork, person_id: str | None, job_id: str, *, record: bool = True
+) -> dict[str, Any]:
+    """The forward bend of a finished, trusted video job of the person, as the draft keeps it;
+    with ``record`` the job's result also goes into the person's video measurements (once), as an
+    accepted video job's does (the caller commits)."""
     job = uow.jobs.get_job(job_id)
     if job is None or person_id is None or job.person_id != person_id:
         raise NotFound("no such video")
@@ -199,6 +205,15 @@ def _video_result(uow: AbstractUnitOfWork, person_id: str | None, job_id: str) -
                 )
             ],
             flow.WHAT,
+        )
+    recorded = uow.journeys.video_measurements(job.person_id)
+    if record and not any(m.result == job.result for m in recorded):
+        movement = str(job.payload.get("movement", "trunk_flexion"))
+        journey.add_video_measurement(
+            uow,
+            journey.video_measurement(
+                job.person_id, movement, json.dumps(job.result), source="video_job"
+            ),
         )
     return {"job_id": job_id, VIDEO_FIELD: round(float(value), 1)}
 
@@ -233,6 +248,10 @@ def finish(uow: AbstractUnitOfWork, user_id: str, on: date) -> Finished:
             raise PlanWithheld(g)
         intake = to_intake(d.answers, start=on)
         assessment = assess(intake)
+        # what only a clinician can test stays "not assessed", said in the person's words
+        assessment = assessment.model_copy(
+            update={"not_assessed": (*assessment.not_assessed, CLINICIAN_ONLY)}
+        )
         if assessment.referral.required:  # the gate said clear: the referral module decides
             raise PlanWithheld(Gate(Outcome.SEE_CLINICIAN, g.reasons, g.advice))
         plan = self_directed.build_plan(intake, assessment)
@@ -298,6 +317,29 @@ def clinician_summary(uow: AbstractUnitOfWork, user_id: str) -> Summary:
 
 
 REASSESSED_SECTIONS = (Section.safety, Section.symptoms, Section.questionnaires, Section.self_tests)
+SELF_CHECK_SKIPS = ("age", "working")  # kept from the first self-assessment
+SELF_CHECK_INSTRUMENTS = ("start_back_", "fabq_")  # intake-only, as on the phone's reassessment set
+
+
+def self_check_steps(uow: AbstractUnitOfWork, person_id: str) -> tuple[StepView, ...]:
+    """The screens of a self-check at weeks 4, 8 and 12, in order: the safety questions again
+    (not the age), pain, the disability index, PROMIS pain interference, the same activities
+    (pre-filled with the first self-assessment's, to be scored again) and the same self-tests.
+    Their answers go to :func:`self_reassess`."""
+    with uow:
+        first = uow.self_assessments.of_person(person_id)
+    if first is None or first.finished_at is None:
+        raise NotFound("no self-assessment for this person")
+    shown: dict[str, Any] = {}
+    if isinstance(first.answers.get("psfs"), list):
+        shown["psfs"] = first.answers["psfs"]
+    return tuple(
+        view(s, shown)
+        for s in flow.asked({})
+        if s.section in REASSESSED_SECTIONS
+        and s.id not in SELF_CHECK_SKIPS
+        and not s.id.startswith(SELF_CHECK_INSTRUMENTS)
+    )
 
 
 def self_reassess(
@@ -317,7 +359,9 @@ def self_reassess(
         first = uow.self_assessments.of_person(person_id)
         if first is None or first.finished_at is None:
             raise NotFound("no self-assessment for this person")
-        video = _video_result(uow, person_id, video_job_id) if video_job_id else None
+        video = (
+            _video_result(uow, person_id, video_job_id, record=False) if video_job_id else None
+        )  # the follow-up intake carries the value; reassess is the one write
     kept = {
         k: v
         for k, v in first.answers.items()

@@ -44,6 +44,12 @@ class PersonRecord(_UTC):
     id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
 
+    @property
+    def unsupervised(self) -> bool:
+        """Self-directed and no clinician has taken them on: the self-directed limits apply and
+        every plan version is in force as it is made."""
+        return self.self_directed and self.owner_id is None
+
 
 @dataclass(frozen=True, slots=True)
 class IntakeRecord(_UTC):

@@ -29,13 +29,13 @@ def _odi() -> tuple[Step, ...]:
             f"odi_{n}",
             Section.questionnaires,
             Kind.scale,
-            f"Daily life question {n} of 10, about {heading.lower()}: how much does your back "
-            "limit you?",
+            f"Daily life question {n} of 10, about {heading.lower()}: how much of a problem is "
+            "it for you today?",
             PAPER,
             low=0,
             high=5,
-            low_words="not at all",
-            high_words="completely",
+            low_words="no problem at all",
+            high_words="the worst it can be",
             optional=True,
         )
         for n, heading in enumerate(ODI_SECTIONS, 1)
@@ -48,10 +48,10 @@ def _start_back() -> tuple[Step, ...]:
             f"start_back_{n}",
             Section.questionnaires,
             Kind.choice,
-            f"Back screening question {n} of 9, about {topic}: in the last 2 weeks, does this "
-            "worry or limit you?",
+            f"Back screening question {n} of 9, about {topic}: thinking of the last 2 weeks, "
+            "does the statement apply to you?",
             PAPER,
-            (Choice(0, "Disagree"), Choice(1, "Agree")),
+            (Choice(0, "No, I disagree"), Choice(1, "Yes, I agree")),
             optional=True,
         )
         for n, topic in enumerate(START_BACK_TOPICS[:8], 1)

@@ -45,18 +45,10 @@ def _leg(a: Answers) -> bool:
     return a.get("distribution") not in (None, "back_only")
 
 
+# The three emergency questions come first: whatever else stops the flow (an age under 16, a
+# "see a clinician" answer), a person with a cauda-equina sign has been asked about it and is told
+# to get emergency care.
 SAFETY: tuple[Step, ...] = (
-    Step(
-        "age",
-        Section.safety,
-        Kind.number,
-        "How old are you?",
-        "In years.",
-        low=1,
-        high=110,
-        unit="years",
-        safety=True,
-    ),
     _yes_no(
         "saddle_anaesthesia",
         "Do you have numbness between your legs or around your back passage?",
@@ -71,6 +63,17 @@ SAFETY: tuple[Step, ...] = (
         "progressive_neurological_deficit",
         "Is weakness or numbness in your legs getting worse?",
         "For example your foot catches or slaps, or a leg gives way more than it did.",
+    ),
+    Step(
+        "age",
+        Section.safety,
+        Kind.number,
+        "How old are you?",
+        "In years.",
+        low=1,
+        high=110,
+        unit="years",
+        safety=True,
     ),
     _yes_no(
         "bilateral_leg_symptoms",
