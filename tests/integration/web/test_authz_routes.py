@@ -162,6 +162,10 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("GET", "/patients/{person_id}/report/assessment"): (_none, True),
     ("GET", "/patients/{person_id}/report/progress"): (_none, False),
     ("GET", "/patients/{person_id}/videos/film"): (_none, False),
+    # checking your back again (issue 20): the self-directed person's self-reassessment; a
+    # clinician's patient (and the clinician) see that the clinician reassesses (a 409 on post)
+    ("GET", "/patients/{person_id}/self-check"): (_none, False),
+    ("POST", "/patients/{person_id}/self-check"): (_none, False),
     ("POST", "/patients/{person_id}/videos/check"): (_none, False),
     # the clinic's working day (issue 15): clinician-only pages of one patient
     ("GET", "/patients/{person_id}/account"): (_none, True),

@@ -94,7 +94,8 @@ def _plans(app: FastAPI, email: str) -> int:
 def test_a_person_walks_every_screen_to_a_plan_and_their_first_session(home: FastAPI) -> None:
     client, _ = sign_up(home, "walk@x.test")
     seen = walk(client)
-    assert seen[0] == "age" and "saddle_anaesthesia" in seen[:4]  # safety first
+    emergency = ["saddle_anaesthesia", "bladder_or_bowel_dysfunction"]
+    assert seen[:2] == emergency and seen.index("age") < 5  # safety first, cauda equina first
     assert "trunk_flexion_video" in seen and "fingertip_to_floor" in seen  # no video: the tape
     assert len(seen) == len(set(seen)) > 40
     ready = client.get("/start")
@@ -153,19 +154,20 @@ def test_a_red_flag_stops_everything_and_says_what_to_do(
 
 def test_under_16_stops(home: FastAPI) -> None:
     client, _ = sign_up(home, "young@x.test")
-    step, _, _, csrf = screen(client)
-    assert step == "age"
-    answer(client, step, csrf, {"value": "14"})
+    for _ in range(10):
+        step, kind, text, csrf = screen(client)
+        if step == "age":
+            break
+        answer(client, step, csrf, plain_answer(step, kind, text))
+    answer(client, "age", csrf, {"value": "14"})
     stop = client.get("/start")
     assert 'data-outcome="too_young"' in stop.text and "16" in stop.text
 
 
 def test_an_unanswered_cauda_equina_question_never_leads_to_a_plan(home: FastAPI) -> None:
     client, _ = sign_up(home, "skip@x.test")
-    step, kind, text, csrf = screen(client)
-    answer(client, step, csrf, plain_answer(step, kind, text))
     step, _, text, csrf = screen(client)
-    assert step == "saddle_anaesthesia" and 'id="sa-skip"' not in text  # no way to skip it
+    assert step == "saddle_anaesthesia" and 'id="sa-skip"' not in text  # first; no way to skip
     for data in ({}, {"skip": "1"}, {"value": ""}, {"value": "1"}, {"value": '"maybe"'}):
         refused = answer(client, step, csrf, data)
         assert refused.status_code == 422 and 'id="sa-error"' in refused.text, data
@@ -192,3 +194,71 @@ def test_an_answer_for_another_step_than_the_one_on_screen_changes_nothing(home:
     step, _, _, csrf = screen(client)
     stale = answer(client, "pregnant", csrf, {"value": "true"})
     assert stale.status_code == 303 and screen(client)[0] == step
+
+
+def _planned(home: FastAPI, email: str) -> tuple[Client, str]:
+    client, _ = sign_up(home, email)
+    walk(client)
+    ready = client.get("/start")
+    client.post("/start/finish", data={"csrf_token": _csrf(ready.text)})
+    person = account_of(home, email).person_id
+    assert person is not None
+    return client, person
+
+
+def _check_form(home: FastAPI, person: str, red_flag: bool = False) -> dict[str, Any]:
+    import json
+
+    from lumbo.services import self_assessment
+
+    data: dict[str, Any] = {}
+    for s in self_assessment.self_check_steps(home.state.lumbo.store.uow(), person):
+        kind = s.kind.value
+        if kind == "yes_no":
+            data[s.id] = json.dumps(red_flag and s.id == "saddle_anaesthesia")
+        elif kind == "choice":
+            data[s.id] = json.dumps(s.choices[0].value)
+        elif kind == "scale":
+            data[s.id] = str(int(s.low or 0))
+        elif kind == "number":
+            data[s.id] = "10"
+        elif kind == "activities":
+            data[f"{s.id}_activity_1"] = "Putting on socks"
+            data[f"{s.id}_score_1"] = "7"
+    return data
+
+
+def test_a_self_check_at_week_4_is_stored_against_the_first_one(home: FastAPI) -> None:
+    client, person = _planned(home, "check@x.test")
+    page = client.get(f"/patients/{person}/self-check")
+    assert page.status_code == 200 and 'id="self-check-form"' in page.text
+    assert 'name="age"' not in page.text and 'name="saddle_anaesthesia"' in page.text
+    csrf = _csrf(page.text)
+    missing = client.post(f"/patients/{person}/self-check", data={"csrf_token": csrf})
+    assert missing.status_code == 422 and 'id="self-check-errors"' in missing.text
+    with home.state.lumbo.store.uow() as uow:
+        assert uow.journeys.reassessments(person) == []
+    done = client.post(
+        f"/patients/{person}/self-check", data={"csrf_token": csrf, **_check_form(home, person)}
+    )
+    assert done.status_code == 303 and done.headers["location"].endswith("/today?checked=1")
+    with home.state.lumbo.store.uow() as uow:
+        assert len(uow.journeys.reassessments(person)) == 1
+    assert 'id="self-checked"' in client.get(done.headers["location"]).text
+
+
+def test_a_red_flag_in_a_self_check_stops_the_plan(home: FastAPI) -> None:
+    client, person = _planned(home, "check-flag@x.test")
+    csrf = _csrf(client.get(f"/patients/{person}/self-check").text)
+    form = _check_form(home, person, red_flag=True)
+    done = client.post(f"/patients/{person}/self-check", data={"csrf_token": csrf, **form})
+    assert done.status_code == 303
+    today = client.get(done.headers["location"])
+    assert 'id="referral-screen"' in today.text and "emergency" in today.text.lower()
+
+
+def test_a_clinicians_patient_is_reassessed_by_the_clinician(home: FastAPI) -> None:
+    world = build_world(home)
+    page = world.patient_a.get(f"/patients/{world.person_a}/self-check")
+    assert page.status_code == 200 and 'id="self-check-clinician"' in page.text
+    assert world.patient_a.post(f"/patients/{world.person_a}/self-check").status_code == 409

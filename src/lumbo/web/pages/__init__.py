@@ -20,6 +20,7 @@ from lumbo.web.pages import (
     patient_account,
     reminders,
     self_assessment,
+    self_check,
     sharing,
     signin,
     signup,
@@ -48,5 +49,6 @@ def install(app: FastAPI) -> None:
         documents,
         sharing,
         self_assessment,
+        self_check,
     ):
         app.include_router(module.router)

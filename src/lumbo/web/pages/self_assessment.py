@@ -91,13 +91,13 @@ def _step_page(
         "answer_json": None if answer is None else json.dumps(answer),
         "picked": [json.dumps(v) for v in answer] if isinstance(answer, list) else [],
         "choices": [(json.dumps(c.value), c.words) for c in s.choices],
-        "activities": _activity_rows(answer),
+        "activities": activity_rows(answer),
         "percent": round(100 * (draft.position - 1) / max(1, draft.total)),
     }
     return render(request, "self_step.html", context, principal=principal, status=status)
 
 
-def _activity_rows(answer: Any) -> list[dict[str, Any]]:
+def activity_rows(answer: Any) -> list[dict[str, Any]]:
     given = answer if isinstance(answer, list) else []
     rows = [dict(a) for a in given if isinstance(a, dict)][:ACTIVITY_ROWS]
     return rows + [{"activity": "", "score": None}] * (ACTIVITY_ROWS - len(rows))
@@ -122,15 +122,15 @@ def start(request: Request, principal: CurrentPrincipal, _person: Person, ctx: C
     return render(request, "self_ready.html", context, principal=principal)
 
 
-def _value(kind: Kind, form: Any) -> Any:
-    """The answer in the form, as the service takes it (None: nothing given)."""
+def form_value(kind: Kind, form: Any, name: str = "value") -> Any:
+    """The answer in the form's field ``name``, as the service takes it (None: nothing given)."""
     if kind in (Kind.yes_no, Kind.choice):
-        raw = form.get("value")
+        raw = form.get(name)
         return None if not raw else json.loads(str(raw))
     if kind is Kind.choices:
-        return [json.loads(str(v)) for v in form.getlist("value")]
+        return [json.loads(str(v)) for v in form.getlist(name)]
     if kind in (Kind.number, Kind.scale):
-        raw = str(form.get("value") or "").strip().replace(",", ".")
+        raw = str(form.get(name) or "").strip().replace(",", ".")
         if not raw:
             return None
         try:
@@ -138,17 +138,18 @@ def _value(kind: Kind, form: Any) -> Any:
         except ValueError:
             return float(raw)
     if kind is Kind.activities:
+        prefix = "" if name == "value" else f"{name}_"
         rows = []
         for n in range(1, ACTIVITY_ROWS + 1):
-            activity = str(form.get(f"activity_{n}") or "").strip()
-            score = str(form.get(f"score_{n}") or "").strip()
+            activity = str(form.get(f"{prefix}activity_{n}") or "").strip()
+            score = str(form.get(f"{prefix}score_{n}") or "").strip()
             if activity or score:
                 rows.append({"activity": activity, "score": int(score) if score.isdigit() else -1})
         return rows or None
     return None
 
 
-def _words(kind: Kind, problem: Problem) -> str:
+def refused_words(kind: Kind, problem: Problem) -> str:
     """A refused answer in the person's words (never the step's id or a value list)."""
     if problem.message.startswith("must be answered"):
         return "Choose or type an answer to go on."
@@ -169,13 +170,13 @@ async def answer(
     if s is None or step_id != s.id:  # an old tab or a double submit: show where things are
         return RedirectResponse(START, status_code=303)
     try:
-        value = None if form.get("skip") else _value(s.kind, form)
+        value = None if form.get("skip") else form_value(s.kind, form)
         if value is None and not s.optional:
             raise InvalidInput([Problem(s.id, "must be answered")])
         self_assessment.answer(ctx.store.uow(), user.id, s.id, value)
     except (InvalidInput, ValueError) as exc:
         problem = exc.problems[0] if isinstance(exc, InvalidInput) else Problem(s.id, "")
-        error = _words(s.kind, problem) if problem.message else "Check your answer."
+        error = refused_words(s.kind, problem) if problem.message else "Check your answer."
         return _step_page(request, principal, draft, error=error, status=422)
     return RedirectResponse(START, status_code=303)
 
