@@ -23,6 +23,10 @@ FLOW_SCREENS: list[str] = []  # the steps the full walk showed (for the docs' sc
 
 
 def _open(browser: Any, server: Server, axe: Path, name: str, phone: bool = True) -> Browsing:
+    from tests.e2e.web.conftest import SHOTS
+
+    for stale in SHOTS.glob(f"test_self_directed-{name}-*.png"):
+        stale.unlink()
     options: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
     if phone:
         options = {
@@ -258,9 +262,21 @@ def test_sign_up_assess_yourself_with_a_filmed_bend_get_a_plan_and_run_the_first
             owner = uow.journeys.get_person(user.person_id)
             assert owner is not None and owner.owner_id is None and owner.self_directed
 
+        # checking your back again (weeks 4, 8, 12) is in the menu
+        page.locator("header nav .more summary").click()
+        page.click("header nav .more a[href$='/self-check']")
+        page.wait_for_selector("#self-check-form")
+        me.check("self-check", scan="patient")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        me.check("self-check-desktop", scan="patient")
+        page.set_viewport_size({"width": 390, "height": 844})
+
         # share with a clinician: a take-on link that the demo clinician opens
         me.goto("/share")
         me.check("share", scan="patient")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        me.check("share-desktop", scan="patient")
+        page.set_viewport_size({"width": 390, "height": 844})
         page.click("#make-take-on-link")
         me.check("share-link-made", scan="patient")
         link = page.input_value("#take-on-link")
@@ -331,7 +347,7 @@ def test_an_unanswered_cauda_equina_question_never_leads_to_a_plan(
     )
     page.click("#sa-next")
     page.wait_for_selector("#sa-error")
-    assert "Choose or type an answer" in page.inner_text("#sa-error")
+    assert "Choose an answer to go on" in page.inner_text("#sa-error")
     me.check("sa-unanswered-desktop", scan="patient")
     page.set_viewport_size({"width": 390, "height": 844})
     me.check("sa-unanswered-phone", scan="patient")

@@ -152,7 +152,9 @@ def form_value(kind: Kind, form: Any, name: str = "value") -> Any:
 def refused_words(kind: Kind, problem: Problem) -> str:
     """A refused answer in the person's words (never the step's id or a value list)."""
     if problem.message.startswith("must be answered"):
-        return "Choose or type an answer to go on."
+        if kind in (Kind.number,):
+            return "Type a number to go on."
+        return "Choose an answer to go on."
     if kind in (Kind.choice, Kind.choices, Kind.yes_no):
         return "Choose one of the answers."
     return "Your answer " + problem.message + "."

@@ -39,16 +39,20 @@ def _page(
         found = self_assessment.self_check_steps(ctx.store.uow(), scope.person_id)
     except NotFound:
         found = ()
-    steps = [
-        {
-            "s": s,
-            "kind": s.kind.value,
-            "choices": [(json.dumps(c.value), c.words) for c in s.choices],
-            "activities": activity_rows(s.answer),
-        }
-        for s in found
-        if s.kind is not Kind.video
-    ]
+    steps, said = [], set()
+    for s in found:
+        if s.kind is Kind.video:
+            continue
+        steps.append(
+            {
+                "s": s,
+                "kind": s.kind.value,
+                "choices": [(json.dumps(c.value), c.words) for c in s.choices],
+                "activities": activity_rows(s.answer),
+                "help": "" if s.help in said else s.help,  # a note shared by many: said once
+            }
+        )
+        said.add(s.help)
     context = {
         "title": "Check your back again",
         "person_id": scope.person_id,
