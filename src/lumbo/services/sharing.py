@@ -188,9 +188,8 @@ def take_on(store: UnitsOfWork, clinician: User, token: str) -> str:
         current = uow.accounts.take_on_by_hash(link.token_hash)
         if person is None or current is None or not current.open_at(now):
             raise NotFound(INVALID)
-        if person.owner_id is not None:
+        if not uow.accounts.take_owner(link.person_id, clinician.id):
             raise Conflict("this person already has a clinician on lumbo")
-        uow.accounts.set_owner(link.person_id, clinician.id)
         uow.accounts.use_take_on(link.id, clinician.id, now)
         uow.accounts.revoke_take_ons(link.person_id, now)
         uow.audit.add(_entry(clinician, "taken_on", link.person_id, link.id))

@@ -146,7 +146,10 @@ class AccountRepository(abc.ABC):
     @abc.abstractmethod
     def account_of_person(self, person_id: str) -> User | None: ...
     @abc.abstractmethod
-    def set_owner(self, person_id: str, owner_id: str | None) -> None: ...
+    def take_owner(self, person_id: str, owner_id: str) -> bool:
+        """Make ``owner_id`` the person's clinician if they have none; False if they had one
+        (a concurrent take-on: the second one waits for the first and finds it taken)."""
+
     # take-on links (issue 20)
     @abc.abstractmethod
     def add_take_on(self, link: TakeOnLink) -> None: ...
@@ -298,9 +301,12 @@ class SqlAlchemyAccountRepository(AccountRepository):
         row = self.session.scalars(select(UserRow).where(UserRow.person_id == person_id)).first()
         return None if row is None else _user(row)
 
-    def set_owner(self, person_id: str, owner_id: str | None) -> None:
+    def take_owner(self, person_id: str, owner_id: str) -> bool:
         p = t.PersonRow
-        self.session.execute(update(p).where(p.id == person_id).values(owner_id=owner_id))
+        done = self.session.execute(
+            update(p).where(p.id == person_id, p.owner_id.is_(None)).values(owner_id=owner_id)
+        )
+        return int(getattr(done, "rowcount", 0) or 0) == 1
 
     # take-on links
     def add_take_on(self, link: TakeOnLink) -> None:

@@ -409,10 +409,12 @@ class InMemoryAccounts(AccountRepository):
     def account_of_person(self, person_id: str) -> User | None:
         return next((u for u in self.data.users if u.person_id == person_id), None)
 
-    def set_owner(self, person_id: str, owner_id: str | None) -> None:
-        self.data.persons[:] = [
-            replace(p, owner_id=owner_id) if p.id == person_id else p for p in self.data.persons
-        ]
+    def take_owner(self, person_id: str, owner_id: str) -> bool:
+        return _replace_in(
+            self.data.persons,
+            lambda p: p.id == person_id and p.owner_id is None,
+            owner_id=owner_id,
+        )
 
     def add_take_on(self, link: TakeOnLink) -> None:
         if any(k.token_hash == link.token_hash for k in self.data.take_ons):

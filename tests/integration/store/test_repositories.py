@@ -242,7 +242,8 @@ def test_take_on_links_and_ownership(uow_factory: UowFactory) -> None:
         assert [k.token_hash for k in a.take_ons_of(person.id)] == ["h1", "h2"]
         assert a.take_on_by_hash("nope") is None
         a.use_take_on(new.id, clinician.id, now)
-        a.set_owner(person.id, clinician.id)
+        assert a.take_owner(person.id, clinician.id) is True
+        assert a.take_owner(person.id, "another-clinician") is False  # taken: unchanged
         uow.commit()
     with uow_factory() as uow:
         used = uow.accounts.take_on_by_hash("h2")
