@@ -15,7 +15,9 @@ moving away from the neutral stance), ``decel`` (dense once moving outward slowe
 fraction of the last second's fastest speed), ``still_deg`` (no turning/holding trigger while the
 last three grid values lie within this many degrees: holds coarse), ``model_time`` (tell
 MediaPipe each frame's time on its own 33333 us-per-1/30-s clock instead of one frame after the
-other: its private ``_simulated_timestamp``). The policy's code is
+other: its private ``_simulated_timestamp``), ``shift`` (leave out each clip's first N frames,
+re-encoded: the same movement on another grid phase, to see how robust a row is). The policy's
+code is
 :meth:`lumbo.vision.adaptive.AdaptiveStride._update` with these additions, patched in here.
 """
 
@@ -150,7 +152,34 @@ def clips(work: Path) -> dict[str, tuple[Path, str, str]]:
             bv.bend_clip(demo, path, *spec)
         out[name] = (path, "lateral-flexion", "front")
     out["demo"] = (demo, "lateral-flexion", "front")
+    shift = int(KNOBS.get("shift", 0))
+    if shift:
+        for name, (path, movement, view) in list(out.items()):
+            shifted = work / f"{name}-shift{shift}.mp4"
+            if not shifted.exists():
+                drop_first(path, shifted, shift)
+            out[f"{name}-shift{shift}"] = (shifted, movement, view)
+            del out[name]
     return out
+
+
+def drop_first(src: Path, out: Path, frames: int) -> None:
+    import cv2
+
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"mp4v"), fps, size)
+    index = 0
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        if index >= frames:
+            writer.write(frame)
+        index += 1
+    cap.release()
+    writer.release()
 
 
 def main() -> int:
@@ -163,7 +192,7 @@ def main() -> int:
     work.mkdir(exist_ok=True)
     print(f"policy {json.dumps(KNOBS)}")
     for name, (path, movement, view) in clips(work).items():
-        if names and name not in names:
+        if names and name.split("-shift")[0] not in names:
             continue
         ref = work / f"full-{name}.json"
         if not ref.exists():
