@@ -48,8 +48,9 @@ class VideoInfo:
 class Frame:
     index: int
     t_s: float
-    """``index / fps`` (the mean rate): the even grid the stride and the policy work on. The
-    frame's real presentation time is in :attr:`FrameStream.stamps_ms` (see :func:`frame_times`)."""
+    """``index / fps`` (the rate chosen on opening): the even grid the stride and the policy work
+    on. The frame's presentation time is in :attr:`FrameStream.stamps_ms` (see
+    :func:`lumbo.vision.timing.frame_times`)."""
     rgb: UInt8Array
 
 

@@ -314,6 +314,7 @@ def form_video(
         if own:
             model.close()
     trace.use_frame_times(*stream.times(fps))
+    fps = trace.mean_rate(fps)
     selection = select_subject(trace.tracker.tracks)
     n = len(trace.frame_index)
     points = np.full((n, 33, 4), np.nan)

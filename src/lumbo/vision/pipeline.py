@@ -139,12 +139,12 @@ class PoseTrace:
     pose_seconds: float
     frame_size: tuple[int, int] = (0, 0)
     frame_times: FloatArray | None = None
-    """Every decoded frame's time (s) from its presentation time (``decode.frame_times``), when
+    """Every decoded frame's time (s) from its presentation time (``timing.frame_times``), when
     the video's frames are not on an even grid; ``None``: ``index / fps``."""
 
     def use_frame_times(self, times: FloatArray, presented: bool) -> None:
         """Time the analysed frames by ``times`` (every decoded frame's time, see
-        :func:`lumbo.vision.decode.frame_times`) when they are the frames' own presentation times."""
+        :func:`lumbo.vision.timing.frame_times`) when they are the frames' own presentation times."""
         if not presented or len(times) < self.decoded:
             return
         self.frame_times = times
