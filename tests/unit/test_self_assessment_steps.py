@@ -257,7 +257,7 @@ def test_to_intake_maps_the_answers_and_leaves_skipped_tests_absent() -> None:
     assert m.segmental_mobility is None and m.prone_instability_test is None  # clinician-only
     assert m.neuro_screen is None and m.slr_left_deg is None
     assert intake.questionnaires.odi == (2,) * 10
-    assert intake.questionnaires.fabq is None  # skipped: not assessed
+    assert intake.questionnaires.fabq is None  # asked after the first plan, on the phone
     assert intake.red_flags.minor_trauma_with_osteoporosis is False
 
 

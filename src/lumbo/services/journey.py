@@ -404,6 +404,9 @@ def _add_first_plan(
 
 
 def _baseline(repo: JourneyRepository, person_id: str) -> tuple[IntakeRecord, AssessmentRecord]:
-    intake = next(i for i in repo.intakes(person_id) if i.kind == "baseline")
+    """The baseline the outcomes compare with: the latest baseline intake (a self-directed
+    person's first one, completed by the questionnaires asked after the first plan, is a second
+    baseline version: ``phone_questionnaires.record``) and its assessment."""
+    intake = [i for i in repo.intakes(person_id) if i.kind == "baseline"][-1]
     assessment = next(a for a in repo.assessments(person_id) if a.intake_id == intake.id)
     return intake, assessment

@@ -160,12 +160,21 @@ def _psfs_items(activities: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-def items(kind: Kind, psfs_activities: list[str], disability: str = "odi") -> list[dict[str, Any]]:
+def items(
+    kind: Kind,
+    psfs_activities: list[str],
+    disability: str = "odi",
+    *,
+    later_baseline: bool = False,
+) -> list[dict[str, Any]]:
     """The set's screens. Intake: pain, ODI, STarT Back, FABQ, PROMIS pain interference (4a) and
     the PSFS activities when known. Reassessment: what the outcomes compare, each score with an
     MCID (``knowledge/mcid.toml``): pain, the baseline's disability index (ODI, or RMDQ when the
     baseline used it), PROMIS pain interference (4a) and the PSFS. Wording only where the licence
-    allows it; otherwise the item's topic and the paper form (see :data:`FORM`)."""
+    allows it; otherwise the item's topic and the paper form (see :data:`FORM`).
+    ``later_baseline``: the baseline questionnaires a self-assessment leaves until after the first
+    plan (pain, FABQ and PROMIS pain interference; the disability index, STarT Back and the
+    activities were asked before the plan)."""
     lic = licences()
     items: list[dict[str, Any]] = [
         _scale(
@@ -178,11 +187,14 @@ def items(kind: Kind, psfs_activities: list[str], disability: str = "odi") -> li
             "the worst pain you can imagine",
         )
     ]
-    if kind == "intake":
+    if later_baseline:  # a self-assessment's first plan came before these: the rest, once
+        items += _fabq_items() + _promis_items()
+    elif kind == "intake":
         items += _odi_items() + _start_back_items() + _fabq_items() + _promis_items()
     else:
         items += (_rmdq_items() if disability == "rmdq" else _odi_items()) + _promis_items()
-    items += _psfs_items(psfs_activities)
+    if not later_baseline:
+        items += _psfs_items(psfs_activities)
     for it in items:
         it["statements_shown"] = lic[
             "promis_pi" if it["instrument"].startswith("promis") else it["instrument"]

@@ -85,7 +85,8 @@ def progress(uow: AbstractUnitOfWork, person_id: str, on: date) -> Progress:
         checkins = repo.checkins(person_id)
         reassessments = repo.reassessments(person_id)
         versions = repo.plan_versions(person_id)
-    baseline = next(i for i in intakes if i.kind == "baseline")
+    # the latest baseline (a self-directed person's is completed after the first plan)
+    baseline = [i for i in intakes if i.kind == "baseline"][-1]
     latest = intakes[-1]
     week = None if plan is None else week_on(plan, person.created_at.date(), on)
     result = outcomes(

@@ -31,6 +31,7 @@ from lumbo.domain.self_assessment import flow
 from lumbo.domain.self_assessment.gate import Gate, Outcome, gate
 from lumbo.domain.self_assessment.intake_map import intake_document, to_intake
 from lumbo.domain.self_assessment.steps import (
+    ASKED_AFTER_PLAN,
     CLINICIAN_ONLY,
     SECTION_WORDS,
     Kind,
@@ -91,6 +92,7 @@ def _draft(d: StoredDraft) -> Draft:
         person_id=d.person_id,
         finished=d.finished_at is not None,
         not_assessed=CLINICIAN_ONLY,
+        asked_later=ASKED_AFTER_PLAN,
     )
 
 
@@ -250,7 +252,7 @@ def finish(uow: AbstractUnitOfWork, user_id: str, on: date) -> Finished:
         assessment = assess(intake)
         # what only a clinician can test stays "not assessed", said in the person's words
         assessment = assessment.model_copy(
-            update={"not_assessed": (*assessment.not_assessed, CLINICIAN_ONLY)}
+            update={"not_assessed": (*assessment.not_assessed, CLINICIAN_ONLY, ASKED_AFTER_PLAN)}
         )
         if assessment.referral.required:  # the gate said clear: the referral module decides
             raise PlanWithheld(Gate(Outcome.SEE_CLINICIAN, g.reasons, g.advice))
@@ -335,7 +337,7 @@ def self_check_steps(uow: AbstractUnitOfWork, person_id: str) -> tuple[StepView,
         shown["psfs"] = first.answers["psfs"]
     return tuple(
         view(s, shown)
-        for s in flow.asked({})
+        for s in flow.asked_again({})
         if s.section in REASSESSED_SECTIONS
         and s.id not in SELF_CHECK_SKIPS
         and not s.id.startswith(SELF_CHECK_INSTRUMENTS)

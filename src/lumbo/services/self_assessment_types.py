@@ -78,6 +78,7 @@ class Draft:
     person_id: str | None
     finished: bool
     not_assessed: str  # what only a clinician can test, in words
+    asked_later: str = ""  # the questionnaires asked after the first plan, in words
 
     @property
     def ready(self) -> bool:

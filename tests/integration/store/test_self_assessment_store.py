@@ -144,7 +144,11 @@ def test_finish_makes_a_self_directed_plan_in_one_unit_of_work(uow_factory: UowF
     assert done.person.self_directed and done.person.owner_id is None
     assert done.plan.version == 1 and done.plan.plan.notes[0] == SELF_DIRECTED_NOTE
     assert done.intake.measurements.fingertip_to_floor_cm == 15.0
-    assert done.assessment.not_assessed[-1] == draft.not_assessed  # what a clinician could add
+    # what a clinician could add, and what is asked after the plan
+    assert done.assessment.not_assessed[-2:] == (draft.not_assessed, draft.asked_later)
+    assert (
+        done.intake.questionnaires.fabq is None and done.intake.questionnaires.promis_pi_4a is None
+    )
     assert "spring test" in draft.not_assessed
     uow = uow_factory()
     with uow:

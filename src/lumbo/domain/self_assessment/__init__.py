@@ -15,6 +15,7 @@ from lumbo.domain.self_assessment.flow import (
 from lumbo.domain.self_assessment.gate import Gate, Outcome, gate
 from lumbo.domain.self_assessment.intake_map import to_intake
 from lumbo.domain.self_assessment.steps import (
+    ASKED_AFTER_PLAN,
     CLINICIAN_ONLY,
     SECTION_WORDS,
     Answers,
@@ -27,6 +28,7 @@ from lumbo.domain.self_assessment.steps import (
 )
 
 __all__ = [
+    "ASKED_AFTER_PLAN",
     "CLINICIAN_ONLY",
     "SECTION_WORDS",
     "Answers",

@@ -98,7 +98,14 @@ def _check_pain_order(s: Step, value: float | int, answers: Answers) -> None:
 
 
 def asked(answers: Answers) -> tuple[Step, ...]:
-    """The steps asked of this person, in order (a step applies given the answers so far)."""
+    """The steps asked of this person before the first plan, in order (a step applies given the
+    answers so far; a step marked ``after_plan`` is asked on the phone after the plan)."""
+    return tuple(s for s in steps() if not s.after_plan and s.applies(answers))
+
+
+def asked_again(answers: Answers) -> tuple[Step, ...]:
+    """Every step that applies, including those asked after the first plan (the self-checks of
+    weeks 4, 8 and 12 ask the disability index and PROMIS again), in order."""
     return tuple(s for s in steps() if s.applies(answers))
 
 

@@ -70,6 +70,9 @@ class Step:
     steps: tuple[str, ...] = ()  # a self-test's instructions, in order
     test: str | None = None  # the self-test (``self_tests.toml``) this step records
     applies: Callable[[Answers], bool] = _always
+    # asked after the first plan (on the phone, before the second session), not in the
+    # self-assessment before it; still asked at the self-checks of weeks 4, 8 and 12
+    after_plan: bool = False
 
     @property
     def allowed(self) -> str:

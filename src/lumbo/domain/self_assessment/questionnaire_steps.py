@@ -84,6 +84,7 @@ def _fabq() -> tuple[Step, ...]:
             low_words="completely disagree",
             high_words="completely agree",
             optional=True,
+            after_plan=True,
         )
         for n, topic in enumerate(FABQ_TOPICS, 1)
     )
@@ -102,11 +103,17 @@ def _promis() -> tuple[Step, ...]:
             low_words="not at all",
             high_words="very much",
             optional=True,
+            after_plan=True,
         )
         for n, code in enumerate(PROMIS_4A, 1)
     )
 
 
+# The fear-avoidance beliefs (FABQ) and PROMIS pain interference are marked ``after_plan``:
+# the first plan needs STarT Back (it stratifies the plan), the disability index (above 80% a
+# clinician comes first: ``referral.py``) and the person's activities; FABQ and PROMIS are due on
+# the phone right after the first plan (``services/phone_questionnaires.due``) and then complete
+# the baseline (``services/phone_questionnaires.record``).
 QUESTIONNAIRES: tuple[Step, ...] = (
     Step(
         "working",

@@ -255,6 +255,14 @@ CLINICIAN_ONLY = (
 )
 """What only a clinician can test, in plain words (shown at the end of the self-tests)."""
 
+ASKED_AFTER_PLAN = (
+    "Two sets of questions are not asked yet: 16 about your beliefs on activity and work, and 4 "
+    "about how much pain gets in the way of your day. Your first plan does not depend on them. "
+    "lumbo asks them on your phone after you have your plan, before your second session, and "
+    "they become part of the starting point your progress is compared with."
+)
+"""The questionnaires asked after the first plan (``Step.after_plan``), in plain words."""
+
 PLAN: tuple[Step, ...] = (
     Step(
         "minutes_per_session",
