@@ -321,3 +321,30 @@ def test_the_gate_speaks_plain_words() -> None:
 
     for text in [*ADVICE.values(), *SEE_CLINICIAN_WORDS.values(), CLINICIAN_ONLY]:
         assert problems(text, "patient") == [], text
+
+
+@pytest.mark.parametrize(
+    ("prefix", "before_plan"),
+    [
+        ("saddle_anaesthesia", True),
+        ("age", True),
+        ("odi_", True),  # above 80% a clinician comes first: the gate needs it
+        ("start_back_", True),  # stratifies the plan
+        ("psfs", True),
+        ("repeated_movement", True),
+        ("fabq_", False),
+        ("promis_", False),
+    ],
+)
+def test_what_is_asked_before_the_first_plan_and_what_after(prefix: str, before_plan: bool) -> None:
+    matching = [s for s in steps() if s.id.startswith(prefix)]
+    assert matching
+    pre_plan = {s.id for s in asked({})}
+    for s in matching:
+        assert (s.id in pre_plan) is before_plan and s.after_plan is not before_plan
+
+
+def test_no_safety_question_waits_until_after_the_plan() -> None:
+    assert all(not s.after_plan for s in steps() if s.safety or s.section is Section.safety)
+    asked_of_someone = asked({"osteoporosis": True})  # the fall question: after thin bones
+    assert {s.id for s in SAFETY} <= {s.id for s in asked_of_someone}

@@ -311,3 +311,51 @@ def test_a_self_check_takes_a_filmed_forward_bend_and_refuses_an_unreliable_one(
     assert result.outcomes is not None
     flexion = next(r for r in result.outcomes["rom"] if r["measure"] == "lumbar_flexion_deg")
     assert (flexion["baseline_deg"], flexion["now_deg"]) == (40.0, 47.5)
+
+
+def test_the_questionnaires_asked_after_the_plan_are_due_on_the_phone_and_complete_the_baseline(
+    uow_factory: UowFactory,
+) -> None:
+    from lumbo.domain.intake import PROMIS_4A
+    from lumbo.services import phone_questionnaires as pq
+
+    user = new_account(uow_factory())
+    answer_all(uow_factory(), user, {"pain_now": 5, "pain_worst": 6})
+    done = sa.finish(uow_factory(), user, ON)
+    due = pq.due(uow_factory(), done.person.id, ON)
+    assert due is not None and due.kind == "intake"
+    instruments = {i["instrument"] for i in due.items}
+    assert instruments == {"nprs", "fabq", "promis_pi_4a"}  # STarT Back, ODI, activities: asked
+    promis = dict.fromkeys(PROMIS_4A, 3)
+    pq.record(
+        uow_factory(),
+        done.person.id,
+        {
+            "response_id": "later-baseline-1",
+            "kind": "intake",
+            "answers": {"nprs": 5, "fabq": [2] * 16, "promis_pi_4a": promis},
+        },
+    )
+    assert pq.due(uow_factory(), done.person.id, ON) is None  # once
+    uow = uow_factory()
+    with uow:
+        intakes = uow.journeys.intakes(done.person.id)
+        plans = uow.journeys.plan_versions(done.person.id)
+    assert [i.kind for i in intakes] == ["baseline", "baseline"]
+    first, completed = intakes[0].intake, intakes[1].intake
+    assert completed.questionnaires.fabq == (2,) * 16
+    assert completed.questionnaires.promis_pi_4a == promis
+    # nothing else changes: the same answers, the same plan
+    assert completed.model_copy(update={"questionnaires": first.questionnaires}) == first
+    assert len(plans) == 1
+    week4 = ON + timedelta(days=22)
+    result = sa.self_reassess(
+        uow_factory(),
+        done.person.id,
+        {"pain_now": 3, **{f"promis_{n}": 2 for n in range(1, 5)}},
+        week4,
+    )
+    assert result.outcomes is not None
+    (promis_row,) = [r for r in result.outcomes["proms"] if r["measure"] == "promis_pi_t"]
+    assert promis_row["baseline"] is not None  # compared with the completed baseline
+    assert promis_row["change"] is not None

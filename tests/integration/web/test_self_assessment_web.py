@@ -262,3 +262,34 @@ def test_a_clinicians_patient_is_reassessed_by_the_clinician(home: FastAPI) -> N
     page = world.patient_a.get(f"/patients/{world.person_a}/self-check")
     assert page.status_code == 200 and 'id="self-check-clinician"' in page.text
     assert world.patient_a.post(f"/patients/{world.person_a}/self-check").status_code == 409
+
+
+def test_a_filmed_bend_the_video_checks_do_not_trust_is_refused_in_words(home: FastAPI) -> None:
+    """The browser test films a bend the checks trust; here, without a camera, one they do not
+    trust (a lower-back estimate wider than the 8-degree limit) is refused in words and the
+    filming screen stays, then a trusted one is taken and the tape is not asked."""
+    from lumbo.services import self_assessment as sa
+    from tests.self_assessment_helpers import video_job
+
+    client, _ = sign_up(home, "film@x.test")
+    for _ in range(200):
+        step, kind, text, csrf = screen(client)
+        if step == "trunk_flexion_video":
+            break
+        assert answer(client, step, csrf, plain_answer(step, kind, text)).status_code == 303
+    else:
+        raise AssertionError("no filming screen")
+    store = home.state.lumbo.store
+    user = account_of(home, "film@x.test").id
+    person = sa.video_person(store.uow(), user)
+    untrusted = video_job(store.uow(), person, None)
+    page = client.get(f"/start/video/{untrusted}")
+    assert page.status_code == 200
+    assert "could not measure your lower back closely enough" in html.unescape(page.text)
+    assert "Measuring with a tape" in page.text
+    assert screen(client)[0] == "trunk_flexion_video"  # nothing taken into the answers
+    trusted = video_job(store.uow(), person, 41.26)
+    taken = client.get(f"/start/video/{trusted}")
+    assert taken.status_code == 303 and taken.headers["location"].endswith("?filmed=1")
+    rest = walk(client)
+    assert "trunk_flexion_video" not in rest and "fingertip_to_floor" not in rest

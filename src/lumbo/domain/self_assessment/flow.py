@@ -112,7 +112,7 @@ def asked_again(answers: Answers) -> tuple[Step, ...]:
 def effective(answers: Answers) -> dict[str, Any]:
     """The answers of the steps still asked (an answer to a step that no longer applies, such as
     the fall question after "no thin bones", is kept in the draft but not used)."""
-    ids = {s.id for s in asked(answers)}
+    ids = {s.id for s in asked_again(answers)}  # a self-check answers the after-plan ones
     return {k: v for k, v in answers.items() if k in ids}
 
 
