@@ -348,3 +348,15 @@ def test_no_safety_question_waits_until_after_the_plan() -> None:
     assert all(not s.after_plan for s in steps() if s.safety or s.section is Section.safety)
     asked_of_someone = asked({"osteoporosis": True})  # the fall question: after thin bones
     assert {s.id for s in SAFETY} <= {s.id for s in asked_of_someone}
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [([], "Nothing from this list"), (["mat"], "An exercise mat"), (None, "Skipped")],
+)
+def test_a_multi_choice_answer_in_words_never_says_none(value: Any, words: str) -> None:
+    from lumbo.services.self_assessment_types import answer_words
+
+    s = next(s for s in steps() if s.kind is Kind.choices)
+    said = answer_words(s, value)
+    assert said.startswith(words) and "None" not in said

@@ -14,9 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from lumbo.domain.assessment.assess import assess
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
-from lumbo.domain.intake import PROMIS_4A, Bothersomeness, Intake, PsfsItem
+from lumbo.domain.intake import PROMIS_4A, Bothersomeness, PsfsItem
 from lumbo.domain.scoring.fabq import score_fabq
 from lumbo.domain.scoring.odi import score_odi
 from lumbo.domain.scoring.promis import score_form
@@ -24,10 +23,10 @@ from lumbo.domain.scoring.psfs import score_psfs
 from lumbo.domain.scoring.rmdq import score_rmdq
 from lumbo.domain.scoring.start_back import score_start_back
 from lumbo.services._shared import need_person, week_on
+from lumbo.services.later_baseline import baseline_left_for_later, complete_baseline
 from lumbo.services.parsing import parse_model
 from lumbo.services.phone_questionnaire_items import Kind, items
-from lumbo.store.records import AssessmentRecord, IntakeRecord, QuestionnaireResponse
-from lumbo.store.repository import JourneyRepository
+from lumbo.store.records import QuestionnaireResponse
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 
@@ -121,7 +120,7 @@ def due(uow: AbstractUnitOfWork, person_id: str, on: date) -> Due | None:
         return Due("intake", None, items("intake", activities, disability))
     # a self-assessment made the first plan before FABQ and PROMIS: they are due from then on
     # (before the second session, and until answered), once
-    later = person.self_directed and intakes and _baseline_left_for_later(intakes[0].intake)
+    later = person.self_directed and intakes and baseline_left_for_later(intakes[0].intake)
     if later and not any(r.kind == "intake" for r in done):
         return Due("intake", None, items("intake", [], disability, later_baseline=True))
     week_no = week_on(plan, person.created_at.date(), on)
@@ -131,14 +130,6 @@ def due(uow: AbstractUnitOfWork, person_id: str, on: date) -> Due | None:
     if any(r.kind == "reassessment" and r.week == week_no for r in done):
         return None
     return Due("reassessment", week_no, items("reassessment", activities, disability))
-
-
-def _baseline_left_for_later(intake: Intake) -> bool:
-    """Whether a baseline intake lacks the questionnaires a self-assessment asks after the first
-    plan (FABQ and PROMIS pain interference: the ``after_plan`` steps)."""
-    q = intake.questionnaires
-    promis = q.promis_pi_4a or q.promis_pi_6a or q.promis_pi_8a
-    return q.fabq is None or promis is None
 
 
 def _scores(answers: Answers) -> dict[str, Any]:
@@ -209,41 +200,9 @@ def record(
         )
         repo.add_questionnaire_response(rec)
         if sub.kind == "intake":
-            _complete_baseline(repo, person_id, sub.answers)
+            complete_baseline(repo, person_id, sub.answers.fabq, sub.answers.promis_pi_4a)
         uow.commit()
     return rec, True
-
-
-def _complete_baseline(repo: JourneyRepository, person_id: str, answers: Answers) -> None:
-    """A self-directed person's questionnaires asked after the first plan complete the baseline:
-    a new baseline intake (the first one with the missing instruments added, nothing else
-    changed) and its assessment, which the outcomes compare with from then on
-    (``journey.baseline``). The plan is not rebuilt: no rule of the plan engine that a
-    self-directed plan can use depends on FABQ or PROMIS (STarT Back, asked before the plan,
-    gives the psychosocial risk)."""
-    person = repo.get_person(person_id)
-    intakes = [i for i in repo.intakes(person_id) if i.kind == "baseline"]
-    if person is None or not person.self_directed or not intakes:
-        return
-    if repo.latest_plan(person_id) is None or not _baseline_left_for_later(intakes[-1].intake):
-        return
-    first = intakes[-1].intake
-    q = first.questionnaires
-    added: dict[str, Any] = {}
-    if q.fabq is None and answers.fabq is not None:
-        added["fabq"] = list(answers.fabq)
-    if q.promis_pi_4a is None and answers.promis_pi_4a is not None:
-        added["promis_pi_4a"] = dict(answers.promis_pi_4a)
-    if not added:
-        return
-    doc = first.model_dump(mode="json")
-    doc["questionnaires"] = {**doc["questionnaires"], **added}
-    completed = Intake.model_validate(doc)
-    intake_rec = IntakeRecord(person_id=person_id, kind="baseline", intake=completed)
-    repo.add_intake(intake_rec)
-    repo.add_assessment(
-        AssessmentRecord(person_id=person_id, intake_id=intake_rec.id, assessment=assess(completed))
-    )
 
 
 class QuestionnaireChange(BaseModel):
@@ -305,7 +264,7 @@ def results(uow: AbstractUnitOfWork, person_id: str) -> list[QuestionnaireResult
         assessments = repo.assessments(person_id)
         baselines = [i.id for i in repo.intakes(person_id) if i.kind == "baseline"]
     # the latest baseline: a self-directed person's is completed by the questionnaires asked
-    # after the first plan (``_complete_baseline``)
+    # after the first plan (``later_baseline.complete_baseline``)
     of_baseline = [a for a in assessments if baselines and a.intake_id == baselines[-1]]
     first = of_baseline or assessments
     base = first[0].assessment.scores if first else None

@@ -126,7 +126,7 @@ def answer_words(s: Step, value: Any) -> str:
         return "; ".join(f"{a['activity']}: {a['score']} out of 10" for a in value)
     if s.kind is Kind.choices and isinstance(value, list):
         words = [c.words for c in s.choices if c.value in value]
-        return ", ".join(words) if words else "None"
+        return ", ".join(words) if words else "Nothing from this list"
     if s.kind in (Kind.choice, Kind.yes_no):
         return next((c.words for c in s.choices if c.value == value), str(value))
     if s.kind is Kind.scale:

@@ -163,18 +163,18 @@ def film_the_forward_bend(me: Browsing, server: Server) -> float:
     return float(m["fields"]["lumbar_flexion_deg"])
 
 
-CLIP_BEND_DEG = 20.0
+CLIP_BEND_DEG = 12.0
 CLIP_CROP = (164, 460, 960, 540)
 """The fake camera's clip: the hinge clip of the video tests (tests/integration/vision), built the
 same way as the filming page's (tests/e2e/web/test_film_page.py: ``hinge_clip_file``, then
-``write_y4m`` at 640 x 360) but with a 20-degree trunk bend instead of 60 and the crop 80 pixels
-lower, so the knees are in the picture. The video gives the lower back as half the trunk-on-thigh
-bend with a +/-0.2 share band in its uncertainty (vision/estimates.py): the 60-degree clip's
-lower-back estimate is always wider than the 8-degree trust limit
-(tests/integration/vision/test_trust.py); at 640 x 360 with the filming page's crop, the thigh
-is poorly seen and even a 20-degree bend reads as 24.5 +/- 10.1 (refused); with the lower crop the
-20-degree clip read 14.1 +/- 6.2 degrees (measured from the y4m file, 2 December 2026), which the
-limit accepts. The limit itself is not changed."""
+``write_y4m`` at 640 x 360), with a 12-degree trunk bend instead of 60 and the crop 80 pixels
+lower (the knees in the picture). The video gives the lower back as half the trunk-on-thigh bend,
+with a +/-0.2 share band and the pose jitter in its uncertainty (vision/estimates.py). The
+60-degree clip's lower-back estimate is always wider than the 8-degree trust limit
+(tests/integration/vision/test_trust.py), and in this edited clip the hip point drifts as the
+upper body turns, so at 640 x 360 after the browser's video compression even 20 and 30 degrees read
+as about 25 +/- 10 (refused). The 12-degree clip read 6.1 +/- 3.5 from the y4m file and 4.4 +/- 3.1
+after VP8 compression (measured 2 December 2026): trusted. The limit itself is not changed."""
 
 
 @pytest.fixture(scope="module")

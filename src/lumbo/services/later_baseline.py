@@ -1,0 +1,59 @@
+"""The baseline of a self-directed person, completed after the first plan (issue 20): the
+self-assessment asks FABQ and PROMIS pain interference after the plan (``Step.after_plan``); they are
+due on the phone (``phone_questionnaires.due``) and, once answered, complete the baseline intake the
+outcomes compare with. Called inside the caller's unit of work (the caller commits)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from lumbo.domain.assessment.assess import assess
+from lumbo.domain.intake import Intake
+from lumbo.store.records import AssessmentRecord, IntakeRecord
+from lumbo.store.repository import JourneyRepository
+
+
+def baseline_left_for_later(intake: Intake) -> bool:
+    """Whether a baseline intake lacks the questionnaires a self-assessment asks after the first
+    plan (FABQ and PROMIS pain interference: the ``after_plan`` steps)."""
+    q = intake.questionnaires
+    promis = q.promis_pi_4a or q.promis_pi_6a or q.promis_pi_8a
+    return q.fabq is None or promis is None
+
+
+def complete_baseline(
+    repo: JourneyRepository,
+    person_id: str,
+    fabq: Sequence[int] | None,
+    promis_pi_4a: Mapping[str, int] | None,
+) -> None:
+    """A self-directed person's questionnaires asked after the first plan complete the baseline:
+    a new baseline intake (the first one with the missing instruments added, nothing else
+    changed) and its assessment, which the outcomes compare with from then on
+    (``journey._baseline``). The plan is not rebuilt: lumbo has no mechanism that re-plans from
+    questionnaire answers, and no safety rule reads FABQ or PROMIS (what a severe FABQ could add
+    to week 1, and why it is acceptable: docs/self-directed.md)."""
+    person = repo.get_person(person_id)
+    intakes = [i for i in repo.intakes(person_id) if i.kind == "baseline"]
+    if person is None or not person.self_directed or not intakes:
+        return
+    if repo.latest_plan(person_id) is None or not baseline_left_for_later(intakes[-1].intake):
+        return
+    first = intakes[-1].intake
+    q = first.questionnaires
+    added: dict[str, Any] = {}
+    if q.fabq is None and fabq is not None:
+        added["fabq"] = list(fabq)
+    if q.promis_pi_4a is None and promis_pi_4a is not None:
+        added["promis_pi_4a"] = dict(promis_pi_4a)
+    if not added:
+        return
+    doc = first.model_dump(mode="json")
+    doc["questionnaires"] = {**doc["questionnaires"], **added}
+    completed = Intake.model_validate(doc)
+    intake_rec = IntakeRecord(person_id=person_id, kind="baseline", intake=completed)
+    repo.add_intake(intake_rec)
+    repo.add_assessment(
+        AssessmentRecord(person_id=person_id, intake_id=intake_rec.id, assessment=assess(completed))
+    )
