@@ -96,6 +96,7 @@ class Due:
     items: list[
         dict[str, Any]
     ]  # one screen each: {id, instrument, text, low, high, low_words, high_words}
+    after_first_plan: bool = False  # a self-assessment's FABQ and PROMIS, asked after the plan
 
 
 def due(uow: AbstractUnitOfWork, person_id: str, on: date) -> Due | None:
@@ -122,7 +123,8 @@ def due(uow: AbstractUnitOfWork, person_id: str, on: date) -> Due | None:
     # (before the second session, and until answered), once
     later = person.self_directed and intakes and baseline_left_for_later(intakes[0].intake)
     if later and not any(r.kind == "intake" for r in done):
-        return Due("intake", None, items("intake", [], disability, later_baseline=True))
+        later_items = items("intake", [], disability, later_baseline=True)
+        return Due("intake", None, later_items, after_first_plan=True)
     week_no = week_on(plan, person.created_at.date(), on)
     week = next((w for w in plan.plan.weeks if w.week == week_no), None)
     if week is None or not week.reassessment:

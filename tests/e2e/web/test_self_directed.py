@@ -237,6 +237,10 @@ def test_sign_up_assess_yourself_with_a_filmed_bend_get_a_plan_and_run_the_first
         assert page.is_visible("#sa-finish")
         me.check("sa-ready", scan="patient")
         assert "spring test" in page.inner_text("#sa-not-assessed")  # clinician-only: not tested
+        assert "not asked yet" in page.inner_text("#sa-asked-later")  # FABQ, PROMIS: after the plan
+        page.set_viewport_size({"width": 1280, "height": 900})
+        me.check("sa-ready-desktop", scan="patient")
+        page.set_viewport_size({"width": 390, "height": 844})
         page.click("a[href='/start/summary']")
         me.check("sa-summary", scan="patient")
         assert "degrees, measured from a video" in page.inner_text("#sa-summary")
@@ -264,6 +268,19 @@ def test_sign_up_assess_yourself_with_a_filmed_bend_get_a_plan_and_run_the_first
         me.check("first-session-saved", scan="patient")
         person = page.get_attribute('meta[name="lumbo-account"]', "content")
         assert person
+
+        # FABQ and PROMIS, left until after the plan, are the questionnaire due now
+        with server.store.uow() as uow:
+            account = uow.accounts.user_by_email("home.person@e2e.test")
+            assert account is not None and account.person_id is not None
+        me.goto(f"/patients/{account.person_id}/questionnaires")
+        page.wait_for_selector("#questionnaire-later")
+        assert page.inner_text("h1") == "The rest of your starting questions"
+        assert page.inner_text("#questionnaire-size").startswith("21 questions")  # pain, 16, 4
+        me.check("later-questionnaires", scan="patient")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        me.check("later-questionnaires-desktop", scan="patient")
+        page.set_viewport_size({"width": 390, "height": 844})
         with server.store.uow() as uow:
             user = uow.accounts.user_by_email("home.person@e2e.test")
             assert user is not None and user.person_id is not None
