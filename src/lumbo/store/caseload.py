@@ -185,7 +185,7 @@ def page_query(
     f = _facts(owner_id, q)
     c = _columns(f, on or date.today(), reassessment_weeks)
     name = func.coalesce(f.c.display_name, f.c.external_ref)
-    stmt = select(
+    stmt: Select[Any] = select(
         f.c.id,
         f.c.external_ref,
         f.c.created_at,
@@ -193,7 +193,12 @@ def page_query(
         f.c.urgency,
         c["needs"].label("attention"),
         f.c.display_name,
-        *(c[k].label(k) for k in ("safety", "worsening", "inactive", "due", "overdue", "waiting")),
+        c["safety"].label("safety"),
+        c["worsening"].label("worsening"),
+        c["inactive"].label("inactive"),
+        c["due"].label("due"),
+        c["overdue"].label("overdue"),
+        c["waiting"].label("waiting"),
         f.c.latest,
     )
     stmt = _filtered(stmt, c, attention_only=attention_only, flag=flag)
@@ -364,7 +369,7 @@ def _count_statement(
     )
 
 
-def figures_query(ids: list[str]) -> Select[Any]:
+def figures_query(ids: list[str]) -> Select[str, int, int, int, date]:
     """Per person of ``ids`` and (week, session) logged: how many logs and the latest day (the
     session count, the last session and the sessions done, in one statement)."""
     lg = t.SessionLogRow
@@ -375,7 +380,7 @@ def figures_query(ids: list[str]) -> Select[Any]:
     )
 
 
-def plan_keys_query(latest: dict[str, int]) -> Select[Any]:
+def plan_keys_query(latest: dict[str, int]) -> Select[str, str, int]:
     """The row ids of the given (person id, plan version) pairs."""
     r = t.PlanVersionRow
     pairs = tuple_(r.person_id, r.version).in_(list(latest.items()))
