@@ -127,6 +127,7 @@ class Settings:
     max_video_side: int = 2160
     uploads_per_hour: int = 20
     api_docs: bool = True
+    access_log: bool = True  # uvicorn's line per request (the audit log is in the database)
     mail: MailSettings | None = None  # e-mail is off unless an SMTP server is configured
     remember_days: int = 30  # "remember this device" sessions of patients
     db_pool_size: int = 10  # see StoreSettings
@@ -191,6 +192,9 @@ class Settings:
             max_video_side=_int(env, "LUMBO_MAX_VIDEO_SIDE", 2160, 16, 16_384),
             uploads_per_hour=_int(env, "LUMBO_UPLOADS_PER_HOUR", 20, 1, 10_000),
             api_docs=(not production) if docs is None else docs,
+            access_log=_flag(env, "LUMBO_ACCESS_LOG")
+            if env.get("LUMBO_ACCESS_LOG", "").strip()
+            else True,
             mail=_mail(env),
             db_pool_size=_int(env, "LUMBO_DB_POOL_SIZE", 10, 0, 1000),
             db_pool_overflow=_int(env, "LUMBO_DB_POOL_OVERFLOW", 30, 0, 1000),

@@ -95,3 +95,20 @@ def test_lumbo_init_and_lumbo_serve_use_the_same_database(
         assert journey.find_person(store.uow(), None).id  # the person lumbo init enrolled
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [(None, True), ("0", False), ("1", True), ("no", False)]
+)
+def test_the_access_log_is_on_unless_turned_off(
+    tmp_path: Path, raw: str | None, expected: bool
+) -> None:
+    env = {"LUMBO_DATA_DIR": str(tmp_path)} | ({} if raw is None else {"LUMBO_ACCESS_LOG": raw})
+    assert Settings.from_env(env, signs=False).access_log is expected
+
+
+def test_a_bad_access_log_flag_names_the_variable(tmp_path: Path) -> None:
+    env = {"LUMBO_DATA_DIR": str(tmp_path), "LUMBO_ACCESS_LOG": "sometimes"}
+    with pytest.raises(InvalidInput) as err:
+        Settings.from_env(env, signs=False)
+    assert err.value.problems[0].path == "LUMBO_ACCESS_LOG"
