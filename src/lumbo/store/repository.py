@@ -24,7 +24,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from lumbo.domain.adjust.state import Settled
 from lumbo.domain.assessment.model import Assessment
@@ -419,22 +419,23 @@ class SqlAlchemyRepository(JourneyRepository):
         near = r.on_date >= edge
         if session_ids:
             near = near | r.session_id.in_(sorted(session_ids))
+        e = aliased(t.CheckInRow)  # the two latest before, in the same statement
         earlier = (
-            select(r.id)
-            .where(r.person_id == person_id, r.on_date < edge)
-            .order_by(r.on_date.desc(), r.checkin_id.desc())
+            select(e.id)
+            .where(e.person_id == person_id, e.on_date < edge)
+            .order_by(e.on_date.desc(), e.checkin_id.desc())
             .limit(2)
         )
-        ids = list(self.session.scalars(earlier))
-        stmt = select(r).where(r.person_id == person_id, near | r.id.in_(ids) if ids else near)
+        stmt = select(r).where(r.person_id == person_id, near | r.id.in_(earlier.scalar_subquery()))
         rows = self.session.scalars(stmt.order_by(r.on_date, r.created_at, r.id))
         return [_checkin(row) for row in rows]
 
     def get_status(self, person_id: str, *, lock: bool = False) -> PersonStatus | None:
         stmt = select(t.PersonStatusRow).where(t.PersonStatusRow.person_id == person_id)
         if lock:  # the person's row always exists (the status may not yet): lock that
-            person = select(t.PersonRow.id).where(t.PersonRow.id == person_id)
-            self.session.execute(person.with_for_update(key_share=True))  # FOR NO KEY UPDATE
+            person = select(t.PersonRow).where(t.PersonRow.id == person_id)
+            # FOR NO KEY UPDATE; loaded whole, so the write's get_person finds it in the session
+            self.session.scalars(person.with_for_update(key_share=True)).first()
         row = self.session.scalars(stmt.execution_options(populate_existing=True)).first()
         return None if row is None else _status(row)
 
