@@ -17,8 +17,9 @@ the summary). A new plan version is stored only on a material change
 Most writes decide what the previous write decided (a hold keeps the level the plan already has):
 applying those decisions to the same immutable plan version again would re-fit every remaining
 session to find no material change. :data:`UNCHANGED` remembers, per process, which (plan version,
-decisions) pairs gave no material change; ``apply_adjustment`` is a pure function of exactly those
-inputs, so a hit is the answer it would give, and a miss computes it as before.
+decisions, whether the self-directed dose caps apply) gave no material change; ``apply_adjustment``
+and the caps are pure functions of exactly those inputs, so a hit is the answer they would give, and
+a miss computes it as before.
 """
 
 from __future__ import annotations
@@ -263,8 +264,9 @@ class _Seen:
 
 
 UNCHANGED = _Seen()
-"""(plan version id, version, what ``apply_adjustment`` reads of the adjustment) for which the
-applied plan was not materially different: nothing to store, so nothing to re-fit."""
+"""(plan version id, version, what ``apply_adjustment`` reads of the adjustment; whether the
+self-directed dose caps apply) for which the applied plan was not materially different: nothing to
+store, so nothing to re-fit."""
 
 
 def _apply_key(plan: PlanVersion, adjustment: Adjustment) -> Hashable:
@@ -300,12 +302,13 @@ def _readjust(
     adjustment, summary = adjust_from(plan.plan, base, logs, checkins, settle_before=cut)
     if all(d.level is None for d in adjustment.decisions):  # no dose is decided: nothing to apply
         return adjustment, plan, False, summary
-    key = _apply_key(plan, adjustment)
+    person = repo.get_person(person_id)  # in the session already: loaded with the write's lock
+    capped = person is not None and person.unsupervised
+    key = (_apply_key(plan, adjustment), capped)
     if key in UNCHANGED:  # these decisions were applied to this version before: no change
         return adjustment, plan, False, summary
     adjusted = apply_adjustment(plan.plan, adjustment)
-    person = repo.get_person(person_id)
-    if person is not None and person.unsupervised:  # the self-directed caps hold in every version
+    if capped:  # the self-directed caps hold in every version
         adjusted = cap_doses(adjusted)
     if not material_change(plan.plan, adjusted):  # labels or notes at most: keep the version
         UNCHANGED.add(key)
