@@ -142,6 +142,10 @@ def test_lessons_come_from_the_plans_education_blocks_and_are_marked_read() -> N
     uow, person = _person({})
     found = lessons.lessons(uow, person, date.today())
     assert found and all(lesson.week == 1 for lesson in found)
+    # every plan teaches the warning signs and what to do in a flare-up in week 1
+    titles = {lesson.technique: lesson.title for lesson in found}
+    assert titles.get("warning-signs-education") == "When to stop and seek help"
+    assert titles.get("flare-up-education") == "What to do in a flare-up"
     assert not any(lesson.read for lesson in found)
     assert all(
         problems(lesson.title + " " + " ".join(lesson.points), "patient") == [] for lesson in found

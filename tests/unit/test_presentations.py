@@ -56,11 +56,12 @@ def _plan(key: str) -> Plan:
     return build_plan(intake, assess(intake))
 
 
-def test_every_plan_starts_with_warning_signs_in_week_1() -> None:
+@pytest.mark.parametrize("lesson", ["warning-signs-education", "flare-up-education"])
+def test_every_plan_starts_with_warning_signs_and_a_flare_up_plan_in_week_1(lesson: str) -> None:
     for p in PRESENTATIONS:
         plan = _plan(p.key)
         if plan.status == "ok":
-            assert "warning-signs-education" in _week1(plan), p.key
+            assert lesson in _week1(plan), p.key
 
 
 def test_acute_radicular_no_directional_exercise_and_sliders_before_tensioners() -> None:

@@ -375,6 +375,7 @@ def _not_covered_note(
 
 
 WARNING_SIGNS = "warning-signs-education"
+FLARE_UP = "flare-up-education"
 PSYCHOSOCIAL_EDUCATION = ("fear-and-graded-exposure-education", "pacing-and-activity-education")
 
 
@@ -388,9 +389,10 @@ def high_psychosocial_risk(assessment: Assessment) -> bool:
 
 
 def week_one_essentials(assessment: Assessment) -> tuple[str, ...]:
-    """Education every plan holds in week 1: warning signs for everyone (lumbo policy); with high
+    """Education every plan holds in week 1: warning signs and what to do in a flare-up for everyone
+    (lumbo policy: a person exercising alone needs both before a bad day comes); with high
     psychosocial risk, fear / graded exposure and pacing too (Hill 2011; NICE NG59)."""
-    out = [WARNING_SIGNS]
+    out = [WARNING_SIGNS, FLARE_UP]
     if high_psychosocial_risk(assessment):
         out += PSYCHOSOCIAL_EDUCATION
     return tuple(out)
