@@ -373,6 +373,13 @@ class InMemoryAccounts(AccountRepository):
     def delete_sessions_of(self, user_ids: list[str]) -> None:
         self.data.web_sessions[:] = [s for s in self.data.web_sessions if s[1] not in user_ids]
 
+    def delete_other_sessions(self, user_id: str, keep: str) -> int:
+        before = len(self.data.web_sessions)
+        self.data.web_sessions[:] = [
+            s for s in self.data.web_sessions if s[1] != user_id or s[0] == keep
+        ]
+        return before - len(self.data.web_sessions)
+
     def delete_expired_sessions(self, now: datetime) -> None:
         self.data.web_sessions[:] = [s for s in self.data.web_sessions if s[2] > now]
 
