@@ -4,7 +4,7 @@ patient words (issue 16)."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 import pytest
@@ -197,7 +197,7 @@ def test_email_reminders_go_on_chosen_days_after_the_time_once_a_day(
     day = today.weekday() if today_chosen else (today.weekday() + 1) % 7
     reminders.choose(uow, person, [day], "07:30", email)
     mailer = MemoryMailer()
-    now = datetime.combine(today, datetime.min.time()).replace(hour=hour)
+    now = datetime.combine(today, datetime.min.time()).replace(hour=hour, tzinfo=UTC)
     reminders.send_all_due(lambda: uow, mailer, now, "https://lumbo.example")
     reminders.send_all_due(lambda: uow, mailer, now, "https://lumbo.example")  # once a day
     assert len(mailer.sent) == sent

@@ -299,6 +299,18 @@ class InMemoryRepository(JourneyRepository):
         others = [x for x in self.data.settings if x.person_id != settings.person_id]
         self.data.settings[:] = [*others, settings]
 
+    def claim_reminder(self, person_id: str, day: str) -> bool:
+        found = self.get_patient_settings(person_id)
+        if found is None or found.reminded_on == day:
+            return False
+        self.put_patient_settings(replace(found, reminded_on=day))
+        return True
+
+    def release_reminder(self, person_id: str, day: str, previous: str | None) -> None:
+        found = self.get_patient_settings(person_id)
+        if found is not None and found.reminded_on == day:
+            self.put_patient_settings(replace(found, reminded_on=previous))
+
     def settings_for_calendar(self, token_hash: str) -> PatientSettings | None:
         return next((x for x in self.data.settings if x.calendar_token_hash == token_hash), None)
 

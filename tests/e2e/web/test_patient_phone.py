@@ -181,7 +181,7 @@ def test_reminders_calendar_feed_and_a_reminder_email(browsing: Any, server: Ser
     stops the link (it then answers 404)."""
     import urllib.error
     import urllib.request
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     from icalendar import Calendar
 
@@ -234,7 +234,7 @@ def test_reminders_calendar_feed_and_a_reminder_email(browsing: Any, server: Ser
 
     before = len(server.mailbox)
     mailer = SmtpMailer(ctx.settings.mail)
-    at = datetime.combine(today, datetime.min.time()).replace(hour=8)
+    at = datetime.combine(today, datetime.min.time()).replace(hour=8, tzinfo=UTC)  # the clinic's
     sent = reminders.send_due(ctx.store.uow, mailer, at, {person: "remind@x.test"}, server.url)
     assert sent == [person]
     assert (

@@ -47,7 +47,7 @@ CLINIC_DAY_TABLES = {
     "plan_templates",
 }  # migration 0007_clinic_day
 TABLES = JOURNEY_TABLES | WEB_TABLES | CASELOAD_TABLES | PATIENT_APP_TABLES | CLINIC_DAY_TABLES
-HEAD = "0007"
+HEAD = "0008"
 
 
 def test_the_first_migration_creates_every_journey_table(database_url: str) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -71,30 +70,6 @@ def test_a_remembered_device_signs_in_again_for_account_changes(world: World) ->
     again = client.post(f"/patients/{world.person_a}/calendar/revoke", data=data)
     assert again.status_code == 303 and again.headers["location"].startswith("/login?again=1")
     assert "sign in again" in client.get(again.headers["location"]).text
-
-
-@pytest.fixture
-def mailbox() -> Any:
-    from aiosmtpd.controller import Controller
-
-    got: list[Any] = []
-
-    class Inbox:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-            got.append(message_from_bytes(envelope.content, policy=policy.default))
-            return "250 OK"
-
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    smtp = Controller(Inbox(), hostname="127.0.0.1", port=port)
-    smtp.start()
-    try:
-        yield smtp, got
-    finally:
-        smtp.stop()
 
 
 def test_password_reset_by_email_then_the_link_works_once(
