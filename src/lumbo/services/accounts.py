@@ -447,7 +447,7 @@ def change_password(
             entry = account_entry("password_change", actor=user, outcome="denied", client=client)
             uow.audit.add(entry)
             uow.commit()
-        problems.insert(0, Problem("current_password", "is not your current password"))
+        problems.insert(0, Problem("current_password", "is not right"))
     if problems or new_hash is None:
         raise InvalidInput(problems, "password change")
     with store.uow() as uow:

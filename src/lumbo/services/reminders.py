@@ -62,8 +62,9 @@ def time_zone_problem(name: str) -> str | None:
 
 def zone_words(name: str) -> str:
     """A time zone name as a patient reads it: ``America/Port_of_Spain`` -> ``America: Port of
-    Spain``."""
-    return ": ".join(part.replace("_", " ") for part in name.split("/", 1))
+    Spain``, ``America/Argentina/Buenos_Aires`` -> ``America: Argentina, Buenos Aires``."""
+    region, _, place = name.replace("_", " ").partition("/")
+    return f"{region}: {place.replace('/', ', ')}" if place else region
 
 
 def clinic_time_zone(uow: AbstractUnitOfWork) -> str:

@@ -52,8 +52,8 @@ def test_the_page_changes_the_password_and_signs_out_the_other_sessions(world: W
 @pytest.mark.parametrize(
     ("form", "field", "words"),
     [
-        ({"current_password": "not my password"}, "current", "not your current password"),
-        ({"current_password": ""}, "current", "not your current password"),
+        ({"current_password": "not my password"}, "current", "you typed is not right"),
+        ({"current_password": ""}, "current", "you typed is not right"),
         ({"new_password": "short", "confirm_password": "short"}, "new", "10 to 1024"),
         ({"new_password": "password1234", "confirm_password": "password1234"}, "new", "guess"),
         ({"new_password": PASSWORD, "confirm_password": PASSWORD}, "new", "must differ"),
@@ -69,7 +69,7 @@ def test_bad_input_names_the_field_and_changes_nothing(
     other_phone = signed_in(w.app, "pa@x.test")
     got = _change(w, w.patient_a, **form)
     assert got.status_code == 422
-    label = {"current": "Your current password", "new": "The new password",
+    label = {"current": "The current password", "new": "The new password",
              "confirm": "The repeated password"}[field]  # fmt: skip
     assert label in got.text and words in got.text
     assert other_phone.get("/api/auth/me").status_code == 200  # nothing ended

@@ -138,7 +138,7 @@ def change_submit(
         )
     except InvalidInput as exc:
         words = {
-            "current_password": "Your current password",
+            "current_password": "The current password you typed",
             "new_password": "The new password",
             "confirm_password": "The repeated password",
         }

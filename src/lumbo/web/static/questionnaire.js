@@ -36,13 +36,15 @@
     form.appendChild(h("p", { class: "muted", id: "question-count", text: "Question " + (n + 1) + " of " + items.length }));
     var named = it.names_activity ? (st.answers[it.id] || null) : null;
     var activity = null;
+    var err = h("p", { class: "error", id: "answer-error", role: "alert" });
     if (it.names_activity) {
       form.appendChild(h("p", { class: "question", id: "question-text", text: it.text }));
+      form.appendChild(err);  // above the field: on a long screen it stays in sight
       activity = h("input", { type: "text", id: "activity-name", name: "activity", maxlength: "200", autocomplete: "off", "aria-describedby": "activity-hint" });
       if (named) activity.value = named.activity;
       form.appendChild(h("div", { class: "field" },
         h("label", { for: "activity-name", text: "The activity, in your own words" }), activity,
-        h("p", { class: "muted hint", id: "activity-hint", text: "For example: lifting my child, sitting through a film, gardening." })));
+        h("p", { class: "muted hint", id: "activity-hint", text: "For example: lifting my child, gardening, sitting through a film." })));
     }
     var fs = h("fieldset", { class: "scale", id: "answer" });
     fs.appendChild(h("legend", it.names_activity ? { id: "rating-text", text: "How well can you do it today?" } : { id: "question-text", text: it.text }));
@@ -60,8 +62,7 @@
     });
     fs.appendChild(row);
     form.appendChild(fs);
-    var err = h("p", { class: "error", id: "answer-error", role: "alert" });
-    form.appendChild(err);
+    if (!it.names_activity) form.appendChild(err);
     var buttons = h("div", { class: "controls sticky" });
     buttons.appendChild(h("button", { type: "submit", id: "next", text: n + 1 < items.length ? "Next" : "Finish" }));
     if (it.optional) buttons.appendChild(h("button", { type: "button", class: "secondary", id: "skip-question", text: it.ends_group ? (it.id.slice(-2) === "-1" ? "I have none to name" : "No more activities") : "Leave this one out", on: { click: function () {
@@ -76,7 +77,7 @@
       ev.preventDefault();
       var chosen = form.querySelector("input[name=answer]:checked");
       if (activity && !activity.value.trim()) { err.textContent = "Write the activity first, or choose " + (it.id.slice(-2) === "-1" ? "\u201cI have none to name\u201d." : "\u201cNo more activities\u201d."); activity.focus(); return; }
-      if (!chosen) { err.textContent = (it.choices ? "Choose an answer first" : "Choose a number first") + ": nothing is filled in for you."; return; }
+      if (!chosen) { err.textContent = (it.choices ? "Choose an answer first" : "Choose a number first") + ": nothing is filled in for you."; err.scrollIntoView({ block: "center" }); return; }
       var value = choices[Number(chosen.value)].value;
       st.answers[it.id] = activity ? { activity: activity.value.trim().slice(0, 200), score: value } : value;
       show(n + 1);
