@@ -147,6 +147,7 @@ def test_naming_activities_at_desktop_width(browsing: Any, server: Server) -> No
     page = me.page
     me.login("desk@x.test", OLD)
     me.check("welcome", scan="patient")
+    assert "name the everyday activities" in page.inner_text("#welcome-questionnaire")
     me.goto(f"/patients/{person.id}/questionnaires")
     me.check("questionnaire-start", scan="patient")
     page.evaluate(
