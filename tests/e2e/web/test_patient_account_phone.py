@@ -1,6 +1,6 @@
 """The patient's own account on a phone (issue 16): changing the password from the menu (other
-sign-ins end, the page says so), the time zone of the reminders, the lessons with "What to do in
-a flare-up"; each page also at desktop width."""
+sign-ins end, the page says so), the time zone of the reminders, the week-4 lessons with "What to
+do in a flare-up"; each page also at desktop width."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ OLD = "pepper lantern harbour"
 NEW = "violet kayak tangerine"
 
 
-def _patient(server: Server, email: str) -> str:
+def _patient(server: Server, email: str, days_ago: int | None = None) -> str:
     import json
+    from datetime import date, timedelta
 
     from lumbo.cli.demo import example_intake_text
     from lumbo.services import journey
@@ -26,6 +27,8 @@ def _patient(server: Server, email: str) -> str:
         owner = demo.owner_id
     intake = json.loads(example_intake_text())
     intake["person"]["id"] = email.split("@")[0]
+    if days_ago is not None:
+        intake["preferences"]["start_date"] = (date.today() - timedelta(days=days_ago)).isoformat()
     person = journey.init_person(ctx.store.uow(), json.dumps(intake), owner_id=owner).person.id
     create_user(ctx.store, ctx.settings, email=email, password=OLD, role="patient",
                 person_id=person)  # fmt: skip
@@ -96,9 +99,9 @@ def test_the_patient_changes_the_password_on_the_phone(browsing: Any, server: Se
 
 
 def test_time_zone_lessons_and_settings_at_both_widths(browsing: Any, server: Server) -> None:
-    """The reminders page's time zone (phone and desktop), the lessons with the flare-up lesson,
-    and the admin's clinic time zone."""
-    person = _patient(server, "zone@x.test")
+    """The reminders page's time zone (phone and desktop), the lessons in week 4 with the flare-up
+    lesson, and the admin's clinic time zone."""
+    person = _patient(server, "zone@x.test", days_ago=22)  # week 4
     for name, phone in (("zone-phone", True), ("zone-desktop", False)):
         me = browsing(name, phone=phone)
         page = me.page
