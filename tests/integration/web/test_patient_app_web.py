@@ -233,3 +233,14 @@ def test_the_clinicians_forms_are_pre_filled_from_the_phone(world: World) -> Non
         assert field is not None and f'value="{value}"' in field.group(0), name
     edit = world.clinician_a.get(f"/patients/{world.person_a}/intake/edit")
     assert edit.status_code == 200 and "answered on the phone" not in edit.text
+
+
+def test_today_counts_exercises_and_lessons_apart(world: World) -> None:
+    """'Session 1: 7 exercises and 1 short lesson': a lesson is not called an exercise."""
+    page = world.patient_a.get(f"/patients/{world.person_a}/today").text
+    found = re.search(r"<h2>Session \d+: (\d+) exercises?(?: and (\d+) short lessons?)?</h2>", page)
+    assert found is not None, page
+    items = page.split('<ol class="block-list">', 1)[1].split("</ol>", 1)[0]
+    reading = items.count("reading or listening")
+    assert int(found.group(1)) + int(found.group(2) or 0) == items.count("<li")
+    assert int(found.group(2) or 0) == reading
