@@ -39,6 +39,10 @@ The data directory and the database are decided here only, so ``lumbo init``,
                            ``LUMBO_SMTP_TLS`` ``starttls`` (default), ``ssl`` or ``none``
 ``LUMBO_PUBLIC_URL``       the address patients open lumbo at (``https://lumbo.example.org``), for
                            links in mail the worker sends (default ``http://<host>:<port>``)
+``LUMBO_SIGNUP``           ``1``/``0``: individuals may create their own (self-directed) patient
+                           account at ``/signup``. Default: on with the embedded SQLite database
+                           (``make run``, a person at home), off when ``LUMBO_DATABASE_URL``
+                           names a server database (a clinic); the variable wins when set
 =========================  ========================================================================
 """
 
@@ -139,6 +143,7 @@ class Settings:
     queue_name: str = "lumbo"
     job_stale_s: float = 120.0
     public_url: str | None = None  # LUMBO_PUBLIC_URL; None: http://<host>:<port>
+    signup: bool = False  # individuals may sign themselves up (from_env: see LUMBO_SIGNUP)
 
     @property
     def app_url(self) -> str:
@@ -186,6 +191,11 @@ class Settings:
             ) from None
         production = _flag(env, "LUMBO_PRODUCTION")
         docs = _flag(env, "LUMBO_API_DOCS") if env.get("LUMBO_API_DOCS", "").strip() else None
+        signup = (
+            _flag(env, "LUMBO_SIGNUP")
+            if env.get("LUMBO_SIGNUP", "").strip()
+            else database_url.startswith("sqlite")
+        )
         return cls(
             data_dir=data_dir,
             secret_key=secret,
@@ -208,6 +218,7 @@ class Settings:
             queue_name=env.get("LUMBO_QUEUE_NAME", "").strip() or "lumbo",
             job_stale_s=_seconds(env, "LUMBO_JOB_STALE_S", 120.0),
             public_url=_public_url(env),
+            signup=signup,
         )
 
 

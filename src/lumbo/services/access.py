@@ -114,12 +114,12 @@ def account_entry(
     person_id: str | None = None,
 ) -> AuditEntry:
     """An account event: sign_in, sign_in_delayed, sign_out, account_created, role_changed,
-    password_change."""
+    password_change, email_confirmed."""
     return AuditEntry(
         actor_id=None if actor is None else actor.id,
         actor_role=None if actor is None else actor.role,
         action="write"
-        if event in ("account_created", "role_changed", "password_change")
+        if event in ("account_created", "role_changed", "password_change", "email_confirmed")
         else "read",
         method="-",
         route=f"account:{event}",
