@@ -3,8 +3,8 @@
 * ``patient_settings.time_zone``: an IANA time zone name (``Europe/Paris``), or NULL for the
   clinic's (the clinic setting ``time_zone``, a ``clinic_settings`` row: no schema change).
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
