@@ -197,3 +197,38 @@ def test_adherence_counts_planned_sessions_and_sets() -> None:
     assert (later.planned_sessions, later.completed_sessions, later.percent) == (8, 3, 37.5)
     empty = outcomes(intake(), NONE, intake(), NONE, [], PLAN).adherence
     assert empty.percent is None and empty.through_week == 0
+
+
+@pytest.mark.parametrize(
+    ("base", "now", "change", "word"),
+    [
+        ({"fingertip_to_floor_cm": 20.0}, {"fingertip_to_floor_cm": 12.5}, -7.5, "better"),
+        ({"fingertip_to_floor_cm": 10.0}, {"fingertip_to_floor_cm": 14.0}, 4.0, "worse"),
+        ({"sit_to_stand_30s": 10}, {"sit_to_stand_30s": 13}, 3.0, "better"),
+        ({"sit_to_stand_30s": 10}, {"sit_to_stand_30s": 10}, 0.0, "no change"),
+        ({"sit_to_stand_30s": 10}, {}, None, "not done"),
+    ],
+)
+def test_self_tests_are_compared_with_the_persons_own_baseline(
+    base: dict[str, float], now: dict[str, float], change: float | None, word: str
+) -> None:
+    """Issue 20: no norm for these two self-tests, so change against the person's own first result,
+    said in the statement (lumbo policy), never a cut-off."""
+    from lumbo.domain.intake import Intake
+    from lumbo.domain.outcomes.self_tests import self_test_changes
+
+    def intake(m: dict[str, float]) -> Intake:
+        return Intake.model_validate(
+            {
+                "person": {"age": 40},
+                "preferences": {"minutes_per_session": 20, "sessions_per_week": 3},
+                "red_flags": {},
+                "measurements": m,
+            }
+        )
+
+    (found,) = self_test_changes(intake(base), intake(now))
+    assert found.change == change and word in found.statement
+    if change is not None:
+        assert "own first result" in found.statement and "lumbo policy" in found.statement
+    assert self_test_changes(intake({}), intake({})) == ()

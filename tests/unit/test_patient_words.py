@@ -12,6 +12,7 @@ from lumbo.domain.intake import RED_FLAG_FIELDS, Condition, Equipment
 from lumbo.domain.knowledge.model import FINDING_CODES, EvidenceLevel, Role
 from lumbo.domain.knowledge.patient_words import PatientWords, patient_words
 from lumbo.domain.outcomes.reassessment import ROM_MEASURES, mcids
+from lumbo.domain.outcomes.self_tests import SELF_TEST_MEASURES
 from lumbo.domain.protocol.model import Alert, Decision
 from lumbo.domain.safety import PERSON_RULES, RULES
 from tests.e2e.web.text_scan import problems
@@ -29,6 +30,7 @@ KEYS = (
     + [("evidence", e.value) for e in EvidenceLevel]
     + [("measures", m[0]) for m in ROM_MEASURES]
     + [("measures", m.measure) for m in mcids()]
+    + [("measures", m[0]) for m in SELF_TEST_MEASURES]
 )
 
 

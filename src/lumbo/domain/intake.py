@@ -89,6 +89,13 @@ class TestResult(StrEnum):
     negative = "negative"
 
 
+class KneeReach(StrEnum):
+    """The hamstring self-test (90-90, lying on your back): how far the knee straightens."""
+
+    near_straight = "near_straight"
+    clearly_bent = "clearly_bent"
+
+
 class Direction(StrEnum):
     extension = "extension"
     flexion = "flexion"
@@ -307,6 +314,12 @@ class Measurements(_Model):
     beighton: Annotated[int, Field(strict=True, ge=0, le=9)] | None = None
     directional_preference: Direction | None = None
     neuro_screen: NeuroScreen | None = None
+    # Self-tests a person does alone (issue 20). No published norm is encoded for the two
+    # counts below: they are tracked against the person's own baseline (lumbo policy).
+    fingertip_to_floor_cm: Annotated[float, Field(ge=0, le=100)] | None = None
+    sit_to_stand_30s: Annotated[int, Field(strict=True, ge=0, le=60)] | None = None
+    hamstring_self_test_left: KneeReach | None = None
+    hamstring_self_test_right: KneeReach | None = None
 
 
 class Intake(_Model):

@@ -1,3 +1,5 @@
+# long-module: the interop code tables (every exported intake value, method, answer and score with
+#   its code and display) are data; one table per kind keeps each mapping in one place
 """Code systems and the fixed vocabulary of lumbo's FHIR mapping. Pure data, no I/O.
 
 LOINC is used only for the codes verified in public sources (see docs/interop.md, "Codes"); every
@@ -270,6 +272,32 @@ MEASURES: tuple[Measure, ...] = (
         "beighton-score",
     ),
     Measure(
+        ("measurements", "fingertip_to_floor_cm"),
+        "fingertip-to-floor",
+        "Fingertip-to-floor distance",
+        "quantity",
+        "cm",
+        "lumbar-spine",
+        "fingertip-to-floor-test",
+    ),
+    Measure(
+        ("measurements", "sit_to_stand_30s"),
+        "sit-to-stand-30s",
+        "30-second sit-to-stand, full stands",
+        "integer",
+        None,
+        None,
+        "sit-to-stand-30s-test",
+    ),
+    *_lr(
+        "hamstring_self_test_{side}",
+        "hamstring-90-90-self-test",
+        "Hamstring 90-90 self-test",
+        "{side}-hamstrings",
+        kind="code",
+        method="hamstring-90-90-self-test",
+    ),
+    Measure(
         ("measurements", "directional_preference"),
         "directional-preference",
         "Directional preference",
@@ -333,6 +361,9 @@ METHODS: dict[str, str] = {
     "beighton-score": "Beighton score",
     "repeated-movement-testing": "Repeated movement testing",
     "spring-test": "Posterior-anterior spring test",
+    "fingertip-to-floor-test": "Fingertip-to-floor test (tape, done by the person)",
+    "sit-to-stand-30s-test": "30-second sit-to-stand test (counted by the person)",
+    "hamstring-90-90-self-test": "90-90 hamstring test (judged by the person)",
 }
 ANSWERS: dict[str, str] = {
     "positive": "Positive",
@@ -344,6 +375,8 @@ ANSWERS: dict[str, str] = {
     "flexion": "Flexion",
     "lateral": "Lateral",
     "none": "None",
+    "near_straight": "Knee nearly straight",
+    "clearly_bent": "Knee clearly bent",
     "not_at_all": "Not at all",
     "slightly": "Slightly",
     "moderately": "Moderately",

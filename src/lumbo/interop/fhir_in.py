@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from lumbo.domain.errors import InvalidInput, Problem
+from lumbo.domain.scoring.topics import ODI_SECTIONS
 from lumbo.interop.codes import INSTRUMENTS, questionnaire_url
-from lumbo.interop.questionnaires import BOTHERSOMENESS, ODI_SECTIONS, PROMIS_ITEMS
+from lumbo.interop.questionnaires import BOTHERSOMENESS, PROMIS_ITEMS
 
 _URLS = {questionnaire_url(i): i for i in INSTRUMENTS}
 _DONE = ("completed", "amended")

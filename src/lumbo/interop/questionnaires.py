@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from lumbo.domain.intake import PROMIS_4A, PROMIS_6A, PROMIS_8A
+from lumbo.domain.scoring.topics import ODI_SECTIONS
 from lumbo.interop.codes import (
     ANSWERS,
     INSTRUMENT_TITLES,
@@ -29,18 +30,6 @@ MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 MAX_OCCURS = "http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs"
 
-ODI_SECTIONS = (
-    "Pain intensity",
-    "Personal care",
-    "Lifting",
-    "Walking",
-    "Sitting",
-    "Standing",
-    "Sleeping",
-    "Sex life",
-    "Social life",
-    "Travelling",
-)
 BOTHERSOMENESS = ("not_at_all", "slightly", "moderately", "very_much", "extremely")
 PROMIS_ITEMS = {"promis_pi_4a": PROMIS_4A, "promis_pi_6a": PROMIS_6A, "promis_pi_8a": PROMIS_8A}
 

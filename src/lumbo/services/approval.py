@@ -8,7 +8,9 @@ Lumbo policy:
   "auto-approve rule-based adjustments" is on (the default; ``recording`` asks the store), and
   otherwise waits for the clinician;
 * every other version (a clinician's edit, a plan rebuilt after an intake correction) waits for an
-  explicit approval (:func:`lumbo.services.plan_edit.approve_plan`).
+  explicit approval (:func:`lumbo.services.plan_edit.approve_plan`);
+* a self-directed person (issue 20) whom no clinician has taken on has nobody to approve: every
+  version is in force as it is made.
 
 :func:`patient_plan` is the plan the patient's pages and the session player show; the clinician's
 pages show the latest version with its approval state (:func:`approval_state`).
@@ -51,7 +53,9 @@ def in_force(repo: JourneyRepository, person_id: str) -> ApprovalState:
     :func:`active_plan` when a referral withholds the plan)."""
     latest = active_plan(repo, person_id)
     approved = repo.approved_versions(person_id)
-    if _approved(latest.version, approved):
+    person = repo.get_person(person_id)
+    if _approved(latest.version, approved) or (person is not None and person.unsupervised):
+        # a self-directed person has no clinician to approve: every version is in force
         return ApprovalState(latest, latest, False)
     older = [v for v in repo.plan_versions(person_id) if _approved(v.version, approved)]
     return ApprovalState(latest, older[-1] if older else latest, True)

@@ -83,6 +83,17 @@ class SettingsExport(Result):
     updated_at: str
 
 
+class SelfAssessmentExport(Result):
+    """The self-assessment the person answered on their phone (issue 20), as stored."""
+
+    answers: dict[str, Any]
+    step: str | None
+    gate: str
+    created_at: str
+    updated_at: str
+    finished_at: str | None
+
+
 class ExportRecords(Result):
     """Every record of the person, table by table."""
 
@@ -101,6 +112,7 @@ class ExportRecords(Result):
     questionnaire_responses: tuple[ResponseExport, ...]
     patient_settings: SettingsExport | None
     audit: tuple[StoreRecordJson, ...]
+    self_assessment: SelfAssessmentExport | None = None
 
 
 class DataExport(Result):
@@ -133,6 +145,9 @@ def export_all(store: UnitsOfWork, person_id: str, *, now: datetime) -> DataExpo
         person = need_person(uow.journeys, person_id)
         answered = tuple(_response(r) for r in uow.journeys.questionnaire_responses(person_id))
         settings = uow.journeys.get_patient_settings(person_id)
+        draft = uow.self_assessments.of_person(person_id) or (
+            None if account is None else uow.self_assessments.get(account.id)
+        )
     records = ExportRecords(
         person=patient_records.person_out(person),
         account=None if account is None else _account(account),
@@ -149,6 +164,16 @@ def export_all(store: UnitsOfWork, person_id: str, *, now: datetime) -> DataExpo
         questionnaire_responses=answered,
         patient_settings=None if settings is None else _settings(settings),
         audit=audit,
+        self_assessment=None
+        if draft is None
+        else SelfAssessmentExport(
+            answers=draft.answers,
+            step=draft.step,
+            gate=draft.gate,
+            created_at=draft.created_at.isoformat(),
+            updated_at=draft.updated_at.isoformat(),
+            finished_at=None if draft.finished_at is None else draft.finished_at.isoformat(),
+        ),
     )
     return DataExport(
         exported_at=now.isoformat(),

@@ -4,6 +4,7 @@ to its CLI exit code, HTTP status and page title (the edges read it; nobody writ
     LumboError
     ├── InvalidInput        bad input, naming each field                       CLI 2   HTTP 422
     ├── ReferralRequired    a red flag withholds the plan                      CLI 3   HTTP 409
+    │   └── PlanWithheld    a self-assessment's safety gate stops the plan
     ├── NotFound            an id that does not exist (or is not yours)        CLI 2   HTTP 404
     │   └── NoPersonYet     nothing enrolled yet
     ├── Conflict            a write that contradicts stored state              CLI 2   HTTP 409
@@ -31,6 +32,7 @@ from lumbo.domain.errors import (
     NotFound,
     ReferralRequired,
 )
+from lumbo.domain.self_assessment.gate import Gate
 
 
 class AlreadyEnrolled(Conflict):
@@ -40,6 +42,16 @@ class AlreadyEnrolled(Conflict):
     def __init__(self, message: str, person_id: str) -> None:
         self.person_id = person_id
         super().__init__(message)
+
+
+class PlanWithheld(ReferralRequired):
+    """A self-assessment that may not lead to a plan (issue 20): ``gate`` says why in the person's
+    words (emergency, too young, see a clinician, or a safety question unanswered); the web shows
+    the matching screen."""
+
+    def __init__(self, gate: Gate) -> None:
+        self.gate = gate
+        super().__init__(gate.outcome.value, list(gate.reasons) or [gate.advice])
 
 
 class NoPersonYet(NotFound):

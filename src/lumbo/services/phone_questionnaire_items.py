@@ -14,11 +14,11 @@ from lumbo.domain.knowledge import load_knowledge
 from lumbo.domain.knowledge.files import Licence, LicencesFile
 from lumbo.domain.scoring.topics import (
     FABQ_TOPICS,
+    ODI_SECTIONS,
     PROMIS_PI_TOPICS,
     RMDQ_TOPICS,
     START_BACK_TOPICS,
 )
-from lumbo.interop.questionnaires import ODI_SECTIONS
 
 Kind = Literal["intake", "reassessment"]
 

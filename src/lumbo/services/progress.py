@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from lumbo.domain.outcomes.reassessment import Adherence, PromChange, RomChange, outcomes
+from lumbo.domain.outcomes.self_tests import SelfTestChange
 from lumbo.domain.protocol.model import CheckIn, Plan, SessionLog
 from lumbo.domain.safety import overstretch_signs
 from lumbo.services._shared import need_person, week_on
@@ -67,6 +68,7 @@ class Progress(Result):
     rom: tuple[RomChange, ...]
     proms: tuple[PromChange, ...]
     notes: tuple[str, ...]
+    self_tests: tuple[SelfTestChange, ...] = ()  # issue 20: against the person's own first result
     sessions: tuple[SessionSummary, ...]
     checkins: tuple[CheckIn, ...]
     reassessments: tuple[ReassessmentRef, ...]
@@ -122,6 +124,7 @@ def progress(uow: AbstractUnitOfWork, person_id: str, on: date) -> Progress:
         rom=result.rom,
         proms=result.proms,
         notes=result.notes,
+        self_tests=result.self_tests,
         sessions=tuple(_session_summary(s.log) for s in logs),
         checkins=tuple(c.checkin for c in checkins),
         reassessments=tuple(

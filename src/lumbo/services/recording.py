@@ -28,6 +28,7 @@ from lumbo.domain.adjust.state import Settled, needs_full, settle_before
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
 from lumbo.domain.knowledge import library
 from lumbo.domain.protocol.model import Adjustment, CheckIn, Plan, SessionLog
+from lumbo.domain.protocol.self_directed import cap_doses
 from lumbo.domain.safety import overstretch_signs
 from lumbo.services._shared import active_plan
 from lumbo.store.records import (
@@ -252,6 +253,9 @@ def _readjust(
     if all(d.level is None for d in adjustment.decisions):  # no dose is decided: nothing to apply
         return adjustment, plan, False, summary
     adjusted = apply_adjustment(plan.plan, adjustment)
+    person = repo.get_person(person_id)
+    if person is not None and person.unsupervised:  # the self-directed caps hold in every version
+        adjusted = cap_doses(adjusted)
     if not material_change(plan.plan, adjusted):  # labels or notes at most: keep the version
         return adjustment, plan, False, summary
     version = plan.version + 1

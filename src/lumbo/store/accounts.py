@@ -84,6 +84,10 @@ class AccountRepository(abc.ABC):
     @abc.abstractmethod
     def set_role(self, user_id: str, role: Role) -> None: ...
     @abc.abstractmethod
+    def set_person(self, user_id: str, person_id: str) -> None:
+        """Link a patient account to its person (an individual's self-assessment, issue 20)."""
+
+    @abc.abstractmethod
     def delete_user(self, user_id: str) -> None: ...
     @abc.abstractmethod
     def active_admins(self) -> int: ...
@@ -159,6 +163,14 @@ class SqlAlchemyAccountRepository(AccountRepository):
     def set_role(self, user_id: str, role: Role) -> None:
         self.session.execute(update(UserRow).where(UserRow.id == user_id).values(role=role))
 
+    def set_person(self, user_id: str, person_id: str) -> None:
+        try:
+            self.session.execute(
+                update(UserRow).where(UserRow.id == user_id).values(person_id=person_id)
+            )
+        except IntegrityError:
+            raise Conflict("this person already has an account") from None
+
     def delete_user(self, user_id: str) -> None:
         self.session.execute(delete(UserRow).where(UserRow.id == user_id))
 
@@ -230,7 +242,11 @@ class SqlAlchemyAccountRepository(AccountRepository):
         stmt = select(p).where(p.owner_id == owner_id).order_by(p.created_at, p.id)
         return [
             PersonRecord(
-                id=r.id, owner_id=r.owner_id, external_ref=r.external_ref, created_at=r.created_at
+                id=r.id,
+                owner_id=r.owner_id,
+                external_ref=r.external_ref,
+                self_directed=r.self_directed,
+                created_at=r.created_at,
             )
             for r in self.session.scalars(stmt)
         ]

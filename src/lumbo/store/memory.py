@@ -37,6 +37,7 @@ from lumbo.store.records import (
     VideoMeasurementRecord,
 )
 from lumbo.store.repository import JourneyRepository
+from lumbo.store.self_assessment import StoredDraft
 from lumbo.store.tables import utcnow
 
 
@@ -66,6 +67,7 @@ class MemoryData:
     clinic_settings: list[tuple[str, Any, str | None]] = field(default_factory=list)
     templates: list[PlanTemplate] = field(default_factory=list)
     clearances: list[Clearance] = field(default_factory=list)
+    drafts: list[StoredDraft] = field(default_factory=list)
 
     def copy(self) -> MemoryData:
         """A copy whose lists can change independently (the records themselves are frozen)."""
@@ -144,11 +146,14 @@ class InMemoryRepository(JourneyRepository):
     def erase_person(self, person_id: str) -> dict[str, int]:
         d, rows = self.data, {}
         for name in ("intakes", "assessments", "plans", "logs", "checkins", "reassessments",
-                     "videos", "statuses", "jobs", "uploads", "approvals", "users"):  # fmt: skip
+                     "videos", "statuses", "jobs", "uploads", "approvals", "users",
+                     "drafts"):  # fmt: skip
             items: list[Any] = getattr(d, name)
             kept = [x for x in items if x.person_id != person_id]
             rows[name] = len(items) - len(kept)
             items[:] = kept
+        users = {u.id for u in d.users}  # a deleted account's draft goes with it (cascade)
+        d.drafts[:] = [x for x in d.drafts if x.user_id in users]
         before = len(d.persons)
         d.persons[:] = [p for p in d.persons if p.id != person_id]
         rows["persons"] = before - len(d.persons)
@@ -339,11 +344,17 @@ class InMemoryAccounts(AccountRepository):
     def set_active(self, user_id: str, active: bool) -> None:
         _replace_in(self.data.users, lambda u: u.id == user_id, active=active)
 
+    def set_person(self, user_id: str, person_id: str) -> None:
+        if any(u.person_id == person_id and u.id != user_id for u in self.data.users):
+            raise Conflict("this person already has an account")
+        _replace_in(self.data.users, lambda u: u.id == user_id, person_id=person_id)
+
     def set_role(self, user_id: str, role: Role) -> None:
         _replace_in(self.data.users, lambda u: u.id == user_id, role=role)
 
     def delete_user(self, user_id: str) -> None:
         self.data.users[:] = [u for u in self.data.users if u.id != user_id]
+        self.data.drafts[:] = [d for d in self.data.drafts if d.user_id != user_id]
         self.delete_sessions_of([user_id])
 
     def active_admins(self) -> int:

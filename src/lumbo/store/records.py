@@ -40,8 +40,15 @@ class PersonRecord(_UTC):
     owner_id: str | None = None
     display_name: str | None = None  # the patient's name as the clinician writes it
     start_on: date | None = None  # the plan's first day (None: the day of enrolment)
+    self_directed: bool = False  # an individual at home without a clinician (issue 20)
     id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def unsupervised(self) -> bool:
+        """Self-directed and no clinician has taken them on: the self-directed limits apply and
+        every plan version is in force as it is made."""
+        return self.self_directed and self.owner_id is None
 
 
 @dataclass(frozen=True, slots=True)

@@ -272,6 +272,7 @@ class SqlAlchemyRepository(JourneyRepository):
             external_ref=person.external_ref,
             display_name=person.display_name,
             start_on=person.start_on,
+            self_directed=person.self_directed,
             created_at=person.created_at,
         )
         self._insert(row, f"person {person.id}")
@@ -607,6 +608,7 @@ def _person(r: t.PersonRow) -> PersonRecord:
         external_ref=r.external_ref,
         display_name=r.display_name,
         start_on=r.start_on,
+        self_directed=r.self_directed,
         created_at=r.created_at,
     )
 

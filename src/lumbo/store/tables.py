@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -98,6 +99,10 @@ class PersonRow(Base):
     external_ref: Mapped[str | None] = mapped_column(String(64), index=True)
     display_name: Mapped[str | None] = mapped_column(String(120))  # migration 0007
     start_on: Mapped[date | None] = mapped_column(Date)  # the plan's first day (migration 0007)
+    # an individual at home, no clinician (migration 0008)
+    self_directed: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
     created_at: Mapped[datetime] = _created()
 
 

@@ -8,7 +8,8 @@
 
 Repositories: ``journeys`` (persons and their records), ``accounts`` (users, sign-in sessions,
 login failures), ``jobs`` (background jobs and uploaded videos), ``audit`` (the hash-chained log)
-and ``approvals`` (plan approvals). :class:`SqlAlchemyUnitOfWork` runs on a real database;
+``approvals`` (plan approvals), ``clinic`` (clinic records) and ``self_assessments`` (an individual's
+resumable self-assessment, issue 20). :class:`SqlAlchemyUnitOfWork` runs on a real database;
 :class:`FakeUnitOfWork` keeps committed state in memory with the same all-or-nothing behaviour, for
 fast service tests. Services are typed against :class:`AbstractUnitOfWork`; nothing subclasses a
 unit of work to slip a write into its commit (write it in the ``with`` block, then commit).
@@ -39,6 +40,11 @@ from lumbo.store.memory import (
     MemoryData,
 )
 from lumbo.store.repository import JourneyRepository, SqlAlchemyRepository
+from lumbo.store.self_assessment import (
+    InMemorySelfAssessments,
+    SelfAssessmentRepository,
+    SqlAlchemySelfAssessments,
+)
 
 
 class AbstractUnitOfWork(abc.ABC):
@@ -48,6 +54,7 @@ class AbstractUnitOfWork(abc.ABC):
     audit: AuditRepository
     approvals: ApprovalRepository
     clinic: ClinicRepository
+    self_assessments: SelfAssessmentRepository
 
     def __enter__(self) -> Self:
         return self
@@ -82,6 +89,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.audit = SqlAlchemyAuditRepository(session)
         self.approvals = SqlAlchemyApprovalRepository(session)
         self.clinic = SqlAlchemyClinicRepository(session)
+        self.self_assessments = SqlAlchemySelfAssessments(session)
         return super().__enter__()
 
     def __exit__(
@@ -135,6 +143,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.audit = InMemoryAudit(working)
         self.approvals = InMemoryApprovals(working)
         self.clinic = InMemoryClinic(working)
+        self.self_assessments = InMemorySelfAssessments(working)
 
     def __enter__(self) -> Self:
         self._open(self.data.copy())

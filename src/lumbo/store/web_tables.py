@@ -159,3 +159,23 @@ class VideoRow(Base):
     )
     uploaded_by: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class SelfAssessmentDraftRow(Base):
+    """One resumable self-assessment per account (issue 20, migration 0008): the answers so far,
+    the step on screen, the safety gate, and once finished the person it created."""
+
+    __tablename__ = "self_assessment_drafts"
+
+    user_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    answers: Mapped[dict[str, Any]] = mapped_column(JsonDoc, nullable=False)
+    step: Mapped[str | None] = mapped_column(String(64))
+    gate: Mapped[str] = mapped_column(String(16), nullable=False)
+    person_id: Mapped[str | None] = mapped_column(
+        String(36), ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

@@ -46,8 +46,16 @@ CLINIC_DAY_TABLES = {
     "clinic_settings",
     "plan_templates",
 }  # migration 0007_clinic_day
-TABLES = JOURNEY_TABLES | WEB_TABLES | CASELOAD_TABLES | PATIENT_APP_TABLES | CLINIC_DAY_TABLES
-HEAD = "0007"
+SELF_ASSESSMENT_TABLES = {"self_assessment_drafts"}  # migration 0008_self_assessment
+TABLES = (
+    JOURNEY_TABLES
+    | WEB_TABLES
+    | CASELOAD_TABLES
+    | PATIENT_APP_TABLES
+    | CLINIC_DAY_TABLES
+    | SELF_ASSESSMENT_TABLES
+)
+HEAD = "0008"
 
 
 def test_the_first_migration_creates_every_journey_table(database_url: str) -> None:

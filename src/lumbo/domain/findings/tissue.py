@@ -8,7 +8,7 @@ from lumbo.domain.assessment.model import SEVERITY_RANK as _RANK
 from lumbo.domain.assessment.model import Finding, Scores, Severity
 from lumbo.domain.findings.rom import SideName
 from lumbo.domain.findings.rom import fmt as _fmt
-from lumbo.domain.intake import Condition, Direction, Distribution, Intake, Sex
+from lumbo.domain.intake import Condition, Direction, Distribution, Intake, KneeReach, Sex
 from lumbo.domain.thresholds import threshold
 
 
@@ -41,6 +41,29 @@ def _per_side(code: Any, region: str, items: dict[SideName, tuple[Severity, str]
     ]
 
 
+def _hamstring_self_test(
+    intake: Intake, measured: dict[SideName, tuple[Severity, str]]
+) -> dict[SideName, tuple[Severity, str]]:
+    """The person's own 90-90 test (issue 20), for a side with no measured knee extension: a knee
+    judged clearly bent reads as tight at the 90-90 cut-off; judged by eye, so graded mild."""
+    m = intake.measurements
+    t90 = threshold("ake_90_90")
+    out: dict[SideName, tuple[Severity, str]] = {}
+    pairs = (
+        ("left", m.ake_left_deg, m.hamstring_self_test_left),
+        ("right", m.ake_right_deg, m.hamstring_self_test_right),
+    )
+    for side, deg, reach in pairs:
+        if deg is None and reach is KneeReach.clearly_bent and side not in measured:
+            out[side] = (  # type: ignore[index]
+                Severity.mild,
+                f"90-90 self-test {side}: the knee stayed clearly bent, judged by the person as "
+                f"more than about {_fmt(float(t90['above']))} deg short of straight ({t90.cite}; "
+                "not measured, so graded mild)",
+            )
+    return out
+
+
 def muscle_length(intake: Intake, _: Scores) -> list[Finding]:
     m = intake.measurements
     sex = intake.person.sex
@@ -65,6 +88,7 @@ def muscle_length(intake: Intake, _: Scores) -> list[Finding]:
                 f"active knee extension {side}: {_fmt(value)} deg short of full extension, above the "
                 f"{_fmt(limit)} deg cut-off for tight hamstrings ({basis})",
             )
+    hams.update(_hamstring_self_test(intake, hams))
     out += _per_side("HAMSTRING_LENGTH_RESTRICTION", "hamstring", hams)
 
     th = threshold("thomas_hip")

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, RootModel, model_validator
 
 from lumbo.domain.knowledge.model import Load, NeuralTension, Role
+from lumbo.domain.knowledge.self_directed import SelfDirectedFile, SelfTestsFile
 
 
 class _Strict(BaseModel):
@@ -257,6 +258,8 @@ KNOWLEDGE_FILES: dict[str, type[BaseModel]] = {
     "promis_pi.toml": PromisFile,
     "phases.toml": PhasesFile,
     "progression.toml": ProgressionFile,
+    "self_tests.toml": SelfTestsFile,
+    "self_directed.toml": SelfDirectedFile,
 }
 """The schema of each hand-written knowledge file (techniques and poses have their own loaders;
 ``patient_words.toml`` is :class:`lumbo.domain.knowledge.patient_words.PatientWords`)."""

@@ -20,6 +20,7 @@ from lumbo.domain.intake import Intake
 from lumbo.domain.knowledge import load_knowledge
 from lumbo.domain.knowledge.files import McidFile
 from lumbo.domain.norms import expected, source
+from lumbo.domain.outcomes.self_tests import SelfTestChange, self_test_changes
 from lumbo.domain.protocol.model import Plan, SessionLog
 from lumbo.domain.thresholds import threshold
 
@@ -79,6 +80,7 @@ class Outcomes(_M):
     proms: tuple[PromChange, ...]
     adherence: Adherence
     notes: tuple[str, ...] = ()
+    self_tests: tuple[SelfTestChange, ...] = ()  # tests without a norm: against own baseline
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -314,4 +316,5 @@ def outcomes(
         proms=tuple(_prom(m, baseline_assessment, followup_assessment) for m in mcids()),
         adherence=_adherence(plan, list(logs), through_week),
         notes=tuple(notes),
+        self_tests=self_test_changes(baseline_intake, followup_intake),
     )

@@ -10,6 +10,20 @@ from __future__ import annotations
 
 from lumbo.domain.intake import PROMIS_8A
 
+ODI_SECTIONS: tuple[str, ...] = (
+    "Pain intensity",
+    "Personal care",
+    "Lifting",
+    "Walking",
+    "Sitting",
+    "Standing",
+    "Sleeping",
+    "Sex life",
+    "Social life",
+    "Travelling",
+)
+"""Oswestry Disability Index: the 10 section headings, in order (Fairbank 2000)."""
+
 RMDQ_TOPICS: tuple[str, ...] = (
     "staying at home",
     "changing position",

@@ -1,0 +1,148 @@
+"""Safety properties of the self-assessment's gate (issue 20), over generated answers: an unanswered
+cauda-equina question never yields a plan; an emergency answer always yields EMERGENCY whatever
+else is answered; under 16 never yields a plan; and a clear gate on finished answers agrees with
+the referral module (no referral required)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lumbo.domain.assessment.assess import assess
+from lumbo.domain.errors import InvalidInput
+from lumbo.domain.referral import EMERGENCY, MANDATORY
+from lumbo.domain.self_assessment import Kind, Outcome, Step, gate, steps, to_intake
+from lumbo.domain.self_assessment.flow import missing
+from lumbo.services import self_assessment as sa
+from lumbo.services.errors import PlanWithheld
+from lumbo.store.accounts import User
+from lumbo.store.self_assessment import StoredDraft
+from lumbo.store.unit_of_work import FakeUnitOfWork
+
+STEPS = steps()
+
+
+def values(s: Step) -> st.SearchStrategy[Any]:
+    if s.kind is Kind.yes_no:
+        return st.booleans()
+    if s.kind is Kind.choice:
+        return st.sampled_from([c.value for c in s.choices])
+    if s.kind is Kind.choices:
+        return st.lists(st.sampled_from([c.value for c in s.choices]), unique=True)
+    if s.kind is Kind.activities:
+        item = st.fixed_dictionaries(
+            {"activity": st.sampled_from(["Walking", "Gardening"]), "score": st.integers(0, 10)}
+        )
+        return st.lists(item, min_size=1, max_size=3)
+    if s.kind is Kind.video:
+        return st.builds(
+            lambda d: {"job_id": "j", "lumbar_flexion_deg": d}, st.floats(5, 90).map(round)
+        )
+    assert s.low is not None and s.high is not None
+    if s.integer:
+        return st.integers(int(s.low), int(s.high))
+    return st.floats(s.low, s.high, allow_nan=False)
+
+
+@st.composite
+def answers(draw: st.DrawFn, safe_bias: bool = False) -> dict[str, Any]:
+    """Some steps answered with valid values (``safe_bias``: yes/no questions mostly "no")."""
+    out: dict[str, Any] = {}
+    for s in STEPS:
+        if not draw(st.booleans()) and not safe_bias:
+            continue
+        if safe_bias and s.kind is Kind.yes_no:
+            out[s.id] = draw(st.sampled_from([False] * 9 + [True]))
+        elif s.optional and draw(st.booleans()):
+            out[s.id] = None
+        else:
+            out[s.id] = draw(values(s))
+    best, worst = out.get("pain_best"), out.get("pain_worst")
+    if isinstance(best, int) and isinstance(worst, int) and best > worst:
+        out["pain_best"], out["pain_worst"] = worst, best
+    return out
+
+
+SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(answers(), st.sampled_from(sorted(MANDATORY)))
+def test_an_unanswered_cauda_equina_question_never_yields_a_plan(
+    a: dict[str, Any], unanswered: str
+) -> None:
+    a.pop(unanswered, None)
+    g = gate(a)
+    assert not g.clear
+    assert g.outcome in (
+        Outcome.INCOMPLETE,
+        Outcome.EMERGENCY,
+        Outcome.SEE_CLINICIAN,
+        Outcome.TOO_YOUNG,
+    )
+
+
+@SETTINGS
+@given(answers(), st.sampled_from(sorted(EMERGENCY)))
+def test_any_emergency_answer_yields_emergency_whatever_else_is_answered(
+    a: dict[str, Any], flag: str
+) -> None:
+    a[flag] = True
+    g = gate(a)
+    assert g.outcome is Outcome.EMERGENCY
+    assert g.reasons and "emergency" in g.advice
+
+
+@SETTINGS
+@given(answers(safe_bias=True), st.integers(1, 15))
+def test_under_16_never_yields_a_plan(a: dict[str, Any], age: int) -> None:
+    a["age"] = age
+    g = gate(a)
+    assert not g.clear
+    if not any(a.get(k) is True for k in EMERGENCY):
+        assert g.outcome is Outcome.TOO_YOUNG
+
+
+@SETTINGS
+@given(answers(safe_bias=True))
+def test_a_clear_gate_on_finished_answers_agrees_with_the_referral_module(
+    a: dict[str, Any],
+) -> None:
+    a["age"] = max(16, a.get("age") or 16)
+    g = gate(a)
+    if g.clear and not missing(a):
+        assert not assess(to_intake(a)).referral.required
+    if g.clear:
+        assert all(isinstance(a.get(k), bool) for k in MANDATORY)
+
+
+@SETTINGS
+@given(answers(safe_bias=True))
+def test_a_stop_always_says_why_and_what_to_do(a: dict[str, Any]) -> None:
+    g = gate(a)
+    if g.stops or g.outcome is Outcome.INCOMPLETE:
+        assert g.reasons and g.advice
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers(safe_bias=True), st.sampled_from(sorted(MANDATORY)))
+def test_finish_never_makes_a_plan_with_a_cauda_equina_question_unanswered(
+    a: dict[str, Any], unanswered: str
+) -> None:
+    """The same property through the service: whatever else is stored in the draft, ``finish``
+    raises and writes nothing."""
+    a.pop(unanswered, None)
+    uow = FakeUnitOfWork()
+    user = User(email="p@example.org", role="patient", password_hash="x")
+    with uow:
+        uow.accounts.add_user(user)
+        uow.self_assessments.put(StoredDraft(user_id=user.id, answers=a))
+        uow.commit()
+    with pytest.raises((PlanWithheld, InvalidInput)):
+        sa.finish(uow, user.id, date(2026, 12, 2))
+    with uow:
+        assert uow.journeys.persons() == []
