@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import queue
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,22 +22,12 @@ import numpy as np
 import numpy.typing as npt
 
 from lumbo.domain.errors import InvalidInput, Problem
+from lumbo.vision.timing import MAX_TRUSTED_FPS, FloatArray, frame_rate, frame_times, trusted
 
 UInt8Array = npt.NDArray[np.uint8]
 
 QUEUE_FRAMES = 4
 MIN_DURATION_S = 1.0
-
-#: Above this the container's frame rate is not believed (lumbo policy): a variable-frame-rate
-#: WebM (the browser's MediaRecorder) reports its 1 ms timebase, 1000 frames/s, instead.
-MAX_TRUSTED_FPS = 240.0
-#: Frames whose presentation times are read to check or derive the rate (about 1 s at 30 fps).
-PROBE_FRAMES = 32
-#: Fewest presentation times from which a rate is derived.
-MIN_STAMPS = 4
-#: A reported rate is kept while the timestamps' median rate is within this fraction of it.
-RATE_TOLERANCE = 0.1
-_MATROSKA = b"\x1a\x45\xdf\xa3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +48,9 @@ class VideoInfo:
 class Frame:
     index: int
     t_s: float
+    """``index / fps`` (the rate chosen on opening): the even grid the stride and the policy work
+    on. The frame's presentation time is in :attr:`FrameStream.stamps_ms` (see
+    :func:`lumbo.vision.timing.frame_times`)."""
     rgb: UInt8Array
 
 
@@ -89,6 +82,8 @@ class OpenVideo:
     info: VideoInfo
     capture: Any
     first_bgr: UInt8Array
+    first_ms: float = math.nan
+    """The first frame's presentation time (ms, as the container gives it)."""
 
     def release(self) -> None:
         self.capture.release()
@@ -127,86 +122,15 @@ def open_video(path: Path) -> OpenVideo:
         )
         h, w = first.shape[:2]
         info = _checked(path, fps, count, int(w), int(h))
+        first_ms = float(cap.get(cv2.CAP_PROP_POS_MSEC))
     except BaseException:
         cap.release()
         raise
-    return OpenVideo(info, cap, np.asarray(first, dtype=np.uint8))
-
-
-def _trusted(fps: float) -> bool:
-    return math.isfinite(fps) and 1.0 < fps <= MAX_TRUSTED_FPS
-
-
-def choose_rate(reported: float, stamps_ms: Sequence[float]) -> float | None:
-    """The frame rate to analyse at: the container's ``reported`` rate, unless it is not
-    believable (not finite, at most 1 or above ``MAX_TRUSTED_FPS`` frames/s) or the frames'
-    presentation times ``stamps_ms`` (consecutive frames from the start) disagree with it by more
-    than ``RATE_TOLERANCE``; then the stamps' mean rate (frames per time they span: with dropped
-    or uneven frames, frame index / rate still spans the real duration). The stamps
-    are used only if there are at least ``MIN_STAMPS`` of them and they never go back (a stamp may
-    repeat).
-    ``None``: no usable rate."""
-    derived: float | None = None
-    stamps = np.asarray(stamps_ms, dtype=np.float64)
-    if len(stamps) >= MIN_STAMPS and np.all(np.isfinite(stamps)):
-        steps = np.diff(stamps)
-        # A repeated stamp happens (Chromium's MediaRecorder under load); going back does not.
-        if np.all(steps >= 0) and stamps[-1] > stamps[0]:
-            derived = 1000.0 * len(steps) / float(stamps[-1] - stamps[0])
-    if _trusted(reported) and (derived is None or abs(derived / reported - 1.0) <= RATE_TOLERANCE):
-        return reported
-    return derived if derived is not None and _trusted(derived) else None
-
-
-def _stamps(path: Path, limit: int) -> tuple[list[float], bool]:
-    """Presentation times (ms) of the first ``limit`` frames of ``path`` (read on a capture of its
-    own) and whether the video ended before ``limit``."""
-    import cv2
-
-    cap = cv2.VideoCapture(str(path))
-    stamps: list[float] = []
-    try:
-        while len(stamps) < limit:
-            if not cap.grab():
-                return stamps, True
-            stamps.append(float(cap.get(cv2.CAP_PROP_POS_MSEC)))
-        return stamps, not cap.grab()
-    finally:
-        cap.release()
-
-
-def _is_matroska(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return fh.read(4) == _MATROSKA
-
-
-def frame_rate(path: Path, reported: float, count: int) -> tuple[float, int]:
-    """The rate to analyse ``path`` at and its frame count (see :func:`choose_rate`). The frames'
-    timestamps are read only when the reported rate is not believable or the file is Matroska/WebM
-    (what browsers record, at a variable frame rate): other files keep the container's values
-    untouched. With a derived rate the count is the container's duration at that rate (the frames
-    counted, for a video shorter than the probe)."""
-    if _trusted(reported) and not _is_matroska(path):
-        return reported, count
-    stamps, ended = _stamps(path, PROBE_FRAMES)
-    rate = choose_rate(reported, stamps)
-    if rate is None:
-        raise _bad(
-            f"the video reports no usable frame rate (need 1-{MAX_TRUSTED_FPS:.0f} frames/s, "
-            "or frame timestamps that do not go back)",
-            reported,
-        )
-    if rate == reported:
-        return reported, count
-    if ended:
-        return rate, len(stamps)
-    if math.isfinite(reported) and reported > 0 and count > 0:
-        return rate, round(count / reported * rate)
-    return rate, 0
+    return OpenVideo(info, cap, np.asarray(first, dtype=np.uint8), first_ms)
 
 
 def _checked(path: Path, fps: float, count: int, w: int, h: int) -> VideoInfo:
-    if not _trusted(fps):
+    if not trusted(fps):
         raise _bad(
             f"the video reports no usable frame rate (need 1-{MAX_TRUSTED_FPS:.0f} frames/s)", fps
         )
@@ -244,13 +168,15 @@ def _reader(
     out: queue.Queue[Any],
     stop: threading.Event,
     opened: OpenVideo | None,
+    stamps: list[float],
 ) -> None:
     """Decode every frame in order; hand the analysed ones over as RGB :class:`Frame` s.
 
     With a ``policy``, a frame whose block is still undecided is retrieved and kept (at most
     ``MAX_KEPT_FRAMES``), so decoding continues while the model works on the block's grid frame;
     before the next grid frame goes out, the decoder waits for the decision and passes the kept
-    frames on (dense block) or drops them. Which frames are analysed never depends on timing."""
+    frames on (dense block) or drops them. Which frames are analysed never depends on timing.
+    Every decoded frame's presentation time (ms) is appended to ``stamps``."""
     import cv2
 
     if opened is None:
@@ -264,6 +190,7 @@ def _reader(
         cap = opened.capture
         fps = opened.info.fps  # the rate chosen on opening (see :func:`frame_rate`)
     first = None if opened is None else opened.first_bgr
+    pos_msec = cv2.CAP_PROP_POS_MSEC
     kept: list[tuple[int, UInt8Array]] = []
 
     def frame(index: int, bgr: UInt8Array) -> Frame:
@@ -281,8 +208,12 @@ def _reader(
     index = 0
     try:
         while not stop.is_set():
-            if first is None and not cap.grab():
-                break
+            if first is None:
+                if not cap.grab():
+                    break
+                stamps.append(float(cap.get(pos_msec)))
+            else:
+                stamps.append(opened.first_ms if opened is not None else math.nan)
             if policy is None:
                 analysed: bool | None = index % stride == 0
             else:
@@ -323,7 +254,8 @@ def _reader(
 
 class FrameStream:
     """Iterate analysed frames: every ``stride``-th, or those ``policy`` wants. ``decoded`` is the
-    number of frames read once iteration ends. With ``opened`` (from :func:`open_video`) decoding
+    number of frames read once iteration ends, ``stamps_ms`` their presentation times (ms, as the
+    container gives them; see :func:`frame_times`). With ``opened`` (from :func:`open_video`) decoding
     continues from that open video instead of opening ``path`` again."""
 
     def __init__(
@@ -339,14 +271,19 @@ class FrameStream:
         self.stride = stride
         self.policy = policy
         self.decoded = 0
+        self.stamps_ms: list[float] = []
         self._opened = opened
+
+    def times(self, fps: float) -> tuple[FloatArray, bool]:
+        """Every decoded frame's time (see :func:`frame_times`); call after iterating."""
+        return frame_times(self.stamps_ms, fps)
 
     def __iter__(self) -> Iterator[Frame]:
         q: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_FRAMES)
         stop = threading.Event()
         worker = threading.Thread(
             target=_reader,
-            args=(str(self.path), self.stride, self.policy, q, stop, self._opened),
+            args=(str(self.path), self.stride, self.policy, q, stop, self._opened, self.stamps_ms),
             daemon=True,
         )
         self._opened = None  # the reader owns (and releases) it now

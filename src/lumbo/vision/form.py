@@ -50,6 +50,7 @@ from lumbo.vision.landmarks import (
     FloatArray,
 )
 from lumbo.vision.movement import baseline, detect_reps
+from lumbo.vision.pose import PoseEstimator
 from lumbo.vision.series import better_leg
 from lumbo.vision.signal import DEFAULT_MIN_CONFIDENCE, clean
 
@@ -285,8 +286,15 @@ def analyse_form(
     }
 
 
-def form_video(path: Path, technique: str, rules: FormRules | None = None) -> dict[str, Any]:
-    """Form feedback on the video at ``path`` (full rate; the real pose model)."""
+def form_video(
+    path: Path,
+    technique: str,
+    rules: FormRules | None = None,
+    estimator: PoseEstimator | None = None,
+) -> dict[str, Any]:
+    """Form feedback on the video at ``path`` (full rate; the real pose model unless an
+    ``estimator`` is given). Times (cue times, seconds to the peak) are the frames' presentation
+    times where the video has them (a variable-frame-rate video), else ``index / fps``."""
     from lumbo.vision.decode import FrameStream, check_path, open_video
     from lumbo.vision.pipeline import MIN_ANALYSED_FRAMES, run_pose
     from lumbo.vision.pose import warmed_up_estimator
@@ -297,11 +305,16 @@ def form_video(path: Path, technique: str, rules: FormRules | None = None) -> di
     check_path(path)
     opened = open_video(path)
     fps = opened.info.fps
-    estimator = warmed_up_estimator()
+    own = estimator is None
+    model = warmed_up_estimator() if estimator is None else estimator
+    stream = FrameStream(path, 1, None, opened)
     try:
-        trace = run_pose(FrameStream(path, 1, None, opened), estimator)
+        trace = run_pose(stream, model)
     finally:
-        estimator.close()
+        if own:
+            model.close()
+    trace.use_frame_times(*stream.times(fps))
+    fps = trace.mean_rate(fps)
     selection = select_subject(trace.tracker.tracks)
     n = len(trace.frame_index)
     points = np.full((n, 33, 4), np.nan)
@@ -318,4 +331,5 @@ def form_video(path: Path, technique: str, rules: FormRules | None = None) -> di
     result["video"] = str(path)
     result["frames"] = n
     result["fps"] = round(fps, 3)
+    result["frame_times"] = "presentation" if trace.frame_times is not None else "even"
     return result

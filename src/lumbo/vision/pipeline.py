@@ -138,6 +138,26 @@ class PoseTrace:
     decoded: int
     pose_seconds: float
     frame_size: tuple[int, int] = (0, 0)
+    frame_times: FloatArray | None = None
+    """Every decoded frame's time (s) from its presentation time (``timing.frame_times``), when
+    the video's frames are not on an even grid; ``None``: ``index / fps``."""
+
+    def use_frame_times(self, times: FloatArray, presented: bool) -> None:
+        """Time the analysed frames by ``times`` (every decoded frame's time, see
+        :func:`lumbo.vision.timing.frame_times`) when they are the frames' own presentation times."""
+        if not presented or len(times) < self.decoded:
+            return
+        self.frame_times = times
+        self.t = [float(times[i]) for i in self.frame_index]
+
+    def mean_rate(self, fps: float) -> float:
+        """Frames per second over the whole video from the frames' presentation times (a
+        variable-frame-rate video), else ``fps`` (the container's, or the rate derived from the
+        first frames' times on opening)."""
+        times = self.frame_times
+        if times is None or self.decoded < 2 or times[self.decoded - 1] <= 0:
+            return fps
+        return (self.decoded - 1) / float(times[self.decoded - 1])
 
 
 def run_pose(
@@ -241,7 +261,8 @@ def trace_video(
         if own:
             estimator.close()
     trace.decoded = max(trace.decoded, stream.decoded)
-    return TracedVideo(trace, info.fps, stride, policy, started)
+    trace.use_frame_times(*stream.times(info.fps))
+    return TracedVideo(trace, trace.mean_rate(info.fps), stride, policy, started)
 
 
 def measure_video(
@@ -412,7 +433,10 @@ class _Grid:
 def _uniform_grid(points: FloatArray, trace: PoseTrace, fps: float, stride: int) -> _Grid:
     """With a fixed stride the analysed frames are already uniform. With an adaptive stride they
     go onto the full-rate grid; skipped frames are NaN, filled by the short-gap interpolation, so
-    every filter sees uniform sampling."""
+    every filter sees uniform sampling. Times are the frames' presentation times where the video
+    has them (``trace.frame_times``: a variable-frame-rate video), else ``index / fps``: the
+    filters work per frame at the mean rate ``fs``, and everything in seconds (speeds, holds,
+    repetition and peak times) uses these times."""
     n = len(trace.frame_index)
     index = np.asarray(trace.frame_index, dtype=np.int64)
     t = np.asarray(trace.t, dtype=np.float64)
@@ -424,7 +448,8 @@ def _uniform_grid(points: FloatArray, trace: PoseTrace, fps: float, stride: int)
     analysed = np.zeros(len(grid), dtype=np.bool_)
     analysed[pos] = True
     full = np.arange(index[0], index[-1] + 1, dtype=np.int64)
-    return _Grid(grid, full, full / fps, fps, analysed)
+    times = full / fps if trace.frame_times is None else trace.frame_times[full]
+    return _Grid(grid, full, times, fps, analysed)
 
 
 def _view_warnings(view: str, ratio: float) -> list[str]:
@@ -600,6 +625,7 @@ def _processing(
     return {
         "pose_model": "MediaPipe BlazePose full (mediapipe 0.10.14)",
         "analysed_rate_hz": round(fs, 3),
+        "frame_times": "presentation" if trace.frame_times is not None else "even",
         "lowpass": {
             "type": "Butterworth order 2, forward-backward (zero lag)",
             "cutoff_hz": round(main.clean.cutoff_hz, 2),

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from lumbo.domain.errors import InvalidInput
-from lumbo.vision.decode import FrameStream, choose_rate, probe
+from lumbo.vision.decode import FrameStream, probe
+from lumbo.vision.form import form_video
 from lumbo.vision.pipeline import MeasureOptions, measure_video
 from lumbo.vision.pose import FakePoseEstimator
 from lumbo.vision.synthetic import synthetic_pose
+from lumbo.vision.timing import choose_rate, frame_times
 from tests.vfr_webm import make_vfr, write_vfr_webm
 
 RNG = np.random.default_rng(7)
@@ -126,6 +129,12 @@ def test_jittery_rates_land_near_the_generating_rate() -> None:
 # --- a variable-frame-rate WebM, as the browser's MediaRecorder records ----------------------
 
 
+def cv2_writer(path: Path, fps: float) -> Any:
+    import cv2
+
+    return cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"VP80"), fps, (64, 48))
+
+
 def frames_bgr(n: int) -> list[np.ndarray]:
     out = []
     for i in range(n):
@@ -195,3 +204,157 @@ def test_measuring_a_vfr_webm_reads_its_real_duration_and_bend(tmp_path: Path) -
     assert result.frames / result.fps == pytest.approx(5.0, rel=0.05)
     assert result.summary["peak_deg"] == pytest.approx(45.0, abs=1.5)
     assert len(result.reps) == 1
+
+
+# --- the frames' own presentation times -------------------------------------------------------
+
+
+def stamps_at(fps: float, n: int, start: float = 0.0) -> list[float]:
+    return [start + k * 1000.0 / fps for k in range(n)]
+
+
+#: A recorder under load: 15 frames/s for 2 s, then 30 frames/s (whole milliseconds).
+STALLED = [round(k * 1000 / 15) for k in range(30)] + [
+    round(2000 + k * 1000 / 30) for k in range(120)
+]
+
+
+@pytest.mark.parametrize(
+    ("stamps", "fps", "expected", "presented"),
+    [
+        pytest.param(stamps_at(30.0, 6), 30.0, stamps_at(30.0, 6), False, id="constant-rate-grid"),
+        pytest.param(
+            [round(s) for s in stamps_at(30.0, 6, 40.0)],
+            30.0,
+            stamps_at(30.0, 6),
+            False,
+            id="rounded-stamps-offset-start-grid",
+        ),
+        pytest.param([0, 67, 133, 167, 200], 25.0, [0, 67, 133, 167, 200], True, id="uneven-kept"),
+        pytest.param(
+            [0, 33, 66, 66, 66, 166],
+            30.0,
+            [0, 33, 66, 66 + 100 / 3, 66 + 200 / 3, 166],
+            True,
+            id="repeats-spread",
+        ),
+        pytest.param([0, 33, 66, 66], 30.0, [0, 33, 66, 66 + 1000 / 30], True, id="repeat-at-end"),
+        pytest.param([0, 33, 20, 66], 30.0, stamps_at(30.0, 4), False, id="going-back-grid"),
+        pytest.param([0, 33, math.nan, 99], 30.0, stamps_at(30.0, 4), False, id="missing-grid"),
+        pytest.param([5, 5, 5], 30.0, stamps_at(30.0, 3), False, id="all-equal-grid"),
+        pytest.param([0], 30.0, [0], False, id="one-frame"),
+        pytest.param([], 30.0, [], False, id="none"),
+    ],
+)
+def test_frame_times(
+    stamps: list[float], fps: float, expected: list[float], presented: bool
+) -> None:
+    times, used = frame_times(stamps, fps)
+    assert used is presented
+    assert times == pytest.approx(np.asarray(expected) / 1000.0, abs=1e-9)
+    assert np.all(np.diff(times) > 0)
+
+
+def test_a_constant_rate_video_keeps_index_over_fps_exactly() -> None:
+    # Not approximately: a constant-rate video's analysis is unchanged by the timestamps.
+    times, used = frame_times([round(k * 1000 / 29.97, 1) for k in range(300)], 29.97)
+    assert not used and np.array_equal(times, np.arange(300) / 29.97)
+
+
+def test_a_stalled_recording_is_timed_by_its_presentation_times(tmp_path: Path) -> None:
+    video = write_vfr_webm(frames_bgr(len(STALLED)), tmp_path / "stall.webm", stamps_ms=STALLED)
+    stream = FrameStream(video)
+    assert sum(1 for _ in stream) == len(STALLED)
+    times, used = stream.times(probe(video).fps)
+    assert used and times == pytest.approx(np.asarray(STALLED) / 1000.0, abs=1e-6)
+
+
+def hinge_deg(t: float) -> float:
+    """Still 1 s, down to 45 degrees over 1.5 s, hold 1 s, up over 1.5 s, still (real seconds)."""
+    if t < 1.0 or t >= 5.0:
+        return 0.0
+    if t < 2.5:
+        return 45.0 * (1 - math.cos(math.pi * (t - 1.0) / 1.5)) / 2
+    if t < 3.5:
+        return 45.0
+    return 45.0 * (1 + math.cos(math.pi * (t - 3.5) / 1.5)) / 2
+
+
+def test_time_based_quantities_of_a_stalled_recording_are_in_real_seconds(tmp_path: Path) -> None:
+    """The same movement (a 45-degree bend held 1 s, in real seconds) filmed at an even 30 frames/s
+    and by a recorder that managed 15 frames/s for its first 2 s: peak time, repetition times,
+    hold, speeds and the rate agree (on the frame grid, index / rate, the stalled one's bend would
+    come 0.5-1 s early and its ramp twice as fast)."""
+    even_times = [k / 30.0 for k in range(180)]
+    even = tmp_path / "even.webm"
+    writer = cv2_writer(even, 30.0)
+    for img in frames_bgr(len(even_times)):
+        writer.write(img)
+    writer.release()
+    stalled = write_vfr_webm(frames_bgr(len(STALLED)), tmp_path / "stall.webm", stamps_ms=STALLED)
+    results = {}
+    for name, video, times in (
+        ("even", even, even_times),
+        ("stalled", stalled, [s / 1000.0 for s in STALLED]),
+    ):
+        fake = FakePoseEstimator(lambda i, ts=times: synthetic_pose(trunk_deg=hinge_deg(ts[i])))
+        results[name] = measure_video(
+            video, MeasureOptions("trunk-flexion", "side"), estimator=fake
+        )
+    ref, got = results["even"], results["stalled"]
+    assert len(ref.reps) == len(got.reps) == 1
+    r, g = ref.reps[0], got.reps[0]
+    # The peak lies in the hold (a plateau: where in it is arbitrary), in real seconds.
+    assert 2.5 <= r.peak_s <= 3.5 and 2.5 <= g.peak_s <= 3.5
+    assert 2.5 <= got.summary["peak_at_s"] <= 3.5
+    for key in ("start_s", "end_s", "hold_s"):
+        assert getattr(g, key) == pytest.approx(getattr(r, key), abs=0.1), key
+    assert g.peak_velocity_deg_s == pytest.approx(r.peak_velocity_deg_s, rel=0.1)
+    assert got.summary["peak_deg"] == pytest.approx(45.0, abs=1.0)
+    # The frame grid would have put the bend elsewhere: the test can tell the two apart.
+    naive_peak = int(np.argmin(np.abs(np.asarray(STALLED) / 1000.0 - g.peak_s))) / got.fps
+    assert abs(naive_peak - g.peak_s) > 0.4
+    assert ref.processing["frame_times"] == "even"
+    assert got.processing["frame_times"] == "presentation"
+    assert got.fps == pytest.approx((len(STALLED) - 1) / 5.967, rel=1e-6)
+
+
+def quick_hinge_deg(t: float) -> float:
+    """Still 1 s, down to 60 degrees in 1.2 s (too fast for the hinge's tempo cue), up over
+    1.5 s, still (real seconds)."""
+    if t < 1.0 or t >= 3.7:
+        return 0.0
+    if t < 2.2:
+        return 60.0 * (1 - math.cos(math.pi * (t - 1.0) / 1.2)) / 2
+    return 60.0 * (1 + math.cos(math.pi * (t - 2.2) / 1.5)) / 2
+
+
+def test_form_cue_times_of_a_stalled_recording_are_in_real_seconds(tmp_path: Path) -> None:
+    """Form feedback on a hip hinge that goes down too fast, filmed at an even 30 frames/s and by
+    the stalled recorder: the broken tempo cue is flagged at the same real time with the same
+    real duration (on the frame grid it would be flagged about 0.8 s early)."""
+    even = tmp_path / "even.webm"
+    writer = cv2_writer(even, 30.0)
+    for img in frames_bgr(180):
+        writer.write(img)
+    writer.release()
+    stalled = write_vfr_webm(frames_bgr(len(STALLED)), tmp_path / "stall.webm", stamps_ms=STALLED)
+    flags = {}
+    for name, video, times in (
+        ("even", even, [k / 30.0 for k in range(180)]),
+        ("stalled", stalled, [s / 1000.0 for s in STALLED]),
+    ):
+        fake = FakePoseEstimator(
+            lambda i, ts=times: synthetic_pose(trunk_deg=quick_hinge_deg(ts[i]))
+        )
+        result = form_video(video, "hip-hinge-training", estimator=fake)
+        assert len(result["reps"]) == 1
+        (flag,) = result["reps"][0]["broken"]
+        assert flag["cue_id"] == "hinge-slow-down"
+        flags[name] = (flag["at_s"], flag["value"], result["frame_times"])
+    (at_even, value_even, kind_even), (at, value, kind) = flags["even"], flags["stalled"]
+    assert at == pytest.approx(at_even, abs=0.1) and 2.0 <= at <= 2.4
+    assert value == pytest.approx(value_even, abs=0.1) and value < 2.0
+    naive = int(np.argmin(np.abs(np.asarray(STALLED) / 1000.0 - at))) / 30.0
+    assert abs(naive - at) > 0.5
+    assert (kind_even, kind) == ("even", "presentation")
