@@ -37,6 +37,10 @@ The data directory and the database are decided here only, so ``lumbo init``,
                            ``LUMBO_SMTP_PORT`` (587), ``LUMBO_SMTP_FROM`` (the sender, required
                            with a host), ``LUMBO_SMTP_USER`` / ``LUMBO_SMTP_PASSWORD``,
                            ``LUMBO_SMTP_TLS`` ``starttls`` (default), ``ssl`` or ``none``
+``LUMBO_SIGNUP``           ``1``/``0``: individuals may create their own (self-directed) patient
+                           account at ``/signup``. Default: on with the embedded SQLite database
+                           (``make run``, a person at home), off when ``LUMBO_DATABASE_URL``
+                           names a server database (a clinic); the variable wins when set
 =========================  ========================================================================
 """
 
@@ -135,6 +139,7 @@ class Settings:
     queue_url: str | None = None  # None: huey's SQLite storage in the data directory
     queue_name: str = "lumbo"
     job_stale_s: float = 120.0
+    signup: bool = False  # individuals may sign themselves up (from_env: see LUMBO_SIGNUP)
 
     def __post_init__(self) -> None:
         if len(self.secret_key) < 32:
@@ -176,6 +181,11 @@ class Settings:
             ) from None
         production = _flag(env, "LUMBO_PRODUCTION")
         docs = _flag(env, "LUMBO_API_DOCS") if env.get("LUMBO_API_DOCS", "").strip() else None
+        signup = (
+            _flag(env, "LUMBO_SIGNUP")
+            if env.get("LUMBO_SIGNUP", "").strip()
+            else database_url.startswith("sqlite")
+        )
         return cls(
             data_dir=data_dir,
             secret_key=secret,
@@ -197,6 +207,7 @@ class Settings:
             queue_url=env.get("LUMBO_QUEUE_URL", "").strip() or None,
             queue_name=env.get("LUMBO_QUEUE_NAME", "").strip() or "lumbo",
             job_stale_s=_seconds(env, "LUMBO_JOB_STALE_S", 120.0),
+            signup=signup,
         )
 
 

@@ -95,3 +95,32 @@ def test_lumbo_init_and_lumbo_serve_use_the_same_database(
         assert journey.find_person(store.uow(), None).id  # the person lumbo init enrolled
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("env", "signup"),
+    [
+        ({}, True),  # the embedded default (make run): a person at home may sign up
+        ({"LUMBO_DATABASE_URL": "sqlite:///{tmp}/other.db"}, True),
+        ({"LUMBO_DATABASE_URL": "postgresql+psycopg://db.clinic/lumbo"}, False),  # a clinic
+        ({"LUMBO_DATABASE_URL": "postgresql+psycopg://db.clinic/lumbo", "LUMBO_SIGNUP": "1"}, True),
+        ({"LUMBO_SIGNUP": "0"}, False),
+        ({"LUMBO_SIGNUP": "no"}, False),
+    ],
+)
+def test_sign_up_is_on_at_home_and_off_in_a_clinic_unless_said(
+    tmp_path: Path, env: dict[str, str], signup: bool
+) -> None:
+    environ = {"LUMBO_DATA_DIR": str(tmp_path), "LUMBO_SECRET_KEY": "k" * 40}
+    environ |= {k: v.format(tmp=tmp_path) for k, v in env.items()}
+    assert Settings.from_env(environ).signup is signup
+
+
+def test_a_bad_sign_up_value_names_the_variable(tmp_path: Path) -> None:
+    environ = {
+        "LUMBO_DATA_DIR": str(tmp_path),
+        "LUMBO_SECRET_KEY": "k" * 40,
+        "LUMBO_SIGNUP": "maybe",
+    }
+    with pytest.raises(InvalidInput, match="LUMBO_SIGNUP"):
+        Settings.from_env(environ)

@@ -117,7 +117,9 @@ def account_entry(
     return AuditEntry(
         actor_id=None if actor is None else actor.id,
         actor_role=None if actor is None else actor.role,
-        action="write" if event in ("account_created", "role_changed") else "read",
+        action="write"
+        if event in ("account_created", "role_changed", "email_confirmed")
+        else "read",
         method="-",
         route=f"account:{event}",
         person_id=person_id,

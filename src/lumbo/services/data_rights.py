@@ -9,6 +9,8 @@
   the audit log (that an erasure happened, by whom, when: no person id). After the commit it
   deletes the person's files (every ``<data dir>/<area>/<person id>`` directory: uploads and
   anything derived from them).
+* :func:`erase_own`: the same erasure asked for by a self-directed person (no clinician) for
+  themselves; the tombstone then keeps only that a patient erased their own data, and when.
 """
 
 from __future__ import annotations
@@ -231,19 +233,60 @@ def erase_person(
     via: str = "api",
 ) -> Erased:
     """Erase the person everywhere (see the module doc). ``actor`` None: the command line."""
+    return _erase(store, person_id, actor=actor, data_dir=data_dir, via=via, own=False)
+
+
+def erase_own(store: UnitsOfWork, user: User, *, data_dir: Path | None) -> Erased:
+    """A self-directed person (no clinician: ``persons.owner_id`` None) erases their own data
+    and account; a person with a clinician asks their clinician (:class:`Conflict`)."""
+    if user.role != "patient":
+        raise Conflict("only a patient erases their own data")
+    if user.person_id is not None:
+        return _erase(store, user.person_id, actor=user, data_dir=data_dir, via="self", own=True)
+    with store.uow() as uow:  # signed up, no record yet: the account and its draft answers
+        audited = uow.audit.redact_person(user.id, [user.id])  # no person: the account's
+        uow.accounts.delete_sessions_of([user.id])
+        uow.accounts.delete_user(user.id)
+        uow.audit.add(
+            AuditEntry(
+                actor_id=None,
+                actor_role=user.role,
+                action="write",
+                method="DELETE",
+                route=f"{ERASURE_ROUTE} (self)",
+                person_id=None,
+                outcome="allowed",
+            )
+        )
+        uow.commit()
+    return Erased(rows={k: v for k, v in {"audit_log": audited, "users": 1}.items() if v}, files=0)
+
+
+def _erase(
+    store: UnitsOfWork,
+    person_id: str,
+    *,
+    actor: User | None,
+    data_dir: Path | None,
+    via: str,
+    own: bool,
+) -> Erased:
     with store.uow() as uow:
-        if uow.journeys.get_person(person_id) is None:
+        person = uow.journeys.get_person(person_id)
+        if person is None:
             raise NotFound(f"no patient with id {person_id!r}")
         account = uow.accounts.account_of_person(person_id)
         account_ids = [] if account is None else [account.id]
-        if actor is not None and actor.id in account_ids:
+        if actor is not None and actor.id in account_ids and not own:
             raise Conflict("a patient erases their data through their clinician")
+        if own and (person.owner_id is not None or actor is None or actor.id not in account_ids):
+            raise Conflict("a patient with a clinician erases their data through their clinician")
         audited = uow.audit.redact_person(person_id, account_ids)
         uow.accounts.delete_sessions_of(account_ids)
         rows = {"audit_log": audited, **uow.journeys.erase_person(person_id)}
         uow.audit.add(
             AuditEntry(
-                actor_id=None if actor is None else actor.id,
+                actor_id=None if actor is None or own else actor.id,  # own: no id is kept
                 actor_role="cli" if actor is None else actor.role,
                 action="write",
                 method="DELETE",

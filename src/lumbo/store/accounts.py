@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from lumbo.domain.errors import Conflict
 from lumbo.store import tables as t
 from lumbo.store.records import PersonRecord
-from lumbo.store.web_tables import LoginFailureRow, UserRow, WebSessionRow
+from lumbo.store.web_tables import LoginFailureRow, TakeOnLinkRow, UserRow, WebSessionRow
 
 Role = Literal["clinician", "patient", "admin"]
 ROLES: tuple[Role, ...] = ("clinician", "patient", "admin")
@@ -44,6 +44,36 @@ class User:
             "active": self.active,
             "created_at": self.created_at.isoformat(),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class TakeOnLink:
+    """A link that lets a clinician on this server take a self-directed person on (issue 20)."""
+
+    person_id: str
+    token_hash: str
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    used_by: str | None = None
+    used_at: datetime | None = None
+    id: str = field(default_factory=t.new_id)
+    created_at: datetime = field(default_factory=t.utcnow)
+
+    def open_at(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.used_at is None and now < self.expires_at
+
+
+def _take_on(r: TakeOnLinkRow) -> TakeOnLink:
+    return TakeOnLink(
+        id=r.id,
+        person_id=r.person_id,
+        token_hash=r.token_hash,
+        expires_at=r.expires_at,
+        revoked_at=r.revoked_at,
+        used_by=r.used_by,
+        used_at=r.used_at,
+        created_at=r.created_at,
+    )
 
 
 def _role(value: str) -> Role:
@@ -115,6 +145,22 @@ class AccountRepository(abc.ABC):
     def persons_of_owner(self, owner_id: str) -> list[PersonRecord]: ...
     @abc.abstractmethod
     def account_of_person(self, person_id: str) -> User | None: ...
+    @abc.abstractmethod
+    def take_owner(self, person_id: str, owner_id: str) -> bool:
+        """Make ``owner_id`` the person's clinician if they have none; False if they had one
+        (a concurrent take-on: the second one waits for the first and finds it taken)."""
+
+    # take-on links (issue 20)
+    @abc.abstractmethod
+    def add_take_on(self, link: TakeOnLink) -> None: ...
+    @abc.abstractmethod
+    def take_on_by_hash(self, token_hash: str) -> TakeOnLink | None: ...
+    @abc.abstractmethod
+    def take_ons_of(self, person_id: str) -> list[TakeOnLink]: ...
+    @abc.abstractmethod
+    def revoke_take_ons(self, person_id: str, at: datetime) -> int: ...
+    @abc.abstractmethod
+    def use_take_on(self, link_id: str, user_id: str, at: datetime) -> None: ...
 
 
 class SqlAlchemyAccountRepository(AccountRepository):
@@ -254,3 +300,49 @@ class SqlAlchemyAccountRepository(AccountRepository):
     def account_of_person(self, person_id: str) -> User | None:
         row = self.session.scalars(select(UserRow).where(UserRow.person_id == person_id)).first()
         return None if row is None else _user(row)
+
+    def take_owner(self, person_id: str, owner_id: str) -> bool:
+        p = t.PersonRow
+        done = self.session.execute(
+            update(p).where(p.id == person_id, p.owner_id.is_(None)).values(owner_id=owner_id)
+        )
+        return int(getattr(done, "rowcount", 0) or 0) == 1
+
+    # take-on links
+    def add_take_on(self, link: TakeOnLink) -> None:
+        self.session.add(
+            TakeOnLinkRow(
+                id=link.id,
+                person_id=link.person_id,
+                token_hash=link.token_hash,
+                created_at=link.created_at,
+                expires_at=link.expires_at,
+                revoked_at=link.revoked_at,
+                used_by=link.used_by,
+                used_at=link.used_at,
+            )
+        )
+        self.session.flush()
+
+    def take_on_by_hash(self, token_hash: str) -> TakeOnLink | None:
+        stmt = select(TakeOnLinkRow).where(TakeOnLinkRow.token_hash == token_hash)
+        row = self.session.scalars(stmt).first()
+        return None if row is None else _take_on(row)
+
+    def take_ons_of(self, person_id: str) -> list[TakeOnLink]:
+        r = TakeOnLinkRow
+        stmt = select(r).where(r.person_id == person_id).order_by(r.created_at, r.id)
+        return [_take_on(row) for row in self.session.scalars(stmt)]
+
+    def revoke_take_ons(self, person_id: str, at: datetime) -> int:
+        r = TakeOnLinkRow
+        done = self.session.execute(
+            update(r)
+            .where(r.person_id == person_id, r.revoked_at.is_(None), r.used_at.is_(None))
+            .values(revoked_at=at)
+        )
+        return int(getattr(done, "rowcount", 0) or 0)
+
+    def use_take_on(self, link_id: str, user_id: str, at: datetime) -> None:
+        r = TakeOnLinkRow
+        self.session.execute(update(r).where(r.id == link_id).values(used_by=user_id, used_at=at))

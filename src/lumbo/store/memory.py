@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from lumbo.domain.errors import Conflict
-from lumbo.store.accounts import AccountRepository, Role, User
+from lumbo.store.accounts import AccountRepository, Role, TakeOnLink, User
 from lumbo.store.approvals import Approval, ApprovalRepository
 from lumbo.store.audit import AuditEntry, AuditRepository, ChainReport
 from lumbo.store.caseload import CaseloadEntry, Flag, Sort
@@ -68,6 +68,7 @@ class MemoryData:
     templates: list[PlanTemplate] = field(default_factory=list)
     clearances: list[Clearance] = field(default_factory=list)
     drafts: list[StoredDraft] = field(default_factory=list)
+    take_ons: list[TakeOnLink] = field(default_factory=list)
 
     def copy(self) -> MemoryData:
         """A copy whose lists can change independently (the records themselves are frozen)."""
@@ -147,7 +148,7 @@ class InMemoryRepository(JourneyRepository):
         d, rows = self.data, {}
         for name in ("intakes", "assessments", "plans", "logs", "checkins", "reassessments",
                      "videos", "statuses", "jobs", "uploads", "approvals", "users",
-                     "drafts"):  # fmt: skip
+                     "drafts", "take_ons"):  # fmt: skip
             items: list[Any] = getattr(d, name)
             kept = [x for x in items if x.person_id != person_id]
             rows[name] = len(items) - len(kept)
@@ -407,6 +408,36 @@ class InMemoryAccounts(AccountRepository):
 
     def account_of_person(self, person_id: str) -> User | None:
         return next((u for u in self.data.users if u.person_id == person_id), None)
+
+    def take_owner(self, person_id: str, owner_id: str) -> bool:
+        return _replace_in(
+            self.data.persons,
+            lambda p: p.id == person_id and p.owner_id is None,
+            owner_id=owner_id,
+        )
+
+    def add_take_on(self, link: TakeOnLink) -> None:
+        if any(k.token_hash == link.token_hash for k in self.data.take_ons):
+            raise Conflict("take-on link contradicts stored state: already exists")
+        self.data.take_ons.append(link)
+
+    def take_on_by_hash(self, token_hash: str) -> TakeOnLink | None:
+        return next((k for k in self.data.take_ons if k.token_hash == token_hash), None)
+
+    def take_ons_of(self, person_id: str) -> list[TakeOnLink]:
+        mine = [k for k in self.data.take_ons if k.person_id == person_id]
+        return sorted(mine, key=lambda k: (k.created_at, k.id))
+
+    def revoke_take_ons(self, person_id: str, at: datetime) -> int:
+        count = 0
+        for i, k in enumerate(self.data.take_ons):
+            if k.person_id == person_id and k.revoked_at is None and k.used_at is None:
+                self.data.take_ons[i] = replace(k, revoked_at=at)
+                count += 1
+        return count
+
+    def use_take_on(self, link_id: str, user_id: str, at: datetime) -> None:
+        _replace_in(self.data.take_ons, lambda k: k.id == link_id, used_by=user_id, used_at=at)
 
 
 class InMemoryJobs(JobRepository):

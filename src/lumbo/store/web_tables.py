@@ -179,3 +179,21 @@ class SelfAssessmentDraftRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class TakeOnLinkRow(Base):
+    """A take-on link a self-directed person made for a clinician (issue 20, migration 0009_sharing):
+    only the SHA-256 of the link's random token is kept; revoked, expired or used, it is spent."""
+
+    __tablename__ = "take_on_links"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    person_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("persons.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    used_by: Mapped[str | None] = mapped_column(String(36))  # the clinician's account id
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -109,6 +109,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         database_url=f"sqlite:///{data / 'lumbo.db'}",
         hashing=FAST_HASHING,
         port=port,
+        signup=True,  # individuals sign themselves up (issue 20: test_self_directed.py)
     )
     app = create_app(settings)
     accounts = ensure_demo(app.state.lumbo.store, settings)

@@ -47,6 +47,7 @@ CLINIC_DAY_TABLES = {
     "plan_templates",
 }  # migration 0007_clinic_day
 SELF_ASSESSMENT_TABLES = {"self_assessment_drafts"}  # migration 0008_self_assessment
+SHARING_TABLES = {"take_on_links"}  # migration 0009_sharing (issue 20)
 TABLES = (
     JOURNEY_TABLES
     | WEB_TABLES
@@ -54,8 +55,9 @@ TABLES = (
     | PATIENT_APP_TABLES
     | CLINIC_DAY_TABLES
     | SELF_ASSESSMENT_TABLES
+    | SHARING_TABLES
 )
-HEAD = "0008"
+HEAD = "0009"
 
 
 def test_the_first_migration_creates_every_journey_table(database_url: str) -> None:

@@ -214,3 +214,43 @@ def test_patient_app_records(uow_factory: UowFactory) -> None:
         created = uow.accounts.session_created("fresh")
         assert created is not None and abs((utcnow() - created).total_seconds()) < 60
         assert uow.accounts.session_created("unknown") is None
+
+
+def test_take_on_links_and_ownership(uow_factory: UowFactory) -> None:
+    from lumbo.store.accounts import TakeOnLink
+
+    clinician = _user("c@x.test")
+    with uow_factory() as uow:
+        uow.accounts.add_user(clinician)
+        uow.commit()
+    person = _person(uow_factory)  # self-directed: no owner
+    now = utcnow()
+    old = TakeOnLink(person.id, "h1", now + timedelta(days=7), created_at=now - timedelta(hours=1))
+    new = TakeOnLink(person.id, "h2", now + timedelta(days=7))
+    with uow_factory() as uow:
+        uow.accounts.add_take_on(old)
+        assert uow.accounts.revoke_take_ons(person.id, now) == 1
+        uow.accounts.add_take_on(new)
+        uow.commit()
+    with uow_factory() as uow:
+        a = uow.accounts
+        got = a.take_on_by_hash("h1")
+        assert got is not None and got.revoked_at is not None and not got.open_at(now)
+        fresh = a.take_on_by_hash("h2")
+        assert fresh is not None and fresh.open_at(now)
+        assert not fresh.open_at(now + timedelta(days=8))  # expired
+        assert [k.token_hash for k in a.take_ons_of(person.id)] == ["h1", "h2"]
+        assert a.take_on_by_hash("nope") is None
+        a.use_take_on(new.id, clinician.id, now)
+        assert a.take_owner(person.id, clinician.id) is True
+        assert a.take_owner(person.id, "another-clinician") is False  # taken: unchanged
+        uow.commit()
+    with uow_factory() as uow:
+        used = uow.accounts.take_on_by_hash("h2")
+        assert used is not None and used.used_by == clinician.id and not used.open_at(now)
+        assert [p.id for p in uow.accounts.persons_of_owner(clinician.id)] == [person.id]
+        assert uow.accounts.revoke_take_ons(person.id, now) == 0  # nothing open
+        uow.journeys.erase_person(person.id)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.accounts.take_ons_of(person.id) == []

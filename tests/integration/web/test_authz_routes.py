@@ -162,6 +162,10 @@ SCOPED: dict[tuple[str, str], tuple[Body, bool]] = {
     ("GET", "/patients/{person_id}/report/assessment"): (_none, True),
     ("GET", "/patients/{person_id}/report/progress"): (_none, False),
     ("GET", "/patients/{person_id}/videos/film"): (_none, False),
+    # checking your back again (issue 20): the self-directed person's self-reassessment; a
+    # clinician's patient (and the clinician) see that the clinician reassesses (a 409 on post)
+    ("GET", "/patients/{person_id}/self-check"): (_none, False),
+    ("POST", "/patients/{person_id}/self-check"): (_none, False),
     ("POST", "/patients/{person_id}/videos/check"): (_none, False),
     # the clinic's working day (issue 15): clinician-only pages of one patient
     ("GET", "/patients/{person_id}/account"): (_none, True),
@@ -244,6 +248,28 @@ OTHER: dict[tuple[str, str], str] = {
         "/calendar/{token}.ics",
     ): "public",  # the unguessable, revocable token is the credential
     ("GET", "/documents/{name}.css"): "public",  # the documents' stylesheets
+    # sign-up for individuals (issue 20): off unless settings.signup (then 404)
+    ("GET", "/signup"): "public",
+    ("POST", "/signup"): "public",
+    ("GET", "/signup/confirm/{token}"): "public",  # the signed one-time link is the credential
+    ("POST", "/signup/confirm/{token}"): "public",
+    ("POST", "/account/erase"): "patient",  # a self-directed person only (others: 409)
+    # sharing with a clinician (issue 20): the person's own page; the take-on link's token is
+    # the person's consent, and only a signed-in clinician may use it
+    ("GET", "/share"): "patient",
+    ("POST", "/share/link"): "patient",
+    ("POST", "/share/revoke"): "patient",
+    ("GET", "/take-on/{token}"): "clinician",
+    ("POST", "/take-on/{token}"): "clinician",
+    # the guided self-assessment (issue 20): the signed-in person's own draft, no person id
+    ("GET", "/start"): "patient",
+    ("POST", "/start/answer"): "patient",
+    ("POST", "/start/back"): "patient",
+    ("POST", "/start/finish"): "patient",
+    ("GET", "/start/summary"): "patient",
+    ("GET", "/start/film"): "patient",
+    ("POST", "/start/film"): "patient",
+    ("GET", "/start/video/{video_job}"): "patient",  # the job is opened with its access check
 }
 
 

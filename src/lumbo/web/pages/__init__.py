@@ -19,7 +19,11 @@ from lumbo.web.pages import (
     patient,
     patient_account,
     reminders,
+    self_assessment,
+    self_check,
+    sharing,
     signin,
+    signup,
     videos,
     wizard,
 )
@@ -32,6 +36,7 @@ def install(app: FastAPI) -> None:
     for module in (
         app_shell,
         signin,
+        signup,
         wizard,
         clinic_day,
         clinician,
@@ -42,5 +47,8 @@ def install(app: FastAPI) -> None:
         videos,
         data_admin,
         documents,
+        sharing,
+        self_assessment,
+        self_check,
     ):
         app.include_router(module.router)

@@ -143,6 +143,7 @@ def data_page(request: Request, scope: Patient, principal: CurrentPrincipal) -> 
         "title": "Data and records",
         **patient_nav(scope.person_id, person_label(scope.person), "data"),
         "patient_view": principal.user.role == "patient",
+        "self_directed": scope.person.owner_id is None,
     }
     return render(request, "data.html", context, principal=principal)
 

@@ -4,7 +4,8 @@
   still for readers who ask for reduced motion).
 * ``/patients/{id}/handout``: the home-exercise handout (clinician: any of their patients;
   patient: their own), ``/patients/{id}/report/progress`` likewise, and
-  ``/patients/{id}/report/assessment`` for the clinician. Each is the print view (the same
+  ``/patients/{id}/report/assessment`` for the clinician (and a self-directed person, to take
+  it to one). Each is the print view (the same
   template as the PDF, with the same stylesheet); ``?format=pdf`` downloads the PDF.
 """
 
@@ -22,7 +23,8 @@ from lumbo.domain.knowledge.illustration import pose_library
 from lumbo.reports import documents as docs
 from lumbo.reports.figure import illustration_svg
 from lumbo.services import documents
-from lumbo.web.deps import Ctx, CurrentPrincipal, OwnPatient, Patient
+from lumbo.services.errors import Forbidden
+from lumbo.web.deps import Ctx, CurrentPrincipal, Patient
 from lumbo.web.pages.common import PageRoute
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -78,10 +80,15 @@ def handout(
 
 @router.get("/patients/{person_id}/report/assessment")
 def assessment_report(
-    scope: OwnPatient, principal: CurrentPrincipal, ctx: Ctx, format: Format = "html"
+    scope: Patient, principal: CurrentPrincipal, ctx: Ctx, format: Format = "html"
 ) -> Response:
+    """The clinician's report; a self-directed person (no clinician) may take it to one."""
+    mine = scope.user.role == "patient"
+    if mine and scope.person.owner_id is not None:
+        raise Forbidden("only the patient's clinician may do this")
     data = documents.assessment_report(ctx.store.uow, scope.person_id)
-    return _respond(data, format, f"/patients/{scope.person_id}/assessment", "assessment-report")
+    back = "/share" if mine else f"/patients/{scope.person_id}/assessment"
+    return _respond(data, format, back, "assessment-report")
 
 
 @router.get("/patients/{person_id}/report/progress")

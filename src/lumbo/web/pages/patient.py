@@ -33,7 +33,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
 @router.get("/patients/{person_id}/today", response_class=HTMLResponse)
-def today(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx) -> HTMLResponse:
+def today(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx) -> Response:
     try:
         due = journey.today(ctx.store.uow(), scope.person_id, date.today())
     except ReferralRequired:
@@ -43,6 +43,8 @@ def today(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ct
     except NotFound:
         if principal.user.role != "patient":
             raise
+        if scope.person.self_directed and scope.person.owner_id is None:
+            return RedirectResponse("/start", status_code=303)  # no plan yet: the self-assessment
         return welcome_page(request, scope, principal, ctx)
     blocks = [] if due.session is None else patient_app.player_blocks(due.session, library())
     offline = patient_app.offline_urls(ctx.store.uow(), scope.person_id, date.today())

@@ -25,6 +25,8 @@ def home_of(role: str, person_id: str | None) -> str:
         return "/patients"
     if role == "patient" and person_id is not None:
         return f"/patients/{person_id}/today"
+    if role == "patient":  # signed up, no record yet: the guided self-assessment
+        return "/start"
     return "/account"
 
 
@@ -44,7 +46,11 @@ def _login_form(
 ) -> HTMLResponse:
     """The sign-in page with a fresh login-CSRF token (and its nonce cookie)."""
     nonce = secrets.token_urlsafe(24)
-    context = {**context, "login_csrf": auth.login_csrf_for(ctx.settings.secret_key, nonce)}
+    context = {
+        **context,
+        "login_csrf": auth.login_csrf_for(ctx.settings.secret_key, nonce),
+        "signup_open": ctx.settings.signup,
+    }
     response = render(request, "login.html", context, status=status)
     response.set_cookie(
         auth.LOGIN_COOKIE,
@@ -59,11 +65,17 @@ def _login_form(
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(
-    request: Request, ctx: Ctx, next: str | None = None, again: bool = False
+    request: Request,
+    ctx: Ctx,
+    next: str | None = None,
+    again: bool = False,
+    confirmed: bool = False,
 ) -> HTMLResponse:
     context = {"title": "Sign in", "next": safe_next(next)}
     if again:
         context["notice"] = "For your safety, sign in again to change these settings."
+    if confirmed:
+        context["notice"] = "Your e-mail address is confirmed. Sign in to start."
     return _login_form(request, ctx, context)
 
 

@@ -1,0 +1,264 @@
+"""The guided self-assessment's screens (issue 20) through the web app: a person who signed up
+walks every screen (one question per screen, resumable), gets a plan and their first session; an
+emergency answer stops everything; a stop, an unanswered safety question or a forged finish never
+makes a plan; other roles are refused."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from lumbo.web.app import create_app
+from tests.integration.web.conftest import make_settings
+from tests.integration.web.test_signup import account_of, sign_up
+from tests.integration.web.world import Client, build_world
+
+
+@pytest.fixture
+def home(tmp_path: Path, database_url: str) -> Any:
+    app = create_app(make_settings(tmp_path / "d", database_url, signup=True))
+    try:
+        yield app
+    finally:
+        app.state.lumbo.store.close()
+
+
+def _csrf(text: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', text)
+    assert found is not None
+    return found.group(1)
+
+
+def screen(client: Client) -> tuple[str, str, str, str]:
+    """(step id, kind, page text, csrf) of the screen /start shows now."""
+    page = client.get("/start")
+    assert page.status_code == 200, page.text
+    found = re.search(r'data-step="([^"]+)" data-kind="([^"]+)"', page.text)
+    if found is None:
+        return "", "", page.text, _csrf(page.text)
+    return found.group(1), found.group(2), page.text, _csrf(page.text)
+
+
+def _values(text: str) -> list[str]:
+    return [html.unescape(v) for v in re.findall(r'name="value" value="([^"]*)"', text)]
+
+
+def plain_answer(step: str, kind: str, text: str) -> dict[str, Any]:
+    """An answer that lets the flow go on to a plan (no red flag, nothing that stops it)."""
+    if step == "age":
+        return {"value": "44"}
+    if kind == "yes_no":
+        return {"value": "false"}
+    if kind == "choice":
+        return {"value": _values(text)[0]}  # the first: "no", "stays in my back", ...
+    if kind == "choices":
+        return {}
+    if kind == "scale":
+        return {"value": _values(text)[1]}
+    if kind == "number":
+        return {"value": "12" if step != "duration_weeks" else "8"}
+    if kind == "activities":
+        return {"activity_1": "Putting on socks", "score_1": "5"}
+    return {"skip": "1"}  # the filmed movement: measured with a tape instead
+
+
+def answer(client: Client, step: str, csrf: str, data: dict[str, Any]) -> Any:
+    return client.post("/start/answer", data={"csrf_token": csrf, "step_id": step, **data})
+
+
+def walk(client: Client, limit: int = 200) -> list[str]:
+    seen: list[str] = []
+    for _ in range(limit):
+        step, kind, text, csrf = screen(client)
+        if not step:
+            return seen
+        seen.append(step)
+        done = answer(client, step, csrf, plain_answer(step, kind, text))
+        assert done.status_code == 303, (step, done.text)
+    raise AssertionError("the flow did not end")
+
+
+def _plans(app: FastAPI, email: str) -> int:
+    person = account_of(app, email).person_id
+    if person is None:
+        return 0
+    with app.state.lumbo.store.uow() as uow:
+        return len(uow.journeys.plan_versions(person))
+
+
+def test_a_person_walks_every_screen_to_a_plan_and_their_first_session(home: FastAPI) -> None:
+    client, _ = sign_up(home, "walk@x.test")
+    seen = walk(client)
+    emergency = ["saddle_anaesthesia", "bladder_or_bowel_dysfunction"]
+    assert seen[:2] == emergency and seen.index("age") < 5  # safety first, cauda equina first
+    assert "trunk_flexion_video" in seen and "fingertip_to_floor" in seen  # no video: the tape
+    assert len(seen) == len(set(seen)) > 40
+    ready = client.get("/start")
+    assert 'id="sa-finish"' in ready.text and 'id="sa-not-assessed"' in ready.text
+    made = client.post("/start/finish", data={"csrf_token": _csrf(ready.text)})
+    assert made.status_code == 303 and made.headers["location"].endswith("/today?first=1")
+    assert _plans(home, "walk@x.test") == 1
+    today = client.get(made.headers["location"])
+    assert today.status_code == 200 and 'id="plan-ready"' in today.text
+    assert client.get("/start").headers["location"].endswith("/today")  # finished: the plan
+    again = client.post("/start/finish", data={"csrf_token": _csrf(ready.text)})
+    assert again.status_code == 303 and _plans(home, "walk@x.test") == 1  # once
+
+
+def test_a_reload_resumes_and_back_shows_the_answer_given(home: FastAPI) -> None:
+    client, _ = sign_up(home, "resume@x.test")
+    for _ in range(3):
+        step, kind, text, csrf = screen(client)
+        answer(client, step, csrf, plain_answer(step, kind, text))
+    step, _, _, csrf = screen(client)
+    assert screen(client)[0] == step  # a reload shows the same screen
+    client.post("/start/back", data={"csrf_token": csrf})
+    back_step, _, text, _ = screen(client)
+    assert back_step != step and "checked" in text  # the earlier answer is shown
+
+
+@pytest.mark.parametrize(
+    ("step", "value", "outcome"),
+    [
+        ("saddle_anaesthesia", "true", "emergency"),
+        ("bladder_or_bowel_dysfunction", "true", "emergency"),
+        ("history_of_cancer", "true", "see_clinician"),
+    ],
+)
+def test_a_red_flag_stops_everything_and_says_what_to_do(
+    home: FastAPI, step: str, value: str, outcome: str
+) -> None:
+    client, _ = sign_up(home, "flag@x.test")
+    for _ in range(40):
+        current, kind, text, csrf = screen(client)
+        data = {"value": value} if current == step else plain_answer(current, kind, text)
+        answer(client, current, csrf, data)
+        if current == step:
+            break
+    stop = client.get("/start")
+    assert f'data-outcome="{outcome}"' in stop.text and 'id="what-to-do"' in stop.text
+    if outcome == "emergency":
+        assert "emergency" in stop.text.lower() and 'id="sa-stop-signout"' in stop.text
+    summary = client.get("/start/summary")
+    assert summary.status_code == 200 and "Safety first" in summary.text
+    finish = client.post("/start/finish", data={"csrf_token": _csrf(stop.text)})
+    assert finish.status_code == 303 and finish.headers["location"] == "/start"
+    assert _plans(home, "flag@x.test") == 0
+    assert account_of(home, "flag@x.test").person_id is None  # no record made
+
+
+def test_under_16_stops(home: FastAPI) -> None:
+    client, _ = sign_up(home, "young@x.test")
+    for _ in range(10):
+        step, kind, text, csrf = screen(client)
+        if step == "age":
+            break
+        answer(client, step, csrf, plain_answer(step, kind, text))
+    answer(client, "age", csrf, {"value": "14"})
+    stop = client.get("/start")
+    assert 'data-outcome="too_young"' in stop.text and "16" in stop.text
+
+
+def test_an_unanswered_cauda_equina_question_never_leads_to_a_plan(home: FastAPI) -> None:
+    client, _ = sign_up(home, "skip@x.test")
+    step, _, text, csrf = screen(client)
+    assert step == "saddle_anaesthesia" and 'id="sa-skip"' not in text  # first; no way to skip
+    for data in ({}, {"skip": "1"}, {"value": ""}, {"value": "1"}, {"value": '"maybe"'}):
+        refused = answer(client, step, csrf, data)
+        assert refused.status_code == 422 and 'id="sa-error"' in refused.text, data
+        shown = refused.text.split('id="sa-error"')[1].split("</div>")[0]
+        assert "saddle_" not in shown and "true or false" not in shown, shown
+    assert screen(client)[0] == step
+    finish = client.post("/start/finish", data={"csrf_token": csrf})
+    assert finish.status_code == 303 and finish.headers["location"] == "/start"
+    assert _plans(home, "skip@x.test") == 0
+
+
+def test_the_flow_is_for_the_person_themselves(home: FastAPI) -> None:
+    world = build_world(home)
+    for path in ("/start", "/start/summary", "/start/film"):
+        assert world.clinician_a.get(path).status_code == 403, path
+        assert world.admin.get(path).status_code == 403, path
+    # a clinician's patient has their plan from the clinician
+    got = world.patient_a.get("/start")
+    assert got.status_code == 303 and got.headers["location"].endswith("/today")
+
+
+def test_an_answer_for_another_step_than_the_one_on_screen_changes_nothing(home: FastAPI) -> None:
+    client, _ = sign_up(home, "stale@x.test")
+    step, _, _, csrf = screen(client)
+    stale = answer(client, "pregnant", csrf, {"value": "true"})
+    assert stale.status_code == 303 and screen(client)[0] == step
+
+
+def _planned(home: FastAPI, email: str) -> tuple[Client, str]:
+    client, _ = sign_up(home, email)
+    walk(client)
+    ready = client.get("/start")
+    client.post("/start/finish", data={"csrf_token": _csrf(ready.text)})
+    person = account_of(home, email).person_id
+    assert person is not None
+    return client, person
+
+
+def _check_form(home: FastAPI, person: str, red_flag: bool = False) -> dict[str, Any]:
+    import json
+
+    from lumbo.services import self_assessment
+
+    data: dict[str, Any] = {}
+    for s in self_assessment.self_check_steps(home.state.lumbo.store.uow(), person):
+        kind = s.kind.value
+        if kind == "yes_no":
+            data[s.id] = json.dumps(red_flag and s.id == "saddle_anaesthesia")
+        elif kind == "choice":
+            data[s.id] = json.dumps(s.choices[0].value)
+        elif kind == "scale":
+            data[s.id] = str(int(s.low or 0))
+        elif kind == "number":
+            data[s.id] = "10"
+        elif kind == "activities":
+            data[f"{s.id}_activity_1"] = "Putting on socks"
+            data[f"{s.id}_score_1"] = "7"
+    return data
+
+
+def test_a_self_check_at_week_4_is_stored_against_the_first_one(home: FastAPI) -> None:
+    client, person = _planned(home, "check@x.test")
+    page = client.get(f"/patients/{person}/self-check")
+    assert page.status_code == 200 and 'id="self-check-form"' in page.text
+    assert 'name="age"' not in page.text and 'name="saddle_anaesthesia"' in page.text
+    csrf = _csrf(page.text)
+    missing = client.post(f"/patients/{person}/self-check", data={"csrf_token": csrf})
+    assert missing.status_code == 422 and 'id="self-check-errors"' in missing.text
+    with home.state.lumbo.store.uow() as uow:
+        assert uow.journeys.reassessments(person) == []
+    done = client.post(
+        f"/patients/{person}/self-check", data={"csrf_token": csrf, **_check_form(home, person)}
+    )
+    assert done.status_code == 303 and done.headers["location"].endswith("/today?checked=1")
+    with home.state.lumbo.store.uow() as uow:
+        assert len(uow.journeys.reassessments(person)) == 1
+    assert 'id="self-checked"' in client.get(done.headers["location"]).text
+
+
+def test_a_red_flag_in_a_self_check_stops_the_plan(home: FastAPI) -> None:
+    client, person = _planned(home, "check-flag@x.test")
+    csrf = _csrf(client.get(f"/patients/{person}/self-check").text)
+    form = _check_form(home, person, red_flag=True)
+    done = client.post(f"/patients/{person}/self-check", data={"csrf_token": csrf, **form})
+    assert done.status_code == 303
+    today = client.get(done.headers["location"])
+    assert 'id="referral-screen"' in today.text and "emergency" in today.text.lower()
+
+
+def test_a_clinicians_patient_is_reassessed_by_the_clinician(home: FastAPI) -> None:
+    world = build_world(home)
+    page = world.patient_a.get(f"/patients/{world.person_a}/self-check")
+    assert page.status_code == 200 and 'id="self-check-clinician"' in page.text
+    assert world.patient_a.post(f"/patients/{world.person_a}/self-check").status_code == 409
