@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -207,6 +207,14 @@ class JourneyRepository(abc.ABC):
     def put_patient_settings(self, settings: PatientSettings) -> None: ...
     @abc.abstractmethod
     def settings_for_calendar(self, token_hash: str) -> PatientSettings | None: ...
+    @abc.abstractmethod
+    def claim_reminder(self, person_id: str, day: str) -> bool:
+        """Mark ``day``'s e-mail reminder as sent, in one conditional write: True for the one
+        caller that set it (it sends), False when it was already set (someone else sends)."""
+
+    @abc.abstractmethod
+    def release_reminder(self, person_id: str, day: str, previous: str | None) -> None:
+        """Undo :meth:`claim_reminder` after a failed send (only if ``day`` is still claimed)."""
 
 
 R = TypeVar("R", bound=t.Base)
@@ -575,6 +583,7 @@ class SqlAlchemyRepository(JourneyRepository):
         row.reminder_time = settings.reminder_time
         row.reminder_email = settings.reminder_email
         row.reminded_on = settings.reminded_on
+        row.time_zone = settings.time_zone
         row.lessons_read = list(settings.lessons_read)
         row.updated_at = settings.updated_at
         try:
@@ -583,6 +592,29 @@ class SqlAlchemyRepository(JourneyRepository):
             raise Conflict(
                 f"settings of {settings.person_id} contradict stored state: {err.orig}"
             ) from None
+
+    def claim_reminder(self, person_id: str, day: str) -> bool:
+        row = t.PatientSettingsRow
+        stmt = (
+            update(row)
+            .where(
+                row.person_id == person_id,
+                or_(row.reminded_on.is_(None), row.reminded_on != day),
+            )
+            .values(reminded_on=day)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(self.session.execute(stmt), "rowcount", 0) or 0) == 1
+
+    def release_reminder(self, person_id: str, day: str, previous: str | None) -> None:
+        row = t.PatientSettingsRow
+        stmt = (
+            update(row)
+            .where(row.person_id == person_id, row.reminded_on == day)
+            .values(reminded_on=previous)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.execute(stmt)
 
     def settings_for_calendar(self, token_hash: str) -> PatientSettings | None:
         stmt = select(t.PatientSettingsRow).where(
@@ -753,6 +785,7 @@ def _settings(r: t.PatientSettingsRow) -> PatientSettings:
         reminder_time=r.reminder_time,
         reminder_email=r.reminder_email,
         reminded_on=r.reminded_on,
+        time_zone=r.time_zone,
         lessons_read=tuple(str(x) for x in r.lessons_read),
         updated_at=r.updated_at,
     )
