@@ -48,7 +48,11 @@ def main(out: str = "docs/illustrations.png") -> None:
     png = cairosvg.svg2png(
         bytestring=illustration_svg("cat-camel", "Cat-camel").encode(), output_width=720
     )
-    Image.open(io.BytesIO(png)).convert("RGB").save(one, optimize=True)
+    # on white: the picture's background is transparent and its faint start copy is see-through
+    # (dropping the alpha channel made the background black and the faint copy solid)
+    picture = Image.open(io.BytesIO(png)).convert("RGBA")
+    white = Image.new("RGBA", picture.size, "white")
+    Image.alpha_composite(white, picture).convert("RGB").save(one, optimize=True)
     print(f"one illustration -> {one}")
 
 

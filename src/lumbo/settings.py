@@ -37,6 +37,8 @@ The data directory and the database are decided here only, so ``lumbo init``,
                            ``LUMBO_SMTP_PORT`` (587), ``LUMBO_SMTP_FROM`` (the sender, required
                            with a host), ``LUMBO_SMTP_USER`` / ``LUMBO_SMTP_PASSWORD``,
                            ``LUMBO_SMTP_TLS`` ``starttls`` (default), ``ssl`` or ``none``
+``LUMBO_PUBLIC_URL``       the address patients open lumbo at (``https://lumbo.example.org``), for
+                           links in mail the worker sends (default ``http://<host>:<port>``)
 ``LUMBO_SIGNUP``           ``1``/``0``: individuals may create their own (self-directed) patient
                            account at ``/signup``. Default: on with the embedded SQLite database
                            (``make run``, a person at home), off when ``LUMBO_DATABASE_URL``
@@ -47,6 +49,7 @@ The data directory and the database are decided here only, so ``lumbo init``,
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -131,6 +134,7 @@ class Settings:
     max_video_side: int = 2160
     uploads_per_hour: int = 20
     api_docs: bool = True
+    access_log: bool = True  # uvicorn's line per request (the audit log is in the database)
     mail: MailSettings | None = None  # e-mail is off unless an SMTP server is configured
     remember_days: int = 30  # "remember this device" sessions of patients
     db_pool_size: int = 10  # see StoreSettings
@@ -139,7 +143,14 @@ class Settings:
     queue_url: str | None = None  # None: huey's SQLite storage in the data directory
     queue_name: str = "lumbo"
     job_stale_s: float = 120.0
+    public_url: str | None = None  # LUMBO_PUBLIC_URL; None: http://<host>:<port>
     signup: bool = False  # individuals may sign themselves up (from_env: see LUMBO_SIGNUP)
+
+    @property
+    def app_url(self) -> str:
+        """The address patients open lumbo at, without a trailing slash (links in e-mails the
+        worker sends, where there is no request to take it from)."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def __post_init__(self) -> None:
         if len(self.secret_key) < 32:
@@ -201,12 +212,16 @@ class Settings:
             max_video_side=_int(env, "LUMBO_MAX_VIDEO_SIDE", 2160, 16, 16_384),
             uploads_per_hour=_int(env, "LUMBO_UPLOADS_PER_HOUR", 20, 1, 10_000),
             api_docs=(not production) if docs is None else docs,
+            access_log=_flag(env, "LUMBO_ACCESS_LOG")
+            if env.get("LUMBO_ACCESS_LOG", "").strip()
+            else True,
             mail=_mail(env),
             db_pool_size=_int(env, "LUMBO_DB_POOL_SIZE", 10, 0, 1000),
             db_pool_overflow=_int(env, "LUMBO_DB_POOL_OVERFLOW", 30, 0, 1000),
             queue_url=env.get("LUMBO_QUEUE_URL", "").strip() or None,
             queue_name=env.get("LUMBO_QUEUE_NAME", "").strip() or "lumbo",
             job_stale_s=_seconds(env, "LUMBO_JOB_STALE_S", 120.0),
+            public_url=_public_url(env),
             signup=signup,
         )
 
@@ -229,6 +244,18 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
         raise InvalidInput(
             [Problem(name, "must be a number of seconds", raw)], "settings"
         ) from None
+
+
+def _public_url(env: Mapping[str, str]) -> str | None:
+    raw = env.get("LUMBO_PUBLIC_URL", "").strip()
+    if not raw:
+        return None
+    if not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", raw):
+        raise InvalidInput(
+            [Problem("LUMBO_PUBLIC_URL", "must be an http:// or https:// address", raw)],
+            "settings",
+        )
+    return raw.rstrip("/")
 
 
 def _mail(env: Mapping[str, str]) -> MailSettings | None:

@@ -185,6 +185,69 @@ def test_svg_is_well_formed_still_and_animated(technique_id: str) -> None:
     assert 'class="lm-rest"' in animated
 
 
+@pytest.mark.parametrize("technique_id", IDS)
+def test_print_picture_is_cheap_to_lay_out(technique_id: str) -> None:
+    """The still (handouts) draws no SVG arcs (the PDF renderer's dearest path command) and its
+    faint start copy is one see-through nested <svg>, not a <g> it would measure path by path."""
+    still = ET.fromstring(illustration_svg(technique_id))
+    paths = [e.attrib["d"] for e in still.iter() if e.tag.endswith("path")]
+    assert paths and not any(c in d for d in paths for c in "aA")
+    nested = [e for e in still.iter() if e.tag.endswith("svg") and e is not still]
+    assert [e.attrib.get("opacity") for e in nested] == ["0.22"]
+    assert nested[0].attrib["overflow"] == "visible" and "viewBox" not in nested[0].attrib
+    assert not any(e.attrib.get("opacity") for e in still.iter() if e.tag.endswith("}g"))
+
+
+def _cubic_points(d: str) -> list[tuple[float, float]]:
+    """Points along every cubic of an absolute M/L/C/Z path (10 per curve)."""
+    import re
+
+    out: list[tuple[float, float]] = []
+    here = (0.0, 0.0)
+    for cmd, args in re.findall(r"([MLCZ])([^MLCZ]*)", d):
+        nums = [float(x) for x in args.split()]
+        if cmd == "C":
+            (x1, y1, x2, y2, x3, y3) = nums
+            x0, y0 = here
+            for i in range(11):
+                t = i / 10
+                a, b, c, e = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3
+                out.append((a * x0 + b * x1 + c * x2 + e * x3, a * y0 + b * y1 + c * y2 + e * y3))
+        if nums and cmd != "Z":
+            here = (nums[-2], nums[-1])
+    return out
+
+
+@pytest.mark.parametrize(("centre", "r"), [((0.0, 0.0), 10.5), ((-20.0, -160.6), 4.5), ((3, 7), 1)])
+def test_bezier_circle_stays_on_its_circle(centre: tuple[float, float], r: float) -> None:
+    from lumbo.reports.figure import _circle
+
+    points = _cubic_points(_circle(centre, r))
+    assert len(points) == 44
+    for x, y in points:  # four quarter cubics: within rounding (0.05) and 0.03 % of the radius
+        assert abs(math.dist((x, y), centre) - r) <= 0.05 * math.sqrt(2) + 0.0003 * r
+
+
+@pytest.mark.parametrize(
+    ("p", "q", "r1", "r2"),
+    [((0.0, 0.0), (30.0, 0.0), 8.0, 5.5), ((-12.1, -139.5), (-5.1, -111.3), 4.6, 3.6)],
+)
+def test_capsule_ends_are_round_and_outward(
+    p: tuple[float, float], q: tuple[float, float], r1: float, r2: float
+) -> None:
+    """Each end is a half circle around its joint (one cubic: within 2 % of the radius, the
+    curve WeasyPrint drew for the arcs before) that bulges away from the other joint."""
+    from lumbo.reports.figure import _capsule
+
+    points = _cubic_points(_capsule(p, q, r1, r2))
+    near_q, near_p = points[:11], points[11:]
+    for ends, centre, other, r in ((near_q, q, p, r2), (near_p, p, q, r1)):
+        for pt in ends:
+            assert abs(math.dist(pt, centre) - r) <= 0.02 * r + 0.1
+        tip = ends[5]
+        assert math.dist(tip, other) > math.dist(centre, other) + 0.9 * r
+
+
 def test_animation_moves_between_keyframes() -> None:
     svg = animated_svg(pose_library().get("cat-camel"))
     values = [e.attrib["values"] for e in ET.fromstring(svg).iter() if e.tag.endswith("animate")]

@@ -4,7 +4,7 @@ patient words (issue 16)."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, timedelta
 from typing import Any
 
 import pytest
@@ -142,6 +142,16 @@ def test_lessons_come_from_the_plans_education_blocks_and_are_marked_read() -> N
     uow, person = _person({})
     found = lessons.lessons(uow, person, date.today())
     assert found and all(lesson.week == 1 for lesson in found)
+    # every plan teaches the warning signs in week 1; what to do in a flare-up comes in week 4
+    titles = {lesson.technique: lesson.title for lesson in found}
+    assert titles.get("warning-signs-education") == "When to stop and seek help"
+    assert "flare-up-education" not in titles
+    later = {
+        x.technique: x for x in lessons.lessons(uow, person, date.today() + timedelta(weeks=3))
+    }
+    flare = later["flare-up-education"]
+    assert (flare.title, flare.week, flare.read) == ("What to do in a flare-up", 4, False)
+    assert any("next morning" in p for p in flare.points)
     assert not any(lesson.read for lesson in found)
     assert all(
         problems(lesson.title + " " + " ".join(lesson.points), "patient") == [] for lesson in found
@@ -193,7 +203,7 @@ def test_email_reminders_go_on_chosen_days_after_the_time_once_a_day(
     day = today.weekday() if today_chosen else (today.weekday() + 1) % 7
     reminders.choose(uow, person, [day], "07:30", email)
     mailer = MemoryMailer()
-    now = datetime.combine(today, datetime.min.time()).replace(hour=hour)
+    now = datetime.combine(today, datetime.min.time()).replace(hour=hour, tzinfo=UTC)
     reminders.send_all_due(lambda: uow, mailer, now, "https://lumbo.example")
     reminders.send_all_due(lambda: uow, mailer, now, "https://lumbo.example")  # once a day
     assert len(mailer.sent) == sent

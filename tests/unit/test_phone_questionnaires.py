@@ -112,8 +112,9 @@ def _instruments(items: list[dict[str, Any]]) -> dict[str, int]:
 @pytest.mark.parametrize(
     ("kind", "activities", "disability", "expect"),
     [
-        ("intake", [], "odi",
-         {"nprs": 1, "odi": 10, "start_back": 9, "fabq": 16, "promis_pi_4a": 4}),
+        ("intake", [], "odi",  # no activities known: five screens to name and rate them
+         {"nprs": 1, "odi": 10, "start_back": 9, "fabq": 16, "promis_pi_4a": 4, "psfs": 5}),
+        ("reassessment", [], "odi", {"nprs": 1, "odi": 10, "promis_pi_4a": 4}),
         ("intake", ["walking"], "odi",
          {"nprs": 1, "odi": 10, "start_back": 9, "fabq": 16, "promis_pi_4a": 4, "psfs": 1}),
         ("reassessment", ["walking", "lifting"], "odi",
@@ -255,3 +256,85 @@ def test_the_week_4_set_asks_the_disability_index_the_baseline_used(
     assert due is not None and (due.kind, due.week) == ("reassessment", 4)
     got = _instruments(due.items)
     assert got == {"nprs": 1, "promis_pi_4a": 4, "psfs": 3, **expect}
+
+
+# --- the PSFS before the first visit when no activities are known (issue 16) ------------------
+
+
+def _first_visit_patient(uow: FakeUnitOfWork) -> str:
+    """A person with no intake and no plan: nobody has named their activities yet."""
+    from lumbo.store.records import PersonRecord
+
+    person = PersonRecord(external_ref="first-visit")
+    with uow:
+        uow.journeys.add_person(person)
+        uow.commit()
+    return person.id
+
+
+def test_the_first_visit_set_asks_the_patient_to_name_up_to_five_activities() -> None:
+    uow = FakeUnitOfWork()
+    person = _first_visit_patient(uow)
+    due = phone_questionnaires.due(uow, person, date.today())
+    assert due is not None and due.kind == "intake"
+    naming = [it for it in due.items if it.get("names_activity")]
+    assert [it["id"] for it in naming] == [f"psfs-name-{n}" for n in range(1, 6)]
+    assert all(it["optional"] and it["ends_group"] for it in naming)
+    assert all((it["low"], it["high"]) == (0, 10) for it in naming)
+    assert "Name an activity" in naming[0]["text"] and "another" in naming[1]["text"]
+    assert due.items[-5:] == naming  # the last screens of the set
+
+
+@pytest.mark.parametrize(
+    ("psfs", "mean"),
+    [
+        ([{"activity": "lifting my child", "score": 3}], 3.0),
+        ([{"activity": " gardening ", "score": 2}, {"activity": "sitting in the car", "score": 5},
+          {"activity": "running", "score": 8}], 5.0),
+    ],
+)  # fmt: skip
+def test_named_activities_reach_the_clinician_the_prefill_and_the_week_4_set(
+    psfs: list[dict[str, Any]], mean: float
+) -> None:
+    """The activities the patient named before the first visit: scored (PSFS mean on the
+    clinician's pages), pre-filled into the intake the clinician completes, and asked again in the
+    week 4 reassessment."""
+    uow = FakeUnitOfWork()
+    person = _first_visit_patient(uow)
+    body = {"response_id": "q-first-00001", "kind": "intake",
+            "answers": {"nprs": 5, "psfs": psfs}}  # fmt: skip
+    stored = phone_questionnaires.submit(uow, person, body)
+    assert stored.created and stored.scores["psfs_mean"] == mean
+    rows = {r.label: r.now for r in phone_questionnaires.results(uow, person)[0].rows}
+    assert rows["PSFS mean (0-10)"] == mean
+    pre = phone_questionnaires.prefill(uow, person, "intake")
+    assert pre is not None
+    names = [a["activity"].strip() for a in psfs]
+    assert [p["activity"] for p in pre.intake_fields()["questionnaires"]["psfs"]] == names
+    with uow:
+        done = uow.journeys.questionnaire_responses(person)
+    assert phone_questionnaires.named_activities(done) == names
+    week4 = phone_questionnaire_items.items("reassessment", names)
+    assert [it["activity"] for it in week4 if it["instrument"] == "psfs"] == names
+
+
+@pytest.mark.parametrize(
+    "psfs",
+    [
+        [{"activity": "   ", "score": 3}],
+        [{"activity": "walking", "score": 11}],
+        [{"activity": "x" * 201, "score": 3}],
+        [{"activity": f"a{n}", "score": 1} for n in range(6)],
+        [],
+    ],
+    ids=["blank", "score-11", "too-long", "six", "none"],
+)
+def test_bad_named_activities_are_refused_naming_the_field(psfs: list[dict[str, Any]]) -> None:
+    uow = FakeUnitOfWork()
+    person = _first_visit_patient(uow)
+    body = {"response_id": "q-bad-00002", "kind": "intake", "answers": {"nprs": 5, "psfs": psfs}}
+    with pytest.raises(InvalidInput) as err:
+        phone_questionnaires.record(uow, person, body)
+    assert all("answers.psfs" in p.path for p in err.value.problems)
+    with uow:
+        assert uow.journeys.questionnaire_responses(person) == []

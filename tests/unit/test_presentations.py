@@ -63,6 +63,20 @@ def test_every_plan_starts_with_warning_signs_in_week_1() -> None:
             assert "warning-signs-education" in _week1(plan), p.key
 
 
+def test_every_plan_teaches_what_to_do_in_a_flare_up_when_range_work_starts() -> None:
+    """Week 4, the first week of restoring range (higher intensity, tensioners allowed): the
+    flare-up lesson, or a note that says it did not fit."""
+    for p in PRESENTATIONS:
+        plan = _plan(p.key)
+        if plan.status == "ok":
+            week4 = {b.technique for s in plan.weeks[3].sessions for b in s.blocks}
+            assert plan.weeks[3].week == 4
+            assert "flare-up-education" in week4 or any(
+                n.startswith("Week 4 should include What to do in a flare-up") for n in plan.notes
+            ), p.key
+            assert "flare-up-education" not in _week1(plan), p.key
+
+
 def test_acute_radicular_no_directional_exercise_and_sliders_before_tensioners() -> None:
     plan = _plan("acute_radicular")
     lib = library()
@@ -147,3 +161,19 @@ def test_direction_note_tells_not_tested_from_none_found() -> None:
     assert any("was not tested" in n for n in notes)
     assert not any(n.startswith("No direction of movement was found") for n in notes)
     assert any(n.startswith("No direction of movement was found") for n in _plan("example").notes)
+
+
+@pytest.mark.parametrize(("minutes", "scheduled"), [(15, False), (20, True), (30, True)])
+def test_the_flare_up_lesson_needs_room_in_the_session(minutes: int, scheduled: bool) -> None:
+    """Short sessions keep their strengthening: below 20 minutes the flare-up lesson is not
+    scheduled and the plan says to go through it with the clinician (lumbo policy)."""
+    import copy
+
+    doc = copy.deepcopy(BY_KEY["example"].intake())
+    doc["preferences"]["minutes_per_session"] = minutes
+    intake = parse_intake(doc)
+    plan = build_plan(intake, assess(intake))
+    week4 = {b.technique for s in plan.weeks[3].sessions for b in s.blocks}
+    assert ("flare-up-education" in week4) is scheduled
+    note = "Week 4 should include What to do in a flare-up but it did not fit"
+    assert any(n.startswith(note) for n in plan.notes) is not scheduled

@@ -60,6 +60,9 @@ def test_the_store_and_queue_sections_come_from_the_one_model(tmp_path: Path) ->
         ("LUMBO_DB_POOL_SIZE", "many"),
         ("LUMBO_DB_POOL_OVERFLOW", "-1"),
         ("LUMBO_DATABASE_URL", "mysql://u@h/db"),
+        ("LUMBO_PUBLIC_URL", "lumbo.example.org"),
+        ("LUMBO_PUBLIC_URL", "ftp://lumbo.example.org"),
+        ("LUMBO_PUBLIC_URL", "https://lumbo example.org"),
     ],
 )
 def test_bad_store_variables_name_the_variable(tmp_path: Path, name: str, bad: str) -> None:
@@ -95,6 +98,41 @@ def test_lumbo_init_and_lumbo_serve_use_the_same_database(
         assert journey.find_person(store.uow(), None).id  # the person lumbo init enrolled
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [(None, True), ("0", False), ("1", True), ("no", False)]
+)
+def test_the_access_log_is_on_unless_turned_off(
+    tmp_path: Path, raw: str | None, expected: bool
+) -> None:
+    env = {"LUMBO_DATA_DIR": str(tmp_path)} | ({} if raw is None else {"LUMBO_ACCESS_LOG": raw})
+    assert Settings.from_env(env, signs=False).access_log is expected
+
+
+def test_a_bad_access_log_flag_names_the_variable(tmp_path: Path) -> None:
+    env = {"LUMBO_DATA_DIR": str(tmp_path), "LUMBO_ACCESS_LOG": "sometimes"}
+    with pytest.raises(InvalidInput) as err:
+        Settings.from_env(env, signs=False)
+    assert err.value.problems[0].path == "LUMBO_ACCESS_LOG"
+
+
+@pytest.mark.parametrize(
+    ("env", "expect"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"LUMBO_HOST": "0.0.0.0", "LUMBO_PORT": "9000"}, "http://0.0.0.0:9000"),
+        ({"LUMBO_PUBLIC_URL": "https://lumbo.example.org/"}, "https://lumbo.example.org"),
+        ({"LUMBO_PUBLIC_URL": "https://x.org/clinic"}, "https://x.org/clinic"),
+    ],
+)
+def test_the_worker_links_to_the_public_url(
+    tmp_path: Path, env: dict[str, str], expect: str
+) -> None:
+    """Reminder e-mails the worker sends link to LUMBO_PUBLIC_URL (no request to take it from)."""
+    settings = Settings.from_env({"LUMBO_DATA_DIR": str(tmp_path), **env}, signs=False)
+    assert settings.app_url == expect
+    assert QueueSettings.of(settings).app_url == expect
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,11 @@
-"""`lumbo reminders send`: e-mail today's reminders to the patients who chose them (run it every
-15 minutes from cron or a systemd timer; each patient gets at most one a day). Needs SMTP
-(``LUMBO_SMTP_*``): without it, exit 2 and say so."""
+"""`lumbo reminders send`: e-mail today's reminders to the patients who chose them now. The worker
+(`lumbo worker`, or `lumbo serve --with-worker`) already does this every few minutes; the command
+is for a setup without a worker (cron, a systemd timer) or to send at once. Each patient gets at
+most one a day, whoever sends it. Needs SMTP (``LUMBO_SMTP_*``): without it, exit 2 and say so."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import typer
 
@@ -12,11 +13,11 @@ from lumbo.cli._common import EXIT_INPUT, console, console_err
 
 
 def send_cmd(
-    url: str = typer.Option(
-        "http://127.0.0.1:8000", "--url", help="the address patients open lumbo at"
+    url: str | None = typer.Option(
+        None, "--url", help="the address patients open lumbo at (default: LUMBO_PUBLIC_URL)"
     ),
 ) -> None:
-    """Send the e-mail reminders that are due now (local time of this machine)."""
+    """Send the e-mail reminders that are due now (each patient's own time zone)."""
     from lumbo.services import reminders
     from lumbo.services.mail import mailer_for
     from lumbo.settings import Settings
@@ -29,7 +30,8 @@ def send_cmd(
         raise typer.Exit(EXIT_INPUT)
     store = open_store(settings.store)
     try:
-        sent = reminders.send_all_due(store.uow, mailer, datetime.now(), url.rstrip("/"))
+        link = (url or settings.app_url).rstrip("/")
+        sent = reminders.send_all_due(store.uow, mailer, datetime.now(UTC), link)
     finally:
         store.close()
     console.print(f"{len(sent)} reminder e-mail(s) sent")

@@ -51,6 +51,7 @@ def serve_cmd(
             host=settings.host,
             port=settings.port,
             workers=workers,
+            access_log=settings.access_log,
             proxy_headers=False,  # lumbo reads X-Forwarded-For itself, from trusted proxies only
         )
         return
@@ -86,7 +87,12 @@ def serve_cmd(
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         uvicorn.run(
-            app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            access_log=settings.access_log,
+            proxy_headers=False,
         )
     finally:
         if worker is not None:

@@ -1,6 +1,7 @@
 """`lumbo worker [--workers N]`: the background-job worker (a huey consumer) in its own process.
 
-It analyses uploaded videos (``lumbo.jobs``). Settings come from the environment, shared with
+It analyses uploaded videos (``lumbo.jobs``) and, every few minutes, e-mails the patients'
+reminders that are due when SMTP is configured (``LUMBO_SMTP_*``, links to ``LUMBO_PUBLIC_URL``). Settings come from the environment, shared with
 ``lumbo serve``: ``LUMBO_DATA_DIR``, ``LUMBO_DATABASE_URL``, ``LUMBO_QUEUE_URL`` (Redis; unset:
 SQLite in the data directory), ``LUMBO_QUEUE_NAME``, ``LUMBO_JOB_STALE_S``. On start it queues
 again every job the queue may have lost. Stop it with Ctrl-C (finishes the running job) or SIGTERM
@@ -23,7 +24,7 @@ def worker_cmd(
     ] = 1,
     verbose: Annotated[bool, typer.Option("--verbose", help="debug logging")] = False,
 ) -> None:
-    """Run the background-job worker (video analysis). Run more of them to scale out."""
+    """Run the background-job worker (video analysis, e-mail reminders). Run more to scale out."""
     from lumbo.jobs.queue import JobQueue
     from lumbo.jobs.settings import QueueSettings
     from lumbo.settings import Settings
@@ -40,7 +41,8 @@ def worker_cmd(
     recovered = queue.recover()
     console.print(
         f"lumbo worker: queue {settings.describe()} ({waiting} task(s) waiting), "
-        f"{workers} worker(s); {len(recovered)} job(s) from the job table queued again",
+        f"{workers} worker(s); {len(recovered)} job(s) from the job table queued again; "
+        + ("e-mail reminders on" if settings.mail else "e-mail reminders off (no SMTP)"),
         highlight=False,
     )
     consumer = queue.huey.create_consumer(

@@ -4,18 +4,24 @@
 the data directory, or ``RedisHuey`` with ``LUMBO_QUEUE_URL``) and registers the tasks under fixed
 names, so the web process (which only enqueues) and ``lumbo worker`` (which runs them) agree. Tasks
 carry only a job id; the job table holds the state, progress and result.
+
+Periodic tasks (run by every worker's consumer, ``periodic=True``): the sweep of lost jobs, and the
+patients' e-mail reminders every ``REMINDER_MINUTES`` when SMTP is configured. Two workers both
+run them; the database makes a reminder go once (see :func:`lumbo.services.reminders.send_due`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from datetime import UTC, datetime
 from typing import Any
 
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.jobs.measure import run_measure_job
 from lumbo.jobs.settings import ENV_QUEUE_URL, QueueSettings
-from lumbo.services import video_jobs
+from lumbo.services import reminders, video_jobs
+from lumbo.services.mail import mailer_for
 from lumbo.settings import Settings
 from lumbo.store.db import Store, open_store
 from lumbo.store.jobs import JobDispatcher
@@ -26,6 +32,8 @@ log = logging.getLogger("lumbo.jobs")
 MEASURE_TASK = "lumbo.measure_video_job"
 SWEEP_TASK = "lumbo.recover_jobs"
 SWEEP_MINUTES = 5
+REMINDERS_TASK = "lumbo.send_reminders"
+REMINDER_MINUTES = 5  # a reminder goes within this many minutes of the patient's chosen time
 
 
 def make_huey(settings: QueueSettings) -> Any:
@@ -55,6 +63,9 @@ class JobQueue:
         self._measure = self.huey.task(name=MEASURE_TASK)(self.measure_video_job)
         self.huey.periodic_task(huey.crontab(minute=f"*/{SWEEP_MINUTES}"), name=SWEEP_TASK)(
             self.sweep
+        )
+        self.huey.periodic_task(huey.crontab(minute=f"*/{REMINDER_MINUTES}"), name=REMINDERS_TASK)(
+            self.send_reminders
         )
         self.huey.signal(SIGNAL_INTERRUPTED)(self._interrupted)
 
@@ -101,6 +112,19 @@ class JobQueue:
         found = self.recover(queued_older_than_s=self.settings.stale_after_s)
         if found:
             log.info("sweep: re-enqueued %d job(s)", len(found))
+
+    def send_reminders(self, now: datetime | None = None) -> list[str]:
+        """Periodic: e-mail the reminders that are due (none without SMTP). Idempotent: each
+        day's reminder is claimed in the database before it is sent."""
+        mailer = mailer_for(self.settings.mail)
+        if mailer is None:
+            return []
+        sent = reminders.send_all_due(
+            self.store.uow, mailer, now or datetime.now(UTC), self.settings.app_url
+        )
+        if sent:
+            log.info("reminders: %d e-mail(s) sent", len(sent))
+        return sent
 
     def _interrupted(self, _signal: str, task: Any, *_args: Any) -> None:
         if (

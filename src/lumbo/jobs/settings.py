@@ -12,7 +12,9 @@
 ==========================  =======================================================================
 
 The data directory and database are the web service's (``LUMBO_DATA_DIR``,
-``LUMBO_DATABASE_URL``): the worker reads the uploaded files and writes the job rows there.
+``LUMBO_DATABASE_URL``): the worker reads the uploaded files and writes the job rows there. The
+worker also e-mails patients' reminders when SMTP is configured (``LUMBO_SMTP_*``), with links to
+``LUMBO_PUBLIC_URL``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.store.settings import StoreSettings
 
 if TYPE_CHECKING:
-    from lumbo.settings import Settings
+    from lumbo.settings import MailSettings, Settings
 
 ENV_QUEUE_URL = "LUMBO_QUEUE_URL"
 ENV_QUEUE_NAME = "LUMBO_QUEUE_NAME"
@@ -43,6 +45,8 @@ class QueueSettings:
     queue_name: str = "lumbo"
     stale_after_s: float = 120.0
     heartbeat_s: float = 15.0
+    mail: MailSettings | None = None  # reminders are e-mailed only when SMTP is configured
+    app_url: str = "http://127.0.0.1:8000"  # links in the reminders
 
     def __post_init__(self) -> None:
         problems = []
@@ -73,6 +77,8 @@ class QueueSettings:
             queue_name=settings.queue_name,
             stale_after_s=settings.job_stale_s,
             heartbeat_s=min(15.0, settings.job_stale_s / 4),
+            mail=settings.mail,
+            app_url=settings.app_url,
         )
 
     @property

@@ -113,12 +113,13 @@ def account_entry(
     target: str | None = None,
     person_id: str | None = None,
 ) -> AuditEntry:
-    """An account event: sign_in, sign_in_delayed, sign_out, account_created, role_changed."""
+    """An account event: sign_in, sign_in_delayed, sign_out, account_created, role_changed,
+    password_change, email_confirmed."""
     return AuditEntry(
         actor_id=None if actor is None else actor.id,
         actor_role=None if actor is None else actor.role,
         action="write"
-        if event in ("account_created", "role_changed", "email_confirmed")
+        if event in ("account_created", "role_changed", "password_change", "email_confirmed")
         else "read",
         method="-",
         route=f"account:{event}",

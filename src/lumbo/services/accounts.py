@@ -386,6 +386,86 @@ def logout(
         uow.commit()
 
 
+@dataclass(frozen=True, slots=True)
+class PasswordChanged:
+    """A password changed by its owner: how many other sign-in sessions were ended."""
+
+    user: User
+    other_sessions_ended: int
+
+
+def change_password(
+    store: UnitsOfWork,
+    settings: Settings,
+    session: str,
+    current: str,
+    new: str,
+    confirm: str,
+    client: str,
+    device: str | None = None,
+) -> PasswordChanged:
+    """The signed-in owner (``session``: the session hash) changes their password: the current
+    one must be right (a wrong one counts as a failed sign-in, under the sign-in limits, and
+    :class:`RateLimited` once they impose a wait), the new one must meet the password rules and
+    match its confirmation. Every other session of the account ends; this one stays. Audited,
+    granted or refused. Bad input is :class:`InvalidInput` naming ``current_password``,
+    ``new_password`` or ``confirm_password``; nothing is written but the failure count."""
+    now = utcnow()
+    with store.uow() as uow:
+        user = uow.accounts.session_user(session, now)
+    if user is None:
+        raise NotAuthenticated("sign in first")
+    limits = _limits(settings, user.email, client)
+    known = known_device(settings.secret_key, user.id, device)
+    with store.uow() as uow:
+        wait = _wait_s(uow.accounts, settings, limits, known, now)
+        if wait > 0:
+            entry = account_entry("password_change", actor=user, outcome="denied", client=client)
+            uow.audit.add(entry)
+            uow.commit()
+    if wait > 0:
+        raise RateLimited(wait)
+    problems = []
+    if not new:
+        problems.append(Problem("new_password", "must be filled in"))
+    elif (why := password_problem(new, user.email, user.role)) is not None:
+        problems.append(Problem("new_password", why))
+    elif new == current:
+        problems.append(Problem("new_password", "must differ from your current password"))
+    if new != confirm:
+        problems.append(Problem("confirm_password", "must repeat the new password exactly"))
+    ph = hasher(settings.hashing)
+    with hashing_slots(settings.hashing_slots):
+        try:
+            ok = bool(current) and ph.verify(user.password_hash, current)
+        except (VerificationError, InvalidHashError):
+            ok = False
+        new_hash = ph.hash(new) if ok and not problems else None
+    if not ok:
+        with store.uow() as uow:
+            uow.accounts.add_failure(*(limit.key for limit in limits))
+            entry = account_entry("password_change", actor=user, outcome="denied", client=client)
+            uow.audit.add(entry)
+            uow.commit()
+        problems.insert(0, Problem("current_password", "is not right"))
+    if problems or new_hash is None:
+        raise InvalidInput(problems, "password change")
+    with store.uow() as uow:
+        repo = uow.accounts
+        if _need(repo, user.id).password_hash != user.password_hash:  # changed meanwhile
+            raise Conflict("your password was changed meanwhile: sign in again")
+        repo.set_password_hash(user.id, new_hash)
+        ended = repo.delete_other_sessions(user.id, session)
+        repo.clear_failures(limits[0].key)
+        uow.audit.add(
+            account_entry(
+                "password_change", actor=user, outcome="allowed", client=client, target=user.id
+            )
+        )
+        uow.commit()
+    return PasswordChanged(user=user, other_sessions_ended=ended)
+
+
 RESET_SALT = "lumbo-password-reset"
 RESET_MAX_AGE_S = 24 * 3600
 UNUSABLE_PREFIX = "!reset:"

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lumbo.services._shared import active_plan
-from lumbo.store.clinic_settings import AUTO_APPROVE
+from lumbo.store.clinic_settings import AUTO_APPROVE, TIME_ZONE
 from lumbo.store.records import PlanVersion
 from lumbo.store.repository import JourneyRepository
 from lumbo.store.unit_of_work import AbstractUnitOfWork
@@ -75,16 +75,19 @@ def approval_state(uow: AbstractUnitOfWork, person_id: str) -> ApprovalState:
 @dataclass(frozen=True, slots=True)
 class ClinicSettings:
     auto_approve_adjustments: bool
+    time_zone: str = "UTC"  # patients' reminders and calendar, unless they choose their own
 
 
 def clinic_settings(uow: AbstractUnitOfWork) -> ClinicSettings:
     with uow:
         values = uow.clinic.all_settings()
-    return ClinicSettings(auto_approve_adjustments=bool(values[AUTO_APPROVE]))
+    return ClinicSettings(
+        auto_approve_adjustments=bool(values[AUTO_APPROVE]), time_zone=str(values[TIME_ZONE])
+    )
 
 
 def set_auto_approve(uow: AbstractUnitOfWork, on: bool, actor_id: str | None) -> ClinicSettings:
     with uow:
         uow.clinic.set_setting(AUTO_APPROVE, bool(on), actor_id)
         uow.commit()
-    return ClinicSettings(auto_approve_adjustments=bool(on))
+    return clinic_settings(uow)

@@ -81,6 +81,7 @@ class SettingsExport(Result):
     reminder_time: str | None
     reminder_email: bool
     reminded_on: str | None
+    time_zone: str | None
     lessons_read: tuple[str, ...]
     updated_at: str
 
@@ -213,6 +214,7 @@ def _settings(s: PatientSettings) -> SettingsExport:
         reminder_time=s.reminder_time,
         reminder_email=s.reminder_email,
         reminded_on=s.reminded_on,
+        time_zone=s.time_zone,
         lessons_read=tuple(s.lessons_read),
         updated_at=s.updated_at.isoformat(),
     )

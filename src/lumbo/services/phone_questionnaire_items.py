@@ -160,15 +160,42 @@ def _psfs_items(activities: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+PSFS_MAX = 5  # the PSFS asks about 3 to 5 activities
+
+
+def _psfs_naming_items() -> list[dict[str, Any]]:
+    """Before the first visit, when nobody has named the patient's activities yet: up to five
+    screens, each asking the patient to name one activity they find hard and rate it (the PSFS
+    is built from the patient's own activities). Each may be left out; leaving one out ends the
+    naming (``ends_group``)."""
+    out = []
+    for n in range(1, PSFS_MAX + 1):
+        first = "Name an activity" if n == 1 else "Name another activity"
+        item = _scale(
+            f"psfs-name-{n}",
+            "psfs",
+            f"Activity {n} of up to {PSFS_MAX}. {first} that your back makes hard to do, "
+            "then choose how well you can do it today.",
+            0,
+            10,
+            "unable to do it",
+            "as well as before your back problem",
+        )
+        out.append({**item, "names_activity": True, "optional": True, "ends_group": True})
+    return out
+
+
 def items(
     kind: Kind,
     psfs_activities: list[str],
     disability: str = "odi",
     *,
+    name_activities: bool = True,
     later_baseline: bool = False,
 ) -> list[dict[str, Any]]:
     """The set's screens. Intake: pain, ODI, STarT Back, FABQ, PROMIS pain interference (4a) and
-    the PSFS activities when known. Reassessment: what the outcomes compare, each score with an
+    the PSFS: its activities when known, otherwise (``name_activities``) up to five screens where
+    the patient names and rates their own. Reassessment: what the outcomes compare, each score with an
     MCID (``knowledge/mcid.toml``): pain, the baseline's disability index (ODI, or RMDQ when the
     baseline used it), PROMIS pain interference (4a) and the PSFS. Wording only where the licence
     allows it; otherwise the item's topic and the paper form (see :data:`FORM`).
@@ -193,8 +220,12 @@ def items(
         items += _odi_items() + _start_back_items() + _fabq_items() + _promis_items()
     else:
         items += (_rmdq_items() if disability == "rmdq" else _odi_items()) + _promis_items()
-    if not later_baseline:
-        items += _psfs_items(psfs_activities)
+    if later_baseline:  # the activities were named and rated before the plan
+        name_activities, psfs_activities = False, []
+    if psfs_activities:
+        items += _psfs_items(psfs_activities[:PSFS_MAX])
+    elif kind == "intake" and name_activities:
+        items += _psfs_naming_items()
     for it in items:
         it["statements_shown"] = lic[
             "promis_pi" if it["instrument"].startswith("promis") else it["instrument"]

@@ -42,6 +42,13 @@ class PsfsAnswer(_M):
     activity: Annotated[str, Field(min_length=1, max_length=200)]
     score: Annotated[int, Field(ge=0, le=10)]
 
+    @field_validator("activity")
+    @classmethod
+    def _named(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must name the activity")
+        return v.strip()
+
 
 class Answers(_M):
     nprs: Annotated[int, Field(ge=0, le=10)] | None = None
@@ -108,13 +115,15 @@ def due(uow: AbstractUnitOfWork, person_id: str, on: date) -> Due | None:
         done = repo.questionnaire_responses(person_id)
         intakes = repo.intakes(person_id)
         plan = repo.latest_plan(person_id)
-    activities = []
+    activities: list[str] = []
     disability = "odi"
     if intakes:
         q = intakes[0].intake.questionnaires
         activities = [i.activity for i in q.psfs or ()]
         if q.rmdq is not None and q.odi is None:
             disability = "rmdq"
+    if not activities:  # the activities the patient named on the phone before the first visit
+        activities = named_activities(done)
     if plan is None:
         if any(r.kind == "intake" for r in done):
             return None
@@ -132,6 +141,16 @@ def due(uow: AbstractUnitOfWork, person_id: str, on: date) -> Due | None:
     if any(r.kind == "reassessment" and r.week == week_no for r in done):
         return None
     return Due("reassessment", week_no, items("reassessment", activities, disability))
+
+
+def named_activities(done: Sequence[QuestionnaireResponse]) -> list[str]:
+    """The PSFS activities of the first intake set answered on the phone (the patient named them
+    there when the clinician had not), so a reassessment asks about the same ones."""
+    for r in sorted(done, key=lambda x: x.created_at):
+        if r.kind == "intake":
+            psfs = r.answers.get("psfs") or []
+            return [str(a["activity"]) for a in psfs]
+    return []
 
 
 def _scores(answers: Answers) -> dict[str, Any]:

@@ -13,11 +13,20 @@ that could change a settled judgement (a back-dated log or check-in), a status j
 another plan version, or a missing status recomputes from the whole history instead (and rebuilds
 the summary). A new plan version is stored only on a material change
 (:func:`lumbo.domain.adjust.apply.material_change`).
+
+Most writes decide what the previous write decided (a hold keeps the level the plan already has):
+applying those decisions to the same immutable plan version again would re-fit every remaining
+session to find no material change. :data:`UNCHANGED` remembers, per process, which (plan version,
+decisions, whether the self-directed dose caps apply) gave no material change; ``apply_adjustment``
+and the caps are pure functions of exactly those inputs, so a hit is the answer they would give, and
+a miss computes it as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeVar
@@ -227,6 +236,47 @@ def _check_log_fits(log: SessionLog, plan: Plan) -> None:
         raise InvalidInput(problems, "session log")
 
 
+class _Seen:
+    """A bounded, thread-safe set (least recently used out first). Holds only facts about
+    immutable data, so each process may keep its own (another process recomputes them)."""
+
+    def __init__(self, size: int = 8192) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            if key not in self._items:
+                return False
+            self._items.move_to_end(key)
+            return True
+
+    def add(self, key: Hashable) -> None:
+        with self._lock:
+            self._items[key] = None
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+UNCHANGED = _Seen()
+"""(plan version id, version, what ``apply_adjustment`` reads of the adjustment; whether the
+self-directed dose caps apply) for which the applied plan was not materially different: nothing to
+store, so nothing to re-fit."""
+
+
+def _apply_key(plan: PlanVersion, adjustment: Adjustment) -> Hashable:
+    """Every input of ``apply_adjustment`` that can vary: the stored plan version (immutable, by
+    row id) and the adjustment's plan version, first week and decisions (the version note made
+    from them is not part of the prescription)."""
+    decisions = tuple((d.technique, d.action, d.replacement, d.level) for d in adjustment.decisions)
+    return (plan.id, plan.version, adjustment.plan_version, adjustment.from_week, decisions)
+
+
 def _readjust(
     repo: JourneyRepository,
     person_id: str,
@@ -252,11 +302,16 @@ def _readjust(
     adjustment, summary = adjust_from(plan.plan, base, logs, checkins, settle_before=cut)
     if all(d.level is None for d in adjustment.decisions):  # no dose is decided: nothing to apply
         return adjustment, plan, False, summary
+    person = repo.get_person(person_id)  # in the session already: loaded with the write's lock
+    capped = person is not None and person.unsupervised
+    key = (_apply_key(plan, adjustment), capped)
+    if key in UNCHANGED:  # these decisions were applied to this version before: no change
+        return adjustment, plan, False, summary
     adjusted = apply_adjustment(plan.plan, adjustment)
-    person = repo.get_person(person_id)
-    if person is not None and person.unsupervised:  # the self-directed caps hold in every version
+    if capped:  # the self-directed caps hold in every version
         adjusted = cap_doses(adjusted)
     if not material_change(plan.plan, adjusted):  # labels or notes at most: keep the version
+        UNCHANGED.add(key)
         return adjustment, plan, False, summary
     version = plan.version + 1
     new = PlanVersion(

@@ -5,16 +5,27 @@ unless SMTP is configured).
 
 Only the token's SHA-256 is stored: the feed URL is shown once, when made. Calendar entries say
 "lumbo: your back exercises" and nothing about the patient's health (calendar services read them).
+
+Times are the patient's local times in their time zone (an IANA name they choose on the reminders
+page, else the clinic's ``time_zone`` setting, else UTC): the feed's session times carry that
+``TZID`` with its ``VTIMEZONE``, and an e-mail goes once the chosen time has passed there.
+
+E-mail reminders are sent by the worker's periodic task (``lumbo.jobs``) and by
+``lumbo reminders send``; each day's reminder is claimed in the database first (one conditional
+write), so two workers, or a worker and the command, never send it twice.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
 
 from icalendar import Calendar, Event
 
@@ -22,6 +33,7 @@ from lumbo.domain.errors import InvalidInput, NotFound, Problem, ReferralRequire
 from lumbo.services._shared import active_plan, need_person
 from lumbo.services.journey import stop_in_force
 from lumbo.services.mail import Mail, Mailer
+from lumbo.store.clinic_settings import TIME_ZONE
 from lumbo.store.records import PatientSettings
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
@@ -30,6 +42,53 @@ DEFAULT_DAYS = (0, 2, 4, 5)  # lumbo policy: spread the week's sessions when no 
 DEFAULT_TIME = "18:00"
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 SESSION_MINUTES = 30
+log = logging.getLogger("lumbo.reminders")
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    """Every IANA time zone name this machine knows (the ``tzdata`` package or the system's)."""
+    return frozenset(available_timezones())
+
+
+def time_zone_problem(name: str) -> str | None:
+    """Why ``name`` is not a time zone lumbo accepts, or None: an IANA name such as
+    ``Europe/Paris`` or ``UTC`` (no offsets like ``+02:00``, no abbreviations like ``CET``
+    unless IANA lists them)."""
+    if not name or len(name) > 64 or name not in time_zones():
+        return "must be a time zone name such as Europe/Paris, America/New_York or UTC"
+    return None
+
+
+def zone_words(name: str) -> str:
+    """A time zone name as a patient reads it: ``America/Port_of_Spain`` -> ``America: Port of
+    Spain``, ``America/Argentina/Buenos_Aires`` -> ``America: Argentina, Buenos Aires``."""
+    region, _, place = name.replace("_", " ").partition("/")
+    return f"{region}: {place.replace('/', ', ')}" if place else region
+
+
+def clinic_time_zone(uow: AbstractUnitOfWork) -> str:
+    with uow:
+        name = str(uow.clinic.all_settings()[TIME_ZONE])
+    return name if time_zone_problem(name) is None else "UTC"
+
+
+def set_clinic_time_zone(uow: AbstractUnitOfWork, name: str, actor_id: str | None) -> str:
+    """The clinic's time zone (an administrator's setting): the default of every patient who
+    chose none."""
+    name = name.strip()
+    if (problem := time_zone_problem(name)) is not None:
+        raise InvalidInput([Problem("time_zone", problem, name)], "clinic settings")
+    with uow:
+        uow.clinic.set_setting(TIME_ZONE, name, actor_id)
+        uow.commit()
+    return name
+
+
+def zone_of(settings: PatientSettings, clinic_zone: str) -> ZoneInfo:
+    """The patient's time zone: their own choice, else the clinic's."""
+    name = settings.time_zone or clinic_zone
+    return ZoneInfo(name if time_zone_problem(name) is None else "UTC")
 
 
 def _hash(token: str) -> str:
@@ -44,10 +103,19 @@ def current(uow: AbstractUnitOfWork, person_id: str) -> PatientSettings:
 
 
 def choose(
-    uow: AbstractUnitOfWork, person_id: str, days: list[int], at: str, email: bool
+    uow: AbstractUnitOfWork,
+    person_id: str,
+    days: list[int],
+    at: str,
+    email: bool,
+    time_zone: str | None = None,
 ) -> PatientSettings:
-    """Save the patient's reminder days (0=Monday..6), time (HH:MM) and e-mail choice."""
+    """Save the patient's reminder days (0=Monday..6), time (HH:MM), e-mail choice and time zone
+    (an IANA name; None or empty: the clinic's)."""
     problems = []
+    zone = (time_zone or "").strip() or None
+    if zone is not None and (why := time_zone_problem(zone)) is not None:
+        problems.append(Problem("time_zone", why, zone))
     if any(not isinstance(d, int) or not 0 <= d <= 6 for d in days):
         problems.append(Problem("days", "must be days of the week, Monday to Sunday", days))
     if not _TIME.match(at):
@@ -65,6 +133,7 @@ def choose(
             reminder_days=tuple(sorted(set(days))),
             reminder_time=at,
             reminder_email=email,
+            time_zone=zone,
             updated_at=datetime.now(UTC),
         )
         repo.put_patient_settings(new)
@@ -140,6 +209,7 @@ def calendar_feed(uow: AbstractUnitOfWork, token: str, base_url: str) -> bytes:
     if found is None:
         raise NotFound("no such calendar")
     at = time.fromisoformat(found.reminder_time or DEFAULT_TIME)
+    zone = zone_of(found, clinic_time_zone(uow))
     cal = Calendar()
     cal.add("prodid", "-//lumbo//patient reminders//EN")
     cal.add("version", "2.0")
@@ -151,7 +221,7 @@ def calendar_feed(uow: AbstractUnitOfWork, token: str, base_url: str) -> bytes:
         ev.add("dtstamp", stamp)
         if p.kind == "session":
             ev.add("summary", "lumbo: your back exercises")
-            begin = datetime.combine(p.on, at)
+            begin = datetime.combine(p.on, at, tzinfo=zone)  # local time, TZID of the zone
             ev.add("dtstart", begin)
             ev.add("dtend", begin + timedelta(minutes=SESSION_MINUTES))
             ev.add("description", f"Week {p.week}, session {p.index}. Open lumbo: {base_url}/")
@@ -160,6 +230,7 @@ def calendar_feed(uow: AbstractUnitOfWork, token: str, base_url: str) -> bytes:
             ev.add("dtstart", p.on)
             ev.add("description", f"A short questionnaire for week {p.week}: {base_url}/")
         cal.add_component(ev)
+    cal.add_missing_timezones()  # the VTIMEZONE of every TZID used (none for UTC)
     feed: bytes = cal.to_ical()
     return feed
 
@@ -185,29 +256,45 @@ def send_due(
     uow_factory: Any, mailer: Mailer, now: datetime, recipients: dict[str, str], base_url: str
 ) -> list[str]:
     """Send today's e-mail reminder to each patient (``recipients``: person id -> address) who
-    chose e-mail on today's weekday, once the chosen time has passed (local server time), at
-    most one a day. Returns the person ids reminded."""
+    chose e-mail on today's weekday, once the chosen time has passed in their time zone, at most
+    one a day: the day is claimed in the database before the mail goes (a failed send releases
+    it), so concurrent senders never send it twice. ``now`` is an aware datetime. Returns the
+    person ids reminded."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    clinic_zone = clinic_time_zone(uow_factory())
     sent = []
     for person_id, address in sorted(recipients.items()):
         s = current(uow_factory(), person_id)
-        if not s.reminder_email or now.weekday() not in s.reminder_days:
+        local = now.astimezone(zone_of(s, clinic_zone))
+        day = local.date().isoformat()
+        if not s.reminder_email or local.weekday() not in s.reminder_days:
             continue
-        if s.reminded_on == now.date().isoformat():
+        if s.reminded_on == day:
             continue
-        if now.time() < time.fromisoformat(s.reminder_time or DEFAULT_TIME):
+        if local.time() < time.fromisoformat(s.reminder_time or DEFAULT_TIME):
             continue
         if stop_in_force(uow_factory(), person_id) is not None:
             continue  # a warning sign stopped the plan: no reminder to exercise
         try:
-            items = [p for p in planned(uow_factory(), person_id, s) if p.on == now.date()]
+            items = [p for p in planned(uow_factory(), person_id, s) if p.on == local.date()]
         except (NotFound, ReferralRequired):
             continue  # no plan, or it is withheld until a clinician has seen the patient
         if not items:
             continue
-        mailer.send(reminder_mail(address, items, base_url))
         with uow_factory() as uow:
-            uow.journeys.put_patient_settings(replace(s, reminded_on=now.date().isoformat()))
+            claimed = uow.journeys.claim_reminder(person_id, day)
             uow.commit()
+        if not claimed:
+            continue  # another worker (or the command) sends this one
+        try:
+            mailer.send(reminder_mail(address, items, base_url))
+        except Exception:
+            with uow_factory() as uow:
+                uow.journeys.release_reminder(person_id, day, s.reminded_on)
+                uow.commit()
+            log.exception("reminder for %s: the mail was not sent; tried again later", person_id)
+            continue
         sent.append(person_id)
     return sent
 

@@ -132,6 +132,10 @@ class AccountRepository(abc.ABC):
     @abc.abstractmethod
     def delete_sessions_of(self, user_ids: list[str]) -> None: ...
     @abc.abstractmethod
+    def delete_other_sessions(self, user_id: str, keep: str) -> int:
+        """End every session of the account but ``keep`` (a session hash); how many ended."""
+
+    @abc.abstractmethod
     def delete_expired_sessions(self, now: datetime) -> None: ...
     @abc.abstractmethod
     def add_failure(self, *keys: str) -> None: ...
@@ -254,6 +258,12 @@ class SqlAlchemyAccountRepository(AccountRepository):
     def delete_sessions_of(self, user_ids: list[str]) -> None:
         if user_ids:
             self.session.execute(delete(WebSessionRow).where(WebSessionRow.user_id.in_(user_ids)))
+
+    def delete_other_sessions(self, user_id: str, keep: str) -> int:
+        stmt = delete(WebSessionRow).where(
+            WebSessionRow.user_id == user_id, WebSessionRow.id != keep
+        )
+        return int(getattr(self.session.execute(stmt), "rowcount", 0) or 0)
 
     def delete_expired_sessions(self, now: datetime) -> None:
         self.session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= now))

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from lumbo.store.tables import ClinicSettingRow, utcnow
 
 AUTO_APPROVE = "auto_approve_adjustments"
-DEFAULTS: dict[str, Any] = {AUTO_APPROVE: True}
+TIME_ZONE = "time_zone"  # the clinic's IANA time zone: patients' reminders unless they choose one
+DEFAULTS: dict[str, Any] = {AUTO_APPROVE: True, TIME_ZONE: "UTC"}
 
 
 def get_setting(session: Session, key: str) -> Any:

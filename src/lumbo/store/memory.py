@@ -305,6 +305,18 @@ class InMemoryRepository(JourneyRepository):
         others = [x for x in self.data.settings if x.person_id != settings.person_id]
         self.data.settings[:] = [*others, settings]
 
+    def claim_reminder(self, person_id: str, day: str) -> bool:
+        found = self.get_patient_settings(person_id)
+        if found is None or found.reminded_on == day:
+            return False
+        self.put_patient_settings(replace(found, reminded_on=day))
+        return True
+
+    def release_reminder(self, person_id: str, day: str, previous: str | None) -> None:
+        found = self.get_patient_settings(person_id)
+        if found is not None and found.reminded_on == day:
+            self.put_patient_settings(replace(found, reminded_on=previous))
+
     def settings_for_calendar(self, token_hash: str) -> PatientSettings | None:
         return next((x for x in self.data.settings if x.calendar_token_hash == token_hash), None)
 
@@ -384,6 +396,13 @@ class InMemoryAccounts(AccountRepository):
 
     def delete_sessions_of(self, user_ids: list[str]) -> None:
         self.data.web_sessions[:] = [s for s in self.data.web_sessions if s[1] not in user_ids]
+
+    def delete_other_sessions(self, user_id: str, keep: str) -> int:
+        before = len(self.data.web_sessions)
+        self.data.web_sessions[:] = [
+            s for s in self.data.web_sessions if s[1] != user_id or s[0] == keep
+        ]
+        return before - len(self.data.web_sessions)
 
     def delete_expired_sessions(self, now: datetime) -> None:
         self.data.web_sessions[:] = [s for s in self.data.web_sessions if s[2] > now]

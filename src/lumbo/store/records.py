@@ -165,8 +165,8 @@ class QuestionnaireResponse(_UTC):
 @dataclass(frozen=True, slots=True)
 class PatientSettings:
     """The patient's own settings: the private calendar feed (only the token's hash is kept; None
-    when revoked), reminders (days 0=Monday..6, a local time HH:MM, e-mail on or off) and the
-    lessons marked as read."""
+    when revoked), reminders (days 0=Monday..6, a local time HH:MM in the patient's time zone,
+    e-mail on or off) and the lessons marked as read."""
 
     person_id: str
     calendar_token_hash: str | None = None
@@ -174,5 +174,6 @@ class PatientSettings:
     reminder_time: str | None = None
     reminder_email: bool = False
     reminded_on: str | None = None  # ISO date of the last e-mail reminder (one a day at most)
+    time_zone: str | None = None  # IANA name (Europe/Paris); None: the clinic's time zone
     lessons_read: tuple[str, ...] = ()  # education techniques the patient marked as read
     updated_at: datetime = field(default_factory=utcnow)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -207,6 +207,14 @@ class JourneyRepository(abc.ABC):
     def put_patient_settings(self, settings: PatientSettings) -> None: ...
     @abc.abstractmethod
     def settings_for_calendar(self, token_hash: str) -> PatientSettings | None: ...
+    @abc.abstractmethod
+    def claim_reminder(self, person_id: str, day: str) -> bool:
+        """Mark ``day``'s e-mail reminder as sent, in one conditional write: True for the one
+        caller that set it (it sends), False when it was already set (someone else sends)."""
+
+    @abc.abstractmethod
+    def release_reminder(self, person_id: str, day: str, previous: str | None) -> None:
+        """Undo :meth:`claim_reminder` after a failed send (only if ``day`` is still claimed)."""
 
 
 R = TypeVar("R", bound=t.Base)
@@ -426,6 +434,7 @@ class SqlAlchemyRepository(JourneyRepository):
             .order_by(r.on_date.desc(), r.checkin_id.desc())
             .limit(2)
         )
+        # Two statements: one with ``OR id IN (subquery)`` was measured dearer on PostgreSQL
         ids = list(self.session.scalars(earlier))
         stmt = select(r).where(r.person_id == person_id, near | r.id.in_(ids) if ids else near)
         rows = self.session.scalars(stmt.order_by(r.on_date, r.created_at, r.id))
@@ -434,8 +443,9 @@ class SqlAlchemyRepository(JourneyRepository):
     def get_status(self, person_id: str, *, lock: bool = False) -> PersonStatus | None:
         stmt = select(t.PersonStatusRow).where(t.PersonStatusRow.person_id == person_id)
         if lock:  # the person's row always exists (the status may not yet): lock that
-            person = select(t.PersonRow.id).where(t.PersonRow.id == person_id)
-            self.session.execute(person.with_for_update(key_share=True))  # FOR NO KEY UPDATE
+            person = select(t.PersonRow).where(t.PersonRow.id == person_id)
+            # FOR NO KEY UPDATE; loaded whole, so the write's get_person finds it in the session
+            self.session.scalars(person.with_for_update(key_share=True)).first()
         row = self.session.scalars(stmt.execution_options(populate_existing=True)).first()
         return None if row is None else _status(row)
 
@@ -573,6 +583,7 @@ class SqlAlchemyRepository(JourneyRepository):
         row.reminder_time = settings.reminder_time
         row.reminder_email = settings.reminder_email
         row.reminded_on = settings.reminded_on
+        row.time_zone = settings.time_zone
         row.lessons_read = list(settings.lessons_read)
         row.updated_at = settings.updated_at
         try:
@@ -581,6 +592,29 @@ class SqlAlchemyRepository(JourneyRepository):
             raise Conflict(
                 f"settings of {settings.person_id} contradict stored state: {err.orig}"
             ) from None
+
+    def claim_reminder(self, person_id: str, day: str) -> bool:
+        row = t.PatientSettingsRow
+        stmt = (
+            update(row)
+            .where(
+                row.person_id == person_id,
+                or_(row.reminded_on.is_(None), row.reminded_on != day),
+            )
+            .values(reminded_on=day)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(self.session.execute(stmt), "rowcount", 0) or 0) == 1
+
+    def release_reminder(self, person_id: str, day: str, previous: str | None) -> None:
+        row = t.PatientSettingsRow
+        stmt = (
+            update(row)
+            .where(row.person_id == person_id, row.reminded_on == day)
+            .values(reminded_on=previous)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.execute(stmt)
 
     def settings_for_calendar(self, token_hash: str) -> PatientSettings | None:
         stmt = select(t.PatientSettingsRow).where(
@@ -751,6 +785,7 @@ def _settings(r: t.PatientSettingsRow) -> PatientSettings:
         reminder_time=r.reminder_time,
         reminder_email=r.reminder_email,
         reminded_on=r.reminded_on,
+        time_zone=r.time_zone,
         lessons_read=tuple(str(x) for x in r.lessons_read),
         updated_at=r.updated_at,
     )

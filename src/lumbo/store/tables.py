@@ -318,5 +318,6 @@ class PatientSettingsRow(Base):
     reminder_time: Mapped[str | None] = mapped_column(String(5))
     reminder_email: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     reminded_on: Mapped[str | None] = mapped_column(String(10))
+    time_zone: Mapped[str | None] = mapped_column(String(64))  # IANA name; None: the clinic's
     lessons_read: Mapped[list[Any]] = mapped_column(JsonDoc, nullable=False)
     updated_at: Mapped[datetime] = _created()

@@ -143,12 +143,12 @@ def test_intake_questionnaire_before_the_first_visit_every_item_answerable(
     page.click("#welcome-questionnaire a")
     page.wait_for_load_state("load")
     me.check("intake-questionnaire-start", scan="patient")
-    assert page.inner_text("#questionnaire-size").startswith("40 questions")
+    assert page.inner_text("#questionnaire-size").startswith("45 questions")
     assert page.locator("#questionnaire-forms").count() == 1
     page.click("#start-questionnaire")
     seen: set[str] = set()
     for n in range(1, 41):
-        assert page.inner_text("#question-count") == f"Question {n} of 40"
+        assert page.inner_text("#question-count") == f"Question {n} of 45"
         text = page.inner_text("#question-text")
         if n == 12 or n == 20 or n == 21:  # STarT Back 1 and 9, FABQ 1
             me.check(f"intake-questionnaire-{n}", scan="patient")
@@ -163,12 +163,38 @@ def test_intake_questionnaire_before_the_first_visit_every_item_answerable(
             page.check("#answer-2")
         page.click("#next")
     assert seen == {"bother", "start_back"}
+    # No activities known yet (no clinician has seen the patient): the patient names their own,
+    # one per screen, and rates each; "No more activities" ends the list.
+    assert page.inner_text("#question-count") == "Question 41 of 45"
+    assert "Name an activity" in page.inner_text("#question-text")
+    me.check("intake-questionnaire-name-activity", scan="patient")
+    page.check("#answer-3")
+    page.click("#next")  # no activity written: nothing is recorded for the patient
+    assert "Write the activity first" in page.inner_text("#answer-error")
+    me.check("intake-questionnaire-name-missing", scan="patient")
+    page.fill("#activity-name", "lifting my grandson")
+    page.click("#next")
+    assert "Name another activity" in page.inner_text("#question-text")
+    page.fill("#activity-name", "sitting through a film")
+    page.check("#answer-6")
+    me.check("intake-questionnaire-name-second", scan="patient")
+    page.click("#next")
+    assert page.inner_text("#skip-question") == "No more activities"
+    page.click("#skip-question")
     page.wait_for_function(
         "() => document.querySelector('#questionnaire-state').textContent.includes('saved')"
     )
     me.check("intake-questionnaire-done", scan="patient")
     stored = page.request.get(f"/api/patients/{person.id}/questionnaires").json()
     rows = {r["label"]: r["now"] for r in stored[0]["rows"]}
+    assert rows["PSFS mean (0-10)"] == 4.5  # (3 + 6) / 2
+    from lumbo.services import phone_questionnaires
+
+    pre = phone_questionnaires.prefill(ctx.store.uow(), person.id, "intake")
+    assert pre is not None and pre.psfs is not None
+    assert [(a.activity, a.score) for a in pre.psfs] == [
+        ("lifting my grandson", 3), ("sitting through a film", 6)
+    ]  # fmt: skip
     assert stored[0]["kind"] == "intake" and rows["ODI (%)"] == 40.0
     assert rows["STarT Back total (0-9)"] == 9 and rows["STarT Back psychosocial (0-5)"] == 5
     assert rows["FABQ physical activity (0-24)"] == 8 and rows["FABQ work (0-42)"] == 14
@@ -181,7 +207,7 @@ def test_reminders_calendar_feed_and_a_reminder_email(browsing: Any, server: Ser
     stops the link (it then answers 404)."""
     import urllib.error
     import urllib.request
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     from icalendar import Calendar
 
@@ -234,7 +260,7 @@ def test_reminders_calendar_feed_and_a_reminder_email(browsing: Any, server: Ser
 
     before = len(server.mailbox)
     mailer = SmtpMailer(ctx.settings.mail)
-    at = datetime.combine(today, datetime.min.time()).replace(hour=8)
+    at = datetime.combine(today, datetime.min.time()).replace(hour=8, tzinfo=UTC)  # the clinic's
     sent = reminders.send_due(ctx.store.uow, mailer, at, {person: "remind@x.test"}, server.url)
     assert sent == [person]
     assert (

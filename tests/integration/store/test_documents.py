@@ -109,6 +109,10 @@ def test_whole_plan_handout_covers_the_twelve_weeks(store: Store, enrolled: str)
     assert printed == used
     weeks = {w["week"] for w in data["schedule"]}
     assert weeks == set(range(1, 13))
+    # "Stop if:" runs on into its first reason only; later reasons are their own sentences
+    html = render_html(data)
+    assert html.count("Stop if:") == len(used)
+    assert not re.search(r"\.\s+you\b", html), re.findall(r".{40}\.\s+you\b.{20}", html)
 
 
 def test_assessment_report_pdf(store: Store, enrolled: str, database_url: str) -> None:

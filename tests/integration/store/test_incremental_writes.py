@@ -188,3 +188,34 @@ def test_concurrent_writers_of_one_person_keep_the_summary_exact(uow_factory: Uo
     last = _log(current.plan, rng, 99, START + timedelta(days=17))
     done = journey.record_session(uow_factory(), person, last)
     assert done.adjustment == adjust(current.plan, [*stored, last], [])
+
+
+@pytest.mark.parametrize("remember", [True, False])
+def test_remembered_unchanged_decisions_give_what_applying_them_gives(
+    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch, remember: bool
+) -> None:
+    """A write whose decisions were already applied to the plan version in force without a
+    material change skips ``apply_adjustment``; with the memory on or off, every write returns
+    the same adjustment, the same new-version flag and the same plan version."""
+    from lumbo.services import recording
+
+    applied: list[int] = []
+    original = recording.apply_adjustment
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        applied.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(recording, "apply_adjustment", counted)
+    monkeypatch.setattr(recording, "UNCHANGED", recording._Seen())
+    if not remember:
+        monkeypatch.setattr(recording._Seen, "__contains__", lambda _self, _key: False)
+    history = _history(uow_factory, 5, 40, 0.1)
+    for n, (got, full, new_plan, material) in enumerate(history):
+        assert got == full, f"write {n}"
+        assert new_plan == material, f"write {n}"
+    decided = sum(any(d.level is not None for d in got.decisions) for got, *_ in history)
+    if remember:
+        assert len(applied) < decided  # some writes repeated the decisions of the one before
+    else:
+        assert len(applied) == decided

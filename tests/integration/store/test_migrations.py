@@ -57,7 +57,7 @@ TABLES = (
     | SELF_ASSESSMENT_TABLES
     | SHARING_TABLES
 )
-HEAD = "0009"
+HEAD = "0010"
 
 
 def test_the_first_migration_creates_every_journey_table(database_url: str) -> None:

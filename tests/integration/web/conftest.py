@@ -14,8 +14,11 @@ tested in ``tests/integration/store/test_migrations.py``.
 from __future__ import annotations
 
 import shutil
+import socket
 from collections.abc import Iterator
+from email import message_from_bytes, policy
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -121,3 +124,26 @@ def app(settings: Settings) -> Iterator[FastAPI]:
 @pytest.fixture
 def world(app: FastAPI) -> World:
     return build_world(app)
+
+
+@pytest.fixture
+def mailbox() -> Any:
+    """A local SMTP server (aiosmtpd) on a free port: ``(controller, messages received)``."""
+    from aiosmtpd.controller import Controller
+
+    got: list[Any] = []
+
+    class Inbox:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            got.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    smtp = Controller(Inbox(), hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+        yield smtp, got
+    finally:
+        smtp.stop()

@@ -213,6 +213,8 @@ OTHER: dict[tuple[str, str], str] = {
     # pages
     ("GET", "/"): "signed-in",
     ("GET", "/account"): "signed-in",
+    ("GET", "/account/password"): "signed-in",  # one's own password only
+    ("POST", "/account/password"): "signed-in",
     ("GET", "/login"): "public",
     ("POST", "/login"): "public",
     ("POST", "/logout"): "signed-in",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -71,30 +70,6 @@ def test_a_remembered_device_signs_in_again_for_account_changes(world: World) ->
     again = client.post(f"/patients/{world.person_a}/calendar/revoke", data=data)
     assert again.status_code == 303 and again.headers["location"].startswith("/login?again=1")
     assert "sign in again" in client.get(again.headers["location"]).text
-
-
-@pytest.fixture
-def mailbox() -> Any:
-    from aiosmtpd.controller import Controller
-
-    got: list[Any] = []
-
-    class Inbox:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-            got.append(message_from_bytes(envelope.content, policy=policy.default))
-            return "250 OK"
-
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    smtp = Controller(Inbox(), hostname="127.0.0.1", port=port)
-    smtp.start()
-    try:
-        yield smtp, got
-    finally:
-        smtp.stop()
 
 
 def test_password_reset_by_email_then_the_link_works_once(
@@ -258,3 +233,14 @@ def test_the_clinicians_forms_are_pre_filled_from_the_phone(world: World) -> Non
         assert field is not None and f'value="{value}"' in field.group(0), name
     edit = world.clinician_a.get(f"/patients/{world.person_a}/intake/edit")
     assert edit.status_code == 200 and "answered on the phone" not in edit.text
+
+
+def test_today_counts_exercises_and_lessons_apart(world: World) -> None:
+    """'Session 1: 7 exercises and 1 short lesson': a lesson is not called an exercise."""
+    page = world.patient_a.get(f"/patients/{world.person_a}/today").text
+    found = re.search(r"<h2>Session \d+: (\d+) exercises?(?: and (\d+) short lessons?)?</h2>", page)
+    assert found is not None, page
+    items = page.split('<ol class="block-list">', 1)[1].split("</ol>", 1)[0]
+    reading = items.count("reading or listening")
+    assert int(found.group(1)) + int(found.group(2) or 0) == items.count("<li")
+    assert int(found.group(2) or 0) == reading

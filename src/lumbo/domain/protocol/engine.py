@@ -375,6 +375,15 @@ def _not_covered_note(
 
 
 WARNING_SIGNS = "warning-signs-education"
+FLARE_UP = "flare-up-education"
+# Education a phase's first sessions hold, besides week 1's (lumbo policy): "What to do in a
+# flare-up" when the plan starts restoring range (week 4: higher intensity, nerve tensioners
+# allowed, the first reassessment), where a flare-up is likeliest. In week 1 it would take the
+# place of core work, since the warning signs already take the first sessions' reading time.
+# Sessions shorter than PHASE_ESSENTIALS_MIN_MINUTES have no room for them without giving up the
+# strengthening that must progress: the plan's notes then say to go through it with the clinician.
+PHASE_ESSENTIALS: dict[str, tuple[str, ...]] = {"restore_mobility": (FLARE_UP,)}
+PHASE_ESSENTIALS_MIN_MINUTES = 20
 PSYCHOSOCIAL_EDUCATION = ("fear-and-graded-exposure-education", "pacing-and-activity-education")
 
 
@@ -396,18 +405,31 @@ def week_one_essentials(assessment: Assessment) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _week_one_notes(weeks: list[Week], essentials: tuple[str, ...], idx: Index) -> tuple[str, ...]:
-    if not weeks:
+def _week_one_notes(
+    weeks: list[Week], essentials: tuple[str, ...], idx: Index, week_no: int = 1
+) -> tuple[str, ...]:
+    """A note when week ``week_no`` lacks education it should hold (it did not fit)."""
+    week = next((w for w in weeks if w.week == week_no), None)
+    if week is None:
         return ()
-    present = {b.technique for s in weeks[0].sessions for b in s.blocks}
+    present = {b.technique for s in week.sessions for b in s.blocks}
     missing = [idx.infos[t].t.name for t in essentials if t in idx.infos and t not in present]
     if not missing:
         return ()
     return (
-        "Week 1 should include "
+        f"Week {week_no} should include "
         + ", ".join(missing)
         + " but it did not fit the session time: go through it with your clinician.",
     )
+
+
+def _phase_notes(weeks: list[Week], idx: Index) -> tuple[str, ...]:
+    out: tuple[str, ...] = ()
+    for phase in config().phases:
+        wanted = PHASE_ESSENTIALS.get(phase.key, ())
+        if wanted:
+            out += _week_one_notes(weeks, wanted, idx, phase.first_week)
+    return out
 
 
 def plan_shaping_notes(intake: Intake, assessment: Assessment, person: Person) -> tuple[str, ...]:
@@ -553,6 +575,8 @@ def build_plan(intake: Intake, assessment: Assessment, library: Library | None =
         ctx = Context(idx, person, phase, allowed, findings, cfg.max_blocks_per_session, soft)
         if phase.first_week == 1:
             ctx.essentials = week_one_essentials(assessment)
+        if prefs.minutes_per_session >= PHASE_ESSENTIALS_MIN_MINUTES:
+            ctx.essentials += PHASE_ESSENTIALS.get(phase.key, ())
         variants = _variants(ctx, budget, cover, len(phase.weeks) * per_week, per_week)
         for role in phase.required(soft):
             if not all(d.has_role(role, idx) for d in variants):
@@ -585,6 +609,7 @@ def build_plan(intake: Intake, assessment: Assessment, library: Library | None =
         + plan_shaping_notes(intake, assessment, person)
         + _notes(idx, findings, coverage, excluded, person, prefs.minutes_per_session)
         + _week_one_notes(weeks, week_one_essentials(assessment), idx)
+        + _phase_notes(weeks, idx)
         + tuple(phase_notes)
     )
     return Plan(

@@ -4,6 +4,11 @@ worker caches a signed-in patient's pages in that browser only, and sign-out del
 
 from __future__ import annotations
 
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
@@ -34,9 +39,31 @@ def manifest() -> JSONResponse:
     return JSONResponse(MANIFEST, media_type="application/manifest+json")
 
 
+SHELL_NAME = 'var SHELL = "lumbo-shell-v1";'
+
+
+def shell_version(static_dir: Path) -> str:
+    """A hash of the worker and the shell files it caches (the list in sw.js): it changes with
+    any of them, so an upgrade reaches installed phones (see sw.js)."""
+    worker = (static_dir / "sw.js").read_text(encoding="utf-8")
+    files = re.findall(r'"/static/([\w.-]+)"', worker.split("SHELL_FILES", 1)[1].split("]", 1)[0])
+    digest = hashlib.sha256(worker.encode())
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + (static_dir / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@cache
+def _worker_body() -> bytes:
+    text = (STATIC_DIR / "sw.js").read_text(encoding="utf-8")
+    assert SHELL_NAME in text, "sw.js names its shell cache as SHELL_NAME says"
+    versioned = f'var SHELL = "lumbo-shell-{shell_version(STATIC_DIR)}";'
+    return text.replace(SHELL_NAME, versioned).encode("utf-8")
+
+
 @router.get("/sw.js")
 def service_worker() -> Response:
-    body = (STATIC_DIR / "sw.js").read_bytes()
+    body = _worker_body()
     return Response(
         body,
         media_type="text/javascript",

@@ -29,6 +29,7 @@ from lumbo.services import (
     plan_dose,
     plan_templates,
     referral_clearance,
+    reminders,
 )
 from lumbo.services._shared import latest_assessment
 from lumbo.services.errors import Forbidden
@@ -556,6 +557,7 @@ def settings_page(
     context = {
         "title": "Clinic settings",
         "settings": approval.clinic_settings(ctx.store.uow()),
+        "zones": sorted(reminders.time_zones()),
         "notice": "Settings saved." if done else None,
         "can_change": principal.user.role == "admin",
     }
@@ -567,10 +569,18 @@ def save_settings(
     principal: CurrentPrincipal,
     ctx: Ctx,
     auto_approve: Annotated[str, Form(max_length=8)] = "",
+    time_zone: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
+    """Empty ``time_zone``: unchanged; otherwise an IANA name (422 naming the field)."""
     if principal.user.role != "admin":
         raise Forbidden("only an administrator can change the clinic settings")
+    if time_zone:  # validated before anything is written
+        problem = reminders.time_zone_problem(time_zone.strip())
+        if problem is not None:
+            raise InvalidInput([Problem("time_zone", problem, time_zone)], "clinic settings")
     approval.set_auto_approve(ctx.store.uow(), auto_approve == "on", principal.user.id)
+    if time_zone:
+        reminders.set_clinic_time_zone(ctx.store.uow(), time_zone, principal.user.id)
     return RedirectResponse("/settings?done=1", status_code=303)
 
 

@@ -2,19 +2,24 @@
 by e-mail when SMTP is configured (the same token as a forced reset: ``services.accounts``), and a
 clinician can issue a reset link for their own patient's account (``services.accounts.force_reset``).
 Both links lead to ``/reset/{token}``. The e-mail answer is the same whether or not the address
-has an account (no account discovery)."""
+has an account (no account discovery).
+
+``/account/password``: a signed-in person changes their own password (the current one, the new one
+twice); their other sign-ins end (``services.accounts.change_password``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.services import accounts as account_admin
-from lumbo.services.errors import Forbidden
+from lumbo.services.errors import Forbidden, RateLimited
 from lumbo.services.mail import Mail, mailer_for
+from lumbo.web import auth
 from lumbo.web.client import client_address
 from lumbo.web.deps import Ctx, CurrentPrincipal, OwnPatient
 from lumbo.web.pages.clinician import patient_nav
@@ -94,3 +99,57 @@ def clinician_reset_link(
         "account_email": account.email,
     }
     return render(request, "reset_link.html", context, principal=principal)
+
+
+def _change_page(
+    request: Request, principal: CurrentPrincipal, context: Mapping[str, object], status: int = 200
+) -> HTMLResponse:
+    from lumbo.web.pages.signin import home_of
+
+    user = principal.user
+    full = {"title": "Change your password", "home": home_of(user.role, user.person_id), **context}
+    return render(request, "password_change.html", full, principal=principal, status=status)
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def change_page(request: Request, principal: CurrentPrincipal) -> HTMLResponse:
+    return _change_page(request, principal, {})
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+def change_submit(
+    request: Request,
+    principal: CurrentPrincipal,
+    ctx: Ctx,
+    current_password: Annotated[str, Form(max_length=1024)] = "",
+    new_password: Annotated[str, Form(max_length=1024)] = "",
+    confirm_password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    try:
+        changed = account_admin.change_password(
+            ctx.store,
+            ctx.settings,
+            principal.session,
+            current_password,
+            new_password,
+            confirm_password,
+            client_address(request),
+            request.cookies.get(auth.DEVICE_COOKIE),
+        )
+    except InvalidInput as exc:
+        words = {
+            "current_password": "The current password you typed",
+            "new_password": "The new password",
+            "confirm_password": "The repeated password",
+        }
+        lines = [f"{words.get(p.path, 'The form')} {p.message}." for p in exc.problems]
+        return _change_page(request, principal, {"errors": lines}, status=422)
+    except RateLimited as exc:
+        minutes = max(1, round(exc.retry_after_s / 60))
+        wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
+        lines = [f"Too many wrong passwords: wait {wait}, then try again."]
+        page = _change_page(request, principal, {"errors": lines}, status=429)
+        page.headers["Retry-After"] = str(exc.retry_after_s)
+        return page
+    context = {"done": True, "ended": changed.other_sessions_ended}
+    return _change_page(request, principal, context)

@@ -45,6 +45,7 @@ def _page(
     status: int = 200,
 ) -> HTMLResponse:
     settings = reminders.current(ctx.store.uow(), scope.person_id)
+    clinic_zone = reminders.clinic_time_zone(ctx.store.uow())
     context = {
         "title": "Reminders",
         **patient_nav(scope.person_id, scope.person.external_ref, "reminders"),
@@ -52,6 +53,9 @@ def _page(
         "days": list(enumerate(reminders.DAY_NAMES)),
         "chosen_days": settings.reminder_days or reminders.DEFAULT_DAYS,
         "chosen_time": settings.reminder_time or reminders.DEFAULT_TIME,
+        "zones": [(z, reminders.zone_words(z)) for z in sorted(reminders.time_zones())],
+        "chosen_zone": settings.time_zone or "",
+        "clinic_zone": reminders.zone_words(clinic_zone),
         "mail_on": ctx.settings.mail is not None,
         "feed_url": feed_url,
         "notice": notice,
@@ -74,12 +78,15 @@ def save(
     at: Annotated[str, Form(max_length=5)] = "",
     days: Annotated[list[int] | None, Form()] = None,
     email: Annotated[str, Form(max_length=3)] = "",
+    time_zone: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     if (again := _fresh_sign_in(request, scope, principal, ctx)) is not None:
         return again
     wants_mail = email == "on" and ctx.settings.mail is not None
     try:
-        reminders.choose(ctx.store.uow(), scope.person_id, days or [], at, wants_mail)
+        reminders.choose(
+            ctx.store.uow(), scope.person_id, days or [], at, wants_mail, time_zone or None
+        )
     except InvalidInput as exc:
         lines = [p.message[0].upper() + p.message[1:] + "." for p in exc.problems]
         return _page(request, scope, principal, ctx, errors=lines, status=422)

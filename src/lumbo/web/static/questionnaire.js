@@ -34,8 +34,20 @@
     var it = items[n];
     var form = h("form", { id: "question-form", novalidate: "" });
     form.appendChild(h("p", { class: "muted", id: "question-count", text: "Question " + (n + 1) + " of " + items.length }));
+    var named = it.names_activity ? (st.answers[it.id] || null) : null;
+    var activity = null;
+    var err = h("p", { class: "error", id: "answer-error", role: "alert" });
+    if (it.names_activity) {
+      form.appendChild(h("p", { class: "question", id: "question-text", text: it.text }));
+      form.appendChild(err);  // above the field: on a long screen it stays in sight
+      activity = h("input", { type: "text", id: "activity-name", name: "activity", maxlength: "200", autocomplete: "off", "aria-describedby": "activity-hint" });
+      if (named) activity.value = named.activity;
+      form.appendChild(h("div", { class: "field" },
+        h("label", { for: "activity-name", text: "The activity, in your own words" }), activity,
+        h("p", { class: "muted hint", id: "activity-hint", text: "For example: lifting my child, gardening, sitting through a film." })));
+    }
     var fs = h("fieldset", { class: "scale", id: "answer" });
-    fs.appendChild(h("legend", { id: "question-text", text: it.text }));
+    fs.appendChild(h("legend", it.names_activity ? { id: "rating-text", text: "How well can you do it today?" } : { id: "question-text", text: it.text }));
     var choices = it.choices;
     if (!choices) {
       fs.appendChild(h("p", { class: "muted hint", text: it.low + " means " + it.low_words + "; " + it.high + " means " + it.high_words + "." }));
@@ -45,27 +57,33 @@
     var row = h("div", { class: it.choices ? "scale-row choice-row" : choices.length <= 7 ? "scale-row few" : "scale-row" });
     choices.forEach(function (c, i) {
       var input = h("input", { type: "radio", name: "answer", id: "answer-" + c.value, value: String(i) });
-      if (st.answers[it.id] === c.value) input.checked = true;
+      if ((named ? named.score : st.answers[it.id]) === c.value) input.checked = true;
       row.appendChild(h("label", { for: "answer-" + c.value }, input, h("span", { text: c.words })));
     });
     fs.appendChild(row);
     form.appendChild(fs);
-    var err = h("p", { class: "error", id: "answer-error", role: "alert" });
-    form.appendChild(err);
+    if (!it.names_activity) form.appendChild(err);
     var buttons = h("div", { class: "controls sticky" });
     buttons.appendChild(h("button", { type: "submit", id: "next", text: n + 1 < items.length ? "Next" : "Finish" }));
-    if (it.optional) buttons.appendChild(h("button", { type: "button", class: "secondary", id: "skip-question", text: "Leave this one out", on: { click: function () { st.answers[it.id] = null; show(n + 1); } } }));
+    if (it.optional) buttons.appendChild(h("button", { type: "button", class: "secondary", id: "skip-question", text: it.ends_group ? (it.id.slice(-2) === "-1" ? "I have none to name" : "No more activities") : "Leave this one out", on: { click: function () {
+      st.answers[it.id] = null;
+      var next = n + 1;
+      if (it.ends_group) { while (next < items.length && items[next].ends_group) { st.answers[items[next].id] = null; next++; } }
+      show(next);
+    } } }));
     if (n > 0) buttons.appendChild(h("button", { type: "button", class: "secondary", id: "back", text: "Back", on: { click: function () { show(n - 1); } } }));
     form.appendChild(buttons);
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var chosen = form.querySelector("input[name=answer]:checked");
-      if (!chosen) { err.textContent = (it.choices ? "Choose an answer first" : "Choose a number first") + ": nothing is filled in for you."; return; }
-      st.answers[it.id] = choices[Number(chosen.value)].value;
+      if (activity && !activity.value.trim()) { err.textContent = "Write the activity first, or choose " + (it.id.slice(-2) === "-1" ? "\u201cI have none to name\u201d." : "\u201cNo more activities\u201d."); activity.focus(); return; }
+      if (!chosen) { err.textContent = (it.choices ? "Choose an answer first" : "Choose a number first") + ": nothing is filled in for you."; err.scrollIntoView({ block: "center" }); return; }
+      var value = choices[Number(chosen.value)].value;
+      st.answers[it.id] = activity ? { activity: activity.value.trim().slice(0, 200), score: value } : value;
       show(n + 1);
     });
     root.appendChild(form);
-    var legend = form.querySelector("legend"); legend.setAttribute("tabindex", "-1"); legend.focus();
+    var heading = form.querySelector("#question-text"); heading.setAttribute("tabindex", "-1"); heading.focus();
   }
 
   function finish() {
@@ -82,7 +100,7 @@
       promis.forEach(function (it) { answers.promis_pi_4a[it.code] = st.answers[it.id]; });
     }
     var psfs = items.filter(function (it) { return it.instrument === "psfs" && st.answers[it.id] != null; });
-    if (psfs.length) answers.psfs = psfs.map(function (it) { return { activity: it.activity, score: st.answers[it.id] }; });
+    if (psfs.length) answers.psfs = psfs.map(function (it) { return it.names_activity ? st.answers[it.id] : { activity: it.activity, score: st.answers[it.id] }; });
     var body = { response_id: st.id, kind: data.kind, week: data.week, answers: answers };
     localStorage.removeItem(KEY);
     root.appendChild(h("h2", { text: "Thank you" }));

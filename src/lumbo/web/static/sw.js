@@ -7,7 +7,10 @@
  * - Static files and illustrations: the cache first, then the network (and kept).
  * - Writes (POST) are never cached or replayed here: the outbox (outbox.js) queues session logs
  *   and sends each once (the server stores an id once).
- * - Signing out deletes the caches (outbox.js), so nothing stays on a shared device. */
+ * - Signing out deletes the caches (outbox.js), so nothing stays on a shared device.
+ * - The server names the shell cache after a hash of the shell files (SHELL below is replaced when
+ *   /sw.js is served): an upgraded lumbo changes this file, the browser installs it, and the
+ *   activation deletes the old shell cache, so phones never keep old styles or scripts. */
 "use strict";
 var SHELL = "lumbo-shell-v1";
 var PAGES = "lumbo-pages-v1";
@@ -15,11 +18,16 @@ var SHELL_FILES = ["/static/lumbo.css", "/static/boot.js", "/static/app.js", "/s
   "/static/player.js", "/static/questionnaire.js", "/static/icon.svg", "/manifest.webmanifest"];
 
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(SHELL).then(function (c) { return c.addAll(SHELL_FILES); }).then(function () { return self.skipWaiting(); }));
+  event.waitUntil(caches.open(SHELL).then(function (c) {
+    return c.addAll(SHELL_FILES.map(function (u) { return new Request(u, { cache: "reload" }); }));
+  }).then(function () { return self.skipWaiting(); }));
 });
 
 self.addEventListener("activate", function (event) {
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (n) { return n.indexOf("lumbo-shell-") === 0 && n !== SHELL; })
+      .map(function (n) { return caches.delete(n); }));
+  }).then(function () { return self.clients.claim(); }));
 });
 
 function keep(urls) {
