@@ -9,8 +9,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lumbo.domain.assessment.assess import assess
+from lumbo.domain.assessment.model import Scores
 from lumbo.domain.intake import Intake
-from lumbo.store.records import AssessmentRecord, IntakeRecord
+from lumbo.store.records import (
+    AssessmentRecord,
+    IntakeRecord,
+    PersonRecord,
+    QuestionnaireResponse,
+)
 from lumbo.store.repository import JourneyRepository
 
 
@@ -56,4 +62,29 @@ def complete_baseline(
     repo.add_intake(intake_rec)
     repo.add_assessment(
         AssessmentRecord(person_id=person_id, intake_id=intake_rec.id, assessment=assess(completed))
+    )
+
+
+def latest_baseline_scores(repo: JourneyRepository, person_id: str) -> Scores | None:
+    """The scores of the latest baseline's assessment (a self-directed person's baseline is
+    completed by the questionnaires asked after the first plan: :func:`complete_baseline`), or
+    of the first assessment, or None."""
+    assessments = repo.assessments(person_id)
+    baselines = [i.id for i in repo.intakes(person_id) if i.kind == "baseline"]
+    of_baseline = [a for a in assessments if baselines and a.intake_id == baselines[-1]]
+    first = of_baseline or assessments
+    return first[0].assessment.scores if first else None
+
+
+def due_after_first_plan(
+    person: PersonRecord, intakes: Sequence[IntakeRecord], done: Sequence[QuestionnaireResponse]
+) -> bool:
+    """Whether the questionnaires a self-assessment asks after the first plan are due on the phone:
+    a self-directed person whose baseline lacks them, from the plan's first day (before the second
+    session) until they are answered, once."""
+    return (
+        person.self_directed
+        and bool(intakes)
+        and baseline_left_for_later(intakes[0].intake)
+        and not any(r.kind == "intake" for r in done)
     )

@@ -22,8 +22,8 @@ from lumbo.domain.scoring.promis import score_form
 from lumbo.domain.scoring.psfs import score_psfs
 from lumbo.domain.scoring.rmdq import score_rmdq
 from lumbo.domain.scoring.start_back import score_start_back
+from lumbo.services import later_baseline as later
 from lumbo.services._shared import need_person, week_on
-from lumbo.services.later_baseline import baseline_left_for_later, complete_baseline
 from lumbo.services.parsing import parse_model
 from lumbo.services.phone_questionnaire_items import Kind, items
 from lumbo.store.records import QuestionnaireResponse
@@ -128,12 +128,9 @@ def due(uow: AbstractUnitOfWork, person_id: str, on: date) -> Due | None:
         if any(r.kind == "intake" for r in done):
             return None
         return Due("intake", None, items("intake", activities, disability))
-    # a self-assessment made the first plan before FABQ and PROMIS: they are due from then on
-    # (before the second session, and until answered), once
-    later = person.self_directed and intakes and baseline_left_for_later(intakes[0].intake)
-    if later and not any(r.kind == "intake" for r in done):
-        later_items = items("intake", [], disability, later_baseline=True)
-        return Due("intake", None, later_items, after_first_plan=True)
+    if later.due_after_first_plan(person, intakes, done):  # FABQ, PROMIS: before session 2
+        more = items("intake", [], disability, later_baseline=True)
+        return Due("intake", None, more, after_first_plan=True)
     week_no = week_on(plan, person.created_at.date(), on)
     week = next((w for w in plan.plan.weeks if w.week == week_no), None)
     if week is None or not week.reassessment:
@@ -221,7 +218,7 @@ def record(
         )
         repo.add_questionnaire_response(rec)
         if sub.kind == "intake":
-            complete_baseline(repo, person_id, sub.answers.fabq, sub.answers.promis_pi_4a)
+            later.complete_baseline(repo, person_id, sub.answers.fabq, sub.answers.promis_pi_4a)
         uow.commit()
     return rec, True
 
@@ -282,13 +279,7 @@ def results(uow: AbstractUnitOfWork, person_id: str) -> list[QuestionnaireResult
         repo = uow.journeys
         need_person(repo, person_id)
         done = repo.questionnaire_responses(person_id)
-        assessments = repo.assessments(person_id)
-        baselines = [i.id for i in repo.intakes(person_id) if i.kind == "baseline"]
-    # the latest baseline: a self-directed person's is completed by the questionnaires asked
-    # after the first plan (``later_baseline.complete_baseline``)
-    of_baseline = [a for a in assessments if baselines and a.intake_id == baselines[-1]]
-    first = of_baseline or assessments
-    base = first[0].assessment.scores if first else None
+        base = later.latest_baseline_scores(repo, person_id)
     baseline: dict[str, float | None] = {
         key: None if base is None else base.value(score, field)
         for key, (score, field, _) in RESULT_ROWS.items()
