@@ -5,7 +5,6 @@ limits; a self-directed person (no clinician) with the data rights of every pati
 from __future__ import annotations
 
 import re
-from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -121,30 +120,6 @@ def test_sign_ups_from_one_address_are_limited(open_app: FastAPI) -> None:
     assert refused.status_code == 429 and "try again in" in refused.text
     with open_app.state.lumbo.store.uow() as uow:
         assert uow.accounts.user_by_email("one-more@x.test") is None
-
-
-@pytest.fixture
-def mailbox() -> Any:
-    import socket
-
-    from aiosmtpd.controller import Controller
-
-    got: list[Any] = []
-
-    class Inbox:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-            got.append(message_from_bytes(envelope.content, policy=policy.default))
-            return "250 OK"
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    smtp = Controller(Inbox(), hostname="127.0.0.1", port=port)
-    smtp.start()
-    try:
-        yield smtp, got
-    finally:
-        smtp.stop()
 
 
 def test_with_mail_the_address_is_confirmed_first(

@@ -13,6 +13,7 @@ from typing import Any
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.intake import (
     PROMIS_4A,
+    RED_FLAG_FIELDS,
     Condition,
     Intake,
     parse_intake,
@@ -20,23 +21,6 @@ from lumbo.domain.intake import (
 from lumbo.domain.knowledge.self_directed import self_tests
 from lumbo.domain.self_assessment.flow import effective, missing
 from lumbo.domain.self_assessment.steps import Answers
-
-RED_FLAGS: tuple[str, ...] = (
-    "saddle_anaesthesia",
-    "bladder_or_bowel_dysfunction",
-    "progressive_neurological_deficit",
-    "history_of_cancer",
-    "unexplained_weight_loss",
-    "fever_or_chills",
-    "recent_bacterial_infection",
-    "iv_drug_use",
-    "immunosuppression",
-    "major_trauma",
-    "minor_trauma_with_osteoporosis",
-    "prolonged_corticosteroids",
-    "severe_night_pain",
-    "pain_worse_lying_down",
-)
 
 DEFAULT_PREFERENCES: dict[str, Any] = {"minutes_per_session": 20, "sessions_per_week": 3}
 """Used only to screen the answers before the plan questions are reached (:func:`screening_intake`)."""
@@ -57,7 +41,7 @@ def _conditions(a: Answers) -> list[str]:
 
 
 def _red_flags(a: Answers) -> dict[str, bool]:
-    flags = {k: a[k] for k in RED_FLAGS if isinstance(a.get(k), bool)}
+    flags = {k: a[k] for k in RED_FLAG_FIELDS if isinstance(a.get(k), bool)}
     if a.get("osteoporosis") is False:
         flags["minor_trauma_with_osteoporosis"] = False  # asked only with thin bones
     return flags
