@@ -104,6 +104,25 @@ def record(
         uow.commit()
 
 
+def write_entry(
+    area: str, event: str, *, actor: User, person_id: str, resource: str | None
+) -> AuditEntry:
+    """An allowed write made through a service rather than a route (invitations, sharing): its
+    route reads ``"<area>: <event in words>"``, e.g. ``"sharing: taken on"``."""
+    return AuditEntry(
+        actor_id=actor.id,
+        actor_role=actor.role,
+        action="write",
+        method="POST",
+        route=f"{area}: {event.replace('_', ' ')}",
+        person_id=person_id,
+        resource_id=resource,
+        outcome="allowed",
+        client=None,
+        event=event,
+    )
+
+
 def account_entry(
     event: str,
     *,

@@ -18,6 +18,7 @@ from typing import Literal
 
 from lumbo.domain.errors import Conflict, InvalidInput, NotFound, Problem
 from lumbo.services._shared import UnitsOfWork, need_person
+from lumbo.services.access import write_entry
 from lumbo.services.accounts import (
     RESET_MAX_AGE_S,
     UNUSABLE_PREFIX,
@@ -28,7 +29,6 @@ from lumbo.services.accounts import (
 )
 from lumbo.settings import Settings
 from lumbo.store.accounts import AccountRepository, User
-from lumbo.store.audit import AuditEntry
 from lumbo.store.tables import utcnow
 
 __all__ = [
@@ -78,21 +78,6 @@ def account_state(store: UnitsOfWork, person_id: str) -> AccountState:
         return _state(uow.accounts.account_of_person(person_id))
 
 
-def _entry(actor: User, event: str, target: str, person_id: str) -> AuditEntry:
-    return AuditEntry(
-        actor_id=actor.id,
-        actor_role=actor.role,
-        action="write",
-        method="POST",
-        route=f"account: {event.replace('_', ' ')}",
-        person_id=person_id,
-        resource_id=target,
-        outcome="allowed",
-        client=None,
-        event=event,
-    )
-
-
 def _link(settings: Settings, user_id: str, unusable: str) -> str:
     token: str = _serializer(settings).dumps({"u": user_id, "f": _fingerprint(unusable)})
     return token
@@ -131,7 +116,11 @@ def invite(
             repo.add_user(user)
         except Conflict:
             raise Conflict("that e-mail address already belongs to another account") from None
-        uow.audit.add(_entry(actor, "patient_invited", user.id, person_id))
+        uow.audit.add(
+            write_entry(
+                "account", "patient_invited", actor=actor, person_id=person_id, resource=user.id
+            )
+        )
         uow.commit()
     return Invitation(address, _link(settings, user.id, unusable), utcnow() + VALID_FOR)
 
@@ -150,7 +139,11 @@ def resend(store: UnitsOfWork, settings: Settings, actor: User, person_id: str) 
         repo = uow.accounts
         user = _pending(repo, person_id)
         repo.set_password_hash(user.id, unusable)
-        uow.audit.add(_entry(actor, "invitation_resent", user.id, person_id))
+        uow.audit.add(
+            write_entry(
+                "account", "invitation_resent", actor=actor, person_id=person_id, resource=user.id
+            )
+        )
         uow.commit()
     return Invitation(user.email, _link(settings, user.id, unusable), utcnow() + VALID_FOR)
 
@@ -161,7 +154,11 @@ def revoke(store: UnitsOfWork, actor: User, person_id: str) -> None:
         repo = uow.accounts
         user = _pending(repo, person_id)
         repo.delete_user(user.id)
-        uow.audit.add(_entry(actor, "invitation_revoked", user.id, person_id))
+        uow.audit.add(
+            write_entry(
+                "account", "invitation_revoked", actor=actor, person_id=person_id, resource=user.id
+            )
+        )
         uow.commit()
 
 

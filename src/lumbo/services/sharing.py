@@ -22,9 +22,9 @@ from datetime import datetime, timedelta
 
 from lumbo.domain.errors import Conflict, NotFound
 from lumbo.services._shared import UnitsOfWork
+from lumbo.services.access import write_entry
 from lumbo.services.errors import Forbidden
 from lumbo.store.accounts import TakeOnLink, User
-from lumbo.store.audit import AuditEntry
 from lumbo.store.tables import utcnow
 
 __all__ = [
@@ -80,21 +80,6 @@ class Offer:
     expires_at: datetime
 
 
-def _entry(actor: User, event: str, person_id: str, resource: str | None) -> AuditEntry:
-    return AuditEntry(
-        actor_id=actor.id,
-        actor_role=actor.role,
-        action="write",
-        method="POST",
-        route=f"sharing: {event.replace('_', ' ')}",
-        person_id=person_id,
-        resource_id=resource,
-        outcome="allowed",
-        client=None,
-        event=event,
-    )
-
-
 def _own_person(user: User) -> str:
     if user.role != "patient":
         raise Forbidden("only the person themselves makes or withdraws a take-on link")
@@ -119,7 +104,11 @@ def make_link(store: UnitsOfWork, user: User) -> TakeOnInvite:
             raise Conflict("you already have a clinician on lumbo")
         uow.accounts.revoke_take_ons(person_id, now)
         uow.accounts.add_take_on(link)
-        uow.audit.add(_entry(user, "take_on_link_made", person_id, link.id))
+        uow.audit.add(
+            write_entry(
+                "sharing", "take_on_link_made", actor=user, person_id=person_id, resource=link.id
+            )
+        )
         uow.commit()
     return TakeOnInvite(token, link.expires_at)
 
@@ -129,7 +118,11 @@ def revoke_links(store: UnitsOfWork, user: User) -> int:
     person_id = _own_person(user)
     with store.uow() as uow:
         count = uow.accounts.revoke_take_ons(person_id, utcnow())
-        uow.audit.add(_entry(user, "take_on_link_withdrawn", person_id, None))
+        uow.audit.add(
+            write_entry(
+                "sharing", "take_on_link_withdrawn", actor=user, person_id=person_id, resource=None
+            )
+        )
         uow.commit()
     return count
 
@@ -192,6 +185,10 @@ def take_on(store: UnitsOfWork, clinician: User, token: str) -> str:
             raise Conflict("this person already has a clinician on lumbo")
         uow.accounts.use_take_on(link.id, clinician.id, now)
         uow.accounts.revoke_take_ons(link.person_id, now)
-        uow.audit.add(_entry(clinician, "taken_on", link.person_id, link.id))
+        uow.audit.add(
+            write_entry(
+                "sharing", "taken_on", actor=clinician, person_id=link.person_id, resource=link.id
+            )
+        )
         uow.commit()
     return link.person_id
