@@ -293,3 +293,46 @@ def test_a_filmed_bend_the_video_checks_do_not_trust_is_refused_in_words(home: F
     assert taken.status_code == 303 and taken.headers["location"].endswith("?filmed=1")
     rest = walk(client)
     assert "trunk_flexion_video" not in rest and "fingertip_to_floor" not in rest
+
+
+MENU_OF_A_PLAN = ("/today", "/checkin", "/lessons", "/progress", "/questionnaires", "/handout")
+
+
+def _menu(text: str) -> str:
+    found = re.search(r'<nav aria-label="Main">(.*?)</nav>', text, re.S)
+    assert found is not None
+    return found.group(1)
+
+
+def test_before_the_plan_the_menu_and_links_lead_back_to_the_self_assessment(
+    home: FastAPI,
+) -> None:
+    """Filming makes the person record before the plan exists: the plan's pages (today,
+    check-in, ...) are not in the menu until the plan is made, and followed anyway they lead back
+    to the self-assessment, not to an empty page or an error."""
+    from lumbo.services import self_assessment as sa
+
+    client, _ = sign_up(home, "menu@x.test")
+    for _ in range(200):
+        step, kind, text, csrf = screen(client)
+        if step == "trunk_flexion_video":
+            break
+        assert answer(client, step, csrf, plain_answer(step, kind, text)).status_code == 303
+    store = home.state.lumbo.store
+    person = sa.video_person(store.uow(), account_of(home, "menu@x.test").id)
+    page = client.get("/start")
+    menu = _menu(page.text)
+    assert 'href="/start"' in menu and f'href="/patients/{person}/data"' in menu
+    assert not any(f"/patients/{person}{path}" in menu for path in MENU_OF_A_PLAN)
+    for path in ("/today", "/checkin"):
+        followed = client.get(f"/patients/{person}{path}")
+        assert followed.status_code == 303 and followed.headers["location"] == "/start", path
+    assert client.get(f"/patients/{person}/data").status_code == 200
+    walk(client)
+    ready = client.get("/start")
+    made = client.post("/start/finish", data={"csrf_token": _csrf(ready.text)})
+    assert made.status_code == 303
+    today = client.get(made.headers["location"])
+    menu = _menu(today.text)  # the plan is made: the plan's menu
+    assert all(f"/patients/{person}{path}" in menu for path in MENU_OF_A_PLAN)
+    assert client.get(f"/patients/{person}/checkin").status_code == 200
