@@ -146,10 +146,47 @@ def test_a_red_flag_stops_everything_and_says_what_to_do(
         assert "emergency" in stop.text.lower() and 'id="sa-stop-signout"' in stop.text
     summary = client.get("/start/summary")
     assert summary.status_code == 200 and "Safety first" in summary.text
+    assert 'href="/start/summary?format=pdf"' in stop.text  # the stop screen offers the PDF
+    pdf = client.get("/start/summary?format=pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF") and "attachment" in pdf.headers["content-disposition"]
     finish = client.post("/start/finish", data={"csrf_token": _csrf(stop.text)})
     assert finish.status_code == 303 and finish.headers["location"] == "/start"
     assert _plans(home, "flag@x.test") == 0
     assert account_of(home, "flag@x.test").person_id is None  # no record made
+
+
+def test_the_summary_pdf_holds_the_reasons_and_every_answer_in_words(
+    home: FastAPI, tmp_path: Path
+) -> None:
+    """The PDF of the stop screen's summary: the reason lumbo stopped, the answers in words and
+    what was not tested (its text read back with pdftotext)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed")
+    client, _ = sign_up(home, "pdf@x.test")
+    for _ in range(40):
+        current, kind, text, csrf = screen(client)
+        flag = current == "history_of_cancer"
+        answer(
+            client, current, csrf, {"value": "true"} if flag else plain_answer(current, kind, text)
+        )
+        if flag:
+            break
+    pdf = client.get("/start/summary?format=pdf")
+    assert pdf.status_code == 200
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "Your answers, for a clinician" in flat and "pdf@x.test" in flat
+    assert "Please see a doctor or physiotherapist" in flat  # the advice
+    assert "Have you ever had cancer?" in flat and "Not tested" in flat
+    assert "history_of_cancer" not in flat and "saddle_" not in flat  # words, never ids
 
 
 def test_under_16_stops(home: FastAPI) -> None:

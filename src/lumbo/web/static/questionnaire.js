@@ -98,7 +98,7 @@
     if (it.stop_if) form.appendChild(h("p", { class: "banner banner-warn", id: "stop-if", text: it.stop_if }));
     var input = h("input", { type: "number", id: "answer-number", name: "answer", inputmode: "numeric", min: String(it.low), max: String(it.high), step: "1" });
     if (st.answers[it.id] != null) input.value = String(st.answers[it.id]);
-    form.appendChild(h("div", { class: "field" }, h("label", { for: "answer-number", text: "Your result (" + it.unit + ")" }), input));
+    form.appendChild(h("div", { class: "field" }, h("label", { for: "answer-number", text: it.label || "Your result" }), input));
     form.appendChild(err);
     var buttons = h("div", { class: "controls sticky" });
     buttons.appendChild(h("button", { type: "submit", id: "next", text: n + 1 < items.length ? "Next" : "Finish" }));
