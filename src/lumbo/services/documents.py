@@ -1,5 +1,4 @@
-"""The data of the printed documents: home-exercise handout, assessment report, progress report,
-and the self-assessment's answers to take to a clinician.
+"""The data of the printed documents: home-exercise handout, assessment report, progress report.
 
 Each function reads through the same services as the pages, the API and the CLI and returns a
 plain dict for the document templates (:mod:`lumbo.reports.documents`). The handout is written
@@ -29,7 +28,7 @@ from lumbo.domain.progression import config
 from lumbo.domain.protocol.model import Plan, Session
 from lumbo.domain.safety import MAX_STRETCH_INTENSITY
 from lumbo.reports.svg import Series, adherence_calendar, prom_chart, rom_chart, trend_chart
-from lumbo.services import journey, patient_records, self_assessment
+from lumbo.services import journey, patient_records
 from lumbo.services._shared import need_person
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
@@ -321,18 +320,4 @@ def progress_report(
         "printed_on": on.isoformat(),
         "progress": prog,
         "charts": progress_charts(prog),
-    }
-
-
-def self_summary(
-    uow_factory: Callable[[], AbstractUnitOfWork], user_id: str, email: str
-) -> dict[str, Any]:
-    """A self-assessment's answers in words, with what lumbo advised and what was not tested: the
-    printable summary a person the safety questions stopped takes to a clinician (issue 20)."""
-    found = self_assessment.clinician_summary(uow_factory(), user_id)
-    return {
-        "kind": "self_summary",
-        "title": "Your answers, for a clinician",
-        "email": email,
-        "summary": found,
     }

@@ -32,7 +32,7 @@ from lumbo.domain.movements import Movement
 from lumbo.domain.self_assessment.gate import Outcome
 from lumbo.domain.self_assessment.steps import Kind
 from lumbo.reports import documents as docs
-from lumbo.services import access, documents, self_assessment, uploads
+from lumbo.services import access, self_assessment, uploads
 from lumbo.services.errors import Forbidden, PlanWithheld, RateLimited, TooLarge
 from lumbo.store.accounts import User
 from lumbo.web.deps import AccessDep, Ctx, CurrentPrincipal, require
@@ -203,6 +203,9 @@ def finish(principal: CurrentPrincipal, _person: Person, ctx: Ctx) -> Response:
     return RedirectResponse(_today(done.person.id) + "?first=1", status_code=303)
 
 
+TAKE_ALONG = "Your answers, for a clinician"
+
+
 @router.get("/start/summary", response_class=HTMLResponse)
 def summary(
     request: Request,
@@ -214,15 +217,15 @@ def summary(
     """The answers in words, to print and take to a clinician (``?format=pdf``: as a PDF, the
     documents' template and stylesheet)."""
     user = _person_user(principal)
+    found = self_assessment.clinician_summary(ctx.store.uow(), user.id)
     if format == "pdf":
-        data = documents.self_summary(ctx.store.uow, user.id, user.email)
+        data = {"kind": "self_summary", "title": TAKE_ALONG, "email": user.email, "summary": found}
         return Response(
             docs.to_pdf(docs.render_html(data)),
             media_type="application/pdf",
             headers={"Content-Disposition": 'attachment; filename="answers-for-a-clinician.pdf"'},
         )
-    found = self_assessment.clinician_summary(ctx.store.uow(), user.id)
-    context = {"title": "Your answers, for a clinician", "summary": found, "email": user.email}
+    context = {"title": TAKE_ALONG, "summary": found, "email": user.email}
     return render(request, "self_summary.html", context, principal=principal)
 
 
