@@ -7,8 +7,8 @@ activities), 1.5 s for the next screen, and the time the self-tests take by thei
 hamstring test 45 s then 30 s, sit-to-stand 60 s, repeated movements 120 s); sign-up 90 s.
 
 Two paths before the first plan, both a person without leg symptoms or thin bones: the filmed
-path (the browser test's: the bend filmed, no tape screen) and the tape path (no video: the tape
-screen instead of the filming). Then, separately, the part asked on the phone after the first plan
+path (the browser test's: the bend filmed, no tape screen) and the tape path (no video: the
+filming screen read and passed over, then the tape screen). Then, separately, the part asked on the phone after the first plan
 (pain now, FABQ, PROMIS pain interference and the 30-second sit-to-stand: the ``after_plan``
 steps). An estimate from word counts, not a timed person. Prints minutes by section and the
 screen count of each."""
@@ -74,9 +74,10 @@ def walk(shown: tuple[Step, ...], filmed: bool) -> tuple[dict[Section, float], i
     for s in shown:
         if filmed and s.id == "fingertip_to_floor":
             continue  # filmed: no tape
+        seconds = screen_seconds(s, notes)
         if not filmed and s.id == "trunk_flexion_video":
-            continue  # the tape path films nothing (the tape step applies instead)
-        by_section[s.section] += screen_seconds(s, notes)
+            seconds -= TEST_S[s.id]  # the screen is read, then "use a tape instead": no filming
+        by_section[s.section] += seconds
         count += 1
     return by_section, count
 

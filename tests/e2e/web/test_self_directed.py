@@ -341,7 +341,7 @@ def test_sign_up_assess_yourself_with_a_filmed_bend_get_a_plan_and_run_the_first
         page.click("#next")
         page.wait_for_function(
             "() => (document.querySelector('#questionnaire-state') || {}).textContent"
-            " === 'Your answers are saved. Your clinician will see them.'"
+            " === 'Your answers are saved.'"  # no clinician to see them
         )
         me.check("later-saved", scan="patient")
         with server.store.uow() as uow:

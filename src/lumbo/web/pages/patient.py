@@ -198,6 +198,7 @@ def questionnaires(
             "kind": due.kind,
             "week": due.week,
             "items": due.items,
+            "has_clinician": not scope.person.unsupervised,  # who sees the answers
         },
     }
     return render(request, "questionnaires.html", context, principal=principal)

@@ -143,7 +143,7 @@
     root.appendChild(h("p", {}, h("a", { href: "/patients/" + data.person_id + "/today", text: "Back to today's session" })));
     function shown(s) {
       state.textContent = s.pending > 0 ? "Saved on this device; it will be sent when you are back online."
-        : (s.error || "Your answers are saved. Your clinician will see them.");
+        : (s.error || (data.has_clinician === false ? "Your answers are saved." : "Your answers are saved. Your clinician will see them."));
     }
     document.addEventListener("lumbo:outbox", function (ev) { shown(ev.detail); });
     window.lumboOutbox.enqueue(st.id, "/api/patients/" + data.person_id + "/questionnaires", body).then(shown);
