@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from lumbo.domain.assessment.model import Referral, Scores
 from lumbo.domain.intake import RED_FLAG_FIELDS, Condition, Intake
@@ -190,3 +191,41 @@ def _background_cautions(intake: Intake) -> list[str]:
             "osteoporosis: any new trauma, even minor, needs a clinician's check for fracture"
         )
     return out
+
+
+SELF_CHECK_SPREAD = (
+    "symptoms spread further down the leg in the repeated-movement self-test at a self-check "
+    "— see a clinician before the plan goes on (lumbo policy for a self-directed plan; "
+    "repeated-movement testing after Long 2004)"
+)
+"""The referral reason of a self-check whose repeated-movement answer is "spread further down my
+leg": no intake field holds that answer, so the self-check's gate carries it into the follow-up
+assessment's referral (:class:`Withhold`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Withhold:
+    """More reasons that withhold the plan, from outside the intake (a self-check's safety gate):
+    ``reasons`` are always added; ``otherwise`` only when nothing else withholds the plan (the gate
+    stopped for a rule this module does not see), so the plan is never left offered."""
+
+    urgency: Literal["emergency", "before_starting"]
+    reasons: tuple[str, ...]
+    otherwise: str
+
+    def applied(self, referral: Referral) -> Referral:
+        """``referral`` with these reasons: required, the more urgent urgency kept, every reason
+        it already had kept and none repeated."""
+        added = [r for r in self.reasons if r not in referral.reasons]
+        if not referral.required and not added:
+            added = [self.otherwise]
+        if not added and (referral.urgency == "emergency" or self.urgency != "emergency"):
+            return referral
+        urgency = "emergency" if "emergency" in (referral.urgency, self.urgency) else self.urgency
+        return referral.model_copy(
+            update={
+                "required": True,
+                "urgency": urgency,
+                "reasons": (*referral.reasons, *added),
+            }
+        )

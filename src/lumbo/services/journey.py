@@ -11,7 +11,8 @@ Every write is one unit of work (one transaction); nothing is written when the i
 * :func:`today` is the next session due on a date; :func:`record_session` /
   :func:`record_checkin` store what was done and re-run the adjustment rules (``recording.py``).
 * :func:`reassess` stores a follow-up intake and assessment with the outcomes against baseline; an
-  existing plan is kept (with its adjustments), a missing one is built when no referral remains.
+  existing plan is kept (with its adjustments), a missing one is built when no referral remains
+  (:func:`first_plan`: a self-directed person's is the self-directed plan, never the engine's).
 * :func:`progress` gathers adherence, range of motion and questionnaires (``progress.py``).
 """
 
@@ -33,8 +34,10 @@ from lumbo.domain.assessment.model import Assessment
 from lumbo.domain.errors import InvalidInput, Problem
 from lumbo.domain.intake import Intake, parse_intake_json
 from lumbo.domain.outcomes.reassessment import outcomes
-from lumbo.domain.protocol.engine import build_plan
+from lumbo.domain.protocol import self_directed
+from lumbo.domain.protocol.engine import build_plan, person_of
 from lumbo.domain.protocol.model import Plan, Session
+from lumbo.domain.referral import Withhold
 from lumbo.services._shared import active_plan, need_person, resolve, week_on
 from lumbo.services.approval import in_force
 from lumbo.services.errors import AlreadyEnrolled
@@ -62,6 +65,7 @@ __all__ = [
     "Today",
     "current_plan",
     "find_person",
+    "first_plan",
     "init_person",
     "progress",
     "reassess",
@@ -251,10 +255,21 @@ class Reassessed:
 
 
 def reassess(
-    uow: AbstractUnitOfWork, person_id: str, intake_json: str | bytes, *, on: date
+    uow: AbstractUnitOfWork,
+    person_id: str,
+    intake_json: str | bytes,
+    *,
+    on: date,
+    withhold: Withhold | None = None,
 ) -> Reassessed:
+    """Store a follow-up intake and its assessment with the outcomes against baseline.
+    ``withhold`` (a self-check's safety gate) adds reasons from outside the intake to the
+    assessment's referral, so they withhold the plan like any referral (:func:`active_plan`)."""
     followup = parse_intake_json(intake_json)
     followup_assessment = assess(followup)
+    if withhold is not None:
+        referral = withhold.applied(followup_assessment.referral)
+        followup_assessment = followup_assessment.model_copy(update={"referral": referral})
     with uow:
         repo = uow.journeys
         person = need_person(repo, person_id)
@@ -270,8 +285,8 @@ def reassess(
         )
         created = False
         if plan is None and not followup_assessment.referral.required:
-            built = build_plan(followup, followup_assessment)
-            if built.status == "ok":
+            built = first_plan(person, followup, followup_assessment)
+            if built is not None:
                 plan = _add_first_plan(repo, person_id, built, assessment_rec)
                 created = True
         week = None if plan is None else week_on(plan, person.created_at.date(), on)
@@ -299,6 +314,18 @@ def reassess(
         )
         uow.commit()
     return Reassessed(person_id, week, followup_assessment, result, plan, created)
+
+
+def first_plan(person: PersonRecord, intake: Intake, assessment: Assessment) -> Plan | None:
+    """The plan built for a person who has none yet once no referral withholds it: the
+    self-directed plan for a self-directed person (with its own checks; never the engine's plan,
+    which assumes a clinician), the engine's otherwise. None when no safe plan comes out."""
+    if person.self_directed:
+        plan = self_directed.build_plan(intake, assessment)
+        broken = self_directed.self_directed_violations(plan, person_of(intake, assessment))
+        return plan if plan.status == "ok" and not broken else None
+    built = build_plan(intake, assessment)
+    return built if built.status == "ok" else None
 
 
 MEASUREMENT_MAX_BYTES = 256 * 1024

@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from lumbo.domain.intake import RED_FLAG_FIELDS
+from lumbo.domain.assessment.model import Assessment
+from lumbo.domain.intake import RED_FLAG_FIELDS, Condition, Intake
 from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge.patient_words import patient_words
 from lumbo.domain.plan_view import dose_words
 from lumbo.domain.protocol.model import Session
-from lumbo.domain.referral import MANDATORY
+from lumbo.domain.referral import MANDATORY, SELF_CHECK_SPREAD
+from lumbo.domain.self_assessment.gate import SEE_CLINICIAN_WORDS
 from lumbo.domain.session_guide import timed_phases
+from lumbo.domain.thresholds import threshold
 from lumbo.services._shared import active_plan, need_person, week_on
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
@@ -41,6 +44,11 @@ CLINICIAN_NOW = (
     "If you notice numbness between your legs, a change passing urine or stool, or new weakness "
     "in a leg, get same-day emergency care."
 )
+SELF_DIRECTED_NOW = (
+    "See a doctor or physiotherapist before you go on with your exercises. Book an appointment "
+    "in the next few days, and take your summary with you. If you notice numbness between your "
+    "legs, a change passing urine or stool, or new weakness in a leg, get same-day emergency care."
+)
 ANSWER_NOW = (
     "Your clinician needs a few more answers before your exercises can start. Contact your "
     "clinician so they can go through these questions with you:"
@@ -56,6 +64,7 @@ class ReferralScreen:
     what_to_do: str
     reasons: tuple[str, ...]  # patient words, never the clinician's reason text
     questions: tuple[str, ...] = ()  # unanswered screening questions, as asked
+    own_care: bool = False  # a self-directed person without a clinician: "a doctor or physio"
 
 
 def self_assessment_pending(uow: AbstractUnitOfWork, person_id: str) -> bool:
@@ -76,7 +85,7 @@ def referral_screen(uow: AbstractUnitOfWork, person_id: str) -> ReferralScreen:
     words = patient_words()
     with uow:
         repo = uow.journeys
-        need_person(repo, person_id)
+        own_care = need_person(repo, person_id).unsupervised
         intakes = repo.intakes(person_id)
         assessments = repo.assessments(person_id)
     flags = intakes[-1].intake.red_flags if intakes else None
@@ -86,8 +95,11 @@ def referral_screen(uow: AbstractUnitOfWork, person_id: str) -> ReferralScreen:
         f in EMERGENCY_FLAGS for f in ticked
     )
     reasons = tuple(words.word("red_flags", f) for f in ticked)
+    if intakes and assessments:
+        reasons += _gate_words(intakes[-1].intake, assessments[-1].assessment)
     if emergency:
         return ReferralScreen(
+            own_care=own_care,
             emergency=True,
             title="Get emergency care today",
             what_to_do=EMERGENCY_NOW,
@@ -99,6 +111,7 @@ def referral_screen(uow: AbstractUnitOfWork, person_id: str) -> ReferralScreen:
     )
     if questions and not reasons:
         return ReferralScreen(
+            own_care=own_care,
             emergency=False,
             title="A few questions first",
             what_to_do=ANSWER_NOW,
@@ -106,14 +119,46 @@ def referral_screen(uow: AbstractUnitOfWork, person_id: str) -> ReferralScreen:
             questions=questions,
         )
     if not reasons:
-        reasons = ("something in your answers needs your clinician's attention before you start",)
+        who = "a doctor or physiotherapist" if own_care else "your clinician"
+        reasons = (f"something in your answers needs {who} to check you before you start",)
     return ReferralScreen(
+        own_care=own_care,
         emergency=False,
-        title="See your clinician before starting",
-        what_to_do=CLINICIAN_NOW,
+        title="See a doctor or physiotherapist first"
+        if own_care
+        else "See your clinician before starting",
+        what_to_do=SELF_DIRECTED_NOW if own_care else CLINICIAN_NOW,
         reasons=reasons,
         questions=questions,
     )
+
+
+def _gate_words(intake: Intake, assessment: Assessment) -> tuple[str, ...]:
+    """The referral's other reasons in the person's words (the self-assessment gate's): both legs,
+    back surgery, pregnancy, the age, the disability index, and a self-check's symptoms spreading
+    down the leg. Only what still withholds the plan: a cleared item is not said."""
+    if not assessment.referral.required:
+        return ()
+    w, h = SEE_CLINICIAN_WORDS, intake.history
+    out = []
+    if not h.clinician_clearance:
+        if intake.symptoms.bilateral_leg_symptoms:
+            out.append(w["bilateral"])
+        if Condition.recent_spinal_surgery in h.conditions:
+            out.append(w["recent"])
+        elif Condition.lumbar_fusion in h.conditions:
+            out.append(w["fusion"])
+        min_age = threshold("self_directed_min_age")["min_age"]
+        if intake.person.age < min_age:
+            out.append(f"you are {intake.person.age}, and lumbo's home plans start at {min_age:g}")
+        odi = assessment.scores.odi
+        if odi is not None and odi.percent > threshold("odi_contact_clinician")["above"]:
+            out.append(w["odi"])
+    if Condition.pregnancy in h.conditions and not h.obstetric_clearance:
+        out.append(w["pregnant"])
+    if SELF_CHECK_SPREAD in assessment.referral.reasons:  # a self-check's answer (no intake field)
+        out.append(w["spread"])
+    return tuple(out)
 
 
 def patient_why(codes: tuple[str, ...], role: str, rationale: str, side: str | None = None) -> str:

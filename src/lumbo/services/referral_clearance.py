@@ -16,9 +16,8 @@ from datetime import date
 
 from lumbo.domain.assessment.assess import assess
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
-from lumbo.domain.protocol.engine import build_plan
 from lumbo.services._shared import latest_assessment, need_person
-from lumbo.services.journey import _add_assessed, _add_first_plan
+from lumbo.services.journey import _add_assessed, _add_first_plan, first_plan
 from lumbo.store.clearances import Clearance
 from lumbo.store.records import PlanVersion
 from lumbo.store.unit_of_work import AbstractUnitOfWork
@@ -88,8 +87,8 @@ def clear_referral(
         plan = repo.latest_plan(person_id)
         created = False
         if plan is None:
-            built = build_plan(cleared, assessment)
-            if built.status == "ok":
+            built = first_plan(need_person(repo, person_id), cleared, assessment)
+            if built is not None:
                 plan = _add_first_plan(repo, person_id, built, assessment_rec)
                 created = True
         uow.commit()

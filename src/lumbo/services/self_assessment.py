@@ -28,7 +28,7 @@ from lumbo.domain.errors import Conflict, InvalidInput, NotFound, Problem
 from lumbo.domain.protocol import self_directed
 from lumbo.domain.protocol.engine import person_of
 from lumbo.domain.self_assessment import flow
-from lumbo.domain.self_assessment.gate import Gate, Outcome, gate
+from lumbo.domain.self_assessment.gate import Gate, Outcome, gate, self_check_withhold
 from lumbo.domain.self_assessment.intake_map import intake_document, to_intake
 from lumbo.domain.self_assessment.steps import (
     ASKED_AFTER_PLAN,
@@ -360,7 +360,12 @@ def self_reassess(
     answers (validated like the first ones; a skipped test is "not assessed", never carried over),
     the first self-assessment's safety and plan answers where not answered again, and a filmed
     forward bend from ``video_job_id``. Stored through :func:`journey.reassess`, so the outcomes
-    are compared with the baseline and red flags withhold the plan as for every person."""
+    are compared with the baseline and red flags withhold the plan as for every person. When the
+    self-assessment's gate stops on these answers (emergency, see a clinician, too young), its
+    verdict goes into the follow-up assessment's referral (:func:`self_check_withhold`: the
+    repeated-movement answer "spread", which no intake field holds, becomes a referral reason), so
+    the plan is withheld from then on until a later self-check or a clinician clears it; the
+    answers are stored all the same."""
     with uow:
         first = uow.self_assessments.of_person(person_id)
         if first is None or first.finished_at is None:
@@ -385,4 +390,6 @@ def self_reassess(
     if g.outcome is Outcome.INCOMPLETE:
         raise PlanWithheld(g)
     document = intake_document(merged, start=None)
-    return journey.reassess(uow, person_id, json.dumps(document), on=on)
+    return journey.reassess(
+        uow, person_id, json.dumps(document), on=on, withhold=self_check_withhold(merged)
+    )

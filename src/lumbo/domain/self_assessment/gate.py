@@ -20,7 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from lumbo.domain.referral import BEFORE_STARTING, EMERGENCY, assess_referral
+from lumbo.domain.referral import (
+    BEFORE_STARTING,
+    EMERGENCY,
+    SELF_CHECK_SPREAD,
+    Withhold,
+    assess_referral,
+)
 from lumbo.domain.scoring import score_all
 from lumbo.domain.self_assessment.flow import asked, effective
 from lumbo.domain.self_assessment.intake_map import screening_intake
@@ -148,3 +154,23 @@ def _referral_gate(answers: Answers) -> Gate:
     if odi is not None and odi.percent is not None and odi.percent > limit:
         return _gate(Outcome.SEE_CLINICIAN, [SEE_CLINICIAN_WORDS["odi"]])
     return _gate(Outcome.SEE_CLINICIAN, [SEE_CLINICIAN_WORDS["other"]])
+
+
+def self_check_withhold(answers: Answers) -> Withhold | None:
+    """What a self-check's gate adds to the follow-up assessment's referral (None when the gate
+    does not stop). Every rule of the gate but one reads an intake field the referral module also
+    reads (red flags, both legs, back surgery, pregnancy, the age, the ODI); the repeated-movement
+    answer "spread" has none, so it becomes a referral reason here (lumbo policy: a self-directed
+    person whose symptoms spread down the leg sees a clinician first). Anything else the gate
+    stops for that the referral does not see still withholds the plan (``otherwise``)."""
+    g = gate(answers)
+    if not g.stops:
+        return None
+    a = effective(answers)
+    reasons = (SELF_CHECK_SPREAD,) if a.get("repeated_movement") == "spread" else ()
+    return Withhold(
+        urgency="emergency" if g.outcome is Outcome.EMERGENCY else "before_starting",
+        reasons=reasons,
+        otherwise="the self-check's safety questions stopped the plan (lumbo policy): "
+        + "; ".join(g.reasons),
+    )
