@@ -1,7 +1,8 @@
 """Safety properties of the self-assessment's gate (issue 20), over generated answers: an unanswered
 cauda-equina question never yields a plan; an emergency answer always yields EMERGENCY whatever
-else is answered; under 16 never yields a plan; and a clear gate on finished answers agrees with
-the referral module (no referral required)."""
+else is answered; under 16 never yields a plan; a clear gate on finished answers agrees with
+the referral module (no referral required); and a self-check whose gate is not clear never leaves a
+session offered."""
 
 from __future__ import annotations
 
@@ -9,19 +10,21 @@ from datetime import date
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from lumbo.domain.assessment.assess import assess
-from lumbo.domain.errors import InvalidInput
+from lumbo.domain.errors import InvalidInput, ReferralRequired
 from lumbo.domain.referral import EMERGENCY, MANDATORY
-from lumbo.domain.self_assessment import Kind, Outcome, Step, gate, steps, to_intake
+from lumbo.domain.self_assessment import Kind, Outcome, Step, gate, step, steps, to_intake
 from lumbo.domain.self_assessment.flow import missing
+from lumbo.services import journey
 from lumbo.services import self_assessment as sa
 from lumbo.services.errors import PlanWithheld
 from lumbo.store.accounts import User
 from lumbo.store.self_assessment import StoredDraft
 from lumbo.store.unit_of_work import FakeUnitOfWork
+from tests.self_assessment_helpers import answer_all, new_account
 
 STEPS = steps()
 
@@ -146,3 +149,58 @@ def test_finish_never_makes_a_plan_with_a_cauda_equina_question_unanswered(
         sa.finish(uow, user.id, date(2026, 12, 2))
     with uow:
         assert uow.journeys.persons() == []
+
+
+_PERSON: dict[str, Any] = {}
+
+
+def _self_directed_person() -> tuple[FakeUnitOfWork, str, dict[str, Any]]:
+    """One finished self-assessment (safe answers), shared by the examples: each self-check
+    supersedes the one before, so the property holds whatever came earlier."""
+    if not _PERSON:
+        uow = FakeUnitOfWork()
+        user = new_account(uow)
+        answer_all(uow, user)
+        done = sa.finish(uow, user, date(2026, 12, 2))
+        with uow:
+            first = uow.self_assessments.of_person(done.person.id)
+        assert first is not None
+        _PERSON.update(uow=uow, person_id=done.person.id, answers=first.answers)
+    return _PERSON["uow"], _PERSON["person_id"], _PERSON["answers"]
+
+
+SELF_CHECK_IDS = frozenset(
+    s.id
+    for s in STEPS
+    if s.section.value in ("safety", "symptoms", "questionnaires", "self_tests")
+    and s.kind is not Kind.video
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers(safe_bias=True))
+def test_a_self_check_whose_gate_is_not_clear_never_leaves_a_session_offered(
+    drawn: dict[str, Any],
+) -> None:
+    """Through the service: after a self-check whose answers (with the first self-assessment's
+    safety answers where not answered again) do not clear the gate, no session is offered."""
+    uow, person_id, first = _self_directed_person()
+    said = {k: v for k, v in drawn.items() if k in SELF_CHECK_IDS and k != "age"}
+    kept = {
+        k: v
+        for k, v in first.items()
+        if (s := step(k)) is not None and s.section.value in ("safety", "plan")
+    }
+    on = date(2027, 1, 4)
+    try:
+        sa.self_reassess(uow, person_id, said, on)
+    except (InvalidInput, PlanWithheld):
+        assume(False)  # an answer the form refuses, or a safety question left open: nothing stored
+    g = gate({**kept, **said})
+    try:
+        offered = journey.today(uow, person_id, on).session is not None
+    except ReferralRequired:
+        offered = False
+    event(g.outcome.value)
+    if not g.clear:
+        assert not offered

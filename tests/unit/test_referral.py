@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from lumbo.domain.assessment.model import Referral
 from lumbo.domain.intake import RED_FLAG_FIELDS
-from lumbo.domain.referral import ANSWER_FIRST, BEFORE_STARTING, EMERGENCY, MANDATORY
+from lumbo.domain.referral import ANSWER_FIRST, BEFORE_STARTING, EMERGENCY, MANDATORY, Withhold
 from tests.helpers import DELETE, assess_doc, with_changes
 
 
@@ -159,3 +160,42 @@ def test_age_risk_factor_is_a_caution_not_a_referral(
     r = assess_doc(with_changes(example_intake, {"person.age": age})).referral
     assert not r.required
     assert any("risk factor" in c for c in r.cautions) is caution
+
+
+_NONE = Referral(required=False, urgency="none", cautions=("c",))
+_BEFORE = Referral(required=True, urgency="before_starting", reasons=("fever",))
+_URGENT = Referral(required=True, urgency="emergency", reasons=("saddle",))
+
+
+@pytest.mark.parametrize(
+    ("referral", "withhold", "urgency", "reasons"),
+    [
+        # a self-check's "spread": added to an empty referral, and to one that already withholds
+        (_NONE, Withhold("before_starting", ("spread",), "gate"), "before_starting", ("spread",)),
+        (
+            _BEFORE,
+            Withhold("before_starting", ("spread",), "gate"),
+            "before_starting",
+            ("fever", "spread"),
+        ),
+        (
+            _URGENT,
+            Withhold("before_starting", ("spread",), "gate"),
+            "emergency",
+            ("saddle", "spread"),
+        ),
+        # a gate stop the referral already says: nothing repeated, nothing added
+        (_BEFORE, Withhold("before_starting", (), "gate"), "before_starting", ("fever",)),
+        (_BEFORE, Withhold("before_starting", ("fever",), "gate"), "before_starting", ("fever",)),
+        # a gate stop the referral does not see: never left offered, the more urgent kept
+        (_NONE, Withhold("before_starting", (), "gate"), "before_starting", ("gate",)),
+        (_NONE, Withhold("emergency", (), "gate"), "emergency", ("gate",)),
+        (_BEFORE, Withhold("emergency", (), "gate"), "emergency", ("fever",)),
+    ],
+)
+def test_a_withhold_adds_its_reasons_and_never_lowers_the_urgency(
+    referral: Referral, withhold: Withhold, urgency: str, reasons: tuple[str, ...]
+) -> None:
+    out = withhold.applied(referral)
+    assert out.required and out.urgency == urgency and out.reasons == reasons
+    assert out.cautions == referral.cautions

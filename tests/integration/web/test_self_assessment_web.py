@@ -243,7 +243,9 @@ def _planned(home: FastAPI, email: str) -> tuple[Client, str]:
     return client, person
 
 
-def _check_form(home: FastAPI, person: str, red_flag: bool = False) -> dict[str, Any]:
+def _check_form(
+    home: FastAPI, person: str, red_flag: bool = False, spread: bool = False
+) -> dict[str, Any]:
     import json
 
     from lumbo.services import self_assessment
@@ -253,6 +255,8 @@ def _check_form(home: FastAPI, person: str, red_flag: bool = False) -> dict[str,
         kind = s.kind.value
         if kind == "yes_no":
             data[s.id] = json.dumps(red_flag and s.id == "saddle_anaesthesia")
+        elif kind == "choice" and spread and s.id == "repeated_movement":
+            data[s.id] = json.dumps("spread")
         elif kind == "choice":
             data[s.id] = json.dumps(s.choices[0].value)
         elif kind == "scale":
@@ -292,6 +296,27 @@ def test_a_red_flag_in_a_self_check_stops_the_plan(home: FastAPI) -> None:
     assert done.status_code == 303
     today = client.get(done.headers["location"])
     assert 'id="referral-screen"' in today.text and "emergency" in today.text.lower()
+
+
+def test_symptoms_spreading_in_a_self_check_stop_the_plan_and_say_why(home: FastAPI) -> None:
+    from tests.e2e.web.text_scan import problems
+
+    client, person = _planned(home, "check-spread@x.test")
+    assert 'id="session-data"' in client.get(f"/patients/{person}/today").text
+    csrf = _csrf(client.get(f"/patients/{person}/self-check").text)
+    form = _check_form(home, person, spread=True)
+    done = client.post(f"/patients/{person}/self-check", data={"csrf_token": csrf, **form})
+    assert done.status_code == 303
+    with home.state.lumbo.store.uow() as uow:
+        assert len(uow.journeys.reassessments(person)) == 1  # stored all the same
+    after = client.get(done.headers["location"])
+    text = html.unescape(after.text)
+    assert 'id="referral-screen"' in text and 'id="self-checked"' in text
+    assert "spread further down your leg" in text and "doctor or physiotherapist" in text
+    assert 'id="session-data"' not in text
+    said = re.sub(r"<[^>]+>", " ", text.split('id="referral-screen"')[1].split("</main>")[0])
+    assert not problems(said, "patient")
+    assert 'id="session-data"' not in client.get(f"/patients/{person}/today").text
 
 
 def test_a_clinicians_patient_is_reassessed_by_the_clinician(home: FastAPI) -> None:
