@@ -46,8 +46,8 @@ CLINICIAN_NOW = (
 )
 SELF_DIRECTED_NOW = (
     "See a doctor or physiotherapist before you go on with your exercises. Book an appointment "
-    "in the next few days, and take your summary with you. If you notice numbness between your "
-    "legs, a change passing urine or stool, or new weakness in a leg, get same-day emergency care."
+    "in the next few days. If you notice numbness between your legs, a change passing urine or "
+    "stool, or new weakness in a leg, get same-day emergency care."
 )
 ANSWER_NOW = (
     "Your clinician needs a few more answers before your exercises can start. Contact your "

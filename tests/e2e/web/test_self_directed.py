@@ -463,3 +463,60 @@ def test_an_unanswered_cauda_equina_question_never_leads_to_a_plan(
     with server.store.uow() as uow:
         user = uow.accounts.user_by_email("no.answer@e2e.test")
         assert user is not None and user.person_id is None
+
+
+def test_symptoms_spreading_in_a_self_check_stop_the_plan_and_say_why(
+    browsing: Any, server: Server
+) -> None:
+    """A self-check at week 4 whose repeated-movement answer is "spread further down my leg",
+    answered on the page: saved, then today's page says why and what to do, with no session."""
+    from datetime import date
+
+    from lumbo.services import self_assessment
+    from tests.self_assessment_helpers import answer_all
+
+    me = browsing("self-check-spread", phone=True)
+    page = me.page
+    quick_sign_up(me, server, "spread@e2e.test")
+    me.check("sa-first-question", scan="patient")
+    with server.store.uow() as uow:
+        user = uow.accounts.user_by_email("spread@e2e.test")
+    assert user is not None
+    answer_all(server.store.uow(), user.id)  # the first self-assessment, through the service
+    person_id = self_assessment.finish(server.store.uow(), user.id, date.today()).person.id
+    me.goto(f"/patients/{person_id}/today")
+    page.wait_for_selector("#session-data", state="attached")
+    me.check("today-before", scan="patient")
+    me.goto(f"/patients/{person_id}/self-check")
+    page.wait_for_selector("#self-check-form")
+    for s in self_assessment.self_check_steps(server.store.uow(), person_id):
+        group = page.locator(f"#self-check-form [name='{s.id}']")
+        if s.kind.value == "yes_no":
+            group.locator("xpath=self::*[@value='false']").check()
+        elif s.kind.value == "choice":
+            value = "spread" if s.id == "repeated_movement" else s.choices[0].value
+            group.locator(f"xpath=self::*[@value='\"{value}\"']").check()
+        elif s.kind.value == "scale":
+            group.first.check()
+        elif s.kind.value == "number":
+            group.fill("10")
+        elif s.kind.value == "activities":
+            scores = page.locator(f"#self-check-form [name^='{s.id}_score_']")
+            for i in range(scores.count()):
+                scores.nth(i).fill("6")
+    me.check("self-check-spread-filled", scan="patient")
+    invalid = page.evaluate(
+        "() => [...document.querySelectorAll('#self-check-form :invalid')].map(e => e.name)"
+    )
+    assert not invalid, invalid
+    page.click("#self-check-save")
+    page.wait_for_selector("#referral-screen")
+    text = page.inner_text("main")
+    assert "Your check is saved" in text and "spread further down your leg" in text
+    assert "doctor or physiotherapist" in text
+    assert page.locator("#session-data").count() == 0
+    me.check("self-check-spread-stopped", scan="patient")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    me.check("self-check-spread-stopped-desktop", scan="patient")
+    with server.store.uow() as uow:
+        assert len(uow.journeys.reassessments(person_id)) == 1
