@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Table, or_, select, text
+from sqlalchemy import ColumnElement, or_, select, text
 from sqlalchemy.orm import Session
 
 from lumbo.store.tables import new_id, utcnow
@@ -115,15 +115,15 @@ def redact(session: Session, where: ColumnElement[bool]) -> int:
     return touched
 
 
+def _last(session: Session) -> AuditRow | None:
+    stmt = select(AuditRow).where(AuditRow.seq.is_not(None)).order_by(AuditRow.seq.desc())
+    return session.scalars(stmt.limit(1)).first()
+
+
 def add_entry(session: Session, entry: AuditEntry) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK})
-    last = session.execute(  # the chain's end: two columns, no ORM load
-        select(AuditRow.seq, AuditRow.hash)
-        .where(AuditRow.seq.is_not(None))
-        .order_by(AuditRow.seq.desc())
-        .limit(1)
-    ).first()
+    last = _last(session)
     row = AuditRow(
         id=entry.id,
         at=entry.at,
@@ -141,12 +141,8 @@ def add_entry(session: Session, entry: AuditEntry) -> None:
         prev_hash=GENESIS if last is None or last.hash is None else last.hash,
     )
     row.hash = entry_hash(row)
-    table = AuditRow.__table__
-    assert isinstance(table, Table)
-    # inserted as it was hashed, without the ORM's flush (every patient-scoped request appends)
-    session.connection().execute(
-        table.insert().values({c.key: getattr(row, c.key) for c in table.columns})
-    )
+    session.add(row)
+    session.flush()
 
 
 def entries(session: Session, person_id: str | None = None, limit: int = 200) -> list[AuditEntry]:
