@@ -6,9 +6,12 @@ activities), 1.5 s for the next screen, and the time the self-tests take by thei
 (filming including setting the phone up and the analysis 150 s, tape 75 s, each leg of the
 hamstring test 45 s then 30 s, sit-to-stand 60 s, repeated movements 120 s); sign-up 90 s.
 
-The path is a person without leg symptoms or thin bones who films the bend (the browser test's
-path). An estimate from word counts, not a timed person. Prints minutes by section, the screen
-count, and the same for the flow before FABQ and PROMIS were moved after the plan."""
+Two paths before the first plan, both a person without leg symptoms or thin bones: the filmed
+path (the browser test's: the bend filmed, no tape screen) and the tape path (no video: the
+filming screen read and passed over, then the tape screen). Then, separately, the part asked on the phone after the first plan
+(pain now, FABQ, PROMIS pain interference and the 30-second sit-to-stand: the ``after_plan``
+steps). An estimate from word counts, not a timed person. Prints minutes by section and the
+screen count of each."""
 
 from __future__ import annotations
 
@@ -38,12 +41,14 @@ TEST_S = {  # doing the self-test itself, by its instructions
     "sit_to_stand_30s": 60.0,
     "repeated_movement": 120.0,
 }
-PATH = {  # a person without red flags, leg symptoms or thin bones, who films the bend
+FILMED = {  # a person without red flags, leg symptoms or thin bones, who films the bend
     "age": 44,
     "distribution": "back_only",
     "osteoporosis": False,
     "trunk_flexion_video": {"job_id": "x", "lumbar_flexion_deg": 30.0},
 }
+TAPE = {k: v for k, v in FILMED.items() if k != "trunk_flexion_video"}
+PAIN_NOW_S = 3.0 + NEXT_S + 9 / WPM * 60.0  # the phone set opens with "pain now" (9 words)
 
 
 def _words(text: str) -> int:
@@ -62,26 +67,36 @@ def screen_seconds(s: Step, seen_notes: set[str]) -> float:
     return read + ANSWER_S[s.kind] + NEXT_S + TEST_S.get(s.id, 0.0)
 
 
-def walk(before_plan_only: bool) -> tuple[dict[Section, float], int]:
-    answers: dict[str, object] = dict(PATH)
-    shown = flow.asked(answers) if before_plan_only else flow.asked_again(answers)
+def walk(shown: tuple[Step, ...], filmed: bool) -> tuple[dict[Section, float], int]:
     by_section: dict[Section, float] = defaultdict(float)
     notes: set[str] = set()
     count = 0
     for s in shown:
-        if s.id == "fingertip_to_floor":
+        if filmed and s.id == "fingertip_to_floor":
             continue  # filmed: no tape
-        by_section[s.section] += screen_seconds(s, notes)
+        seconds = screen_seconds(s, notes)
+        if not filmed and s.id == "trunk_flexion_video":
+            seconds -= TEST_S[s.id]  # the screen is read, then "use a tape instead": no filming
+        by_section[s.section] += seconds
         count += 1
     return by_section, count
 
 
+def _line(label: str, by_section: dict[Section, float], count: int, extra: float) -> str:
+    total = extra + sum(by_section.values())
+    parts = ", ".join(f"{sec.value} {t / 60:.1f}" for sec, t in by_section.items())
+    return f"{label}: {count} question or task screens; {total / 60:.1f} min ({parts})"
+
+
 def main() -> None:
-    for label, only in (("now (FABQ, PROMIS after the plan)", True), ("before", False)):
-        by_section, count = walk(only)
-        total = SIGN_UP_S + sum(by_section.values())
-        parts = ", ".join(f"{sec.value} {t / 60:.1f}" for sec, t in by_section.items())
-        print(f"{label}: {count} question or task screens; {total / 60:.1f} min ({parts})")
+    for label, answers, filmed in (("filmed path", FILMED, True), ("tape path", TAPE, False)):
+        by_section, count = walk(flow.asked(answers), filmed)
+        print(_line(f"before the first plan, {label}", by_section, count, SIGN_UP_S))
+    before = {s.id for s in flow.asked(FILMED)}
+    later = tuple(s for s in flow.asked_again(FILMED) if s.id not in before)
+    by_section, count = walk(later, True)
+    print(_line("after the first plan, on the phone", by_section, count + 1, PAIN_NOW_S))
+    print(f"  (after-plan screens: pain now, {', '.join(s.id for s in later)})")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ the sections, plain words for the person, the flow (next, back, progress) and ``
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -197,7 +198,8 @@ def test_next_back_and_progress() -> None:
     assert first_again is not None and first_again.id == "saddle_anaesthesia"
     p = progress(a, second.id)
     assert (p.position, p.answered) == (2, 1)
-    assert p.total == len(asked(a))
+    assert p.total == len(asked(a)) - 1  # the tape counts only once the filming is answered
+    assert (p.part, p.parts, p.in_part, p.part_total) == (2 - 1, 5, 2, len(SAFETY) - 1)
     assert "bladder_or_bowel_dysfunction" in p.missing_safety and "age" in p.missing_safety
 
 
@@ -334,6 +336,7 @@ def test_the_gate_speaks_plain_words() -> None:
         ("repeated_movement", True),
         ("fabq_", False),
         ("promis_", False),
+        ("sit_to_stand_30s", False),  # feeds only the outcomes: on the phone after the plan
     ],
 )
 def test_what_is_asked_before_the_first_plan_and_what_after(prefix: str, before_plan: bool) -> None:
@@ -342,6 +345,58 @@ def test_what_is_asked_before_the_first_plan_and_what_after(prefix: str, before_
     pre_plan = {s.id for s in asked({})}
     for s in matching:
         assert (s.id in pre_plan) is before_plan and s.after_plan is not before_plan
+
+
+def _walk(overrides: dict[str, Any]) -> list[tuple[str, int, int, int, int]]:
+    """Every screen of a walk through the flow: (step, position, total, in part, part total)."""
+    a: dict[str, Any] = {}
+    seen = []
+    while (s := next_step(a)) is not None:
+        p = progress(a, s.id)
+        seen.append((s.id, p.position, p.total, p.in_part, p.part_total))
+        if s.id in overrides:
+            a[s.id] = overrides[s.id]
+        elif s.kind is Kind.yes_no:
+            a[s.id] = False
+        elif s.optional:
+            a[s.id] = None
+        elif s.kind is Kind.choices:
+            a[s.id] = []
+        elif s.kind is Kind.activities:
+            a[s.id] = [{"activity": "Walking", "score": 5}]
+        elif s.kind is Kind.number:
+            a[s.id] = 40
+        elif s.kind is Kind.scale:
+            a[s.id] = 3
+        else:
+            a[s.id] = s.choices[0].value
+    return seen
+
+
+FILMED = {"trunk_flexion_video": {"job_id": "j", "lumbar_flexion_deg": 30.0}}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "grows_at"),
+    [
+        ({**FILMED}, set()),  # the browser test's path: the count never changes
+        ({}, {"fingertip_to_floor"}),  # no video: the tape is added, once
+        ({**FILMED, "osteoporosis": True}, {"minor_trauma_with_osteoporosis"}),
+        ({**FILMED, "distribution": "thigh", "leg_side": "left"}, {"leg_side"}),
+    ],
+)
+def test_the_step_counter_never_shrinks_and_counts_on_by_one(
+    overrides: dict[str, Any], grows_at: set[str]
+) -> None:
+    seen = _walk(overrides)
+    for (_, pos, total, in_part, part_total), (step_id, pos2, total2, in2, _) in pairwise(seen):
+        assert pos2 == pos + 1  # one on for every screen
+        assert total2 == total or (total2 == total + 1 and step_id in grows_at)
+        assert in2 == in_part + 1 or in2 == 1  # within a part, or the first of the next
+        assert 1 <= in_part <= part_total
+    assert seen[-1][1] == seen[-1][2]  # the last screen is "n of n"
+    grew = {b[0] for a, b in pairwise(seen) if b[2] > a[2]}
+    assert grew == grows_at
 
 
 def test_no_safety_question_waits_until_after_the_plan() -> None:

@@ -28,6 +28,7 @@ DOCUMENTS = {
     "handout": "handout.html",
     "assessment": "assessment_report.html",
     "progress": "progress_report.html",
+    "self_summary": "self_summary.html",
 }
 
 

@@ -33,10 +33,11 @@ def complete_baseline(
     person_id: str,
     fabq: Sequence[int] | None,
     promis_pi_4a: Mapping[str, int] | None,
+    sit_to_stand_30s: int | None = None,
 ) -> None:
-    """A self-directed person's questionnaires asked after the first plan complete the baseline:
-    a new baseline intake (the first one with the missing instruments added, nothing else
-    changed) and its assessment, which the outcomes compare with from then on
+    """A self-directed person's questionnaires (and the sit-to-stand) asked after the first plan
+    complete the baseline: a new baseline intake (the first one with the missing instruments and
+    measurement added, nothing else changed) and its assessment, which the outcomes compare with from then on
     (``journey._baseline``). The plan is not rebuilt: lumbo has no mechanism that re-plans from
     questionnaire answers, and no safety rule reads FABQ or PROMIS (what a severe FABQ could add
     to week 1, and why it is acceptable: docs/self-directed.md)."""
@@ -53,10 +54,13 @@ def complete_baseline(
         added["fabq"] = list(fabq)
     if q.promis_pi_4a is None and promis_pi_4a is not None:
         added["promis_pi_4a"] = dict(promis_pi_4a)
-    if not added:
+    stands = sit_to_stand_30s if first.measurements.sit_to_stand_30s is None else None
+    if not added and stands is None:
         return
     doc = first.model_dump(mode="json")
     doc["questionnaires"] = {**doc["questionnaires"], **added}
+    if stands is not None:  # the self-test left until after the plan
+        doc["measurements"] = {**(doc.get("measurements") or {}), "sit_to_stand_30s": stands}
     completed = Intake.model_validate(doc)
     intake_rec = IntakeRecord(person_id=person_id, kind="baseline", intake=completed)
     repo.add_intake(intake_rec)

@@ -58,6 +58,19 @@ class ReferralScreen:
     questions: tuple[str, ...] = ()  # unanswered screening questions, as asked
 
 
+def self_assessment_pending(uow: AbstractUnitOfWork, person_id: str) -> bool:
+    """A self-directed person without a clinician whose first plan is not made yet (filming the
+    forward bend makes the person record before the plan): their pages are the self-assessment's,
+    not the plan's (today, check-in, lessons and the rest have nothing to show yet)."""
+    with uow:
+        person = uow.journeys.get_person(person_id)
+        return (
+            person is not None
+            and person.unsupervised
+            and uow.journeys.latest_plan(person_id) is None
+        )
+
+
 def referral_screen(uow: AbstractUnitOfWork, person_id: str) -> ReferralScreen:
     """The patient's screen for a withheld plan, from the latest intake and assessment."""
     words = patient_words()

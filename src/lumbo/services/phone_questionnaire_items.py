@@ -12,6 +12,7 @@ from typing import Any, Literal
 from lumbo.domain.intake import PROMIS_4A, Bothersomeness
 from lumbo.domain.knowledge import load_knowledge
 from lumbo.domain.knowledge.files import Licence, LicencesFile
+from lumbo.domain.knowledge.self_directed import self_tests
 from lumbo.domain.scoring.topics import (
     FABQ_TOPICS,
     ODI_SECTIONS,
@@ -160,6 +161,30 @@ def _psfs_items(activities: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+def _after_plan_tests() -> list[dict[str, Any]]:
+    """The self-tests a self-assessment leaves until after the first plan (``after_plan`` in
+    ``self_tests.toml``: the 30-second sit-to-stand), one screen each with the picture, the
+    instructions, the "stop if" and a number to type; each may be left out."""
+    return [
+        {
+            "id": t.id,
+            "instrument": t.id,
+            "kind": "number",
+            "text": t.name,
+            "label": t.record,
+            "low": t.low,
+            "high": t.high,
+            "unit": t.unit,
+            "picture": f"/illustrations/{t.picture}.svg",
+            "steps": list(t.steps),
+            "stop_if": t.stop_if,
+            "optional": True,
+        }
+        for t in self_tests()
+        if t.after_plan and t.kind == "number"
+    ]
+
+
 PSFS_MAX = 5  # the PSFS asks about 3 to 5 activities
 
 
@@ -201,7 +226,8 @@ def items(
     allows it; otherwise the item's topic and the paper form (see :data:`FORM`).
     ``later_baseline``: the baseline questionnaires a self-assessment leaves until after the first
     plan (pain, FABQ and PROMIS pain interference; the disability index, STarT Back and the
-    activities were asked before the plan)."""
+    activities were asked before the plan) and its self-test left until then (the 30-second
+    sit-to-stand)."""
     lic = licences()
     items: list[dict[str, Any]] = [
         _scale(
@@ -215,7 +241,7 @@ def items(
         )
     ]
     if later_baseline:  # a self-assessment's first plan came before these: the rest, once
-        items += _fabq_items() + _promis_items()
+        items += _fabq_items() + _promis_items() + _after_plan_tests()
     elif kind == "intake":
         items += _odi_items() + _start_back_items() + _fabq_items() + _promis_items()
     else:
@@ -227,6 +253,9 @@ def items(
     elif kind == "intake" and name_activities:
         items += _psfs_naming_items()
     for it in items:
+        if it.get("kind") == "number":  # a self-test: lumbo's own words
+            it["statements_shown"] = True
+            continue
         it["statements_shown"] = lic[
             "promis_pi" if it["instrument"].startswith("promis") else it["instrument"]
         ].wording

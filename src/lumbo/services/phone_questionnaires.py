@@ -68,6 +68,7 @@ class Answers(_M):
         | None
     ) = None
     promis_pi_4a: dict[str, Annotated[int, Field(ge=1, le=5)]] | None = None
+    sit_to_stand_30s: Annotated[int, Field(ge=0, le=60)] | None = None  # after a first plan
 
     @field_validator("promis_pi_4a")
     @classmethod
@@ -100,9 +101,7 @@ class Submission(_M):
 class Due:
     kind: Kind
     week: int | None
-    items: list[
-        dict[str, Any]
-    ]  # one screen each: {id, instrument, text, low, high, low_words, high_words}
+    items: list[dict[str, Any]]  # one screen each: {id, instrument, text, low, high, ...}
     after_first_plan: bool = False  # a self-assessment's FABQ and PROMIS, asked after the plan
 
 
@@ -218,7 +217,8 @@ def record(
         )
         repo.add_questionnaire_response(rec)
         if sub.kind == "intake":
-            later.complete_baseline(repo, person_id, sub.answers.fabq, sub.answers.promis_pi_4a)
+            a = sub.answers  # FABQ, PROMIS and the sit-to-stand asked after a first plan
+            later.complete_baseline(repo, person_id, a.fabq, a.promis_pi_4a, a.sit_to_stand_30s)
         uow.commit()
     return rec, True
 

@@ -93,6 +93,10 @@ def _draft(d: StoredDraft) -> Draft:
         finished=d.finished_at is not None,
         not_assessed=CLINICIAN_ONLY,
         asked_later=ASKED_AFTER_PLAN,
+        part=p.part,
+        parts=p.parts,
+        in_part=p.in_part,
+        part_total=p.part_total,
     )
 
 

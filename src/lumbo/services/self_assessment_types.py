@@ -79,6 +79,10 @@ class Draft:
     finished: bool
     not_assessed: str  # what only a clinician can test, in words
     asked_later: str = ""  # the questionnaires asked after the first plan, in words
+    part: int = 0  # the current step's section, 1-based, of ``parts`` (0: none left)
+    parts: int = 0
+    in_part: int = 0  # the current step's place in its section, of ``part_total``
+    part_total: int = 0
 
     @property
     def ready(self) -> bool:

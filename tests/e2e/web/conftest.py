@@ -19,6 +19,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -235,6 +236,57 @@ class Browsing:
         self.page.wait_for_load_state("load")
 
 
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
+
+
+def open_context(
+    browser: Any,
+    server: Server,
+    axe: Path,
+    name: str,
+    *,
+    phone: bool = False,
+    camera: bool = False,
+    timeout_ms: int = 15_000,
+) -> Browsing:
+    """A fresh context (one signed-in person) of ``browser`` at phone (390 wide) or desktop size,
+    serving axe-core from the same origin (the pages' CSP allows no inline script), with the
+    camera allowed when ``camera`` (a :func:`camera_browser`'s fake one)."""
+    context = browser.new_context(base_url=server.url, **(PHONE if phone else DESKTOP))
+    if camera:
+        context.grant_permissions(["camera"], origin=server.url)
+    context.route(
+        "**" + AXE_URL,
+        lambda route: route.fulfill(path=str(axe), content_type="text/javascript"),
+    )
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    return Browsing(name, context, page, server.url, axe)
+
+
+@contextmanager
+def camera_browser(browser: Any, clip: Path) -> Iterator[Any]:
+    """A second Chromium from the session's Playwright (one sync Playwright per process), whose
+    camera is a fake one playing ``clip`` (a y4m file, looped from when the camera starts)."""
+    args = [
+        *LAUNCH_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={clip}",
+    ]
+    b = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=args)
+    try:
+        yield b
+    finally:
+        b.close()
+
+
 @pytest.fixture
 def browsing(
     browser: Any, server: Server, axe_script: Path, request: pytest.FixtureRequest
@@ -244,23 +296,9 @@ def browsing(
     for stale in SHOTS.glob(f"{request.node.name}-*.png"):
         stale.unlink()
 
-    def open_context(name: str, *, phone: bool = False) -> Browsing:
-        options: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
-        if phone:
-            options = {
-                "viewport": {"width": 390, "height": 844},
-                "device_scale_factor": 2,
-                "is_mobile": True,
-                "has_touch": True,
-            }
-        context = browser.new_context(base_url=server.url, **options)
-        context.route(
-            "**" + AXE_URL,
-            lambda route: route.fulfill(path=str(axe_script), content_type="text/javascript"),
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        b = Browsing(f"{request.node.name}-{name}", context, page, server.url, axe_script)
+    def open_tracked(name: str, *, phone: bool = False) -> Browsing:
+        b = open_context(browser, server, axe_script, f"{request.node.name}-{name}", phone=phone)
+        page = b.page
         page.on(
             "framenavigated",
             lambda frame: (
@@ -276,7 +314,7 @@ def browsing(
         opened.append(b)
         return b
 
-    yield open_context
+    yield open_tracked
     for b in opened:
         b.context.close()
     for b in opened:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from lumbo.jobs.measure import run_measure_job
-from tests.e2e.web.conftest import AXE_URL, CHROMIUM, LAUNCH_ARGS, Browsing, Server
+from tests.e2e.web.conftest import Browsing, Server, camera_browser, open_context
 
 pytestmark = pytest.mark.vision
 
@@ -28,47 +28,22 @@ def fake_camera(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def camera_browser(browser: Any, fake_camera: Path) -> Iterator[Any]:
-    """A second Chromium from the session's Playwright (one sync Playwright per process), whose
-    camera plays ``fake_camera``."""
-    args = [
-        *LAUNCH_ARGS,
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={fake_camera}",
-    ]
-    b = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=args)
-    try:
+def camera(browser: Any, fake_camera: Path) -> Iterator[Any]:
+    with camera_browser(browser, fake_camera) as b:
         yield b
-    finally:
-        b.close()
 
 
 def _open(browser: Any, server: Server, axe: Path, name: str, phone: bool) -> Browsing:
-    options: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
-    if phone:
-        options = {
-            "viewport": {"width": 390, "height": 844},
-            "device_scale_factor": 2,
-            "is_mobile": True,
-            "has_touch": True,
-        }
-    context = browser.new_context(base_url=server.url, **options)
-    context.grant_permissions(["camera"], origin=server.url)
-    context.route(  # axe-core from the same origin, as the shared fixture serves it (strict CSP)
-        "**" + AXE_URL,
-        lambda route: route.fulfill(path=str(axe), content_type="text/javascript"),
+    return open_context(
+        browser, server, axe, f"test_film_page-{name}", phone=phone, camera=True, timeout_ms=20_000
     )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    return Browsing(f"test_film_page-{name}", context, page, server.url, axe)
 
 
 def test_film_check_record_upload_and_read_the_result(
-    camera_browser: Any, server: Server, axe_script: Path
+    camera: Any, server: Server, axe_script: Path
 ) -> None:
     person = server.accounts.person_id
-    phone = _open(camera_browser, server, axe_script, "phone", phone=True)
+    phone = _open(camera, server, axe_script, "phone", phone=True)
     try:
         phone.login(server.accounts.clinician_email, server.accounts.clinician_password)
         phone.goto(f"/patients/{person}/videos")
@@ -109,7 +84,7 @@ def test_film_check_record_upload_and_read_the_result(
         assert "forward bend" in text.lower()
         assert "{" not in text and "_deg" not in text, text
 
-        desktop = _open(camera_browser, server, axe_script, "desktop", phone=False)
+        desktop = _open(camera, server, axe_script, "desktop", phone=False)
         try:
             desktop.login(server.accounts.clinician_email, server.accounts.clinician_password)
             desktop.goto(f"/patients/{person}/videos/film")

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.web.conftest import AXE_URL, CHROMIUM, LAUNCH_ARGS, Browsing, Server
+from tests.e2e.web.conftest import Browsing, Server, camera_browser, open_context
 from tests.e2e.web.test_patient_pages import TEST_CLOCK, answer, run_block
 
 PASSWORD = "a slow walk along the canal"
@@ -27,23 +28,15 @@ def _open(browser: Any, server: Server, axe: Path, name: str, phone: bool = True
 
     for stale in SHOTS.glob(f"test_self_directed-{name}-*.png"):
         stale.unlink()
-    options: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
-    if phone:
-        options = {
-            "viewport": {"width": 390, "height": 844},
-            "device_scale_factor": 2,
-            "is_mobile": True,
-            "has_touch": True,
-        }
-    context = browser.new_context(base_url=server.url, **options)
-    context.grant_permissions(["camera"], origin=server.url)
-    context.route(
-        "**" + AXE_URL,
-        lambda route: route.fulfill(path=str(axe), content_type="text/javascript"),
+    return open_context(
+        browser,
+        server,
+        axe,
+        f"test_self_directed-{name}",
+        phone=phone,
+        camera=True,
+        timeout_ms=20_000,
     )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    return Browsing(f"test_self_directed-{name}", context, page, server.url, axe)
 
 
 def _mail_to(server: Server, email: str) -> Any:
@@ -82,6 +75,30 @@ def sign_up(me: Browsing, server: Server, email: str) -> None:
     page.fill("#password", PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_selector("#sa-question")
+    assert me.path() == "/start"
+
+
+def quick_sign_up(me: Browsing, server: Server, email: str) -> None:
+    """An account made through the sign-up service (no e-mail step: the full walk shows those
+    screens), then signed in: ends on the first question."""
+    from lumbo.services import signup
+
+    settings = server.app.state.lumbo.settings
+    signup.sign_up(
+        server.store,
+        settings,
+        email=email,
+        password=PASSWORD,
+        client=f"e2e-{email}",
+        mailer=None,
+        link_base=server.url,
+    )
+    me.goto("/login")
+    me.check("login", scan="patient")
+    me.page.fill("#email", email)
+    me.page.fill("#password", PASSWORD)
+    me.page.click("main button[type=submit]")
+    me.page.wait_for_selector("#sa-question")
     assert me.path() == "/start"
 
 
@@ -187,31 +204,23 @@ def fake_camera(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def camera_browser(browser: Any, fake_camera: Path) -> Iterator[Any]:
-    args = [
-        *LAUNCH_ARGS,
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={fake_camera}",
-    ]
-    b = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=args)
-    try:
+def camera(browser: Any, fake_camera: Path) -> Iterator[Any]:
+    with camera_browser(browser, fake_camera) as b:
         yield b
-    finally:
-        b.close()
 
 
 @pytest.mark.vision
 def test_sign_up_assess_yourself_with_a_filmed_bend_get_a_plan_and_run_the_first_session(
-    camera_browser: Any, browser: Any, server: Server, axe_script: Path
+    camera: Any, browser: Any, server: Server, axe_script: Path
 ) -> None:
-    me = _open(camera_browser, server, axe_script, "phone")
+    me = _open(camera, server, axe_script, "phone")
     page = me.page
     page.add_init_script(TEST_CLOCK)
     started = time.monotonic()
     try:
         sign_up(me, server, "home.person@e2e.test")
         seen: list[str] = []
+        counts: list[tuple[int, int, int]] = []  # (part, n, of) as the counter shows them
         filmed: float | None = None
         for _ in range(120):
             if not page.locator("#sa-question").count():
@@ -220,6 +229,16 @@ def test_sign_up_assess_yourself_with_a_filmed_bend_get_a_plan_and_run_the_first
             assert step not in seen, f"{step} asked twice"
             seen.append(step)
             me.check(f"sa-{len(seen):02d}-{step}", scan="patient")
+            shown = re.fullmatch(
+                r"Part (\d) of 5: .+ · (\d+) of (\d+)", page.inner_text(".sa-section")
+            )
+            assert shown is not None, page.inner_text(".sa-section")
+            counts.append((int(shown[1]), int(shown[2]), int(shown[3])))
+            if step == "hamstring_self_test_right":  # the short "the same" screen, desktop too
+                assert "same test with your right leg" in page.inner_text(".sa-steps")
+                page.set_viewport_size({"width": 1280, "height": 900})
+                me.check("sa-hamstring-right-desktop", scan="patient")
+                page.set_viewport_size({"width": 390, "height": 844})
             if len(seen) == 1:
                 # "Next" with nothing chosen: the browser asks for an answer; nothing is filled in
                 page.click("#sa-next")
@@ -231,6 +250,12 @@ def test_sign_up_assess_yourself_with_a_filmed_bend_get_a_plan_and_run_the_first
             give_plain_answer(page, step, kind)
             page.wait_for_load_state("load")
         FLOW_SCREENS[:] = seen
+        # the counter: within each part 1, 2, 3 ... of a total that never changes on this path
+        for (part, n, of), (part2, n2, of2) in pairwise(counts):
+            assert (part2, n2, of2) == (part, n + 1, of) or (
+                (part2, n2) == (part + 1, 1) and n == of  # a part ends on "n of n"
+            ), (part, n, of, part2, n2, of2)
+        assert counts[0][0] == 1 and counts[-1][0] == 5 and counts[-1][1] == counts[-1][2]
         assert seen[0] == "saddle_anaesthesia" and "age" in seen[:5]  # cauda equina first
         assert "trunk_flexion_video" in seen
         assert filmed is not None and "fingertip_to_floor" not in seen  # filmed: no tape screen
@@ -276,26 +301,70 @@ def test_sign_up_assess_yourself_with_a_filmed_bend_get_a_plan_and_run_the_first
         me.goto(f"/patients/{account.person_id}/questionnaires")
         page.wait_for_selector("#questionnaire-later")
         assert page.inner_text("h1") == "The rest of your starting questions"
-        assert page.inner_text("#questionnaire-size").startswith("21 questions")  # pain, 16, 4
+        size = page.inner_text("#questionnaire-size")  # pain, FABQ 16, PROMIS 4; the chair test
+        assert size.startswith("21 questions and a short test"), size
         me.check("later-questionnaires", scan="patient")
         page.set_viewport_size({"width": 1280, "height": 900})
         me.check("later-questionnaires-desktop", scan="patient")
         page.set_viewport_size({"width": 390, "height": 844})
+        # the questions are answered as in tests/e2e/web/test_patient_phone.py; here they are
+        # taken as answered on this phone (kept as the page keeps them) to reach the last screen:
+        # the 30-second sit-to-stand, left until after the plan
+        items = page.evaluate(
+            "() => JSON.parse(document.getElementById('questionnaire-data').textContent).items"
+        )
+        assert [i["id"] for i in items][-1] == "sit_to_stand_30s"
+        page.evaluate(
+            """(items) => {
+                const meta = document.querySelector('meta[name="lumbo-account"]');
+                const key = 'lumbo.q.v1:' + (meta ? meta.content : '') + ':intake:0';
+                const answers = {};
+                items.slice(0, -1).forEach(it => { answers[it.id] = it.low + 1; });
+                const st = {id: 'q-e2e-later-baseline', at: items.length - 1, answers: answers};
+                localStorage.setItem(key, JSON.stringify(st));
+            }""",
+            items,
+        )
+        page.reload()
+        page.click("#start-questionnaire")
+        page.wait_for_selector("#answer-number")
+        assert "Standing up from a chair" in page.inner_text("#question-text")
+        assert page.is_visible("#stop-if") and page.locator(".sa-steps li").count() >= 2
+        me.check("later-sit-to-stand", scan="patient")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        me.check("later-sit-to-stand-desktop", scan="patient")
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.fill("#answer-number", "70")  # more than 60: refused in words
+        page.click("#next")
+        assert "whole number from 0 to 60" in page.inner_text("#answer-error")
+        page.fill("#answer-number", "12")
+        page.click("#next")
+        page.wait_for_function(
+            "() => (document.querySelector('#questionnaire-state') || {}).textContent"
+            " === 'Your answers are saved.'"  # no clinician to see them
+        )
+        me.check("later-saved", scan="patient")
         with server.store.uow() as uow:
             user = uow.accounts.user_by_email("home.person@e2e.test")
             assert user is not None and user.person_id is not None
             assert len(uow.journeys.session_logs(user.person_id)) == 1
             owner = uow.journeys.get_person(user.person_id)
             assert owner is not None and owner.owner_id is None and owner.self_directed
-            # the filmed bend is the baseline's lower-back flexion, and the assessment used it
-            (baseline,) = uow.journeys.intakes(user.person_id)
+            # the filmed bend is the baseline's lower-back flexion, and the assessment used it;
+            # the answers after the plan completed it (a second baseline, the chair test in it)
+            baseline, completed = uow.journeys.intakes(user.person_id)
             assert baseline.intake.measurements.lumbar_flexion_deg == round(filmed, 1)
             assert baseline.intake.measurements.fingertip_to_floor_cm is None
+            assert baseline.intake.measurements.sit_to_stand_30s is None
+            assert completed.kind == "baseline"
+            assert completed.intake.measurements.sit_to_stand_30s == 12
+            assert completed.intake.questionnaires.fabq is not None
             assert [m.movement for m in uow.journeys.video_measurements(user.person_id)] == [
                 "trunk_flexion"
             ]
-            (assessed,) = uow.journeys.assessments(user.person_id)
+            assessed = uow.journeys.assessments(user.person_id)[0]
             assert assessed.intake_id == baseline.id
+            assert len(uow.journeys.plan_versions(user.person_id)) == 1  # no re-plan
 
         # checking your back again (weeks 4, 8, 12) is in the menu
         page.locator("header nav .more summary").click()
@@ -335,7 +404,7 @@ def test_sign_up_assess_yourself_with_a_filmed_bend_get_a_plan_and_run_the_first
 def test_a_red_flag_answer_leads_to_the_emergency_screen(browsing: Any, server: Server) -> None:
     me = browsing("red-flag", phone=True)
     page = me.page
-    sign_up(me, server, "red.flag@e2e.test")
+    quick_sign_up(me, server, "red.flag@e2e.test")
     assert current(page)[0] == "saddle_anaesthesia"  # the first question
     me.check("sa-saddle", scan="patient")
     page.click("label[for=sa-c1]")  # Yes
@@ -371,7 +440,7 @@ def test_an_unanswered_cauda_equina_question_never_leads_to_a_plan(
 ) -> None:
     me = browsing("unanswered", phone=False)
     page = me.page
-    sign_up(me, server, "no.answer@e2e.test")
+    quick_sign_up(me, server, "no.answer@e2e.test")
     assert current(page)[0] == "saddle_anaesthesia"
     assert not page.locator("#sa-skip").count()  # a safety question cannot be skipped
     page.click("#sa-next")  # nothing chosen: the browser keeps the person on the question

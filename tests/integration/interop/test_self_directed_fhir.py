@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from lumbo.services import interop
+from lumbo.services import phone_questionnaires as pq
 from lumbo.services import self_assessment as sa
 from lumbo.store.unit_of_work import FakeUnitOfWork
 from tests.fhir import parse_all, schema_errors
@@ -36,13 +37,17 @@ def test_a_self_directed_persons_bundle_holds_the_self_tests_and_validates(
         user,
         {
             "fingertip_to_floor": 14.5,
-            "sit_to_stand_30s": 12,
             "hamstring_self_test_left": "clearly_bent",
             "hamstring_self_test_right": "near_straight",
             "repeated_movement": "extension",
         },
     )
     done = sa.finish(uow, user, date(2026, 12, 2))
+    # the sit-to-stand is asked on the phone after the first plan and completes the baseline
+    later = {"nprs": 4, "fabq": [1] * 16, "sit_to_stand_30s": 12}
+    pq.record(
+        uow, done.person.id, {"response_id": "later-baseline-1", "kind": "intake", "answers": later}
+    )
     bundle = interop.export_fhir(uow, done.person.id, now=NOW)
     assert parse_all(bundle) == 1 + len(bundle["entry"])
     assert schema_errors([bundle], tmp_path) == [[]]

@@ -224,7 +224,7 @@ def test_the_summary_says_every_answer_in_words(uow_factory: UowFactory) -> None
 
 def test_self_reassessment_at_week_4_with_the_same_self_tests(uow_factory: UowFactory) -> None:
     user = new_account(uow_factory())
-    answer_all(uow_factory(), user, {"sit_to_stand_30s": 10, "pain_now": 5, "pain_worst": 6})
+    answer_all(uow_factory(), user, {"fingertip_to_floor": 12.0, "pain_now": 5, "pain_worst": 6})
     done = sa.finish(uow_factory(), user, ON)
     week4 = ON + timedelta(days=22)
     result = sa.self_reassess(
@@ -236,10 +236,11 @@ def test_self_reassessment_at_week_4_with_the_same_self_tests(uow_factory: UowFa
     assert result.week == 4 and not result.referral_required
     assert result.outcomes is not None
     changes = {c["measure"]: c for c in result.outcomes["self_tests"]}
-    assert changes["sit_to_stand_30s"]["change"] == 4.0
-    assert "better" in changes["sit_to_stand_30s"]["statement"]
-    assert "own first result" in changes["sit_to_stand_30s"]["statement"]
-    assert changes["fingertip_to_floor_cm"]["baseline"] is None  # not done the first time
+    assert changes["fingertip_to_floor_cm"]["change"] == -3.0
+    assert "better" in changes["fingertip_to_floor_cm"]["statement"]
+    assert "own first result" in changes["fingertip_to_floor_cm"]["statement"]
+    # asked after the first plan (on the phone), and not answered there in this test
+    assert changes["sit_to_stand_30s"]["baseline"] is None
     assert result.plan is not None and result.plan.id == done.plan.id
     uow = uow_factory()
     with uow:
@@ -260,11 +261,11 @@ def test_the_data_export_holds_the_self_assessment_and_erasure_removes_it(
 ) -> None:
     store = SimpleNamespace(uow=uow_factory)
     user = new_account(uow_factory())
-    answer_all(uow_factory(), user, {"sit_to_stand_30s": 9})
+    answer_all(uow_factory(), user, {"fingertip_to_floor": 9.0})
     done = sa.finish(uow_factory(), user, ON)
     exported = data_rights.export_all(store, done.person.id, now=datetime(2026, 12, 2, tzinfo=UTC))
     mine = exported.records.self_assessment
-    assert mine is not None and mine.answers["sit_to_stand_30s"] == 9 and mine.finished_at
+    assert mine is not None and mine.answers["fingertip_to_floor"] == 9.0 and mine.finished_at
     uow = uow_factory()
     with uow:
         uow.journeys.erase_person(done.person.id)
@@ -325,7 +326,10 @@ def test_the_questionnaires_asked_after_the_plan_are_due_on_the_phone_and_comple
     due = pq.due(uow_factory(), done.person.id, ON)
     assert due is not None and due.kind == "intake"
     instruments = {i["instrument"] for i in due.items}
-    assert instruments == {"nprs", "fabq", "promis_pi_4a"}  # STarT Back, ODI, activities: asked
+    # STarT Back, ODI, activities: asked before the plan; the sit-to-stand comes after it
+    assert instruments == {"nprs", "fabq", "promis_pi_4a", "sit_to_stand_30s"}
+    (stands,) = [i for i in due.items if i["instrument"] == "sit_to_stand_30s"]
+    assert stands["kind"] == "number" and stands["stop_if"] and len(stands["steps"]) >= 2
     promis = dict.fromkeys(PROMIS_4A, 3)
     pq.record(
         uow_factory(),
@@ -333,7 +337,12 @@ def test_the_questionnaires_asked_after_the_plan_are_due_on_the_phone_and_comple
         {
             "response_id": "later-baseline-1",
             "kind": "intake",
-            "answers": {"nprs": 5, "fabq": [2] * 16, "promis_pi_4a": promis},
+            "answers": {
+                "nprs": 5,
+                "fabq": [2] * 16,
+                "promis_pi_4a": promis,
+                "sit_to_stand_30s": 12,
+            },
         },
     )
     assert pq.due(uow_factory(), done.person.id, ON) is None  # once
@@ -345,17 +354,22 @@ def test_the_questionnaires_asked_after_the_plan_are_due_on_the_phone_and_comple
     first, completed = intakes[0].intake, intakes[1].intake
     assert completed.questionnaires.fabq == (2,) * 16
     assert completed.questionnaires.promis_pi_4a == promis
+    assert first.measurements.sit_to_stand_30s is None
+    assert completed.measurements.sit_to_stand_30s == 12
     # nothing else changes: the same answers, the same plan
-    assert completed.model_copy(update={"questionnaires": first.questionnaires}) == first
+    same = {"questionnaires": first.questionnaires, "measurements": first.measurements}
+    assert completed.model_copy(update=same) == first
     assert len(plans) == 1
     week4 = ON + timedelta(days=22)
     result = sa.self_reassess(
         uow_factory(),
         done.person.id,
-        {"pain_now": 3, **{f"promis_{n}": 2 for n in range(1, 5)}},
+        {"pain_now": 3, "sit_to_stand_30s": 15, **{f"promis_{n}": 2 for n in range(1, 5)}},
         week4,
     )
     assert result.outcomes is not None
+    (stand_row,) = [r for r in result.outcomes["self_tests"] if r["measure"] == "sit_to_stand_30s"]
+    assert (stand_row["baseline"], stand_row["now"]) == (12, 15)  # the after-plan result
     (promis_row,) = [r for r in result.outcomes["proms"] if r["measure"] == "promis_pi_t"]
     assert promis_row["baseline"] is not None  # compared with the completed baseline
     assert promis_row["change"] is not None

@@ -146,10 +146,47 @@ def test_a_red_flag_stops_everything_and_says_what_to_do(
         assert "emergency" in stop.text.lower() and 'id="sa-stop-signout"' in stop.text
     summary = client.get("/start/summary")
     assert summary.status_code == 200 and "Safety first" in summary.text
+    assert 'href="/start/summary?format=pdf"' in stop.text  # the stop screen offers the PDF
+    pdf = client.get("/start/summary?format=pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF") and "attachment" in pdf.headers["content-disposition"]
     finish = client.post("/start/finish", data={"csrf_token": _csrf(stop.text)})
     assert finish.status_code == 303 and finish.headers["location"] == "/start"
     assert _plans(home, "flag@x.test") == 0
     assert account_of(home, "flag@x.test").person_id is None  # no record made
+
+
+def test_the_summary_pdf_holds_the_reasons_and_every_answer_in_words(
+    home: FastAPI, tmp_path: Path
+) -> None:
+    """The PDF of the stop screen's summary: the reason lumbo stopped, the answers in words and
+    what was not tested (its text read back with pdftotext)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed")
+    client, _ = sign_up(home, "pdf@x.test")
+    for _ in range(40):
+        current, kind, text, csrf = screen(client)
+        flag = current == "history_of_cancer"
+        answer(
+            client, current, csrf, {"value": "true"} if flag else plain_answer(current, kind, text)
+        )
+        if flag:
+            break
+    pdf = client.get("/start/summary?format=pdf")
+    assert pdf.status_code == 200
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "Your answers, for a clinician" in flat and "pdf@x.test" in flat
+    assert "Please see a doctor or physiotherapist" in flat  # the advice
+    assert "Have you ever had cancer?" in flat and "Not tested" in flat
+    assert "history_of_cancer" not in flat and "saddle_" not in flat  # words, never ids
 
 
 def test_under_16_stops(home: FastAPI) -> None:
@@ -293,3 +330,46 @@ def test_a_filmed_bend_the_video_checks_do_not_trust_is_refused_in_words(home: F
     assert taken.status_code == 303 and taken.headers["location"].endswith("?filmed=1")
     rest = walk(client)
     assert "trunk_flexion_video" not in rest and "fingertip_to_floor" not in rest
+
+
+MENU_OF_A_PLAN = ("/today", "/checkin", "/lessons", "/progress", "/questionnaires", "/handout")
+
+
+def _menu(text: str) -> str:
+    found = re.search(r'<nav aria-label="Main">(.*?)</nav>', text, re.S)
+    assert found is not None
+    return found.group(1)
+
+
+def test_before_the_plan_the_menu_and_links_lead_back_to_the_self_assessment(
+    home: FastAPI,
+) -> None:
+    """Filming makes the person record before the plan exists: the plan's pages (today,
+    check-in, ...) are not in the menu until the plan is made, and followed anyway they lead back
+    to the self-assessment, not to an empty page or an error."""
+    from lumbo.services import self_assessment as sa
+
+    client, _ = sign_up(home, "menu@x.test")
+    for _ in range(200):
+        step, kind, text, csrf = screen(client)
+        if step == "trunk_flexion_video":
+            break
+        assert answer(client, step, csrf, plain_answer(step, kind, text)).status_code == 303
+    store = home.state.lumbo.store
+    person = sa.video_person(store.uow(), account_of(home, "menu@x.test").id)
+    page = client.get("/start")
+    menu = _menu(page.text)
+    assert 'href="/start"' in menu and f'href="/patients/{person}/data"' in menu
+    assert not any(f"/patients/{person}{path}" in menu for path in MENU_OF_A_PLAN)
+    for path in ("/today", "/checkin"):
+        followed = client.get(f"/patients/{person}{path}")
+        assert followed.status_code == 303 and followed.headers["location"] == "/start", path
+    assert client.get(f"/patients/{person}/data").status_code == 200
+    walk(client)
+    ready = client.get("/start")
+    made = client.post("/start/finish", data={"csrf_token": _csrf(ready.text)})
+    assert made.status_code == 303
+    today = client.get(made.headers["location"])
+    menu = _menu(today.text)  # the plan is made: the plan's menu
+    assert all(f"/patients/{person}{path}" in menu for path in MENU_OF_A_PLAN)
+    assert client.get(f"/patients/{person}/checkin").status_code == 200

@@ -56,6 +56,11 @@ class SelfTest(_Strict):
     high: float | None = None
     integer: bool = False
     sides: bool = False  # asked for the left and the right side
+    # with ``sides``: the right side's instructions, short (the left side's were just read)
+    steps_other_side: tuple[str, ...] = ()
+    # asked on the phone after the first plan (with FABQ and PROMIS), not before it; still asked
+    # at the self-checks of weeks 4, 8 and 12 (lumbo policy: no rule of the plan reads it)
+    after_plan: bool = False
     choice: tuple[TestChoice, ...] = ()
     norm: str = Field(description="what the result is compared with, in plain words")
 

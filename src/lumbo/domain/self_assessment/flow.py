@@ -142,21 +142,53 @@ def previous_step(answers: Answers, current: str | None) -> Step | None:
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    position: int  # 1-based place of the current step among the steps asked (total + 1: done)
+    position: int  # 1-based place of the current step among the steps counted (total + 1: done)
     total: int
     answered: int
     missing_safety: tuple[str, ...]  # safety steps not answered (ids)
+    part: int = 0  # 1-based section of the current step among the sections asked (0: done)
+    parts: int = 0
+    in_part: int = 0  # 1-based place of the current step in its section (0: done)
+    part_total: int = 0
+
+
+TAPE_STEP, VIDEO_STEP = "fingertip_to_floor", "trunk_flexion_video"
+
+
+def counted(answers: Answers) -> tuple[Step, ...]:
+    """The steps the progress counts: those asked, with the tape (the other way of measuring the
+    forward bend) counted only once the filming step is answered or skipped, so the count does
+    not drop by one when the video works (the tape step applies until a video result is in)."""
+    return tuple(s for s in asked(answers) if s.id != TAPE_STEP or VIDEO_STEP in answers)
 
 
 def progress(answers: Answers, current: str | None) -> Progress:
+    """How far along the person is: overall, and in the current step's section ("Safety first,
+    3 of 18"). The counts are of the steps that apply given the answers so far; an answer can add
+    a step (thin bones: the question about a fall; a leg: which side; no video: the tape), never
+    take one away that was counted."""
     todo = asked(answers)
-    ids = [s.id for s in todo]
+    shown = counted(answers)
+    ids = [s.id for s in shown]
+    if current in {s.id for s in todo} and current not in ids:  # the tape, shown all the same
+        shown = tuple(s for s in todo if s.id in ids or s.id == current)
+        ids = [s.id for s in shown]
     position = ids.index(current) + 1 if current in ids else len(ids) + 1
+    sections = list(dict.fromkeys(s.section for s in shown))
+    part = in_part = part_total = 0
+    if current in ids:
+        here = shown[ids.index(current)].section
+        same = [s.id for s in shown if s.section is here]
+        part, in_part, part_total = sections.index(here) + 1, same.index(current) + 1, len(same)
     return Progress(
         position=position,
         total=len(ids),
         answered=sum(1 for s in todo if s.id in answers),
         missing_safety=tuple(s.id for s in todo if s.safety and s.id not in answers),
+        part=part,
+        parts=len(sections),
+        in_part=in_part,
+        part_total=part_total,
     )
 
 

@@ -222,11 +222,18 @@ def _test_steps(t: SelfTest) -> tuple[Step, ...]:
         "test": t.id,
     }
     if not t.sides:
-        return (Step(t.id, Section.self_tests, kind, t.name, **common),)
-    return tuple(
-        Step(f"{t.id}_{side}", Section.self_tests, kind, f"{t.name}: your {side} leg", **common)
-        for side in ("left", "right")
+        return (Step(t.id, Section.self_tests, kind, t.name, after_plan=t.after_plan, **common),)
+    left = Step(f"{t.id}_left", Section.self_tests, kind, f"{t.name}: your left leg", **common)
+    # The right leg repeats the left one's test just read: "the same" and the stop-if, not the
+    # whole instructions again (the picture and the record line stay).
+    right = replace(
+        left,
+        id=f"{t.id}_right",
+        words=f"{t.name}: your right leg",
+        help=t.record,
+        steps=t.steps_other_side or t.steps,
     )
+    return (left, right)
 
 
 def _film_failed(a: Answers) -> bool:

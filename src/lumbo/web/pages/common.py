@@ -28,6 +28,7 @@ from lumbo.domain.errors import (
     ReferralRequired,
 )
 from lumbo.domain.explain import words
+from lumbo.services import patient_app
 from lumbo.services.accounts import csrf_for
 from lumbo.services.errors import Forbidden, NotAuthenticated, outcome_of
 from lumbo.store.records import PersonRecord
@@ -66,9 +67,15 @@ def render(
     status: int = 200,
 ) -> HTMLResponse:
     """Render ``name`` with the user, their CSRF token and the page's own context."""
+    user = None if principal is None else principal.user
     full: dict[str, Any] = {
-        "user": None if principal is None else principal.user,
+        "user": user,
         "csrf": None if principal is None else csrf_token(request, principal),
+        # filming makes the person before the first plan: until the plan, the self-assessment's menu
+        "plan_pending": user is not None
+        and user.role == "patient"
+        and user.person_id is not None
+        and patient_app.self_assessment_pending(ctx_of(request).store.uow(), user.person_id),
         **context,
     }
     return templates().TemplateResponse(request, name, full, status_code=status)

@@ -135,9 +135,11 @@ def _checkin_page(
 
 
 @router.get("/patients/{person_id}/checkin", response_class=HTMLResponse)
-def checkin(
-    request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx
-) -> HTMLResponse:
+def checkin(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ctx) -> Response:
+    if principal.user.role == "patient" and patient_app.self_assessment_pending(
+        ctx.store.uow(), scope.person_id
+    ):
+        return RedirectResponse("/start", status_code=303)  # no plan yet: nothing to check in on
     return _checkin_page(request, scope, principal, ctx)
 
 
@@ -196,6 +198,7 @@ def questionnaires(
             "kind": due.kind,
             "week": due.week,
             "items": due.items,
+            "has_clinician": not scope.person.unsupervised,  # who sees the answers
         },
     }
     return render(request, "questionnaires.html", context, principal=principal)

@@ -11,7 +11,8 @@ where the person was), built on :mod:`lumbo.services.self_assessment`.
   check and upload): ``/start/film`` uploads for the person (made on first need by
   ``self_assessment.video_person``), ``/start/video/{job_id}`` waits for the analysis and brings
   the result back into the flow (``self_assessment.attach_video``).
-* ``/start/summary``: the answers in words, printable, to take to a clinician.
+* ``/start/summary``: the answers in words, printable, to take to a clinician (``?format=pdf``:
+  the same as a PDF).
 
 Every route is for the signed-in person themselves (no person id in the path: the account's own
 draft); other roles get 403.
@@ -21,15 +22,16 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lumbo.domain.errors import Conflict, InvalidInput, Problem
 from lumbo.domain.movements import Movement
 from lumbo.domain.self_assessment.gate import Outcome
 from lumbo.domain.self_assessment.steps import Kind
+from lumbo.reports import documents as docs
 from lumbo.services import access, self_assessment, uploads
 from lumbo.services.errors import Forbidden, PlanWithheld, RateLimited, TooLarge
 from lumbo.store.accounts import User
@@ -201,14 +203,29 @@ def finish(principal: CurrentPrincipal, _person: Person, ctx: Ctx) -> Response:
     return RedirectResponse(_today(done.person.id) + "?first=1", status_code=303)
 
 
+TAKE_ALONG = "Your answers, for a clinician"
+
+
 @router.get("/start/summary", response_class=HTMLResponse)
 def summary(
-    request: Request, principal: CurrentPrincipal, _person: Person, ctx: Ctx
-) -> HTMLResponse:
-    """The answers in words, to print and take to a clinician."""
+    request: Request,
+    principal: CurrentPrincipal,
+    _person: Person,
+    ctx: Ctx,
+    format: Annotated[Literal["html", "pdf"], Query(description="html or pdf")] = "html",
+) -> Response:
+    """The answers in words, to print and take to a clinician (``?format=pdf``: as a PDF, the
+    documents' template and stylesheet)."""
     user = _person_user(principal)
     found = self_assessment.clinician_summary(ctx.store.uow(), user.id)
-    context = {"title": "Your answers, for a clinician", "summary": found, "email": user.email}
+    if format == "pdf":
+        data = {"kind": "self_summary", "title": TAKE_ALONG, "email": user.email, "summary": found}
+        return Response(
+            docs.to_pdf(docs.render_html(data)),
+            media_type="application/pdf",
+            headers={"Content-Disposition": 'attachment; filename="answers-for-a-clinician.pdf"'},
+        )
+    context = {"title": TAKE_ALONG, "summary": found, "email": user.email}
     return render(request, "self_summary.html", context, principal=principal)
 
 

@@ -46,6 +46,7 @@
         h("label", { for: "activity-name", text: "The activity, in your own words" }), activity,
         h("p", { class: "muted hint", id: "activity-hint", text: "For example: lifting my child, gardening, sitting through a film." })));
     }
+    if (it.kind === "number") { showTest(n, it, form, err); return; }
     var fs = h("fieldset", { class: "scale", id: "answer" });
     fs.appendChild(h("legend", it.names_activity ? { id: "rating-text", text: "How well can you do it today?" } : { id: "question-text", text: it.text }));
     var choices = it.choices;
@@ -86,6 +87,38 @@
     var heading = form.querySelector("#question-text"); heading.setAttribute("tabindex", "-1"); heading.focus();
   }
 
+  /* A self-test left until after a self-assessment's first plan: its picture, how to do it, when
+   * to stop, and a number to type (it may be left out). */
+  function showTest(n, it, form, err) {
+    form.appendChild(h("h2", { class: "question", id: "question-text", text: it.text }));
+    if (it.picture) form.appendChild(h("figure", { class: "sa-picture" }, h("img", { src: it.picture, alt: "Drawing of the position for this test", width: "320", height: "240" })));
+    var ol = h("ol", { class: "sa-steps" });
+    (it.steps || []).forEach(function (line) { ol.appendChild(h("li", { text: line })); });
+    form.appendChild(ol);
+    if (it.stop_if) form.appendChild(h("p", { class: "banner banner-warn", id: "stop-if", text: it.stop_if }));
+    var input = h("input", { type: "number", id: "answer-number", name: "answer", inputmode: "numeric", min: String(it.low), max: String(it.high), step: "1" });
+    if (st.answers[it.id] != null) input.value = String(st.answers[it.id]);
+    form.appendChild(h("div", { class: "field" }, h("label", { for: "answer-number", text: it.label || "Your result" }), input));
+    form.appendChild(err);
+    var buttons = h("div", { class: "controls sticky" });
+    buttons.appendChild(h("button", { type: "submit", id: "next", text: n + 1 < items.length ? "Next" : "Finish" }));
+    buttons.appendChild(h("button", { type: "button", class: "secondary", id: "skip-question", text: "Leave this test out", on: { click: function () { st.answers[it.id] = null; show(n + 1); } } }));
+    if (n > 0) buttons.appendChild(h("button", { type: "button", class: "secondary", id: "back", text: "Back", on: { click: function () { show(n - 1); } } }));
+    form.appendChild(buttons);
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var v = Number(input.value);
+      if (input.value.trim() === "" || !Number.isInteger(v) || v < it.low || v > it.high) {
+        err.textContent = "Type a whole number from " + it.low + " to " + it.high + ", or choose \u201cLeave this test out\u201d.";
+        input.focus(); return;
+      }
+      st.answers[it.id] = v;
+      show(n + 1);
+    });
+    root.appendChild(form);
+    var heading = form.querySelector("#question-text"); heading.setAttribute("tabindex", "-1"); heading.focus();
+  }
+
   function finish() {
     var answers = { nprs: st.answers.nprs };
     var odi = items.filter(function (it) { return it.instrument === "odi"; });
@@ -99,6 +132,7 @@
       answers.promis_pi_4a = {};
       promis.forEach(function (it) { answers.promis_pi_4a[it.code] = st.answers[it.id]; });
     }
+    items.forEach(function (it) { if (it.kind === "number" && st.answers[it.id] != null) answers[it.id] = st.answers[it.id]; });
     var psfs = items.filter(function (it) { return it.instrument === "psfs" && st.answers[it.id] != null; });
     if (psfs.length) answers.psfs = psfs.map(function (it) { return it.names_activity ? st.answers[it.id] : { activity: it.activity, score: st.answers[it.id] }; });
     var body = { response_id: st.id, kind: data.kind, week: data.week, answers: answers };
@@ -109,7 +143,7 @@
     root.appendChild(h("p", {}, h("a", { href: "/patients/" + data.person_id + "/today", text: "Back to today's session" })));
     function shown(s) {
       state.textContent = s.pending > 0 ? "Saved on this device; it will be sent when you are back online."
-        : (s.error || "Your answers are saved. Your clinician will see them.");
+        : (s.error || (data.has_clinician === false ? "Your answers are saved." : "Your answers are saved. Your clinician will see them."));
     }
     document.addEventListener("lumbo:outbox", function (ev) { shown(ev.detail); });
     window.lumboOutbox.enqueue(st.id, "/api/patients/" + data.person_id + "/questionnaires", body).then(shown);
