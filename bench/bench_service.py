@@ -10,7 +10,11 @@ session-log writes (client-generated ids; every 5th acknowledged write is delibe
 again, and a write with no answer is retried with the same id), patient-list reads (the API's
 first page and the HTML page, alerts first), a patient's progress and ``/api/health`` (trivial).
 Then each kind alone for ``SOLO_S`` seconds at 8 clients: its throughput over the trivial
-endpoint's says how much dearer it is than a no-op request of the same app in the same run. On
+endpoint's says how much dearer it is than a no-op request of the same app in the same run. Two
+floor reads run alone too, to show what any authenticated, database-backed request costs here:
+``me`` (``/api/auth/me``: only the session check) and ``scoped`` (a patient's background jobs,
+``/api/patients/{id}/jobs``: the session check, the patient scope with its audit row and one
+indexed look-up answering ``[]``). On
 PostgreSQL the 8-client mix runs again on ``lumbo serve --workers 2``.
 
 The in-process history curve: one ``record_session`` on a fresh store with 1, 48 and 480 stored
@@ -19,7 +23,8 @@ logs (median of ``CURVE_WRITES`` writes each).
 Printed: throughput and p50/p99 latency per kind, lost writes (acknowledged, not in the database)
 and duplicated writes (rows beyond one per acknowledged id, or a second ``created``); both must
 be 0 (exit status 1 otherwise), and a summary table with the goals. ``--json PATH`` also saves the
-figures (``scripts/gen_perf_table.py`` turns them into the README's table). Numbers, not
+figures (``scripts/gen_perf_table.py`` turns them into the README's table). ``--quick``: short
+phases on a small caseload, only to check that the bench runs. Numbers, not
 assertions: the tests assert no timing.
 """
 
@@ -82,7 +87,8 @@ MIX = (
     ("trivial", 0.15),
 )
 ATTENTION = {"sort": "attention"}
-KINDS = ("write", "dashboard", "page", "progress", "trivial")
+KINDS = ("write", "dashboard", "page", "progress", "me", "scoped", "trivial")
+ALONE = ("write", "dashboard", "page", "me", "scoped", "trivial")
 SECRET = "bench-secret-" + "b" * 40
 EMAIL, PASSWORD = "bench@lumbo.test", "bench password 123"
 DAY = "2026-12-01"
@@ -251,6 +257,11 @@ def run_clients(
                 elif kind == "progress":
                     path = f"/api/patients/{person}/progress"
                     _timed(tally, kind, lambda: api.get(path, params={"on": DAY}))  # noqa: B023
+                elif kind == "me":
+                    _timed(tally, kind, lambda: api.get("/api/auth/me"))
+                elif kind == "scoped":
+                    path = f"/api/patients/{person}/jobs"
+                    _timed(tally, kind, lambda: api.get(path))  # noqa: B023
                 else:
                     _timed(tally, kind, lambda: api.get("/api/health"))
 
@@ -471,7 +482,7 @@ def bench_database(name: str, database_url: str, scale_out: bool) -> dict[str, A
                 result[f"mixed_{clients}"] = report(f"mixed {clients}", tally)
             print(f"  each kind alone, 8 clients, {SOLO_S:.0f} s:", flush=True)
             alone: dict[str, dict[str, float]] = {}
-            for kind in ("write", "dashboard", "page", "trivial"):
+            for kind in ALONE:
                 tally = run_clients(url, bodies, ((kind, 1.0),), SOLO_S, 8, f"s{kind}")
                 tallies.append(tally)
                 alone.update(report("alone", tally))
@@ -517,6 +528,14 @@ def summary(results: list[dict[str, Any]]) -> None:
             f"list/trivial {a['dashboard']['rate'] / trivial:.2f} and "
             f"{a['page']['rate'] / trivial:.2f} [>= 0.5]"
         )
+        if "scoped" in a:
+            print(
+                f"    floor, alone, 8 clients: session check only {a['me']['rate']:.1f}/s "
+                f"({a['me']['rate'] / trivial:.2f} of trivial), patient scope with its audit "
+                f"row {a['scoped']['rate']:.1f}/s ({a['scoped']['rate'] / trivial:.2f}); "
+                f"writes/scoped {a['write']['rate'] / a['scoped']['rate']:.2f}, "
+                f"list/scoped {a['dashboard']['rate'] / a['scoped']['rate']:.2f}"
+            )
         for clients, goal in zip(CLIENT_LEVELS, (100, 250), strict=True):
             mixed = r[f"mixed_{clients}"]
             worst = max(f["p99"] for f in mixed.values())
@@ -557,8 +576,18 @@ def fresh_pg(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+def quick() -> None:
+    """``--quick``: a few seconds per phase on a small caseload, to check the bench runs and
+    prints; its figures mean little."""
+    global CASELOAD, WITH_PLAN, OTHERS, MIXED_S, SOLO_S, CURVE, CURVE_WRITES
+    CASELOAD, WITH_PLAN, OTHERS = 100, 20, 100
+    MIXED_S, SOLO_S, CURVE, CURVE_WRITES = 2.0, 1.0, (1, 4, 8), 3
+
+
 def main(argv: list[str]) -> int:
     started = time.monotonic()
+    if "--quick" in argv:
+        quick()
     print(f"lumbo service bench on loopback ({os.cpu_count()} cores; client and server share them)")
     results = []
     with tempfile.TemporaryDirectory(prefix="lumbo-bench-db-") as tmp:

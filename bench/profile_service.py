@@ -2,8 +2,11 @@
 uvicorn), one request at a time, on the same data as ``bench_service.py`` (a clinician with
 1,000 patients, 20 of them enrolled and logging, 9,000 of other clinicians).
 
-For each kind (trivial ``/api/health``, a session-log write, the patient list API sorted by
-attention, the HTML patient list) it prints the process CPU time (``time.process_time``: every
+For each kind (trivial ``/api/health``; the two floor reads: ``me``, the cheapest authenticated
+read, ``/api/auth/me``, only the session check, and ``scoped``, a patient's background jobs
+``/api/patients/{id}/jobs``, the session check, the patient scope with its audit row and one
+indexed look-up answering ``[]``; a session-log write, the patient list API sorted by attention,
+the HTML patient list) it prints the process CPU time (``time.process_time``: every
 thread of this process, so the test client's share is in it too, the same for every kind) and the
 wall time per request, median of ``--rounds`` rounds of ``--n`` requests. CPU time is what to
 compare on a shared machine: it does not count the time other processes hold the cores.
@@ -13,9 +16,10 @@ compare on a shared machine: it does not count the time other processes hold the
 ``--pg``: on a fresh database of the server named by ``LUMBO_BENCH_DATABASE_URL`` or
 ``LUMBO_TEST_DATABASE_URL`` (else SQLite in a temporary directory). ``--profile KIND``: also
 print a pyinstrument profile of that kind (needs ``pip install pyinstrument``). ``--sql``: count
-the SQL statements each kind runs. ``--only KIND``: measure only that kind (and the trivial one),
-e.g. under ``py-spy record --threads``. ``--breakdown``: the CPU time per request spent in the
-session check, the patient scope (ownership and audit), ``record_session`` and its parts.
+the SQL statements each kind runs. ``--only KIND[,KIND]``: measure only those kinds (and the
+trivial one), e.g. under ``py-spy record --threads``. ``--breakdown``: the CPU time per request
+spent in the session check, the patient scope (ownership and audit), ``record_session`` and its
+parts.
 """
 
 from __future__ import annotations
@@ -137,6 +141,8 @@ def main(argv: list[str]) -> int:
 
         kinds: dict[str, Callable[[], Any]] = {
             "trivial": lambda: api.get("/api/health"),
+            "me": lambda: api.get("/api/auth/me"),
+            "scoped": lambda: api.get(f"/api/patients/{people[0]}/jobs"),
             "write": write,
             "dashboard": lambda: api.get("/api/patients", params=ATTENTION),
             "page": lambda: api.get("/patients"),
@@ -144,7 +150,7 @@ def main(argv: list[str]) -> int:
         }
         only = _option(argv, "--only", "")
         if only:
-            kinds = {k: v for k, v in kinds.items() if k in ("trivial", only)}
+            kinds = {k: v for k, v in kinds.items() if k in ("trivial", *only.split(","))}
         for call in kinds.values():  # warm-up: caches, first-use imports
             for _ in range(5):
                 call().raise_for_status()
@@ -179,7 +185,7 @@ def main(argv: list[str]) -> int:
                 v[0], v[1] = 0.0, 0
             sql = f", {statements[0] / (n * rounds):.1f} SQL statements" if "--sql" in argv else ""
             print(
-                f"  {kind:<10} CPU {cpu_of[kind]:6.2f} ms/request, wall "
+                f"  {kind:<10} CPU {cpu_of[kind]:6.2f} ms/request ({min(cpu):.2f}-{max(cpu):.2f}), wall "
                 f"{statistics.median(wall):6.2f} ms{sql}",
                 flush=True,
             )
@@ -190,6 +196,16 @@ def main(argv: list[str]) -> int:
             "  CPU ratio trivial/kind (what the throughput ratio would be if CPU-bound): "
             + ", ".join(f"{k} {trivial / v:.2f}" for k, v in cpu_of.items() if k != "trivial")
         )
+        if "scoped" in cpu_of:
+            floor = cpu_of["scoped"]
+            print(
+                "  CPU ratio scoped/kind (the floor of a patient-scoped request against each): "
+                + ", ".join(
+                    f"{k} {floor / v:.2f}"
+                    for k, v in cpu_of.items()
+                    if k not in ("trivial", "me", "scoped")
+                )
+            )
         if profile:
             from pyinstrument import Profiler
 

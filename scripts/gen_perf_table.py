@@ -39,6 +39,17 @@ def rows(doc: dict[str, Any], machine: str = "other work running") -> list[str]:
             f"| {db} | patient list / trivial (API, page) | "
             f"{a['dashboard']['rate'] / trivial:.2f}, {a['page']['rate'] / trivial:.2f} | >= 0.5 |"
         )
+        if "scoped" in a:  # the floor: what any authenticated, database-backed request costs
+            me, scoped = a["me"]["rate"], a["scoped"]["rate"]
+            out.append(
+                f"| {db} | floor, alone, 8 clients: session check only / patient scope with its "
+                f"audit row (req/s; ratio to trivial) | {me:.0f} ({me / trivial:.2f}) / "
+                f"{scoped:.0f} ({scoped / trivial:.2f}) | |"
+            )
+            out.append(
+                f"| {db} | writes / floor, patient list / floor (floor: patient scope) | "
+                f"{a['write']['rate'] / scoped:.2f}, {a['dashboard']['rate'] / scoped:.2f} | |"
+            )
         for clients, goal in (("8", "< 100 ms"), ("50", "< 250 ms")):
             mixed = r[f"mixed_{clients}"]
             cells = ", ".join(f"{k} {f['p50']:.0f}/{f['p99']:.0f}" for k, f in mixed.items())

@@ -8,6 +8,7 @@ the mat's thickness) but not more.
 from __future__ import annotations
 
 import math
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -196,6 +197,36 @@ def test_print_picture_is_cheap_to_lay_out(technique_id: str) -> None:
     assert [e.attrib.get("opacity") for e in nested] == ["0.22"]
     assert nested[0].attrib["overflow"] == "visible" and "viewBox" not in nested[0].attrib
     assert not any(e.attrib.get("opacity") for e in still.iter() if e.tag.endswith("}g"))
+    # positive numbers: WeasyPrint's path parser pays a regex replacement per minus sign
+    numbers = [n for d in paths for n in re.findall(r"-?[0-9.]+", d)]
+    negative = [n for n in numbers if n.startswith("-")]
+    assert len(negative) <= 0.01 * len(numbers), f"{len(negative)} of {len(numbers)} negative"
+
+
+@pytest.mark.parametrize("technique_id", ["cat-camel", "hip-hinge-training", "open-book-rotation"])
+@pytest.mark.parametrize("shift", [(68.0, 95.0), (0.0, 0.0), (1000.0, 3.0)])
+def test_a_shifted_figure_is_the_same_figure(technique_id: str, shift: tuple[float, float]) -> None:
+    """The still draws its figures and arrow shifted and moves them back with a group: every
+    number of the shifted drawing is the plain one plus the shift, to the 0.1 rounding."""
+    from lumbo.reports.figure import _arrow, _arrow_path, _figure
+
+    scene = solve(pose_library().get(technique_id))
+
+    def numbers(svg: str) -> list[tuple[float, float]]:
+        ds = re.findall(r' d="([^"]*)"', svg)
+        flat = [float(n) for d in ds for n in re.findall(r"-?[0-9.]+", d)]
+        return list(zip(flat[::2], flat[1::2], strict=True))
+
+    for plain, moved in (
+        (_figure(scene, scene.bodies[-1]), _figure(scene, scene.bodies[-1], shift=shift)),
+        (_arrow(scene, _arrow_path(scene)), _arrow(scene, _arrow_path(scene), shift)),
+    ):
+        a, b = numbers(plain), numbers(moved)
+        assert len(a) == len(b) and re.sub(r"[-0-9.]+", "n", plain) == re.sub(
+            r"[-0-9.]+", "n", moved
+        )
+        for (x, y), (u, v) in zip(a, b, strict=True):
+            assert abs(u - shift[0] - x) <= 0.11 and abs(v - shift[1] - y) <= 0.11
 
 
 def _cubic_points(d: str) -> list[tuple[float, float]]:

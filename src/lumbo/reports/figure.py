@@ -771,11 +771,19 @@ def working_limbs(scene: Scene) -> set[tuple[str, str]]:
     return moving or {("leg", s)}
 
 
-def _body_shapes(scene: Scene, body: Body) -> list[list[_Shape]]:
-    """Groups of shapes (one group per limb, torso, head), far to near."""
+def _body_shapes(
+    scene: Scene, body: Body, shift: tuple[float, float] = (0.0, 0.0)
+) -> list[list[_Shape]]:
+    """Groups of shapes (one group per limb, torso, head), far to near; every point moved by
+    ``shift`` (see :func:`_shifted`)."""
     view = scene.pose.view
     work = working_limbs(scene)
-    p = {k: _project(v, view) for k, v in body.points.items()}
+
+    def proj(v: Vec) -> tuple[float, float]:
+        x, y = _project(v, view)
+        return x + shift[0], y + shift[1]
+
+    p = {k: proj(v) for k, v in body.points.items()}
     depth = {k: _depth(v, view) for k, v in body.points.items()}
     groups: list[tuple[float, list[_Shape]]] = []
     mid = (depth["hip_l"] + depth["hip_r"]) / 2
@@ -840,12 +848,17 @@ def _body_shapes(scene: Scene, body: Body) -> list[list[_Shape]]:
     head = body.points["head"]
     hp = p["head"]
     hm = body.frames["head"]
-    nose_dir = _project(_add(head, hm[0]), view)
+    nose_dir = proj(_add(head, hm[0]))
     ndx, ndy = nose_dir[0] - hp[0], nose_dir[1] - hp[1]
     nose_len = math.hypot(ndx, ndy)
     torso = [
         _Shape(_capsule(p["c7"], p["neck"], *R_NECK), SKIN, torso_depth, "torso"),
-        _Shape(_smooth(_torso_outline(body, view)), TORSO, torso_depth, "torso"),
+        _Shape(
+            _smooth([(x + shift[0], y + shift[1]) for x, y in _torso_outline(body, view)]),
+            TORSO,
+            torso_depth,
+            "torso",
+        ),
     ]
     head_shapes = [_Shape(_circle(hp, HEAD_R), SKIN, torso_depth, "head")]
     # nose: a small bump toward where the face looks (shrinks when the face turns to the viewer)
@@ -863,7 +876,7 @@ def _body_shapes(scene: Scene, body: Body) -> list[list[_Shape]]:
     )
     head_shapes.append(_Shape(_poly([b1, tip, b2]), SKIN, torso_depth, "head"))
     # hair: a cap on the back of the head (away from the face and toward the crown)
-    up = _project(_add(head, hm[1]), view)
+    up = proj(_add(head, hm[1]))
     ux, uy = up[0] - hp[0], up[1] - hp[1]
     hx, hy = ux - ndx * 0.9, uy - ndy * 0.9
     hl = math.hypot(hx, hy) or 1.0
@@ -1080,9 +1093,12 @@ def _interpolate(a: dict[str, float], b: dict[str, float], t: float) -> dict[str
     return {k: a[k] + (b[k] - a[k]) * e for k in a}
 
 
-def _arrow(scene: Scene, path: Sequence[tuple[float, float]]) -> str:
+def _arrow(
+    scene: Scene, path: Sequence[tuple[float, float]], shift: tuple[float, float] = (0.0, 0.0)
+) -> str:
     if len(path) < 2:
         return ""
+    path = [(x + shift[0], y + shift[1]) for x, y in path]
     length = sum(math.dist(path[i], path[i + 1]) for i in range(len(path) - 1))
     if length < 4:
         return ""
@@ -1136,9 +1152,11 @@ def _arrow_path(scene: Scene, steps: int = 8) -> list[tuple[float, float]]:
     return shifted
 
 
-def _figure(scene: Scene, body: Body, ghost: bool = False) -> str:
+def _figure(
+    scene: Scene, body: Body, ghost: bool = False, shift: tuple[float, float] = (0.0, 0.0)
+) -> str:
     parts: list[str] = []
-    for group in _body_shapes(scene, body):
+    for group in _body_shapes(scene, body, shift):
         side = next((s.side for s in group if s.side), "")
         attrs = f' data-part="{group[0].group}"' + (f' data-side="{side}"' if side else "")
         # one path for the white outline and one per run of a colour: few nodes, quick to print
@@ -1185,6 +1203,19 @@ def _title(pose: Pose, name: str | None) -> str:
     return f"<title>{what}{side}</title>"
 
 
+def _shifted(markup: str, shift: tuple[float, float]) -> str:
+    """Shapes drawn ``shift`` away from their place, moved back by a group.
+
+    WeasyPrint's SVG path parser runs a regular-expression replacement for every minus sign in a
+    path's data (3 % of a 12-week handout's work, where the picture's origin is at the floor, so
+    every height is negative): the still's figures and arrow are drawn from the picture's
+    top-left corner instead (whole units: the same numbers to their 0.1 rounding), so the
+    numbers in their paths are positive."""
+    if not markup:
+        return ""
+    return f'<g transform="translate({_f(-shift[0])} {_f(-shift[1])})">{markup}</g>'
+
+
 def still_svg(pose: Pose, name: str | None = None, width: int = 360) -> str:
     """Start and end positions side by side, for print (no animation)."""
     scene = solve(pose)
@@ -1195,6 +1226,7 @@ def still_svg(pose: Pose, name: str | None = None, width: int = 360) -> str:
     label_h = 9.0
     height = width * (h + label_h) / total_w
     start, end = scene.bodies[0], scene.bodies[-1]
+    shift = (float(math.ceil(-x0)), float(math.ceil(-y0)))
     panels = []
     for i, (body, label) in enumerate(((start, "Start"), (end, "End"))):
         back, front = _prop_shapes(scene, body)
@@ -1208,15 +1240,15 @@ def still_svg(pose: Pose, name: str | None = None, width: int = 360) -> str:
             # copy costs one drawing, not two.
             ghost = (
                 f'</g><svg width="100%" height="100%" overflow="visible" opacity="0.22">{move}'
-                f"{_figure(scene, start)}</g></svg>{move}"
+                f"{_shifted(_figure(scene, start, shift=shift), shift)}</g></svg>{move}"
             )
-        arrow = _arrow(scene, _arrow_path(scene)) if i == 1 else ""
+        arrow = _shifted(_arrow(scene, _arrow_path(scene), shift), shift) if i == 1 else ""
         notes = {View.top: " (seen from above)", View.front_above: " (seen from in front)"}
         if view_note := notes.get(pose.view, ""):
             label = label + view_note
         panels.append(
             f"{move}{''.join(back)}{ghost}"
-            f"{_figure(scene, body)}{''.join(front)}{arrow}</g>"
+            f"{_shifted(_figure(scene, body, shift=shift), shift)}{''.join(front)}{arrow}</g>"
             f'<text x="{_f(i * (w + gap) + w / 2)}" y="{_f(h + label_h - 1.5)}" '
             f'text-anchor="middle" font-family="system-ui, sans-serif" font-size="7" '
             f'fill="#333">{label}</text>'

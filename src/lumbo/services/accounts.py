@@ -58,6 +58,7 @@ from lumbo.settings import PasswordHashing, Settings
 from lumbo.store.accounts import ROLES, AccountRepository, Role, User
 from lumbo.store.audit import AuditEntry
 from lumbo.store.tables import utcnow
+from lumbo.store.unit_of_work import AbstractUnitOfWork
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,185}\.[^@\s.]{2,}$")
 ACCOUNT_REFUSED = (
@@ -339,8 +340,9 @@ def _dummy_hash(ph: PasswordHasher) -> str:
     return _DUMMY[key]
 
 
-def user_for_session(store: UnitsOfWork, hashed: str) -> User | None:
-    with store.uow() as uow:
+def user_for_session(uow: AbstractUnitOfWork, hashed: str) -> User | None:
+    """The signed-in user of a session; only reads (the web passes a read-only unit of work)."""
+    with uow:
         return uow.accounts.session_user(hashed, utcnow())
 
 

@@ -4,6 +4,10 @@ SQLite connections get WAL journaling, enforced foreign keys and a busy timeout.
 transaction handling is switched off and every transaction starts with ``BEGIN IMMEDIATE`` (the
 SQLAlchemy-documented recipe), so a unit of work that reads then writes holds the write lock
 from the start and SQLite gives real, serializable transactions, DDL included.
+
+A read-only unit of work (:meth:`Store.read_uow`) starts a deferred ``BEGIN`` instead and takes
+no writer lock: under WAL it reads one consistent snapshot while a writer works, and queues
+behind none. It refuses to flush ORM changes; the services given one never commit.
 """
 
 from __future__ import annotations
@@ -16,13 +20,14 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from lumbo.store.settings import StoreSettings
 from lumbo.store.unit_of_work import SqlAlchemyUnitOfWork
 
 PG_MIGRATION_LOCK = 0x6C756D626F  # "lumbo": serializes concurrent migrations on PostgreSQL
+READ_ONLY = "lumbo_read_only"  # execution option of a read-only unit of work's connections
 
 
 def create_engine_for(settings: StoreSettings) -> Engine:
@@ -84,6 +89,9 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int, *, wal: bool, queue: bool
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")  # deferred: a snapshot at the first read, no lock
+            return
         if queue and not conn.info.get(
             "lumbo_writer"
         ):  # held until the connection goes back to the pool
@@ -98,6 +106,21 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int, *, wal: bool, queue: bool
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+def _refuse_flush(session: Session, _flush: UOWTransaction, _instances: object) -> None:
+    raise RuntimeError("a read-only unit of work may not write (use Store.uow)")
+
+
+def read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose transactions only read (see the module doc)."""
+    sessions = sessionmaker(
+        bind=engine.execution_options(**{READ_ONLY: True}),
+        expire_on_commit=False,
+        autoflush=False,
+    )
+    event.listen(sessions, "before_flush", _refuse_flush)
+    return sessions
 
 
 def migrations_path() -> str:
@@ -124,9 +147,15 @@ class Store:
 
     engine: Engine
     sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.sessions)
+
+    def read_uow(self) -> SqlAlchemyUnitOfWork:
+        """A unit of work for a use case that only reads (on SQLite: a deferred transaction
+        without the writer lock; elsewhere the same as :meth:`uow`)."""
+        return SqlAlchemyUnitOfWork(self.read_sessions)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -137,4 +166,6 @@ def open_store(settings: StoreSettings, *, migrate: bool = True) -> Store:
     engine = create_engine_for(settings)
     if migrate:
         upgrade_to_head(engine)
-    return Store(engine=engine, sessions=session_factory(engine))
+    return Store(
+        engine=engine, sessions=session_factory(engine), read_sessions=read_session_factory(engine)
+    )

@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Table, delete, or_, select, update
+from sqlalchemy import Result, Row, Select, Table, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -229,6 +229,9 @@ def _doc(model: Any) -> dict[str, Any]:
 class SqlAlchemyRepository(JourneyRepository):
     def __init__(self, session: Session) -> None:
         self.session = session
+        # the person row a write locked: held here, since the session's identity map keeps rows
+        # only while something refers to them, so the write's get_person finds it in the session
+        self._locked: t.PersonRow | None = None
 
     def _insert(self, row: t.Base, what: str) -> None:
         self.session.add(row)
@@ -236,6 +239,20 @@ class SqlAlchemyRepository(JourneyRepository):
             self.session.flush()
         except IntegrityError as err:
             raise Conflict(f"{what} contradicts stored state: {err.orig}") from None
+
+    def _insert_values(self, model: type[t.Base], values: dict[str, Any], what: str) -> None:
+        """An insert without the ORM's flush (the write path's hottest statements; the row is
+        not needed as an object in this unit of work)."""
+        table = model.__table__
+        assert isinstance(table, Table)
+        try:
+            self.session.connection().execute(table.insert().values(values))
+        except IntegrityError as err:
+            raise Conflict(f"{what} contradicts stored state: {err.orig}") from None
+
+    def _core(self, stmt: Select[Any]) -> Result[Any]:
+        """Run a column select on the unit of work's connection, without the ORM's loading."""
+        return self.session.connection().execute(stmt)
 
     def _list(self, model: type[R], person_id: str, to: Callable[[R], D], *order: Any) -> list[D]:
         stmt = select(model).where(model.person_id == person_id)  # type: ignore[attr-defined]
@@ -383,18 +400,18 @@ class SqlAlchemyRepository(JourneyRepository):
 
     # session logs and check-ins
     def add_session_log(self, log: StoredSessionLog) -> None:
-        row = t.SessionLogRow(
-            id=log.id,
-            person_id=log.person_id,
-            session_id=log.log.session_id,
-            plan_version=log.plan_version,
-            week=log.log.week,
-            session_index=log.log.session_index,
-            performed_on=log.log.performed_on,
-            document=_doc(log.log),
-            created_at=log.created_at,
-        )
-        self._insert(row, f"session log {log.log.session_id}")
+        values = {
+            "id": log.id,
+            "person_id": log.person_id,
+            "session_id": log.log.session_id,
+            "plan_version": log.plan_version,
+            "week": log.log.week,
+            "session_index": log.log.session_index,
+            "performed_on": log.log.performed_on,
+            "document": _doc(log.log),
+            "created_at": log.created_at,
+        }
+        self._insert_values(t.SessionLogRow, values, f"session log {log.log.session_id}")
 
     def session_logs(self, person_id: str) -> list[StoredSessionLog]:
         r = t.SessionLogRow
@@ -402,18 +419,18 @@ class SqlAlchemyRepository(JourneyRepository):
 
     def get_session_log(self, person_id: str, session_id: str) -> StoredSessionLog | None:
         r = t.SessionLogRow
-        stmt = select(r).where(r.person_id == person_id, r.session_id == session_id)
-        row = self.session.scalars(stmt).first()
+        stmt = select(*_LOG).where(r.person_id == person_id, r.session_id == session_id)
+        row = self._core(stmt).first()
         return None if row is None else _log(row)
 
     def session_logs_since(self, person_id: str, day: date) -> list[StoredSessionLog]:
         r = t.SessionLogRow
         stmt = (
-            select(r)
+            select(*_LOG)
             .where(r.person_id == person_id, r.performed_on >= day)
             .order_by(r.performed_on, r.created_at, r.id)
         )
-        return [_log(row) for row in self.session.scalars(stmt)]
+        return [_log(row) for row in self._core(stmt)]
 
     def session_day(self, person_id: str, session_id: str) -> date | None:
         r = t.SessionLogRow
@@ -435,9 +452,11 @@ class SqlAlchemyRepository(JourneyRepository):
             .limit(2)
         )
         # Two statements: one with ``OR id IN (subquery)`` was measured dearer on PostgreSQL
-        ids = list(self.session.scalars(earlier))
-        stmt = select(r).where(r.person_id == person_id, near | r.id.in_(ids) if ids else near)
-        rows = self.session.scalars(stmt.order_by(r.on_date, r.created_at, r.id))
+        ids = [row[0] for row in self._core(earlier)]
+        stmt = select(*_CHECKIN).where(
+            r.person_id == person_id, near | r.id.in_(ids) if ids else near
+        )
+        rows = self._core(stmt.order_by(r.on_date, r.created_at, r.id))
         return [_checkin(row) for row in rows]
 
     def get_status(self, person_id: str, *, lock: bool = False) -> PersonStatus | None:
@@ -445,7 +464,7 @@ class SqlAlchemyRepository(JourneyRepository):
         if lock:  # the person's row always exists (the status may not yet): lock that
             person = select(t.PersonRow).where(t.PersonRow.id == person_id)
             # FOR NO KEY UPDATE; loaded whole, so the write's get_person finds it in the session
-            self.session.scalars(person.with_for_update(key_share=True)).first()
+            self._locked = self.session.scalars(person.with_for_update(key_share=True)).first()
         row = self.session.scalars(stmt.execution_options(populate_existing=True)).first()
         return None if row is None else _status(row)
 
@@ -475,18 +494,18 @@ class SqlAlchemyRepository(JourneyRepository):
 
     def add_checkin(self, checkin: StoredCheckIn) -> None:
         c = checkin.checkin
-        row = t.CheckInRow(
-            id=checkin.id,
-            person_id=checkin.person_id,
-            checkin_id=c.checkin_id,
-            on_date=c.on,
-            session_id=c.session_id,
-            pain=c.pain,
-            stiffness=c.stiffness,
-            document=_doc(c),
-            created_at=checkin.created_at,
-        )
-        self._insert(row, f"check-in {c.checkin_id}")
+        values = {
+            "id": checkin.id,
+            "person_id": checkin.person_id,
+            "checkin_id": c.checkin_id,
+            "on_date": c.on,
+            "session_id": c.session_id,
+            "pain": c.pain,
+            "stiffness": c.stiffness,
+            "document": _doc(c),
+            "created_at": checkin.created_at,
+        }
+        self._insert_values(t.CheckInRow, values, f"check-in {c.checkin_id}")
 
     def checkins(self, person_id: str) -> list[StoredCheckIn]:
         r = t.CheckInRow
@@ -519,8 +538,8 @@ class SqlAlchemyRepository(JourneyRepository):
 
     def get_checkin(self, person_id: str, checkin_id: str) -> StoredCheckIn | None:
         r = t.CheckInRow
-        stmt = select(r).where(r.person_id == person_id, r.checkin_id == checkin_id)
-        row = self.session.scalars(stmt).first()
+        stmt = select(*_CHECKIN).where(r.person_id == person_id, r.checkin_id == checkin_id)
+        row = self._core(stmt).first()
         return None if row is None else _checkin(row)
 
     # reassessments and video measurements
@@ -734,7 +753,22 @@ def _status(r: t.PersonStatusRow) -> PersonStatus:
     )
 
 
-def _log(r: t.SessionLogRow) -> StoredSessionLog:
+_LOG = (
+    t.SessionLogRow.id,
+    t.SessionLogRow.person_id,
+    t.SessionLogRow.document,
+    t.SessionLogRow.plan_version,
+    t.SessionLogRow.created_at,
+)
+_CHECKIN = (
+    t.CheckInRow.id,
+    t.CheckInRow.person_id,
+    t.CheckInRow.document,
+    t.CheckInRow.created_at,
+)
+
+
+def _log(r: t.SessionLogRow | Row[Any]) -> StoredSessionLog:
     return StoredSessionLog(
         id=r.id,
         person_id=r.person_id,
@@ -744,7 +778,7 @@ def _log(r: t.SessionLogRow) -> StoredSessionLog:
     )
 
 
-def _checkin(r: t.CheckInRow) -> StoredCheckIn:
+def _checkin(r: t.CheckInRow | Row[Any]) -> StoredCheckIn:
     return StoredCheckIn(
         id=r.id,
         person_id=r.person_id,

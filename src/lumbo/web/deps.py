@@ -52,6 +52,16 @@ def unit_of_work(ctx: Ctx) -> SqlAlchemyUnitOfWork:
 Uow = Annotated[SqlAlchemyUnitOfWork, Depends(unit_of_work)]
 
 
+def read_unit_of_work(ctx: Ctx) -> SqlAlchemyUnitOfWork:
+    """A read-only unit of work (on SQLite a deferred transaction that queues behind no writer):
+    for routes whose service only reads and never commits. The audit row of a patient scope is
+    written in the scope's own transaction, before."""
+    return ctx.store.read_uow()
+
+
+ReadUow = Annotated[SqlAlchemyUnitOfWork, Depends(read_unit_of_work)]
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
     user: User
@@ -63,7 +73,7 @@ def _signed_in(request: Request, ctx: Ctx) -> Principal:
     if not token or len(token) > 200:
         raise NotAuthenticated("not signed in")
     hashed = session_hash(token)
-    user = user_for_session(ctx.store, hashed)
+    user = user_for_session(ctx.store.read_uow(), hashed)
     if user is None:
         raise NotAuthenticated("session expired or signed out; sign in again")
     return Principal(user, hashed)

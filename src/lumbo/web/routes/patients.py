@@ -16,7 +16,7 @@ from lumbo.services import accounts, journey, patient_records, results
 from lumbo.services.assessment import assess_intake_text
 from lumbo.services.caseload import MAX_PER_PAGE, caseload
 from lumbo.web import responses as out
-from lumbo.web.deps import AccessDep, Clinician, Ctx, CurrentUser, OwnPatient, Patient, Uow
+from lumbo.web.deps import AccessDep, Clinician, Ctx, CurrentUser, OwnPatient, Patient, ReadUow, Uow
 from lumbo.web.schemas import INTAKE_DOC, AccountIn
 
 router = APIRouter(tags=["patients"], responses={401: {}, 403: {}})
@@ -96,7 +96,7 @@ def enrol(
 
 
 @router.get("/patients/{person_id}", responses=NOT_FOUND, response_model=results.PatientSummary)
-def patient(scope: Patient, uow: Uow) -> results.PatientSummary:
+def patient(scope: Patient, uow: ReadUow) -> results.PatientSummary:
     return patient_records.summary(uow, scope.person_id)
 
 
@@ -124,7 +124,7 @@ def add_account(body: AccountIn, scope: OwnPatient, ctx: Ctx, access: AccessDep)
 @router.get(
     "/patients/{person_id}/intakes", responses=NOT_FOUND, response_model=list[results.StoredIntake]
 )
-def intakes(scope: Patient, uow: Uow) -> list[results.StoredIntake]:
+def intakes(scope: Patient, uow: ReadUow) -> list[results.StoredIntake]:
     return patient_records.intakes(uow, scope.person_id)
 
 
@@ -133,7 +133,7 @@ def intakes(scope: Patient, uow: Uow) -> list[results.StoredIntake]:
     responses=NOT_FOUND,
     response_model=list[results.StoredAssessment],
 )
-def assessments(scope: Patient, uow: Uow) -> list[results.StoredAssessment]:
+def assessments(scope: Patient, uow: ReadUow) -> list[results.StoredAssessment]:
     return patient_records.assessments(uow, scope.person_id)
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from lumbo.services import journey, patient_records, plan_edit, results
 from lumbo.web import responses as out
-from lumbo.web.deps import OwnPatient, Patient, Uow
+from lumbo.web.deps import OwnPatient, Patient, ReadUow, Uow
 from lumbo.web.schemas import ApproveIn, SwapIn
 
 router = APIRouter(tags=["plans"], responses={401: {}, 403: {}, 404: {}})
@@ -34,12 +34,12 @@ def plan(scope: Patient, uow: Uow) -> dict[str, Any]:
 
 
 @router.get("/patients/{person_id}/plan/versions", response_model=list[results.PlanVersionOut])
-def plan_versions(scope: Patient, uow: Uow) -> list[results.PlanVersionOut]:
+def plan_versions(scope: Patient, uow: ReadUow) -> list[results.PlanVersionOut]:
     return patient_records.plan_versions(uow, scope.person_id)
 
 
 @router.get("/patients/{person_id}/today", responses={409: {}}, response_model=out.TodayDoc)
-def today(scope: Patient, uow: Uow, on: OnQuery = None) -> dict[str, Any]:
+def today(scope: Patient, uow: ReadUow, on: OnQuery = None) -> dict[str, Any]:
     """The next session due on a date (``lumbo today``)."""
     return journey.today(uow, scope.person_id, on or date.today()).to_json()
 

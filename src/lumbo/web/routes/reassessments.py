@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Query
 
 from lumbo.services import journey, patient_records, results
 from lumbo.web import responses as out
-from lumbo.web.deps import OwnPatient, Patient, Uow
+from lumbo.web.deps import OwnPatient, Patient, ReadUow, Uow
 from lumbo.web.schemas import INTAKE_DOC
 
 router = APIRouter(tags=["outcomes"], responses={401: {}, 403: {}, 404: {}})
@@ -41,12 +41,12 @@ def reassess(
 
 
 @router.get("/patients/{person_id}/outcomes", response_model=list[results.Reassessment])
-def outcomes(scope: Patient, uow: Uow) -> list[results.Reassessment]:
+def outcomes(scope: Patient, uow: ReadUow) -> list[results.Reassessment]:
     """Each reassessment's outcomes against baseline (vs MCID and norms), oldest first."""
     return patient_records.outcomes(uow, scope.person_id)
 
 
 @router.get("/patients/{person_id}/progress", response_model=out.Progress)
-def progress(scope: Patient, uow: Uow, on: OnQuery = None) -> out.Progress:
+def progress(scope: Patient, uow: ReadUow, on: OnQuery = None) -> out.Progress:
     """Adherence by week, range of motion, questionnaires (``lumbo progress --json``)."""
     return journey.progress(uow, scope.person_id, on or date.today())

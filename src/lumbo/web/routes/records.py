@@ -11,7 +11,7 @@ from lumbo.domain.protocol.model import CheckIn, SessionLog
 from lumbo.services import journey, patient_records
 from lumbo.services.recording import Recorded
 from lumbo.web import responses as out
-from lumbo.web.deps import Patient, Uow
+from lumbo.web.deps import Patient, ReadUow, Uow
 
 router = APIRouter(tags=["sessions"], responses={401: {}, 403: {}, 404: {}})
 WRITE: dict[int | str, dict[str, Any]] = {
@@ -41,7 +41,7 @@ def log_session(log: SessionLog, scope: Patient, uow: Uow, response: Response) -
 
 
 @router.get("/patients/{person_id}/sessions", response_model=list[SessionLog])
-def sessions(scope: Patient, uow: Uow) -> list[SessionLog]:
+def sessions(scope: Patient, uow: ReadUow) -> list[SessionLog]:
     return patient_records.session_logs(uow, scope.person_id)
 
 
@@ -54,5 +54,5 @@ def check_in(checkin: CheckIn, scope: Patient, uow: Uow, response: Response) -> 
 
 
 @router.get("/patients/{person_id}/checkins", response_model=list[CheckIn])
-def checkins(scope: Patient, uow: Uow) -> list[CheckIn]:
+def checkins(scope: Patient, uow: ReadUow) -> list[CheckIn]:
     return patient_records.checkins(uow, scope.person_id)

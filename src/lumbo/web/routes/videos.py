@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from lumbo.services import journey, patient_records, results
 from lumbo.services.uploads import save_video
 from lumbo.web import responses as out
-from lumbo.web.deps import Ctx, Patient, ScopedJob, Uow
+from lumbo.web.deps import Ctx, Patient, ReadUow, ScopedJob, Uow
 from lumbo.web.schemas import MeasurementIn
 
 router = APIRouter(tags=["videos"], responses={401: {}, 403: {}, 404: {}})
@@ -48,7 +48,7 @@ def upload_video(
 
 
 @router.get("/patients/{person_id}/videos", response_model=list[results.VideoOut])
-def videos(scope: Patient, uow: Uow) -> list[results.VideoOut]:
+def videos(scope: Patient, uow: ReadUow) -> list[results.VideoOut]:
     return patient_records.videos(uow, scope.person_id)
 
 
@@ -79,12 +79,12 @@ def record_measurement(body: MeasurementIn, scope: Patient, uow: Uow) -> dict[st
 
 
 @router.get("/patients/{person_id}/measurements", response_model=list[results.Measurement])
-def measurements(scope: Patient, uow: Uow) -> list[results.Measurement]:
+def measurements(scope: Patient, uow: ReadUow) -> list[results.Measurement]:
     return patient_records.measurements(uow, scope.person_id)
 
 
 @router.get("/patients/{person_id}/jobs", response_model=list[results.JobOut])
-def person_jobs(scope: Patient, uow: Uow) -> list[results.JobOut]:
+def person_jobs(scope: Patient, uow: ReadUow) -> list[results.JobOut]:
     return patient_records.jobs(uow, scope.person_id)
 
 
