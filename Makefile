@@ -35,7 +35,7 @@ lint: install-dev
 
 ## make test: install dev extras, lint, then the whole suite.
 test: install-dev lint
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist worksteal -q
 
 ## make bench: speed and memory figures, measured in one run. The service load test runs on SQLite
 ## and on the PostgreSQL server named by LUMBO_BENCH_DATABASE_URL (default: the local server).
