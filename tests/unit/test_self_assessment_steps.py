@@ -203,22 +203,31 @@ def test_next_back_and_progress() -> None:
     assert "bladder_or_bowel_dysfunction" in p.missing_safety and "age" in p.missing_safety
 
 
+def safe_answer(s: Step, *, number: int | None = None, scale: int | None = None) -> Any:
+    """A safe answer to ``s``: no to yes-or-no questions, optional steps skipped, the first
+    choice; numbers and scales at ``number`` / ``scale`` when given, else at their lowest."""
+    if s.kind is Kind.yes_no:
+        return False
+    if s.optional:
+        return None
+    if s.kind is Kind.choices:
+        return []
+    if s.kind is Kind.activities:
+        return [{"activity": "Walking", "score": 5}]
+    if s.kind is Kind.choice:
+        return s.choices[0].value
+    if s.kind is Kind.number and number is not None:
+        return number
+    if s.kind is Kind.scale and scale is not None:
+        return scale
+    return int(s.low or 0)
+
+
 def answer_everything(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every asked step answered: safe answers, skipped optional ones, then ``overrides``."""
     a: dict[str, Any] = {"age": 40, "back_surgery": "no", **(overrides or {})}
     while (s := next_step(a)) is not None:
-        if s.kind is Kind.yes_no:
-            a[s.id] = False
-        elif s.optional:
-            a[s.id] = None
-        elif s.kind is Kind.choices:
-            a[s.id] = []
-        elif s.kind is Kind.activities:
-            a[s.id] = [{"activity": "Walking", "score": 5}]
-        elif s.kind is Kind.choice:
-            a[s.id] = s.choices[0].value
-        else:
-            a[s.id] = int(s.low or 0)
+        a[s.id] = safe_answer(s)
     return a
 
 
@@ -356,20 +365,8 @@ def _walk(overrides: dict[str, Any]) -> list[tuple[str, int, int, int, int]]:
         seen.append((s.id, p.position, p.total, p.in_part, p.part_total))
         if s.id in overrides:
             a[s.id] = overrides[s.id]
-        elif s.kind is Kind.yes_no:
-            a[s.id] = False
-        elif s.optional:
-            a[s.id] = None
-        elif s.kind is Kind.choices:
-            a[s.id] = []
-        elif s.kind is Kind.activities:
-            a[s.id] = [{"activity": "Walking", "score": 5}]
-        elif s.kind is Kind.number:
-            a[s.id] = 40
-        elif s.kind is Kind.scale:
-            a[s.id] = 3
         else:
-            a[s.id] = s.choices[0].value
+            a[s.id] = safe_answer(s, number=40, scale=3)
     return seen
 
 
