@@ -202,6 +202,15 @@ SELF_CHECK_SPREAD = (
 leg": no intake field holds that answer, so the self-check's gate carries it into the follow-up
 assessment's referral (:class:`Withhold`)."""
 
+SELF_TEST_SPREAD = (
+    "symptoms spread further down the leg in the repeated-movement self-test right after the "
+    "first plan — see a clinician before the plan goes on (lumbo policy for a self-directed plan; "
+    "repeated-movement testing after Long 2004)"
+)
+"""The same answer in the self-tests that fit a self-directed plan right after it is made."""
+
+SPREAD_REASONS = (SELF_CHECK_SPREAD, SELF_TEST_SPREAD)
+
 
 @dataclass(frozen=True, slots=True)
 class Withhold:

@@ -9,8 +9,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lumbo.domain.assessment.assess import assess
-from lumbo.domain.assessment.model import Scores
+from lumbo.domain.assessment.model import Assessment, Scores
 from lumbo.domain.intake import Intake
+from lumbo.domain.referral import Withhold
+from lumbo.domain.self_assessment.steps import CLINICIAN_ONLY
 from lumbo.store.records import (
     AssessmentRecord,
     IntakeRecord,
@@ -65,8 +67,39 @@ def complete_baseline(
     intake_rec = IntakeRecord(person_id=person_id, kind="baseline", intake=completed)
     repo.add_intake(intake_rec)
     repo.add_assessment(
-        AssessmentRecord(person_id=person_id, intake_id=intake_rec.id, assessment=assess(completed))
+        AssessmentRecord(
+            person_id=person_id,
+            intake_id=intake_rec.id,
+            assessment=_kept(assess(completed), _assessment_of(repo, person_id, intakes[-1].id)),
+        )
     )
+
+
+def _assessment_of(repo: JourneyRepository, person_id: str, intake_id: str) -> Assessment | None:
+    return next(
+        (a.assessment for a in repo.assessments(person_id) if a.intake_id == intake_id), None
+    )
+
+
+def _kept(new: Assessment, before: Assessment | None) -> Assessment:
+    """The completed baseline's assessment keeps what its previous version had from outside the
+    intake: a referral that withholds the plan (the self-tests that fit the plan found symptoms
+    spreading down the leg: ``plan_fitting.fit``), so answering questionnaires never offers a
+    withheld plan again, and the "not assessed" words of what only a clinician can test."""
+    if before is None:
+        return new
+    if before.referral.required:
+        emergency = before.referral.urgency == "emergency"
+        withhold = Withhold(
+            "emergency" if emergency else "before_starting",
+            before.referral.reasons,
+            "; ".join(before.referral.reasons),
+        )
+        new = new.model_copy(update={"referral": withhold.applied(new.referral)})
+    kept = tuple(
+        n for n in before.not_assessed if n == CLINICIAN_ONLY and n not in new.not_assessed
+    )
+    return new.model_copy(update={"not_assessed": (*new.not_assessed, *kept)})
 
 
 def latest_baseline_scores(repo: JourneyRepository, person_id: str) -> Scores | None:

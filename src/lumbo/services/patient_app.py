@@ -22,7 +22,7 @@ from lumbo.domain.knowledge import Library
 from lumbo.domain.knowledge.patient_words import patient_words
 from lumbo.domain.plan_view import dose_words
 from lumbo.domain.protocol.model import Session
-from lumbo.domain.referral import MANDATORY, SELF_CHECK_SPREAD
+from lumbo.domain.referral import MANDATORY, SPREAD_REASONS
 from lumbo.domain.self_assessment.gate import SEE_CLINICIAN_WORDS
 from lumbo.domain.session_guide import timed_phases
 from lumbo.domain.thresholds import threshold
@@ -156,7 +156,7 @@ def _gate_words(intake: Intake, assessment: Assessment) -> tuple[str, ...]:
             out.append(w["odi"])
     if Condition.pregnancy in h.conditions and not h.obstetric_clearance:
         out.append(w["pregnant"])
-    if SELF_CHECK_SPREAD in assessment.referral.reasons:  # a self-check's answer (no intake field)
+    if set(SPREAD_REASONS) & set(assessment.referral.reasons):  # a self-test's answer, no field
         out.append(w["spread"])
     return tuple(out)
 

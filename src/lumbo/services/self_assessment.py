@@ -1,3 +1,4 @@
+# long-module: the self-assessment use cases (answer, back, film, finish, fit, summary, self-check) share the draft helpers (_open, _save, _refuse_finished) and one unit-of-work pattern; the plan fitting itself is in plan_fitting.py
 """The individual at home (issue 20): a guided, resumable self-assessment that ends in a
 self-directed plan. The service API the web pages call; every call is one unit of work, and a bad
 answer raises :class:`~lumbo.domain.errors.InvalidInput` naming the step and the allowed values
@@ -11,6 +12,11 @@ with nothing written.
 * :func:`finish` (only when the safety gate is clear and every step is answered or skipped)
   stores the person, the baseline intake, the assessment and the self-directed plan in one unit of
   work; otherwise it raises :class:`~lumbo.services.errors.PlanWithheld` carrying the gate.
+* Right after the plan, two self-tests fit it to the person ("fit your plan": the back-of-thigh
+  test and the repeated-movement test, ``fits_plan`` in ``self_tests.toml``), one per screen with
+  the same :func:`answer` and :func:`back`; the last answer rebuilds the plan from their results
+  in the same unit of work (:func:`plan_fitting.fit`): a new plan version when the prescription changes, and
+  the plan withheld (see a clinician first) when symptoms spread down the leg.
 * :func:`clinician_summary` is what the person answered, in words, for a printable page.
 * :func:`self_reassess` stores a self-reassessment (weeks 4, 8, 12) with the same self-tests,
   through :func:`lumbo.services.journey.reassess`.
@@ -23,7 +29,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from lumbo.domain.assessment.assess import assess
 from lumbo.domain.errors import Conflict, InvalidInput, NotFound, Problem
 from lumbo.domain.protocol import self_directed
 from lumbo.domain.protocol.engine import person_of
@@ -38,7 +43,7 @@ from lumbo.domain.self_assessment.steps import (
     Section,
     step,
 )
-from lumbo.services import journey
+from lumbo.services import journey, plan_fitting
 from lumbo.services.errors import Forbidden, PlanWithheld
 from lumbo.services.self_assessment_types import (
     VIDEO_FIELD,
@@ -70,6 +75,7 @@ __all__ = [
     "back",
     "clinician_summary",
     "finish",
+    "fit_pending",
     "self_check_steps",
     "self_reassess",
     "start_or_resume",
@@ -79,9 +85,14 @@ __all__ = [
 VIDEO_STEP = "trunk_flexion_video"
 
 
+def _fitting(d: StoredDraft) -> bool:
+    """The plan is made and the self-tests that fit it are still being asked."""
+    return d.finished_at is not None and d.step is not None
+
+
 def _draft(d: StoredDraft) -> Draft:
     current = step(d.step) if d.step else None
-    p = flow.progress(d.answers, d.step)
+    p = flow.progress(d.answers, d.step, fit=_fitting(d))
     return Draft(
         user_id=d.user_id,
         step=None if current is None else view(current, d.answers),
@@ -97,6 +108,7 @@ def _draft(d: StoredDraft) -> Draft:
         parts=p.parts,
         in_part=p.in_part,
         part_total=p.part_total,
+        fitting=_fitting(d),
     )
 
 
@@ -146,25 +158,36 @@ def _refuse_finished(d: StoredDraft) -> None:
 def answer(uow: AbstractUnitOfWork, user_id: str, step_id: str, value: Any) -> Draft:
     """Record the answer to ``step_id`` (``None`` skips an optional step) and move on to the next
     unanswered step. A bad value raises :class:`InvalidInput` naming the step and what is allowed,
-    and nothing is written."""
+    and nothing is written. After the plan, only the self-tests that fit it are answered; the last
+    of them rebuilds the plan in the same unit of work (:func:`plan_fitting.fit`)."""
     with uow:
         d = _open(uow, user_id)
-        _refuse_finished(d)
+        fit = _fitting(d)
+        if not fit:
+            _refuse_finished(d)
         s = step(step_id)
-        if s is None or s.id not in {x.id for x in flow.asked(d.answers)}:
+        todo = flow.fitting(d.answers) if fit else flow.asked(d.answers)
+        if fit and s is not None and s not in todo:
+            _refuse_finished(d)  # a question from before the plan: the plan is made
+        if s is None or s.id not in {x.id for x in todo}:
             problem = Problem("step", "is not a question of this self-assessment", step_id)
             raise InvalidInput([problem], flow.WHAT)
         answers = {**d.answers, step_id: flow.validate(step_id, value, d.answers)}
-        nxt = flow.next_step(answers, after=step_id)
+        nxt = flow.next_step(answers, after=step_id, fit=fit)
+        if fit and nxt is None:
+            plan_fitting.fit(uow.journeys, d.person_id, answers)
         return _save(uow, d.changed(answers=answers, step=None if nxt is None else nxt.id))
 
 
 def back(uow: AbstractUnitOfWork, user_id: str) -> Draft:
-    """Go back one step (the answer there is kept and shown)."""
+    """Go back one step (the answer there is kept and shown); after the plan, only among the
+    self-tests that fit it."""
     with uow:
         d = _open(uow, user_id)
-        _refuse_finished(d)
-        prev = flow.previous_step(d.answers, d.step)
+        fit = _fitting(d)
+        if not fit:
+            _refuse_finished(d)
+        prev = flow.previous_step(d.answers, d.step, fit=fit)
         return _save(uow, d.changed(step=None if prev is None else prev.id))
 
 
@@ -253,11 +276,7 @@ def finish(uow: AbstractUnitOfWork, user_id: str, on: date) -> Finished:
         if not g.clear:
             raise PlanWithheld(g)
         intake = to_intake(d.answers, start=on)
-        assessment = assess(intake)
-        # what only a clinician can test stays "not assessed", said in the person's words
-        assessment = assessment.model_copy(
-            update={"not_assessed": (*assessment.not_assessed, CLINICIAN_ONLY, ASKED_AFTER_PLAN)}
-        )
+        assessment = plan_fitting.self_assessed(intake)
         if assessment.referral.required:  # the gate said clear: the referral module decides
             raise PlanWithheld(Gate(Outcome.SEE_CLINICIAN, g.reasons, g.advice))
         plan = self_directed.build_plan(intake, assessment)
@@ -279,7 +298,15 @@ def finish(uow: AbstractUnitOfWork, user_id: str, on: date) -> Finished:
         uow.journeys.add_intake(intake_rec)
         uow.journeys.add_assessment(assessment_rec)
         uow.journeys.add_plan_version(stored)
-        _save(uow, d.changed(person_id=person.id, step=None, finished_at=utcnow()))
+        first_fit = flow.next_step(d.answers, fit=True)  # "fit your plan" comes next
+        _save(
+            uow,
+            d.changed(
+                person_id=person.id,
+                step=None if first_fit is None else first_fit.id,
+                finished_at=utcnow(),
+            ),
+        )
     return Finished(person=person, intake=intake, assessment=assessment, plan=stored)
 
 
@@ -306,6 +333,14 @@ def _finished(uow: AbstractUnitOfWork, person_id: str) -> Finished:
     return Finished(person, intake.intake, assessment.assessment, plan[0])
 
 
+def fit_pending(uow: AbstractUnitOfWork, person_id: str) -> bool:
+    """The person's plan is made and the self-tests that fit it are not all answered yet (the
+    today page offers them first)."""
+    with uow:
+        d = uow.self_assessments.of_person(person_id)
+    return d is not None and _fitting(d)
+
+
 def clinician_summary(uow: AbstractUnitOfWork, user_id: str) -> Summary:
     """What the person answered, in words, section by section (only the steps asked)."""
     with uow:
@@ -314,7 +349,7 @@ def clinician_summary(uow: AbstractUnitOfWork, user_id: str) -> Summary:
     for section in Section:
         lines = tuple(
             SummaryLine(s.words, answer_words(s, d.answers[s.id]))
-            for s in flow.asked(d.answers)
+            for s in (*flow.asked(d.answers), *flow.fitting(d.answers))
             if s.section is section and s.id in d.answers
         )
         if lines:

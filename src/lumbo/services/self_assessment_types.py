@@ -83,6 +83,7 @@ class Draft:
     parts: int = 0
     in_part: int = 0  # the current step's place in its section, of ``part_total``
     part_total: int = 0
+    fitting: bool = False  # the plan is made; the self-tests that fit it are being asked
 
     @property
     def ready(self) -> bool:

@@ -61,6 +61,10 @@ class SelfTest(_Strict):
     # asked on the phone after the first plan (with FABQ and PROMIS), not before it; still asked
     # at the self-checks of weeks 4, 8 and 12 (lumbo policy: no rule of the plan reads it)
     after_plan: bool = False
+    # asked right after the first plan, in the self-assessment on the phone, and the plan is then
+    # rebuilt from the result ("fit your plan"; lumbo policy: the first plan, made without it,
+    # follows the stricter defaults for an unknown result); still asked at the self-checks
+    fits_plan: bool = False
     choice: tuple[TestChoice, ...] = ()
     norm: str = Field(description="what the result is compared with, in plain words")
 
@@ -74,6 +78,8 @@ class SelfTest(_Strict):
             raise ValueError("a number test needs unit, low and high")
         if self.kind == "choice" and len(self.choice) < 2:
             raise ValueError("a choice test needs at least two choices")
+        if self.after_plan and self.fits_plan:
+            raise ValueError("a test is asked after the plan (after_plan) or fits it (fits_plan)")
         if self.kind == "video" and self.movement is None:
             raise ValueError("a video test needs its movement")
         return self

@@ -99,8 +99,19 @@ def _check_pain_order(s: Step, value: float | int, answers: Answers) -> None:
 
 def asked(answers: Answers) -> tuple[Step, ...]:
     """The steps asked of this person before the first plan, in order (a step applies given the
-    answers so far; a step marked ``after_plan`` is asked on the phone after the plan)."""
-    return tuple(s for s in steps() if not s.after_plan and s.applies(answers))
+    answers so far; a step marked ``after_plan`` is asked on the phone after the plan, one marked
+    ``fits_plan`` right after the plan: :func:`fitting`)."""
+    return tuple(s for s in steps() if not s.after_plan and not s.fits_plan and s.applies(answers))
+
+
+def fitting(answers: Answers) -> tuple[Step, ...]:
+    """The self-tests asked right after the first plan, in the self-assessment itself, whose
+    results the plan is then rebuilt from ("fit your plan": ``fits_plan``), in order."""
+    return tuple(s for s in steps() if s.fits_plan and s.applies(answers))
+
+
+def _todo(answers: Answers, fit: bool) -> tuple[Step, ...]:
+    return fitting(answers) if fit else asked(answers)
 
 
 def asked_again(answers: Answers) -> tuple[Step, ...]:
@@ -116,10 +127,11 @@ def effective(answers: Answers) -> dict[str, Any]:
     return {k: v for k, v in answers.items() if k in ids}
 
 
-def next_step(answers: Answers, after: str | None = None) -> Step | None:
+def next_step(answers: Answers, after: str | None = None, *, fit: bool = False) -> Step | None:
     """The first unanswered step after ``after`` (default: from the start); wrapping to the first
-    unanswered step before it; None when every step asked is answered (or skipped)."""
-    todo = asked(answers)
+    unanswered step before it; None when every step asked is answered (or skipped). ``fit``: among
+    the steps asked right after the first plan (:func:`fitting`)."""
+    todo = _todo(answers, fit)
     ids = [s.id for s in todo]
     start = ids.index(after) + 1 if after in ids else 0
     for s in (*todo[start:], *todo[:start]):
@@ -128,14 +140,15 @@ def next_step(answers: Answers, after: str | None = None) -> Step | None:
     return None
 
 
-def previous_step(answers: Answers, current: str | None) -> Step | None:
-    """The step before ``current`` among the steps asked (``current`` None: the last one)."""
-    todo = asked(answers)
+def previous_step(answers: Answers, current: str | None, *, fit: bool = False) -> Step | None:
+    """The step before ``current`` among the steps asked (``current`` None: the last one);
+    ``fit``: among the steps asked right after the first plan, never back before the plan."""
+    todo = _todo(answers, fit)
     ids = [s.id for s in todo]
     if current is None:
         return todo[-1] if todo else None
     if current not in ids:
-        return next_step(answers)
+        return next_step(answers, fit=fit)
     i = ids.index(current)
     return todo[i - 1] if i > 0 else todo[0]
 
@@ -162,13 +175,14 @@ def counted(answers: Answers) -> tuple[Step, ...]:
     return tuple(s for s in asked(answers) if s.id != TAPE_STEP or VIDEO_STEP in answers)
 
 
-def progress(answers: Answers, current: str | None) -> Progress:
+def progress(answers: Answers, current: str | None, *, fit: bool = False) -> Progress:
     """How far along the person is: overall, and in the current step's section ("Safety first,
     3 of 18"). The counts are of the steps that apply given the answers so far; an answer can add
     a step (thin bones: the question about a fall; a leg: which side; no video: the tape), never
-    take one away that was counted."""
-    todo = asked(answers)
-    shown = counted(answers)
+    take one away that was counted. ``fit``: how far along the steps asked right after the first
+    plan (:func:`fitting`), counted on their own."""
+    todo = _todo(answers, fit)
+    shown = todo if fit else counted(answers)
     ids = [s.id for s in shown]
     if current in {s.id for s in todo} and current not in ids:  # the tape, shown all the same
         shown = tuple(s for s in todo if s.id in ids or s.id == current)

@@ -156,18 +156,20 @@ def _referral_gate(answers: Answers) -> Gate:
     return _gate(Outcome.SEE_CLINICIAN, [SEE_CLINICIAN_WORDS["other"]])
 
 
-def self_check_withhold(answers: Answers) -> Withhold | None:
+def self_check_withhold(answers: Answers, spread: str = SELF_CHECK_SPREAD) -> Withhold | None:
     """What a self-check's gate adds to the follow-up assessment's referral (None when the gate
     does not stop). Every rule of the gate but one reads an intake field the referral module also
     reads (red flags, both legs, back surgery, pregnancy, the age, the ODI); the repeated-movement
     answer "spread" has none, so it becomes a referral reason here (lumbo policy: a self-directed
     person whose symptoms spread down the leg sees a clinician first). Anything else the gate
-    stops for that the referral does not see still withholds the plan (``otherwise``)."""
+    stops for that the referral does not see still withholds the plan (``otherwise``). ``spread``:
+    the reason that answer gives (a self-check's, or the self-tests' right after the first plan:
+    ``SELF_TEST_SPREAD``)."""
     g = gate(answers)
     if not g.stops:
         return None
     a = effective(answers)
-    reasons = (SELF_CHECK_SPREAD,) if a.get("repeated_movement") == "spread" else ()
+    reasons = (spread,) if a.get("repeated_movement") == "spread" else ()
     return Withhold(
         urgency="emergency" if g.outcome is Outcome.EMERGENCY else "before_starting",
         reasons=reasons,

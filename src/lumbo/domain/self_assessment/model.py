@@ -73,6 +73,9 @@ class Step:
     # asked after the first plan (on the phone, before the second session), not in the
     # self-assessment before it; still asked at the self-checks of weeks 4, 8 and 12
     after_plan: bool = False
+    # asked right after the first plan, in the self-assessment itself ("fit your plan"), and the
+    # plan is rebuilt from the answers (``self_tests.toml`` ``fits_plan``)
+    fits_plan: bool = False
 
     @property
     def allowed(self) -> str:

@@ -220,6 +220,7 @@ def _test_steps(t: SelfTest) -> tuple[Step, ...]:
         "stop_if": t.stop_if,
         "steps": t.steps,
         "test": t.id,
+        "fits_plan": t.fits_plan,
     }
     if not t.sides:
         return (Step(t.id, Section.self_tests, kind, t.name, after_plan=t.after_plan, **common),)
