@@ -8,8 +8,10 @@ hamstring test 45 s then 30 s, sit-to-stand 60 s, repeated movements 120 s); sig
 
 Two paths before the first plan, both a person without leg symptoms or thin bones: the filmed
 path (the browser test's: the bend filmed, no tape screen) and the tape path (no video: the
-filming screen read and passed over, then the tape screen). Then, separately, the part asked on the phone after the first plan
-(pain now, FABQ, PROMIS pain interference and the 30-second sit-to-stand: the ``after_plan``
+filming screen read and passed over, then the tape screen). Then, separately, the two self-tests
+asked right after the first plan that fit it (the back-of-thigh test on each leg and the
+repeated-movement test: the ``fits_plan`` steps), and the part asked on the phone after the first
+plan (pain now, FABQ, PROMIS pain interference and the 30-second sit-to-stand: the ``after_plan``
 steps). An estimate from word counts, not a timed person. Prints minutes by section and the
 screen count of each."""
 
@@ -92,7 +94,9 @@ def main() -> None:
     for label, answers, filmed in (("filmed path", FILMED, True), ("tape path", TAPE, False)):
         by_section, count = walk(flow.asked(answers), filmed)
         print(_line(f"before the first plan, {label}", by_section, count, SIGN_UP_S))
-    before = {s.id for s in flow.asked(FILMED)}
+    by_section, count = walk(flow.fitting(FILMED), True)
+    print(_line("right after the first plan, fitting it", by_section, count, 0.0))
+    before = {s.id for s in (*flow.asked(FILMED), *flow.fitting(FILMED))}
     later = tuple(s for s in flow.asked_again(FILMED) if s.id not in before)
     by_section, count = walk(later, True)
     print(_line("after the first plan, on the phone", by_section, count + 1, PAIN_NOW_S))

@@ -55,6 +55,17 @@ def answer_all(
     return draft
 
 
+def fit_plan(uow: AbstractUnitOfWork, user_id: str, answers: dict[str, Any]) -> sa.Draft:
+    """After the plan: answer the self-tests that fit it (``answers``; a test not in it skipped)."""
+    draft = sa.start_or_resume(uow, user_id)
+    seen = 0
+    while draft.step is not None and draft.fitting:
+        draft = sa.answer(uow, user_id, draft.step.id, answers.get(draft.step.id))
+        seen += 1
+        assert seen < 10, "the fitting does not end"
+    return draft
+
+
 def video_job(
     uow: AbstractUnitOfWork,
     person_id: str,

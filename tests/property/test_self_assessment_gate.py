@@ -2,7 +2,8 @@
 cauda-equina question never yields a plan; an emergency answer always yields EMERGENCY whatever
 else is answered; under 16 never yields a plan; a clear gate on finished answers agrees with
 the referral module (no referral required); and a self-check whose gate is not clear never leaves a
-session offered."""
+session offered; and the self-tests that fit the plan right after it never leave an unsafe plan
+offered."""
 
 from __future__ import annotations
 
@@ -15,16 +16,19 @@ from hypothesis import strategies as st
 
 from lumbo.domain.assessment.assess import assess
 from lumbo.domain.errors import InvalidInput, ReferralRequired
+from lumbo.domain.knowledge import library
+from lumbo.domain.protocol.engine import person_of
+from lumbo.domain.protocol.self_directed import SPINE, self_directed_violations
 from lumbo.domain.referral import EMERGENCY, MANDATORY
 from lumbo.domain.self_assessment import Kind, Outcome, Step, gate, step, steps, to_intake
-from lumbo.domain.self_assessment.flow import missing
+from lumbo.domain.self_assessment.flow import fitting, missing
 from lumbo.services import journey
 from lumbo.services import self_assessment as sa
 from lumbo.services.errors import PlanWithheld
 from lumbo.store.accounts import User
 from lumbo.store.self_assessment import StoredDraft
 from lumbo.store.unit_of_work import FakeUnitOfWork
-from tests.self_assessment_helpers import answer_all, new_account
+from tests.self_assessment_helpers import answer_all, fit_plan, new_account
 
 STEPS = steps()
 
@@ -204,3 +208,48 @@ def test_a_self_check_whose_gate_is_not_clear_never_leaves_a_session_offered(
     event(g.outcome.value)
     if not g.clear:
         assert not offered
+
+
+FIT_CHOICES = {s.id: st.sampled_from([None, *(c.value for c in s.choices)]) for s in fitting({})}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.fixed_dictionaries(FIT_CHOICES))
+def test_the_tests_that_fit_the_plan_never_leave_an_unsafe_plan_offered(
+    fit: dict[str, Any],
+) -> None:
+    """Through the service, for every combination of answers to the self-tests asked right after
+    the first plan: symptoms spreading down the leg never leave a session offered; otherwise the
+    plan in force keeps the stricter defaults, and end-range spine work appears only in the
+    direction recorded (none without one)."""
+    _, _, safe = _self_directed_person()
+    uow = FakeUnitOfWork()
+    user = User(email="fit@example.org", role="patient", password_hash="x")
+    with uow:
+        uow.accounts.add_user(user)
+        uow.self_assessments.put(StoredDraft(user_id=user.id, answers=dict(safe)))
+        uow.commit()
+    on = date(2026, 12, 2)
+    person_id = sa.finish(uow, user.id, on).person.id
+    fit_plan(uow, user.id, fit)
+    event(str(fit["repeated_movement"]))
+    if fit["repeated_movement"] == "spread":
+        with pytest.raises(ReferralRequired):
+            journey.today(uow, person_id, on)
+        return
+    assert journey.today(uow, person_id, on).session is not None
+    plan = journey.current_plan(uow, person_id)
+    with uow:
+        baseline = [i for i in uow.journeys.intakes(person_id) if i.kind == "baseline"][-1]
+        assessment = uow.journeys.assessments(person_id)[-1].assessment
+    intake = baseline.intake
+    assert not self_directed_violations(plan.plan, person_of(intake, assessment))
+    direction = fit["repeated_movement"] if fit["repeated_movement"] != "none" else None
+    lib = library()
+    for w in plan.plan.weeks:
+        for s in w.sessions:
+            for b in s.blocks:
+                t = lib.get(b.technique)
+                if t.end_range and set(t.regions) & SPINE:
+                    moves = {d.value for d in t.directions} - {"neutral"}
+                    assert direction is not None and moves <= {direction}

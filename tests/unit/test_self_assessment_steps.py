@@ -14,7 +14,14 @@ from lumbo.domain.intake import Direction, KneeReach
 from lumbo.domain.knowledge import library
 from lumbo.domain.knowledge.self_directed import self_tests
 from lumbo.domain.self_assessment import Kind, Section, Step, steps, to_intake, validate
-from lumbo.domain.self_assessment.flow import asked, next_step, previous_step, progress
+from lumbo.domain.self_assessment.flow import (
+    asked,
+    asked_again,
+    fitting,
+    next_step,
+    previous_step,
+    progress,
+)
 from lumbo.domain.self_assessment.intake_map import measurements
 from lumbo.domain.self_assessment.steps import SAFETY
 from tests.e2e.web.text_scan import problems
@@ -335,25 +342,30 @@ def test_the_gate_speaks_plain_words() -> None:
 
 
 @pytest.mark.parametrize(
-    ("prefix", "before_plan"),
+    ("prefix", "when"),
     [
-        ("saddle_anaesthesia", True),
-        ("age", True),
-        ("odi_", True),  # above 80% a clinician comes first: the gate needs it
-        ("start_back_", True),  # stratifies the plan
-        ("psfs", True),
-        ("repeated_movement", True),
-        ("fabq_", False),
-        ("promis_", False),
-        ("sit_to_stand_30s", False),  # feeds only the outcomes: on the phone after the plan
+        ("saddle_anaesthesia", "before"),
+        ("age", "before"),
+        ("odi_", "before"),  # above 80% a clinician comes first: the gate needs it
+        ("start_back_", "before"),  # stratifies the plan
+        ("psfs", "before"),
+        ("trunk_flexion_video", "before"),
+        ("repeated_movement", "fit"),  # right after the plan, which is rebuilt from it
+        ("hamstring_self_test_", "fit"),
+        ("fabq_", "phone"),
+        ("promis_", "phone"),
+        ("sit_to_stand_30s", "phone"),  # feeds only the outcomes: on the phone after the plan
     ],
 )
-def test_what_is_asked_before_the_first_plan_and_what_after(prefix: str, before_plan: bool) -> None:
+def test_what_is_asked_before_the_first_plan_and_what_after(prefix: str, when: str) -> None:
     matching = [s for s in steps() if s.id.startswith(prefix)]
     assert matching
-    pre_plan = {s.id for s in asked({})}
+    pre_plan, fit = {s.id for s in asked({})}, {s.id for s in fitting({})}
     for s in matching:
-        assert (s.id in pre_plan) is before_plan and s.after_plan is not before_plan
+        assert (s.id in pre_plan) is (when == "before")
+        assert (s.id in fit) is (when == "fit") is s.fits_plan
+        assert s.after_plan is (when == "phone")
+        assert s.id in {x.id for x in asked_again({})}  # every one at the self-checks
 
 
 def _walk(overrides: dict[str, Any]) -> list[tuple[str, int, int, int, int]]:

@@ -234,11 +234,6 @@ def test_sign_up_assess_yourself_with_a_filmed_bend_get_a_plan_and_run_the_first
             )
             assert shown is not None, page.inner_text(".sa-section")
             counts.append((int(shown[1]), int(shown[2]), int(shown[3])))
-            if step == "hamstring_self_test_right":  # the short "the same" screen, desktop too
-                assert "same test with your right leg" in page.inner_text(".sa-steps")
-                page.set_viewport_size({"width": 1280, "height": 900})
-                me.check("sa-hamstring-right-desktop", scan="patient")
-                page.set_viewport_size({"width": 390, "height": 844})
             if len(seen) == 1:
                 # "Next" with nothing chosen: the browser asks for an answer; nothing is filled in
                 page.click("#sa-next")
@@ -275,6 +270,44 @@ def test_sign_up_assess_yourself_with_a_filmed_bend_get_a_plan_and_run_the_first
         me.check("sa-plan-ready-today", scan="patient")
         minutes = (time.monotonic() - started) / 60
         print(f"\nself-assessment: {len(seen)} question screens, {minutes:.1f} min of test time")
+
+        # right after the plan: the two self-tests that fit it, then the plan is rebuilt
+        assert page.is_visible("#fit-plan") and page.is_visible("#start-session")
+        page.click("#fit-plan-start")
+        fitted: list[str] = []
+        for _ in range(10):
+            if not page.locator("#sa-question").count():
+                break
+            step, kind = current(page)
+            fitted.append(step)
+            me.check(f"sa-fit-{len(fitted)}-{step}", scan="patient")
+            shown = re.fullmatch(
+                r"Fitting your plan to you · (\d) of 3", page.inner_text(".sa-section")
+            )
+            assert shown is not None and int(shown[1]) == len(fitted), page.inner_text(
+                ".sa-section"
+            )
+            assert page.is_visible("#sa-fit-intro") is (len(fitted) == 1)
+            if step == "hamstring_self_test_right":  # the short "the same" screen, desktop too
+                assert "same test with your right leg" in page.inner_text(".sa-steps")
+                page.set_viewport_size({"width": 1280, "height": 900})
+                me.check("sa-hamstring-right-desktop", scan="patient")
+                page.set_viewport_size({"width": 390, "height": 844})
+            give_plain_answer(page, step, kind)  # nearly straight; bending backwards eased it
+            page.wait_for_load_state("load")
+        assert fitted == [
+            "hamstring_self_test_left",
+            "hamstring_self_test_right",
+            "repeated_movement",
+        ]
+        page.wait_for_selector("#plan-fitted")
+        assert page.is_visible("#start-session") and not page.locator("#fit-plan").count()
+        me.check("sa-fitted-today", scan="patient")
+        with server.store.uow() as uow:
+            account = uow.accounts.user_by_email("home.person@e2e.test")
+            assert account is not None and account.person_id is not None
+            assert uow.journeys.latest_plan(account.person_id).version == 2
+        FLOW_SCREENS.extend(fitted)
 
         # the first session in the player (its timers on the test clock)
         page.click("#start-session")
@@ -351,8 +384,12 @@ def test_sign_up_assess_yourself_with_a_filmed_bend_get_a_plan_and_run_the_first
             owner = uow.journeys.get_person(user.person_id)
             assert owner is not None and owner.owner_id is None and owner.self_directed
             # the filmed bend is the baseline's lower-back flexion, and the assessment used it;
-            # the answers after the plan completed it (a second baseline, the chair test in it)
-            baseline, completed = uow.journeys.intakes(user.person_id)
+            # the tests that fit the plan added theirs (a second baseline), and the answers
+            # after the plan completed it (a third, the chair test in it)
+            baseline, fitted_in, completed = uow.journeys.intakes(user.person_id)
+            assert fitted_in.kind == "baseline"
+            assert fitted_in.intake.measurements.directional_preference == "extension"
+            assert completed.intake.measurements.directional_preference == "extension"
             assert baseline.intake.measurements.lumbar_flexion_deg == round(filmed, 1)
             assert baseline.intake.measurements.fingertip_to_floor_cm is None
             assert baseline.intake.measurements.sit_to_stand_30s is None
@@ -364,7 +401,8 @@ def test_sign_up_assess_yourself_with_a_filmed_bend_get_a_plan_and_run_the_first
             ]
             assessed = uow.journeys.assessments(user.person_id)[0]
             assert assessed.intake_id == baseline.id
-            assert len(uow.journeys.plan_versions(user.person_id)) == 1  # no re-plan
+            # the plan and its fitted version; the questionnaires after it: no re-plan
+            assert [v.version for v in uow.journeys.plan_versions(user.person_id)] == [1, 2]
 
         # checking your back again (weeks 4, 8, 12) is in the menu
         page.locator("header nav .more summary").click()

@@ -14,7 +14,7 @@ from lumbo.services import self_assessment as sa
 from lumbo.store.unit_of_work import FakeUnitOfWork
 from tests.fhir import parse_all, schema_errors
 from tests.integration.interop.test_fhir_export import check_bundle
-from tests.self_assessment_helpers import answer_all, new_account
+from tests.self_assessment_helpers import answer_all, fit_plan, new_account
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
@@ -32,17 +32,14 @@ def test_a_self_directed_persons_bundle_holds_the_self_tests_and_validates(
 ) -> None:
     uow = FakeUnitOfWork()
     user = new_account(uow)
-    answer_all(
-        uow,
-        user,
-        {
-            "fingertip_to_floor": 14.5,
-            "hamstring_self_test_left": "clearly_bent",
-            "hamstring_self_test_right": "near_straight",
-            "repeated_movement": "extension",
-        },
-    )
+    answer_all(uow, user, {"fingertip_to_floor": 14.5})
     done = sa.finish(uow, user, date(2026, 12, 2))
+    fit = {
+        "hamstring_self_test_left": "clearly_bent",
+        "hamstring_self_test_right": "near_straight",
+        "repeated_movement": "extension",
+    }
+    fit_plan(uow, user, fit)  # the tests right after the plan fit it
     # the sit-to-stand is asked on the phone after the first plan and completes the baseline
     later = {"nprs": 4, "fabq": [1] * 16, "sit_to_stand_30s": 12}
     pq.record(

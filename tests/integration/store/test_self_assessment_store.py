@@ -10,17 +10,22 @@ from types import SimpleNamespace
 
 import pytest
 
-from lumbo.domain.errors import Conflict, InvalidInput, NotFound
-from lumbo.domain.protocol.self_directed import SELF_DIRECTED_NOTE
+from lumbo.domain.errors import Conflict, InvalidInput, NotFound, ReferralRequired
+from lumbo.domain.intake import PROMIS_4A
+from lumbo.domain.knowledge import library
+from lumbo.domain.protocol.self_directed import SELF_DIRECTED_NOTE, SPINE
+from lumbo.domain.referral import SELF_TEST_SPREAD
 from lumbo.domain.self_assessment import Outcome
-from lumbo.services import data_rights, journey
+from lumbo.services import data_rights, journey, plan_fitting
+from lumbo.services import later_baseline as later
 from lumbo.services import self_assessment as sa
 from lumbo.services.errors import Forbidden, PlanWithheld
 from lumbo.store.accounts import User
+from lumbo.store.records import PlanVersion
 from lumbo.store.self_assessment import StoredDraft
 from tests.e2e.web.text_scan import problems
 from tests.integration.store.conftest import UowFactory
-from tests.self_assessment_helpers import answer_all, new_account, video_job
+from tests.self_assessment_helpers import answer_all, fit_plan, new_account, video_job
 
 ON = date(2026, 12, 2)
 
@@ -103,7 +108,6 @@ def test_only_a_patient_account_without_a_clinicians_plan_self_assesses(
         ({"history_of_cancer": True}, Outcome.SEE_CLINICIAN),
         ({"pregnant": True}, Outcome.SEE_CLINICIAN),
         ({"back_surgery": "fusion"}, Outcome.SEE_CLINICIAN),
-        ({"repeated_movement": "spread"}, Outcome.SEE_CLINICIAN),
         ({**{f"odi_{n}": 5 for n in range(1, 11)}}, Outcome.SEE_CLINICIAN),
     ],
 )
@@ -164,6 +168,10 @@ def test_finish_makes_a_self_directed_plan_in_one_unit_of_work(uow_factory: UowF
     assert again.person.id == done.person.id and again.plan.id == done.plan.id
     with pytest.raises(Conflict):
         sa.answer(uow_factory(), user, "age", 50)
+    fit = sa.start_or_resume(uow_factory(), user)  # next: the self-tests that fit the plan
+    assert fit.finished and fit.fitting and fit.step is not None
+    assert fit.step.id == "hamstring_self_test_left" and (fit.position, fit.total) == (1, 3)
+    assert sa.fit_pending(uow_factory(), done.person.id)
 
 
 def test_a_filmed_forward_bend_goes_into_the_plan_and_an_unreliable_one_is_refused(
@@ -373,3 +381,82 @@ def test_the_questionnaires_asked_after_the_plan_are_due_on_the_phone_and_comple
     (promis_row,) = [r for r in result.outcomes["proms"] if r["measure"] == "promis_pi_t"]
     assert promis_row["baseline"] is not None  # compared with the completed baseline
     assert promis_row["change"] is not None
+
+
+def _end_range_spine(plan_techniques: set[str]) -> set[str]:
+    lib = library()
+    return {t for t in plan_techniques if lib.get(t).end_range and set(lib.get(t).regions) & SPINE}
+
+
+def _techniques(plan: PlanVersion) -> set[str]:
+    return {b.technique for w in plan.plan.weeks for s in w.sessions for b in s.blocks}
+
+
+@pytest.mark.parametrize(
+    ("fit", "new_version", "direction"),
+    [
+        ({"repeated_movement": "extension"}, True, "extension"),
+        (
+            {"repeated_movement": "flexion", "hamstring_self_test_left": "clearly_bent"},
+            True,
+            "flexion",
+        ),
+        ({}, False, None),  # every test skipped: nothing changes
+    ],
+)
+def test_the_self_tests_after_the_plan_fit_it_as_a_new_version(
+    uow_factory: UowFactory, fit: dict[str, object], new_version: bool, direction: str | None
+) -> None:
+    user = new_account(uow_factory())
+    answer_all(uow_factory(), user)
+    done = sa.finish(uow_factory(), user, ON)
+    first = _techniques(done.plan)
+    assert not _end_range_spine(first)  # no recorded direction: no end-range spine work
+    back = sa.back(uow_factory(), user)  # never back before the plan
+    assert back.fitting and back.step is not None and back.step.id == "hamstring_self_test_left"
+    draft = fit_plan(uow_factory(), user, fit)
+    assert draft.step is None and not draft.fitting and draft.gate.clear
+    assert not sa.fit_pending(uow_factory(), done.person.id)
+    plan = journey.current_plan(uow_factory(), done.person.id)
+    uow = uow_factory()
+    with uow:
+        baselines = [i for i in uow.journeys.intakes(done.person.id) if i.kind == "baseline"]
+    if not new_version:
+        assert plan.version == 1 and len(baselines) == 1
+        return
+    assert plan.version == 2 and plan.reason == plan_fitting.FITTED
+    assert plan.plan.start_date == done.plan.plan.start_date
+    fitted = baselines[-1].intake
+    assert len(baselines) == 2 and fitted.measurements.directional_preference == direction
+    assert fitted.questionnaires == done.intake.questionnaires  # nothing else changed
+    end_range = _end_range_spine(_techniques(plan))
+    assert end_range  # the matching end-range work comes in
+    for t in end_range:  # and only in the recorded direction
+        moves = {d.value for d in library().get(t).directions} - {"neutral"}
+        assert moves <= {direction}
+    today = journey.today(uow_factory(), done.person.id, ON)
+    assert today.plan_version == 2 and today.session is not None
+    with pytest.raises(Conflict):  # the fitting is over
+        sa.answer(uow_factory(), user, "repeated_movement", "none")
+
+
+def test_symptoms_spreading_in_the_fitting_test_withhold_the_plan(
+    uow_factory: UowFactory,
+) -> None:
+    user = new_account(uow_factory())
+    answer_all(uow_factory(), user)
+    done = sa.finish(uow_factory(), user, ON)
+    draft = fit_plan(uow_factory(), user, {"repeated_movement": "spread"})
+    assert draft.gate.outcome is Outcome.SEE_CLINICIAN and draft.step is None
+    with pytest.raises(ReferralRequired) as err:
+        journey.current_plan(uow_factory(), done.person.id)
+    assert SELF_TEST_SPREAD in err.value.reasons
+    with pytest.raises(ReferralRequired):
+        journey.today(uow_factory(), done.person.id, ON)
+    # the questionnaires asked on the phone after the plan complete the baseline: still withheld
+    uow = uow_factory()
+    with uow:
+        later.complete_baseline(uow.journeys, done.person.id, [3] * 16, dict.fromkeys(PROMIS_4A, 2))
+        uow.commit()
+    with pytest.raises(ReferralRequired):
+        journey.current_plan(uow_factory(), done.person.id)

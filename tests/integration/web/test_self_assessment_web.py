@@ -37,6 +37,8 @@ def _csrf(text: str) -> str:
 def screen(client: Client) -> tuple[str, str, str, str]:
     """(step id, kind, page text, csrf) of the screen /start shows now."""
     page = client.get("/start")
+    if page.status_code == 303:  # nothing left to ask: the today page
+        return "", "", page.headers["location"], ""
     assert page.status_code == 200, page.text
     found = re.search(r'data-step="([^"]+)" data-kind="([^"]+)"', page.text)
     if found is None:
@@ -105,9 +107,37 @@ def test_a_person_walks_every_screen_to_a_plan_and_their_first_session(home: Fas
     assert _plans(home, "walk@x.test") == 1
     today = client.get(made.headers["location"])
     assert today.status_code == 200 and 'id="plan-ready"' in today.text
-    assert client.get("/start").headers["location"].endswith("/today")  # finished: the plan
+    assert 'id="fit-plan-start"' in today.text and 'id="player"' in today.text
     again = client.post("/start/finish", data={"csrf_token": _csrf(ready.text)})
     assert again.status_code == 303 and _plans(home, "walk@x.test") == 1  # once
+    first_fit = client.get("/start")  # the self-tests that fit the plan, one per screen
+    assert 'id="sa-fit-intro"' in first_fit.text and "Fitting your plan to you" in first_fit.text
+    fitted = walk(client)  # both legs "nearly straight", bending backwards eased it
+    assert fitted == ["hamstring_self_test_left", "hamstring_self_test_right", "repeated_movement"]
+    assert _plans(home, "walk@x.test") == 2  # refitted with the recorded direction
+    assert client.get("/start").headers["location"].endswith("/today")  # finished: the plan
+    after = client.get(made.headers["location"].removesuffix("?first=1"))
+    assert 'id="fit-plan-start"' not in after.text and 'id="player"' in after.text
+
+
+def test_symptoms_spreading_in_a_test_after_the_plan_withhold_it_and_say_why(
+    home: FastAPI,
+) -> None:
+    client, _ = sign_up(home, "spread@x.test")
+    walk(client)
+    ready = client.get("/start")
+    made = client.post("/start/finish", data={"csrf_token": _csrf(ready.text)})
+    today_url = made.headers["location"].removesuffix("?first=1")
+    last = None
+    for _ in range(3):
+        step, _, _, csrf = screen(client)
+        data = {"value": '"spread"'} if step == "repeated_movement" else {"skip": "1"}
+        last = answer(client, step, csrf, data)
+    assert last is not None and last.status_code == 303
+    assert last.headers["location"] == today_url  # no "fitted": the plan is withheld
+    page = client.get(today_url)
+    assert page.status_code == 200 and 'id="referral-screen"' in page.text
+    assert "spread further down your leg" in page.text and 'id="start-session"' not in page.text
 
 
 def test_a_reload_resumes_and_back_shows_the_answer_given(home: FastAPI) -> None:

@@ -14,7 +14,14 @@ from lumbo.domain.errors import InvalidInput, NotFound, ReferralRequired
 from lumbo.domain.knowledge import library
 from lumbo.domain.protocol.model import CheckIn
 from lumbo.domain.safety import MAX_STRETCH_INTENSITY
-from lumbo.services import journey, lessons, patient_app, patient_records, phone_questionnaires
+from lumbo.services import (
+    journey,
+    lessons,
+    patient_app,
+    patient_records,
+    phone_questionnaires,
+    self_assessment,
+)
 from lumbo.services.parsing import parse_model
 from lumbo.web.deps import Ctx, CurrentPrincipal, Patient
 from lumbo.web.pages import views
@@ -54,6 +61,8 @@ def today(request: Request, scope: Patient, principal: CurrentPrincipal, ctx: Ct
             ctx.store.uow(), scope.person_id, date.today()
         ),
         "title": "Today's session",
+        "fit_pending": scope.person.self_directed
+        and self_assessment.fit_pending(ctx.store.uow(), scope.person_id),
         **patient_nav(scope.person_id, person_label(scope.person), "today"),
         "due": due,
         "blocks": blocks,

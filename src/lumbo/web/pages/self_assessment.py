@@ -4,7 +4,8 @@ where the person was), built on :mod:`lumbo.services.self_assessment`.
 
 * ``GET /start``: the screen of the current step; a stop screen when the safety gate stops the
   plan (emergency, under 16, see a clinician first); "make my plan" once every step is answered
-  or skipped; the person's today page once the plan exists.
+  or skipped; once the plan exists, the self-tests that fit it (one per screen, "Fitting your
+  plan to you"), then the person's today page.
 * ``POST /start/answer`` (one answer, or ``skip`` for an optional step), ``POST /start/back``,
   ``POST /start/finish``.
 * The filmed forward bend uses the filming page of the video work (``film.html``, its framing
@@ -114,7 +115,11 @@ def start(request: Request, principal: CurrentPrincipal, _person: Person, ctx: C
         if user.person_id is None:
             raise
         return RedirectResponse(_today(user.person_id), status_code=303)
-    if draft.finished and draft.person_id is not None:
+    if (
+        draft.finished
+        and draft.person_id is not None
+        and not (draft.fitting and draft.step is not None and not draft.gate.stops)
+    ):  # the plan is made; the self-tests that fit it are asked here until answered
         return RedirectResponse(_today(draft.person_id), status_code=303)
     if draft.gate.stops:
         return _stop_page(request, principal, draft.gate)
@@ -177,11 +182,15 @@ async def answer(
         value = None if form.get("skip") else form_value(s.kind, form)
         if value is None and not s.optional:
             raise InvalidInput([Problem(s.id, "must be answered")])
-        self_assessment.answer(ctx.store.uow(), user.id, s.id, value)
+        after = self_assessment.answer(ctx.store.uow(), user.id, s.id, value)
     except (InvalidInput, ValueError) as exc:
         problem = exc.problems[0] if isinstance(exc, InvalidInput) else Problem(s.id, "")
         error = refused_words(s.kind, problem) if problem.message else "Check your answer."
         return _step_page(request, principal, draft, error=error, status=422)
+    if draft.fitting and after.step is None and after.person_id is not None:
+        # the last test that fits the plan: the plan is fitted (or withheld: the referral screen)
+        done = "" if after.gate.stops else "?fitted=1"
+        return RedirectResponse(_today(after.person_id) + done, status_code=303)
     return RedirectResponse(START, status_code=303)
 
 
