@@ -164,6 +164,9 @@ def refused_words(kind: Kind, problem: Problem) -> str:
         return "Choose an answer to go on."
     if kind in (Kind.choice, Kind.choices, Kind.yes_no):
         return "Choose one of the answers."
+    if problem.message.startswith("each "):
+        # a rule on one row of a list ("each score must be ..."): a sentence of its own
+        return problem.message[0].upper() + problem.message[1:] + "."
     return "Your answer " + problem.message + "."
 
 
