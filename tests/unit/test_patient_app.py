@@ -15,6 +15,7 @@ from lumbo.domain.protocol.model import Adjustment, Alert, Decision
 from lumbo.services import journey, patient_app
 from lumbo.store.unit_of_work import FakeUnitOfWork
 from tests.e2e.web.text_scan import problems
+from tests.helpers import program_day
 
 
 def _person(flags: dict[str, Any]) -> tuple[FakeUnitOfWork, str]:
@@ -63,7 +64,7 @@ def test_referral_screen_says_what_to_do_in_patient_words(
 
 def test_player_blocks_time_holds_inside_reps_and_rest_between_sides() -> None:
     uow, person = _person({})
-    due = journey.today(uow, person, date.today())
+    due = journey.today(uow, person, program_day(uow, person))
     assert due.session is not None
     blocks = patient_app.player_blocks(due.session, library())
     by_id = {b["technique"]: b for b in blocks}
@@ -74,7 +75,7 @@ def test_player_blocks_time_holds_inside_reps_and_rest_between_sides() -> None:
         assert b["rep_hold_s"] == (b["hold_s"] if b["kind"] == "reps" and b["hold_s"] else None)
         assert b["side_rest_s"] == ((b["rest_s"] or 10) if b["per_side"] else 0)
     assert any(b["rep_hold_s"] for b in by_id.values())
-    urls = patient_app.offline_urls(uow, person, date.today())
+    urls = patient_app.offline_urls(uow, person, program_day(uow, person))
     assert urls[0] == f"/patients/{person}/today"
     assert all(f"/illustrations/{b['technique']}.svg" in urls for b in blocks)
 
@@ -140,15 +141,14 @@ def test_lessons_come_from_the_plans_education_blocks_and_are_marked_read() -> N
     from lumbo.services import lessons
 
     uow, person = _person({})
-    found = lessons.lessons(uow, person, date.today())
+    first = program_day(uow, person)
+    found = lessons.lessons(uow, person, first)
     assert found and all(lesson.week == 1 for lesson in found)
     # every plan teaches the warning signs in week 1; what to do in a flare-up comes in week 4
     titles = {lesson.technique: lesson.title for lesson in found}
     assert titles.get("warning-signs-education") == "When to stop and seek help"
     assert "flare-up-education" not in titles
-    later = {
-        x.technique: x for x in lessons.lessons(uow, person, date.today() + timedelta(weeks=3))
-    }
+    later = {x.technique: x for x in lessons.lessons(uow, person, first + timedelta(weeks=3))}
     flare = later["flare-up-education"]
     assert (flare.title, flare.week, flare.read) == ("What to do in a flare-up", 4, False)
     assert any("next morning" in p for p in flare.points)
@@ -156,12 +156,12 @@ def test_lessons_come_from_the_plans_education_blocks_and_are_marked_read() -> N
     assert all(
         problems(lesson.title + " " + " ".join(lesson.points), "patient") == [] for lesson in found
     )
-    lessons.mark_read(uow, person, found[0].technique, date.today())
-    lessons.mark_read(uow, person, found[0].technique, date.today())  # twice: still one
-    again = lessons.lessons(uow, person, date.today())
+    lessons.mark_read(uow, person, found[0].technique, first)
+    lessons.mark_read(uow, person, found[0].technique, first)  # twice: still one
+    again = lessons.lessons(uow, person, first)
     assert again[0].read is True
     with pytest.raises(InvalidInput):
-        lessons.mark_read(uow, person, "glute-bridge", date.today())  # not a lesson
+        lessons.mark_read(uow, person, "glute-bridge", first)  # not a lesson
 
 
 @pytest.mark.parametrize(
@@ -199,7 +199,7 @@ def test_email_reminders_go_on_chosen_days_after_the_time_once_a_day(
         role="patient",
         person_id=person,
     )  # type: ignore[arg-type]
-    today = date.today()
+    today = program_day(uow, person, days=3)
     day = today.weekday() if today_chosen else (today.weekday() + 1) % 7
     reminders.choose(uow, person, [day], "07:30", email)
     mailer = MemoryMailer()
@@ -280,7 +280,7 @@ def test_the_patients_plan_page_gives_every_block_a_patient_why() -> None:
 
     uow = FakeUnitOfWork()
     person = journey.init_person(uow, example_intake_text()).person.id
-    view = views.plan_view(cast(Store, uow), person, library(), date.today())
+    view = views.plan_view(cast(Store, uow), person, library(), program_day(uow, person))
     clinical = [b["why"] for w in view["weeks"] for s in w["sessions"] for b in s["blocks"]]
     assert any("(moderate)" in w or "(mild)" in w or "(severe)" in w for w in clinical)
     mine = views.for_patient(view)
@@ -300,7 +300,7 @@ def test_upcoming_holds_the_weeks_sessions_after_the_due_one(
 
     uow = FakeUnitOfWork()
     person = journey.init_person(uow, example_intake_text()).person.id
-    on = journey.today(uow, person, date.today()).on
+    on = journey.today(uow, person, program_day(uow, person)).on
     week = journey.today(uow, person, on).week
     with uow:
         plan = uow.journeys.latest_plan(person)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.web.conftest import Server
+from tests.helpers import example_intake_in_program
 
 
 def _week4_patient(server: Server, email: str, password: str) -> str:
@@ -211,13 +212,12 @@ def test_reminders_calendar_feed_and_a_reminder_email(browsing: Any, server: Ser
 
     from icalendar import Calendar
 
-    from lumbo.cli.demo import example_intake_text
     from lumbo.services import journey, reminders
     from lumbo.services.accounts import create_user
     from lumbo.services.mail import SmtpMailer
 
     ctx = server.app.state.lumbo
-    intake = json.loads(example_intake_text())
+    intake = example_intake_in_program()  # today is a day of the program
     intake["person"]["id"] = "remind"
     person = journey.init_person(ctx.store.uow(), json.dumps(intake)).person.id
     create_user(

@@ -9,7 +9,6 @@ import io
 import re
 import shutil
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from lumbo.reports.documents import render_html, to_pdf
 from lumbo.services import documents, journey
 from lumbo.store.db import Store
 from tests.e2e.web.text_scan import problems
+from tests.helpers import program_day
 from tests.integration.store import samples
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -33,7 +33,9 @@ URL = "https://lumbo.example/"
 
 def _text(pdf: bytes) -> str:
     reader = PdfReader(io.BytesIO(pdf))
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
+    raw = " ".join(page.extract_text() or "" for page in reader.pages)
+    # a word the layout broke at its hyphen ("roll-" at a line end, "up" on the next) is whole
+    return re.sub(r"\s+", " ", re.sub(r"(\w)-[ \t]*\n\s*(\w)", r"\1-\2", raw))
 
 
 def _first_page_png(pdf: bytes, name: str) -> None:
@@ -70,10 +72,11 @@ def enrolled(store: Store) -> str:
     return journey.init_person(store.uow(), samples.intake_text()).person.id
 
 
+@pytest.mark.parametrize("weeks_in", [0, 4, 11], ids=["week-1", "week-5", "week-12"])
 def test_handout_pdf_says_what_the_plan_says(
-    store: Store, enrolled: str, database_url: str
+    store: Store, enrolled: str, database_url: str, weeks_in: int
 ) -> None:
-    on = date.today()
+    on = program_day(store.uow(), enrolled, weeks=weeks_in)
     data = documents.handout(store.uow, enrolled, on, app_url=URL)
     pdf = to_pdf(render_html(data))
     text = _text(pdf)
@@ -98,11 +101,14 @@ def test_handout_pdf_says_what_the_plan_says(
     for block in plan.weeks[due.week - 1].sessions[0].blocks:
         assert block.technique not in text
     assert not problems(text, "patient"), problems(text, "patient")
-    _first_page_png(pdf, f"handout-{database_url.split(':')[0]}")
+    if weeks_in == 0:
+        _first_page_png(pdf, f"handout-{database_url.split(':')[0]}")
 
 
 def test_whole_plan_handout_covers_the_twelve_weeks(store: Store, enrolled: str) -> None:
-    data = documents.handout(store.uow, enrolled, date.today(), app_url=URL, whole_plan=True)
+    data = documents.handout(
+        store.uow, enrolled, program_day(store.uow(), enrolled), app_url=URL, whole_plan=True
+    )
     plan = journey.current_plan(store.uow(), enrolled).plan
     used = {b.technique for w in plan.weeks for s in w.sessions for b in s.blocks}
     printed = {e["technique"] for s in data["sessions"] for e in s["exercises"]}
@@ -139,7 +145,9 @@ def test_assessment_report_pdf(store: Store, enrolled: str, database_url: str) -
 
 
 def test_progress_report_pdf(store: Store, enrolled: str, database_url: str) -> None:
-    data = documents.progress_report(store.uow, enrolled, date.today())
+    data = documents.progress_report(
+        store.uow, enrolled, program_day(store.uow(), enrolled, weeks=2)
+    )
     pdf = to_pdf(render_html(data))
     text = _text(pdf)
     assert "Progress report" in text and "Range of motion against the age norm" in text

@@ -3,6 +3,7 @@ example intake) who has a login, and a queued job per patient; signed-in clients
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,12 +11,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from lumbo.cli.demo import example_intake_text
 from lumbo.services import journey
 from lumbo.services.accounts import create_user
 from lumbo.store.jobs import Job
 from lumbo.store.tables import Base
 from lumbo.web.deps import AppContext
+from tests.helpers import example_intake_in_program
 
 PASSWORD = "correct horse battery"
 
@@ -75,7 +76,10 @@ def _enrol(ctx: AppContext, clinician: str, patient: str) -> tuple[str, str]:
     owner = create_user(
         ctx.store, ctx.settings, email=clinician, password=PASSWORD, role="clinician"
     )
-    person = journey.init_person(ctx.store.uow(), example_intake_text(), owner_id=owner.id).person
+    # started two weeks ago at most, whatever the calendar says: reminders and today's session
+    # are judged on the calendar's today
+    intake = json.dumps(example_intake_in_program())
+    person = journey.init_person(ctx.store.uow(), intake, owner_id=owner.id).person
     create_user(
         ctx.store,
         ctx.settings,
