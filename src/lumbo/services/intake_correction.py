@@ -21,7 +21,7 @@ from lumbo.domain.knowledge import library
 from lumbo.domain.protocol.engine import build_plan
 from lumbo.domain.protocol.model import Plan
 from lumbo.services._shared import latest_assessment, need_person
-from lumbo.services.journey import _add_assessed, _add_first_plan
+from lumbo.services.journey import _add_assessed, _add_first_plan, _add_rebuilt_plan
 from lumbo.store.records import PlanVersion
 from lumbo.store.unit_of_work import AbstractUnitOfWork
 
@@ -221,20 +221,7 @@ def apply_correction(
             if current is None:
                 stored = _add_first_plan(repo, person_id, preview.plan, assessment_rec)
             else:
-                version = current.version + 1
-                stored = PlanVersion(
-                    person_id=person_id,
-                    version=version,
-                    plan=preview.plan.model_copy(
-                        update={
-                            "version": version,
-                            "person_id": person_id,
-                            "start_date": current.plan.start_date,
-                        }
-                    ),
-                    reason=f"Rebuilt after the intake was corrected on {on.day} {on:%B %Y}.",
-                    assessment_id=assessment_rec.id,
-                )
-                repo.add_plan_version(stored)
+                reason = f"Rebuilt after the intake was corrected on {on.day} {on:%B %Y}."
+                stored = _add_rebuilt_plan(repo, current, preview.plan, reason, assessment_rec)
         uow.commit()
     return Corrected(preview, stored)

@@ -430,6 +430,33 @@ def _add_first_plan(
     return stored
 
 
+def _add_rebuilt_plan(
+    repo: JourneyRepository,
+    current: PlanVersion,
+    plan: Plan,
+    reason: str,
+    assessment: AssessmentRecord,
+) -> PlanVersion:
+    """The next version of ``current``: ``plan``, rebuilt from a new ``assessment``, keeping the
+    program's start date."""
+    version = current.version + 1
+    stored = PlanVersion(
+        person_id=current.person_id,
+        version=version,
+        plan=plan.model_copy(
+            update={
+                "version": version,
+                "person_id": current.person_id,
+                "start_date": current.plan.start_date,
+            }
+        ),
+        reason=reason,
+        assessment_id=assessment.id,
+    )
+    repo.add_plan_version(stored)
+    return stored
+
+
 def _baseline(repo: JourneyRepository, person_id: str) -> tuple[IntakeRecord, AssessmentRecord]:
     """The baseline the outcomes compare with: the latest baseline intake (a self-directed
     person's first one, completed by the questionnaires asked after the first plan, is a second

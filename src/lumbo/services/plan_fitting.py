@@ -20,8 +20,8 @@ from lumbo.domain.self_assessment import flow
 from lumbo.domain.self_assessment.gate import self_check_withhold
 from lumbo.domain.self_assessment.intake_map import measurements
 from lumbo.domain.self_assessment.steps import ASKED_AFTER_PLAN, CLINICIAN_ONLY
+from lumbo.services.journey import _add_assessed, _add_rebuilt_plan
 from lumbo.services.later_baseline import baseline_left_for_later
-from lumbo.store.records import AssessmentRecord, IntakeRecord, PlanVersion
 from lumbo.store.repository import JourneyRepository
 
 FITTED = "Fitted to your back-of-thigh and repeated-bending self-tests, taken after the first plan."
@@ -53,12 +53,7 @@ def fit(repo: JourneyRepository, person_id: str | None, answers: Mapping[str, An
         assessment = assessment.model_copy(
             update={"referral": withhold.applied(assessment.referral)}
         )
-    intake_rec = IntakeRecord(person_id=person_id, kind="baseline", intake=fitted)
-    assessment_rec = AssessmentRecord(
-        person_id=person_id, intake_id=intake_rec.id, assessment=assessment
-    )
-    repo.add_intake(intake_rec)
-    repo.add_assessment(assessment_rec)
+    _, assessment_rec = _add_assessed(repo, person_id, "baseline", fitted, assessment)
     current = repo.latest_plan(person_id)
     if assessment.referral.required or current is None:
         return  # withheld: the referral screen, never a session (``active_plan``)
@@ -66,22 +61,7 @@ def fit(repo: JourneyRepository, person_id: str | None, answers: Mapping[str, An
     broken = self_directed.self_directed_violations(plan, person_of(fitted, assessment))
     if plan.status != "ok" or broken or not material_change(current.plan, plan):
         return  # the plan in force (safe, made without these results) stays
-    version = current.version + 1
-    repo.add_plan_version(
-        PlanVersion(
-            person_id=person_id,
-            version=version,
-            plan=plan.model_copy(
-                update={
-                    "version": version,
-                    "person_id": person_id,
-                    "start_date": current.plan.start_date,
-                }
-            ),
-            reason=FITTED,
-            assessment_id=assessment_rec.id,
-        )
-    )
+    _add_rebuilt_plan(repo, current, plan, FITTED, assessment_rec)
 
 
 def self_assessed(intake: Intake) -> Assessment:
