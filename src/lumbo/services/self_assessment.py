@@ -163,12 +163,10 @@ def answer(uow: AbstractUnitOfWork, user_id: str, step_id: str, value: Any) -> D
     with uow:
         d = _open(uow, user_id)
         fit = _fitting(d)
-        if not fit:
-            _refuse_finished(d)
         s = step(step_id)
-        todo = flow.fitting(d.answers) if fit else flow.asked(d.answers)
-        if fit and s is not None and s not in todo:
-            _refuse_finished(d)  # a question from before the plan: the plan is made
+        todo = flow.to_ask(d.answers, fit=fit)
+        if not fit or (s is not None and s not in todo):
+            _refuse_finished(d)  # after the plan, a question from before it: the plan is made
         if s is None or s.id not in {x.id for x in todo}:
             problem = Problem("step", "is not a question of this self-assessment", step_id)
             raise InvalidInput([problem], flow.WHAT)

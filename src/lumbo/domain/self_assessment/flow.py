@@ -110,7 +110,9 @@ def fitting(answers: Answers) -> tuple[Step, ...]:
     return tuple(s for s in steps() if s.fits_plan and s.applies(answers))
 
 
-def _todo(answers: Answers, fit: bool) -> tuple[Step, ...]:
+def to_ask(answers: Answers, *, fit: bool = False) -> tuple[Step, ...]:
+    """The steps asked in this stage: before the first plan (:func:`asked`), or, with ``fit``,
+    right after it (:func:`fitting`)."""
     return fitting(answers) if fit else asked(answers)
 
 
@@ -131,7 +133,7 @@ def next_step(answers: Answers, after: str | None = None, *, fit: bool = False) 
     """The first unanswered step after ``after`` (default: from the start); wrapping to the first
     unanswered step before it; None when every step asked is answered (or skipped). ``fit``: among
     the steps asked right after the first plan (:func:`fitting`)."""
-    todo = _todo(answers, fit)
+    todo = to_ask(answers, fit=fit)
     ids = [s.id for s in todo]
     start = ids.index(after) + 1 if after in ids else 0
     for s in (*todo[start:], *todo[:start]):
@@ -143,7 +145,7 @@ def next_step(answers: Answers, after: str | None = None, *, fit: bool = False) 
 def previous_step(answers: Answers, current: str | None, *, fit: bool = False) -> Step | None:
     """The step before ``current`` among the steps asked (``current`` None: the last one);
     ``fit``: among the steps asked right after the first plan, never back before the plan."""
-    todo = _todo(answers, fit)
+    todo = to_ask(answers, fit=fit)
     ids = [s.id for s in todo]
     if current is None:
         return todo[-1] if todo else None
@@ -181,7 +183,7 @@ def progress(answers: Answers, current: str | None, *, fit: bool = False) -> Pro
     a step (thin bones: the question about a fall; a leg: which side; no video: the tape), never
     take one away that was counted. ``fit``: how far along the steps asked right after the first
     plan (:func:`fitting`), counted on their own."""
-    todo = _todo(answers, fit)
+    todo = to_ask(answers, fit=fit)
     shown = todo if fit else counted(answers)
     ids = [s.id for s in shown]
     if current in {s.id for s in todo} and current not in ids:  # the tape, shown all the same
