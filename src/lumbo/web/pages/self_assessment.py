@@ -118,8 +118,8 @@ def start(request: Request, principal: CurrentPrincipal, _person: Person, ctx: C
     if (
         draft.finished
         and draft.person_id is not None
-        and not (draft.fitting and draft.step is not None and not draft.gate.stops)
-    ):  # the plan is made; the self-tests that fit it are asked here until answered
+        and not (draft.fitting and not draft.gate.stops)
+    ):  # the plan is made; the self-tests that fit it (a current step) are asked here until answered
         return RedirectResponse(_today(draft.person_id), status_code=303)
     if draft.gate.stops:
         return _stop_page(request, principal, draft.gate)
