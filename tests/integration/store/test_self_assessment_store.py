@@ -286,9 +286,7 @@ def test_the_data_export_holds_the_self_assessment_and_erasure_removes_it(
 def test_the_self_check_asks_the_safety_questions_pain_and_the_same_self_tests(
     uow_factory: UowFactory,
 ) -> None:
-    user = new_account(uow_factory())
-    answer_all(uow_factory(), user)
-    done = sa.finish(uow_factory(), user, ON)
+    _, done = _planned(uow_factory)
     screens = sa.self_check_steps(uow_factory(), done.person.id)
     ids = [s.id for s in screens]
     assert ids[0] == "saddle_anaesthesia" and "age" not in ids
@@ -383,6 +381,13 @@ def test_the_questionnaires_asked_after_the_plan_are_due_on_the_phone_and_comple
     assert promis_row["change"] is not None
 
 
+def _planned(uow_factory: UowFactory) -> tuple[str, sa.Finished]:
+    """A new account that answered every screen and got its first plan."""
+    user = new_account(uow_factory())
+    answer_all(uow_factory(), user)
+    return user, sa.finish(uow_factory(), user, ON)
+
+
 def _end_range_spine(plan_techniques: set[str]) -> set[str]:
     lib = library()
     return {t for t in plan_techniques if lib.get(t).end_range and set(lib.get(t).regions) & SPINE}
@@ -407,9 +412,7 @@ def _techniques(plan: PlanVersion) -> set[str]:
 def test_the_self_tests_after_the_plan_fit_it_as_a_new_version(
     uow_factory: UowFactory, fit: dict[str, object], new_version: bool, direction: str | None
 ) -> None:
-    user = new_account(uow_factory())
-    answer_all(uow_factory(), user)
-    done = sa.finish(uow_factory(), user, ON)
+    user, done = _planned(uow_factory)
     first = _techniques(done.plan)
     assert not _end_range_spine(first)  # no recorded direction: no end-range spine work
     back = sa.back(uow_factory(), user)  # never back before the plan
@@ -443,9 +446,7 @@ def test_the_self_tests_after_the_plan_fit_it_as_a_new_version(
 def test_symptoms_spreading_in_the_fitting_test_withhold_the_plan(
     uow_factory: UowFactory,
 ) -> None:
-    user = new_account(uow_factory())
-    answer_all(uow_factory(), user)
-    done = sa.finish(uow_factory(), user, ON)
+    user, done = _planned(uow_factory)
     draft = fit_plan(uow_factory(), user, {"repeated_movement": "spread"})
     assert draft.gate.outcome is Outcome.SEE_CLINICIAN and draft.step is None
     with pytest.raises(ReferralRequired) as err:
