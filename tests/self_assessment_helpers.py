@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from lumbo.domain.knowledge import library
+from lumbo.domain.protocol.model import Plan
+from lumbo.domain.protocol.self_directed import SPINE
 from lumbo.domain.self_assessment import Kind
 from lumbo.services import self_assessment as sa
 from lumbo.store.accounts import User
@@ -96,3 +99,15 @@ def video_job(
         uow.jobs.add_job(job)
         uow.commit()
     return job.id
+
+
+def end_range_spine(plan: Plan) -> dict[str, set[str]]:
+    """The plan's end-range spine techniques, each with the directions it moves in (neutral left
+    out): what the stricter defaults allow only in a recorded directional preference."""
+    lib = library()
+    used = {b.technique for w in plan.weeks for s in w.sessions for b in s.blocks}
+    return {
+        t: {d.value for d in lib.get(t).directions} - {"neutral"}
+        for t in used
+        if lib.get(t).end_range and set(lib.get(t).regions) & SPINE
+    }

@@ -16,9 +16,8 @@ from hypothesis import strategies as st
 
 from lumbo.domain.assessment.assess import assess
 from lumbo.domain.errors import InvalidInput, ReferralRequired
-from lumbo.domain.knowledge import library
 from lumbo.domain.protocol.engine import person_of
-from lumbo.domain.protocol.self_directed import SPINE, self_directed_violations
+from lumbo.domain.protocol.self_directed import self_directed_violations
 from lumbo.domain.referral import EMERGENCY, MANDATORY
 from lumbo.domain.self_assessment import Kind, Outcome, Step, gate, step, steps, to_intake
 from lumbo.domain.self_assessment.flow import fitting, missing
@@ -28,7 +27,7 @@ from lumbo.services.errors import PlanWithheld
 from lumbo.store.accounts import User
 from lumbo.store.self_assessment import StoredDraft
 from lumbo.store.unit_of_work import FakeUnitOfWork
-from tests.self_assessment_helpers import answer_all, fit_plan, new_account
+from tests.self_assessment_helpers import answer_all, end_range_spine, fit_plan, new_account
 
 STEPS = steps()
 
@@ -245,11 +244,5 @@ def test_the_tests_that_fit_the_plan_never_leave_an_unsafe_plan_offered(
     intake = baseline.intake
     assert not self_directed_violations(plan.plan, person_of(intake, assessment))
     direction = fit["repeated_movement"] if fit["repeated_movement"] != "none" else None
-    lib = library()
-    for w in plan.plan.weeks:
-        for s in w.sessions:
-            for b in s.blocks:
-                t = lib.get(b.technique)
-                if t.end_range and set(t.regions) & SPINE:
-                    moves = {d.value for d in t.directions} - {"neutral"}
-                    assert direction is not None and moves <= {direction}
+    for moves in end_range_spine(plan.plan).values():
+        assert direction is not None and moves <= {direction}

@@ -12,8 +12,7 @@ import pytest
 
 from lumbo.domain.errors import Conflict, InvalidInput, NotFound, ReferralRequired
 from lumbo.domain.intake import PROMIS_4A
-from lumbo.domain.knowledge import library
-from lumbo.domain.protocol.self_directed import SELF_DIRECTED_NOTE, SPINE
+from lumbo.domain.protocol.self_directed import SELF_DIRECTED_NOTE
 from lumbo.domain.referral import SELF_TEST_SPREAD
 from lumbo.domain.self_assessment import Outcome
 from lumbo.services import data_rights, journey, plan_fitting
@@ -21,11 +20,16 @@ from lumbo.services import later_baseline as later
 from lumbo.services import self_assessment as sa
 from lumbo.services.errors import Forbidden, PlanWithheld
 from lumbo.store.accounts import User
-from lumbo.store.records import PlanVersion
 from lumbo.store.self_assessment import StoredDraft
 from tests.e2e.web.text_scan import problems
 from tests.integration.store.conftest import UowFactory
-from tests.self_assessment_helpers import answer_all, fit_plan, new_account, video_job
+from tests.self_assessment_helpers import (
+    answer_all,
+    end_range_spine,
+    fit_plan,
+    new_account,
+    video_job,
+)
 
 ON = date(2026, 12, 2)
 
@@ -388,15 +392,6 @@ def _planned(uow_factory: UowFactory) -> tuple[str, sa.Finished]:
     return user, sa.finish(uow_factory(), user, ON)
 
 
-def _end_range_spine(plan_techniques: set[str]) -> set[str]:
-    lib = library()
-    return {t for t in plan_techniques if lib.get(t).end_range and set(lib.get(t).regions) & SPINE}
-
-
-def _techniques(plan: PlanVersion) -> set[str]:
-    return {b.technique for w in plan.plan.weeks for s in w.sessions for b in s.blocks}
-
-
 @pytest.mark.parametrize(
     ("fit", "new_version", "direction"),
     [
@@ -413,8 +408,7 @@ def test_the_self_tests_after_the_plan_fit_it_as_a_new_version(
     uow_factory: UowFactory, fit: dict[str, object], new_version: bool, direction: str | None
 ) -> None:
     user, done = _planned(uow_factory)
-    first = _techniques(done.plan)
-    assert not _end_range_spine(first)  # no recorded direction: no end-range spine work
+    assert not end_range_spine(done.plan.plan)  # no recorded direction: no end-range spine work
     back = sa.back(uow_factory(), user)  # never back before the plan
     assert back.fitting and back.step is not None and back.step.id == "hamstring_self_test_left"
     draft = fit_plan(uow_factory(), user, fit)
@@ -432,10 +426,9 @@ def test_the_self_tests_after_the_plan_fit_it_as_a_new_version(
     fitted = baselines[-1].intake
     assert len(baselines) == 2 and fitted.measurements.directional_preference == direction
     assert fitted.questionnaires == done.intake.questionnaires  # nothing else changed
-    end_range = _end_range_spine(_techniques(plan))
+    end_range = end_range_spine(plan.plan)
     assert end_range  # the matching end-range work comes in
-    for t in end_range:  # and only in the recorded direction
-        moves = {d.value for d in library().get(t).directions} - {"neutral"}
+    for moves in end_range.values():  # and only in the recorded direction
         assert moves <= {direction}
     today = journey.today(uow_factory(), done.person.id, ON)
     assert today.plan_version == 2 and today.session is not None
